@@ -1,0 +1,23 @@
+/* fonts: the bundled font files, registered with fontconfig as application fonts
+ * so output never depends on the fonts a machine has installed. */
+#ifndef QUIRE_FONTS_H
+#define QUIRE_FONTS_H
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pango.h>
+
+#include "diag.h"
+#include "model.h"
+
+/* Scans book->font_dirs and fills book->fonts with the faces of every family the
+ * style names. An unknown family is an error at the style's position. */
+bool fonts_scan(model_book *book, diag *d);
+
+/* A fontconfig configuration holding only the book's font folders (no system fonts).
+ * Owned by this module, cached per set of folders for the process. */
+FcConfig *fonts_config(const model_book *book);
+
+/* A PangoCairo font map on that configuration. Owned by this module. */
+PangoFontMap *fonts_font_map(const model_book *book);
+
+#endif
