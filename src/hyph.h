@@ -1,0 +1,21 @@
+/* hyph: dictionary hyphenation with libhyphen and Debian's patterns (hyphen-*). */
+#ifndef QUIRE_HYPH_H
+#define QUIRE_HYPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct hyph hyph;
+
+/* Loads the patterns for a BCP 47 language ("en", "en-US", "de"…) from the
+ * system's hyphenation folder, or NULL when none is installed. */
+hyph *hyph_load(const char *language);
+void hyph_free(hyph *h);
+
+/* Returns a malloc'd copy of the UTF-8 text with U+00AD (soft hyphen) inserted at
+ * every allowed break inside words (at least 2 letters before, 3 after; words
+ * under 5 letters, words with digits, URLs and words already holding a hyphen
+ * or soft hyphen are left alone). `out_len` may be NULL. */
+char *hyph_insert_soft(const hyph *h, const char *text, size_t len, size_t *out_len);
+
+#endif
