@@ -10,6 +10,9 @@ typedef struct hyph hyph;
 /* Loads the patterns for a BCP 47 language ("en", "en-US", "de"…) from the
  * system's hyphenation folder, or NULL when none is installed. */
 hyph *hyph_load(const char *language);
+/* The same from a given folder of hyph_*.dic files. hyph_load uses the folder
+ * named by the QUIRE_HYPHEN_DIR environment variable when set, else the system's. */
+hyph *hyph_load_from(const char *dir, const char *language);
 void hyph_free(hyph *h);
 
 /* Returns a malloc'd copy of the UTF-8 text with U+00AD (soft hyphen) inserted at

@@ -19,6 +19,9 @@ typedef struct pdffinish_options {
     const pdffinish_label_range *labels;  /* /PageLabels; n_labels ranges */
     int n_labels;
     double bleed;                    /* points; > 0: pages were drawn with the bleed around the trim box */
+    double slug;                     /* points beyond the bleed on each side (crop marks): MediaBox =
+                                      * trim + 2*(bleed+slug), BleedBox = MediaBox inset by slug,
+                                      * TrimBox = MediaBox inset by slug+bleed */
     const char *id_seed;             /* deterministic /ID from this (e.g. title + SOURCE_DATE_EPOCH) */
 } pdffinish_options;
 

@@ -69,6 +69,7 @@ void buf_reserve(buf *b, size_t extra) {
     while (cap < b->len + extra + 1) cap *= 2;
     b->data = xrealloc(b->data, cap);
     b->cap = cap;
+    b->data[b->len] = '\0';
 }
 
 void buf_put(buf *b, const void *data, size_t n) {
@@ -121,7 +122,7 @@ void buf_put_xml(buf *b, const char *s, size_t n) {
 }
 
 char *buf_detach(buf *b, size_t *len) {
-    if (!b->data) buf_reserve(b, 0), b->data[0] = '\0';
+    if (!b->data) buf_reserve(b, 0);
     char *d = b->data;
     if (len) *len = b->len;
     buf_init(b);

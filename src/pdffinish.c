@@ -1,0 +1,309 @@
+/* pdffinish: cairo's PDF in, the same PDF with catalog entries, page labels, print boxes and a fixed /ID out. */
+#include "pdffinish.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <qpdf/qpdf-c.h>
+
+#include "util.h"
+
+/* Passes qpdf's warnings (damaged input it recovered from, for instance) on. */
+static void take_warnings(qpdf_data q, diag *d, const char *path)
+{
+    while (qpdf_more_warnings(q)) {
+        qpdf_error w = qpdf_next_warning(q);
+        const char *file = qpdf_get_error_filename(q, w);
+        char *f = xstrdup(file && *file ? file : path);
+        const char *detail = qpdf_get_error_message_detail(q, w);
+        if (!detail || !*detail)
+            detail = qpdf_get_error_full_text(q, w);
+        diag_warning(d, f, 0, 0, "%s", detail);
+        free(f);
+    }
+}
+
+/* Reports qpdf's pending error, if any; true when there was one. */
+static bool take_error(qpdf_data q, diag *d, const char *path, const char *what)
+{
+    if (!qpdf_has_error(q))
+        return false;
+    take_warnings(q, d, path);   /* they came first */
+    qpdf_error e = qpdf_get_error(q);
+    const char *file = qpdf_get_error_filename(q, e);
+    char *f = xstrdup(file && *file ? file : path);
+    const char *detail = qpdf_get_error_message_detail(q, e);
+    if (!detail || !*detail)
+        detail = qpdf_get_error_full_text(q, e);
+    diag_error(d, f, 0, 0, "%s: %s", what, detail);
+    free(f);
+    return true;
+}
+
+/* The dictionary under `key` in `dict`, created (direct) when missing or not a dictionary. */
+static qpdf_oh sub_dict(qpdf_data q, qpdf_oh dict, const char *key)
+{
+    qpdf_oh v = qpdf_oh_get_key(q, dict, key);
+    if (qpdf_oh_is_dictionary(q, v))
+        return v;
+    qpdf_oh_release(q, v);
+    v = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, dict, key, v);
+    return v;
+}
+
+static void set_bool(qpdf_data q, qpdf_oh dict, const char *key, bool value)
+{
+    qpdf_oh b = qpdf_oh_new_bool(q, value ? QPDF_TRUE : QPDF_FALSE);
+    qpdf_oh_replace_key(q, dict, key, b);
+    qpdf_oh_release(q, b);
+}
+
+static qpdf_oh new_label_dict(qpdf_data q, const pdffinish_label_range *r)
+{
+    qpdf_oh dict = qpdf_oh_new_dictionary(q);
+    if (r->style) {
+        char name[3] = {'/', r->style, 0};
+        qpdf_oh s = qpdf_oh_new_name(q, name);
+        qpdf_oh_replace_key(q, dict, "/S", s);
+        qpdf_oh_release(q, s);
+    }
+    if (r->start != 1) {   /* 1 is the default */
+        qpdf_oh st = qpdf_oh_new_integer(q, r->start);
+        qpdf_oh_replace_key(q, dict, "/St", st);
+        qpdf_oh_release(q, st);
+    }
+    return dict;
+}
+
+static int set_page_labels(qpdf_data q, qpdf_oh root, const pdffinish_options *opt, int n_pages,
+                           diag *d, const char *path)
+{
+    for (int i = 0; i < opt->n_labels; i++) {
+        const pdffinish_label_range *r = &opt->labels[i];
+        if (r->style != 0 && r->style != 'r' && r->style != 'D') {
+            diag_error(d, path, 0, 0, "page label style '%c' is not supported", r->style);
+            return QUIRE_EIO;
+        }
+        if (r->first_page < 0 || r->first_page >= n_pages ||
+            (i > 0 && r->first_page <= opt->labels[i - 1].first_page) || r->start < 1) {
+            diag_error(d, path, 0, 0, "page label range %d (page %d, start %d) is out of order or range",
+                       i + 1, r->first_page, r->start);
+            return QUIRE_EIO;
+        }
+    }
+    qpdf_oh nums = qpdf_oh_new_array(q);
+    /* The first range must begin on the first page; unlabelled pages before it count from 1. */
+    if (opt->labels[0].first_page != 0) {
+        pdffinish_label_range lead = {0, 'D', 1};
+        qpdf_oh k = qpdf_oh_new_integer(q, 0), v = new_label_dict(q, &lead);
+        qpdf_oh_append_item(q, nums, k);
+        qpdf_oh_append_item(q, nums, v);
+        qpdf_oh_release(q, k);
+        qpdf_oh_release(q, v);
+    }
+    for (int i = 0; i < opt->n_labels; i++) {
+        qpdf_oh k = qpdf_oh_new_integer(q, opt->labels[i].first_page);
+        qpdf_oh v = new_label_dict(q, &opt->labels[i]);
+        qpdf_oh_append_item(q, nums, k);
+        qpdf_oh_append_item(q, nums, v);
+        qpdf_oh_release(q, k);
+        qpdf_oh_release(q, v);
+    }
+    qpdf_oh labels = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, labels, "/Nums", nums);
+    qpdf_oh_replace_key(q, root, "/PageLabels", labels);
+    qpdf_oh_release(q, nums);
+    qpdf_oh_release(q, labels);
+    return QUIRE_OK;
+}
+
+/* The page's MediaBox as llx, lly, urx, ury, looking up the page tree when inherited. */
+static bool media_box(qpdf_data q, qpdf_oh page, double box[4])
+{
+    qpdf_oh node = qpdf_oh_new_object(q, page);
+    bool found = false;
+    for (int depth = 0; depth < 64 && qpdf_oh_is_dictionary(q, node); depth++) {
+        qpdf_oh mb = qpdf_oh_get_key(q, node, "/MediaBox");
+        if (qpdf_oh_is_array(q, mb) && qpdf_oh_get_array_n_items(q, mb) == 4) {
+            found = true;
+            for (int i = 0; i < 4; i++) {
+                qpdf_oh it = qpdf_oh_get_array_item(q, mb, i);
+                if (!qpdf_oh_get_value_as_number(q, it, &box[i]))
+                    found = false;
+                qpdf_oh_release(q, it);
+            }
+        }
+        qpdf_oh_release(q, mb);
+        if (found)
+            break;
+        qpdf_oh parent = qpdf_oh_get_key(q, node, "/Parent");
+        qpdf_oh_release(q, node);
+        node = parent;
+    }
+    qpdf_oh_release(q, node);
+    if (found) {
+        double x0 = fmin(box[0], box[2]), x1 = fmax(box[0], box[2]);
+        double y0 = fmin(box[1], box[3]), y1 = fmax(box[1], box[3]);
+        box[0] = x0, box[1] = y0, box[2] = x1, box[3] = y1;
+    }
+    return found;
+}
+
+static void set_box(qpdf_data q, qpdf_oh page, const char *key, const double box[4], double inset)
+{
+    qpdf_oh arr = qpdf_oh_new_array(q);
+    const double v[4] = {box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset};
+    for (int i = 0; i < 4; i++) {
+        /* Rounded to 1/1000 pt so the numbers print the same everywhere. */
+        qpdf_oh n = qpdf_oh_new_real_from_double(q, round(v[i] * 1000.0) / 1000.0, 3);
+        qpdf_oh_append_item(q, arr, n);
+        qpdf_oh_release(q, n);
+    }
+    qpdf_oh_replace_key(q, page, key, arr);
+    qpdf_oh_release(q, arr);
+}
+
+static int set_print_boxes(qpdf_data q, const pdffinish_options *opt, int n_pages, diag *d,
+                           const char *path)
+{
+    double slug = opt->slug > 0 ? opt->slug : 0;
+    for (int i = 0; i < n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+        double box[4];
+        if (!media_box(q, page, box)) {
+            diag_error(d, path, 0, 0, "page %d has no usable MediaBox", i + 1);
+            qpdf_oh_release(q, page);
+            return QUIRE_EIO;
+        }
+        double margin = slug + opt->bleed;
+        if (box[2] - box[0] <= 2 * margin || box[3] - box[1] <= 2 * margin) {
+            diag_error(d, path, 0, 0, "page %d (%gx%g pt) is too small for %g pt bleed and %g pt slug",
+                       i + 1, box[2] - box[0], box[3] - box[1], opt->bleed, slug);
+            qpdf_oh_release(q, page);
+            return QUIRE_EIO;
+        }
+        set_box(q, page, "/BleedBox", box, slug);
+        set_box(q, page, "/TrimBox", box, margin);
+        qpdf_oh_release(q, page);
+    }
+    return QUIRE_OK;
+}
+
+/* The first /ID string stays the same across revisions of a document, so it
+ * comes from the seed; qpdf's deterministic mode derives the second from the content. */
+static void set_id_seed(qpdf_data q, const char *seed)
+{
+    qpdf_oh trailer = qpdf_get_trailer(q);
+    if (seed) {
+        guint8 digest[16];
+        gsize n = sizeof digest;
+        GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+        g_checksum_update(ck, (const guchar *)seed, (gssize)strlen(seed));
+        g_checksum_get_digest(ck, digest, &n);
+        g_checksum_free(ck);
+        qpdf_oh arr = qpdf_oh_new_array(q);
+        for (int i = 0; i < 2; i++) {
+            qpdf_oh s = qpdf_oh_new_binary_string(q, (const char *)digest, n);
+            qpdf_oh_append_item(q, arr, s);
+            qpdf_oh_release(q, s);
+        }
+        qpdf_oh_replace_key(q, trailer, "/ID", arr);
+        qpdf_oh_release(q, arr);
+    } else {
+        /* Cairo's /ID may hold time-dependent bytes; without it both halves come from the content. */
+        qpdf_oh_remove_key(q, trailer, "/ID");
+    }
+    qpdf_oh_release(q, trailer);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (strcmp(a, b) == 0)
+        return true;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_options *opt, diag *d)
+{
+    static const pdffinish_options defaults = {0};
+    if (!opt)
+        opt = &defaults;
+    if (same_file(in_path, out_path)) {
+        /* qpdf reads the input lazily while writing. */
+        diag_error(d, out_path, 0, 0, "cannot finish a PDF in place");
+        return QUIRE_EIO;
+    }
+
+    qpdf_data q = qpdf_init();
+    /* Both reach the user through diag instead of qpdf's own stderr output. */
+    qpdf_silence_errors(q);
+    qpdf_set_suppress_warnings(q, QPDF_TRUE);
+    int rc = QUIRE_EIO;
+    bool writing = false;
+
+    qpdf_read(q, in_path, NULL);
+    if (take_error(q, d, in_path, "cannot read PDF"))
+        goto done;
+    int n_pages = qpdf_get_num_pages(q);
+    if (take_error(q, d, in_path, "cannot read the page tree"))
+        goto done;
+    if (n_pages < 1) {
+        diag_error(d, in_path, 0, 0, "PDF has no pages");
+        goto done;
+    }
+
+    qpdf_oh root = qpdf_get_root(q);
+    if (opt->tagged) {
+        qpdf_oh mi = sub_dict(q, root, "/MarkInfo");
+        set_bool(q, mi, "/Marked", true);
+        qpdf_oh_release(q, mi);
+    }
+    if (opt->language && *opt->language) {
+        qpdf_oh lang = qpdf_oh_new_unicode_string(q, opt->language);
+        qpdf_oh_replace_key(q, root, "/Lang", lang);
+        qpdf_oh_release(q, lang);
+    }
+    qpdf_oh vp = sub_dict(q, root, "/ViewerPreferences");
+    set_bool(q, vp, "/DisplayDocTitle", true);
+    qpdf_oh_release(q, vp);
+
+    if (opt->labels && opt->n_labels > 0 &&
+        set_page_labels(q, root, opt, n_pages, d, in_path) != QUIRE_OK) {
+        qpdf_oh_release(q, root);
+        goto done;
+    }
+    qpdf_oh_release(q, root);
+    if (opt->bleed > 0 && set_print_boxes(q, opt, n_pages, d, in_path) != QUIRE_OK)
+        goto done;
+    set_id_seed(q, opt->id_seed);
+    if (take_error(q, d, in_path, "cannot update PDF"))
+        goto done;
+
+    writing = true;
+    qpdf_init_write(q, out_path);
+    if (take_error(q, d, out_path, "cannot write PDF"))
+        goto done;
+    qpdf_set_deterministic_ID(q, QPDF_TRUE);
+    /* Object streams need PDF 1.5, which cairo's output already declares. */
+    qpdf_set_object_stream_mode(q, qpdf_o_generate);
+    /* Compress what is uncompressed, pass already compressed streams through untouched. */
+    qpdf_set_compress_streams(q, QPDF_TRUE);
+    qpdf_set_decode_level(q, qpdf_dl_none);
+    qpdf_write(q);
+    if (take_error(q, d, out_path, "cannot write PDF"))
+        goto done;
+    rc = QUIRE_OK;
+
+done:
+    take_warnings(q, d, in_path);
+    qpdf_cleanup(&q);
+    if (rc != QUIRE_OK && writing)
+        unlink(out_path);
+    return rc;
+}

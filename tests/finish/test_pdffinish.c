@@ -1,0 +1,363 @@
+/* test_pdffinish: a small tagged PDF drawn with cairo in, checks on the finished PDF out
+ * (qpdf --check, pdfinfo, the catalog, page boxes and labels read back with libqpdf). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <qpdf/qpdf-c.h>
+
+#include "diag.h"
+#include "pdffinish.h"
+#include "check.h"
+#include "util.h"
+
+#define TRIM_W 200.0
+#define TRIM_H 300.0
+#define BLEED 9.0
+#define SLUG 18.0
+#define PAGES 4
+
+static char *workdir;
+
+static char *work_path(const char *name)
+{
+    return path_join(workdir, name);
+}
+
+/* Four pages with a "heading" and a "paragraph" each, tagged so cairo writes a structure tree. */
+static void make_pdf(const char *path, double w, double h)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, w, h);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Finishing test");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2020-01-01T00:00:00Z");
+    cairo_t *cr = cairo_create(s);
+    cairo_tag_begin(cr, "Document", NULL);
+    for (int i = 0; i < PAGES; i++) {
+        cairo_set_source_rgb(cr, 0.9, 0.9, 1.0);
+        cairo_paint(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        /* Shapes rather than text: no fonts, so nothing of fontconfig's stays allocated. */
+        cairo_tag_begin(cr, "H1", NULL);
+        cairo_rectangle(cr, 40, 50, 120, 14);
+        cairo_fill(cr);
+        cairo_tag_end(cr, "H1");
+        cairo_tag_begin(cr, "P", NULL);
+        cairo_rectangle(cr, 40, 80, 150, 6);
+        cairo_rectangle(cr, 40, 90, 150, 6);
+        cairo_fill(cr);
+        cairo_tag_end(cr, "P");
+        cairo_show_page(cr);
+    }
+    cairo_tag_end(cr, "Document");
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    OK(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS, "cairo wrote %s", path);
+    cairo_surface_destroy(s);
+}
+
+/* Runs a shell command; returns its exit status and (when `out`) its stdout. */
+static int run(const char *cmd, char **out)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    buf b;
+    buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_put(&b, chunk, n);
+    int st = pclose(p);
+    if (out)
+        *out = buf_detach(&b, NULL);
+    else
+        buf_free(&b);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool files_equal(const char *a, const char *b)
+{
+    char *da, *db;
+    size_t la, lb;
+    if (file_read(a, 1u << 26, &da, &la) != 0)
+        return false;
+    if (file_read(b, 1u << 26, &db, &lb) != 0) {
+        free(da);
+        return false;
+    }
+    bool eq = la == lb && memcmp(da, db, la) == 0;
+    free(da);
+    free(db);
+    return eq;
+}
+
+/* The unparsed form of root[key] (or "" when missing); malloc'd. */
+static char *catalog_entry(qpdf_data q, const char *key)
+{
+    qpdf_oh root = qpdf_get_root(q);
+    qpdf_oh v = qpdf_oh_get_key(q, root, key);
+    char *s = xstrdup(qpdf_oh_is_null(q, v) ? "" : qpdf_oh_unparse_resolved(q, v));
+    qpdf_oh_release(q, v);
+    qpdf_oh_release(q, root);
+    return s;
+}
+
+static void box_eq(qpdf_data q, int page, const char *key, double x0, double y0, double x1, double y1)
+{
+    qpdf_oh pg = qpdf_get_page_n(q, (size_t)page);
+    qpdf_oh box = qpdf_oh_get_key(q, pg, key);
+    const double want[4] = {x0, y0, x1, y1};
+    OK(qpdf_oh_is_array(q, box) && qpdf_oh_get_array_n_items(q, box) == 4, "page %d %s is an array", page, key);
+    for (int i = 0; i < 4 && qpdf_oh_is_array(q, box); i++) {
+        qpdf_oh it = qpdf_oh_get_array_item(q, box, i);
+        double v = qpdf_oh_get_numeric_value(q, it);
+        OK(fabs(v - want[i]) < 1e-6, "page %d %s[%d] = %g, want %g", page, key, i, v, want[i]);
+        qpdf_oh_release(q, it);
+    }
+    qpdf_oh_release(q, box);
+    qpdf_oh_release(q, pg);
+}
+
+/* The two /ID strings of a PDF as hex, "first second"; malloc'd. */
+static char *pdf_id(const char *path)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    buf b;
+    buf_init(&b);
+    if ((qpdf_read(q, path, NULL) & QPDF_ERRORS) == 0) {
+        qpdf_oh tr = qpdf_get_trailer(q);
+        qpdf_oh id = qpdf_oh_get_key(q, tr, "/ID");
+        for (int i = 0; i < 2 && qpdf_oh_is_array(q, id); i++) {
+            qpdf_oh it = qpdf_oh_get_array_item(q, id, i);
+            size_t n = 0;
+            const char *v = qpdf_oh_get_binary_string_value(q, it, &n);
+            for (size_t j = 0; j < n; j++)
+                buf_printf(&b, "%02x", (unsigned char)v[j]);
+            if (i == 0)
+                buf_putc(&b, ' ');
+            qpdf_oh_release(q, it);
+        }
+        qpdf_oh_release(q, id);
+        qpdf_oh_release(q, tr);
+    }
+    qpdf_cleanup(&q);
+    return buf_detach(&b, NULL);
+}
+
+static void test_finished(void)
+{
+    const double mw = TRIM_W + 2 * (BLEED + SLUG), mh = TRIM_H + 2 * (BLEED + SLUG);
+    char *in = work_path("in.pdf"), *out1 = work_path("out1.pdf"), *out2 = work_path("out2.pdf");
+    make_pdf(in, mw, mh);
+
+    const pdffinish_label_range labels[] = {{0, 'r', 1}, {2, 'D', 1}};
+    pdffinish_options opt = {
+        .language = "en-GB", .tagged = true, .labels = labels, .n_labels = 2,
+        .bleed = BLEED, .slug = SLUG, .id_seed = "Finishing test 1577836800",
+    };
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    INT_EQ(pdffinish_apply(in, out1, &opt, &d), QUIRE_OK);
+    INT_EQ(pdffinish_apply(in, out2, &opt, &d), QUIRE_OK);
+    INT_EQ(d.errors, 0);
+    INT_EQ(d.warnings, 0);
+    OK(files_equal(out1, out2), "two runs give byte-identical output");
+
+    char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", out1);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+
+    char *info = NULL;
+    cmd = xasprintf("pdfinfo -box -f 1 -l %d '%s' 2>&1", PAGES, out1);
+    INT_EQ(run(cmd, &info), 0);
+    free(cmd);
+    OK(info && strstr(info, "Tagged:") && strstr(strstr(info, "Tagged:"), "yes"), "Tagged: yes\n%s", info);
+    OK(info && strstr(info, "Pages:           4"), "4 pages\n%s", info);
+    /* pdfinfo prints boxes as llx lly urx ury with two decimals. */
+    OK(info && strstr(info, "Page    1 TrimBox:      27.00    27.00   227.00   327.00"), "TrimBox\n%s", info);
+    OK(info && strstr(info, "Page    4 BleedBox:     18.00    18.00   236.00   336.00"), "BleedBox\n%s", info);
+    OK(info && strstr(info, "Page    2 MediaBox:      0.00     0.00   254.00   354.00"), "MediaBox\n%s", info);
+    free(info);
+
+    /* Page labels as a reader shows them. */
+    char *shown = NULL;
+    cmd = xasprintf("qpdf --json --json-key=pages '%s' | python3 '%s/finish/labels.py'", out1, QUIRE_TEST_DIR);
+    INT_EQ(run(cmd, &shown), 0);
+    free(cmd);
+    STR_EQ(shown, "i ii 1 2\n");
+    free(shown);
+
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out1, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    char *s;
+    STR_EQ((s = catalog_entry(q, "/Lang")), "(en-GB)");
+    free(s);
+    STR_EQ((s = catalog_entry(q, "/MarkInfo")), "<< /Marked true >>");
+    free(s);
+    STR_EQ((s = catalog_entry(q, "/ViewerPreferences")), "<< /DisplayDocTitle true >>");
+    free(s);
+    STR_EQ((s = catalog_entry(q, "/PageLabels")), "<< /Nums [ 0 << /S /r >> 2 << /S /D >> ] >>");
+    free(s);
+    OK((s = catalog_entry(q, "/StructTreeRoot")) && *s, "structure tree kept");
+    free(s);
+    for (int i = 0; i < PAGES; i++) {
+        box_eq(q, i, "/MediaBox", 0, 0, mw, mh);
+        box_eq(q, i, "/BleedBox", SLUG, SLUG, mw - SLUG, mh - SLUG);
+        box_eq(q, i, "/TrimBox", SLUG + BLEED, SLUG + BLEED, mw - SLUG - BLEED, mh - SLUG - BLEED);
+    }
+    qpdf_oh tr = qpdf_get_trailer(q);
+    qpdf_oh id = qpdf_oh_get_key(q, tr, "/ID");
+    OK(qpdf_oh_is_array(q, id) && qpdf_oh_get_array_n_items(q, id) == 2, "/ID present");
+    qpdf_oh_release(q, id);
+    qpdf_oh_release(q, tr);
+    qpdf_cleanup(&q);
+
+    diag_free(&d);
+    free(in);
+    free(out1);
+    free(out2);
+}
+
+/* Without options only /ViewerPreferences is added; no boxes, no labels, no /Lang. */
+static void test_plain(void)
+{
+    char *in = work_path("plain.pdf"), *out = work_path("plain-out.pdf");
+    make_pdf(in, TRIM_W, TRIM_H);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    pdffinish_options opt = {0};
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    INT_EQ(pdffinish_apply(in, out, NULL, &d), QUIRE_OK);
+    INT_EQ(d.errors, 0);
+    char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", out);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    char *s;
+    STR_EQ((s = catalog_entry(q, "/Lang")), "");
+    free(s);
+    STR_EQ((s = catalog_entry(q, "/PageLabels")), "");
+    free(s);
+    STR_EQ((s = catalog_entry(q, "/ViewerPreferences")), "<< /DisplayDocTitle true >>");
+    free(s);
+    qpdf_oh pg = qpdf_get_page_n(q, 0);
+    OK(!qpdf_oh_has_key(q, pg, "/TrimBox") && !qpdf_oh_has_key(q, pg, "/BleedBox"), "no boxes without bleed");
+    qpdf_oh_release(q, pg);
+    qpdf_cleanup(&q);
+
+    /* The first /ID string follows the seed, the second the content. */
+    char *out_a = work_path("seed-a.pdf"), *out_b = work_path("seed-b.pdf"), *out_c = work_path("seed-c.pdf");
+    char *in2 = work_path("plain2.pdf");
+    make_pdf(in2, TRIM_W + 10, TRIM_H);
+    opt.id_seed = "Book A";
+    INT_EQ(pdffinish_apply(in, out_a, &opt, &d), QUIRE_OK);
+    INT_EQ(pdffinish_apply(in2, out_b, &opt, &d), QUIRE_OK);
+    opt.id_seed = "Book B";
+    INT_EQ(pdffinish_apply(in, out_c, &opt, &d), QUIRE_OK);
+    char *ia = pdf_id(out_a), *ib = pdf_id(out_b), *ic = pdf_id(out_c);
+    OK(strlen(ia) == 65 && strlen(ib) == 65 && strlen(ic) == 65, "16-byte IDs: %s", ia);
+    OK(strncmp(ia, ib, 32) == 0, "same seed, same first ID: %s / %s", ia, ib);
+    OK(strcmp(ia + 33, ib + 33) != 0, "other content, other second ID: %s / %s", ia, ib);
+    OK(strncmp(ia, ic, 32) != 0, "other seed, other first ID: %s / %s", ia, ic);
+    free(ia);
+    free(ib);
+    free(ic);
+    free(out_a);
+    free(out_b);
+    free(out_c);
+    free(in2);
+    diag_free(&d);
+    free(in);
+    free(out);
+}
+
+/* Each failure is a diagnostic and QUIRE_EIO, and leaves no output behind. */
+static void test_errors(void)
+{
+    char *in = work_path("err.pdf"), *out = work_path("err-out.pdf"), *junk = work_path("junk.pdf");
+    make_pdf(in, TRIM_W, TRIM_H);
+    OK(file_write_atomic(junk, "not a PDF at all\n", 17) == 0, "junk written");
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    pdffinish_options opt = {0};
+
+    char *missing = work_path("missing.pdf");
+    INT_EQ(pdffinish_apply(missing, out, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 1);
+    OK(d.captured && strstr(d.captured, "missing.pdf"), "names the file: %s", d.captured ? d.captured : "");
+    free(missing);
+
+    INT_EQ(pdffinish_apply(junk, out, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 2);
+
+    INT_EQ(pdffinish_apply(in, in, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 3);
+
+    const pdffinish_label_range backwards[] = {{2, 'D', 1}, {1, 'r', 1}};
+    opt.labels = backwards;
+    opt.n_labels = 2;
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 4);
+    const pdffinish_label_range past_end[] = {{0, 'r', 1}, {PAGES, 'D', 1}};
+    opt.labels = past_end;
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 5);
+    /* A first range that starts late gets decimal labels before it. */
+    const pdffinish_label_range late[] = {{1, 'r', 5}};
+    opt.labels = late;
+    opt.n_labels = 1;
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    char *shown = NULL;
+    char *cmd = xasprintf("qpdf --json --json-key=pages '%s' | python3 '%s/finish/labels.py'", out, QUIRE_TEST_DIR);
+    INT_EQ(run(cmd, &shown), 0);
+    free(cmd);
+    STR_EQ(shown, "1 v vi vii\n");
+    free(shown);
+    unlink(out);
+    opt.labels = NULL;
+    opt.n_labels = 0;
+
+    opt.bleed = TRIM_W;   /* more bleed than page */
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 6);
+    OK(!path_is_file(out), "no output left after a failure");
+
+    /* An output folder that does not exist. */
+    char *bad = work_path("no/such/dir/out.pdf");
+    opt.bleed = 0;
+    INT_EQ(pdffinish_apply(in, bad, &opt, &d), QUIRE_EIO);
+    INT_EQ(d.errors, 7);
+    free(bad);
+
+    diag_free(&d);
+    free(in);
+    free(out);
+    free(junk);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/quire-finish-XXXXXX";
+    workdir = mkdtemp(tmpl);
+    OK(workdir != NULL, "mkdtemp");
+    if (!workdir)
+        return CHECK_DONE();
+    test_finished();
+    test_plain();
+    test_errors();
+    char *cmd = xasprintf("rm -rf '%s'", workdir);
+    OK(system(cmd) == 0, "cleanup");
+    free(cmd);
+    return CHECK_DONE();
+}
