@@ -27,4 +27,15 @@ char *book_find_style(const char *book_dir, const char *name);
  * missing files, and files whose bytes are not PNG, JPEG or SVG. */
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d);
 
+/* A book-relative path as messages show it: beside book.yaml as the user named it
+ * ("mybook/chapters/01.md"). Caller frees. */
+char *book_display_path(const model_book *book, const char *rel);
+
+/* Lexical clean-up of a relative path ("a/./b/../c" → "a/c"); NULL when ".." climbs
+ * above its start. Caller frees. */
+char *book_normalise_path(const char *rel);
+
+/* True when `ref` starts with a URL scheme ("https:", "mailto:", "data:"). */
+bool book_has_scheme(const char *ref);
+
 #endif

@@ -17,7 +17,15 @@ bool fonts_scan(model_book *book, diag *d);
  * Owned by this module, cached per set of folders for the process. */
 FcConfig *fonts_config(const model_book *book);
 
-/* A PangoCairo font map on that configuration. Owned by this module. */
+/* A PangoCairo font map on that configuration. Owned by this module: callers
+ * must not unref it (take a reference with g_object_ref to keep it past fonts_release).
+ * Render through a context made from it (pango_font_map_create_context, or
+ * pango_cairo_update_context on a context made from it) so only the bundled files are used. */
 PangoFontMap *fonts_font_map(const model_book *book);
+
+/* Drops every cached configuration and font map and finalises fontconfig, so leak
+ * checkers see a clean exit. Call once at exit, after every Pango object is released;
+ * no fontconfig or Pango font call may follow. */
+void fonts_release(void);
 
 #endif

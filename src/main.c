@@ -14,20 +14,24 @@
 #include <zip.h>
 
 #include "book.h"
+#include "cli.h"
 #include "diag.h"
 #include "dump.h"
-#include "epub.h"
 #include "pdf.h"
 #include "util.h"
 #include "version.h"
 
 static const char usage_text[] =
-    "Usage: quire <command> [options]\n"
+    "Usage: quire <command> [options] [BOOK_DIR]\n"
     "\n"
     "Commands:\n"
     "  build [BOOK_DIR]     write OUT_DIR/<name>.pdf and OUT_DIR/<name>.epub (default BOOK_DIR: book)\n"
+    "  watch [BOOK_DIR]     build, then rebuild every time a source file is saved (Ctrl-C stops)\n"
+    "  new DIR              create a new book in DIR (a new or empty folder)\n"
+    "  styles [BOOK_DIR]    list the styles a book can use: name, paper, columns, file\n"
     "  dump [BOOK_DIR]      print the document model as JSON\n"
     "  preview [BOOK_DIR]   write every PDF page as PNG and a contact sheet (default OUT_DIR: out/preview)\n"
+    "  help                 show this help\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR     output folder (default: out)\n"
@@ -36,19 +40,18 @@ static const char usage_text[] =
     "      --style FILE     use this style file instead of the one book.yaml names\n"
     "      --paper a4|letter  override the style's paper size\n"
     "  -q, --quiet          print errors only\n"
-    "  -v, --verbose        say what each stage does\n"
+    "  -v, --verbose        also print how long each stage took (load, pdf, epub)\n"
     "  -h, --help           show this help\n"
     "      --version        show the version and the library versions\n"
     "\n"
+    "Environment: NO_COLOR turns colours off; SOURCE_DATE_EPOCH fixes dates for reproducible\n"
+    "builds; QUIRE_DATA_DIR adds a folder holding styles/ and fonts/.\n"
     "Exit status: 0 done, 1 bad input, 2 bad usage, 3 could not write output.\n";
 
 typedef struct cli {
     const char *command;
-    const char *book_dir;
-    const char *out_dir;
-    bool want_pdf, want_epub;
-    bool quiet, verbose;
-    book_options book;
+    bool dir_given;
+    cli_options o;
 } cli;
 
 static void on_signal(int sig) {
@@ -72,24 +75,25 @@ static int parse_args(int argc, char **argv, cli *c) {
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
+    cli_options *o = &c->o;
     int ch;
     opterr = 0;
     /* GNU getopt permutes: options may come before or after the command and folder. */
     while ((ch = getopt_long(argc, argv, ":o:qvh", opts, NULL)) != -1) {
         switch (ch) {
-        case 'o': c->out_dir = optarg; break;
-        case OPT_PDF: c->want_pdf = true; break;
-        case OPT_EPUB: c->want_epub = true; break;
-        case OPT_STYLE: c->book.style_path = optarg; break;
+        case 'o': o->out_dir = optarg; break;
+        case OPT_PDF: o->want_pdf = true; break;
+        case OPT_EPUB: o->want_epub = true; break;
+        case OPT_STYLE: o->book.style_path = optarg; break;
         case OPT_PAPER:
             if (strcmp(optarg, "a4") != 0 && strcmp(optarg, "letter") != 0) {
                 fprintf(stderr, "quire: error: --paper takes a4 or letter, not '%s'\n", optarg);
                 return QUIRE_EUSAGE;
             }
-            c->book.paper = optarg;
+            o->book.paper = optarg;
             break;
-        case 'q': c->quiet = true; break;
-        case 'v': c->verbose = true; break;
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case OPT_VERSION: print_version(); exit(0);
         case ':':
@@ -101,34 +105,26 @@ static int parse_args(int argc, char **argv, cli *c) {
         }
     }
     if (optind >= argc) {
-        fputs(usage_text, stderr);
+        fprintf(stderr, "quire: error: no command given\n%s", usage_text);
         return QUIRE_EUSAGE;
     }
     c->command = argv[optind++];
-    if (optind < argc) c->book_dir = argv[optind++];
+    if (optind < argc) o->book_dir = argv[optind++], c->dir_given = true;
     if (optind < argc) {
         fprintf(stderr, "quire: error: unexpected argument '%s'\n", argv[optind]);
         return QUIRE_EUSAGE;
     }
-    if (!c->book_dir) c->book_dir = "book";
-    if (!c->want_pdf && !c->want_epub) c->want_pdf = c->want_epub = true;
-    return QUIRE_OK;
-}
-
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void format_size(char *out, size_t n, const char *path) {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(out, n, "?");
-        return;
+    if (o->quiet && o->verbose) {
+        fputs("quire: error: --quiet and --verbose contradict each other\n", stderr);
+        return QUIRE_EUSAGE;
     }
-    if (st.st_size >= 1024 * 1024) snprintf(out, n, "%.1f MB", (double)st.st_size / (1024.0 * 1024.0));
-    else snprintf(out, n, "%lld KB", (long long)((st.st_size + 1023) / 1024));
+    if (!o->book_dir) o->book_dir = "book";
+    if (!o->want_pdf && !o->want_epub) o->want_pdf = o->want_epub = true;
+    /* Decorations only for a person at a terminal, and never against NO_COLOR. */
+    const char *nc = getenv("NO_COLOR");
+    o->color = isatty(STDOUT_FILENO) && !(nc && *nc);
+    o->progress = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
+    return QUIRE_OK;
 }
 
 static int ensure_dir(const char *dir, diag *d) {
@@ -138,41 +134,7 @@ static int ensure_dir(const char *dir, diag *d) {
     return QUIRE_EIO;
 }
 
-static int cmd_build(const cli *c, diag *d) {
-    double t0 = now_seconds();
-    model_book *book = book_load(c->book_dir, &c->book, d);
-    if (!book) return QUIRE_EINPUT;
-    const char *out_dir = c->out_dir ? c->out_dir : "out";
-    int rc = ensure_dir(out_dir, d);
-    char *pdf_path = xasprintf("%s/%s.pdf", out_dir, book->meta.name);
-    char *epub_path = xasprintf("%s/%s.epub", out_dir, book->meta.name);
-    pdf_result pr = {0};
-    int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
-    if (rc == QUIRE_OK && c->want_pdf) pdf_rc = pdf_write(book, pdf_path, &pr, d);
-    if (rc == QUIRE_OK && c->want_epub) epub_rc = epub_write(book, epub_path, d);
-    if (rc == QUIRE_OK) rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
-    if (!c->quiet) {
-        buf line;
-        buf_init(&line);
-        char size[32];
-        if (c->want_pdf && pdf_rc == QUIRE_OK) {
-            format_size(size, sizeof size, pdf_path);
-            buf_printf(&line, "%s  %d page%s  %s", pdf_path, pr.pages, pr.pages == 1 ? "" : "s", size);
-        }
-        if (c->want_epub && epub_rc == QUIRE_OK) {
-            format_size(size, sizeof size, epub_path);
-            buf_printf(&line, "%s%s  %s", line.len ? " · " : "", epub_path, size);
-        }
-        if (line.len) printf("%s · %.2f s\n", line.data, now_seconds() - t0);
-        buf_free(&line);
-    }
-    free(pdf_path);
-    free(epub_path);
-    model_book_free(book);
-    return rc;
-}
-
-static int cmd_dump(const cli *c, diag *d) {
+static int cmd_dump(const cli_options *c, diag *d) {
     model_book *book = book_load(c->book_dir, &c->book, d);
     if (!book) return QUIRE_EINPUT;
     int rc = dump_book_json(book, stdout) == 0 && fflush(stdout) == 0 ? QUIRE_OK : QUIRE_EIO;
@@ -181,7 +143,7 @@ static int cmd_dump(const cli *c, diag *d) {
     return rc;
 }
 
-static int cmd_preview(const cli *c, diag *d) {
+static int cmd_preview(const cli_options *c, diag *d) {
     model_book *book = book_load(c->book_dir, &c->book, d);
     if (!book) return QUIRE_EINPUT;
     const char *out_dir = c->out_dir ? c->out_dir : "out/preview";
@@ -208,13 +170,41 @@ int main(int argc, char **argv) {
 
     diag d;
     diag_init(&d);
-    d.quiet = c.quiet;
-    if (strcmp(c.command, "build") == 0) rc = cmd_build(&c, &d);
-    else if (strcmp(c.command, "dump") == 0) rc = cmd_dump(&c, &d);
-    else if (strcmp(c.command, "preview") == 0) rc = cmd_preview(&c, &d);
-    else if (strcmp(c.command, "help") == 0) fputs(usage_text, stdout), rc = QUIRE_OK;
-    else {
-        fprintf(stderr, "quire: error: unknown command '%s'\n%s", c.command, usage_text);
+    d.quiet = c.o.quiet;
+    const char *cmd = c.command;
+    if (strcmp(cmd, "new") == 0) {
+        if (!c.dir_given) {
+            fputs("quire: error: quire new needs a folder: quire new DIR\n", stderr);
+            rc = QUIRE_EUSAGE;
+        } else {
+            rc = cli_cmd_new(c.o.book_dir, c.o.quiet, &d);
+        }
+    } else if (strcmp(cmd, "build") == 0) {
+        rc = cli_cmd_build(&c.o, &d);
+    } else if (strcmp(cmd, "watch") == 0) {
+        rc = cli_cmd_watch(&c.o, &d);
+    } else if (strcmp(cmd, "styles") == 0) {
+        /* Without a folder: the default book's styles when there is one, else quire's own. */
+        const char *dir = c.dir_given || path_is_dir(c.o.book_dir) ? c.o.book_dir : NULL;
+        if (c.dir_given && !path_is_dir(dir)) {
+            diag_error(&d, NULL, 0, 0, "'%s' is not a folder", dir);
+            rc = QUIRE_EINPUT;
+        } else {
+            rc = cli_cmd_styles(dir, stdout, &d);
+        }
+    } else if (strcmp(cmd, "dump") == 0) {
+        rc = cmd_dump(&c.o, &d);
+    } else if (strcmp(cmd, "preview") == 0) {
+        rc = cmd_preview(&c.o, &d);
+    } else if (strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        rc = QUIRE_OK;
+    } else {
+        static const char *const commands[] = {"build", "watch", "new", "styles", "dump", "preview", "help", NULL};
+        const char *hint = diag_suggest(cmd, commands);
+        if (hint) fprintf(stderr, "quire: error: unknown command '%s'; did you mean '%s'?\n", cmd, hint);
+        else fprintf(stderr, "quire: error: unknown command '%s'\n", cmd);
+        fputs("Run 'quire --help' for the list of commands.\n", stderr);
         rc = QUIRE_EUSAGE;
     }
     diag_free(&d);

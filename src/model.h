@@ -165,10 +165,16 @@ void model_unlink(model_node *node);
 const char *model_unique_slug(model_book *book, const char *text);
 /* Registers an id that must stay unique; false when already taken. */
 bool model_claim_id(model_book *book, const char *id);
+/* Points an id (claimed or not) at the node model_find_id returns for it. */
+void model_bind_id(model_book *book, const char *id, const model_node *node);
+/* True for ids shaped like the footnote ids ("fn-3", "fnref-3…"), which slugs and anchors may not take. */
+bool model_id_reserved(const char *id);
 
 /*** reading (used by the writers) ***/
 const char *model_type_name(model_type t);   /* "heading", "paragraph", … */
 bool model_is_block(model_type t);
+/* Types that never have children (the iterator gives them ENTER only). */
+bool model_is_leaf(model_type t);
 /* Plain text of a subtree (breaks as spaces, note refs left out). Caller frees. */
 char *model_plain_text(const model_node *node);
 /* Looks an id up across the book: heading, anchor, figure or footnote; NULL if none. */

@@ -16,4 +16,44 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
 /* Writes every page as `page-NNN.png` and one `contact-sheet.png` into out_dir. */
 int pdf_preview(const model_book *book, const char *out_dir, double dpi, diag *d);
 
+/*** shared by the PDF writer and the preview (pdf.c, preview.c) ***/
+
+#include <cairo.h>
+
+#include "hyph.h"
+#include "layout.h"
+#include "paginate.h"
+#include "text.h"
+
+/* The whole print document: laid out and paginated once, drawn to PDF or PNG. */
+typedef struct pdf_doc {
+    const model_book *book;
+    hyph *hy;
+    text_ctx *tc;
+    layout_list body, toc, misc;   /* misc: furniture text, the cover image */
+    paginate_result bp, tp;        /* body pages, contents pages */
+    layout_image *cover;
+    double W, H;                   /* trim size */
+    double bleed, slug, off;       /* off = bleed + slug: where the trim box starts */
+    double text_w, col_w, col_h;
+    int columns;
+    int n_front;                   /* cover + contents pages (folios i, ii…) */
+    int n_pages;
+} pdf_doc;
+
+typedef struct pdf_draw_state {
+    cairo_surface_t *pdf;          /* the PDF surface (outline entries), NULL when drawing a preview */
+    int outline[4];                /* last outline id per heading level */
+    layout_tag open[LAYOUT_MAX_DEPTH + 2];
+    int n_open;
+} pdf_draw_state;
+
+/* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
+int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
+void pdf_doc_free(pdf_doc *doc);
+/* Draws physical page `phys` (0 = cover) with the trim box at (off, off). */
+void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st);
+/* The printed folio of a page: i, ii… for front matter, 1, 2… for the body. */
+void pdf_folio(const pdf_doc *doc, int phys, char *out, size_t size);
+
 #endif

@@ -52,6 +52,8 @@ typedef struct style_text {
     bool uppercase;         /* text-transform: uppercase */
     double letter_spacing;  /* extra space between letters */
     bool page_break_before; /* start on a new page (h1 by default) */
+    int family_line;        /* where font-family was set in the style file (0: built-in default) */
+    int family_col;
 } style_text;
 
 typedef struct style_page {
@@ -84,6 +86,13 @@ void style_free(style_sheet *s);
 bool style_set_paper(style_sheet *s, const char *paper);
 
 const char *style_role_name(style_role r);
+
+/* Page size by name (case-insensitive: A3 A4 A5 A6 B5 Letter Legal), in points. */
+bool style_paper_size(const char *name, double *width, double *height);
+
+/* Parses a length: a number (points) or a string with pt, mm, cm, in, px (1/96 in)
+ * or em (times `em`; pass 0 to refuse em). False on a malformed value. */
+bool style_parse_length(const char *text, double em, double *out);
 
 /* The CSS for the e-book, generated from the same sheet. `font_css` (may be NULL)
  * is prepended (the @font-face rules). Caller frees the result. */
