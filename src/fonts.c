@@ -1,0 +1,279 @@
+/* fonts: the book's font folders -> a private fontconfig configuration, a PangoCairo
+ * font map bound to it, and book->fonts (the faces of every family the style names). */
+#include "fonts.h"
+
+#include <dirent.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One configuration (and its font map, made on demand) per set of folders, kept
+ * for the life of the process: fontconfig scans a folder once, Pango caches glyphs. */
+typedef struct fonts_cache {
+    char *key;              /* folders joined by '\n' */
+    FcConfig *config;
+    PangoFontMap *map;
+    struct fonts_cache *next;
+} fonts_cache;
+
+static fonts_cache *cache_head;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *dirs_key(const model_book *book) {
+    buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < book->n_font_dirs; i++) {
+        buf_puts(&b, book->font_dirs[i]);
+        buf_putc(&b, '\n');
+    }
+    return buf_detach(&b, NULL);
+}
+
+static bool is_font_file(const char *name) {
+    const char *dot = strrchr(name, '.');
+    return dot && (strcasecmp(dot, ".ttf") == 0 || strcasecmp(dot, ".otf") == 0 || strcasecmp(dot, ".ttc") == 0);
+}
+
+/* Adds every font file under `dir` in name order. File by file rather than
+ * FcConfigAppFontAddDir: a folder scan wants to write a fontconfig cache, and this
+ * configuration has (on purpose) no cache folder. */
+static void add_dir(FcConfig *config, const char *dir, int depth) {
+    struct dirent **list = NULL;
+    int n = scandir(dir, &list, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (name[0] != '.') {
+            char *path = path_join(dir, name);
+            if (path_is_dir(path)) {
+                if (depth < 4) add_dir(config, path, depth + 1);
+            } else if (is_font_file(name) && path_is_file(path)) {
+                FcConfigAppFontAddFile(config, (const FcChar8 *)path);
+            }
+            free(path);
+        }
+        free(list[i]);
+    }
+    free(list);
+}
+
+/* Finds or makes the entry for the book's folders; call with cache_lock held. */
+static fonts_cache *cache_entry(const model_book *book) {
+    char *key = dirs_key(book);
+    for (fonts_cache *e = cache_head; e; e = e->next) {
+        if (strcmp(e->key, key) == 0) {
+            free(key);
+            return e;
+        }
+    }
+    fonts_cache *e = xcalloc(1, sizeof *e);
+    e->key = key;
+    /* FcConfigCreate loads no configuration files: no system fonts, no aliases, no cache dirs. */
+    e->config = FcConfigCreate();
+    if (!e->config) {
+        fprintf(stderr, "quire: out of memory\n");
+        abort();
+    }
+    for (size_t i = 0; i < book->n_font_dirs; i++) add_dir(e->config, book->font_dirs[i], 0);
+    e->next = cache_head;
+    cache_head = e;
+    return e;
+}
+
+FcConfig *fonts_config(const model_book *book) {
+    pthread_mutex_lock(&cache_lock);
+    FcConfig *c = cache_entry(book)->config;
+    pthread_mutex_unlock(&cache_lock);
+    return c;
+}
+
+PangoFontMap *fonts_font_map(const model_book *book) {
+    pthread_mutex_lock(&cache_lock);
+    fonts_cache *e = cache_entry(book);
+    if (!e->map) {
+        /* Pango starts a thread that loads fontconfig's default configuration; loading it
+         * here first makes that thread return at once, so fonts_release cannot race it. */
+        FcInit();
+        /* A FreeType (fontconfig) map of our own, never the shared default one. */
+        e->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+        if (!e->map) {
+            fprintf(stderr, "quire: Pango has no FreeType font map\n");
+            abort();
+        }
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(e->map), e->config);
+    }
+    PangoFontMap *m = e->map;
+    pthread_mutex_unlock(&cache_lock);
+    return m;
+}
+
+void fonts_release(void) {
+    pthread_mutex_lock(&cache_lock);
+    while (cache_head) {
+        fonts_cache *e = cache_head;
+        cache_head = e->next;
+        if (e->map) {
+            /* Pango 1.50 keeps its reference to the configuration past finalisation: drop it first. */
+            pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(e->map), NULL);
+            g_object_unref(e->map);
+        }
+        FcConfigDestroy(e->config);
+        free(e->key);
+        free(e);
+    }
+    /* fontconfig's default configuration (loaded by Pango) is only released here. */
+    FcFini();
+    pthread_mutex_unlock(&cache_lock);
+}
+
+/*** listing faces ***/
+
+typedef struct face {
+    const char *family;      /* canonical (first) family name */
+    FcPattern *pat;          /* for the other family names */
+    const char *path;
+    int weight;
+    bool italic;
+    size_t dir;              /* index of the folder it came from: earlier folders win */
+    const char *media_type;
+} face;
+
+static int face_cmp(const void *a, const void *b) {
+    const face *x = a, *y = b;
+    int c = strcmp(x->family, y->family);
+    if (c) return c;
+    if (x->weight != y->weight) return x->weight < y->weight ? -1 : 1;
+    if (x->italic != y->italic) return x->italic ? 1 : -1;
+    if (x->dir != y->dir) return x->dir < y->dir ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static int str_cmp(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *media_type_of(FcPattern *p, const char *path) {
+    FcChar8 *fmt = NULL;
+    if (FcPatternGetString(p, FC_FONTFORMAT, 0, &fmt) == FcResultMatch) {
+        if (strcmp((const char *)fmt, "CFF") == 0) return "font/otf";
+        if (strcmp((const char *)fmt, "TrueType") == 0) return "font/ttf";
+    }
+    const char *dot = strrchr(path, '.');
+    if (dot && strcasecmp(dot, ".otf") == 0) return "font/otf";
+    if (dot && strcasecmp(dot, ".woff") == 0) return "font/woff";
+    if (dot && strcasecmp(dot, ".woff2") == 0) return "font/woff2";
+    return "font/ttf";
+}
+
+static bool face_has_family(const face *f, const char *name) {
+    FcChar8 *fam;
+    for (int i = 0; FcPatternGetString(f->pat, FC_FAMILY, i, &fam) == FcResultMatch; i++)
+        if (strcasecmp((const char *)fam, name) == 0) return true;
+    return false;
+}
+
+static size_t dir_index(const model_book *book, const char *path) {
+    for (size_t i = 0; i < book->n_font_dirs; i++) {
+        size_t n = strlen(book->font_dirs[i]);
+        if (strncmp(path, book->font_dirs[i], n) == 0 && (path[n] == '/' || book->font_dirs[i][n - 1] == '/'))
+            return i;
+    }
+    return book->n_font_dirs;
+}
+
+bool fonts_scan(model_book *book, diag *d) {
+    const style_sheet *s = book->style;
+    if (!s) return true;
+    FcConfig *cfg = fonts_config(book);
+    FcPattern *all = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_WEIGHT, FC_SLANT, FC_FILE, FC_FONTFORMAT, NULL);
+    FcFontSet *fs = FcFontList(cfg, all, os);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(all);
+
+    size_t n = 0;
+    face *faces = xcalloc(fs && fs->nfont ? (size_t)fs->nfont : 1, sizeof *faces);
+    for (int i = 0; fs && i < fs->nfont; i++) {
+        FcPattern *p = fs->fonts[i];
+        FcChar8 *fam, *file;
+        int w, slant;
+        if (FcPatternGetString(p, FC_FAMILY, 0, &fam) != FcResultMatch ||
+            FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch)
+            continue;
+        if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) != FcResultMatch) w = FC_WEIGHT_REGULAR;
+        if (FcPatternGetInteger(p, FC_SLANT, 0, &slant) != FcResultMatch) slant = FC_SLANT_ROMAN;
+        face *f = &faces[n++];
+        f->family = (const char *)fam;
+        f->pat = p;
+        f->path = (const char *)file;
+        f->weight = FcWeightToOpenType(w);
+        f->italic = slant != FC_SLANT_ROMAN;
+        f->dir = dir_index(book, f->path);
+        f->media_type = media_type_of(p, f->path);
+    }
+    qsort(faces, n, sizeof *faces, face_cmp);
+
+    /* Sorted distinct family names, for the error message. */
+    const char **names = xcalloc(n ? n : 1, sizeof *names);
+    size_t n_names = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!n_names || strcmp(names[n_names - 1], faces[i].family) != 0) names[n_names++] = faces[i].family;
+    qsort(names, n_names, sizeof *names, str_cmp);
+    buf list;
+    buf_init(&list);
+    for (size_t i = 0; i < n_names; i++) {
+        if (i) buf_puts(&list, ", ");
+        buf_puts(&list, names[i]);
+    }
+    if (!n_names) buf_puts(&list, "(none found)");
+
+    /* Mark the faces of every family a role names; report each unknown family once, where first named. */
+    bool *used = xcalloc(n ? n : 1, sizeof *used);
+    bool ok = true;
+    for (int r = 0; r < STYLE_ROLE_COUNT; r++) {
+        const style_text *t = &s->roles[r];
+        bool reported = false;
+        for (int q = 0; q < r; q++)
+            if (strcasecmp(s->roles[q].family, t->family) == 0) reported = true;
+        bool found = false;
+        for (size_t i = 0; i < n; i++)
+            if (face_has_family(&faces[i], t->family)) used[i] = found = true;
+        if (!found) {
+            ok = false;
+            if (!reported)
+                diag_error(d, s->path, t->family_line, t->family_col, "unknown font family '%s'; bundled families: %s",
+                           t->family, list.data);
+        }
+    }
+
+    if (ok) {
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++) count += used[i];
+        book->fonts = arena_alloc(book->mem, (count ? count : 1) * sizeof *book->fonts);
+        book->n_fonts = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!used[i]) continue;
+            model_font *prev = book->n_fonts ? &book->fonts[book->n_fonts - 1] : NULL;
+            /* The same face from a later folder (e.g. the shared fonts/ after the book's own) loses. */
+            if (prev && strcmp(prev->family, faces[i].family) == 0 && prev->weight == faces[i].weight &&
+                prev->italic == faces[i].italic)
+                continue;
+            model_font *f = &book->fonts[book->n_fonts++];
+            f->path = arena_strdup(book->mem, faces[i].path);
+            const char *slash = strrchr(f->path, '/');
+            f->file_name = slash ? slash + 1 : f->path;
+            f->family = arena_strdup(book->mem, faces[i].family);
+            f->weight = faces[i].weight;
+            f->italic = faces[i].italic;
+            f->media_type = faces[i].media_type;
+        }
+    }
+    free(used);
+    buf_free(&list);
+    free(names);
+    free(faces);
+    if (fs) FcFontSetDestroy(fs);
+    return ok;
+}
