@@ -177,6 +177,7 @@ static void test_finished(void)
     cmd = xasprintf("pdfinfo -box -f 1 -l %d '%s' 2>&1", PAGES, out1);
     INT_EQ(run(cmd, &info), 0);
     free(cmd);
+    if (!info) info = xstrdup("");
     OK(info && strstr(info, "Tagged:") && strstr(strstr(info, "Tagged:"), "yes"), "Tagged: yes\n%s", info);
     OK(info && strstr(info, "Pages:           4"), "4 pages\n%s", info);
     /* pdfinfo prints boxes as llx lly urx ury with two decimals. */
