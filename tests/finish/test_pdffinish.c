@@ -178,12 +178,12 @@ static void test_finished(void)
     INT_EQ(run(cmd, &info), 0);
     free(cmd);
     if (!info) info = xstrdup("");
-    OK(info && strstr(info, "Tagged:") && strstr(strstr(info, "Tagged:"), "yes"), "Tagged: yes\n%s", info);
-    OK(info && strstr(info, "Pages:           4"), "4 pages\n%s", info);
+    OK(strstr(info, "Tagged:") && strstr(strstr(info, "Tagged:"), "yes"), "Tagged: yes\n%s", info);
+    OK(strstr(info, "Pages:           4"), "4 pages\n%s", info);
     /* pdfinfo prints boxes as llx lly urx ury with two decimals. */
-    OK(info && strstr(info, "Page    1 TrimBox:      27.00    27.00   227.00   327.00"), "TrimBox\n%s", info);
-    OK(info && strstr(info, "Page    4 BleedBox:     18.00    18.00   236.00   336.00"), "BleedBox\n%s", info);
-    OK(info && strstr(info, "Page    2 MediaBox:      0.00     0.00   254.00   354.00"), "MediaBox\n%s", info);
+    OK(strstr(info, "Page    1 TrimBox:      27.00    27.00   227.00   327.00"), "TrimBox\n%s", info);
+    OK(strstr(info, "Page    4 BleedBox:     18.00    18.00   236.00   336.00"), "BleedBox\n%s", info);
+    OK(strstr(info, "Page    2 MediaBox:      0.00     0.00   254.00   354.00"), "MediaBox\n%s", info);
     free(info);
 
     /* Page labels as a reader shows them. */
