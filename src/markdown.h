@@ -5,12 +5,14 @@
 #include "diag.h"
 #include "model.h"
 
-/* Parses `src` into ch->root (ch->file already set). Footnote definitions go
- * to the book's footnote list as they are referenced. False after reporting errors. */
+/* Parses `src` into ch->root and sets ch->id and ch->title (ch->file already set).
+ * Footnotes are numbered as they are first referenced and appended to book->footnotes,
+ * so parsing chapters in order numbers them across the book. Images go through
+ * book_resolve_image. False after reporting errors (ch->root is still set). */
 bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len, diag *d);
 
-/* After all chapters: resolves internal links (#id) to their targets and numbers
- * footnotes in order of first reference. False after reporting errors. */
+/* After all chapters: resolves internal links ("#id", "file.md", "file.md#id") to
+ * their targets (as.link.target). False after reporting errors. */
 bool markdown_link_book(model_book *book, diag *d);
 
 #endif

@@ -85,7 +85,9 @@ struct model_node {
         struct {
             const char *url;                        /* as written, e.g. "https://…" or "#ref-1" */
             const char *title;
-            const model_node *target;               /* internal links: HEADING, ANCHOR or FIGURE node */
+            /* internal links: a HEADING, ANCHOR, FIGURE or FOOTNOTE node, or the
+             * CHAPTER root of a chapter without headings; NULL for external links */
+            const model_node *target;
         } link;
         struct { int number; model_node *note; } note_ref;  /* note: the FOOTNOTE node */
         struct { int number; const model_node *first_ref; } footnote;

@@ -39,7 +39,7 @@ char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 char *xstrndup(const char *s, size_t n) {
     char *p = xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n); /* s may be NULL when n is 0 (an empty buf) */
     p[n] = '\0';
     return p;
 }
@@ -173,7 +173,7 @@ void *arena_alloc(arena *a, size_t n) {
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
     char *p = arena_alloc(a, n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }

@@ -1,0 +1,460 @@
+/* test_model: fixture books and Markdown strings into the model; asserts ids, footnotes,
+ * tables, pull quotes, anchors, links, metadata, positions, figures and the iterator. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "fonts.h"
+#include "markdown.h"
+#include "model.h"
+#include "check.h"
+
+#define FIXTURES QUIRE_TEST_DIR "/model/fixtures"
+
+static diag quiet_diag(void) {
+    diag d;
+    diag_init(&d);
+    d.out = NULL;
+    d.capture = true;
+    return d;
+}
+
+static bool has(const diag *d, const char *needle) { return d->captured && strstr(d->captured, needle) != NULL; }
+
+/* The n-th (0-based) node of `type` in document order below root, or NULL. */
+static const model_node *nth(const model_node *root, model_type type, int n) {
+    model_iter it;
+    model_iter_init(&it, root);
+    const model_node *node;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &node)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && node->type == type && n-- == 0) return node;
+    return NULL;
+}
+
+#define PLAIN_EQ(node, want)                                               \
+    do {                                                                   \
+        char *pt_ = model_plain_text(node);                                \
+        STR_EQ(pt_, want);                                                 \
+        free(pt_);                                                         \
+    } while (0)
+
+#define POS_EQ(node, l, c)                                                 \
+    do {                                                                   \
+        const model_node *pn_ = (node);                                    \
+        OK(pn_ != NULL, "node missing");                                   \
+        if (pn_) {                                                         \
+            INT_EQ(pn_->pos.line, l);                                      \
+            INT_EQ(pn_->pos.col, c);                                       \
+        }                                                                  \
+    } while (0)
+
+static void test_fixture_book(void) {
+    diag d = quiet_diag();
+    model_book *book = book_load(FIXTURES "/basic", NULL, &d);
+    OK(book != NULL, "basic fixture failed to load: %s", d.captured ? d.captured : "");
+    INT_EQ(d.errors, 0);
+    INT_EQ(d.warnings, 0);
+    if (!book) {
+        diag_free(&d);
+        return;
+    }
+
+    /* metadata */
+    STR_EQ(book->meta.name, "basic");
+    STR_EQ(book->meta.title, "A Basic Book");
+    INT_EQ(book->meta.n_authors, 2);
+    if (book->meta.n_authors == 2) STR_EQ(book->meta.authors[1], "Ben Editor");
+    STR_EQ(book->meta.language, "en");
+    STR_EQ(book->meta.date, "2024-05-01");
+    STR_EQ(book->meta.keywords, "testing, model");
+    OK(book->meta.has_cover, "cover");
+    STR_EQ(book->meta.cover.media_type, "image/png");
+    STR_EQ(book->meta.cover.book_path, "images/pixel.png");
+    INT_EQ(book->meta.cover.width, 3);
+    INT_EQ(book->meta.cover.height, 2);
+    OK(book->style != NULL, "style loaded");
+    if (book->style) STR_EQ(book->style->name, "brochure");
+
+    /* chapters and heading ids */
+    INT_EQ(book->n_chapters, 2);
+    if (book->n_chapters != 2) goto done;
+    const model_node *one = book->chapters[0].root, *two = book->chapters[1].root;
+    STR_EQ(book->chapters[0].file, "chapters/one.md");
+    STR_EQ(book->chapters[0].id, "intro");
+    STR_EQ(book->chapters[0].title, "Intro");
+    STR_EQ(book->chapters[1].id, "second-part");
+    const model_node *h1 = nth(one, MODEL_HEADING, 0), *h2 = nth(one, MODEL_HEADING, 1);
+    STR_EQ(h1->id, "intro");
+    STR_EQ(h2->id, "intro-2");
+    INT_EQ(h2->as.heading.level, 2);
+    INT_EQ(h2->role, STYLE_H2);
+    OK(model_find_id(book, "intro-2") == h2, "find heading by id");
+
+    /* smart punctuation */
+    char *para = model_plain_text(nth(one, MODEL_PARAGRAPH, 0));
+    STR_EQ(para, "Some emphasised and strong text with a note. \xe2\x80\x9cQuotes\xe2\x80\x9d \xe2\x80\x93 and "
+                 "\xe2\x80\x94 dashes.");
+    free(para);
+
+    /* source positions (line:col in bytes) */
+    POS_EQ(nth(one, MODEL_EMPH, 0), 3, 6);
+    POS_EQ(nth(one, MODEL_NOTE_REF, 0), 3, 51);
+    POS_EQ(nth(one, MODEL_QUOTE, 0), 7, 1);
+    POS_EQ(nth(one, MODEL_TABLE_CELL, 2), 13, 18);
+    POS_EQ(nth(two, MODEL_ANCHOR, 0), 3, 11);
+    OK(nth(one, MODEL_TEXT, 0) && strcmp(nth(one, MODEL_TEXT, 0)->pos.file, "chapters/one.md") == 0, "pos.file");
+
+    /* pull quote and plain quote */
+    const model_node *pull = nth(one, MODEL_QUOTE, 0), *plain = nth(one, MODEL_QUOTE, 1);
+    OK(pull->as.quote.pull, "pull quote");
+    OK(!plain->as.quote.pull, "plain quote");
+    const model_node *attr = pull->last_child;
+    INT_EQ(attr->type, MODEL_ATTRIBUTION);
+    INT_EQ(attr->role, STYLE_ATTRIBUTION);
+    STR_EQ(attr->first_child->text, "Jane ");
+    POS_EQ(attr->first_child, 9, 6);
+    INT_EQ(attr->first_child->next->type, MODEL_EMPH);
+    char *who = model_plain_text(attr);
+    STR_EQ(who, "Jane Doe");
+    free(who);
+    INT_EQ(pull->first_child->role, STYLE_QUOTE);
+    OK(pull->first_child->style == &book->style->roles[STYLE_QUOTE], "resolved style points into the sheet");
+    OK(nth(one, MODEL_TEXT, 0)->style == NULL, "inlines carry no style");
+
+    /* table */
+    const model_node *table = nth(one, MODEL_TABLE, 0);
+    INT_EQ(table->as.table.columns, 4);
+    OK(table->first_child->as.row.header, "header row first");
+    OK(!table->last_child->as.row.header, "body row");
+    const model_node *cell = table->first_child->first_child;
+    INT_EQ(cell->as.cell.align, MODEL_ALIGN_LEFT);
+    INT_EQ(cell->next->as.cell.align, MODEL_ALIGN_CENTER);
+    INT_EQ(cell->next->next->as.cell.align, MODEL_ALIGN_RIGHT);
+    INT_EQ(cell->next->next->next->as.cell.align, MODEL_ALIGN_NONE);
+    INT_EQ(cell->role, STYLE_TABLE);
+    OK(nth(table, MODEL_STRIKE, 0) != NULL, "strikethrough in a cell");
+    STR_EQ(nth(table, MODEL_CODE, 0)->text, "b");
+
+    /* lists */
+    const model_node *ul = nth(one, MODEL_LIST, 0), *ol = nth(two, MODEL_LIST, 0);
+    OK(!ul->as.list.ordered && ul->as.list.tight, "bullet list, tight");
+    OK(ol->as.list.ordered, "ordered");
+    INT_EQ(ol->as.list.start, 3);
+    INT_EQ(ol->first_child->as.item.number, 3);
+    INT_EQ(ol->last_child->as.item.number, 4);
+    INT_EQ(ol->first_child->first_child->role, STYLE_LIST);
+
+    /* figure */
+    const model_node *fig = nth(one, MODEL_FIGURE, 0);
+    OK(fig != NULL, "figure");
+    STR_EQ(fig->as.figure.alt, "A blue dot");
+    STR_EQ(fig->as.figure.caption, "The dot");
+    STR_EQ(fig->as.figure.image.media_type, "image/svg+xml");
+    STR_EQ(fig->as.figure.image.book_path, "images/dot.svg");
+    INT_EQ(fig->as.figure.image.width, 40);
+    INT_EQ(fig->as.figure.image.height, 20);
+    INT_EQ(fig->role, STYLE_CAPTION);
+    STR_EQ(fig->id, "figure-dot");
+    OK(model_find_id(book, "figure-dot") == fig, "figure id");
+    const model_node *jpeg = nth(two, MODEL_FIGURE, 0);
+    OK(jpeg != NULL, "jpeg figure");
+    if (jpeg) {
+        STR_EQ(jpeg->as.figure.image.media_type, "image/jpeg");
+        INT_EQ(jpeg->as.figure.image.width, 8);
+        INT_EQ(jpeg->as.figure.image.height, 4);
+        STR_EQ(jpeg->id, "figure-square");
+    }
+
+    /* anchors and links */
+    const model_node *anchor = nth(two, MODEL_ANCHOR, 0);
+    STR_EQ(anchor->id, "here");
+    OK(nth(one, MODEL_LINK, 0)->as.link.target == anchor, "#here → anchor");
+    OK(nth(one, MODEL_LINK, 1)->as.link.target == nth(two, MODEL_HEADING, 0), "two.md → its first heading");
+    OK(nth(one, MODEL_LINK, 2)->as.link.target == nth(two, MODEL_HEADING, 0), "two.md#second-part");
+    const model_node *web = nth(one, MODEL_LINK, 3);
+    STR_EQ(web->as.link.url, "https://example.org");
+    STR_EQ(web->as.link.title, "Example");
+    OK(web->as.link.target == NULL, "external link has no target");
+    OK(nth(one, MODEL_LINE_BREAK, 0) != NULL, "hard break");
+
+    /* footnotes: numbered across the book, outside the chapter flow */
+    INT_EQ(book->n_footnotes, 2);
+    if (book->n_footnotes == 2) {
+        const model_node *fn1 = book->footnotes[0], *fn2 = book->footnotes[1];
+        STR_EQ(fn1->id, "fn-1");
+        STR_EQ(fn2->id, "fn-2");
+        INT_EQ(fn1->chapter, 0);
+        INT_EQ(fn2->chapter, 1);
+        INT_EQ(fn2->as.footnote.number, 2);
+        const model_node *r1 = nth(two, MODEL_NOTE_REF, 0), *r2 = nth(two, MODEL_NOTE_REF, 1);
+        STR_EQ(r1->id, "fnref-2");
+        STR_EQ(r2->id, "fnref-2-2");
+        OK(r2->as.note_ref.note == fn2, "ref → note");
+        OK(fn2->as.footnote.first_ref == r1, "first ref");
+        INT_EQ(fn2->first_child->role, STYLE_FOOTNOTE);
+        INT_EQ(fn2->first_child->next->type, MODEL_PARAGRAPH);
+        OK(nth(fn1, MODEL_LINK, 0)->as.link.target == h2, "link inside a footnote resolved");
+        OK(nth(one, MODEL_FOOTNOTE, 0) == NULL, "footnotes are not in the flow");
+        OK(model_find_id(book, "fn-2") == fn2, "find footnote");
+    }
+
+    /* the iterator on a heading: ENTER heading, ENTER text (leaf: no EXIT), EXIT heading, done */
+    model_iter it;
+    model_iter_init(&it, h1);
+    const model_node *n;
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_ENTER);
+    OK(n == h1, "root first");
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_ENTER);
+    INT_EQ(n->type, MODEL_TEXT);
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_EXIT);
+    OK(n == h1, "root last");
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_NONE);
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_NONE);
+
+done:
+    model_book_free(book);
+    diag_free(&d);
+}
+
+/*** Markdown strings ***/
+
+typedef struct parsed {
+    model_book *book;
+    diag d;
+    bool ok;
+} parsed;
+
+/* Parses chapters (NULL-terminated sources) as "a.md", "b.md"… of a book rooted at the basic fixture. */
+static parsed parse_many(const char *const *srcs) {
+    parsed p;
+    p.d = quiet_diag();
+    p.book = model_book_new();
+    char *dir = path_real(FIXTURES "/basic");
+    p.book->dir = arena_strdup(p.book->mem, dir);
+    free(dir);
+    size_t n = 0;
+    while (srcs[n]) n++;
+    p.book->chapters = arena_alloc(p.book->mem, n * sizeof *p.book->chapters);
+    p.book->n_chapters = n;
+    p.ok = true;
+    for (size_t i = 0; i < n; i++) {
+        p.book->chapters[i].file = arena_printf(p.book->mem, "%c.md", (char)('a' + i));
+        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &p.d);
+    }
+    p.ok &= markdown_link_book(p.book, &p.d);
+    return p;
+}
+
+static parsed parse1(const char *src) {
+    const char *srcs[] = {src, NULL};
+    return parse_many(srcs);
+}
+
+static void done(parsed *p) {
+    model_book_free(p->book);
+    diag_free(&p->d);
+}
+
+static void test_slugs(void) {
+    model_book *b = model_book_new();
+    STR_EQ(model_unique_slug(b, "Intro"), "intro");
+    STR_EQ(model_unique_slug(b, "Intro"), "intro-2");
+    STR_EQ(model_unique_slug(b, "intro!"), "intro-3");
+    STR_EQ(model_unique_slug(b, "Caf\xc3\xa9 au lait"), "cafe-au-lait");
+    STR_EQ(model_unique_slug(b, "2024: The Plan"), "the-plan");
+    STR_EQ(model_unique_slug(b, "!!!"), "section");
+    STR_EQ(model_unique_slug(b, "Fn 1"), "s-fn-1");
+    STR_EQ(model_unique_slug(b, "Fn"), "s-fn");
+    OK(!model_claim_id(b, "intro"), "claimed already");
+    OK(model_claim_id(b, "fresh"), "new id");
+    OK(model_id_reserved("fnref-3-2") && model_id_reserved("fn-12") && !model_id_reserved("fn-x"), "reserved");
+    model_book_free(b);
+}
+
+static void test_footnote_order(void) {
+    /* numbered by first reference: chapter order, then text order; not by definition order */
+    const char *srcs[] = {"# A\n\nFirst[^z] then[^y].\n\n[^y]: Y.\n[^z]: Z.\n",
+                          "# B\n\nThird[^x], Y again is not possible here.\n\n[^x]: X.\n[^dead]: never used.\n", NULL};
+    parsed p = parse_many(srcs);
+    OK(p.ok, "parsed: %s", p.d.captured ? p.d.captured : "");
+    INT_EQ(p.book->n_footnotes, 3);
+    if (p.book->n_footnotes == 3) {
+        PLAIN_EQ((p.book->footnotes[0]), "Z.");
+        PLAIN_EQ((p.book->footnotes[1]), "Y.");
+        PLAIN_EQ((p.book->footnotes[2]), "X.");
+        INT_EQ(p.book->footnotes[2]->chapter, 1);
+    }
+    INT_EQ(p.d.warnings, 1);
+    OK(has(&p.d, "b.md:6:1: warning: footnote '[^dead]' is never referenced"), "%s", p.d.captured);
+    done(&p);
+
+    parsed u = parse1("Text[^missing].\n");
+    OK(!u.ok, "undefined footnote fails");
+    OK(has(&u.d, "a.md:1:5: error: footnote '[^missing]' has no definition"), "%s", u.d.captured);
+    done(&u);
+}
+
+static void test_anchors_and_links(void) {
+    parsed p = parse1("# Top\n\nA <a id=\"x\"></a>mark, <span id=\"y\"></span>another, <a id='z'>wrapped</a>.\n\n"
+                      "[to x](#x) [to y](#y) [to z](#z) [top](#top) [mail](mailto:a@b.c)\n");
+    OK(p.ok, "parsed: %s", p.d.captured ? p.d.captured : "");
+    INT_EQ(p.d.warnings, 0);
+    const model_node *root = p.book->chapters[0].root;
+    OK(nth(root, MODEL_LINK, 0)->as.link.target == nth(root, MODEL_ANCHOR, 0), "#x");
+    STR_EQ(nth(root, MODEL_ANCHOR, 1)->id, "y");
+    STR_EQ(nth(root, MODEL_ANCHOR, 2)->id, "z");
+    OK(nth(root, MODEL_LINK, 2)->as.link.target == nth(root, MODEL_ANCHOR, 2), "#z");
+    OK(nth(root, MODEL_LINK, 3)->as.link.target == nth(root, MODEL_HEADING, 0), "#top");
+    OK(nth(root, MODEL_LINK, 4)->as.link.target == NULL, "mailto stays external");
+    done(&p);
+
+    parsed dup = parse1("# T\n\n<a id=\"same\"></a> and <a id=\"same\"></a>\n");
+    OK(!dup.ok, "duplicate anchor fails");
+    OK(has(&dup.d, "a.md:3:23: error: anchor id 'same' is already used"), "%s", dup.d.captured);
+    done(&dup);
+
+    parsed bad = parse1("# T\n\nGo [there](#nowhere) or [file](c.md#x).\n");
+    OK(!bad.ok, "unknown targets fail");
+    OK(has(&bad.d, "a.md:3:4: error: link target '#nowhere' does not exist"), "%s", bad.d.captured);
+    OK(has(&bad.d, "a.md:3:25: error: link target 'c.md#x' does not exist"), "%s", bad.d.captured);
+    done(&bad);
+
+    const char *two[] = {"# One\n\n[next](b.md) [deep](b.md#deep)\n", "# Two\n\n## Deep\n", NULL};
+    parsed x = parse_many(two);
+    OK(x.ok, "cross-chapter: %s", x.d.captured ? x.d.captured : "");
+    const model_node *r1 = x.book->chapters[1].root;
+    OK(nth(x.book->chapters[0].root, MODEL_LINK, 0)->as.link.target == nth(r1, MODEL_HEADING, 0), "b.md");
+    OK(nth(x.book->chapters[0].root, MODEL_LINK, 1)->as.link.target == nth(r1, MODEL_HEADING, 1), "b.md#deep");
+    done(&x);
+}
+
+static void test_raw_html(void) {
+    parsed p = parse1("<div>block</div>\n\nText <b>bold</b> <!-- a comment -->.\n");
+    OK(p.ok, "warnings only");
+    INT_EQ(p.d.warnings, 3);
+    OK(has(&p.d, "a.md:1:1: warning: raw HTML is not supported; dropped"), "%s", p.d.captured);
+    OK(has(&p.d, "a.md:3:6: warning: raw HTML is not supported; dropped"), "%s", p.d.captured);
+    char *t = model_plain_text(p.book->chapters[0].root);
+    STR_EQ(t, "Text bold .");
+    free(t);
+    done(&p);
+}
+
+static void test_images(void) {
+    parsed inl = parse1("Look ![dot](images/dot.svg) here.\n");
+    OK(!inl.ok, "inline image fails");
+    OK(has(&inl.d, "a.md:1:6: error: an image must stand alone in its paragraph to become a figure"), "%s",
+       inl.d.captured);
+    done(&inl);
+
+    parsed remote = parse1("![x](https://example.org/x.png)\n");
+    OK(!remote.ok, "remote image fails");
+    OK(has(&remote.d, "a.md:1:1: error: image 'https://example.org/x.png' is not a local file; remote images are never fetched"),
+       "%s", remote.d.captured);
+    done(&remote);
+
+    parsed up = parse1("![x](../basic/images/dot.svg)\n\n![y](images/nothing.png)\n");
+    OK(!up.ok, "escaping and missing images fail");
+    OK(has(&up.d, "a.md:1:1: error: image path '../basic/images/dot.svg' leaves the book folder"), "%s", up.d.captured);
+    OK(has(&up.d, "a.md:3:1: error: image 'images/nothing.png' not found"), "%s", up.d.captured);
+    done(&up);
+
+    parsed ok = parse1("  ![A dot](images/dot.svg)  \n");
+    OK(ok.ok, "lone image with spaces: %s", ok.d.captured ? ok.d.captured : "");
+    const model_node *f = nth(ok.book->chapters[0].root, MODEL_FIGURE, 0);
+    OK(f && f->as.figure.caption == NULL, "no title, no caption");
+    done(&ok);
+}
+
+static void test_nesting(void) {
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < 70; i++) buf_putc(&b, '>');
+    buf_puts(&b, " deep\n");
+    parsed p = parse1(b.data);
+    OK(!p.ok, "deep quotes fail");
+    OK(has(&p.d, "a.md:1:65: error: nesting deeper than 64 levels"), "%s", p.d.captured);
+    done(&p);
+
+    /* far deeper than any stack would take recursively */
+    buf_free(&b);
+    buf_init(&b);
+    for (int i = 0; i < 20000; i++) buf_puts(&b, "> ");
+    buf_puts(&b, "x\n");
+    parsed q = parse1(b.data);
+    OK(!q.ok && q.d.errors == 1, "one error for a very deep quote");
+    done(&q);
+
+    buf_free(&b);
+    buf_init(&b);
+    for (int i = 0; i < 64; i++) buf_putc(&b, '>');
+    buf_puts(&b, " exactly 64\n");
+    parsed r = parse1(b.data);
+    OK(r.ok, "64 levels are fine: %s", r.d.captured ? r.d.captured : "");
+    done(&r);
+    buf_free(&b);
+}
+
+static void test_no_heading(void) {
+    parsed p = parse1("Just a paragraph.\n\n```\ncode\n```\n\n***\n");
+    OK(p.ok, "parsed");
+    STR_EQ(p.book->chapters[0].title, "a");
+    STR_EQ(p.book->chapters[0].id, "a");
+    const model_node *code = nth(p.book->chapters[0].root, MODEL_CODE_BLOCK, 0);
+    STR_EQ(code->text, "code");
+    OK(code->as.code.info == NULL, "no info string");
+    INT_EQ(code->role, STYLE_CODE);
+    OK(nth(p.book->chapters[0].root, MODEL_RULE, 0) != NULL, "rule");
+    OK(code->style == NULL, "no style sheet, no style");
+    done(&p);
+}
+
+static void test_build_helpers(void) {
+    model_book *b = model_book_new();
+    model_pos pos = {"x.md", 1, 1};
+    model_node *root = model_node_new(b, MODEL_PARAGRAPH, pos);
+    model_node *t1 = model_node_new(b, MODEL_TEXT, pos), *t2 = model_node_new(b, MODEL_TEXT, pos);
+    model_node *em = model_node_new(b, MODEL_EMPH, pos), *br = model_node_new(b, MODEL_SOFT_BREAK, pos);
+    t1->text = "one";
+    t2->text = "two";
+    model_append_child(root, t1);
+    model_append_child(root, em);
+    model_append_child(em, t2);
+    model_append_child(root, br);
+    char *s = model_plain_text(root);
+    STR_EQ(s, "onetwo ");
+    free(s);
+    /* iterator: paragraph, text, emph, text, /emph, break, /paragraph */
+    static const model_event want_ev[] = {MODEL_EVENT_ENTER, MODEL_EVENT_ENTER, MODEL_EVENT_ENTER, MODEL_EVENT_ENTER,
+                                          MODEL_EVENT_EXIT,  MODEL_EVENT_ENTER, MODEL_EVENT_EXIT};
+    const model_node *want_node[] = {root, t1, em, t2, em, br, root};
+    model_iter it;
+    model_iter_init(&it, root);
+    const model_node *n;
+    for (int i = 0; i < 7; i++) {
+        INT_EQ(model_iter_next(&it, &n), want_ev[i]);
+        OK(n == want_node[i], "iterator node %d", i);
+    }
+    INT_EQ(model_iter_next(&it, &n), MODEL_EVENT_NONE);
+    model_unlink(em);
+    OK(t1->next == br && br->prev == t1 && em->parent == NULL, "unlink");
+    STR_EQ(model_type_name(MODEL_TABLE_CELL), "table_cell");
+    OK(model_is_block(MODEL_FOOTNOTE) && !model_is_block(MODEL_TEXT), "block types");
+    model_book_free(b);
+}
+
+int main(void) {
+    setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
+    test_build_helpers();
+    test_slugs();
+    test_fixture_book();
+    test_footnote_order();
+    test_anchors_and_links();
+    test_raw_html();
+    test_images();
+    test_nesting();
+    test_no_heading();
+    fonts_release();
+    return CHECK_DONE();
+}
