@@ -115,6 +115,7 @@ void pdf_doc_free(pdf_doc *doc) {
     layout_list_free(&doc->toc);
     layout_list_free(&doc->misc);
     text_ctx_free(doc->tc);
+    text_svg_fonts_done();
     hyph_free(doc->hy);
     memset(doc, 0, sizeof *doc);
 }
@@ -137,6 +138,7 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
                    doc->col_w, doc->col_h);
         return QUIRE_EINPUT;
     }
+    text_svg_fonts(book);
     doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
     doc->tc = text_ctx_new(book, doc->hy);
     if (!doc->tc) {
@@ -211,12 +213,10 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     cairo_t *cr = cairo_create(s);
     pdf_draw_state st = {0};
     st.pdf = s;
-    cairo_tag_begin(cr, "Document", NULL);
     for (int p = 0; p < doc.n_pages; p++) {
         pdf_draw_page(cr, &doc, p, &st);
         cairo_show_page(cr);
     }
-    cairo_tag_end(cr, "Document");
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
@@ -256,4 +256,411 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     if (res) res->pages = doc.n_pages;
     pdf_doc_free(&doc);
     return QUIRE_OK;
+}
+
+/*** drawing ***/
+
+static void set_rgb(cairo_t *cr, uint32_t c) {
+    cairo_set_source_rgb(cr, ((c >> 16) & 0xFF) / 255.0, ((c >> 8) & 0xFF) / 255.0, (c & 0xFF) / 255.0);
+}
+
+/* Blends a colour towards white: t = 0 keeps it, 1 gives white. */
+static uint32_t tint(uint32_t c, double t) {
+    uint32_t out = 0;
+    for (int sh = 0; sh <= 16; sh += 8) {
+        double v = (c >> sh) & 0xFF;
+        v = v + (255 - v) * t;
+        out |= (uint32_t)lround(v) << sh;
+    }
+    return out;
+}
+
+/* A quoted attribute value for cairo: quotes and backslashes escaped. */
+static void put_attr_str(buf *b, const char *s) {
+    buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\') buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '\'');
+}
+
+static void emit_dest(cairo_t *cr, const char *name, double x, double y) {
+    if (!name) return;
+    buf a;
+    buf_init(&a);
+    buf_puts(&a, "name=");
+    put_attr_str(&a, name);
+    buf_printf(&a, " x=%.2f y=%.2f", x, y);
+    cairo_tag_begin(cr, CAIRO_TAG_DEST, a.data);
+    cairo_tag_end(cr, CAIRO_TAG_DEST);
+    buf_free(&a);
+}
+
+/* A clickable rectangle: uri for the web, dest for a named destination. */
+static void emit_link(cairo_t *cr, const char *uri, const char *dest, double x, double y, double w, double h) {
+    if ((!uri || !*uri) && (!dest || !*dest)) return;
+    buf a;
+    buf_init(&a);
+    buf_puts(&a, uri ? "uri=" : "dest=");
+    put_attr_str(&a, uri ? uri : dest);
+    buf_printf(&a, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, a.data);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    buf_free(&a);
+}
+
+static void close_tags(cairo_t *cr, pdf_draw_state *st, int keep) {
+    while (st->n_open > keep) {
+        st->n_open--;
+        cairo_tag_end(cr, st->open[st->n_open].name);
+    }
+}
+
+/* Makes the open structure elements equal tags[0..depth). */
+static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, int depth) {
+    int same = 0;
+    while (same < st->n_open && same < depth && st->open[same].id == tags[same].id &&
+           strcmp(st->open[same].name, tags[same].name) == 0)
+        same++;
+    close_tags(cr, st, same);
+    for (int i = same; i < depth && st->n_open < LAYOUT_MAX_DEPTH + 2; i++) {
+        cairo_tag_begin(cr, tags[i].name, NULL);
+        st->open[st->n_open++] = tags[i];
+    }
+}
+
+static void draw_para_line(cairo_t *cr, const text_para *p, int line, double x, double top, double baseline) {
+    text_draw_line(cr, p, line, x, baseline);
+    /* Links, note markers and anchors that fall on this line. */
+    const text_line *ln = &p->lines[line];
+    for (int s = 0; s < p->n_spans; s++) {
+        const text_span *sp = &p->spans[s];
+        if (sp->kind == TEXT_SPAN_ANCHOR) {
+            if (sp->start >= ln->start && (sp->start < ln->start + ln->length || line == p->n_lines - 1))
+                emit_dest(cr, sp->id, x, top);
+            continue;
+        }
+        double xs[16];
+        int n = text_line_ranges(p, line, sp->start, sp->end, xs, 8);
+        for (int r = 0; r < n; r++) {
+            double x0 = x + xs[2 * r], w = xs[2 * r + 1] - xs[2 * r];
+            if (sp->kind == TEXT_SPAN_NOTE && r == 0) emit_dest(cr, sp->id, x0, top);
+            emit_link(cr, sp->uri, sp->dest, x0, top, w, p->leading);
+        }
+    }
+}
+
+static void draw_leaders(cairo_t *cr, double x0, double x1, double y, uint32_t color) {
+    const double step = 4.5;
+    set_rgb(cr, color);
+    /* Dots on a grid, so the leaders of every entry line up. */
+    for (double x = ceil(x0 / step) * step; x <= x1; x += step) {
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x, y, 0.55, 0, 2 * M_PI);
+    }
+    cairo_fill(cr);
+}
+
+static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, bool first_on_col) {
+    const layout_table *t = it->table;
+    uint32_t accent = doc->book->style->accent;
+    double h = it->height, w = t->col_x[t->cols - 1] + t->col_w[t->cols - 1];
+    if (it->header_row) {
+        set_rgb(cr, tint(accent, 0.88));
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill(cr);
+    }
+    for (int c = 0; c < t->cols; c++) {
+        const text_para *p = t->cells[it->row * t->cols + c];
+        cairo_tag_begin(cr, it->header_row ? "TH" : "TD", NULL);
+        if (p)
+            for (int i = 0; i < p->n_lines; i++) {
+                double top = y + t->pad + i * p->leading;
+                draw_para_line(cr, p, i, x + t->col_x[c] + t->pad, top, top + p->ascent);
+            }
+        cairo_tag_end(cr, it->header_row ? "TH" : "TD");
+    }
+    if (it->row == 0 || first_on_col) {
+        set_rgb(cr, accent);
+        cairo_set_line_width(cr, 1.0);
+        cairo_move_to(cr, x, y + 0.5);
+        cairo_line_to(cr, x + w, y + 0.5);
+        cairo_stroke(cr);
+    }
+    bool last = it->row == t->rows - 1;
+    set_rgb(cr, it->header_row || last ? accent : 0xC8C8C8);
+    cairo_set_line_width(cr, it->header_row || last ? 0.75 : 0.35);
+    cairo_move_to(cr, x, y + h);
+    cairo_line_to(cr, x + w, y + h);
+    cairo_stroke(cr);
+}
+
+/* Draws the boxes of one page of a list. col_x: left of each column. */
+static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
+                       double top, pdf_draw_state *st) {
+    uint32_t accent = doc->book->style->accent;
+    double bar_bottom = -1;
+    int bar_col = -1;
+    for (int b = 0; b < pg->n_boxes; b++) {
+        const paginate_box *bx = &pg->boxes[b];
+        const layout_item *it = &l->items[bx->item];
+        double x = col_x[bx->col] + it->x, y = top + bx->y;
+        if (it->label) {
+            sync_tags(cr, st, it->tags, it->label_depth);
+            cairo_tag_begin(cr, "Lbl", NULL);
+            draw_para_line(cr, it->label, 0, x + it->label_x, y, y + it->baseline);
+            cairo_tag_end(cr, "Lbl");
+        }
+        sync_tags(cr, st, it->tags, it->depth);
+        if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
+        if (it->heading_level && st->pdf && !bx->repeated) {
+            int lv = it->heading_level;
+            int parent = lv > 1 && st->outline[lv - 1] ? st->outline[lv - 1] : CAIRO_PDF_OUTLINE_ROOT;
+            if (lv == 3 && !st->outline[2] && st->outline[1]) parent = st->outline[1];
+            buf a;
+            buf_init(&a);
+            buf_puts(&a, "dest=");
+            put_attr_str(&a, it->dest);
+            st->outline[lv] = cairo_pdf_surface_add_outline(st->pdf, parent, it->heading_text, a.data, 0);
+            for (int k = lv + 1; k < 4; k++) st->outline[k] = 0;
+            buf_free(&a);
+        }
+        if (it->bar) {
+            double y0 = bar_col == bx->col && bar_bottom >= 0 ? bar_bottom : y;
+            set_rgb(cr, accent);
+            cairo_rectangle(cr, col_x[bx->col] + it->x - 14, y0, 3, y + it->height - y0);
+            cairo_fill(cr);
+            bar_bottom = y + it->height, bar_col = bx->col;
+        } else {
+            bar_bottom = -1;
+        }
+        switch (it->kind) {
+        case LAYOUT_LINE:
+            if (it->node && it->node->type == MODEL_CODE_BLOCK) {
+                const style_text *cs = role(doc, STYLE_CODE);
+                if (cs->background != STYLE_NO_COLOR) {
+                    set_rgb(cr, cs->background);
+                    cairo_rectangle(cr, x - 6, y - (it->line == 0 ? 4 : 0), doc->col_w - it->x + 6,
+                                    it->height + (it->line == 0 ? 4 : 0) + (it->line == it->para->n_lines - 1 ? 4 : 0));
+                    cairo_fill(cr);
+                }
+            }
+            draw_para_line(cr, it->para, it->line, x, y, y + it->baseline);
+            if (it->toc_dest) {
+                const text_line *ln = &it->para->lines[it->line];
+                double right = col_x[bx->col] + doc->text_w;
+                if (it->toc_num) {
+                    const text_para *np = it->toc_num;
+                    double nw = np->lines[0].width;
+                    text_draw_line(cr, np, 0, right - nw - np->lines[0].x, y + it->baseline);
+                    draw_leaders(cr, x + ln->x + ln->width + 6, right - nw - 6, y + it->baseline - 0.6,
+                                 tint(role(doc, STYLE_TOC)->color, 0.45));
+                }
+                emit_link(cr, NULL, it->toc_dest, x, y, right - x, it->height);
+            }
+            break;
+        case LAYOUT_RULE: {
+            set_rgb(cr, accent);
+            cairo_set_line_width(cr, 0.75);
+            double w = it->width * 0.25, cx = x + it->width / 2;
+            cairo_move_to(cr, cx - w / 2, y + 1);
+            cairo_line_to(cr, cx + w / 2, y + 1);
+            cairo_stroke(cr);
+            break;
+        }
+        case LAYOUT_FIGURE:
+            layout_draw_image(cr, it->image, x, y, it->width, it->height);
+            break;
+        case LAYOUT_ROW:
+            draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0);
+            break;
+        case LAYOUT_SPACE:
+            break;
+        }
+    }
+    close_tags(cr, st, 0);
+}
+
+static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg, const double *col_x, double top,
+                       pdf_draw_state *st) {
+    const layout_list *l = &doc->body;
+    for (int c = 0; c < doc->columns; c++) {
+        double h = paginate_notes_height(l, pg, c);
+        if (h <= 0) continue;
+        double y = top + doc->col_h - h;
+        set_rgb(cr, 0x808080);
+        cairo_set_line_width(cr, 0.5);
+        cairo_move_to(cr, col_x[c], y + l->note_sep * 0.4);
+        cairo_line_to(cr, col_x[c] + 0.3 * doc->col_w, y + l->note_sep * 0.4);
+        cairo_stroke(cr);
+        y += l->note_sep;
+        bool first = true;
+        for (int i = 0; i < pg->n_notes; i++) {
+            if (pg->notes[i].col != c) continue;
+            const layout_note *ln = &l->notes[pg->notes[i].note];
+            if (!first) y += l->note_gap;
+            first = false;
+            cairo_tag_begin(cr, "Note", NULL);
+            emit_dest(cr, ln->node->id, col_x[c], y);
+            for (int p = 0; p < ln->n_paras; p++) {
+                const text_para *tp = ln->paras[p];
+                cairo_tag_begin(cr, "P", NULL);
+                for (int k = 0; k < tp->n_lines; k++) {
+                    draw_para_line(cr, tp, k, col_x[c], y, y + tp->ascent);
+                    if (p == 0 && k == 0 && ln->node->as.footnote.first_ref) {
+                        double xs[2];
+                        int nd = snprintf(NULL, 0, "%d", ln->number);
+                        if (text_line_ranges(tp, 0, 0, nd, xs, 1))
+                            emit_link(cr, NULL, ln->node->as.footnote.first_ref->id, col_x[c] + xs[0], y, xs[1] - xs[0] + 2,
+                                      tp->leading);
+                    }
+                    y += tp->leading;
+                }
+                cairo_tag_end(cr, "P");
+            }
+            cairo_tag_end(cr, "Note");
+        }
+    }
+}
+
+static text_para *plain(const pdf_doc *doc, const char *s, const style_text *st, double width, int align) {
+    text_opts o = {0};
+    o.width = width;
+    o.align_override = align;
+    o.link_color = STYLE_NO_COLOR;
+    return layout_keep_para((layout_list *)&doc->misc, text_para_plain(doc->tc, s, st, &o));
+}
+
+static double draw_plain(cairo_t *cr, const text_para *p, double x, double y) {
+    for (int i = 0; i < p->n_lines; i++) text_draw_line(cr, p, i, x, y + i * p->leading + p->ascent);
+    return p->n_lines * p->leading;
+}
+
+static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opener, int chapter) {
+    const style_page *pgs = &doc->book->style->page;
+    bool recto = phys % 2 == 0;
+    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
+    const style_text *hs = role(doc, STYLE_HEADER), *fs = role(doc, STYLE_FOOTER);
+    if (!opener) {
+        const char *txt = recto && chapter >= 0 ? doc->book->chapters[chapter].title : doc->book->meta.title;
+        if (txt) {
+            /* "left" in the style means the outer edge: mirrored on facing pages. */
+            int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
+                        : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
+            text_para *p = plain(doc, txt, hs, doc->text_w, align);
+            double y = doc->off + pgs->margin_top - 14 - p->leading;
+            draw_plain(cr, p, left, y);
+            set_rgb(cr, tint(hs->color, 0.55));
+            cairo_set_line_width(cr, 0.4);
+            cairo_move_to(cr, left, y + p->leading + 3);
+            cairo_line_to(cr, left + doc->text_w, y + p->leading + 3);
+            cairo_stroke(cr);
+        }
+    }
+    char folio[32];
+    pdf_folio(doc, phys, folio, sizeof folio);
+    int align = fs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
+                : (fs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
+    text_para *p = plain(doc, folio, fs, doc->text_w, align);
+    draw_plain(cr, p, left, doc->off + doc->H - pgs->margin_bottom + pgs->margin_bottom * 0.4);
+}
+
+static void draw_cover(cairo_t *cr, const pdf_doc *doc) {
+    const model_meta *m = &doc->book->meta;
+    const style_text *cs = role(doc, STYLE_COVER);
+    uint32_t accent = doc->book->style->accent;
+    uint32_t bg = cs->background != STYLE_NO_COLOR ? cs->background : accent;
+    double W = doc->W, H = doc->H, o = doc->off;
+    set_rgb(cr, bg);
+    cairo_rectangle(cr, doc->slug, doc->slug, W + 2 * doc->bleed, H + 2 * doc->bleed);
+    cairo_fill(cr);
+    double mx = doc->book->style->page.margin_outer * 1.3;
+    if (doc->cover) {
+        double bw = W * 0.8, bh = H * 0.5;
+        double iw = bw, ih = bw * doc->cover->height / doc->cover->width;
+        if (ih > bh) ih = bh, iw = ih * doc->cover->width / doc->cover->height;
+        cairo_tag_begin(cr, "Figure", NULL);
+        layout_draw_image(cr, doc->cover, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih);
+        cairo_tag_end(cr, "Figure");
+    }
+    double y = o + H * 0.6;
+    double tw = W - 2 * mx;
+    if (m->title) {
+        cairo_tag_begin(cr, "P", NULL);
+        y += draw_plain(cr, plain(doc, m->title, cs, tw, -1), o + mx, y);
+        cairo_tag_end(cr, "P");
+    }
+    /* A short bar in a lighter tint of the title colour sets the subtitle apart. */
+    set_rgb(cr, tint(accent, 0.55));
+    cairo_rectangle(cr, o + mx, y + cs->space_after * 0.6, 56, 3);
+    cairo_fill(cr);
+    y += cs->space_after * 0.6 + 3 + cs->space_after;
+    style_text sub = *cs;
+    sub.size = cs->size * 0.5;
+    sub.weight = 400;
+    sub.line_height = 1.3;
+    if (m->subtitle) {
+        cairo_tag_begin(cr, "P", NULL);
+        draw_plain(cr, plain(doc, m->subtitle, &sub, tw, -1), o + mx, y);
+        cairo_tag_end(cr, "P");
+    }
+    style_text small = sub;
+    small.size = cs->size * 0.36;
+    small.letter_spacing = 0.5;
+    small.uppercase = true;
+    const char *pub = m->publisher ? m->publisher : m->n_authors ? m->authors[0] : NULL;
+    if (pub) {
+        text_para *p = plain(doc, pub, &small, tw, -1);
+        double py = o + H - doc->book->style->page.margin_bottom - p->n_lines * p->leading;
+        set_rgb(cr, tint(accent, 0.55));
+        cairo_rectangle(cr, o + mx, py - 10, tw, 0.6);
+        cairo_fill(cr);
+        cairo_tag_begin(cr, "P", NULL);
+        draw_plain(cr, p, o + mx, py);
+        cairo_tag_end(cr, "P");
+    }
+}
+
+static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
+    if (doc->bleed <= 0) return;
+    double o = doc->off, W = doc->W, H = doc->H, gap = doc->bleed + 2, len = doc->slug - 4;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.3);
+    double xs[2] = {o, o + W}, ys[2] = {o, o + H};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
+            cairo_move_to(cr, x + dx * gap, y);
+            cairo_line_to(cr, x + dx * (gap + len), y);
+            cairo_move_to(cr, x, y + dy * gap);
+            cairo_line_to(cr, x, y + dy * (gap + len));
+        }
+    cairo_stroke(cr);
+}
+
+void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
+    const style_page *pgs = &doc->book->style->page;
+    if (phys == 0) {
+        draw_cover(cr, doc);
+        draw_crop_marks(cr, doc);
+        return;
+    }
+    bool recto = phys % 2 == 0;
+    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
+    double top = doc->off + pgs->margin_top;
+    double col_x[16];
+    for (int c = 0; c < doc->columns && c < 16; c++) col_x[c] = left + c * (doc->col_w + pgs->column_gap);
+    if (phys < doc->n_front) {
+        const paginate_page *pg = &doc->tp.pages[phys - 1];
+        double one[1] = {left};
+        draw_boxes(cr, doc, &doc->toc, pg, one, top, st);
+        draw_furniture(cr, doc, phys, phys == 1, -1);
+    } else {
+        const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
+        draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
+        draw_notes(cr, doc, pg, col_x, top, st);
+        draw_furniture(cr, doc, phys, pg->opens_chapter, pg->chapter);
+    }
+    draw_crop_marks(cr, doc);
 }

@@ -1,0 +1,122 @@
+/* test_layout: the keep rules of the print layout on fixture books (widows, orphans,
+ * stranded headings, repeated table headers, figures, footnotes, hyphenation). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "book.h"
+#include "fonts.h"
+#include "pdf.h"
+#include "check.h"
+
+static model_book *load(const char *name, diag *d) {
+    char *dir = xasprintf("%s/tests/pdf/fixtures/%s", QUIRE_SOURCE_DIR, name);
+    book_options bo = {0};
+    model_book *b = book_load(dir, &bo, d);
+    free(dir);
+    return b;
+}
+
+/* Lines of item's paragraph placed on page pg. */
+static int para_lines_on(const pdf_doc *doc, const paginate_page *pg, const text_para *p) {
+    int n = 0;
+    for (int b = 0; b < pg->n_boxes; b++) {
+        const layout_item *it = &doc->body.items[pg->boxes[b].item];
+        if (it->kind == LAYOUT_LINE && it->para == p && !pg->boxes[b].repeated) n++;
+    }
+    return n;
+}
+
+static void check_keeps(const pdf_doc *doc) {
+    const layout_list *l = &doc->body;
+    int widows = 2, orphans = 2, split_paras = 0, repeated = 0, figures = 0;
+    for (int pi = 0; pi < doc->bp.n_pages; pi++) {
+        const paginate_page *pg = &doc->bp.pages[pi];
+        OK(pg->n_boxes > 0, "page %d is empty", pi + 1);
+        for (int c = 0; c < doc->columns; c++) {
+            const paginate_box *last = NULL, *first = NULL;
+            int count = 0;
+            double notes = paginate_notes_height(l, pg, c);
+            for (int b = 0; b < pg->n_boxes; b++) {
+                const paginate_box *bx = &pg->boxes[b];
+                if (bx->col != c) continue;
+                const layout_item *it = &l->items[bx->item];
+                if (!first) first = bx;
+                last = bx;
+                count++;
+                OK(count == 1 || bx->y + it->height + notes <= doc->col_h + 0.05, "page %d: box %d overflows (%.1f > %.1f)",
+                   pi + 1, bx->item, bx->y + it->height + notes, doc->col_h);
+                OK(it->x >= -0.01 && (it->kind != LAYOUT_LINE || it->x + it->para->width <= doc->col_w + 0.05),
+                   "page %d: line outside its column", pi + 1);
+                if (it->kind == LAYOUT_FIGURE) {
+                    figures++;
+                    OK(it->height <= doc->col_h && it->width <= doc->col_w + 0.01, "figure larger than the column");
+                }
+            }
+            if (!last || pi + 1 == doc->bp.n_pages) continue;
+            const layout_item *li = &l->items[last->item];
+            /* A heading never ends a column. */
+            OK(!(li->kind == LAYOUT_LINE && li->node && li->node->type == MODEL_HEADING), "page %d: heading stranded", pi + 1);
+            /* A paragraph split here leaves at least `orphans` lines and carries `widows`. */
+            if (li->kind == LAYOUT_LINE && li->line + 1 < li->para->n_lines) {
+                const paginate_page *next = c + 1 < doc->columns ? pg : &doc->bp.pages[pi + 1];
+                int here = para_lines_on(doc, pg, li->para), there = para_lines_on(doc, next, li->para);
+                if (next == pg) here = li->line + 1, there = li->para->n_lines - here;
+                OK(here >= orphans, "page %d: orphan (%d line(s))", pi + 1, here);
+                OK(there >= widows, "page %d: widow (%d line(s) carried)", pi + 1, there);
+                split_paras++;
+            }
+            /* A table continued on the next page repeats its header. */
+            if (li->kind == LAYOUT_ROW && li->row + 1 < li->table->rows && c + 1 == doc->columns) {
+                const paginate_page *next = &doc->bp.pages[pi + 1];
+                OK(next->n_boxes > 0 && next->boxes[0].repeated && l->items[next->boxes[0].item].header_row,
+                   "page %d: table header not repeated", pi + 2);
+                repeated++;
+            }
+        }
+        /* Footnotes land on the page that cites them. */
+        for (int n = 0; n < pg->n_notes; n++) OK(doc->bp.item_page[pg->notes[n].item] == pi, "footnote on the wrong page");
+    }
+    OK(split_paras > 0, "the fixture split no paragraph across pages");
+    OK(repeated > 0, "the fixture's table did not break");
+    INT_EQ(figures, 1);
+    int placed = 0;
+    for (int pi = 0; pi < doc->bp.n_pages; pi++) placed += doc->bp.pages[pi].n_notes;
+    INT_EQ(placed, 2);
+    for (int i = 0; i < l->n_paras; i++) {
+        INT_EQ(text_hyphen_runs_over_two(l->paras[i]), 0);
+        for (int k = 0; k < l->paras[i]->n_lines; k++)
+            /* Pango 1.50 justifies a hyphenated line to the full width and then adds the
+             * hyphen: it hangs into the margin by at most its own width. */
+            OK(l->paras[i]->lines[k].x + l->paras[i]->lines[k].width <=
+                       l->paras[i]->width + 0.05 + (l->paras[i]->lines[k].hyphenated ? 0.4 * l->paras[i]->size : 0) ||
+                   l->paras[i]->width <= 0,
+               "line wider than its column: %.2f > %.2f hy=%d in \"%.*s\"", l->paras[i]->lines[k].x + l->paras[i]->lines[k].width,
+               l->paras[i]->width, l->paras[i]->lines[k].hyphenated, l->paras[i]->lines[k].length, l->paras[i]->text + l->paras[i]->lines[k].start);
+    }
+}
+
+int main(void) {
+    setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1); /* styles/ and fonts/ of the checkout */
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    model_book *book = load("keeps", &d);
+    OK(book != NULL, "keeps fixture loads: %s", d.captured ? d.captured : "");
+    if (book) {
+        pdf_doc doc;
+        INT_EQ(pdf_doc_build(&doc, book, &d), QUIRE_OK);
+        OK(doc.bp.n_pages >= 8, "%d body pages", doc.bp.n_pages);
+        INT_EQ(doc.n_pages, doc.n_front + doc.bp.n_pages);
+        check_keeps(&doc);
+        char folio[16];
+        pdf_folio(&doc, 1, folio, sizeof folio);
+        STR_EQ(folio, "ii");
+        pdf_folio(&doc, doc.n_front, folio, sizeof folio);
+        STR_EQ(folio, "1");
+        pdf_doc_free(&doc);
+        model_book_free(book);
+    }
+    diag_free(&d);
+    fonts_release();
+    return CHECK_DONE();
+}
