@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# epub_check: builds the fixture book and the IO book as EPUB and checks them with
+# epubcheck (0 errors, 0 warnings), xmllint, a structural check and a rebuild (byte-identical).
+# Usage: epub_check.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+set -u
+BIN=$1
+SRC=$2
+WORK=$3
+HERE="$SRC/tests/epub"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+export QUIRE_DATA_DIR="$SRC"
+export SOURCE_DATE_EPOCH=1700000000
+export FONTCONFIG_CACHE="$WORK/fc-cache" XDG_CACHE_HOME="$WORK/cache"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL: $*"
+}
+
+if [ -f /usr/share/java/epubcheck.jar ]; then
+    EPUBCHECK=(java -jar /usr/share/java/epubcheck.jar)
+else
+    EPUBCHECK=(epubcheck)
+fi
+
+books=("$HERE/fixtures/mixed")
+[ -f "$SRC/book/book.yaml" ] && books+=("$SRC/book")
+
+for dir in "${books[@]}"; do
+    label=$(basename "$dir")
+    out="$WORK/$label"
+    if ! "$BIN" build "$dir" --epub -q -o "$out/a" 2>"$out.err"; then
+        fail "$label: quire build failed: $(cat "$out.err")"
+        continue
+    fi
+    epub=$(ls "$out"/a/*.epub 2>/dev/null | head -1)
+    if [ -z "$epub" ]; then
+        fail "$label: no EPUB written"
+        continue
+    fi
+    ok
+
+    # reproducible: a second build is byte-identical
+    "$BIN" build "$dir" --epub -q -o "$out/b" 2>/dev/null
+    if cmp -s "$epub" "$out/b/$(basename "$epub")"; then ok; else fail "$label: two builds differ"; fi
+    # ... also in another time zone
+    TZ=America/New_York "$BIN" build "$dir" --epub -q -o "$out/c" 2>/dev/null
+    if cmp -s "$epub" "$out/c/$(basename "$epub")"; then ok; else fail "$label: build differs with TZ set"; fi
+
+    # epubcheck: no fatal, error or warning
+    "${EPUBCHECK[@]}" "$epub" >"$out/epubcheck.txt" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q "0 fatals / 0 errors / 0 warnings" "$out/epubcheck.txt"; then
+        ok
+    else
+        fail "$label: epubcheck (exit $rc):"
+        grep -E "FATAL|ERROR|WARNING|Messages" "$out/epubcheck.txt" | head -20
+    fi
+
+    # structure: container, manifest, spine, nav, links, NCX
+    if python3 "$HERE/epub_structure.py" "$epub" "$out/x" >"$out/structure.txt" 2>&1; then
+        ok
+    else
+        fail "$label: structure:"
+        cat "$out/structure.txt"
+    fi
+
+    # every XML file parses
+    nxml=0
+    while IFS= read -r -d '' f; do
+        nxml=$((nxml + 1))
+        if xmllint --noout "$f" 2>"$out/xmllint.txt"; then ok; else fail "$label: xmllint ${f#"$out"/x/}: $(head -3 "$out/xmllint.txt")"; fi
+    done < <(find "$out/x" -type f \( -name '*.xhtml' -o -name '*.opf' -o -name '*.ncx' -o -name '*.svg' -o -name '*.xml' \) -print0)
+    [ "$nxml" -gt 3 ] && ok || fail "$label: only $nxml XML files found"
+done
+
+# the fixture's specifics
+x="$WORK/mixed/x/EPUB"
+grep -q '<ol start="3">' "$x/text/ch01.xhtml" && ok || fail "ordered list start"
+grep -q '<thead>' "$x/text/ch01.xhtml" && grep -q 'class="align-right"' "$x/text/ch01.xhtml" && ok || fail "table head and alignment"
+grep -q '<blockquote class="pull">' "$x/text/ch01.xhtml" && grep -q '<footer>— <cite>Victor Hugo</cite></footer>' "$x/text/ch01.xhtml" \
+    && ok || fail "pull quote with its attribution"
+grep -q 'href="ch02.xhtml#suite-et-fin"' "$x/text/ch01.xhtml" && ok || fail "link across chapters"
+grep -q 'λόγος' "$x/text/ch01.xhtml" && grep -q 'Größe' "$x/text/ch01.xhtml" && ok || fail "non-ASCII text kept"
+grep -q 'media-type="image/svg+xml"' "$x/package.opf" && grep -q 'media-type="image/png"' "$x/package.opf" \
+    && ok || fail "SVG and PNG images"
+grep -q '<figcaption>Histogramme des ventes</figcaption>' "$x/text/ch02.xhtml" && ok || fail "figure caption"
+grep -q 'Table des matières' "$x/nav.xhtml" && ok || fail "the nav speaks the book's language"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,369 @@
+/* test_epub: the EPUB writer on a hand-built model (XHTML, nav, NCX, OPF, CSS) and on
+ * fixture books (every paragraph's text comes back from the XHTML; reproducible output). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "epub.h"
+#include "model.h"
+#include "check.h"
+#include "xhtml.h"
+
+static const model_pos P = {"test.md", 1, 1};
+
+static model_node *add(model_book *b, model_node *parent, model_type t, int chapter) {
+    model_node *n = model_node_new(b, t, P);
+    n->chapter = chapter;
+    if (parent) model_append_child(parent, n);
+    return n;
+}
+
+static model_node *text(model_book *b, model_node *parent, const char *s, int chapter) {
+    model_node *n = add(b, parent, MODEL_TEXT, chapter);
+    n->text = arena_strdup(b->mem, s);
+    return n;
+}
+
+static model_node *heading(model_book *b, model_node *root, int level, const char *id, const char *s, int ch) {
+    model_node *h = add(b, root, MODEL_HEADING, ch);
+    h->as.heading.level = level;
+    h->id = arena_strdup(b->mem, id);
+    text(b, h, s, ch);
+    return h;
+}
+
+static size_t count(const char *hay, const char *needle) {
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) n++;
+    return n;
+}
+
+/* A two-chapter book: headings h1/h3/h2, a footnote, a cross-chapter link, an external link. */
+static model_book *hand_book(void) {
+    model_book *b = model_book_new();
+    b->style = xcalloc(1, sizeof *b->style);
+    style_defaults(b->style);
+    b->style->mem = arena_new();
+    b->meta.name = "hand";
+    b->meta.title = "Hand & Made <Book>";
+    b->meta.language = "de";
+    b->meta.identifier = "urn:uuid:12345678-1234-4234-8234-123456789abc";
+    b->meta.publisher = "P";
+    b->meta.keywords = " eins, zwei ,drei";
+    static const char *authors[] = {"A. Autor", "B. Autorin"};
+    b->meta.authors = authors;
+    b->meta.n_authors = 2;
+    b->n_chapters = 2;
+    b->chapters = arena_alloc(b->mem, 2 * sizeof *b->chapters);
+
+    model_node *r0 = add(b, NULL, MODEL_CHAPTER, 0);
+    b->chapters[0] = (model_chapter){"one.md", "a-b", "A & B", r0};
+    heading(b, r0, 1, "a-b", "A & B", 0);
+    model_node *p = add(b, r0, MODEL_PARAGRAPH, 0);
+    text(b, p, "x < y \"quoted\" \x01", 0);
+    model_node *ref = add(b, p, MODEL_NOTE_REF, 0);
+    ref->id = "fnref-1";
+    ref->as.note_ref.number = 1;
+    heading(b, r0, 3, "deep", "Deep", 0);
+    model_node *two = heading(b, r0, 2, "two", "Two", 0);
+
+    model_node *fn = add(b, NULL, MODEL_FOOTNOTE, 0);
+    fn->id = "fn-1";
+    fn->as.footnote.number = 1;
+    fn->as.footnote.first_ref = ref;
+    text(b, add(b, fn, MODEL_PARAGRAPH, 0), "Note text.", 0);
+    ref->as.note_ref.note = fn;
+    b->footnotes = arena_alloc(b->mem, sizeof *b->footnotes);
+    b->footnotes[0] = fn;
+    b->n_footnotes = 1;
+
+    model_node *r1 = add(b, NULL, MODEL_CHAPTER, 1);
+    b->chapters[1] = (model_chapter){"two.md", "second", "Second", r1};
+    heading(b, r1, 1, "second", "Second", 1);
+    model_node *p1 = add(b, r1, MODEL_PARAGRAPH, 1);
+    model_node *l = add(b, p1, MODEL_LINK, 1);
+    l->as.link.url = "#two";
+    l->as.link.target = two;
+    text(b, l, "back", 1);
+    model_node *ext = add(b, p1, MODEL_LINK, 1);
+    ext->as.link.url = "https://example.org/?a=1&b=2";
+    text(b, ext, "out", 1);
+    model_node *list = add(b, r1, MODEL_LIST, 1);
+    list->as.list.ordered = true;
+    list->as.list.start = 4;
+    list->as.list.tight = true;
+    text(b, add(b, add(b, list, MODEL_ITEM, 1), MODEL_PARAGRAPH, 1), "vier", 1);
+    return b;
+}
+
+static void test_hand_model(void) {
+    model_book *b = hand_book();
+    buf out;
+    buf_init(&out);
+
+    xhtml_chapter(b, 0, NULL, &out);
+    OK(strstr(out.data, "xml:lang=\"de\" lang=\"de\"") != NULL, "lang on html");
+    OK(strstr(out.data, "<title>A &amp; B</title>") != NULL, "title escaped");
+    OK(strstr(out.data, "<section epub:type=\"chapter\" role=\"doc-chapter\"") != NULL, "chapter section");
+    OK(strstr(out.data, "<h1 id=\"a-b\">A &amp; B</h1>") != NULL, "h1 with the model id");
+    OK(strstr(out.data, "x &lt; y &quot;quoted&quot; <sup") != NULL, "text escaped, control char dropped");
+    OK(strstr(out.data, "<a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#fn-1\" id=\"fnref-1\">1</a>") != NULL,
+       "noteref");
+    OK(strstr(out.data, "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"fn-1\">") != NULL,
+       "footnote aside in the citing chapter");
+    OK(strstr(out.data, "role=\"doc-backlink\" href=\"#fnref-1\"") != NULL, "back link");
+    OK(strstr(out.data, "Zurück zum Text") != NULL, "German words for a German book");
+    buf_free(&out);
+
+    xhtml_chapter(b, 1, NULL, &out);
+    OK(strstr(out.data, "<a href=\"ch01.xhtml#two\">back</a>") != NULL, "cross-chapter link: %s", out.data);
+    OK(strstr(out.data, "href=\"https://example.org/?a=1&amp;b=2\"") != NULL, "external link escaped");
+    OK(strstr(out.data, "<ol start=\"4\">\n<li>vier</li>") != NULL, "ordered list start, tight item");
+    OK(strstr(out.data, "<aside") == NULL, "no footnote in a chapter that does not cite it");
+    buf_free(&out);
+
+    xhtml_nav(b, &out);
+    OK(strstr(out.data, "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\"") != NULL, "toc nav");
+    OK(strstr(out.data, "<nav epub:type=\"landmarks\"") != NULL, "landmarks nav");
+    OK(strstr(out.data, "epub:type=\"bodymatter\" href=\"text/ch01.xhtml\"") != NULL, "bodymatter landmark");
+    /* h3 and h2 both nest under the h1: one inner list holding both */
+    OK(strstr(out.data, "<li><a href=\"text/ch01.xhtml#a-b\">A &amp; B</a>\n<ol>\n"
+                        "<li><a href=\"text/ch01.xhtml#deep\">Deep</a></li>\n"
+                        "<li><a href=\"text/ch01.xhtml#two\">Two</a></li>\n</ol>\n</li>\n"
+                        "<li><a href=\"text/ch02.xhtml#second\">Second</a></li>") != NULL,
+       "nav nesting: %s", out.data);
+    INT_EQ(count(out.data, "<ol>"), count(out.data, "</ol>"));
+    INT_EQ(count(out.data, "<li>"), count(out.data, "</li>"));
+    buf_free(&out);
+
+    xhtml_ncx(b, &out);
+    OK(strstr(out.data, "<meta name=\"dtb:uid\" content=\"urn:uuid:12345678-1234-4234-8234-123456789abc\"/>") != NULL,
+       "dtb:uid is the identifier");
+    OK(strstr(out.data, "<meta name=\"dtb:depth\" content=\"2\"/>") != NULL, "ncx depth");
+    INT_EQ(count(out.data, "<navPoint "), 4);
+    INT_EQ(count(out.data, "<navPoint "), count(out.data, "</navPoint>"));
+    buf_free(&out);
+
+    xhtml_item items[] = {
+        {"cover", "cover.xhtml", "application/xhtml+xml", NULL, true},
+        {"nav", "nav.xhtml", "application/xhtml+xml", "nav", true},
+        {"ncx", "toc.ncx", "application/x-dtbncx+xml", NULL, false},
+        {"cover-image", "media/cover.png", "image/png", "cover-image", false},
+    };
+    xhtml_opf(b, items, 4, 1700000000, true, &out);
+    OK(strstr(out.data, "<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>") != NULL, "modified");
+    OK(strstr(out.data, "unique-identifier=\"pub-id\"") != NULL, "unique-identifier");
+    OK(strstr(out.data, "<dc:title id=\"title\">Hand &amp; Made &lt;Book&gt;</dc:title>") != NULL, "title");
+    INT_EQ(count(out.data, "<dc:creator "), 2);
+    INT_EQ(count(out.data, "<dc:subject>"), 3);
+    OK(strstr(out.data, "<dc:subject>zwei</dc:subject>") != NULL, "keywords trimmed");
+    OK(strstr(out.data, "<spine toc=\"ncx\">\n<itemref idref=\"cover\"/>\n<itemref idref=\"nav\"/>\n</spine>") != NULL,
+       "spine: %s", out.data);
+    OK(strstr(out.data, "properties=\"cover-image\"") != NULL, "cover image property");
+    OK(strstr(out.data, "schema:accessModeSufficient") != NULL, "a11y metadata");
+    OK(strstr(out.data, "EPUB Accessibility 1.1 - WCAG 2.1 Level AA") != NULL, "conformsTo");
+    buf_free(&out);
+
+    /* no identifier: a stable urn:uuid from the metadata */
+    b->meta.identifier = NULL;
+    char *u1 = xhtml_identifier(b), *u2 = xhtml_identifier(b);
+    STR_EQ(u1, u2);
+    OK(strncmp(u1, "urn:uuid:", 9) == 0 && strlen(u1) == 45, "uuid form: %s", u1);
+    free(u1);
+    free(u2);
+    model_book_free(b);
+}
+
+static void test_css(void) {
+    style_sheet s;
+    style_defaults(&s);
+    s.roles[STYLE_BODY].size = 10;
+    s.roles[STYLE_BODY].family = "Charis SIL";
+    s.roles[STYLE_BODY].hyphenate = true;
+    s.roles[STYLE_H1].size = 20;
+    s.roles[STYLE_H1].family = "Open Sans";
+    s.roles[STYLE_H1].space_before = 30;
+    s.roles[STYLE_H1].page_break_before = true;
+    s.roles[STYLE_H1].uppercase = true;
+    s.roles[STYLE_H1].letter_spacing = 2;
+    s.roles[STYLE_CODE].family = "DejaVu Sans Mono";
+    char *css = style_to_css(&s, "@font-face { font-family: \"X\"; }\n");
+    OK(strstr(css, "@font-face { font-family: \"X\"; }") != NULL, "font css prepended");
+    const char *h1 = strstr(css, "\nh1 {");
+    OK(h1 != NULL, "h1 rule");
+    if (h1) {
+        const char *end = strchr(h1 + 1, '}');
+        char *rule = xstrndup(h1, (size_t)(end - h1));
+        OK(strstr(rule, "font-family: \"Open Sans\", sans-serif;") != NULL, "family with generic: %s", rule);
+        OK(strstr(rule, "font-size: 2rem;") != NULL, "size relative to the body: %s", rule);
+        OK(strstr(rule, "margin-top: 1.5em;") != NULL, "space before in em of its size: %s", rule);
+        OK(strstr(rule, "page-break-before: always;") != NULL, "page break: %s", rule);
+        OK(strstr(rule, "text-transform: uppercase;") != NULL, "uppercase: %s", rule);
+        OK(strstr(rule, "letter-spacing: 0.1em;") != NULL, "letter spacing: %s", rule);
+        free(rule);
+    }
+    OK(strstr(css, "font-family: \"Charis SIL\", serif;") != NULL, "body family");
+    OK(strstr(css, "\"DejaVu Sans Mono\", monospace") != NULL, "code family");
+    OK(strstr(css, "-webkit-hyphens: auto;\n  -epub-hyphens: auto;\n  hyphens: auto;") != NULL, "hyphens");
+    free(css);
+}
+
+/*** every paragraph of a loaded book comes back from its XHTML ***/
+
+static char *collapse(const char *s) {
+    buf b;
+    buf_init(&b);
+    bool space = true;
+    for (const char *p = s; *p; p++) {
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+            if (!space) buf_putc(&b, ' ');
+            space = true;
+        } else {
+            buf_putc(&b, *p);
+            space = false;
+        }
+    }
+    while (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
+    return buf_detach(&b, NULL);
+}
+
+/* The text of an XHTML document: note markers left out, tags stripped, entities decoded. */
+static char *xhtml_text(const char *x) {
+    buf b;
+    buf_init(&b);
+    const char *body = strstr(x, "<body");
+    for (const char *p = body ? body : x; *p;) {
+        if (strncmp(p, "<sup class=\"noteref\">", 21) == 0) {
+            const char *e = strstr(p, "</sup>");
+            p = e ? e + 6 : p + strlen(p);
+        } else if (*p == '<') {
+            const char *e = strchr(p, '>');
+            if (strncmp(p, "<br", 3) == 0) buf_putc(&b, ' ');
+            p = e ? e + 1 : p + strlen(p);
+        } else if (*p == '&') {
+            static const struct { const char *ent, *ch; } ents[] = {
+                {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}};
+            bool done = false;
+            for (size_t i = 0; i < 4 && !done; i++)
+                if (strncmp(p, ents[i].ent, strlen(ents[i].ent)) == 0) {
+                    buf_puts(&b, ents[i].ch);
+                    p += strlen(ents[i].ent);
+                    done = true;
+                }
+            if (!done) buf_putc(&b, *p++);
+        } else {
+            buf_putc(&b, *p++);
+        }
+    }
+    char *raw = buf_detach(&b, NULL);
+    char *t = collapse(raw);
+    free(raw);
+    return t;
+}
+
+static void check_book_paragraphs(const char *dir) {
+    diag d;
+    diag_init(&d);
+    d.quiet = true;
+    book_options opt = {0};
+    model_book *book = book_load(dir, &opt, &d);
+    OK(book != NULL, "book %s loads", dir);
+    if (!book) {
+        diag_free(&d);
+        return;
+    }
+    int paragraphs = 0;
+    for (size_t i = 0; i < book->n_chapters; i++) {
+        buf x;
+        buf_init(&x);
+        xhtml_chapter(book, i, NULL, &x);
+        char *t = xhtml_text(x.data);
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
+            if (ev != MODEL_EVENT_ENTER || n->type != MODEL_PARAGRAPH) continue;
+            char *plain = model_plain_text(n);
+            char *want = collapse(plain);
+            OK(strstr(t, want) != NULL, "%s chapter %zu: paragraph \"%s\" not in the XHTML text", dir, i + 1, want);
+            paragraphs++;
+            free(want);
+            free(plain);
+        }
+        free(t);
+        buf_free(&x);
+    }
+    OK(paragraphs > 0, "%s has paragraphs", dir);
+    model_book_free(book);
+    diag_free(&d);
+}
+
+static char *slurp(const char *path, size_t *len) {
+    char *data = NULL;
+    if (file_read(path, 1u << 30, &data, len) != 0) return NULL;
+    return data;
+}
+
+static void test_write(const char *dir) {
+    diag d;
+    diag_init(&d);
+    d.quiet = true;
+    book_options opt = {0};
+    model_book *book = book_load(dir, &opt, &d);
+    OK(book != NULL, "book loads");
+    if (!book) {
+        diag_free(&d);
+        return;
+    }
+    char tmpl[] = "/tmp/quire-epub-test-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    OK(tmp != NULL, "temp dir");
+    char *a = path_join(tmp, "a.epub"), *b = path_join(tmp, "b.epub");
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    INT_EQ(epub_write(book, a, &d), QUIRE_OK);
+    INT_EQ(epub_write(book, b, &d), QUIRE_OK);
+    size_t la = 0, lb = 0;
+    char *da = slurp(a, &la), *db = slurp(b, &lb);
+    OK(da && db && la == lb && la > 0 && memcmp(da, db, la) == 0, "two builds are byte-identical");
+    OK(da && la > 58 && memcmp(da, "PK\003\004", 4) == 0 && memcmp(da + 30, "mimetype", 8) == 0 &&
+           memcmp(da + 38, "application/epub+zip", 20) == 0,
+       "mimetype first, stored, no extra field");
+    if (da) {
+        INT_EQ((unsigned char)da[8] | (unsigned char)da[9] << 8, 0);   /* method: stored */
+        INT_EQ((unsigned char)da[28] | (unsigned char)da[29] << 8, 0); /* extra field length */
+    }
+    free(da);
+    free(db);
+    /* a folder that does not exist: an I/O error, reported, and no file */
+    char *bad = path_join(tmp, "missing/c.epub");
+    d.capture = true;
+    d.out = fopen("/dev/null", "w");
+    INT_EQ(epub_write(book, bad, &d), QUIRE_EIO);
+    OK(d.captured && strstr(d.captured, "cannot write the EPUB") != NULL, "the error is reported");
+    if (d.out) fclose(d.out);
+    d.out = stderr;
+    OK(!path_is_file(bad), "nothing written");
+    unlink(a);
+    unlink(b);
+    rmdir(tmp);
+    free(bad);
+    free(a);
+    free(b);
+    model_book_free(book);
+    diag_free(&d);
+}
+
+int main(void) {
+    setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
+    test_hand_model();
+    test_css();
+    check_book_paragraphs(QUIRE_TEST_DIR "/epub/fixtures/mixed");
+    char *io = path_join(QUIRE_SOURCE_DIR, "book/book.yaml");
+    if (path_is_file(io)) check_book_paragraphs(QUIRE_SOURCE_DIR "/book");
+    free(io);
+    test_write(QUIRE_TEST_DIR "/epub/fixtures/mixed");
+    return CHECK_DONE();
+}
