@@ -7,6 +7,7 @@
 
 #include "book.h"
 #include "epub.h"
+#include "fonts.h"
 #include "model.h"
 #include "check.h"
 #include "xhtml.h"
@@ -365,5 +366,6 @@ int main(void) {
     if (path_is_file(io)) check_book_paragraphs(QUIRE_SOURCE_DIR "/book");
     free(io);
     test_write(QUIRE_TEST_DIR "/epub/fixtures/mixed");
+    fonts_release(); /* fontconfig keeps its configuration until released */
     return CHECK_DONE();
 }
