@@ -66,6 +66,48 @@ void diag_report(diag *d, diag_level level, const char *file, int line, int col,
     buf_free(&msg);
 }
 
+void diag_merge(diag *into, const diag *from) {
+    static const char *names[] = {"error", "warning", "note"};
+    into->errors += from->errors;
+    into->warnings += from->warnings;
+    const char *p = from->captured;
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = xstrndup(p, n);
+        /* Re-emit through diag_report's formatting, keeping the original position text. */
+        diag_level level = DIAG_NOTE;
+        char *mark = NULL;
+        for (int l = 0; l < 3 && !mark; l++) {
+            char key[16];
+            snprintf(key, sizeof key, ": %s: ", names[l]);
+            mark = strstr(line, key);
+            if (mark) level = (diag_level)l;
+        }
+        if (!(into->quiet && level != DIAG_ERROR)) {
+            if (into->capture) {
+                buf c = {into->captured, into->captured_len, into->captured ? into->captured_len + 1 : 0};
+                if (c.len) buf_putc(&c, '\n');
+                buf_put(&c, line, n);
+                into->captured = c.data;
+                into->captured_len = c.len;
+            }
+            if (into->out) {
+                if (into->color && mark) {
+                    static const char *colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
+                    size_t name_len = strlen(names[level]);
+                    fprintf(into->out, "%.*s: %s%s:\033[0m%s\n", (int)(mark - line), line, colors[level],
+                            names[level], mark + 2 + name_len + 1);
+                } else {
+                    fprintf(into->out, "%s\n", line);
+                }
+            }
+        }
+        free(line);
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static size_t edit_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 64 || m > 64) return (size_t)-1;

@@ -39,6 +39,10 @@ void diag_report(diag *d, diag_level level, const char *file, int line, int col,
 #define diag_error(d, file, line, col, ...) diag_report((d), DIAG_ERROR, (file), (line), (col), __VA_ARGS__)
 #define diag_warning(d, file, line, col, ...) diag_report((d), DIAG_WARNING, (file), (line), (col), __VA_ARGS__)
 
+/* Adds the counts and messages of `from` (which had capture on) to `into`,
+ * printing them as `into` would have: for work done on another thread. */
+void diag_merge(diag *into, const diag *from);
+
 /* Finds the candidate closest to `word` by edit distance (for "did you mean"),
  * or NULL when none is close enough. `candidates` ends with NULL. */
 const char *diag_suggest(const char *word, const char *const *candidates);
