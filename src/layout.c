@@ -392,8 +392,13 @@ static void do_list(lctx *c, const model_node *n) {
         else snprintf(label, sizeof label, "%s", bullet_for(c->list_level - 1));
         text_opts lo = base_opts(c, indent - 3);
         lo.align_override = STYLE_ALIGN_RIGHT;
-        const style_text *label_style = ls;
-        text_para *lp = layout_keep_para(c->out, text_para_plain(c->tc, label, label_style, &lo));
+        /* Bullets in the accent colour and a size up: the text face's bullet is small. */
+        style_text label_style = *ls;
+        if (!ordered) {
+            label_style.color = c->book->style->accent;
+            label_style.size = ls->size * 1.2;
+        }
+        text_para *lp = layout_keep_para(c->out, text_para_plain(c->tc, label, &label_style, &lo));
         double save = c->indent;
         double label_x = c->indent;
         c->indent += indent;

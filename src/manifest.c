@@ -203,11 +203,11 @@ manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *
 
 static const char *const manifest_keys[] = {
     "name", "title", "subtitle", "authors", "publisher", "language", "identifier", "date",
-    "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", NULL};
+    "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", "contents-title", NULL};
 
 enum {
     K_NAME, K_TITLE, K_SUBTITLE, K_AUTHORS, K_PUBLISHER, K_LANGUAGE, K_IDENTIFIER, K_DATE,
-    K_RIGHTS, K_DESCRIPTION, K_KEYWORDS, K_STYLE, K_COVER, K_COVER_ALT, K_CHAPTERS, K_COUNT
+    K_RIGHTS, K_DESCRIPTION, K_KEYWORDS, K_STYLE, K_COVER, K_COVER_ALT, K_CHAPTERS, K_CONTENTS_TITLE, K_COUNT
 };
 
 typedef struct mctx {
@@ -544,6 +544,7 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
             m->cover.pos = (model_pos){c.display, v->line, v->col};
             break;
         case K_COVER_ALT: meta->cover_alt = s; break;
+        case K_CONTENTS_TITLE: meta->contents_title = s; break;
         default: break;
         }
     }

@@ -124,6 +124,7 @@ typedef struct model_meta {
     bool has_cover;
     model_image cover;       /* when has_cover */
     const char *cover_alt;
+    const char *contents_title; /* heading of the printed contents; NULL: by language */
 } model_meta;
 
 /* A font file the style uses, bundled in fonts/. */

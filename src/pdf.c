@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +43,19 @@ void pdf_folio(const pdf_doc *doc, int phys, char *out, size_t size) {
     else snprintf(out, size, "%d", phys - doc->n_front + 1);
 }
 
+/* The contents heading: book.yaml's contents-title, else by the book's language. */
+static const char *contents_title(const model_meta *m) {
+    static const struct { const char *lang, *title; } t[] = {
+        {"en", "Contents"}, {"de", "Inhalt"}, {"fr", "Table des mati\xC3\xA8res"}, {"es", "\xC3\x8Dndice"},
+        {"it", "Indice"}, {"nl", "Inhoud"}, {"pt", "Sum\xC3\xA1rio"}};
+    if (m->contents_title && *m->contents_title) return m->contents_title;
+    const char *lang = m->language ? m->language : "";
+    size_t n = strcspn(lang, "-_");
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (n == strlen(t[i].lang) && strncasecmp(lang, t[i].lang, n) == 0) return t[i].title;
+    return "Contents";
+}
+
 /* The table of contents: a title, then one entry per h1/h2 with its body folio. */
 static void build_toc(pdf_doc *doc) {
     layout_list *l = &doc->toc;
@@ -52,7 +66,7 @@ static void build_toc(pdf_doc *doc) {
     o.align_override = -1;
     o.link_color = STYLE_NO_COLOR;
     layout_item *ti;
-    text_para *tp = layout_keep_para(l, text_para_plain(doc->tc, "Contents", h1, &o));
+    text_para *tp = layout_keep_para(l, text_para_plain(doc->tc, contents_title(&doc->book->meta), h1, &o));
     for (int i = 0; i < tp->n_lines; i++) {
         ti = layout_push(l);
         ti->kind = LAYOUT_LINE;
@@ -226,6 +240,7 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
         diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
         atomic_abort(&draw_af);
         atomic_abort(&final_af);
+        free(st.alts);
         pdf_doc_free(&doc);
         return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
     }
@@ -240,8 +255,14 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     fo.bleed = doc.bleed;
     fo.slug = doc.slug;
     fo.id_seed = seed;
+    fo.figure_alts = st.alts;
+    fo.n_figure_alts = st.n_alts;
+    fo.xmp_date = build_timestamp(NULL);
+    fo.xmp_creators = book->meta.authors;
+    fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
     free(seed);
+    free(st.alts);
     atomic_abort(&draw_af);
     if (rc != QUIRE_OK) {
         atomic_abort(&final_af);
@@ -317,8 +338,18 @@ static void close_tags(cairo_t *cr, pdf_draw_state *st, int keep) {
     }
 }
 
-/* Makes the open structure elements equal tags[0..depth). */
-static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, int depth) {
+/* Records the alt text of a Figure element just opened (pdffinish writes it as /Alt). */
+static void note_figure(pdf_draw_state *st, const char *alt) {
+    if (!st->pdf) return;
+    if (st->n_alts == st->cap_alts) {
+        st->cap_alts = st->cap_alts ? st->cap_alts * 2 : 8;
+        st->alts = xrealloc(st->alts, (size_t)st->cap_alts * sizeof *st->alts);
+    }
+    st->alts[st->n_alts++] = alt;
+}
+
+/* Makes the open structure elements equal tags[0..depth); `alt` goes with a Figure opened. */
+static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, int depth, const char *alt) {
     int same = 0;
     while (same < st->n_open && same < depth && st->open[same].id == tags[same].id &&
            strcmp(st->open[same].name, tags[same].name) == 0)
@@ -326,6 +357,7 @@ static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, i
     close_tags(cr, st, same);
     for (int i = same; i < depth && st->n_open < LAYOUT_MAX_DEPTH + 2; i++) {
         cairo_tag_begin(cr, tags[i].name, NULL);
+        if (strcmp(tags[i].name, "Figure") == 0) note_figure(st, alt);
         st->open[st->n_open++] = tags[i];
     }
 }
@@ -406,13 +438,15 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         const paginate_box *bx = &pg->boxes[b];
         const layout_item *it = &l->items[bx->item];
         double x = col_x[bx->col] + it->x, y = top + bx->y;
+        /* A figure's image and caption lines all come from the FIGURE node. */
+        const char *alt = it->node && it->node->type == MODEL_FIGURE ? it->node->as.figure.alt : NULL;
         if (it->label) {
-            sync_tags(cr, st, it->tags, it->label_depth);
+            sync_tags(cr, st, it->tags, it->label_depth, alt);
             cairo_tag_begin(cr, "Lbl", NULL);
             draw_para_line(cr, it->label, 0, x + it->label_x, y, y + it->baseline);
             cairo_tag_end(cr, "Lbl");
         }
-        sync_tags(cr, st, it->tags, it->depth);
+        sync_tags(cr, st, it->tags, it->depth, alt);
         if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
         if (it->heading_level && st->pdf && !bx->repeated) {
             int lv = it->heading_level;
@@ -566,7 +600,7 @@ static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opene
     draw_plain(cr, p, left, doc->off + doc->H - pgs->margin_bottom + pgs->margin_bottom * 0.4);
 }
 
-static void draw_cover(cairo_t *cr, const pdf_doc *doc) {
+static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
     const model_meta *m = &doc->book->meta;
     const style_text *cs = role(doc, STYLE_COVER);
     uint32_t accent = doc->book->style->accent;
@@ -575,12 +609,14 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc) {
     set_rgb(cr, bg);
     cairo_rectangle(cr, doc->slug, doc->slug, W + 2 * doc->bleed, H + 2 * doc->bleed);
     cairo_fill(cr);
-    double mx = doc->book->style->page.margin_outer * 1.3;
+    /* Title, subtitle and publisher line up with the left edge of the artwork. */
+    double mx = W * 0.1;
     if (doc->cover) {
         double bw = W * 0.8, bh = H * 0.5;
         double iw = bw, ih = bw * doc->cover->height / doc->cover->width;
         if (ih > bh) ih = bh, iw = ih * doc->cover->width / doc->cover->height;
         cairo_tag_begin(cr, "Figure", NULL);
+        note_figure(st, m->cover_alt && *m->cover_alt ? m->cover_alt : m->title);
         layout_draw_image(cr, doc->cover, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih);
         cairo_tag_end(cr, "Figure");
     }
@@ -642,7 +678,7 @@ static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
 void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
     const style_page *pgs = &doc->book->style->page;
     if (phys == 0) {
-        draw_cover(cr, doc);
+        draw_cover(cr, doc, st);
         draw_crop_marks(cr, doc);
         return;
     }
@@ -660,7 +696,8 @@ void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st
         const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
         draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
         draw_notes(cr, doc, pg, col_x, top, st);
-        draw_furniture(cr, doc, phys, pg->opens_chapter, pg->chapter);
+        /* No running head over a chapter opening nor on the first page of the body. */
+        draw_furniture(cr, doc, phys, pg->opens_chapter || phys == doc->n_front, pg->chapter);
     }
     draw_crop_marks(cr, doc);
 }

@@ -46,6 +46,9 @@ typedef struct pdf_draw_state {
     int outline[4];                /* last outline id per heading level */
     layout_tag open[LAYOUT_MAX_DEPTH + 2];
     int n_open;
+    /* With pdf: the alt text of each Figure element opened, in order (for pdffinish). */
+    const char **alts;             /* owned array of borrowed strings */
+    int n_alts, cap_alts;
 } pdf_draw_state;
 
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -221,6 +222,151 @@ static void set_id_seed(qpdf_data q, const char *seed)
     qpdf_oh_release(q, trailer);
 }
 
+/*** figure alt texts ***/
+
+typedef struct alt_walk {
+    const pdffinish_options *opt;
+    int next;                        /* index of the next Figure */
+} alt_walk;
+
+/* Depth first over the structure tree, kids in order: the document order of elements. */
+static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
+{
+    if (depth > 64)
+        return;
+    if (qpdf_oh_is_array(q, node)) {
+        int n = qpdf_oh_get_array_n_items(q, node);
+        for (int i = 0; i < n; i++) {
+            qpdf_oh kid = qpdf_oh_get_array_item(q, node, i);
+            walk_struct(q, kid, w, depth + 1);
+            qpdf_oh_release(q, kid);
+        }
+        return;
+    }
+    if (!qpdf_oh_is_dictionary(q, node) || !qpdf_oh_has_key(q, node, "/S"))
+        return;   /* a marked-content id or reference */
+    qpdf_oh type = qpdf_oh_get_key(q, node, "/S");
+    if (qpdf_oh_is_name_and_equals(q, type, "/Figure")) {
+        int i = w->next++;
+        const char *alt = i < w->opt->n_figure_alts ? w->opt->figure_alts[i] : NULL;
+        if (alt && *alt) {
+            qpdf_oh s = qpdf_oh_new_unicode_string(q, alt);
+            qpdf_oh_replace_key(q, node, "/Alt", s);
+            qpdf_oh_release(q, s);
+        }
+    }
+    qpdf_oh_release(q, type);
+    qpdf_oh kids = qpdf_oh_get_key(q, node, "/K");
+    walk_struct(q, kids, w, depth + 1);
+    qpdf_oh_release(q, kids);
+}
+
+static void set_figure_alts(qpdf_data q, qpdf_oh root, const pdffinish_options *opt)
+{
+    qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+    if (qpdf_oh_is_dictionary(q, tree)) {
+        alt_walk w = {opt, 0};
+        qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K");
+        walk_struct(q, kids, &w, 0);
+        qpdf_oh_release(q, kids);
+    }
+    qpdf_oh_release(q, tree);
+}
+
+/*** XMP ***/
+
+static void xml_text(GString *x, const char *s)
+{
+    char *e = g_markup_escape_text(s, -1);
+    g_string_append(x, e);
+    g_free(e);
+}
+
+/* An Info dictionary string as UTF-8, or NULL. */
+static char *info_string(qpdf_data q, const char *key)
+{
+    qpdf_oh trailer = qpdf_get_trailer(q);
+    qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+    char *out = NULL;
+    if (qpdf_oh_is_dictionary(q, info)) {
+        qpdf_oh v = qpdf_oh_get_key(q, info, key);
+        if (qpdf_oh_is_string(q, v))
+            out = xstrdup(qpdf_oh_get_utf8_value(q, v));
+        qpdf_oh_release(q, v);
+    }
+    qpdf_oh_release(q, info);
+    qpdf_oh_release(q, trailer);
+    return out;
+}
+
+static void set_xmp(qpdf_data q, qpdf_oh root, const pdffinish_options *opt)
+{
+    char *title = opt->xmp_title ? xstrdup(opt->xmp_title) : info_string(q, "/Title");
+    char *producer = info_string(q, "/Producer"), *tool = info_string(q, "/Creator");
+    time_t t = (time_t)opt->xmp_date;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[32];
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+    GString *x = g_string_new("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                              "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                              "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                              "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                              "  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
+                              "<dc:format>application/pdf</dc:format>\n");
+    if (title) {
+        g_string_append(x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(x, title);
+        g_string_append(x, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (opt->n_xmp_creators > 0) {
+        g_string_append(x, "<dc:creator><rdf:Seq>");
+        for (int i = 0; i < opt->n_xmp_creators; i++) {
+            g_string_append(x, "<rdf:li>");
+            xml_text(x, opt->xmp_creators[i]);
+            g_string_append(x, "</rdf:li>");
+        }
+        g_string_append(x, "</rdf:Seq></dc:creator>\n");
+    }
+    if (opt->language && *opt->language) {
+        g_string_append(x, "<dc:language><rdf:Bag><rdf:li>");
+        xml_text(x, opt->language);
+        g_string_append(x, "</rdf:li></rdf:Bag></dc:language>\n");
+    }
+    if (producer) {
+        g_string_append(x, "<pdf:Producer>");
+        xml_text(x, producer);
+        g_string_append(x, "</pdf:Producer>\n");
+    }
+    if (tool) {
+        g_string_append(x, "<xmp:CreatorTool>");
+        xml_text(x, tool);
+        g_string_append(x, "</xmp:CreatorTool>\n");
+    }
+    g_string_append_printf(x, "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+                              "<xmp:MetadataDate>%s</xmp:MetadataDate>\n", date, date, date);
+    g_string_append(x, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
+
+    qpdf_oh st = qpdf_oh_new_stream(q);
+    qpdf_oh null = qpdf_oh_new_null(q);
+    qpdf_oh_replace_stream_data(q, st, (const unsigned char *)x->str, x->len, null, null);
+    qpdf_oh dict = qpdf_oh_get_dict(q, st);
+    qpdf_oh ty = qpdf_oh_new_name(q, "/Metadata"), sub = qpdf_oh_new_name(q, "/XML");
+    qpdf_oh_replace_key(q, dict, "/Type", ty);
+    qpdf_oh_replace_key(q, dict, "/Subtype", sub);
+    qpdf_oh_replace_key(q, root, "/Metadata", st);
+    qpdf_oh_release(q, ty);
+    qpdf_oh_release(q, sub);
+    qpdf_oh_release(q, dict);
+    qpdf_oh_release(q, null);
+    qpdf_oh_release(q, st);
+    g_string_free(x, TRUE);
+    free(title);
+    free(producer);
+    free(tool);
+}
+
 static bool same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -278,6 +424,10 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
         qpdf_oh_release(q, root);
         goto done;
     }
+    if (opt->n_figure_alts > 0)
+        set_figure_alts(q, root, opt);
+    if (opt->xmp_date > 0)
+        set_xmp(q, root, opt);
     qpdf_oh_release(q, root);
     if (opt->bleed > 0 && set_print_boxes(q, opt, n_pages, d, in_path) != QUIRE_OK)
         goto done;

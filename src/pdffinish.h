@@ -23,11 +23,22 @@ typedef struct pdffinish_options {
                                       * trim + 2*(bleed+slug), BleedBox = MediaBox inset by slug,
                                       * TrimBox = MediaBox inset by slug+bleed */
     const char *id_seed;             /* deterministic /ID from this (e.g. title + SOURCE_DATE_EPOCH) */
+    /* /Alt of the /Figure structure elements, in document order (cairo 1.16 cannot
+     * write it): entry i goes to the i-th Figure; NULL or "" entries are skipped. */
+    const char *const *figure_alts;
+    int n_figure_alts;
+    /* > 0: an XMP metadata stream on the catalog with dc:title, dc:creator, dc:language,
+     * pdf:Producer and xmp:CreatorTool (as in the Info dictionary) and xmp:CreateDate/
+     * ModifyDate from this time (seconds since 1970, e.g. SOURCE_DATE_EPOCH). */
+    long long xmp_date;
+    const char *xmp_title;           /* NULL: the Info /Title */
+    const char *const *xmp_creators; /* n_xmp_creators authors */
+    int n_xmp_creators;
 } pdffinish_options;
 
 /* Reads the PDF at in_path, adds /MarkInfo, /Lang, /ViewerPreferences
- * << /DisplayDocTitle true >>, /PageLabels, TrimBox/BleedBox when bled, a fixed /ID,
- * and writes out_path (not atomically: the caller writes to a temporary path).
+ * << /DisplayDocTitle true >>, /PageLabels, TrimBox/BleedBox when bled, figure /Alt
+ * texts, an XMP packet, a fixed /ID, and writes out_path (not atomically: the caller writes to a temporary path).
  * Returns QUIRE_OK or QUIRE_EIO after a message. */
 int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_options *opt, diag *d);
 

@@ -65,7 +65,7 @@ void style_defaults(style_sheet *s) {
     s->path = NULL;
     s->page = (style_page){
         .width = MM(210), .height = MM(297),
-        .margin_top = MM(22), .margin_bottom = MM(24), .margin_inner = MM(22), .margin_outer = MM(18),
+        .margin_top = MM(22), .margin_bottom = MM(24), .margin_inner = MM(30), .margin_outer = MM(46),
         .columns = 1, .column_gap = MM(7), .bleed = 0, .widows = 2, .orphans = 2};
     s->accent = ACCENT;
     s->link_color = ACCENT;
@@ -75,7 +75,6 @@ void style_defaults(style_sheet *s) {
     R[STYLE_BODY].first_indent = 1.2 * 10.5;
 
     R[STYLE_H1] = text(SANS, 22, 700, false, 1.15, 36, 16, STYLE_ALIGN_LEFT, ACCENT);
-    R[STYLE_H1].page_break_before = true;
     R[STYLE_H2] = text(SANS, 14, 700, false, 1.25, 18, 6, STYLE_ALIGN_LEFT, ACCENT);
     R[STYLE_H3] = text(SANS, 11.5, 700, false, 1.3, 12, 4, STYLE_ALIGN_LEFT, ACCENT);
 

@@ -280,6 +280,59 @@ static void collect_lines(text_para *p) {
     pango_layout_iter_free(it);
 }
 
+/* True when the line's text, trailing spaces aside, ends with a forced break (U+2028). */
+static bool ends_hard_break(const text_para *p, const text_line *tl) {
+    int e = tl->start + tl->length;
+    while (e > tl->start && p->text[e - 1] == ' ') e--;
+    return e - 3 >= tl->start && (unsigned char)p->text[e - 3] == 0xE2 && (unsigned char)p->text[e - 2] == 0x80 &&
+           (unsigned char)p->text[e - 1] == 0xA8;
+}
+
+static bool is_space_at(const char *t, int i, int len) {
+    return t[i] == ' ' || (i + 1 < len && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA0);
+}
+
+/* Justifies every line but the last and those ending in a forced break by widening the
+ * line's inner spaces, as Pango's own justify_words does. Pango 1.50 justifies before
+ * it adds a hyphen glyph, so its justified hyphenated lines overhang the column; here
+ * the hyphen is already in the line's measured width. The lines come from the
+ * non-read-only list, which tells Pango their extents must not be cached. */
+static void justify_lines(text_para *p) {
+    if (p->width <= 0 || p->n_lines < 2) return;
+    int i = 0;
+    for (GSList *l = pango_layout_get_lines(p->layout); l && i < p->n_lines - 1; l = l->next, i++) {
+        PangoLayoutLine *ln = l->data;
+        text_line *tl = &p->lines[i];
+        if (ends_hard_break(p, tl)) continue;
+        double extra = p->width - (tl->x + tl->width);
+        if (extra <= 0.001) continue;
+        int te = tl->start + tl->length;
+        while (te > tl->start && p->text[te - 1] == ' ') te--;
+        int spaces = 0;
+        for (GSList *r = ln->runs; r; r = r->next) {
+            const PangoGlyphItem *run = r->data;
+            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+                int at = run->item->offset + run->glyphs->log_clusters[g];
+                if (at < te && is_space_at(p->text, at, p->len)) spaces++;
+            }
+        }
+        if (!spaces) continue;
+        /* Whole Pango units, the remainder spread one unit at a time from the left. */
+        int total = (int)floor(extra * PANGO_SCALE), each = total / spaces, rest = total - each * spaces;
+        for (GSList *r = ln->runs; r; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+                int at = run->item->offset + run->glyphs->log_clusters[g];
+                if (at < te && is_space_at(p->text, at, p->len)) {
+                    run->glyphs->glyphs[g].geometry.width += each + (rest > 0 ? 1 : 0);
+                    if (rest > 0) rest--;
+                }
+            }
+        }
+        tl->width += (double)total / PANGO_SCALE;
+    }
+}
+
 static int hyphen_violation(const text_para *p) {
     int run = 0;
     for (int i = 0; i < p->n_lines; i++) {
@@ -320,7 +373,9 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     /* WORD_CHAR: a word longer than the line still breaks at the edge. */
     pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
     int align = o->align_override >= 0 ? o->align_override : (int)st->align;
-    pango_layout_set_justify(p->layout, align == STYLE_ALIGN_JUSTIFY && !o->no_justify);
+    /* Justified text is set ragged first and justified line by line at the end. */
+    bool justify = align == STYLE_ALIGN_JUSTIFY && !o->no_justify && o->width > 0;
+    pango_layout_set_justify(p->layout, FALSE);
     pango_layout_set_alignment(p->layout, align == STYLE_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
                                           : align == STYLE_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                                                                         : PANGO_ALIGN_LEFT);
@@ -353,6 +408,8 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
         if (is_shy(b->text.data, i, (int)b->text.len) && !keep[i]) remove_bytes(b, i, 2), any = true;
     free(keep);
     if (any) apply(tc, p, b, fd, size);
+    if (justify) justify_lines(p);
+    p->justified = justify;
     pango_font_description_free(fd);
     p->spans = b->spans;
     p->n_spans = b->n_spans;
@@ -440,7 +497,62 @@ void text_measure_inlines(text_ctx *tc, const model_node *block, const style_tex
     text_para_free(p);
 }
 
+/* The foreground colour of a run, false when it has none. */
+static bool run_color(const PangoGlyphItem *run, double rgb[3]) {
+    for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+        const PangoAttribute *at = a->data;
+        if (at->klass->type != PANGO_ATTR_FOREGROUND) continue;
+        const PangoColor *c = &((const PangoAttrColor *)at)->color;
+        rgb[0] = c->red / 65535.0, rgb[1] = c->green / 65535.0, rgb[2] = c->blue / 65535.0;
+        return true;
+    }
+    return false;
+}
+
+/* Draws a hyphenated line with its hyphen glyph outside the text it maps to: the
+ * run is drawn without the soft hyphen's bytes and glyph, then the glyph alone with
+ * an empty text (cairo writes it under an empty /ActualText). Text extraction and
+ * search then see the word's two halves, not a hyphen that is not part of it. False
+ * when the line does not end in a shaped soft hyphen in an LTR run. */
+static bool draw_hyphenated(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
+    const text_line *tl = &p->lines[i];
+    PangoLayoutLine *ln = pango_layout_get_line(p->layout, i);
+    GSList *lr = ln ? g_slist_last(ln->runs) : NULL;
+    if (!lr) return false;
+    PangoGlyphItem *run = lr->data;
+    PangoGlyphString *gs = run->glyphs;
+    int n = gs->num_glyphs, shy = tl->start + tl->length - 2;
+    if (run->item->analysis.level % 2 || run->item->offset + run->item->length != shy + 2) return false;
+    /* The soft hyphen's cluster: Pango 1.50 gives it an empty glyph and the hyphen. */
+    int k = 0;
+    while (k < n && run->item->offset + gs->log_clusters[n - 1 - k] == shy) k++;
+    if (k == 0 || k == n || gs->glyphs[n - 1].glyph == PANGO_GLYPH_EMPTY) return false;
+    double hx = x + tl->x;
+    for (GSList *r = ln->runs; r != lr; r = r->next) hx += pango_glyph_string_get_width(((PangoGlyphItem *)r->data)->glyphs) / (double)PANGO_SCALE;
+    for (int g = 0; g < n - 1; g++) hx += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+    PangoGlyphInfo hy = gs->glyphs[n - 1];
+    gs->num_glyphs -= k, run->item->length -= 2, run->item->num_chars--;
+    cairo_move_to(cr, x + tl->x, baseline);
+    pango_cairo_show_layout_line(cr, ln);
+    gs->num_glyphs += k, run->item->length += 2, run->item->num_chars++;
+    if (hy.glyph & PANGO_GLYPH_UNKNOWN_FLAG) return true;
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+    if (!sf) return true;
+    cairo_save(cr);
+    double rgb[3];
+    if (run_color(run, rgb)) cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_set_scaled_font(cr, sf);
+    cairo_glyph_t g = {hy.glyph, hx + hy.geometry.x_offset / (double)PANGO_SCALE,
+                       baseline + (hy.geometry.y_offset - run->y_offset) / (double)PANGO_SCALE};
+    cairo_text_cluster_t cl = {0, 1};
+    cairo_show_text_glyphs(cr, "", 0, &g, 1, &cl, 1, 0);
+    cairo_restore(cr);
+    return true;
+}
+
 void text_draw_line(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
+    if (i < 0 || i >= p->n_lines) return;
+    if (p->lines[i].hyphenated && draw_hyphenated(cr, p, i, x, baseline)) return;
     PangoLayoutLine *ln = pango_layout_get_line_readonly(p->layout, i);
     if (!ln) return;
     cairo_move_to(cr, x + p->lines[i].x, baseline);
@@ -466,8 +578,10 @@ int text_line_ranges(const text_para *p, int i, int start, int end, double *xs, 
 }
 
 void text_svg_fonts(const model_book *book) {
+    /* Not FcConfigGetCurrent(): with no current configuration yet it loads the whole
+     * system one (a tenth of a build) only to be replaced. SetCurrent takes a reference. */
     FcConfig *c = fonts_config(book);
-    if (c && FcConfigGetCurrent() != c) FcConfigSetCurrent(c);
+    if (c) FcConfigSetCurrent(c);
 }
 
 void text_svg_fonts_done(void) {

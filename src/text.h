@@ -57,6 +57,7 @@ typedef struct text_para {
     double leading;      /* distance between baselines */
     double ascent;       /* baseline below the top of a line box */
     double size;         /* font size */
+    bool justified;      /* lines but the last and those before a forced break fill the width */
 } text_para;
 
 typedef struct text_opts {

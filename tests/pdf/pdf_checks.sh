@@ -89,7 +89,7 @@ for line in bbox.splitlines():
     m = re.search(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', line)
     if not m or page < 2: continue
     x0, x1 = float(m.group(1)), float(m.group(2))
-    if x0 < 18 * mm - 0.5 or x1 > W - 18 * mm + 4.5: bad += 1
+    if x0 < 18 * mm - 0.5 or x1 > W - 18 * mm + 0.5: bad += 1
 ok(bad == 0, f"{bad} word boxes outside the text block")
 print(f"PY {passed} {failed}")
 sys.exit(0)

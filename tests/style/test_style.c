@@ -66,7 +66,7 @@ static void test_defaults(void) {
     const style_text *h1 = &s.roles[STYLE_H1];
     STR_EQ(h1->family, "Open Sans");
     INT_EQ(h1->weight, 700);
-    OK(h1->page_break_before, "h1 breaks the page");
+    OK(!h1->page_break_before, "h1 runs on in the brochure");
     INT_EQ(h1->color, s.accent);
     OK(h1->size > s.roles[STYLE_H2].size && s.roles[STYLE_H2].size > s.roles[STYLE_H3].size, "heading sizes descend");
     OK(!s.roles[STYLE_H2].page_break_before, "h2 does not break");
