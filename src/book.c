@@ -1,5 +1,6 @@
 /* book: a book folder (book.yaml, style, fonts, chapters, images) into a checked model_book. */
 #include "book.h"
+#include "hyph.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -423,6 +424,27 @@ static bool load_style(model_book *book, const char *given_dir, const book_optio
             free(list);
             return false;
         }
+        /* A style of the book's own must stay inside the book, like its chapters. */
+        char *own_rel = xasprintf("styles/%s.yaml", name);
+        char *own = path_join(given_dir, own_rel);
+        free(own_rel);
+        if (strcmp(own, path) == 0) {
+            char *real = path_real(path);
+            bool inside = real && path_is_inside(real, book->dir);
+            free(real);
+            if (!inside) {
+                if (m->style.value)
+                    diag_error(d, m->style.pos.file, m->style.pos.line, m->style.pos.col,
+                               "style '%s' leaves the book folder (%s is a symbolic link pointing outside)", name,
+                               path);
+                else
+                    diag_error(d, path, 0, 0, "style file leaves the book folder (a symbolic link pointing outside)");
+                free(own);
+                free(path);
+                return false;
+            }
+        }
+        free(own);
         book->style = style_load(path, d);
         free(path);
     }
@@ -495,6 +517,14 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
 
     if (!load_style(book, dir, opt, &m, d)) ok = false;
+    /* The print writer will want the hyphenation patterns: load them on another core
+     * while the chapters are read. */
+    if (book->style)
+        for (int r = 0; r < STYLE_ROLE_COUNT; r++)
+            if (book->style->roles[r].hyphenate) {
+                hyph_preload(book->meta.language ? book->meta.language : "en");
+                break;
+            }
     set_font_dirs(book);
     if (book->style && !fonts_scan(book, d)) ok = false;
 

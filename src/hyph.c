@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct hyph {
     HyphenDict *dict;
     int lhmin, rhmin;
     bool latin1;   /* dictionary in ISO 8859-1 rather than UTF-8 */
+    bool shared;   /* from hyph_load: held by the process cache, freed at exit */
+    int refs;      /* hyph_load results not yet released (under cache.mu) */
 };
 
 /* ---- loading ---------------------------------------------------------- */
@@ -168,20 +171,121 @@ hyph *hyph_load_from(const char *dir, const char *language)
     return h;
 }
 
-hyph *hyph_load(const char *language)
+/* ---- the process cache ------------------------------------------------- */
+
+/* hnj_hyphen_load parses the whole pattern file (for en_US about as long as laying
+ * out a few pages), so hyph_load keeps one language's patterns for the process and
+ * may start loading them early on a thread (hyph_preload). One slot: a book has one
+ * language. The dictionary is only read after loading, so it can be shared. */
+static struct {
+    pthread_mutex_t mu;
+    char *dir, *lang;     /* key of the slot; NULL when empty */
+    hyph *h;              /* the result (NULL: no patterns installed) */
+    pthread_t tid;
+    bool running;         /* tid not joined yet */
+    bool exit_hook;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void *preload_main(void *arg)
+{
+    (void)arg;
+    /* Only this thread touches cache.h until it is joined. */
+    cache.h = hyph_load_from(cache.dir, cache.lang);
+    return NULL;
+}
+
+static void real_free(hyph *h)
+{
+    if (!h)
+        return;
+    hnj_hyphen_free(h->dict);
+    free(h);
+}
+
+/* Empties the slot; the caller holds the lock. */
+static void cache_clear(void)
+{
+    if (cache.running) {
+        pthread_join(cache.tid, NULL);
+        cache.running = false;
+    }
+    if (cache.h && cache.h->refs > 0)
+        cache.h->shared = false;   /* still in use: the last hyph_free frees it */
+    else
+        real_free(cache.h);
+    cache.h = NULL;
+    free(cache.dir);
+    free(cache.lang);
+    cache.dir = cache.lang = NULL;
+}
+
+static void cache_at_exit(void)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache_clear();
+    pthread_mutex_unlock(&cache.mu);
+}
+
+static const char *hyphen_dir(void)
 {
     const char *dir = getenv("QUIRE_HYPHEN_DIR");
-    if (!dir || !*dir)
-        dir = QUIRE_HYPHEN_DIR;
-    return hyph_load_from(dir, language);
+    return dir && *dir ? dir : QUIRE_HYPHEN_DIR;
+}
+
+/* Makes the slot hold (dir, language), loading on a thread when it did not; the
+ * caller holds the lock. */
+static void cache_start(const char *dir, const char *language)
+{
+    if (cache.lang && strcmp(cache.lang, language) == 0 && strcmp(cache.dir, dir) == 0)
+        return;
+    cache_clear();
+    if (!cache.exit_hook)
+        cache.exit_hook = atexit(cache_at_exit) == 0;
+    cache.dir = xstrdup(dir);
+    cache.lang = xstrdup(language);
+    cache.running = pthread_create(&cache.tid, NULL, preload_main, NULL) == 0;
+    if (!cache.running)
+        cache.h = hyph_load_from(cache.dir, cache.lang);
+}
+
+void hyph_preload(const char *language)
+{
+    if (!language || !*language)
+        return;
+    pthread_mutex_lock(&cache.mu);
+    cache_start(hyphen_dir(), language);
+    pthread_mutex_unlock(&cache.mu);
+}
+
+hyph *hyph_load(const char *language)
+{
+    if (!language || !*language)
+        return NULL;
+    pthread_mutex_lock(&cache.mu);
+    cache_start(hyphen_dir(), language);
+    if (cache.running) {
+        pthread_join(cache.tid, NULL);
+        cache.running = false;
+    }
+    hyph *h = cache.h;
+    if (h) {
+        h->shared = true;
+        h->refs++;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    return h;
 }
 
 void hyph_free(hyph *h)
 {
     if (!h)
         return;
-    hnj_hyphen_free(h->dict);
-    free(h);
+    pthread_mutex_lock(&cache.mu);
+    bool last = h->refs > 0 && --h->refs == 0;
+    bool keep = h->shared || (!last && h->refs > 0);
+    pthread_mutex_unlock(&cache.mu);
+    if (!keep)
+        real_free(h);
 }
 
 /* ---- inserting -------------------------------------------------------- */
@@ -298,6 +402,7 @@ static void hyphenate_word(const hyph *h, const unsigned char *s, size_t n, size
         i += len;
     }
     offset[k] = n;
+    word[wlen] = '\0'; /* libhyphen runs strstr over the word */
 
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;

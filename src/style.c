@@ -11,6 +11,7 @@
 #include "manifest.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
+#define STYLE_MAX_LENGTH 14400.0 /* 200 in: the largest PDF page */
 
 static const char *const role_names[STYLE_ROLE_COUNT + 1] = {
     "body", "h1", "h2", "h3", "quote", "attribution", "list", "footnote",
@@ -327,6 +328,11 @@ static bool read_len(sctx *c, const char *key, const manifest_ynode *v, bool em_
         serr(c, v, "'%s' must not be negative: '%s'", key, s);
         return false;
     }
+    /* PDF pages end at 200 in (14400 pt); nothing on a page can be larger. */
+    if ((!em && fabs(x) > STYLE_MAX_LENGTH) || (em && fabs(x) > 100)) {
+        serr(c, v, "'%s' is too large: '%s' (at most 14400pt, 200in, or 100em)", key, s);
+        return false;
+    }
     p->set = true;
     p->em = em;
     p->v = x;
@@ -379,6 +385,9 @@ static void read_role(sctx *c, style_role r, const manifest_ynode *map) {
             if ((ok = read_len(c, key, v, r != STYLE_BODY, false, &in->size)) && in->size.v == 0) {
                 serr(c, v, "'font-size' must be positive");
                 ok = false;
+            } else if (ok && !in->size.em && in->size.v > 1000) {
+                serr(c, v, "'font-size' must be at most 1000pt, not '%s'", v->value);
+                ok = false;
             }
             break;
         case P_WEIGHT:
@@ -418,6 +427,9 @@ static void read_role(sctx *c, style_role r, const manifest_ynode *map) {
             if (end != s && *end == 0 && isfinite(x)) {
                 if (x <= 0) {
                     serr(c, v, "'line-height' must be positive, not '%s'", s);
+                    ok = false;
+                } else if (x > 10) {
+                    serr(c, v, "'line-height' must be at most 10 times the font size, not '%s'", s);
                     ok = false;
                 } else {
                     t->line_height = x;
@@ -501,10 +513,11 @@ static void read_page(sctx *c, const manifest_ynode *key, const manifest_ynode *
             } else if (x && isdigit((unsigned char)s[0])) {
                 char *ws = xstrndup(s, (size_t)(x - s));
                 bool em1, em2;
-                bool good = parse_len(ws, &w, &em1) && parse_len(x + 1, &h, &em2) && !em1 && !em2 && w > 0 && h > 0;
+                bool good = parse_len(ws, &w, &em1) && parse_len(x + 1, &h, &em2) && !em1 && !em2 && w > 0 && h > 0 &&
+                            w <= STYLE_MAX_LENGTH && h <= STYLE_MAX_LENGTH;
                 free(ws);
                 if (!good) {
-                    serr(c, v, "'size' must be \"WIDTH x HEIGHT\" with two positive lengths (e.g. \"148mm x 210mm\"), not '%s'", s);
+                    serr(c, v, "'size' must be \"WIDTH x HEIGHT\" with two positive lengths up to 200in (e.g. \"148mm x 210mm\"), not '%s'", s);
                     break;
                 }
                 pg->width = w, pg->height = h;

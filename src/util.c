@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,7 +196,7 @@ char *arena_printf(arena *a, const char *fmt, ...) {
 /*** files ***/
 
 int file_read(const char *path, size_t max_bytes, char **data, size_t *len) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block the open */
     if (fd < 0) return -1;
     struct stat st;
     if (fstat(fd, &st) != 0) goto fail;
@@ -248,24 +249,22 @@ fail : {
 
 /* Temporary files in flight, so a signal handler can unlink them. */
 #define ATOMIC_MAX_OPEN 16
-static char *volatile atomic_open_paths[ATOMIC_MAX_OPEN];
+/* Lock-free slots: the writers run on two threads, and a signal handler may read
+ * the table at any moment. */
+static _Atomic(char *) atomic_open_paths[ATOMIC_MAX_OPEN];
 
 static void atomic_track(char *tmp, bool add) {
     for (int i = 0; i < ATOMIC_MAX_OPEN; i++) {
-        if (add && !atomic_open_paths[i]) {
-            atomic_open_paths[i] = tmp;
-            return;
-        }
-        if (!add && atomic_open_paths[i] == tmp) {
-            atomic_open_paths[i] = NULL;
-            return;
-        }
+        char *expected = add ? NULL : tmp;
+        if (atomic_compare_exchange_strong(&atomic_open_paths[i], &expected, add ? tmp : NULL)) return;
     }
 }
 
 void atomic_abort_all_signal_safe(void) {
-    for (int i = 0; i < ATOMIC_MAX_OPEN; i++)
-        if (atomic_open_paths[i]) unlink(atomic_open_paths[i]);
+    for (int i = 0; i < ATOMIC_MAX_OPEN; i++) {
+        char *p = atomic_load(&atomic_open_paths[i]);
+        if (p) unlink(p);
+    }
 }
 
 int atomic_open(atomic_file *af, const char *path) {

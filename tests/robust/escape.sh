@@ -1,0 +1,137 @@
+# Nothing escapes the book folder: '..', absolute paths, symbolic links leading out
+# and remote URLs are refused with a located message; link URLs are written as they
+# are, escaped where the format needs it.
+. "$(dirname "$0")/lib.sh"
+
+# Files outside every book, which no case may reach.
+mkdir -p "$WORK/outside"
+printf '# Outside\n\nSecret text.\n' >"$WORK/outside/secret.md"
+printf '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n' >"$WORK/outside/secret.svg"
+cp "$SRC/styles/brochure.yaml" "$WORK/outside/secret-style.yaml"
+OUTSIDE="$WORK/outside"
+
+## chapters
+
+new_book ch-dotdot
+sed -i 's#chapters/02-more.md#../outside/secret.md#' ch-dotdot/book.yaml
+run_quire build ch-dotdot -o out-1
+expect_error "chapter '../'" 1 "ch-dotdot/book.yaml:16:5: error: chapter path leaves the book folder: '../outside/secret.md'" out-1
+
+new_book ch-inner-dotdot
+sed -i 's#chapters/02-more.md#chapters/../../outside/secret.md#' ch-inner-dotdot/book.yaml
+run_quire build ch-inner-dotdot -o out-2
+expect_error "chapter 'chapters/../../'" 1 "ch-inner-dotdot/book.yaml:16:5: error: chapter path leaves the book folder" out-2
+
+new_book ch-abs
+sed -i "s#chapters/02-more.md#$OUTSIDE/secret.md#" ch-abs/book.yaml
+run_quire build ch-abs -o out-3
+expect_error "chapter absolute path" 1 "ch-abs/book.yaml:16:5: error: chapter path leaves the book folder: '.*' is absolute" out-3
+
+new_book ch-link
+ln -s "$OUTSIDE/secret.md" ch-link/chapters/link.md
+sed -i 's#chapters/02-more.md#chapters/link.md#' ch-link/book.yaml
+run_quire build ch-link -o out-4
+expect_error "chapter symlink leading out" 1 "ch-link/book.yaml:16:5: error: chapter path leaves the book folder: 'chapters/link.md' links to" out-4
+
+new_book ch-dirlink
+ln -s "$OUTSIDE" ch-dirlink/chapters/more
+sed -i 's#chapters/02-more.md#chapters/more/secret.md#' ch-dirlink/book.yaml
+run_quire build ch-dirlink -o out-5
+expect_error "chapter through a linked folder" 1 "ch-dirlink/book.yaml:16:5: error: chapter path leaves the book folder" out-5
+
+# A link that stays inside the book is fine.
+new_book ch-inlink
+ln -s 02-more.md ch-inlink/chapters/alias.md
+sed -i 's#chapters/02-more.md#chapters/alias.md#' ch-inlink/book.yaml
+run_quire build ch-inlink -o out-6
+expect_ok "chapter symlink inside the book"
+
+## images
+
+img_case() { # name, reference written in chapter 1, expected message (after the position)
+  new_book "$1"
+  sed -i "s#(images/dot.svg#($2#" "$1/chapters/01-start.md"
+  [ -n "${4:-}" ] && eval "$4"
+  run_quire build "$1" -o "out-$1"
+  expect_error "image: $1" 1 "$1/chapters/01-start.md:5:1: error: $3" "out-$1"
+}
+img_case img-dotdot "../outside/secret.svg" "image path '../outside/secret.svg' leaves the book folder"
+img_case img-inner-dotdot "images/../../outside/secret.svg" "image path 'images/../../outside/secret.svg' leaves the book folder"
+img_case img-abs "$OUTSIDE/secret.svg" "image path '.*' leaves the book folder \(it is absolute\)"
+img_case img-link "images/link.svg" "image path 'images/link.svg' leaves the book folder \(through a link\)" \
+  'ln -s "$OUTSIDE/secret.svg" img-link/images/link.svg'
+img_case img-dirlink "images/up/secret.svg" "image path 'images/up/secret.svg' leaves the book folder \(through a link\)" \
+  'ln -s "$OUTSIDE" img-dirlink/images/up'
+img_case img-https "https://example.org/x.svg" "image 'https://example.org/x.svg' is not a local file; remote images are never fetched"
+img_case img-proto-relative "//example.org/x.svg" "image '//example.org/x.svg' is not a local file; remote images are never fetched"
+img_case img-file-url "file://$OUTSIDE/secret.svg" "image 'file://.*' is not a local file; remote images are never fetched"
+img_case img-data-url "data:image/svg+xml;base64,PHN2Zz4=" "image 'data:image/svg\+xml;base64,PHN2Zz4=' is not a local file"
+
+## the cover
+
+cover_case() {
+  new_book "$1"
+  sed -i "s#^cover: .*#cover: $2#" "$1/book.yaml"
+  [ -n "${4:-}" ] && eval "$4"
+  run_quire build "$1" -o "out-$1"
+  expect_error "cover: $1" 1 "$1/book.yaml:12:8: error: $3" "out-$1"
+}
+cover_case cover-dotdot "../outside/secret.svg" "image path '../outside/secret.svg' leaves the book folder"
+cover_case cover-abs "$OUTSIDE/secret.svg" "image path '.*' leaves the book folder \(it is absolute\)"
+cover_case cover-link "images/c.svg" "image path 'images/c.svg' leaves the book folder \(through a link\)" \
+  'ln -s "$OUTSIDE/secret.svg" cover-link/images/c.svg'
+cover_case cover-url "https://example.org/cover.png" "image 'https://example.org/cover.png' is not a local file"
+
+## the style
+
+new_book style-dotdot
+sed -i 's#^style: brochure#style: ../outside/secret-style#' style-dotdot/book.yaml
+run_quire build style-dotdot -o out-s1
+expect_error "style name with '../'" 1 "style-dotdot/book.yaml:11:8: error: 'style' must be the name of a file in styles/" out-s1
+
+new_book style-abs
+sed -i "s#^style: brochure#style: $OUTSIDE/secret-style#" style-abs/book.yaml
+run_quire build style-abs -o out-s2
+expect_error "style name absolute" 1 "style-abs/book.yaml:11:8: error: 'style' must be the name of a file in styles/" out-s2
+
+# styles/<name>.yaml inside the book, but a link to a file outside it.
+new_book style-link
+mkdir -p style-link/styles
+ln -s "$OUTSIDE/secret-style.yaml" style-link/styles/mine.yaml
+sed -i 's#^style: brochure#style: mine#' style-link/book.yaml
+run_quire build style-link -o out-s3
+expect_error "style symlink leading out of the book" 1 "style-link/book.yaml:11:8: error: " out-s3
+
+## link URLs: written as they are, escaped in the XHTML, working in the PDF
+
+new_book links
+cat >>links/chapters/01-start.md <<'EOF'
+
+A [tricky link](https://example.org/search?a=1&b=\"q\"\<t\>&c='x') and <https://example.org/p?x=1&y=2>.
+EOF
+run_quire build links -o out-links
+expect_ok "link with \"<>& in its URL"
+unzip -p out-links/tiny.epub EPUB/text/ch01.xhtml >"$WORK/ch01.xhtml" 2>/dev/null ||
+  unzip -p out-links/tiny.epub '*.xhtml' >"$WORK/ch01.xhtml"
+check "links: the chapter XHTML is well-formed" xmllint --noout "$WORK/ch01.xhtml"
+check "links: \"<>& escaped in href" \
+  grep -qF 'href="https://example.org/search?a=1&amp;b=&quot;q&quot;&lt;t&gt;&amp;c='"'"'x'"'"'"' "$WORK/ch01.xhtml"
+check "links: autolink escaped" grep -qF 'href="https://example.org/p?x=1&amp;y=2"' "$WORK/ch01.xhtml"
+check "links: the XHTML has no raw quote inside an href" bash -c "! grep -qE 'href=\"[^\"]*<' '$WORK/ch01.xhtml'"
+qpdf --qdf --object-streams=disable out-links/tiny.pdf "$WORK/links.qdf" 2>/dev/null
+check "links: the PDF link holds the URL as written" \
+  grep -aqF "/URI (https://example.org/search?a=1&b=\"q\"<t>&c='x')" "$WORK/links.qdf"
+check "links: the autolink too" grep -aqF "/URI (https://example.org/p?x=1&y=2)" "$WORK/links.qdf"
+
+## nothing of the outside files ended up in any artifact
+
+leaked=""
+for f in out-*/*.epub; do
+  [ -f "$f" ] && unzip -p "$f" 2>/dev/null | grep -q "Secret text" && leaked="$leaked $f"
+done
+for f in out-*/*.pdf; do
+  [ -f "$f" ] && pdftotext "$f" - 2>/dev/null | grep -q "Secret text" && leaked="$leaked $f"
+done
+check "no artifact holds the outside chapter:$leaked" [ -z "$leaked" ]
+
+finish

@@ -1,0 +1,119 @@
+# Shared by the robust shell tests: sourced, never run.
+#   bash tests/robust/<name>.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+# Each case copies the tiny fixture book into WORK_DIR, breaks one thing, runs the
+# real binary and checks the exit status, the message and the output folder.
+set -uo pipefail
+
+QUIRE="$1"
+SRC="$2"
+WORK="$3"
+FIXTURE="$SRC/tests/robust/fixtures/tiny"
+export NO_COLOR=1
+unset QUIRE_DATA_DIR
+
+umount "$WORK/full" 2>/dev/null # a tmpfs left by an interrupted run of faults.sh
+rm -rf "$WORK"
+mkdir -p "$WORK"
+cd "$WORK" || exit 1
+
+passed=0
+failed=0
+# Every message a case produced, for the README table: "case<TAB>first line of stderr".
+MESSAGES="$WORK/messages.tsv"
+: >"$MESSAGES"
+
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $*" >&2
+}
+check() { # check "description" command...
+  local what="$1"
+  shift
+  if "$@"; then pass; else fail "$what"; fi
+}
+
+# new_book NAME: a fresh copy of the fixture at WORK/NAME.
+new_book() {
+  rm -rf "$WORK/$1"
+  cp -r "$FIXTURE" "$WORK/$1"
+}
+
+# run_quire ARGS...: runs the binary; sets RC, OUT, ERR (files in WORK). A run that
+# hangs is stopped after 10 minutes (exit 124, which no case expects).
+run_quire() {
+  OUT="$WORK/last.out"
+  ERR="$WORK/last.err"
+  timeout -k 10 600 "$QUIRE" "$@" >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+}
+
+# Temporary artifacts ('.NAME.tmp-XXXXXX') left in a folder.
+tmp_files() { find "$1" -maxdepth 1 -name '.*.tmp-*' 2>/dev/null; }
+
+# out_clean DIR: the folder is absent or holds no artifact and no temporary file.
+out_clean() {
+  [ ! -d "$1" ] && return 0
+  [ -z "$(find "$1" -mindepth 1 -maxdepth 1 2>/dev/null)" ]
+}
+
+# pdf_clean DIR: no PDF and no temporary file (the EPUB may be there).
+pdf_clean() {
+  [ -z "$(tmp_files "$1")" ] && [ -z "$(find "$1" -maxdepth 1 -name '*.pdf' 2>/dev/null)" ]
+}
+
+# expect_error CASE STATUS PATTERN OUTDIR [pdf]: exit STATUS, no crash, stderr holding
+# PATTERN (an extended regex, anchored to the start of a line), no artifact in OUTDIR
+# (with `pdf`: an error of the PDF writer, so only no PDF and no temporary file).
+expect_error() {
+  local name="$1" status="$2" pattern="$3" outdir="$4" scope="${5:-all}"
+  printf '%s\t%s\n' "$name" "$(grep -m1 -E 'error' "$ERR" || head -n1 "$ERR")" >>"$MESSAGES"
+  if [ "$RC" -ge 128 ]; then
+    fail "$name: crashed (exit $RC)"
+    sed 's/^/    /' "$ERR" | head -n 20 >&2
+    return
+  fi
+  check "$name: exit $RC, want $status" [ "$RC" -eq "$status" ]
+  if grep -qE "^$pattern" "$ERR"; then
+    pass
+  else
+    fail "$name: no message matching '^$pattern'; got:"
+    sed 's/^/    /' "$ERR" | head -n 5 >&2
+  fi
+  if [ "$scope" = pdf ]; then
+    check "$name: PDF or temporary file left: $(ls -A "$outdir" 2>/dev/null | tr '\n' ' ')" pdf_clean "$outdir"
+  else
+    check "$name: output folder not clean: $(ls -A "$outdir" 2>/dev/null | tr '\n' ' ')" out_clean "$outdir"
+  fi
+}
+
+# expect_ok CASE: exit 0 (for cases that must just work).
+expect_ok() {
+  local name="$1"
+  printf '%s\t%s\n' "$name" "(builds: $(head -n1 "$OUT"))" >>"$MESSAGES"
+  if [ "$RC" -ne 0 ]; then
+    fail "$name: exit $RC"
+    sed 's/^/    /' "$ERR" | head -n 10 >&2
+  else
+    pass
+  fi
+}
+
+# no_word_past_margins PDF LEFT RIGHT: every word box of `pdftotext -bbox` lies
+# within [LEFT, page width - RIGHT] (points, half a point of slack).
+no_word_past_margins() {
+  pdftotext -bbox "$1" - | awk -v L="$2" -v R="$3" '
+    /<page / { match($0, /width="[0-9.]+"/); w = substr($0, RSTART + 7, RLENGTH - 8) + 0 }
+    /<word / {
+      match($0, /xMin="[0-9.]+"/); x0 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+      match($0, /xMax="[0-9.]+"/); x1 = substr($0, RSTART + 6, RLENGTH - 7) + 0
+      if (x1 > w - R + 0.5 || x0 < L - 0.5) { bad++; if (bad <= 3) printf "    word past the margins: %s\n", $0 > "/dev/stderr" }
+    }
+    END { exit bad > 0 }'
+}
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}

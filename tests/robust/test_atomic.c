@@ -1,0 +1,278 @@
+/* Atomic output (util.c): the old artifact survives every failure and no temporary
+ * file stays behind: aborts, failed renames, a file-size limit, a signal mid-write.
+ * Also the helpers the loader's refusals rest on: file_read's errno, path_is_inside,
+ * book_normalise_path and utf8_find_invalid. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "book.h"
+#include "check.h"
+#include "util.h"
+
+static char root[256];
+
+/* Temporary files (".NAME.tmp-XXXXXX") left in dir. */
+static int count_tmp(const char *dir) {
+    DIR *dp = opendir(dir);
+    if (!dp) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL)
+        if (e->d_name[0] == '.' && strstr(e->d_name, ".tmp-")) n++;
+    closedir(dp);
+    return n;
+}
+
+static char *slurp(const char *path) {
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read(path, 1 << 24, &data, &len) != 0) return NULL;
+    return data;
+}
+
+static char *in_root(const char *name) { return path_join(root, name); }
+
+static void test_write_and_replace(void) {
+    char *p = in_root("a.pdf");
+    INT_EQ(file_write_atomic(p, "first", 5), 0);
+    char *got = slurp(p);
+    STR_EQ(got, "first");
+    free(got);
+    struct stat st;
+    OK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0644, "mode %o", (unsigned)(st.st_mode & 0777));
+    INT_EQ(file_write_atomic(p, "second", 6), 0);
+    got = slurp(p);
+    STR_EQ(got, "second");
+    free(got);
+    INT_EQ(count_tmp(root), 0);
+    free(p);
+}
+
+static void test_abort_keeps_old(void) {
+    char *p = in_root("b.epub");
+    INT_EQ(file_write_atomic(p, "old artifact", 12), 0);
+    atomic_file af;
+    INT_EQ(atomic_open(&af, p), 0);
+    OK(af.tmp_path && strstr(af.tmp_path, "/.b.epub.tmp-"), "tmp path %s", af.tmp_path ? af.tmp_path : "(null)");
+    INT_EQ(atomic_write(&af, "half a new one", 14), 0);
+    INT_EQ(count_tmp(root), 1);
+    atomic_abort(&af);
+    OK(af.tmp_path == NULL && af.path == NULL, "abort clears the handle");
+    atomic_abort(&af); /* a second abort is harmless */
+    char *got = slurp(p);
+    STR_EQ(got, "old artifact");
+    free(got);
+    INT_EQ(count_tmp(root), 0);
+    free(p);
+}
+
+static void test_missing_folder(void) {
+    char *p = in_root("no-such-folder/x.pdf");
+    atomic_file af;
+    errno = 0;
+    INT_EQ(atomic_open(&af, p), -1);
+    INT_EQ(errno, ENOENT);
+    OK(af.path == NULL && af.tmp_path == NULL, "nothing left allocated");
+    errno = 0;
+    INT_EQ(file_write_atomic(p, "x", 1), -1);
+    INT_EQ(errno, ENOENT);
+    free(p);
+}
+
+/* The artifact's name is taken by a folder: the rename fails, the folder stays. */
+static void test_rename_over_folder(void) {
+    char *p = in_root("taken.pdf");
+    OK(mkdir(p, 0755) == 0, "mkdir: %s", strerror(errno));
+    errno = 0;
+    INT_EQ(file_write_atomic(p, "data", 4), -1);
+    OK(errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST, "errno %d (%s)", errno, strerror(errno));
+    OK(path_is_dir(p), "the folder is still there");
+    INT_EQ(count_tmp(root), 0);
+    rmdir(p);
+    free(p);
+}
+
+/* A file-size limit (ulimit -f): write() fails with EFBIG once SIGXFSZ is ignored,
+ * as main() does. Run in a child so the limit does not stay. */
+static void test_file_size_limit(void) {
+    char *p = in_root("big.pdf");
+    INT_EQ(file_write_atomic(p, "small old artifact", 18), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4096, 4096};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(10);
+        size_t n = 1 << 16;
+        char *big = xmalloc(n);
+        memset(big, 'x', n);
+        errno = 0;
+        int rc = file_write_atomic(p, big, n);
+        int e = errno;
+        free(big);
+        if (rc != -1) _exit(11);
+        _exit(e == EFBIG ? 0 : 12);
+    }
+    int status = 0;
+    OK(waitpid(pid, &status, 0) == pid, "waitpid");
+    OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d (10 setrlimit, 11 no error, 12 not EFBIG)",
+       status);
+    char *got = slurp(p);
+    STR_EQ(got, "small old artifact");
+    free(got);
+    INT_EQ(count_tmp(root), 0);
+    free(p);
+}
+
+/* What main's SIGINT/SIGTERM handler does: every temporary file is removed. */
+static void test_abort_all(void) {
+    char *p1 = in_root("c1.pdf"), *p2 = in_root("c2.epub");
+    atomic_file a1, a2;
+    INT_EQ(atomic_open(&a1, p1), 0);
+    INT_EQ(atomic_open(&a2, p2), 0);
+    INT_EQ(count_tmp(root), 2);
+    atomic_abort_all_signal_safe();
+    INT_EQ(count_tmp(root), 0);
+    atomic_abort(&a1);
+    atomic_abort(&a2);
+    OK(!path_is_file(p1) && !path_is_file(p2), "nothing was committed");
+    free(p1);
+    free(p2);
+}
+
+static void on_term(int sig) {
+    atomic_abort_all_signal_safe();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void test_signal_mid_write(void) {
+    char *p = in_root("d.pdf");
+    INT_EQ(file_write_atomic(p, "previous build", 14), 0);
+    int ready[2];
+    OK(pipe(ready) == 0, "pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGTERM, on_term);
+        atomic_file af;
+        if (atomic_open(&af, p) != 0) _exit(20);
+        if (atomic_write(&af, "partial", 7) != 0) _exit(21);
+        if (write(ready[1], "r", 1) != 1) _exit(22);
+        for (;;) pause();
+    }
+    close(ready[1]);
+    char c;
+    OK(read(ready[0], &c, 1) == 1, "child got ready");
+    close(ready[0]);
+    kill(pid, SIGTERM);
+    int status = 0;
+    OK(waitpid(pid, &status, 0) == pid, "waitpid");
+    OK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "died of SIGTERM (status %d)", status);
+    char *got = slurp(p);
+    STR_EQ(got, "previous build");
+    free(got);
+    INT_EQ(count_tmp(root), 0);
+    free(p);
+}
+
+static void test_file_read_errors(void) {
+    char *data = NULL;
+    size_t len = 0;
+    errno = 0;
+    INT_EQ(file_read(root, 100, &data, &len), -1);
+    INT_EQ(errno, EISDIR);
+    char *p = in_root("ten");
+    INT_EQ(file_write_atomic(p, "0123456789", 10), 0);
+    errno = 0;
+    INT_EQ(file_read(p, 9, &data, &len), -1);
+    INT_EQ(errno, EFBIG);
+    INT_EQ(file_read(p, 10, &data, &len), 0);
+    INT_EQ(len, 10);
+    STR_EQ(data, "0123456789");
+    free(data);
+    char *fifo = in_root("fifo");
+    OK(mkfifo(fifo, 0644) == 0, "mkfifo: %s", strerror(errno));
+    /* a FIFO (no writer) would block open() for ever: refused at once */
+    errno = 0;
+    INT_EQ(file_read(fifo, 100, &data, &len), -1);
+    INT_EQ(errno, EINVAL);
+    unlink(fifo);
+    free(fifo);
+    errno = 0;
+    char *none = in_root("none");
+    INT_EQ(file_read(none, 100, &data, &len), -1);
+    INT_EQ(errno, ENOENT);
+    free(none);
+    unlink(p);
+    free(p);
+}
+
+static void test_paths(void) {
+    OK(path_is_inside("/a/b", "/a/b"), "itself");
+    OK(path_is_inside("/a/b/c", "/a/b"), "child");
+    OK(!path_is_inside("/a/bc", "/a/b"), "sibling with a common prefix");
+    OK(!path_is_inside("/a", "/a/b"), "parent");
+    OK(path_is_inside("/x", "/"), "root holds everything");
+    const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"a/./b/../c", "a/c"}, {"chapters//01.md", "chapters/01.md"}, {"./x.md", "x.md"},
+        {"../x.md", NULL},     {"a/../../x", NULL},                   {"a/b/../../../etc/passwd", NULL},
+        {"a/..", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = book_normalise_path(cases[i].in);
+        if (cases[i].out) STR_EQ(got, cases[i].out);
+        else OK(got == NULL, "'%s' climbs out but gave '%s'", cases[i].in, got);
+        free(got);
+    }
+    OK(book_has_scheme("https://x"), "https");
+    OK(book_has_scheme("data:image/png;base64,AAAA"), "data");
+    OK(book_has_scheme("HTTP://X"), "upper case");
+    OK(!book_has_scheme("images/a:b.png"), "a colon after a slash");
+    OK(!book_has_scheme("images/x.png"), "plain path");
+}
+
+static void test_utf8(void) {
+    INT_EQ(utf8_find_invalid("plain ascii", 11), -1);
+    INT_EQ(utf8_find_invalid("caf\xc3\xa9", 5), -1);
+    INT_EQ(utf8_find_invalid("ab\0cd", 5), 2);
+    INT_EQ(utf8_find_invalid("ab\xc0\xaf", 4), 2);          /* overlong '/' */
+    INT_EQ(utf8_find_invalid("x\xed\xa0\x80", 4), 1);       /* a surrogate */
+    INT_EQ(utf8_find_invalid("xy\xe2\x82", 4), 2);          /* cut short */
+    INT_EQ(utf8_find_invalid("\xf4\x90\x80\x80", 4), 0);    /* past U+10FFFF */
+    INT_EQ(utf8_find_invalid("ok\xff", 3), 2);
+    INT_EQ(utf8_find_invalid("\xf0\x9f\x98\x80", 4), -1);   /* an emoji */
+}
+
+int main(void) {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/quire-robust-atomic-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(root)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_write_and_replace();
+    test_abort_keeps_old();
+    test_missing_folder();
+    test_rename_over_folder();
+    test_file_size_limit();
+    test_abort_all();
+    test_signal_mid_write();
+    test_file_read_errors();
+    test_paths();
+    test_utf8();
+
+    char *cmd = xasprintf("rm -rf '%s'", root);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    free(cmd);
+    return CHECK_DONE();
+}
