@@ -128,6 +128,7 @@ void pdf_doc_free(pdf_doc *doc) {
     layout_list_free(&doc->body);
     layout_list_free(&doc->toc);
     layout_list_free(&doc->misc);
+    free(doc->heads);
     text_ctx_free(doc->tc);
     text_svg_fonts_done();
     hyph_free(doc->hy);
@@ -152,12 +153,31 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
                    doc->col_w, doc->col_h);
         return QUIRE_EINPUT;
     }
+    /* Every line of running text must fit on a page, or pagination could never end well. */
+    static const style_role flow[] = {STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_QUOTE, STYLE_LIST,
+                                      STYLE_TABLE, STYLE_CODE, STYLE_FOOTNOTE, STYLE_CAPTION};
+    for (size_t i = 0; i < sizeof flow / sizeof flow[0]; i++) {
+        const style_text *t = &book->style->roles[flow[i]];
+        double line = t->size * t->line_height;
+        if (line > doc->col_h) {
+            diag_error(d, book->style->path, 0, 0,
+                       "the text area is %.1f pt tall: shorter than one line of %s (%.1f pt)", doc->col_h,
+                       t->name ? t->name : style_role_name(flow[i]), line);
+            return QUIRE_EINPUT;
+        }
+    }
     text_svg_fonts(book);
-    doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
-    doc->tc = text_ctx_new(book, doc->hy);
+    doc->tc = text_ctx_new(book, NULL);
     if (!doc->tc) {
         diag_error(d, NULL, 0, 0, "no fonts available for the PDF");
         return QUIRE_EINPUT;
+    }
+    /* Patterns only when a role hyphenates (book_load has started loading them). */
+    bool hyphenates = false;
+    for (int r = 0; r < STYLE_ROLE_COUNT; r++) hyphenates |= book->style->roles[r].hyphenate;
+    if (hyphenates) {
+        doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
+        text_ctx_set_hyph(doc->tc, doc->hy);
     }
     layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans};
     if (!layout_book(doc->tc, book, &lp, &doc->body, d)) return QUIRE_EINPUT;
@@ -203,6 +223,21 @@ static void set_metadata(cairo_surface_t *s, const model_book *book) {
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+typedef struct pdf_sink {
+    atomic_file *af;
+    int err; /* errno of the first failed write */
+} pdf_sink;
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n) {
+    pdf_sink *sink = closure;
+    if (sink->err) return CAIRO_STATUS_WRITE_ERROR;
+    if (atomic_write(sink->af, data, n) != 0) {
+        sink->err = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
 int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc;
     int rc = pdf_doc_build(&doc, book, d);
@@ -221,7 +256,9 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     }
     free(draw_name);
     double mw = doc.W + 2 * doc.off, mh = doc.H + 2 * doc.off;
-    cairo_surface_t *s = cairo_pdf_surface_create(draw_af.tmp_path, mw, mh);
+    /* Cairo writes through us, so a full disk or a file-size limit is seen with its cause. */
+    pdf_sink sink = {&draw_af, 0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink_write, &sink, mw, mh);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     set_metadata(s, book);
     cairo_t *cr = cairo_create(s);
@@ -236,8 +273,10 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     cairo_surface_finish(s);
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    if (cs == CAIRO_STATUS_SUCCESS && sink.err) cs = CAIRO_STATUS_WRITE_ERROR;
     if (cs != CAIRO_STATUS_SUCCESS) {
-        diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
+        if (sink.err) diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(sink.err));
+        else diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
         atomic_abort(&draw_af);
         atomic_abort(&final_af);
         free(st.alts);
@@ -245,16 +284,22 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
         return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
     }
     pdffinish_label_range labels[2] = {{0, 'r', 1}, {doc.n_front, 'D', 1}};
+    int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
+    double bleed = doc.bleed, slug = doc.slug;
+    /* The laid-out book is not needed any more: release it before qpdf reads the whole
+     * file into memory, so the two never add up in the peak. (st.alts point into the model.) */
+    pdf_doc_free(&doc);
     char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
                            book->meta.title ? book->meta.title : "", (long long)build_timestamp(NULL));
     pdffinish_options fo = {0};
     fo.language = book->meta.language;
     fo.tagged = true;
     fo.labels = labels;
-    fo.n_labels = doc.bp.n_pages > 0 ? 2 : 1;
-    fo.bleed = doc.bleed;
-    fo.slug = doc.slug;
+    fo.n_labels = n_labels;
+    fo.bleed = bleed;
+    fo.slug = slug;
     fo.id_seed = seed;
+    fo.display_path = out_path;
     fo.figure_alts = st.alts;
     fo.n_figure_alts = st.n_alts;
     fo.xmp_date = build_timestamp(NULL);
@@ -266,16 +311,13 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     atomic_abort(&draw_af);
     if (rc != QUIRE_OK) {
         atomic_abort(&final_af);
-        pdf_doc_free(&doc);
         return rc;
     }
     if (atomic_commit(&final_af) != 0) {
         diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
-        pdf_doc_free(&doc);
         return QUIRE_EIO;
     }
-    if (res) res->pages = doc.n_pages;
-    pdf_doc_free(&doc);
+    if (res) res->pages = n_pages;
     return QUIRE_OK;
 }
 
@@ -385,13 +427,21 @@ static void draw_para_line(cairo_t *cr, const text_para *p, int line, double x, 
 
 static void draw_leaders(cairo_t *cr, double x0, double x1, double y, uint32_t color) {
     const double step = 4.5;
+    double first = ceil(x0 / step) * step;
+    if (first > x1) return;
+    int n = (int)floor((x1 - first) / step + 1e-9);
+    /* Dots on a grid, so the leaders of every entry line up: one stroked line whose
+     * zero-length dashes have round caps 1.1 pt across, rather than a circle per dot. */
+    const double dash[2] = {0, step};
+    cairo_save(cr);
     set_rgb(cr, color);
-    /* Dots on a grid, so the leaders of every entry line up. */
-    for (double x = ceil(x0 / step) * step; x <= x1; x += step) {
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, x, y, 0.55, 0, 2 * M_PI);
-    }
-    cairo_fill(cr);
+    cairo_set_line_width(cr, 1.1);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, first, y);
+    cairo_line_to(cr, first + n * step + 0.01, y);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, bool first_on_col) {
@@ -566,6 +616,20 @@ static text_para *plain(const pdf_doc *doc, const char *s, const style_text *st,
     return layout_keep_para((layout_list *)&doc->misc, text_para_plain(doc->tc, s, st, &o));
 }
 
+/* A running head: the same few texts recur on every page, so each is laid out once. */
+static text_para *head(const pdf_doc *cdoc, const char *s, const style_text *st, int align) {
+    pdf_doc *doc = (pdf_doc *)cdoc;
+    for (int i = 0; i < doc->n_heads; i++)
+        if (doc->heads[i].text == s && doc->heads[i].st == st && doc->heads[i].align == align) return doc->heads[i].p;
+    if (doc->n_heads == doc->cap_heads) {
+        doc->cap_heads = doc->cap_heads ? doc->cap_heads * 2 : 16;
+        doc->heads = xrealloc(doc->heads, (size_t)doc->cap_heads * sizeof *doc->heads);
+    }
+    text_para *p = plain(doc, s, st, doc->text_w, align);
+    doc->heads[doc->n_heads++] = (struct pdf_head){s, st, align, p};
+    return p;
+}
+
 static double draw_plain(cairo_t *cr, const text_para *p, double x, double y) {
     for (int i = 0; i < p->n_lines; i++) text_draw_line(cr, p, i, x, y + i * p->leading + p->ascent);
     return p->n_lines * p->leading;
@@ -582,7 +646,7 @@ static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opene
             /* "left" in the style means the outer edge: mirrored on facing pages. */
             int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
                         : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
-            text_para *p = plain(doc, txt, hs, doc->text_w, align);
+            text_para *p = head(doc, txt, hs, align);
             double y = doc->off + pgs->margin_top - 14 - p->leading;
             draw_plain(cr, p, left, y);
             set_rgb(cr, tint(hs->color, 0.55));
@@ -596,8 +660,14 @@ static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opene
     pdf_folio(doc, phys, folio, sizeof folio);
     int align = fs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
                 : (fs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
-    text_para *p = plain(doc, folio, fs, doc->text_w, align);
+    text_opts o = {0};
+    o.width = doc->text_w;
+    o.align_override = align;
+    o.link_color = STYLE_NO_COLOR;
+    /* A folio is drawn once: freed at once rather than kept for the whole book. */
+    text_para *p = text_para_plain(doc->tc, folio, fs, &o);
     draw_plain(cr, p, left, doc->off + doc->H - pgs->margin_bottom + pgs->margin_bottom * 0.4);
+    text_para_free(p);
 }
 
 static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {

@@ -18,8 +18,7 @@ static void take_warnings(qpdf_data q, diag *d, const char *path)
 {
     while (qpdf_more_warnings(q)) {
         qpdf_error w = qpdf_next_warning(q);
-        const char *file = qpdf_get_error_filename(q, w);
-        char *f = xstrdup(file && *file ? file : path);
+        char *f = xstrdup(path);   /* the name the user knows, never a temporary file's */
         const char *detail = qpdf_get_error_message_detail(q, w);
         if (!detail || !*detail)
             detail = qpdf_get_error_full_text(q, w);
@@ -35,8 +34,7 @@ static bool take_error(qpdf_data q, diag *d, const char *path, const char *what)
         return false;
     take_warnings(q, d, path);   /* they came first */
     qpdf_error e = qpdf_get_error(q);
-    const char *file = qpdf_get_error_filename(q, e);
-    char *f = xstrdup(file && *file ? file : path);
+    char *f = xstrdup(path);
     const char *detail = qpdf_get_error_message_detail(q, e);
     if (!detail || !*detail)
         detail = qpdf_get_error_full_text(q, e);
@@ -386,6 +384,8 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
         return QUIRE_EIO;
     }
 
+    const char *in_shown = opt->display_path ? opt->display_path : in_path;
+    const char *out_shown = opt->display_path ? opt->display_path : out_path;
     qpdf_data q = qpdf_init();
     /* Both reach the user through diag instead of qpdf's own stderr output. */
     qpdf_silence_errors(q);
@@ -394,10 +394,10 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
     bool writing = false;
 
     qpdf_read(q, in_path, NULL);
-    if (take_error(q, d, in_path, "cannot read PDF"))
+    if (take_error(q, d, in_shown, "cannot read PDF"))
         goto done;
     int n_pages = qpdf_get_num_pages(q);
-    if (take_error(q, d, in_path, "cannot read the page tree"))
+    if (take_error(q, d, in_shown, "cannot read the page tree"))
         goto done;
     if (n_pages < 1) {
         diag_error(d, in_path, 0, 0, "PDF has no pages");
@@ -432,12 +432,12 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
     if (opt->bleed > 0 && set_print_boxes(q, opt, n_pages, d, in_path) != QUIRE_OK)
         goto done;
     set_id_seed(q, opt->id_seed);
-    if (take_error(q, d, in_path, "cannot update PDF"))
+    if (take_error(q, d, in_shown, "cannot update PDF"))
         goto done;
 
     writing = true;
     qpdf_init_write(q, out_path);
-    if (take_error(q, d, out_path, "cannot write PDF"))
+    if (take_error(q, d, out_shown, "cannot write PDF"))
         goto done;
     qpdf_set_deterministic_ID(q, QPDF_TRUE);
     /* Object streams need PDF 1.5, which cairo's output already declares. */
@@ -446,12 +446,12 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
     qpdf_set_compress_streams(q, QPDF_TRUE);
     qpdf_set_decode_level(q, qpdf_dl_none);
     qpdf_write(q);
-    if (take_error(q, d, out_path, "cannot write PDF"))
+    if (take_error(q, d, out_shown, "cannot write PDF"))
         goto done;
     rc = QUIRE_OK;
 
 done:
-    take_warnings(q, d, in_path);
+    take_warnings(q, d, in_shown);
     qpdf_cleanup(&q);
     if (rc != QUIRE_OK && writing)
         unlink(out_path);

@@ -22,6 +22,7 @@ typedef struct pdffinish_options {
     double slug;                     /* points beyond the bleed on each side (crop marks): MediaBox =
                                       * trim + 2*(bleed+slug), BleedBox = MediaBox inset by slug,
                                       * TrimBox = MediaBox inset by slug+bleed */
+    const char *display_path;        /* the artifact's name for messages (in/out are temporary files) */
     const char *id_seed;             /* deterministic /ID from this (e.g. title + SOURCE_DATE_EPOCH) */
     /* /Alt of the /Figure structure elements, in document order (cairo 1.16 cannot
      * write it): entry i goes to the i-th Figure; NULL or "" entries are skipped. */

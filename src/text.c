@@ -1,5 +1,6 @@
 /* text: model inlines + style → PangoLayout lines (all Pango calls of the print writer). */
 #include "text.h"
+#include "book.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,15 +11,21 @@
 #include "fonts.h"
 
 struct text_ctx {
+    const model_book *book;  /* for messages: paths as the user gave them */
     PangoContext *ctx;
     hyph *hy;
     PangoLanguage *lang;
+    /* Ascent and descent per font description: pango_context_get_metrics also
+     * measures an average character width by shaping sample text, a tenth of the
+     * cost of laying out a short paragraph. */
+    GHashTable *metrics;   /* PangoFontDescription* (owned) -> double[2] (owned) */
 };
 
 text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
     PangoFontMap *fm = fonts_font_map(book);
     if (!fm) return NULL;
     text_ctx *tc = xcalloc(1, sizeof *tc);
+    tc->book = book;
     tc->ctx = pango_font_map_create_context(fm);
     /* 72 dpi: one Pango point is one PDF point. No hinting and unrounded glyph
      * positions: the same line breaks on a PDF and on a PNG surface. */
@@ -32,11 +39,18 @@ text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
     tc->lang = pango_language_from_string(book->meta.language ? book->meta.language : "en");
     pango_context_set_language(tc->ctx, tc->lang);
     tc->hy = hy;
+    tc->metrics = g_hash_table_new_full((GHashFunc)pango_font_description_hash, (GEqualFunc)pango_font_description_equal,
+                                        (GDestroyNotify)pango_font_description_free, g_free);
     return tc;
+}
+
+void text_ctx_set_hyph(text_ctx *tc, hyph *hy) {
+    tc->hy = hy;
 }
 
 void text_ctx_free(text_ctx *tc) {
     if (!tc) return;
+    g_hash_table_destroy(tc->metrics);
     g_object_unref(tc->ctx);
     free(tc);
 }
@@ -363,6 +377,21 @@ static void apply(text_ctx *tc, text_para *p, builder *b, PangoFontDescription *
     collect_lines(p);
 }
 
+/* Ascent and descent of a font description, in points. */
+static void font_extents(text_ctx *tc, const PangoFontDescription *fd, double *asc, double *desc) {
+    const double *v = g_hash_table_lookup(tc->metrics, fd);
+    if (!v) {
+        PangoFontMetrics *m = pango_context_get_metrics(tc->ctx, fd, tc->lang);
+        double *nv = g_new(double, 2);
+        nv[0] = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
+        nv[1] = (double)pango_font_metrics_get_descent(m) / PANGO_SCALE;
+        pango_font_metrics_unref(m);
+        g_hash_table_insert(tc->metrics, pango_font_description_copy(fd), nv);
+        v = nv;
+    }
+    *asc = v[0], *desc = v[1];
+}
+
 static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *st, const text_opts *o) {
     text_para *p = xcalloc(1, sizeof *p);
     p->layout = pango_layout_new(tc->ctx);
@@ -384,10 +413,8 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     p->size = size;
     double lh = st->line_height > 0 ? st->line_height : 1.2;
     p->leading = size * lh;
-    PangoFontMetrics *m = pango_context_get_metrics(tc->ctx, fd, tc->lang);
-    double asc = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
-    double desc = (double)pango_font_metrics_get_descent(m) / PANGO_SCALE;
-    pango_font_metrics_unref(m);
+    double asc, desc;
+    font_extents(tc, fd, &asc, &desc);
     p->ascent = (p->leading - (asc + desc)) / 2 + asc; /* half-leading above, as CSS does */
 
     apply(tc, p, b, fd, size);
@@ -446,8 +473,10 @@ text_para *text_para_inlines(text_ctx *tc, const model_node *block, const style_
     text_para *p = para_from_builder(tc, &b, st, o);
     builder_free(&b);
     if (too_narrow(p)) {
-        diag_error(d, block->pos.file, block->pos.line, block->pos.col,
+        char *file = book_display_path(tc->book, block->pos.file);
+        diag_error(d, file, block->pos.line, block->pos.col,
                    "a %s block is too narrow (%.1f pt) for one character", model_type_name(block->type), o->width);
+        free(file);
         text_para_free(p);
         return NULL;
     }

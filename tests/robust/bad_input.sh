@@ -165,11 +165,12 @@ pdf_style_case() {
   run_quire build st --style "st/$1.yaml" -o "out-st-$1"
   expect_error "style: $1" 1 "$3" "out-st-$1" pdf
 }
-pdf_style_case text-block-narrower-than-a-letter 'body:\n  font-size: 2000pt\n' \
+pdf_style_case text-block-narrower-than-a-letter 'page:\n  margin-inner: 90mm\n  margin-outer: 90mm\nbody:\n  font-size: 200pt\n  line-height: 1\n' \
   "st/chapters/01-start.md:3:1: error: a paragraph block is too narrow"
 # a 227pt-high text block and 320pt between body lines: no body line fits a page
 pdf_style_case text-block-shorter-than-a-line 'page:\n  size: "297mm x 100mm"\n  margin-top: 10mm\n  margin-bottom: 10mm\nbody:\n  font-size: 40pt\n  line-height: 8\n' \
-  "st/chapters/01-start.md:[0-9]+:[0-9]+: error: "
+  "st/text-block-shorter-than-a-line.yaml: error: the text area is 226.8 pt tall: shorter than one line of body"
+style_case font-size-beyond-reason 'body:\n  font-size: 2000pt\n' "st/font-size-beyond-reason.yaml:2:14: error: 'font-size' must be at most 1000pt"
 # absurd but finite: must be refused in the style file, not drawn as NaN/inf into the PDF
 style_case huge-line-height 'body:\n  line-height: 1e308\n' "st/huge-line-height.yaml:2:16: error: "
 style_case page-larger-than-pdf-allows 'page:\n  size: "10000mm x 10000mm"\n' "st/page-larger-than-pdf-allows.yaml:2:9: error: "
