@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <wctype.h>
 
@@ -241,6 +242,55 @@ static int epub_add_fonts(epub_pkg *p, const model_book *book, hb_set_t *used, b
     return QUIRE_OK;
 }
 
+/* The face of `family` nearest to `weight` and `italic`, or NULL. */
+static const model_font *epub_find_face(const model_book *book, const char *family, int weight, bool italic) {
+    const model_font *best = NULL;
+    int best_score = 0;
+    for (size_t i = 0; family && i < book->n_fonts; i++) {
+        const model_font *f = &book->fonts[i];
+        if (!f->family || strcasecmp(f->family, family) != 0) continue;
+        int dw = (f->weight > 0 ? f->weight : 400) - (weight > 0 ? weight : 400);
+        int score = (dw < 0 ? -dw : dw) + (f->italic != italic ? 1000 : 0);
+        if (!best || score < best_score) best = f, best_score = score;
+    }
+    return best;
+}
+
+/* The text of a footnote's back link: the first of "↩︎" and "↑" that the notes' face
+ * has (a missing glyph would show as a box on a reader without a fallback font), else "^". */
+static const char *epub_backlink(const model_book *book) {
+    static const struct {
+        uint32_t cp;
+        const char *text;
+    } choice[] = {
+        {0x21A9, "\xe2\x86\xa9\xef\xb8\x8e"}, /* ↩ with VS15: text, not emoji */
+        {0x2191, "\xe2\x86\x91"},             /* ↑ */
+    };
+    if (!book->style) return XHTML_BACKLINK_DEFAULT;
+    const style_text *t = &book->style->roles[STYLE_FOOTNOTE];
+    const model_font *f = epub_find_face(book, t->family, t->weight, t->italic);
+    if (!f) return XHTML_BACKLINK_DEFAULT; /* the reading system's own font */
+    char *data;
+    size_t len;
+    if (file_read(f->path, EPUB_MAX_FILE, &data, &len) != 0) return XHTML_BACKLINK_DEFAULT;
+    hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    const char *text = "^";
+    for (size_t i = 0; i < sizeof choice / sizeof choice[0]; i++) {
+        hb_codepoint_t g;
+        if (hb_font_get_nominal_glyph(font, choice[i].cp, &g)) {
+            text = choice[i].text;
+            break;
+        }
+    }
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(data);
+    return text;
+}
+
 /*** zip ***/
 
 /* The DOS date of every entry: the build time's UTC calendar fields, whatever
@@ -356,13 +406,14 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
     epub_add_buf(&p, "EPUB/nav.xhtml", &b);
     epub_item(&p, "nav", "nav.xhtml", "application/xhtml+xml", "nav", true);
 
+    const char *backlink = epub_backlink(book);
     for (size_t i = 0; i < book->n_chapters; i++) {
         char *file = xhtml_chapter_file(i);
         char *name = xasprintf("EPUB/text/%s", file);
         char *href = xasprintf("text/%s", file);
         char id[32];
         snprintf(id, sizeof id, "ch%02zu", i + 1);
-        xhtml_chapter(book, i, &im.map, &b);
+        xhtml_chapter(book, i, &im.map, backlink, &b);
         epub_codepoints(used, b.data, b.len, loc);
         epub_add_buf(&p, name, &b);
         epub_item(&p, id, href, "application/xhtml+xml", NULL, true);

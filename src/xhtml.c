@@ -9,17 +9,17 @@
 /*** words the reader sees outside the book's own text ***/
 
 typedef struct xhtml_words {
-    const char *lang, *contents, *landmarks, *cover, *start, *back;
+    const char *lang, *contents, *landmarks, *cover, *start, *back, *table;
 } xhtml_words;
 
 static const xhtml_words words_table[] = {
-    {"en", "Contents", "Landmarks", "Cover", "Start of content", "Back to text"},
-    {"fr", "Table des matières", "Repères", "Couverture", "Début du contenu", "Retour au texte"},
-    {"de", "Inhalt", "Orientierungspunkte", "Umschlag", "Beginn des Inhalts", "Zurück zum Text"},
-    {"es", "Índice", "Puntos de referencia", "Cubierta", "Inicio del contenido", "Volver al texto"},
-    {"it", "Indice", "Punti di riferimento", "Copertina", "Inizio del contenuto", "Torna al testo"},
-    {"nl", "Inhoud", "Oriëntatiepunten", "Omslag", "Begin van de inhoud", "Terug naar de tekst"},
-    {"pt", "Sumário", "Pontos de referência", "Capa", "Início do conteúdo", "Voltar ao texto"},
+    {"en", "Contents", "Landmarks", "Cover", "Start of content", "Back to text", "Table"},
+    {"fr", "Table des matières", "Repères", "Couverture", "Début du contenu", "Retour au texte", "Tableau"},
+    {"de", "Inhalt", "Orientierungspunkte", "Umschlag", "Beginn des Inhalts", "Zurück zum Text", "Tabelle"},
+    {"es", "Índice", "Puntos de referencia", "Cubierta", "Inicio del contenido", "Volver al texto", "Tabla"},
+    {"it", "Indice", "Punti di riferimento", "Copertina", "Inizio del contenuto", "Torna al testo", "Tabella"},
+    {"nl", "Inhoud", "Oriëntatiepunten", "Omslag", "Begin van de inhoud", "Terug naar de tekst", "Tabel"},
+    {"pt", "Sumário", "Pontos de referência", "Capa", "Início do conteúdo", "Voltar ao texto", "Tabela"},
 };
 
 static const char *book_lang(const model_book *book) {
@@ -135,6 +135,7 @@ typedef struct chapter_ctx {
     const model_book *book;
     int chapter;
     const xhtml_image_map *images;
+    const char *backlink;
     buf *out;
 } chapter_ctx;
 
@@ -252,7 +253,11 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
 
 static void put_table(chapter_ctx *c, const model_node *t) {
     buf *out = c->out;
-    buf_puts(out, "<table>\n");
+    /* the box that scrolls sideways when the table is wider than the screen: focusable,
+     * so it can be scrolled from the keyboard, and named for those who land on it */
+    buf_puts(out, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+    xhtml_put_text(out, words_for(c->book)->table);
+    buf_puts(out, "\">\n<table>\n");
     const model_node *row = t->first_child;
     if (row && row->as.row.header) {
         buf_puts(out, "<thead>\n");
@@ -264,7 +269,13 @@ static void put_table(chapter_ctx *c, const model_node *t) {
         for (; row; row = row->next) put_row(c, row, false);
         buf_puts(out, "</tbody>\n");
     }
-    buf_puts(out, "</table>\n");
+    buf_puts(out, "</table>\n</div>\n");
+}
+
+/* width and height attributes: the reading system keeps the room and the shape before the image loads */
+static void put_image_size(buf *out, const model_image *img) {
+    if (img->width >= 1 && img->height >= 1 && img->width < 1e6 && img->height < 1e6)
+        buf_printf(out, " width=\"%ld\" height=\"%ld\"", (long)(img->width + 0.5), (long)(img->height + 0.5));
 }
 
 static void put_figure(chapter_ctx *c, const model_node *n) {
@@ -282,7 +293,9 @@ static void put_figure(chapter_ctx *c, const model_node *n) {
         xhtml_put_text(out, href);
         buf_puts(out, "\" alt=\"");
         xhtml_put_text(out, n->as.figure.alt ? n->as.figure.alt : "");
-        buf_puts(out, "\"/>\n");
+        buf_putc(out, '"');
+        put_image_size(out, &n->as.figure.image);
+        buf_puts(out, "/>\n");
     }
     if (n->as.figure.caption && *n->as.figure.caption) {
         buf_puts(out, "<figcaption>");
@@ -390,6 +403,20 @@ static void put_blocks(chapter_ctx *c, const model_node *first) {
     }
 }
 
+/* The link from a note back to its first reference. */
+static void put_backlink(chapter_ctx *c, const model_node *ref, const xhtml_words *w) {
+    buf *out = c->out;
+    buf_puts(out, "<a class=\"backlink\" role=\"doc-backlink\" href=\"");
+    put_id_href(out, c->chapter, ref->chapter, ref->id);
+    buf_puts(out, "\" title=\"");
+    xhtml_put_text(out, w->back);
+    buf_puts(out, "\" aria-label=\"");
+    xhtml_put_text(out, w->back);
+    buf_puts(out, "\">");
+    xhtml_put_text(out, c->backlink && *c->backlink ? c->backlink : XHTML_BACKLINK_DEFAULT);
+    buf_puts(out, "</a>");
+}
+
 static void put_footnote(chapter_ctx *c, const model_node *fn) {
     buf *out = c->out;
     const xhtml_words *w = words_for(c->book);
@@ -404,11 +431,8 @@ static void put_footnote(chapter_ctx *c, const model_node *fn) {
             if (b == fn->first_child) buf_printf(out, "<span class=\"fn-label\">%d.</span> ", fn->as.footnote.number);
             put_inlines(c, b->first_child);
             if (!b->next && ref && ref->id) {
-                buf_puts(out, " <a role=\"doc-backlink\" href=\"");
-                put_id_href(out, c->chapter, ref->chapter, ref->id);
-                buf_puts(out, "\" title=\"");
-                xhtml_put_text(out, w->back);
-                buf_puts(out, "\">↩</a>");
+                buf_putc(out, ' ');
+                put_backlink(c, ref, w);
                 backlinked = true;
             }
             buf_puts(out, "</p>\n");
@@ -417,11 +441,9 @@ static void put_footnote(chapter_ctx *c, const model_node *fn) {
         }
     }
     if (!backlinked && ref && ref->id) {
-        buf_puts(out, "<p><a role=\"doc-backlink\" href=\"");
-        put_id_href(out, c->chapter, ref->chapter, ref->id);
-        buf_puts(out, "\" title=\"");
-        xhtml_put_text(out, w->back);
-        buf_puts(out, "\">↩</a></p>\n");
+        buf_puts(out, "<p>");
+        put_backlink(c, ref, w);
+        buf_puts(out, "</p>\n");
     }
     buf_puts(out, "</aside>\n");
 }
@@ -436,7 +458,8 @@ static const model_node *first_heading(const model_node *root) {
     return NULL;
 }
 
-void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *images, buf *out) {
+void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *images, const char *backlink,
+                   buf *out) {
     const model_chapter *ch = &book->chapters[index];
     put_head(out, book, ch->title, "../css/book.css");
     buf_puts(out, "<body>\n<section epub:type=\"chapter\" role=\"doc-chapter\"");
@@ -451,7 +474,7 @@ void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *
         buf_putc(out, '"');
     }
     buf_puts(out, ">\n");
-    chapter_ctx c = {book, (int)index, images, out};
+    chapter_ctx c = {book, (int)index, images, backlink, out};
     if (ch->root) put_blocks(&c, ch->root->first_child);
     buf_puts(out, "</section>\n");
     for (size_t i = 0; i < book->n_footnotes; i++) {
@@ -477,7 +500,9 @@ void xhtml_cover(const model_book *book, const xhtml_image_map *images, buf *out
         xhtml_put_text(out, href);
         buf_puts(out, "\" alt=\"");
         xhtml_put_text(out, m->cover_alt && *m->cover_alt ? m->cover_alt : m->title);
-        buf_puts(out, "\"/></div>\n");
+        buf_putc(out, '"');
+        put_image_size(out, &m->cover);
+        buf_puts(out, "/></div>\n");
     }
     buf_puts(out, "<h1 class=\"cover-title\">");
     xhtml_put_text(out, m->title ? m->title : "Untitled");

@@ -31,8 +31,13 @@ const char *xhtml_image_href(const xhtml_image_map *map, const char *book_path);
  * Caller frees. */
 char *xhtml_chapter_file(size_t index);
 
-/* Chapter `index` as an XHTML5 content document. */
-void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *images, buf *out);
+/* What a footnote's back link shows when the caller has no better choice: "↑" (U+2191). */
+#define XHTML_BACKLINK_DEFAULT "\xe2\x86\x91"
+
+/* Chapter `index` as an XHTML5 content document. `backlink` is the text of each
+ * footnote's link back to the text (a glyph the notes' font has; NULL: the default). */
+void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *images, const char *backlink,
+                   buf *out);
 
 /* The cover page (EPUB/cover.xhtml): the cover image when the book has one, and the title. */
 void xhtml_cover(const model_book *book, const xhtml_image_map *images, buf *out);

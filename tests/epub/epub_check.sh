@@ -90,6 +90,16 @@ grep -q 'media-type="image/svg+xml"' "$x/package.opf" && grep -q 'media-type="im
     && ok || fail "SVG and PNG images"
 grep -q '<figcaption>Histogramme des ventes</figcaption>' "$x/text/ch02.xhtml" && ok || fail "figure caption"
 grep -q 'Table des matières' "$x/nav.xhtml" && ok || fail "the nav speaks the book's language"
+# reading on screens: tables scroll in their own box, images keep their shape, notes lead back
+grep -q '<div class="table-wrap" role="region" tabindex="0" aria-label="Tableau">' "$x/text/ch01.xhtml" \
+    && ok || fail "table in a scrolling box"
+grep -q '<img src="../media/img-01.svg" alt="Trois boîtes reliées par des flèches" width="200" height="100"/>' \
+    "$x/text/ch01.xhtml" && ok || fail "figure image with its size"
+grep -q '<img role="doc-cover" src="media/cover.png" alt="[^"]*" width="[0-9]*" height="[0-9]*"/>' "$x/cover.xhtml" \
+    && ok || fail "cover image with its size"
+[ "$(grep -c '<a class="backlink" role="doc-backlink"' "$x/text/ch01.xhtml")" -eq 2 ] && ok || fail "back links"
+if ! grep -q $'\xe2\x86\xa9' "$x"/text/*.xhtml; then ok; else fail "U+21A9 used though the notes' face lacks it"; fi
+grep -q '@media (max-width: 35em)' "$x/css/book.css" && ok || fail "narrow-screen rules in the CSS"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

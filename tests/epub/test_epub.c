@@ -1,9 +1,13 @@
 /* test_epub: the EPUB writer on a hand-built model (XHTML, nav, NCX, OPF, CSS) and on
  * fixture books (every paragraph's text comes back from the XHTML; reproducible output). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <hb.h>
+#include <zip.h>
 
 #include "book.h"
 #include "epub.h"
@@ -96,6 +100,12 @@ static model_book *hand_book(void) {
     list->as.list.start = 4;
     list->as.list.tight = true;
     text(b, add(b, add(b, list, MODEL_ITEM, 1), MODEL_PARAGRAPH, 1), "vier", 1);
+    model_node *table = add(b, r1, MODEL_TABLE, 1);
+    table->as.table.columns = 1;
+    model_node *row = add(b, table, MODEL_TABLE_ROW, 1);
+    row->as.row.header = true;
+    text(b, add(b, row, MODEL_TABLE_CELL, 1), "Kopf", 1);
+    text(b, add(b, add(b, table, MODEL_TABLE_ROW, 1), MODEL_TABLE_CELL, 1), "Zelle", 1);
     return b;
 }
 
@@ -104,7 +114,7 @@ static void test_hand_model(void) {
     buf out;
     buf_init(&out);
 
-    xhtml_chapter(b, 0, NULL, &out);
+    xhtml_chapter(b, 0, NULL, NULL, &out);
     OK(strstr(out.data, "xml:lang=\"de\" lang=\"de\"") != NULL, "lang on html");
     OK(strstr(out.data, "<title>A &amp; B</title>") != NULL, "title escaped");
     OK(strstr(out.data, "<section epub:type=\"chapter\" role=\"doc-chapter\"") != NULL, "chapter section");
@@ -116,13 +126,27 @@ static void test_hand_model(void) {
        "footnote aside in the citing chapter");
     OK(strstr(out.data, "role=\"doc-backlink\" href=\"#fnref-1\"") != NULL, "back link");
     OK(strstr(out.data, "Zurück zum Text") != NULL, "German words for a German book");
+    /* the back link: underlined text, named for screen readers, the default glyph "↑" */
+    OK(strstr(out.data, "<a class=\"backlink\" role=\"doc-backlink\" href=\"#fnref-1\" title=\"Zurück zum Text\" "
+                        "aria-label=\"Zurück zum Text\">\xe2\x86\x91</a>") != NULL,
+       "back link with the default glyph: %s", out.data);
+    buf_free(&out);
+    /* the writer passes the glyph the notes' font has */
+    xhtml_chapter(b, 0, NULL, "^", &out);
+    OK(strstr(out.data, "aria-label=\"Zurück zum Text\">^</a>") != NULL, "back link with the given text");
+    OK(strstr(out.data, "\xe2\x86\xa9") == NULL, "no U+21A9 unless chosen");
     buf_free(&out);
 
-    xhtml_chapter(b, 1, NULL, &out);
+    xhtml_chapter(b, 1, NULL, NULL, &out);
     OK(strstr(out.data, "<a href=\"ch01.xhtml#two\">back</a>") != NULL, "cross-chapter link: %s", out.data);
     OK(strstr(out.data, "href=\"https://example.org/?a=1&amp;b=2\"") != NULL, "external link escaped");
     OK(strstr(out.data, "<ol start=\"4\">\n<li>vier</li>") != NULL, "ordered list start, tight item");
     OK(strstr(out.data, "<aside") == NULL, "no footnote in a chapter that does not cite it");
+    /* a table scrolls sideways in its own focusable, named box on a narrow screen */
+    OK(strstr(out.data, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle\">\n<table>\n"
+                        "<thead>\n<tr><th scope=\"col\">Kopf</th></tr>\n</thead>\n<tbody>\n<tr><td>Zelle</td></tr>\n"
+                        "</tbody>\n</table>\n</div>\n") != NULL,
+       "table in its scrolling box: %s", out.data);
     buf_free(&out);
 
     xhtml_nav(b, &out);
@@ -211,6 +235,108 @@ static void test_css(void) {
     free(css);
 }
 
+/* The text of the first rule whose selector is exactly `selector` (a fresh string, "" when none). */
+static char *css_find_rule(const char *css, const char *selector) {
+    char *head = xasprintf("\n%s {\n", selector);
+    const char *p = strstr(css, head);
+    free(head);
+    if (!p) return xstrdup("");
+    const char *end = strchr(p, '}');
+    return xstrndup(p + 1, (size_t)(end - p - 1));
+}
+
+static double luminance(unsigned c) {
+    double ch[3] = {((c >> 16) & 0xFF) / 255.0, ((c >> 8) & 0xFF) / 255.0, (c & 0xFF) / 255.0};
+    for (int i = 0; i < 3; i++) ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+/* The colour a rule sets, or -1. */
+static long rule_color(const char *rule) {
+    const char *c = strstr(rule, "  color: #");
+    return c ? strtol(c + 10, NULL, 16) : -1;
+}
+
+/* What the e-book's CSS does for reading on screens of every size and theme. */
+static void test_css_screens(void) {
+    style_sheet s;
+    style_defaults(&s);
+    s.roles[STYLE_BODY].size = 10;
+    s.roles[STYLE_BODY].align = STYLE_ALIGN_JUSTIFY;
+    s.roles[STYLE_LIST].align = STYLE_ALIGN_JUSTIFY;
+    s.roles[STYLE_CAPTION].align = STYLE_ALIGN_LEFT;
+    s.roles[STYLE_FOOTNOTE].size = 6;        /* too small for a phone */
+    s.roles[STYLE_FOOTNOTE].color = s.roles[STYLE_BODY].color;
+    s.roles[STYLE_QUOTE].color = 0x0b5c73;
+    s.roles[STYLE_ATTRIBUTION].color = s.roles[STYLE_BODY].color;
+    s.roles[STYLE_CODE].background = 0xeef2f3;
+    s.roles[STYLE_COVER].color = 0xffffff;   /* white on a dark panel in print */
+    s.roles[STYLE_COVER].background = 0x0b5c73;
+    s.link_color = 0x66ccff;                 /* too light for a white page */
+    char *css = style_to_css(&s, NULL);
+
+    /* narrow screens: the justified roles are set ragged right, nothing else is */
+    const char *mq = strstr(css, "@media (max-width: 35em) {\n");
+    OK(mq != NULL, "a narrow-screen media query");
+    if (mq) {
+        const char *sel = strchr(mq, '\n') + 1, *brace = strchr(sel, '{');
+        char *sels = xstrndup(sel, (size_t)(brace - sel));
+        OK(strstr(sels, " p, ") != NULL || strncmp(sels, "  p, ", 5) == 0, "paragraphs in the query: %s", sels);
+        OK(strstr(sels, "li") != NULL, "list items in the query: %s", sels);
+        OK(strstr(sels, "figcaption") == NULL, "a left-aligned role is not: %s", sels);
+        OK(strncmp(brace, "{\n    text-align: left;\n  }", 27) == 0, "set ragged right: %s", brace);
+        free(sels);
+    }
+
+    /* colours: a role in the body's colour inherits it, so a night theme recolours it */
+    char *body = css_find_rule(css, "body"), *li = css_find_rule(css, "li"),
+         *fn = css_find_rule(css, "aside.footnote"), *bq = css_find_rule(css, "blockquote"),
+         *attr = css_find_rule(css, "blockquote footer"), *pre = css_find_rule(css, "pre"),
+         *code = css_find_rule(css, "pre, code"), *a = css_find_rule(css, "a"),
+         *cover = css_find_rule(css, "h1.cover-title");
+    INT_EQ(rule_color(body), (long)s.roles[STYLE_BODY].color);
+    INT_EQ(rule_color(li), -1);
+    INT_EQ(rule_color(fn), -1);
+    INT_EQ(rule_color(bq), 0x0b5c73);
+    INT_EQ(rule_color(attr), (long)s.roles[STYLE_BODY].color); /* inside a quote of another colour */
+    INT_EQ(rule_color(code), -1);                               /* inline code: no background, no colour */
+    OK(strstr(pre, "background-color: #eef2f3;\n  color: #") != NULL, "a tinted block sets its text colour: %s", pre);
+    /* links and the cover title read on a white page */
+    long link = rule_color(a);
+    OK(link >= 0 && link != 0x66ccff && (1.05 / (luminance((unsigned)link) + 0.05)) >= 4.5,
+       "link colour darkened to 4.5:1: %06lx", link);
+    INT_EQ(rule_color(cover), 0x0b5c73); /* the panel's colour, not white on white */
+    /* small text stays readable */
+    OK(strstr(fn, "font-size: 0.8rem;") != NULL, "footnotes at least 0.8rem: %s", fn);
+
+    /* figures fit the screen; tables scroll in their box */
+    char *img = css_find_rule(css, "figure img"), *wrap = css_find_rule(css, "div.table-wrap"),
+         *cimg = css_find_rule(css, ".cover-image img");
+    OK(strstr(img, "max-width: 100%;") && strstr(img, "height: auto;") && strstr(img, "max-height: 60vh;"),
+       "figure image scales: %s", img);
+    OK(strstr(cimg, "max-width: 100%;") && strstr(cimg, "max-height: 62vh;") && strstr(cimg, "height: auto;"),
+       "cover image fits one screen: %s", cimg);
+    OK(strstr(wrap, "overflow-x: auto;") != NULL, "table box scrolls: %s", wrap);
+    OK(strstr(css, "background-color: #ffffff") == NULL && strstr(css, "background: #fff") == NULL,
+       "no white background of its own");
+    char *bl = css_find_rule(css, "a.backlink");
+    OK(*bl && strstr(bl, "text-decoration: none") == NULL, "back link underlined like every link: %s", bl);
+    free(bl);
+    free(img);
+    free(wrap);
+    free(cimg);
+    free(body);
+    free(li);
+    free(fn);
+    free(bq);
+    free(attr);
+    free(pre);
+    free(code);
+    free(a);
+    free(cover);
+    free(css);
+}
+
 /*** every paragraph of a loaded book comes back from its XHTML ***/
 
 static char *collapse(const char *s) {
@@ -279,7 +405,7 @@ static void check_book_paragraphs(const char *dir) {
     for (size_t i = 0; i < book->n_chapters; i++) {
         buf x;
         buf_init(&x);
-        xhtml_chapter(book, i, NULL, &x);
+        xhtml_chapter(book, i, NULL, NULL, &x);
         char *t = xhtml_text(x.data);
         model_iter it;
         model_iter_init(&it, book->chapters[i].root);
@@ -306,6 +432,77 @@ static char *slurp(const char *path, size_t *len) {
     char *data = NULL;
     if (file_read(path, 1u << 30, &data, len) != 0) return NULL;
     return data;
+}
+
+/* One file of a zip, or NULL. Caller frees. */
+static char *zip_slurp(zip_t *z, const char *name, size_t *len) {
+    zip_stat_t st;
+    if (zip_stat(z, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) return NULL;
+    zip_file_t *f = zip_fopen(z, name, 0);
+    if (!f) return NULL;
+    char *data = xmalloc(st.size + 1);
+    zip_int64_t got = zip_fread(f, data, st.size);
+    zip_fclose(f);
+    if (got < 0 || (zip_uint64_t)got != st.size) {
+        free(data);
+        return NULL;
+    }
+    data[st.size] = '\0';
+    *len = (size_t)st.size;
+    return data;
+}
+
+/* The back links of the written book show a character that the embedded (subset)
+ * face of the notes has: no box, no fallback font. */
+static void check_backlink_glyph(const model_book *book, const char *epub) {
+    int err = 0;
+    zip_t *z = zip_open(epub, ZIP_RDONLY, &err);
+    OK(z != NULL, "open %s", epub);
+    if (!z) return;
+    size_t len = 0;
+    char *x = zip_slurp(z, "EPUB/text/ch01.xhtml", &len);
+    const char *bl = x ? strstr(x, "class=\"backlink\"") : NULL;
+    OK(bl != NULL, "the fixture has a back link");
+    const unsigned char *t = bl ? (const unsigned char *)strchr(bl, '>') + 1 : NULL;
+    uint32_t cp = 0;
+    if (t && t[0] < 0x80) cp = t[0];
+    else if (t && (t[0] & 0xE0) == 0xC0) cp = (uint32_t)(t[0] & 0x1F) << 6 | (t[1] & 0x3F);
+    else if (t && (t[0] & 0xF0) == 0xE0) cp = (uint32_t)(t[0] & 0x0F) << 12 | (uint32_t)(t[1] & 0x3F) << 6 | (t[2] & 0x3F);
+    OK(cp != 0, "back link text");
+    /* the face the notes are set in, as embedded */
+    const style_text *role = &book->style->roles[STYLE_FOOTNOTE];
+    const model_font *face = NULL;
+    for (size_t i = 0; i < book->n_fonts; i++) {
+        const model_font *f = &book->fonts[i];
+        if (strcmp(f->family, role->family) == 0 && f->italic == role->italic &&
+            (!face || abs(f->weight - role->weight) < abs(face->weight - role->weight)))
+            face = f;
+    }
+    OK(face != NULL, "the notes' face is embedded");
+    if (face && cp) {
+        char *name = xasprintf("EPUB/fonts/%s", face->file_name);
+        size_t flen = 0;
+        char *font = zip_slurp(z, name, &flen);
+        OK(font != NULL, "%s in the book", name);
+        size_t orig_len = 0;
+        char *orig = slurp(face->path, &orig_len);
+        OK(font && orig && flen < orig_len, "%s is a subset", name);
+        if (font) {
+            hb_blob_t *blob = hb_blob_create(font, (unsigned)flen, HB_MEMORY_MODE_READONLY, NULL, NULL);
+            hb_face_t *hf = hb_face_create(blob, 0);
+            hb_font_t *hfont = hb_font_create(hf);
+            hb_codepoint_t g = 0;
+            OK(hb_font_get_nominal_glyph(hfont, cp, &g) && g != 0, "U+%04X is in the subset %s", (unsigned)cp, name);
+            hb_font_destroy(hfont);
+            hb_face_destroy(hf);
+            hb_blob_destroy(blob);
+        }
+        free(orig);
+        free(font);
+        free(name);
+    }
+    free(x);
+    zip_discard(z);
 }
 
 static void test_write(const char *dir) {
@@ -338,6 +535,7 @@ static void test_write(const char *dir) {
     }
     free(da);
     free(db);
+    check_backlink_glyph(book, a);
     /* a folder that does not exist: an I/O error, reported, and no file */
     char *bad = path_join(tmp, "missing/c.epub");
     d.capture = true;
@@ -361,6 +559,7 @@ int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_hand_model();
     test_css();
+    test_css_screens();
     check_book_paragraphs(QUIRE_TEST_DIR "/epub/fixtures/mixed");
     char *io = path_join(QUIRE_SOURCE_DIR, "book/book.yaml");
     if (path_is_file(io)) check_book_paragraphs(QUIRE_SOURCE_DIR "/book");
