@@ -22,6 +22,13 @@ void diag_free(diag *d) {
 }
 
 void diag_report(diag *d, diag_level level, const char *file, int line, int col, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, level, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void diag_vreport(diag *d, diag_level level, const char *file, int line, int col, const char *fmt, va_list ap) {
     if (level == DIAG_ERROR) d->errors++;
     else if (level == DIAG_WARNING) d->warnings++;
     if (d->quiet && level != DIAG_ERROR) return;
@@ -42,10 +49,7 @@ void diag_report(diag *d, diag_level level, const char *file, int line, int col,
     static const char *colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
     size_t plain_start = msg.len;
     buf_printf(&msg, "%s: ", names[level]);
-    va_list ap;
-    va_start(ap, fmt);
     buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
 
     if (d->capture) {
         buf c = {d->captured, d->captured_len, d->captured ? d->captured_len + 1 : 0};

@@ -2,6 +2,7 @@
 #ifndef QUIRE_DIAG_H
 #define QUIRE_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -35,6 +36,9 @@ void diag_free(diag *d);
 /* `file` may be NULL (message without position); line/col 0 are left out. */
 void diag_report(diag *d, diag_level level, const char *file, int line, int col,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+void diag_vreport(diag *d, diag_level level, const char *file, int line, int col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 #define diag_error(d, file, line, col, ...) diag_report((d), DIAG_ERROR, (file), (line), (col), __VA_ARGS__)
 #define diag_warning(d, file, line, col, ...) diag_report((d), DIAG_WARNING, (file), (line), (col), __VA_ARGS__)

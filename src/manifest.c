@@ -221,12 +221,8 @@ static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) __attr
 static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    buf b;
-    buf_init(&b);
-    buf_vprintf(&b, fmt, ap);
+    diag_vreport(c->d, DIAG_ERROR, c->display, at->line, at->col, fmt, ap);
     va_end(ap);
-    diag_error(c->d, c->display, at->line, at->col, "%s", b.data);
-    buf_free(&b);
     c->ok = false;
 }
 

@@ -221,12 +221,8 @@ static void serr(sctx *c, const manifest_ynode *at, const char *fmt, ...) __attr
 static void serr(sctx *c, const manifest_ynode *at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    buf b;
-    buf_init(&b);
-    buf_vprintf(&b, fmt, ap);
+    diag_vreport(c->d, DIAG_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, fmt, ap);
     va_end(ap);
-    diag_error(c->d, c->file, at ? at->line : 0, at ? at->col : 0, "%s", b.data);
-    buf_free(&b);
     c->ok = false;
 }
 
