@@ -1,6 +1,5 @@
 /* book: a book folder (book.yaml, style, fonts, chapters, images) into a checked model_book. */
 #include "book.h"
-#include "hyph.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -517,14 +516,6 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
 
     if (!load_style(book, dir, opt, &m, d)) ok = false;
-    /* The print writer will want the hyphenation patterns: load them on another core
-     * while the chapters are read. */
-    if (book->style)
-        for (int r = 0; r < STYLE_ROLE_COUNT; r++)
-            if (book->style->roles[r].hyphenate) {
-                hyph_preload(book->meta.language ? book->meta.language : "en");
-                break;
-            }
     set_font_dirs(book);
     if (book->style && !fonts_scan(book, d)) ok = false;
 

@@ -16,6 +16,7 @@ typedef struct fonts_cache {
     char *key;              /* folders joined by '\n' */
     FcConfig *config;
     PangoFontMap *map;
+    PangoFontMap *map2;     /* a second map on the same configuration, for a second thread */
     struct fonts_cache *next;
 } fonts_cache;
 
@@ -89,22 +90,34 @@ FcConfig *fonts_config(const model_book *book) {
     return c;
 }
 
+static PangoFontMap *new_map(FcConfig *config) {
+    /* Pango starts a thread that loads fontconfig's default configuration; loading it
+     * here first makes that thread return at once, so fonts_release cannot race it. */
+    FcInit();
+    /* A FreeType (fontconfig) map of our own, never the shared default one. */
+    PangoFontMap *m = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    if (!m) {
+        fprintf(stderr, "quire: Pango has no FreeType font map\n");
+        abort();
+    }
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(m), config);
+    return m;
+}
+
 PangoFontMap *fonts_font_map(const model_book *book) {
     pthread_mutex_lock(&cache_lock);
     fonts_cache *e = cache_entry(book);
-    if (!e->map) {
-        /* Pango starts a thread that loads fontconfig's default configuration; loading it
-         * here first makes that thread return at once, so fonts_release cannot race it. */
-        FcInit();
-        /* A FreeType (fontconfig) map of our own, never the shared default one. */
-        e->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-        if (!e->map) {
-            fprintf(stderr, "quire: Pango has no FreeType font map\n");
-            abort();
-        }
-        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(e->map), e->config);
-    }
+    if (!e->map) e->map = new_map(e->config);
     PangoFontMap *m = e->map;
+    pthread_mutex_unlock(&cache_lock);
+    return m;
+}
+
+PangoFontMap *fonts_font_map_second(const model_book *book) {
+    pthread_mutex_lock(&cache_lock);
+    fonts_cache *e = cache_entry(book);
+    if (!e->map2) e->map2 = new_map(e->config);
+    PangoFontMap *m = e->map2;
     pthread_mutex_unlock(&cache_lock);
     return m;
 }
@@ -114,10 +127,12 @@ void fonts_release(void) {
     while (cache_head) {
         fonts_cache *e = cache_head;
         cache_head = e->next;
-        if (e->map) {
-            /* Pango 1.50 keeps its reference to the configuration past finalisation: drop it first. */
-            pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(e->map), NULL);
-            g_object_unref(e->map);
+        /* Pango 1.50 keeps its reference to the configuration past finalisation: drop it first. */
+        PangoFontMap *maps[2] = {e->map, e->map2};
+        for (int i = 0; i < 2; i++) {
+            if (!maps[i]) continue;
+            pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(maps[i]), NULL);
+            g_object_unref(maps[i]);
         }
         FcConfigDestroy(e->config);
         free(e->key);

@@ -22,6 +22,9 @@ FcConfig *fonts_config(const model_book *book);
  * Render through a context made from it (pango_font_map_create_context, or
  * pango_cairo_update_context on a context made from it) so only the bundled files are used. */
 PangoFontMap *fonts_font_map(const model_book *book);
+/* A second such map, for laying text out on a second thread at the same time (a
+ * Pango font map must not be used from two threads at once). Same ownership rules. */
+PangoFontMap *fonts_font_map_second(const model_book *book);
 
 /* Drops every cached configuration and font map and finalises fontconfig, so leak
  * checkers see a clean exit. Call once at exit, after every Pango object is released;

@@ -174,25 +174,15 @@ hyph *hyph_load_from(const char *dir, const char *language)
 /* ---- the process cache ------------------------------------------------- */
 
 /* hnj_hyphen_load parses the whole pattern file (for en_US about as long as laying
- * out a few pages), so hyph_load keeps one language's patterns for the process and
- * may start loading them early on a thread (hyph_preload). One slot: a book has one
- * language. The dictionary is only read after loading, so it can be shared. */
+ * out a few pages), so hyph_load keeps one language's patterns for the process
+ * (quire watch, several books in one run). One slot: a book has one language. The
+ * dictionary is only read after loading, so threads can share it. */
 static struct {
     pthread_mutex_t mu;
     char *dir, *lang;     /* key of the slot; NULL when empty */
-    hyph *h;              /* the result (NULL: no patterns installed) */
-    pthread_t tid;
-    bool running;         /* tid not joined yet */
+    hyph *h;              /* the patterns (NULL: none installed) */
     bool exit_hook;
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-static void *preload_main(void *arg)
-{
-    (void)arg;
-    /* Only this thread touches cache.h until it is joined. */
-    cache.h = hyph_load_from(cache.dir, cache.lang);
-    return NULL;
-}
 
 static void real_free(hyph *h)
 {
@@ -205,10 +195,6 @@ static void real_free(hyph *h)
 /* Empties the slot; the caller holds the lock. */
 static void cache_clear(void)
 {
-    if (cache.running) {
-        pthread_join(cache.tid, NULL);
-        cache.running = false;
-    }
     if (cache.h && cache.h->refs > 0)
         cache.h->shared = false;   /* still in use: the last hyph_free frees it */
     else
@@ -226,46 +212,23 @@ static void cache_at_exit(void)
     pthread_mutex_unlock(&cache.mu);
 }
 
-static const char *hyphen_dir(void)
-{
-    const char *dir = getenv("QUIRE_HYPHEN_DIR");
-    return dir && *dir ? dir : QUIRE_HYPHEN_DIR;
-}
-
-/* Makes the slot hold (dir, language), loading on a thread when it did not; the
- * caller holds the lock. */
-static void cache_start(const char *dir, const char *language)
-{
-    if (cache.lang && strcmp(cache.lang, language) == 0 && strcmp(cache.dir, dir) == 0)
-        return;
-    cache_clear();
-    if (!cache.exit_hook)
-        cache.exit_hook = atexit(cache_at_exit) == 0;
-    cache.dir = xstrdup(dir);
-    cache.lang = xstrdup(language);
-    cache.running = pthread_create(&cache.tid, NULL, preload_main, NULL) == 0;
-    if (!cache.running)
-        cache.h = hyph_load_from(cache.dir, cache.lang);
-}
-
-void hyph_preload(const char *language)
-{
-    if (!language || !*language)
-        return;
-    pthread_mutex_lock(&cache.mu);
-    cache_start(hyphen_dir(), language);
-    pthread_mutex_unlock(&cache.mu);
-}
-
 hyph *hyph_load(const char *language)
 {
     if (!language || !*language)
         return NULL;
+    const char *dir = getenv("QUIRE_HYPHEN_DIR");
+    if (!dir || !*dir)
+        dir = QUIRE_HYPHEN_DIR;
     pthread_mutex_lock(&cache.mu);
-    cache_start(hyphen_dir(), language);
-    if (cache.running) {
-        pthread_join(cache.tid, NULL);
-        cache.running = false;
+    if (!cache.lang || strcmp(cache.lang, language) != 0 || strcmp(cache.dir, dir) != 0) {
+        cache_clear();
+        if (!cache.exit_hook)
+            cache.exit_hook = atexit(cache_at_exit) == 0;
+        cache.dir = xstrdup(dir);
+        cache.lang = xstrdup(language);
+        cache.h = hyph_load_from(dir, language);
+        if (cache.h)
+            cache.h->shared = true;
     }
     hyph *h = cache.h;
     if (h) {

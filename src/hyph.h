@@ -8,12 +8,14 @@
 typedef struct hyph hyph;
 
 /* Loads the patterns for a BCP 47 language ("en", "en-US", "de"…) from the
- * system's hyphenation folder, or NULL when none is installed. */
+ * system's hyphenation folder, or NULL when none is installed. The patterns are
+ * loaded once per process and language and shared (read-only) until exit; release
+ * each hyph_load with hyph_free. */
 hyph *hyph_load(const char *language);
 /* The same from a given folder of hyph_*.dic files. hyph_load uses the folder
  * named by the QUIRE_HYPHEN_DIR environment variable when set, else the system's. */
 hyph *hyph_load_from(const char *dir, const char *language);
-void hyph_free(hyph *h);
+void hyph_free(hyph *h);   /* NULL is fine; a shared hyph_load result is only released */
 
 /* Returns a malloc'd copy of the UTF-8 text with U+00AD (soft hyphen) inserted at
  * every allowed break inside words (at least 2 letters before, 3 after; words

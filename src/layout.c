@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <librsvg/rsvg.h>
 
@@ -656,6 +658,60 @@ static void layout_notes(lctx *c) {
     }
 }
 
+static void layout_chapters(lctx *c, size_t from, size_t to) {
+    for (size_t i = from; i < to; i++) {
+        c->chapter = (int)i;
+        c->pending_after = 0;
+        c->depth = 0;
+        /* A chapter always starts a page when its title asks for it; otherwise it runs on. */
+        layout_blocks(c, c->book->chapters[i].root);
+    }
+}
+
+/* The later chapters of a long book, laid out on a second thread with a Pango
+ * context (and font map) of its own; chapters are independent of each other. */
+typedef struct layout_job {
+    lctx c;
+    layout_list out;
+    diag d;
+    size_t from, to;
+} layout_job;
+
+static void *job_main(void *arg) {
+    layout_job *j = arg;
+    layout_chapters(&j->c, j->from, j->to);
+    return NULL;
+}
+
+/* Text bytes of a chapter: how long it takes to lay out, roughly. */
+static size_t chapter_weight(const model_chapter *ch) {
+    size_t w = 0;
+    model_iter it;
+    model_iter_init(&it, ch->root);
+    const model_node *n;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && n->text) w += strlen(n->text);
+    return w;
+}
+
+/* Moves everything `from` holds to the end of `into` (items keep their pointers). */
+static void append_list(layout_list *into, layout_list *from) {
+    for (int i = 0; i < from->n; i++) *layout_push(into) = from->items[i];
+    for (int i = 0; i < from->n_paras; i++) layout_keep_para(into, from->paras[i]);
+    for (int i = 0; i < from->n_strs; i++) keep_str(into, from->strs[i]);
+    into->tables = xrealloc(into->tables, (size_t)(into->n_tables + from->n_tables + 1) * sizeof *into->tables);
+    for (int i = 0; i < from->n_tables; i++) into->tables[into->n_tables++] = from->tables[i];
+    into->images = xrealloc(into->images, (size_t)(into->n_images + from->n_images + 1) * sizeof *into->images);
+    for (int i = 0; i < from->n_images; i++) into->images[into->n_images++] = from->images[i];
+    free(from->items), free(from->paras), free(from->strs), free(from->tables), free(from->images);
+    memset(from, 0, sizeof *from);
+}
+
+/* Below this much text one thread is as quick as starting a second (and its fonts).
+ * QUIRE_LAYOUT_THREADS=1 or 2 forces one or two (for timing and tests). */
+#define LAYOUT_SPLIT_BYTES 4000
+
 bool layout_book(text_ctx *tc, const model_book *book, const layout_params *lp, layout_list *out, diag *d) {
     lctx c = {0};
     c.tc = tc, c.book = book, c.lp = lp, c.out = out, c.d = d;
@@ -664,12 +720,49 @@ bool layout_book(text_ctx *tc, const model_book *book, const layout_params *lp, 
         diag_error(d, book->style->path, 0, 0, "the text column is %.1f pt wide: too narrow for any text", lp->col_width);
         return false;
     }
-    for (size_t i = 0; i < book->n_chapters; i++) {
-        c.chapter = (int)i;
-        c.pending_after = 0;
-        c.depth = 0;
-        /* A chapter always starts a page when its title asks for it; otherwise it runs on. */
-        layout_blocks(&c, book->chapters[i].root);
+    size_t n = book->n_chapters, split = n;
+    size_t *weight = xcalloc(n ? n : 1, sizeof *weight), total = 0;
+    for (size_t i = 0; i < n; i++) total += weight[i] = chapter_weight(&book->chapters[i]);
+    const char *env = getenv("QUIRE_LAYOUT_THREADS");
+    bool two = env && *env ? atoi(env) > 1 : total >= LAYOUT_SPLIT_BYTES;
+    if (two && n >= 2) {
+        /* The first half of the text here, the rest on the second thread. */
+        size_t acc = 0;
+        for (split = 0; split < n - 1 && acc + weight[split] / 2 < total / 2; split++) acc += weight[split];
+        if (split == 0) split = 1;
+    }
+    free(weight);
+    layout_job *job = NULL;
+    pthread_t tid;
+    if (split < n) {
+        job = xcalloc(1, sizeof *job);
+        job->c = c;
+        job->c.tc = text_ctx_new_second(book, tc);
+        job->c.out = &job->out;
+        job->c.d = &job->d;
+        job->c.next_id = 1 << 24;   /* structure ids never meet those of this thread */
+        diag_init(&job->d);
+        job->d.out = NULL;
+        job->d.capture = true;
+        job->from = split, job->to = n;
+        if (!job->c.tc || pthread_create(&tid, NULL, job_main, job) != 0) {
+            text_ctx_free(job->c.tc);
+            diag_free(&job->d);
+            free(job);
+            job = NULL;
+            split = n;
+        }
+    }
+    layout_chapters(&c, 0, split);
+    if (job) {
+        pthread_join(tid, NULL);
+        /* Its paragraphs keep their own references to its Pango context. */
+        text_ctx_free(job->c.tc);
+        diag_merge(d, &job->d);
+        diag_free(&job->d);
+        c.ok &= job->c.ok;
+        append_list(out, &job->out);
+        free(job);
     }
     layout_notes(&c);
     return c.ok;

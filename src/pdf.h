@@ -39,6 +39,9 @@ typedef struct pdf_doc {
     int columns;
     int n_front;                   /* cover + contents pages (folios i, ii…) */
     int n_pages;
+    /* Running heads laid out once each (owned by misc), looked up by text, style and alignment. */
+    struct pdf_head { const char *text; const style_text *st; int align; text_para *p; } *heads;
+    int n_heads, cap_heads;
 } pdf_doc;
 
 typedef struct pdf_draw_state {

@@ -21,8 +21,7 @@ struct text_ctx {
     GHashTable *metrics;   /* PangoFontDescription* (owned) -> double[2] (owned) */
 };
 
-text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
-    PangoFontMap *fm = fonts_font_map(book);
+static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy) {
     if (!fm) return NULL;
     text_ctx *tc = xcalloc(1, sizeof *tc);
     tc->book = book;
@@ -42,6 +41,14 @@ text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
     tc->metrics = g_hash_table_new_full((GHashFunc)pango_font_description_hash, (GEqualFunc)pango_font_description_equal,
                                         (GDestroyNotify)pango_font_description_free, g_free);
     return tc;
+}
+
+text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
+    return ctx_on(fonts_font_map(book), book, hy);
+}
+
+text_ctx *text_ctx_new_second(const model_book *book, const text_ctx *tc) {
+    return ctx_on(fonts_font_map_second(book), book, tc->hy);
 }
 
 void text_ctx_set_hyph(text_ctx *tc, hyph *hy) {

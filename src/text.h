@@ -19,6 +19,11 @@ typedef struct text_ctx text_ctx;
  * hinting, so line breaks never depend on the surface drawn to. `hy` may be NULL. */
 text_ctx *text_ctx_new(const model_book *book, hyph *hy);
 void text_ctx_free(text_ctx *tc);
+/* The same for a second thread: its own Pango context on fonts_font_map_second, the
+ * same patterns as `tc`. Paragraphs from both give identical lines and glyphs. */
+text_ctx *text_ctx_new_second(const model_book *book, const text_ctx *tc);
+/* Sets (or clears, with NULL) the hyphenation patterns of later paragraphs. */
+void text_ctx_set_hyph(text_ctx *tc, hyph *hy);
 
 /* Something inside a paragraph the writer has to know about. Byte offsets into the
  * paragraph's text. */

@@ -26,6 +26,13 @@ check "preview pages" '[ "$(ls "$WORK"/pv/page-*.png | wc -l)" = "$PAGES" ] && [
 # Reproducible: a second build gives the same bytes.
 "$BIN" build "$BOOK" -o "$WORK/b" --pdf -q
 check "reproducible" 'cmp -s "$PDF" "$WORK/b/keeps.pdf"'
+# Chapters laid out on one thread or split over two give the same bytes.
+QUIRE_LAYOUT_THREADS=1 "$BIN" build "$BOOK" -o "$WORK/t1" --pdf -q
+QUIRE_LAYOUT_THREADS=2 "$BIN" build "$BOOK" -o "$WORK/t2" --pdf -q
+check "one or two layout threads" 'cmp -s "$WORK/t1/keeps.pdf" "$WORK/t2/keeps.pdf" && cmp -s "$PDF" "$WORK/t2/keeps.pdf"'
+QUIRE_LAYOUT_THREADS=1 "$BIN" build "$SRC/book" -o "$WORK/io1" --pdf -q
+QUIRE_LAYOUT_THREADS=2 "$BIN" build "$SRC/book" -o "$WORK/io2" --pdf -q
+check "one or two layout threads (book/)" 'cmp -s "$WORK/io1/io.pdf" "$WORK/io2/io.pdf"'
 PYOUT=$(python3 - "$PDF" "$BOOK" <<'PY'
 import json, re, subprocess, sys
 pdf, book = sys.argv[1], sys.argv[2]
