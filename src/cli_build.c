@@ -84,6 +84,7 @@ static void collect_inputs(const model_book *book, cli_build_report *r) {
  * replayed after the join so their order on the terminal stays whole. */
 typedef struct epub_job {
     const model_book *book;
+    const xhtml_page_map *pages;
     const char *path;
     diag d;
     int rc;
@@ -93,9 +94,27 @@ typedef struct epub_job {
 static void *epub_thread(void *arg) {
     epub_job *job = arg;
     double t = cli_now();
-    job->rc = epub_write(job->book, job->path, &job->d);
+    job->rc = epub_write_paged(job->book, job->pages, job->path, &job->d);
     job->seconds = cli_now() - t;
     return NULL;
+}
+
+/* Above this much text the e-book gets no print page list, whether the PDF is built or not
+ * (so `--epub` and a full build still agree): laying out a book that size only to count
+ * its pages would take longer than writing the e-book by far. */
+#define PAGE_LIST_MAX_BYTES (8u << 20)
+
+static size_t text_bytes(const model_book *book) {
+    size_t w = 0;
+    for (size_t i = 0; i < book->n_chapters && w <= PAGE_LIST_MAX_BYTES; i++) {
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && n->text) w += strlen(n->text);
+    }
+    return w;
 }
 
 int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
@@ -117,7 +136,25 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
         if (o->want_pdf) r->pdf_path = xasprintf("%s/%s.pdf", out_dir, book->meta.name);
         if (o->want_epub) r->epub_path = xasprintf("%s/%s.epub", out_dir, book->meta.name);
         int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
-        epub_job job = {.book = book, .path = r->epub_path, .rc = QUIRE_OK};
+        /* The print layout comes first: the e-book carries its page breaks. */
+        pdf_doc doc = {0};
+        bool laid_out = false;
+        xhtml_page_map pages = {0};
+        if (r->rc == QUIRE_OK && o->want_pdf) {
+            cli_progress_stage(prog, "layout");
+            pdf_rc = pdf_doc_build(&doc, book, d);
+            laid_out = pdf_rc == QUIRE_OK;
+        } else if (r->rc == QUIRE_OK && o->want_epub && text_bytes(book) <= PAGE_LIST_MAX_BYTES) {
+            /* The e-book alone: the same layout, its messages the PDF's business. */
+            diag quiet;
+            diag_init(&quiet);
+            quiet.out = NULL;
+            quiet.capture = true;
+            laid_out = pdf_doc_build(&doc, book, &quiet) == QUIRE_OK;
+            diag_free(&quiet);
+        }
+        if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
+        epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
         pthread_t tid;
         bool threaded = false;
         if (r->rc == QUIRE_OK && o->want_epub && o->want_pdf) {
@@ -126,12 +163,14 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             job.d.capture = true;
             threaded = pthread_create(&tid, NULL, epub_thread, &job) == 0;
         }
-        if (r->rc == QUIRE_OK && o->want_pdf) {
+        if (r->rc == QUIRE_OK && o->want_pdf && laid_out) {
             cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");
             pdf_result pr = {0};
-            pdf_rc = pdf_write(book, r->pdf_path, &pr, d);
+            pdf_rc = pdf_write_doc(&doc, r->pdf_path, &pr, d);
             r->pdf_ok = pdf_rc == QUIRE_OK;
             r->pages = pr.pages;
+        } else {
+            pdf_doc_free(&doc);
         }
         double t2 = cli_now();
         r->t_pdf = t2 - t1;
@@ -144,11 +183,12 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             r->t_epub = job.seconds;
         } else if (r->rc == QUIRE_OK && o->want_epub) {
             cli_progress_stage(prog, "EPUB");
-            epub_rc = epub_write(book, r->epub_path, d);
+            epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
             r->epub_ok = epub_rc == QUIRE_OK;
             r->t_epub = cli_now() - t2;
         }
         if (r->rc == QUIRE_OK) r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
+        xhtml_page_map_free(&pages);
         model_book_free(book);
     }
     cli_progress_end(prog);

@@ -376,6 +376,10 @@ static const char container_xml[] =
     "</container>\n";
 
 int epub_write(const model_book *book, const char *out_path, diag *d) {
+    return epub_write_paged(book, NULL, out_path, d);
+}
+
+int epub_write_paged(const model_book *book, const xhtml_page_map *pages, const char *out_path, diag *d) {
     epub_pkg p = {0};
     epub_images im = {0};
     buf b, font_css;
@@ -401,7 +405,7 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
     epub_add_buf(&p, "EPUB/cover.xhtml", &b);
     epub_item(&p, "cover", "cover.xhtml", "application/xhtml+xml", NULL, true);
 
-    xhtml_nav(book, &b);
+    xhtml_nav_paged(book, pages, &b);
     epub_codepoints(used, b.data, b.len, loc);
     epub_add_buf(&p, "EPUB/nav.xhtml", &b);
     epub_item(&p, "nav", "nav.xhtml", "application/xhtml+xml", "nav", true);
@@ -413,7 +417,7 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
         char *href = xasprintf("text/%s", file);
         char id[32];
         snprintf(id, sizeof id, "ch%02zu", i + 1);
-        xhtml_chapter(book, i, &im.map, backlink, &b);
+        xhtml_chapter_paged(book, i, &im.map, backlink, pages, &b);
         epub_codepoints(used, b.data, b.len, loc);
         epub_add_buf(&p, name, &b);
         epub_item(&p, id, href, "application/xhtml+xml", NULL, true);
@@ -422,7 +426,7 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
         free(href);
     }
 
-    xhtml_ncx(book, &b);
+    xhtml_ncx_paged(book, pages, &b);
     epub_add_buf(&p, "EPUB/toc.ncx", &b);
     epub_item(&p, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL, false);
 
@@ -463,7 +467,7 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
         free(name);
     }
 
-    xhtml_opf(book, p.items, p.n_items, ts, im.map.n > 0, &b);
+    xhtml_opf_paged(book, p.items, p.n_items, ts, im.map.n > 0, pages, &b);
     p.entries[opf_slot].data = buf_detach(&b, &p.entries[opf_slot].len);
 
     size_t zip_len = 0;

@@ -9,4 +9,9 @@
 /* Writes `out_path` atomically. Returns QUIRE_OK, QUIRE_EINPUT or QUIRE_EIO. */
 int epub_write(const model_book *book, const char *out_path, diag *d);
 
+/* The same with the print edition's pages (may be NULL): page breaks in the text, the
+ * page list in the navigation document and the NCX, printPageNumbers in the package. */
+struct xhtml_page_map;
+int epub_write_paged(const model_book *book, const struct xhtml_page_map *pages, const char *out_path, diag *d);
+
 #endif

@@ -59,30 +59,19 @@ double paginate_notes_height(const layout_list *l, const paginate_page *pg, int 
     return n ? h + l->note_sep : 0;
 }
 
-void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *r) {
-    memset(r, 0, sizeof *r);
-    r->item_page = xmalloc((size_t)(l->n ? l->n : 1) * sizeof *r->item_page);
-    for (int i = 0; i < l->n; i++) r->item_page[i] = -1;
-    bool *placed = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *placed);
-    int columns = pp->columns > 0 ? pp->columns : 1;
-    double colh = pp->col_height;
-    paginate_page *pg = NULL;
+/* Fills page `pg` (the last of r) from item i with `columns` columns of height colh.
+ * Stops at an item that starts a page by rule, when the columns are full or at the end.
+ * Returns the first item not placed. */
+static int fill_page(const layout_list *l, int i, int columns, double colh, bool *placed, paginate_result *r,
+                     paginate_page *pg) {
     int col = 0;
     double y = 0, notes_h = 0;
-    int col_start = 0;          /* first item placed in this column */
+    int col_start = i;          /* first item placed in this column */
     int col_first_box = 0;      /* index of the column's first box on the page */
-    int i = 0;
     int cites[16];
     while (i < l->n) {
         const layout_item *it = &l->items[i];
-        if (!pg) {
-            pg = new_page(r);
-            col = 0, y = 0, notes_h = 0, col_start = i, col_first_box = 0;
-        }
-        if (it->break_before && pg->n_boxes > 0) {
-            pg = NULL;
-            continue;
-        }
+        if (it->break_before && pg->n_boxes > 0) break;
         bool fresh = pg->n_boxes == col_first_box;
         /* A table continued in a new column shows its header rows again. */
         if (fresh && it->kind == LAYOUT_ROW && !it->header_row && it->table->header_rows > 0 && it->row > it->table->header_rows &&
@@ -126,14 +115,66 @@ void paginate_run(const layout_list *l, const paginate_params *pp, paginate_resu
             pg->n_notes--;
         }
         i = b;
-        if (++col >= columns) {
-            pg = NULL;
-        } else {
-            y = 0, notes_h = 0;
-            col_start = i;
-            col_first_box = pg->n_boxes;
+        if (++col >= columns) break;
+        y = 0, notes_h = 0;
+        col_start = i;
+        col_first_box = pg->n_boxes;
+    }
+    return i;
+}
+
+/* Takes everything off a page again. */
+static void clear_page(paginate_page *pg, bool *placed, paginate_result *r) {
+    for (int k = 0; k < pg->n_boxes; k++)
+        if (!pg->boxes[k].repeated) r->item_page[pg->boxes[k].item] = -1;
+    for (int k = 0; k < pg->n_notes; k++) placed[pg->notes[k].note] = false;
+    pg->n_boxes = pg->n_notes = 0;
+    pg->chapter = -1;
+    pg->opens_chapter = false;
+}
+
+/* The lowest point any column of the page reaches, its footnotes included. */
+static double page_bottom(const layout_list *l, const paginate_page *pg, int columns) {
+    double bottom = 0;
+    for (int c = 0; c < columns; c++) {
+        double y = 0;
+        for (int k = 0; k < pg->n_boxes; k++)
+            if (pg->boxes[k].col == c && pg->boxes[k].y + l->items[pg->boxes[k].item].height > y)
+                y = pg->boxes[k].y + l->items[pg->boxes[k].item].height;
+        y += paginate_notes_height(l, pg, c);
+        if (y > bottom) bottom = y;
+    }
+    return bottom;
+}
+
+void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *r) {
+    memset(r, 0, sizeof *r);
+    r->item_page = xmalloc((size_t)(l->n ? l->n : 1) * sizeof *r->item_page);
+    for (int i = 0; i < l->n; i++) r->item_page[i] = -1;
+    bool *placed = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *placed);
+    int columns = pp->columns > 0 ? pp->columns : 1;
+    double colh = pp->col_height;
+    int i = 0;
+    while (i < l->n) {
+        paginate_page *pg = new_page(r);
+        int start = i;
+        int next = fill_page(l, i, columns, colh, placed, r, pg);
+        /* The last page of a chapter that ends before a page break, and of the book: its
+         * columns are balanced, as short as they can be with everything on the page and the
+         * keep rules kept, so they end at about the same height. */
+        if (columns > 1 && next > start && (next >= l->n || l->items[next].break_before)) {
+            double lo = 0, hi = colh;
+            while (hi - lo > 0.25) {
+                double mid = (lo + hi) / 2;
+                clear_page(pg, placed, r);
+                int got = fill_page(l, start, columns, mid, placed, r, pg);
+                if (got == next && page_bottom(l, pg, columns) <= mid + EPS) hi = mid;
+                else lo = mid;
+            }
+            clear_page(pg, placed, r);
+            fill_page(l, start, columns, hi, placed, r, pg);
         }
-        if (!pg) continue;
+        i = next;
     }
     free(placed);
 }

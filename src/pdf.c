@@ -238,6 +238,73 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
+/*** the page map: where each printed page begins in the text ***/
+
+/* Word index (0-based) of the word at byte `at` of a paragraph's text, words counted
+ * from byte `from`: the word holding `at` when `at` falls inside one (a hyphenated
+ * line end), else the word starting there. */
+static int word_at(const char *t, int from, int at) {
+    int words = 0, len;
+    bool in_word = false, prev_word = false;
+    for (int i = from; i < at && t[i];) {
+        bool sp = xhtml_word_space(t + i, &len);
+        if (!sp && !in_word) words++;
+        in_word = !sp;
+        i += len;
+    }
+    prev_word = in_word;
+    if (prev_word && !xhtml_word_space(t + at, &len)) return words - 1;
+    return words;
+}
+
+/* The page position a box stands for: a block start, or a word inside a block the
+ * e-book writes as running text. False when the box continues something that has none. */
+static bool box_position(const layout_item *it, xhtml_page *pg) {
+    const model_node *n = it->node;
+    if (!n || n->chapter < 0) return false;
+    if (it->kind != LAYOUT_LINE || it->line == 0) {
+        /* a caption line belongs to the figure above it */
+        if (it->kind == LAYOUT_LINE && n->type == MODEL_FIGURE) return false;
+        pg->node = n, pg->word = 0;
+        return true;
+    }
+    if (n->type != MODEL_PARAGRAPH && n->type != MODEL_HEADING && n->type != MODEL_ATTRIBUTION &&
+        n->type != MODEL_CODE_BLOCK)
+        return false;
+    const text_para *p = it->para;
+    int from = 0;
+    static const char dash[] = "\xE2\x80\x94\xC2\xA0"; /* the attribution's prefix */
+    if (n->type == MODEL_ATTRIBUTION && strncmp(p->text, dash, sizeof dash - 1) == 0) from = (int)sizeof dash - 1;
+    pg->node = n;
+    pg->word = word_at(p->text, from, p->lines[it->line].start);
+    return true;
+}
+
+void pdf_page_map(const pdf_doc *doc, xhtml_page_map *out) {
+    memset(out, 0, sizeof *out);
+    int n = doc->bp.n_pages;
+    out->pages = xcalloc((size_t)(n > 0 ? n : 1), sizeof *out->pages);
+    xhtml_page last = {{0}, NULL, 0};
+    for (int k = 0; k < n; k++) {
+        const paginate_page *pg = &doc->bp.pages[k];
+        xhtml_page *mp = &out->pages[out->n];
+        bool found = false;
+        /* The first box in reading order that begins something; the boxes of a page are in order. */
+        for (int b = 0; b < pg->n_boxes && !found; b++)
+            if (!pg->boxes[b].repeated) found = box_position(&doc->body.items[pg->boxes[b].item], mp);
+        if (!found) {
+            /* A page that only continues a block: its break goes where the last one went. */
+            if (!last.node) continue;
+            mp->node = last.node, mp->word = last.word;
+        }
+        pdf_folio(doc, doc->n_front + k, mp->label, sizeof mp->label);
+        last = *mp;
+        out->n++;
+    }
+    const model_meta *m = &doc->book->meta;
+    out->source = xasprintf("%s.pdf", m->name ? m->name : "book");
+}
+
 int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc;
     int rc = pdf_doc_build(&doc, book, d);
@@ -245,6 +312,14 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
         pdf_doc_free(&doc);
         return rc;
     }
+    return pdf_write_doc(&doc, out_path, res, d);
+}
+
+int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d) {
+    pdf_doc doc = *docp;
+    memset(docp, 0, sizeof *docp);
+    const model_book *book = doc.book;
+    int rc;
     atomic_file final_af = {0}, draw_af = {0};
     char *draw_name = xasprintf("%s.cairo", out_path);
     if (atomic_open(&final_af, out_path) != 0 || atomic_open(&draw_af, draw_name) != 0) {

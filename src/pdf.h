@@ -24,6 +24,7 @@ int pdf_preview(const model_book *book, const char *out_dir, double dpi, diag *d
 #include "layout.h"
 #include "paginate.h"
 #include "text.h"
+#include "xhtml.h"
 
 /* The whole print document: laid out and paginated once, drawn to PDF or PNG. */
 typedef struct pdf_doc {
@@ -57,6 +58,12 @@ typedef struct pdf_draw_state {
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
 int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
 void pdf_doc_free(pdf_doc *doc);
+/* Draws and finishes a built document into `out_path` (atomically), then frees it:
+ * pdf_write is pdf_doc_build followed by this. */
+int pdf_write_doc(pdf_doc *doc, const char *out_path, pdf_result *res, diag *d);
+/* Where each body page begins in the model, with its printed folio, for the e-book's
+ * page list. `out` is freed with xhtml_page_map_free. */
+void pdf_page_map(const pdf_doc *doc, xhtml_page_map *out);
 /* Draws physical page `phys` (0 = cover) with the trim box at (off, off). */
 void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st);
 /* The printed folio of a page: i, ii… for front matter, 1, 2… for the body. */

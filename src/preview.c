@@ -1,7 +1,11 @@
 /* preview: the print document's pages → page-NNN.png files and a contact sheet, drawn with Cairo. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cairo.h>
 
@@ -25,6 +29,48 @@ static int write_png(cairo_surface_t *s, const char *path, diag *d) {
         rc = QUIRE_EIO;
     }
     buf_free(&b);
+    return rc;
+}
+
+/* The number in a name of the preview's own pattern, "page-NNN.png" (three digits or
+ * more), else -1. */
+static long page_file_number(const char *name) {
+    if (strncmp(name, "page-", 5) != 0) return -1;
+    const char *p = name + 5, *q = p;
+    while (*q >= '0' && *q <= '9') q++;
+    if (q - p < 3 || q - p > 9 || strcmp(q, ".png") != 0) return -1;
+    return strtol(p, NULL, 10);
+}
+
+/* Removes the page-NNN.png files an earlier, longer (or differently numbered) preview
+ * left in out_dir: every name of that pattern this run did not write. */
+static int remove_stale_pages(const char *out_dir, int n_pages, diag *d) {
+    DIR *dir = opendir(out_dir);
+    if (!dir) {
+        diag_error(d, out_dir, 0, 0, "cannot read the folder: %s", strerror(errno));
+        return QUIRE_EIO;
+    }
+    int rc = QUIRE_OK;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        long n = page_file_number(e->d_name);
+        if (n < 0) continue;
+        char mine[32];
+        snprintf(mine, sizeof mine, "page-%03ld.png", n); /* the name this run gives page n */
+        if (n >= 1 && n <= n_pages && strcmp(mine, e->d_name) == 0) continue;
+        char *path = xasprintf("%s/%s", out_dir, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) != 0 || S_ISDIR(st.st_mode)) { /* not a page file of ours */
+            free(path);
+            continue;
+        }
+        if (unlink(path) != 0 && errno != ENOENT) {
+            diag_error(d, path, 0, 0, "cannot remove an old preview page: %s", strerror(errno));
+            rc = QUIRE_EIO;
+        }
+        free(path);
+    }
+    closedir(dir);
     return rc;
 }
 
@@ -86,6 +132,8 @@ int pdf_preview(const model_book *book, const char *out_dir, double dpi, diag *d
         free(path);
         cairo_surface_destroy(s);
     }
+    /* Only once every new page is in place: a failed run leaves the old pages as they were. */
+    if (rc == QUIRE_OK) rc = remove_stale_pages(out_dir, doc.n_pages, d);
     pdf_doc_free(&doc);
     return rc;
 }

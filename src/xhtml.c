@@ -9,17 +9,17 @@
 /*** words the reader sees outside the book's own text ***/
 
 typedef struct xhtml_words {
-    const char *lang, *contents, *landmarks, *cover, *start, *back, *table;
+    const char *lang, *contents, *landmarks, *cover, *start, *back, *table, *pages, *print;
 } xhtml_words;
 
 static const xhtml_words words_table[] = {
-    {"en", "Contents", "Landmarks", "Cover", "Start of content", "Back to text", "Table"},
-    {"fr", "Table des matières", "Repères", "Couverture", "Début du contenu", "Retour au texte", "Tableau"},
-    {"de", "Inhalt", "Orientierungspunkte", "Umschlag", "Beginn des Inhalts", "Zurück zum Text", "Tabelle"},
-    {"es", "Índice", "Puntos de referencia", "Cubierta", "Inicio del contenido", "Volver al texto", "Tabla"},
-    {"it", "Indice", "Punti di riferimento", "Copertina", "Inizio del contenuto", "Torna al testo", "Tabella"},
-    {"nl", "Inhoud", "Oriëntatiepunten", "Omslag", "Begin van de inhoud", "Terug naar de tekst", "Tabel"},
-    {"pt", "Sumário", "Pontos de referência", "Capa", "Início do conteúdo", "Voltar ao texto", "Tabela"},
+    {"en", "Contents", "Landmarks", "Cover", "Start of content", "Back to text", "Table", "Pages", "print edition"},
+    {"fr", "Table des matières", "Repères", "Couverture", "Début du contenu", "Retour au texte", "Tableau", "Pages", "édition imprimée"},
+    {"de", "Inhalt", "Orientierungspunkte", "Umschlag", "Beginn des Inhalts", "Zurück zum Text", "Tabelle", "Seiten", "Druckausgabe"},
+    {"es", "Índice", "Puntos de referencia", "Cubierta", "Inicio del contenido", "Volver al texto", "Tabla", "Páginas", "edición impresa"},
+    {"it", "Indice", "Punti di riferimento", "Copertina", "Inizio del contenuto", "Torna al testo", "Tabella", "Pagine", "edizione a stampa"},
+    {"nl", "Inhoud", "Oriëntatiepunten", "Omslag", "Begin van de inhoud", "Terug naar de tekst", "Tabel", "Pagina's", "gedrukte editie"},
+    {"pt", "Sumário", "Pontos de referência", "Capa", "Início do conteúdo", "Voltar ao texto", "Tabela", "Páginas", "edição impressa"},
 };
 
 static const char *book_lang(const model_book *book) {
@@ -64,6 +64,29 @@ void xhtml_put_text(buf *out, const char *s) {
         }
     }
     buf_put(out, s + start, i - start);
+}
+
+/*** page breaks of the print edition ***/
+
+void xhtml_page_map_free(xhtml_page_map *m) {
+    if (!m) return;
+    free(m->pages);
+    free(m->source);
+    memset(m, 0, sizeof *m);
+}
+
+bool xhtml_word_space(const char *s, int *len) {
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || (c < 0x20 && c != 0)) {
+        *len = 1;
+        return true;
+    }
+    if (c == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xA8) {
+        *len = 3;
+        return true;
+    }
+    *len = 1;
+    return false;
 }
 
 /*** names and places ***/
@@ -137,7 +160,86 @@ typedef struct chapter_ctx {
     const xhtml_image_map *images;
     const char *backlink;
     buf *out;
+    /* The print pages that begin in this chapter, in order; `done` marks those written. */
+    const xhtml_page *pages;
+    size_t n_pages;
+    bool *done;
+    /* Counting the words of a block that has a page beginning inside it (NULL: none). */
+    const model_node *word_block;
+    int words;
+    bool in_word;
 } chapter_ctx;
+
+static void put_pagebreak(chapter_ctx *c, size_t i) {
+    const char *label = c->pages[i].label;
+    buf_puts(c->out, "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-");
+    xhtml_put_text(c->out, label);
+    buf_puts(c->out, "\" aria-label=\"");
+    xhtml_put_text(c->out, label);
+    buf_puts(c->out, "\"/>");
+    c->done[i] = true;
+}
+
+/* The page breaks before block `n`. */
+static void put_marks_before(chapter_ctx *c, const model_node *n) {
+    for (size_t i = 0; i < c->n_pages; i++)
+        if (!c->done[i] && c->pages[i].node == n && c->pages[i].word == 0) put_pagebreak(c, i);
+}
+
+/* Starts counting the words of `n` when a page begins inside it. */
+static void begin_words(chapter_ctx *c, const model_node *n) {
+    c->word_block = NULL;
+    for (size_t i = 0; i < c->n_pages; i++)
+        if (!c->done[i] && c->pages[i].node == n && c->pages[i].word > 0) {
+            c->word_block = n;
+            c->words = 0;
+            c->in_word = false;
+            return;
+        }
+}
+
+/* The page breaks before word `w` of the block being counted. */
+static void put_marks_at_word(chapter_ctx *c, int w) {
+    for (size_t i = 0; i < c->n_pages; i++)
+        if (!c->done[i] && c->pages[i].node == c->word_block && c->pages[i].word == w) put_pagebreak(c, i);
+}
+
+/* Text of the block being counted: escaped, with a page break before the words where pages begin. */
+static void put_counted_text(chapter_ctx *c, const char *s) {
+    if (!s) return;
+    if (!c->word_block) {
+        xhtml_put_text(c->out, s);
+        return;
+    }
+    size_t start = 0, i = 0;
+    while (s[i]) {
+        int len;
+        if (xhtml_word_space(s + i, &len)) {
+            c->in_word = false;
+        } else if (!c->in_word) {
+            c->in_word = true;
+            int w = c->words++;
+            if (w > 0) {
+                char *part = xstrndup(s + start, i - start);
+                xhtml_put_text(c->out, part);
+                free(part);
+                start = i;
+                put_marks_at_word(c, w);
+            }
+        }
+        i += (size_t)len;
+    }
+    xhtml_put_text(c->out, s + start);
+}
+
+/* Something that reads as a space (a line end) or as a word's letters (a note number). */
+static void count_space(chapter_ctx *c) { c->in_word = false; }
+static void count_letters(chapter_ctx *c) {
+    if (!c->word_block || c->in_word) return;
+    c->in_word = true;
+    int w = c->words++;
+    if (w > 0) put_marks_at_word(c, w);
+}
 
 static void put_blocks(chapter_ctx *c, const model_node *first);
 static void put_block(chapter_ctx *c, const model_node *n);
@@ -151,12 +253,18 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
     buf *out = c->out;
     for (const model_node *n = first; n && n != stop; n = n->next) {
         switch (n->type) {
-        case MODEL_TEXT: xhtml_put_text(out, n->text); break;
-        case MODEL_SOFT_BREAK: buf_putc(out, '\n'); break;
-        case MODEL_LINE_BREAK: buf_puts(out, "<br/>\n"); break;
+        case MODEL_TEXT: put_counted_text(c, n->text); break;
+        case MODEL_SOFT_BREAK:
+            count_space(c);
+            buf_putc(out, '\n');
+            break;
+        case MODEL_LINE_BREAK:
+            count_space(c);
+            buf_puts(out, "<br/>\n");
+            break;
         case MODEL_CODE:
             buf_puts(out, "<code>");
-            xhtml_put_text(out, n->text);
+            put_counted_text(c, n->text);
             buf_puts(out, "</code>");
             break;
         case MODEL_EMPH:
@@ -205,6 +313,7 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
         }
         case MODEL_NOTE_REF: {
             const model_node *note = n->as.note_ref.note;
+            count_letters(c);
             buf_puts(out, "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"");
             if (note && note->id) put_id_href(out, c->chapter, node_chapter(note), note->id);
             else buf_putc(out, '#');
@@ -245,6 +354,7 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
         const char *cls = cell->type == MODEL_TABLE_CELL ? align_class(cell->as.cell.align) : NULL;
         if (cls) buf_printf(out, " class=\"%s\"", cls);
         buf_putc(out, '>');
+        if (cell == row->first_child) put_marks_before(c, row); /* a page that begins with this row */
         put_inlines(c, cell->first_child);
         buf_printf(out, "</%s>", tag);
     }
@@ -253,6 +363,7 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
 
 static void put_table(chapter_ctx *c, const model_node *t) {
     buf *out = c->out;
+    if (t->first_child) put_marks_before(c, t->first_child);
     /* the box that scrolls sideways when the table is wider than the screen: focusable,
      * so it can be scrolled from the keyboard, and named for those who land on it */
     buf_puts(out, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
@@ -319,7 +430,10 @@ static void put_list(chapter_ctx *c, const model_node *n) {
         buf_puts(out, "<li>");
         for (const model_node *b = item->first_child; b; b = b->next) {
             if (n->as.list.tight && b->type == MODEL_PARAGRAPH) {
+                put_marks_before(c, b);
+                begin_words(c, b);
                 put_inlines(c, b->first_child);
+                c->word_block = NULL;
                 if (b->next) buf_putc(out, '\n');
             } else {
                 put_block(c, b);
@@ -332,6 +446,12 @@ static void put_list(chapter_ctx *c, const model_node *n) {
 
 static void put_block(chapter_ctx *c, const model_node *n) {
     buf *out = c->out;
+    if (c->n_pages) {
+        put_marks_before(c, n);
+        if (n->type == MODEL_HEADING || n->type == MODEL_PARAGRAPH || n->type == MODEL_ATTRIBUTION ||
+            n->type == MODEL_CODE_BLOCK)
+            begin_words(c, n);
+    }
     switch (n->type) {
     case MODEL_HEADING: {
         int level = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
@@ -344,12 +464,14 @@ static void put_block(chapter_ctx *c, const model_node *n) {
         buf_putc(out, '>');
         put_inlines(c, n->first_child);
         buf_printf(out, "</h%d>\n", level);
+        c->word_block = NULL;
         break;
     }
     case MODEL_PARAGRAPH:
         buf_puts(out, "<p>");
         put_inlines(c, n->first_child);
         buf_puts(out, "</p>\n");
+        c->word_block = NULL;
         break;
     case MODEL_QUOTE:
         buf_puts(out, n->as.quote.pull ? "<blockquote class=\"pull\">\n" : "<blockquote>\n");
@@ -360,6 +482,7 @@ static void put_block(chapter_ctx *c, const model_node *n) {
         buf_puts(out, "<footer>— <cite>");
         put_inlines(c, n->first_child);
         buf_puts(out, "</cite></footer>\n");
+        c->word_block = NULL;
         break;
     case MODEL_LIST: put_list(c, n); break;
     case MODEL_ITEM:
@@ -371,8 +494,9 @@ static void put_block(chapter_ctx *c, const model_node *n) {
     case MODEL_FIGURE: put_figure(c, n); break;
     case MODEL_CODE_BLOCK:
         buf_puts(out, "<pre><code>");
-        xhtml_put_text(out, n->text);
+        put_counted_text(c, n->text);
         buf_puts(out, "</code></pre>\n");
+        c->word_block = NULL;
         break;
     case MODEL_RULE: buf_puts(out, "<hr/>\n"); break;
     case MODEL_FOOTNOTE: break; /* written at the end of the chapter */
@@ -460,6 +584,11 @@ static const model_node *first_heading(const model_node *root) {
 
 void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *images, const char *backlink,
                    buf *out) {
+    xhtml_chapter_paged(book, index, images, backlink, NULL, out);
+}
+
+void xhtml_chapter_paged(const model_book *book, size_t index, const xhtml_image_map *images, const char *backlink,
+                         const xhtml_page_map *pages, buf *out) {
     const model_chapter *ch = &book->chapters[index];
     put_head(out, book, ch->title, "../css/book.css");
     buf_puts(out, "<body>\n<section epub:type=\"chapter\" role=\"doc-chapter\"");
@@ -474,8 +603,24 @@ void xhtml_chapter(const model_book *book, size_t index, const xhtml_image_map *
         buf_putc(out, '"');
     }
     buf_puts(out, ">\n");
-    chapter_ctx c = {book, (int)index, images, backlink, out};
+    chapter_ctx c = {book, (int)index, images, backlink, out, NULL, 0, NULL, NULL, 0, false};
+    /* The pages that begin in this chapter: a run of the page map. */
+    size_t first = 0;
+    while (pages && first < pages->n && (!pages->pages[first].node || pages->pages[first].node->chapter != (int)index))
+        first++;
+    size_t last = first;
+    while (pages && last < pages->n && pages->pages[last].node && pages->pages[last].node->chapter == (int)index) last++;
+    if (last > first) {
+        c.pages = pages->pages + first;
+        c.n_pages = last - first;
+        c.done = xcalloc(c.n_pages, sizeof *c.done);
+    }
     if (ch->root) put_blocks(&c, ch->root->first_child);
+    /* Any page the walk did not meet still gets its break, so the page list never points nowhere. */
+    for (size_t i = 0; i < c.n_pages; i++)
+        if (!c.done[i]) put_pagebreak(&c, i);
+    c.n_pages = 0;
+    free(c.done);
     buf_puts(out, "</section>\n");
     for (size_t i = 0; i < book->n_footnotes; i++) {
         const model_node *fn = book->footnotes[i];
@@ -579,7 +724,16 @@ static void toc_free(toc_entry *e, size_t n) {
     free(e);
 }
 
-void xhtml_nav(const model_book *book, buf *out) {
+void xhtml_nav(const model_book *book, buf *out) { xhtml_nav_paged(book, NULL, out); }
+
+/* href of page i's break from EPUB/. */
+static void put_page_href(buf *out, const xhtml_page *pg) {
+    char id[32];
+    snprintf(id, sizeof id, "page-%s", pg->label);
+    put_id_href(out, -1, pg->node ? pg->node->chapter : 0, id);
+}
+
+void xhtml_nav_paged(const model_book *book, const xhtml_page_map *pages, buf *out) {
     const xhtml_words *w = words_for(book);
     put_head(out, book, w->contents, "css/book.css");
     buf_puts(out, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n"
@@ -633,10 +787,27 @@ void xhtml_nav(const model_book *book, buf *out) {
         xhtml_put_text(out, w->start);
         buf_puts(out, "</a></li>\n");
     }
-    buf_puts(out, "</ol>\n</nav>\n</body>\n</html>\n");
+    buf_puts(out, "</ol>\n</nav>\n");
+    if (pages && pages->n) {
+        buf_puts(out, "<nav epub:type=\"page-list\" role=\"doc-pagelist\" id=\"page-list\" hidden=\"hidden\" "
+                      "aria-labelledby=\"page-list-title\">\n<h2 id=\"page-list-title\">");
+        xhtml_put_text(out, w->pages);
+        buf_puts(out, "</h2>\n<ol>\n");
+        for (size_t i = 0; i < pages->n; i++) {
+            buf_puts(out, "<li><a href=\"");
+            put_page_href(out, &pages->pages[i]);
+            buf_puts(out, "\">");
+            xhtml_put_text(out, pages->pages[i].label);
+            buf_puts(out, "</a></li>\n");
+        }
+        buf_puts(out, "</ol>\n</nav>\n");
+    }
+    buf_puts(out, "</body>\n</html>\n");
 }
 
-void xhtml_ncx(const model_book *book, buf *out) {
+void xhtml_ncx(const model_book *book, buf *out) { xhtml_ncx_paged(book, NULL, out); }
+
+void xhtml_ncx_paged(const model_book *book, const xhtml_page_map *pages, buf *out) {
     toc_entry *e;
     size_t n;
     toc_collect(book, &e, &n);
@@ -656,10 +827,16 @@ void xhtml_ncx(const model_book *book, buf *out) {
     xhtml_put_text(out, book_lang(book));
     buf_puts(out, "\">\n<head>\n<meta name=\"dtb:uid\" content=\"");
     xhtml_put_text(out, uid);
+    size_t n_pages = pages ? pages->n : 0;
+    long max_page = 0;
+    for (size_t i = 0; i < n_pages; i++) {
+        long v = strtol(pages->pages[i].label, NULL, 10);
+        if (v > max_page) max_page = v;
+    }
     buf_printf(out, "\"/>\n<meta name=\"dtb:depth\" content=\"%d\"/>\n"
-                    "<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n"
-                    "<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n<docTitle><text>",
-               max_depth);
+                    "<meta name=\"dtb:totalPageCount\" content=\"%zu\"/>\n"
+                    "<meta name=\"dtb:maxPageNumber\" content=\"%ld\"/>\n</head>\n<docTitle><text>",
+               max_depth, n_pages, max_page);
     free(uid);
     xhtml_put_text(out, book->meta.title ? book->meta.title : "Untitled");
     buf_puts(out, "</text></docTitle>\n");
@@ -686,7 +863,25 @@ void xhtml_ncx(const model_book *book, buf *out) {
         buf_puts(out, "</navPoint>\n");
         depth--;
     }
-    buf_puts(out, "</navMap>\n</ncx>\n");
+    buf_puts(out, "</navMap>\n");
+    if (n_pages) {
+        /* No playOrder: the pages keep the reading order of their targets without renumbering the map. */
+        buf_puts(out, "<pageList>\n<navLabel><text>");
+        xhtml_put_text(out, words_for(book)->pages);
+        buf_puts(out, "</text></navLabel>\n");
+        for (size_t i = 0; i < n_pages; i++) {
+            const xhtml_page *pg = &pages->pages[i];
+            buf_printf(out, "<pageTarget id=\"pt-%zu\" type=\"normal\" value=\"", i + 1);
+            xhtml_put_text(out, pg->label);
+            buf_puts(out, "\"><navLabel><text>");
+            xhtml_put_text(out, pg->label);
+            buf_puts(out, "</text></navLabel><content src=\"");
+            put_page_href(out, pg);
+            buf_puts(out, "\"/></pageTarget>\n");
+        }
+        buf_puts(out, "</pageList>\n");
+    }
+    buf_puts(out, "</ncx>\n");
     free(depths);
     toc_free(e, n);
 }
@@ -731,6 +926,12 @@ static void put_dc(buf *out, const char *name, const char *id, const char *value
 
 void xhtml_opf(const model_book *book, const xhtml_item *items, size_t n_items, int64_t modified,
                bool has_images, buf *out) {
+    xhtml_opf_paged(book, items, n_items, modified, has_images, NULL, out);
+}
+
+void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_items, int64_t modified,
+                     bool has_images, const xhtml_page_map *pages, buf *out) {
+    bool paged = pages && pages->n;
     const model_meta *m = &book->meta;
     const char *lang = book_lang(book);
     char *uid = xhtml_identifier(book);
@@ -758,6 +959,15 @@ void xhtml_opf(const model_book *book, const xhtml_item *items, size_t n_items, 
     put_dc(out, "date", NULL, m->date);
     put_dc(out, "rights", NULL, m->rights);
     put_dc(out, "description", NULL, m->description);
+    if (paged) {
+        /* The page breaks come from the print edition this file was built with. */
+        const char *title = m->title && *m->title ? m->title : "Untitled", *print = words_for(book)->print;
+        char *src = pages->source && *pages->source ? xasprintf("%s (%s, %s)", title, print, pages->source)
+                                                    : xasprintf("%s (%s)", title, print);
+        put_dc(out, "source", "pagebreak-source", src);
+        buf_puts(out, "<meta refines=\"#pagebreak-source\" property=\"source-of\">pagination</meta>\n");
+        free(src);
+    }
     if (m->keywords) {
         const char *p = m->keywords;
         while (*p) {
@@ -787,13 +997,23 @@ void xhtml_opf(const model_book *book, const xhtml_item *items, size_t n_items, 
     put_meta(out, "schema:accessibilityFeature", "structuralNavigation");
     put_meta(out, "schema:accessibilityFeature", "tableOfContents");
     put_meta(out, "schema:accessibilityFeature", "readingOrder");
+    if (paged) {
+        put_meta(out, "schema:accessibilityFeature", "printPageNumbers");
+        put_meta(out, "schema:accessibilityFeature", "pageNavigation");
+    }
     if (has_images) put_meta(out, "schema:accessibilityFeature", "alternativeText");
     put_meta(out, "schema:accessibilityHazard", "none");
-    put_meta(out, "schema:accessibilitySummary",
-             has_images ? "The publication has a table of contents, headings in a logical order, a reading order "
-                          "that follows the text, and text alternatives for its images."
-                        : "The publication has a table of contents, headings in a logical order and a reading "
-                          "order that follows the text.");
+    {
+        buf sum;
+        buf_init(&sum);
+        buf_puts(&sum, has_images ? "The publication has a table of contents, headings in a logical order, a reading "
+                                    "order that follows the text, and text alternatives for its images."
+                                  : "The publication has a table of contents, headings in a logical order and a "
+                                    "reading order that follows the text.");
+        if (paged) buf_puts(&sum, " Page breaks and a page list give the page numbers of the print edition.");
+        put_meta(out, "schema:accessibilitySummary", sum.data);
+        buf_free(&sum);
+    }
     put_meta(out, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
     if (m->publisher && *m->publisher) put_meta(out, "a11y:certifiedBy", m->publisher);
     for (size_t i = 0; i < n_items; i++)
