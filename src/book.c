@@ -110,6 +110,10 @@ const char *const *book_data_dirs(void) {
         free(exe);
     }
     add_data_dir(&n, QUIRE_DATADIR);
+#ifdef QUIRE_SOURCE_DATADIR
+    /* Last: the checkout the binary was built from, for build folders outside it. */
+    add_data_dir(&n, QUIRE_SOURCE_DATADIR);
+#endif
     data_dirs[n] = NULL;
     return data_dirs;
 }
