@@ -301,6 +301,10 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     }
     out->path = arena_strdup(book->mem, full);
     out->book_path = arena_strdup(book->mem, norm);
+    /* the bytes just checked are the ones the writers get */
+    out->data = arena_adopt(book->mem, data);
+    out->size = len;
+    data = NULL;
     ok = true;
 done:
     if (!ok) memset(out, 0, sizeof *out);
@@ -375,13 +379,20 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, d
     char *where = book_display_path(book, ch->file);
     /* a byte-order mark is not text: leave it out so line 1 columns match an editor's */
     size_t bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    long bad = utf8_find_invalid(data, len);
+    uint32_t cp;
+    long bad = text_find_invalid(data, len, &cp);
     if (bad >= 0) {
         int line, col;
         line_col_of(data, (size_t)bad, &line, &col);
-        if (data[bad] == '\0') diag_error(d, where, line, col, "NUL byte in a text file");
-        else diag_error(d, where, line, col, "invalid UTF-8 (byte 0x%02X); save the chapter as UTF-8",
-                        (unsigned char)data[bad]);
+        if (cp == 0) diag_error(d, where, line, col, "NUL byte in a text file");
+        else if (cp == UINT32_MAX)
+            diag_error(d, where, line, col, "invalid UTF-8 (byte 0x%02X); save the chapter as UTF-8",
+                       (unsigned char)data[bad]);
+        else if (utf8_is_noncharacter(cp))
+            diag_error(d, where, line, col, "Unicode noncharacter U+%04X in a text file", (unsigned)cp);
+        else
+            diag_error(d, where, line, col,
+                       "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
     } else {
@@ -459,14 +470,29 @@ static bool load_style(model_book *book, const char *given_dir, const book_optio
     return true;
 }
 
-static void set_font_dirs(model_book *book) {
+/* The book's own fonts/ (when it has one and it stays inside the book), then the
+ * fonts/ of each data folder. False after reporting a fonts/ that leaves the book. */
+static bool set_font_dirs(model_book *book, diag *d) {
     const char *const *dd = book_data_dirs();
     size_t n = 0;
     while (dd[n]) n++;
     book->font_dirs = arena_alloc(book->mem, (n + 2) * sizeof *book->font_dirs);
     book->n_font_dirs = 0;
+    bool ok = true;
     char *own = path_join(book->dir, "fonts");
-    if (path_is_dir(own)) book->font_dirs[book->n_font_dirs++] = arena_strdup(book->mem, own);
+    if (path_is_dir(own)) {
+        char *real = path_real(own);
+        if (real && path_is_inside(real, book->dir)) {
+            book->font_dirs[book->n_font_dirs++] = arena_strdup(book->mem, real);
+        } else {
+            char *shown = book_display_path(book, "fonts");
+            diag_error(d, shown, 0, 0, "the fonts folder leaves the book folder (a symbolic link to %s)",
+                       real ? real : "?");
+            free(shown);
+            ok = false;
+        }
+        free(real);
+    }
     free(own);
     for (size_t i = 0; i < n; i++) {
         char *f = path_join(dd[i], "fonts");
@@ -476,6 +502,7 @@ static void set_font_dirs(model_book *book) {
         if (!dup && path_is_dir(f)) book->font_dirs[book->n_font_dirs++] = arena_strdup(book->mem, f);
         free(f);
     }
+    return ok;
 }
 
 model_book *book_load(const char *dir, const book_options *opt, diag *d) {
@@ -507,20 +534,34 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     bool ok = true;
     manifest m;
     memset(&m, 0, sizeof m);
+    if (build_timestamp_checked(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
     if (!path_is_file(yaml)) {
         diag_error(d, book->manifest, 0, 0, "%s", path_is_dir(yaml) ? "book.yaml is a folder, not a file"
                                                                      : "no book.yaml in the book folder");
         free(yaml);
         goto fail;
     }
+    {
+        /* a book.yaml that is a link to a file elsewhere is not the book's own */
+        char *real_yaml = path_real(yaml);
+        bool inside = real_yaml && path_is_inside(real_yaml, book->dir);
+        if (!inside)
+            diag_error(d, book->manifest, 0, 0, "book.yaml leaves the book folder (a symbolic link to %s)",
+                       real_yaml ? real_yaml : "?");
+        free(real_yaml);
+        if (!inside) {
+            free(yaml);
+            goto fail;
+        }
+    }
     bool manifest_ok = manifest_load(book, yaml, book->manifest, &m, d);
     free(yaml);
-    ok = manifest_ok;
+    ok = ok && manifest_ok;
     /* keep going after a bad manifest where possible: every error at once */
     if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
 
     if (!load_style(book, dir, opt, &m, d)) ok = false;
-    set_font_dirs(book);
+    if (!set_font_dirs(book, d)) ok = false;
     if (book->style && !fonts_scan(book, d)) ok = false;
 
     book->chapters = arena_alloc(book->mem, (m.n_chapters ? m.n_chapters : 1) * sizeof *book->chapters);

@@ -162,6 +162,7 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             job.d.out = NULL;
             job.d.capture = true;
             threaded = pthread_create(&tid, NULL, epub_thread, &job) == 0;
+            if (!threaded) diag_free(&job.d); /* no thread: the EPUB is written below, reporting to d */
         }
         if (r->rc == QUIRE_OK && o->want_pdf && laid_out) {
             cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");

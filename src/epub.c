@@ -3,6 +3,7 @@
 #include "epub.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,14 @@
 
 #include "xhtml.h"
 
-#define EPUB_MAX_FILE (256u * 1024u * 1024u)
-
 /* One file of the container. `data` is malloc'd and owned by the package until
- * it is handed to libzip. */
+ * it is handed to libzip, or, when `borrowed`, the model's bytes (never freed here). */
 typedef struct epub_entry {
     char *name;          /* path in the zip */
     char *data;
     size_t len;
     bool store;          /* no compression (mimetype, already compressed images) */
+    bool borrowed;       /* data belongs to the model (the bytes the loader checked) */
 } epub_entry;
 
 typedef struct epub_pkg {
@@ -39,7 +39,13 @@ static void epub_add(epub_pkg *p, const char *name, char *data, size_t len, bool
         p->cap = p->cap ? p->cap * 2 : 32;
         p->entries = xrealloc(p->entries, p->cap * sizeof *p->entries);
     }
-    p->entries[p->n++] = (epub_entry){xstrdup(name), data, len, store};
+    p->entries[p->n++] = (epub_entry){xstrdup(name), data, len, store, false};
+}
+
+/* Adds a file whose bytes the model holds: zipped from there, never copied or freed. */
+static void epub_add_borrowed(epub_pkg *p, const char *name, const unsigned char *data, size_t len, bool store) {
+    epub_add(p, name, (char *)data, len, store);
+    p->entries[p->n - 1].borrowed = true;
 }
 
 static void epub_add_buf(epub_pkg *p, const char *name, buf *b) {
@@ -60,7 +66,7 @@ static void epub_item(epub_pkg *p, const char *id, const char *href, const char 
 static void epub_pkg_free(epub_pkg *p) {
     for (size_t i = 0; i < p->n; i++) {
         free(p->entries[i].name);
-        free(p->entries[i].data);
+        if (!p->entries[i].borrowed) free(p->entries[i].data);
     }
     free(p->entries);
     for (size_t i = 0; i < p->n_items; i++) {
@@ -88,7 +94,7 @@ static const char *epub_image_ext(const char *media_type) {
 }
 
 static void epub_images_add(epub_images *im, const model_image *img, bool cover) {
-    if (!img->book_path || !img->path || xhtml_image_href(&im->map, img->book_path)) return;
+    if (!img->book_path || xhtml_image_href(&im->map, img->book_path)) return;
     if (im->map.n == im->cap) {
         im->cap = im->cap ? im->cap * 2 : 16;
         im->map.book_paths = xrealloc(im->map.book_paths, im->cap * sizeof *im->map.book_paths);
@@ -157,6 +163,7 @@ static void epub_codepoints(hb_set_t *set, const char *s, size_t n, locale_t loc
 /* The font reduced to the code points in `set` (hb-subset keeps what the
  * layout features need). NULL when it cannot be subset: the caller keeps the font whole. */
 static char *epub_subset_font(const char *data, size_t len, hb_set_t *set, size_t *out_len) {
+    if (len > UINT_MAX) return NULL;
     hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
     hb_face_t *face = hb_face_create(blob, 0);
     hb_blob_destroy(blob);
@@ -199,19 +206,12 @@ static char *epub_safe_name(const char *name) {
 static int epub_add_fonts(epub_pkg *p, const model_book *book, hb_set_t *used, buf *font_css, diag *d) {
     for (size_t i = 0; i < book->n_fonts; i++) {
         const model_font *f = &book->fonts[i];
-        char *data;
-        size_t len;
-        if (file_read(f->path, EPUB_MAX_FILE, &data, &len) != 0) {
-            diag_error(d, f->path, 0, 0, "cannot read font: %s", strerror(errno));
+        if (!f->data || !f->size) { /* the loader keeps the bytes of every face it lists */
+            diag_error(d, f->path, 0, 0, "cannot embed font: its bytes were not loaded");
             return QUIRE_EINPUT;
         }
         size_t sub_len = 0;
-        char *sub = epub_subset_font(data, len, used, &sub_len);
-        if (sub) {
-            free(data);
-            data = sub;
-            len = sub_len;
-        }
+        char *sub = epub_subset_font((const char *)f->data, f->size, used, &sub_len);
         bool otf = f->media_type && strcmp(f->media_type, "font/otf") == 0;
         char *safe = epub_safe_name(f->file_name);
         /* two faces with one file name cannot happen in one folder, but several folders may be searched */
@@ -225,7 +225,8 @@ static int epub_add_fonts(epub_pkg *p, const model_book *book, hb_set_t *used, b
         char *name = xasprintf("EPUB/%s", href);
         char id[32];
         snprintf(id, sizeof id, "font-%02zu", i + 1);
-        epub_add(p, name, data, len, false);
+        if (sub) epub_add(p, name, sub, sub_len, false);
+        else epub_add_borrowed(p, name, f->data, f->size, false);
         epub_item(p, id, href, otf ? "font/otf" : "font/ttf", NULL, false);
         buf_puts(font_css, "@font-face {\n  font-family: \"");
         for (const char *c = f->family; c && *c; c++) {
@@ -270,10 +271,8 @@ static const char *epub_backlink(const model_book *book) {
     const style_text *t = &book->style->roles[STYLE_FOOTNOTE];
     const model_font *f = epub_find_face(book, t->family, t->weight, t->italic);
     if (!f) return XHTML_BACKLINK_DEFAULT; /* the reading system's own font */
-    char *data;
-    size_t len;
-    if (file_read(f->path, EPUB_MAX_FILE, &data, &len) != 0) return XHTML_BACKLINK_DEFAULT;
-    hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    if (!f->data || !f->size || f->size > UINT_MAX) return XHTML_BACKLINK_DEFAULT;
+    hb_blob_t *blob = hb_blob_create((const char *)f->data, (unsigned)f->size, HB_MEMORY_MODE_READONLY, NULL, NULL);
     hb_face_t *face = hb_face_create(blob, 0);
     hb_font_t *font = hb_font_create(face);
     const char *text = "^";
@@ -287,21 +286,83 @@ static const char *epub_backlink(const model_book *book) {
     hb_font_destroy(font);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
-    free(data);
     return text;
 }
 
 /*** zip ***/
 
-/* The DOS date of every entry: the build time's UTC calendar fields, whatever
- * the machine's time zone (libzip converts with localtime). */
-static time_t epub_zip_mtime(int64_t ts) {
+/* The DOS time and date of every entry: the build time's UTC calendar fields, whatever
+ * the machine's time zone. 1980-01-01 00:00:00 before 1980, 2107-12-31 23:59:58 after 2107. */
+static void epub_dos_time(int64_t ts, uint16_t *dtime, uint16_t *ddate) {
     time_t t = (time_t)ts;
     struct tm tm;
-    gmtime_r(&t, &tm);
-    if (tm.tm_year < 80) memset(&tm, 0, sizeof tm), tm.tm_year = 80, tm.tm_mday = 1;
-    tm.tm_isdst = -1;
-    return mktime(&tm);
+    if (ts < 315532800 || !gmtime_r(&t, &tm) || tm.tm_year < 80) {
+        *dtime = 0, *ddate = (uint16_t)(1 << 5 | 1);
+        return;
+    }
+    if (tm.tm_year > 207) tm.tm_year = 207, tm.tm_mon = 11, tm.tm_mday = 31, tm.tm_hour = 23, tm.tm_min = 59, tm.tm_sec = 59;
+    *dtime = (uint16_t)(tm.tm_hour << 11 | tm.tm_min << 5 | (tm.tm_sec > 59 ? 59 : tm.tm_sec) / 2);
+    *ddate = (uint16_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+}
+
+static uint64_t get_le(const unsigned char *p, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static void put_le16(unsigned char *p, uint16_t v) {
+    p[0] = (unsigned char)(v & 0xff), p[1] = (unsigned char)(v >> 8);
+}
+
+/* Writes the DOS time and date into every local and central header of a finished
+ * archive. libzip (before 1.10) keeps an entry's time as a time_t and converts it with
+ * the local time zone both ways, so a time in a daylight-saving gap would come out an
+ * hour off; the headers are set here instead. False when the archive cannot be read. */
+static bool epub_zip_set_times(unsigned char *z, size_t len, uint16_t dtime, uint16_t ddate) {
+    if (len < 22) return false;
+    size_t eocd = len - 22, stop = len >= 22 + 65535 ? len - 22 - 65535 : 0;
+    while (get_le(z + eocd, 4) != 0x06054b50u) {
+        if (eocd == stop) return false;
+        eocd--;
+    }
+    uint64_t count = get_le(z + eocd + 10, 2), cd_size = get_le(z + eocd + 12, 4), cd_off = get_le(z + eocd + 16, 4);
+    if (count == 0xffffu || cd_size == 0xffffffffu || cd_off == 0xffffffffu) { /* ZIP64 */
+        if (eocd < 20 || get_le(z + eocd - 20, 4) != 0x07064b50u) return false;
+        uint64_t rec = get_le(z + eocd - 20 + 8, 8);
+        if (rec > len || len - rec < 56 || get_le(z + rec, 4) != 0x06064b50u) return false;
+        count = get_le(z + rec + 32, 8), cd_size = get_le(z + rec + 40, 8), cd_off = get_le(z + rec + 48, 8);
+    }
+    if (cd_off > len || cd_size > len - cd_off) return false;
+    size_t at = (size_t)cd_off, end = (size_t)(cd_off + cd_size);
+    for (uint64_t i = 0; i < count; i++) {
+        if (end - at < 46 || get_le(z + at, 4) != 0x02014b50u) return false;
+        size_t name_len = (size_t)get_le(z + at + 28, 2), extra_len = (size_t)get_le(z + at + 30, 2),
+               comment_len = (size_t)get_le(z + at + 32, 2);
+        if (end - at - 46 < name_len + extra_len + comment_len) return false;
+        uint64_t local = get_le(z + at + 42, 4);
+        if (local == 0xffffffffu) { /* in the ZIP64 extra field, after the sizes that overflow */
+            const unsigned char *x = z + at + 46 + name_len, *xe = x + extra_len;
+            bool found = false;
+            while (xe - x >= 4 && !found) {
+                size_t id = (size_t)get_le(x, 2), n = (size_t)get_le(x + 2, 2);
+                if ((size_t)(xe - x - 4) < n) return false;
+                if (id == 1) {
+                    size_t skip = (get_le(z + at + 24, 4) == 0xffffffffu ? 8 : 0) + (get_le(z + at + 20, 4) == 0xffffffffu ? 8 : 0);
+                    if (n < skip + 8) return false;
+                    local = get_le(x + 4 + skip, 8);
+                    found = true;
+                }
+                x += 4 + n;
+            }
+            if (!found) return false;
+        }
+        if (local > len || len - local < 30 || get_le(z + local, 4) != 0x04034b50u) return false;
+        put_le16(z + at + 12, dtime), put_le16(z + at + 14, ddate);
+        put_le16(z + local + 10, dtime), put_le16(z + local + 12, ddate);
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    return true;
 }
 
 /* Zips the entries in order into memory. Returns the archive (caller frees) or NULL. */
@@ -318,13 +379,14 @@ static char *epub_zip(epub_pkg *p, int64_t ts, size_t *out_len, diag *d) {
         mem = NULL;
         goto fail;
     }
-    time_t mtime = epub_zip_mtime(ts);
+    uint16_t dtime, ddate;
+    epub_dos_time(ts, &dtime, &ddate);
     for (size_t i = 0; i < p->n; i++) {
         epub_entry *e = &p->entries[i];
-        /* libzip frees the data when it is done with it */
-        zip_source_t *s = zip_source_buffer(za, e->data, e->len, 1);
+        /* libzip frees the data it is given when it is done with it; the model's bytes stay */
+        zip_source_t *s = zip_source_buffer(za, e->data, e->len, e->borrowed ? 0 : 1);
         if (!s) goto fail_zip;
-        e->data = NULL;
+        if (!e->borrowed) e->data = NULL;
         zip_int64_t idx = zip_file_add(za, e->name, s, ZIP_FL_ENC_GUESS);
         if (idx < 0) {
             zip_source_free(s);
@@ -332,7 +394,7 @@ static char *epub_zip(epub_pkg *p, int64_t ts, size_t *out_len, diag *d) {
         }
         if (zip_set_file_compression(za, (zip_uint64_t)idx, e->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
                                      e->store ? 0 : 9) != 0 ||
-            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) != 0 ||
+            zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) != 0 ||
             zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0)
             goto fail_zip;
     }
@@ -349,6 +411,12 @@ static char *epub_zip(epub_pkg *p, int64_t ts, size_t *out_len, diag *d) {
         free(result);
         result = NULL;
         zip_error_set(&ze, ZIP_ER_READ, 0);
+        goto fail;
+    }
+    if (!epub_zip_set_times((unsigned char *)result, (size_t)st.size, dtime, ddate)) {
+        free(result);
+        result = NULL;
+        zip_error_set(&ze, ZIP_ER_INCONS, 0);
         goto fail;
     }
     *out_len = (size_t)st.size;
@@ -389,8 +457,7 @@ int epub_write_paged(const model_book *book, const xhtml_page_map *pages, const 
     locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     int rc = QUIRE_OK;
     char *zip_data = NULL;
-    bool from_env = false;
-    int64_t ts = build_timestamp(&from_env);
+    int64_t ts = book->timestamp; /* checked once by the loader */
 
     epub_add(&p, "mimetype", xstrdup("application/epub+zip"), strlen("application/epub+zip"), true);
     epub_add(&p, "META-INF/container.xml", xstrdup(container_xml), strlen(container_xml), false);
@@ -444,10 +511,8 @@ int epub_write_paged(const model_book *book, const xhtml_page_map *pages, const 
 
     for (size_t i = 0; i < im.map.n; i++) {
         const model_image *img = im.image[i];
-        char *data;
-        size_t len;
-        if (file_read(img->path, EPUB_MAX_FILE, &data, &len) != 0) {
-            diag_error(d, img->path, 0, 0, "cannot read image: %s", strerror(errno));
+        if (!img->data || !img->size) { /* the loader keeps the bytes of every image it checked */
+            diag_error(d, img->book_path, 0, 0, "cannot embed image: its bytes were not loaded");
             rc = QUIRE_EINPUT;
             goto done;
         }
@@ -461,7 +526,7 @@ int epub_write_paged(const model_book *book, const xhtml_page_map *pages, const 
             const char *base = im.map.hrefs[i] + strlen("media/");
             snprintf(id, sizeof id, "%.*s", (int)strcspn(base, "."), base);
         }
-        epub_add(&p, name, data, len, !svg);
+        epub_add_borrowed(&p, name, img->data, img->size, !svg);
         epub_item(&p, id, im.map.hrefs[i], img->media_type ? img->media_type : "application/octet-stream",
                   cover ? "cover-image" : NULL, false);
         free(name);

@@ -3,12 +3,15 @@
 #include "fonts.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "book.h"
 
 /* One configuration (and its font map, made on demand) per set of folders, kept
  * for the life of the process: fontconfig scans a folder once, Pango caches glyphs. */
@@ -38,26 +41,59 @@ static bool is_font_file(const char *name) {
     return dot && (strcasecmp(dot, ".ttf") == 0 || strcasecmp(dot, ".otf") == 0 || strcasecmp(dot, ".ttc") == 0);
 }
 
-/* Adds every font file under `dir` in name order. File by file rather than
- * FcConfigAppFontAddDir: a folder scan wants to write a fontconfig cache, and this
- * configuration has (on purpose) no cache folder. */
-static void add_dir(FcConfig *config, const char *dir, int depth) {
+/* Where a font file or folder under the book's own fonts/ really is, when that is
+ * outside the book folder `confine` (caller frees); NULL when it stays inside. */
+static char *leaves(const char *path, const char *confine) {
+    if (!confine) return NULL;
+    char *real = path_real(path);
+    if (real && path_is_inside(real, confine)) {
+        free(real);
+        return NULL;
+    }
+    return real ? real : xstrdup("?");
+}
+
+/* Calls fn for every font file under `dir` in name order, folders down to 4 levels.
+ * Under the book's own fonts/ (`confine` set to the book folder) a file or folder
+ * that is a link leading out of the book is not used: fn gets it with `out` set. */
+typedef void (*font_file_fn)(void *ctx, const char *path, const char *out);
+
+static void walk_dir(const char *dir, int depth, const char *confine, font_file_fn fn, void *ctx) {
     struct dirent **list = NULL;
     int n = scandir(dir, &list, NULL, alphasort);
     for (int i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
         if (name[0] != '.') {
             char *path = path_join(dir, name);
-            if (path_is_dir(path)) {
-                if (depth < 4) add_dir(config, path, depth + 1);
-            } else if (is_font_file(name) && path_is_file(path)) {
-                FcConfigAppFontAddFile(config, (const FcChar8 *)path);
+            bool is_dir = path_is_dir(path);
+            if (is_dir || (is_font_file(name) && path_is_file(path))) {
+                char *out = leaves(path, confine);
+                if (out) fn(ctx, path, out);
+                else if (is_dir && depth < 4) walk_dir(path, depth + 1, confine, fn, ctx);
+                else if (!is_dir) fn(ctx, path, NULL);
+                free(out);
             }
             free(path);
         }
         free(list[i]);
     }
     free(list);
+}
+
+static void add_file(void *ctx, const char *path, const char *out) {
+    if (!out) FcConfigAppFontAddFile((FcConfig *)ctx, (const FcChar8 *)path);
+}
+
+/* The book folder when `dir` is in it (its own fonts/), else NULL. */
+static const char *confine_for(const model_book *book, const char *dir) {
+    return book->dir && path_is_inside(dir, book->dir) ? book->dir : NULL;
+}
+
+/* Adds every font file under `dir` in name order. File by file rather than
+ * FcConfigAppFontAddDir: a folder scan wants to write a fontconfig cache, and this
+ * configuration has (on purpose) no cache folder. */
+static void add_dir(FcConfig *config, const model_book *book, const char *dir) {
+    walk_dir(dir, 0, confine_for(book, dir), add_file, config);
 }
 
 /* Finds or makes the entry for the book's folders; call with cache_lock held. */
@@ -77,7 +113,7 @@ static fonts_cache *cache_entry(const model_book *book) {
         fprintf(stderr, "quire: out of memory\n");
         abort();
     }
-    for (size_t i = 0; i < book->n_font_dirs; i++) add_dir(e->config, book->font_dirs[i], 0);
+    for (size_t i = 0; i < book->n_font_dirs; i++) add_dir(e->config, book, book->font_dirs[i]);
     e->next = cache_head;
     cache_head = e;
     return e;
@@ -198,9 +234,37 @@ static size_t dir_index(const model_book *book, const char *path) {
     return book->n_font_dirs;
 }
 
+typedef struct leak_report {
+    const model_book *book;
+    diag *d;
+    bool ok;
+} leak_report;
+
+static void report_leak(void *ctx, const char *path, const char *out) {
+    leak_report *r = ctx;
+    if (!out) return;
+    size_t n = strlen(r->book->dir);
+    const char *rel = strncmp(path, r->book->dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+    char *shown = book_display_path(r->book, rel);
+    diag_error(r->d, shown, 0, 0, "font %s leaves the book folder (a symbolic link to %s)",
+               path_is_dir(path) ? "folder" : "file", out);
+    free(shown);
+    r->ok = false;
+}
+
+/* Font files are read once, here, and kept: the writers embed these bytes. */
+#define FONT_MAX_BYTES ((size_t)64 << 20)
+
 bool fonts_scan(model_book *book, diag *d) {
     const style_sheet *s = book->style;
     if (!s) return true;
+    /* the book's own fonts/ may not lead out of the book (quire's own folders may) */
+    leak_report lr = {book, d, true};
+    for (size_t i = 0; i < book->n_font_dirs; i++) {
+        const char *confine = confine_for(book, book->font_dirs[i]);
+        if (confine) walk_dir(book->font_dirs[i], 0, confine, report_leak, &lr);
+    }
+    if (!lr.ok) return false;
     FcConfig *cfg = fonts_config(book);
     FcPattern *all = FcPatternCreate();
     FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_WEIGHT, FC_SLANT, FC_FILE, FC_FONTFORMAT, NULL);
@@ -283,6 +347,16 @@ bool fonts_scan(model_book *book, diag *d) {
             f->weight = faces[i].weight;
             f->italic = faces[i].italic;
             f->media_type = faces[i].media_type;
+            char *data = NULL;
+            size_t len = 0;
+            if (file_read(f->path, FONT_MAX_BYTES, &data, &len) != 0) {
+                diag_error(d, f->path, 0, 0, "cannot read font file: %s",
+                           errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+                ok = false;
+                continue;
+            }
+            f->data = arena_adopt(book->mem, data);
+            f->size = len;
         }
     }
     free(used);

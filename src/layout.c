@@ -112,6 +112,22 @@ static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
     return s;
 }
 
+/* Reads a PNG from memory for cairo. */
+typedef struct png_reader {
+    const unsigned char *data;
+    size_t size, at;
+} png_reader;
+
+static cairo_status_t png_read(void *closure, unsigned char *out, unsigned int n) {
+    png_reader *r = closure;
+    if (n > r->size - r->at) return CAIRO_STATUS_READ_ERROR;
+    memcpy(out, r->data + r->at, n);
+    r->at += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* The image is drawn from the bytes the loader read and checked (mi->data), never from
+ * the file again: what the PDF shows is what the EPUB holds. */
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d) {
     for (int i = 0; i < l->n_images; i++)
         if (strcmp(l->images[i]->book_path, mi->book_path) == 0) return l->images[i];
@@ -120,9 +136,11 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
     im->width = mi->width, im->height = mi->height;
     const char *mt = mi->media_type ? mi->media_type : "";
     char *why = NULL;
-    if (strcmp(mt, "image/svg+xml") == 0) {
+    if (!mi->data || !mi->size) {
+        why = xstrdup("its bytes were not loaded");
+    } else if (strcmp(mt, "image/svg+xml") == 0) {
         GError *err = NULL;
-        RsvgHandle *h = rsvg_handle_new_from_file(mi->path, &err);
+        RsvgHandle *h = rsvg_handle_new_from_data(mi->data, mi->size, &err);
         if (!h) {
             why = xstrdup(err ? err->message : "unreadable SVG");
         } else {
@@ -132,7 +150,8 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
         }
         if (err) g_error_free(err);
     } else if (strcmp(mt, "image/png") == 0) {
-        cairo_surface_t *s = cairo_image_surface_create_from_png(mi->path);
+        png_reader r = {mi->data, mi->size, 0};
+        cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &r);
         if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
             why = xstrdup(cairo_status_to_string(cairo_surface_status(s)));
             cairo_surface_destroy(s);
@@ -141,19 +160,27 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
         }
     } else if (strcmp(mt, "image/jpeg") == 0) {
         GError *err = NULL;
-        GdkPixbuf *pb = gdk_pixbuf_new_from_file(mi->path, &err);
-        char *bytes = NULL;
-        size_t n = 0;
+        GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("jpeg", &err);
+        GdkPixbuf *pb = NULL;
+        bool wrote = ld && gdk_pixbuf_loader_write(ld, mi->data, mi->size, &err);
+        /* closed in any case; after a failed write only to release it (err already says why) */
+        bool closed = ld && gdk_pixbuf_loader_close(ld, wrote ? &err : NULL);
+        if (wrote && closed) {
+            pb = gdk_pixbuf_loader_get_pixbuf(ld);
+            if (pb) g_object_ref(pb);
+        }
         if (!pb) {
             why = xstrdup(err ? err->message : "unreadable JPEG");
-        } else if (file_read(mi->path, 256u << 20, &bytes, &n) != 0) {
-            why = xstrdup(strerror(errno));
         } else {
             im->raster = surface_from_pixbuf(pb);
-            /* The PDF embeds the original JPEG bytes, not a re-encoding. */
-            cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, (const unsigned char *)bytes, n, free_bytes, bytes);
+            /* The PDF embeds the original JPEG bytes, not a re-encoding (a copy: the
+             * surface may outlive the book). */
+            unsigned char *bytes = xmalloc(mi->size);
+            memcpy(bytes, mi->data, mi->size);
+            cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, bytes, mi->size, free_bytes, bytes);
+            g_object_unref(pb);
         }
-        if (pb) g_object_unref(pb);
+        if (ld) g_object_unref(ld);
         if (err) g_error_free(err);
     } else {
         why = xasprintf("unsupported image type '%s'", mt);

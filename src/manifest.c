@@ -75,7 +75,12 @@ manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *
     if (bad >= 0) {
         int line, col;
         offset_to_pos(data, bad, &line, &col);
-        diag_error(d, display, line, col, "%s", data[bad] == 0 ? "NUL byte in a text file" : "invalid UTF-8");
+        uint32_t cp = 0;
+        text_find_invalid(data + bad, len - (size_t)bad, &cp);
+        if (cp != 0 && cp != UINT32_MAX && utf8_is_noncharacter(cp))
+            diag_error(d, display, line, col, "Unicode noncharacter U+%04X in a text file", (unsigned)cp);
+        else
+            diag_error(d, display, line, col, "%s", data[bad] == 0 ? "NUL byte in a text file" : "invalid UTF-8");
         free(data);
         return NULL;
     }
@@ -97,7 +102,17 @@ manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *
         if (!yaml_parser_parse(&parser, &ev)) {
             yaml_mark_t m = parser.problem_mark;
             const char *problem = parser.problem ? parser.problem : "malformed YAML";
-            if (parser.context)
+            if (parser.error == YAML_READER_ERROR) {
+                /* the reader gives no mark, only the byte offset of the bad character */
+                int line = 1, col = 1;
+                if (parser.problem_offset <= len) offset_to_pos(data, (long)parser.problem_offset, &line, &col);
+                if (parser.problem_value >= 0 && parser.problem_value != 0x110000 &&
+                    strstr(problem, "control characters"))
+                    diag_error(d, display, line, col, "malformed YAML: %s (U+%04X)", problem,
+                               (unsigned)parser.problem_value);
+                else
+                    diag_error(d, display, line, col, "malformed YAML: %s", problem);
+            } else if (parser.context)
                 diag_error(d, display, (int)m.line + 1, (int)m.column + 1, "malformed YAML: %s %s",
                            parser.context, problem);
             else
@@ -136,6 +151,14 @@ manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *
             if (strlen(node->value) != ev.data.scalar.length) {
                 diag_error(d, display, node->line, node->col, "NUL character in a string");
                 ok = false;
+            } else {
+                /* escapes ("\x01", "\uFFFE") can put into a value what the file may not hold */
+                uint32_t cp;
+                if (text_find_invalid(node->value, ev.data.scalar.length, &cp) >= 0) {
+                    char tmp[48];
+                    diag_error(d, display, node->line, node->col, "%s in a string", text_problem(cp, tmp, sizeof tmp));
+                    ok = false;
+                }
             }
             break;
         case YAML_SEQUENCE_START_EVENT:

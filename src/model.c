@@ -9,6 +9,7 @@
 typedef struct id_slot {
     const char *id;
     const model_node *node;
+    int next_suffix;   /* as a slug base: the next "-N" to try (0: none tried yet) */
 } id_slot;
 
 struct model_ids {
@@ -160,10 +161,24 @@ const char *model_unique_slug(model_book *book, const char *text) {
         base = prefixed;
     }
     const char *out = NULL;
-    for (int n = 1; !out; n++) {
-        char *cand = n == 1 ? xstrdup(base) : xasprintf("%s-%d", base, n);
-        if (!is_reserved_id(cand) && model_claim_id(book, cand)) out = find_key(book, cand);
-        free(cand);
+    if (model_claim_id(book, base)) {
+        out = find_key(book, base);
+    } else {
+        /* The base's own slot remembers where the search for a free "-N" stopped, so
+         * a thousand equal headings cost a thousand probes, not half a million. */
+        bool fresh;
+        int n = ids_insert(book, base, &fresh)->next_suffix;
+        if (n < 2) n = 2;
+        buf cand;
+        buf_init(&cand);
+        for (; !out; n++) {
+            cand.len = 0;
+            buf_printf(&cand, "%s-%d", base, n);
+            if (!is_reserved_id(cand.data) && model_claim_id(book, cand.data)) out = find_key(book, cand.data);
+        }
+        buf_free(&cand);
+        /* looked up again: claiming may have grown (moved) the table */
+        ids_insert(book, base, &fresh)->next_suffix = n;
     }
     free(base);
     return out;

@@ -57,12 +57,20 @@ typedef struct model_pos {
 
 typedef struct model_node model_node;
 
-/* An image file inside the book folder. */
+/* An image file inside the book folder.
+ *
+ * `data` holds the file's bytes exactly as the loader read and checked them (the
+ * media type and size come from these bytes). Writers must draw and embed these
+ * bytes and never open `path` again: a file saved after the check (or replaced by
+ * a link to somewhere else) must not reach an artifact, and the PDF and EPUB, which
+ * are written on two threads, must hold the same image. */
 typedef struct model_image {
-    const char *path;        /* filesystem path, as opened */
+    const char *path;        /* filesystem path, as opened (for messages only) */
     const char *book_path;   /* normalised path relative to the book folder ("images/io.svg") */
     const char *media_type;  /* "image/svg+xml", "image/png" or "image/jpeg", from the file's bytes */
     double width, height;    /* intrinsic size in CSS px (SVG: its width/height or viewBox) */
+    const unsigned char *data;  /* the file's bytes (book arena), `size` of them */
+    size_t size;
 } model_image;
 
 struct model_node {
@@ -127,14 +135,20 @@ typedef struct model_meta {
     const char *contents_title; /* heading of the printed contents; NULL: by language */
 } model_meta;
 
-/* A font file the style uses, bundled in fonts/. */
+/* A font file the style uses, bundled in fonts/.
+ *
+ * `data` holds the file's bytes as the loader read them, once, when it listed the
+ * faces. Writers must subset and embed these bytes and never read `path` again
+ * (same reasons as for images). */
 typedef struct model_font {
-    const char *path;        /* filesystem path */
+    const char *path;        /* filesystem path (for messages, and for fontconfig) */
     const char *file_name;   /* base name, e.g. "CharisSIL-Regular.ttf" */
     const char *family;
     int weight;              /* 400, 700 */
     bool italic;
     const char *media_type;  /* "font/ttf" or "font/otf" */
+    const unsigned char *data;  /* the file's bytes (book arena), `size` of them */
+    size_t size;
 } model_font;
 
 typedef struct model_book {
@@ -150,6 +164,12 @@ typedef struct model_book {
     size_t n_fonts;
     const char **font_dirs;  /* folders given to fontconfig for the PDF writer */
     size_t n_font_dirs;
+    /* The build time, read once by the loader: SOURCE_DATE_EPOCH (checked: 0 to
+     * 253402300799) when set, else the time the book was loaded. Writers date their
+     * files (PDF CreationDate and XMP, EPUB dcterms:modified, zip entries) with this,
+     * not with build_timestamp(). */
+    int64_t timestamp;
+    bool timestamp_from_env; /* true when it came from SOURCE_DATE_EPOCH */
     arena *mem;              /* owns everything above but `style` */
     struct model_ids *ids;   /* private: the id table behind model_find_id */
 } model_book;

@@ -214,7 +214,7 @@ static void set_metadata(cairo_surface_t *s, const model_book *book) {
     char *creator = xasprintf("quire %s", QUIRE_VERSION);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator);
     free(creator);
-    time_t t = (time_t)build_timestamp(NULL);
+    time_t t = (time_t)book->timestamp; /* checked once by the loader */
     struct tm tm;
     gmtime_r(&t, &tm);
     char date[32];
@@ -365,7 +365,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
      * file into memory, so the two never add up in the peak. (st.alts point into the model.) */
     pdf_doc_free(&doc);
     char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
-                           book->meta.title ? book->meta.title : "", (long long)build_timestamp(NULL));
+                           book->meta.title ? book->meta.title : "", (long long)book->timestamp);
     pdffinish_options fo = {0};
     fo.language = book->meta.language;
     fo.tagged = true;
@@ -377,7 +377,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.display_path = out_path;
     fo.figure_alts = st.alts;
     fo.n_figure_alts = st.n_alts;
-    fo.xmp_date = build_timestamp(NULL);
+    fo.xmp_date = book->timestamp;
     fo.xmp_creators = book->meta.authors;
     fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
@@ -438,10 +438,18 @@ static void emit_dest(cairo_t *cr, const char *name, double x, double y) {
 /* A clickable rectangle: uri for the web, dest for a named destination. */
 static void emit_link(cairo_t *cr, const char *uri, const char *dest, double x, double y, double w, double h) {
     if ((!uri || !*uri) && (!dest || !*dest)) return;
+    if (uri && !xhtml_uri_host_ok(uri)) return; /* no URI can name that host: the text stays, unlinked */
     buf a;
     buf_init(&a);
-    buf_puts(&a, uri ? "uri=" : "dest=");
-    put_attr_str(&a, uri ? uri : dest);
+    if (uri) { /* a /URI holds a URI: bytes it may not hold are percent-encoded, as in the EPUB */
+        char *u = xhtml_uri(uri);
+        buf_puts(&a, "uri=");
+        put_attr_str(&a, u);
+        free(u);
+    } else {
+        buf_puts(&a, "dest=");
+        put_attr_str(&a, dest);
+    }
     buf_printf(&a, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, a.data);
     cairo_tag_end(cr, CAIRO_TAG_LINK);
@@ -458,6 +466,7 @@ static void close_tags(cairo_t *cr, pdf_draw_state *st, int keep) {
 /* Records the alt text of a Figure element just opened (pdffinish writes it as /Alt). */
 static void note_figure(pdf_draw_state *st, const char *alt) {
     if (!st->pdf) return;
+    if (alt && !alt[strspn(alt, " \t\n\r")]) alt = NULL; /* no text, no /Alt: an empty one would claim one */
     if (st->n_alts == st->cap_alts) {
         st->cap_alts = st->cap_alts ? st->cap_alts * 2 : 8;
         st->alts = xrealloc(st->alts, (size_t)st->cap_alts * sizeof *st->alts);

@@ -273,11 +273,38 @@ static void set_figure_alts(qpdf_data q, qpdf_oh root, const pdffinish_options *
 
 /*** XMP ***/
 
+/* XML 1.0 character data: &, <, >, " and ' escaped; what XML 1.0 cannot hold at all
+ * (C0 controls but tab and line ends, U+FFFE, U+FFFF, malformed UTF-8) left out rather
+ * than written as a character reference no XML 1.0 reader accepts. */
 static void xml_text(GString *x, const char *s)
 {
-    char *e = g_markup_escape_text(s, -1);
-    g_string_append(x, e);
-    g_free(e);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            switch (c) {
+            case '&': g_string_append(x, "&amp;"); break;
+            case '<': g_string_append(x, "&lt;"); break;
+            case '>': g_string_append(x, "&gt;"); break;
+            case '"': g_string_append(x, "&quot;"); break;
+            case '\'': g_string_append(x, "&#39;"); break;
+            default:
+                if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') g_string_append_c(x, (char)c);
+                break;
+            }
+            p++;
+            continue;
+        }
+        const gchar *end = NULL;
+        gunichar u = g_utf8_get_char_validated((const gchar *)p, -1);
+        if (u == (gunichar)-1 || u == (gunichar)-2) {
+            p++; /* a stray byte */
+            continue;
+        }
+        end = g_utf8_next_char((const gchar *)p);
+        if (u != 0xFFFE && u != 0xFFFF) g_string_append_len(x, (const gchar *)p, end - (const gchar *)p);
+        p = (const unsigned char *)end;
+    }
 }
 
 /* An Info dictionary string as UTF-8, or NULL. */

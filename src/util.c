@@ -1,6 +1,8 @@
 /* util: allocation, buffers, arena, files and paths. */
 #include "util.h"
 
+#include "diag.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -138,8 +140,14 @@ typedef struct arena_block {
     _Alignas(16) unsigned char data[];
 } arena_block;
 
+typedef struct arena_owned {
+    struct arena_owned *next;
+    void *p;
+} arena_owned;
+
 struct arena {
     arena_block *head;
+    arena_owned *owned;
 };
 
 arena *arena_new(void) { return xcalloc(1, sizeof(arena)); }
@@ -152,7 +160,22 @@ void arena_free(arena *a) {
         free(b);
         b = next;
     }
+    while (a->owned) {
+        arena_owned *o = a->owned;
+        a->owned = o->next;
+        free(o->p);
+        free(o);
+    }
     free(a);
+}
+
+void *arena_adopt(arena *a, void *p) {
+    if (!p) return p;
+    arena_owned *o = xmalloc(sizeof *o);
+    o->p = p;
+    o->next = a->owned;
+    a->owned = o;
+    return p;
 }
 
 void *arena_alloc(arena *a, size_t n) {
@@ -267,6 +290,15 @@ void atomic_abort_all_signal_safe(void) {
     }
 }
 
+/* The umask can only be read by setting it: done once before main, while the process
+ * has a single thread, so no file another thread creates meanwhile gets a wrong mode. */
+static mode_t process_umask = 022;
+
+__attribute__((constructor)) static void read_umask(void) {
+    process_umask = umask(077);
+    umask(process_umask);
+}
+
 int atomic_open(atomic_file *af, const char *path) {
     af->path = xstrdup(path);
     char *dir = path_dirname(path);
@@ -282,7 +314,7 @@ int atomic_open(atomic_file *af, const char *path) {
         errno = e;
         return -1;
     }
-    fchmod(af->fd, 0644);
+    fchmod(af->fd, 0666 & ~process_umask);
     atomic_track(af->tmp_path, true);
     return 0;
 }
@@ -382,46 +414,109 @@ char *path_exe_dir(void) {
 
 /*** text ***/
 
-long utf8_find_invalid(const char *s, size_t n) {
+/* The code point at s[i] (a sequence utf8_find_invalid accepted or rejected) and its
+ * length; *cp is UINT32_MAX and *len 1 for a malformed sequence. */
+static void utf8_decode_at(const unsigned char *p, size_t n, size_t i, uint32_t *cp_out, size_t *len_out) {
+    unsigned char c = p[i];
+    *cp_out = UINT32_MAX, *len_out = 1;
+    if (c < 0x80) {
+        *cp_out = c;
+        return;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
+    else return;
+    if (i + len > n) return;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[i + k] & 0xC0) != 0x80) return;
+        cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return;
+    *cp_out = cp, *len_out = len;
+}
+
+bool utf8_is_noncharacter(uint32_t cp) {
+    return (cp >= 0xFDD0 && cp <= 0xFDEF) || ((cp & 0xFFFE) == 0xFFFE && cp <= 0x10FFFF);
+}
+
+/* First offset at which `bad` holds, or -1; *cp gets the code point there (UINT32_MAX: malformed). */
+static long utf8_scan(const char *s, size_t n, bool controls, uint32_t *cp_out) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        unsigned char c = p[i];
-        if (c == 0) return (long)i;
-        if (c < 0x80) {
+        uint32_t cp;
+        size_t len;
+        if (p[i] >= 0x20 && p[i] < 0x80) {
             i++;
             continue;
         }
-        size_t len;
-        uint32_t cp;
-        if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-        else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-        else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-        else return (long)i;
-        if (i + len > n) return (long)i;
-        for (size_t k = 1; k < len; k++) {
-            if ((p[i + k] & 0xC0) != 0x80) return (long)i;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        utf8_decode_at(p, n, i, &cp, &len);
+        bool bad = cp == UINT32_MAX || cp == 0 || utf8_is_noncharacter(cp) ||
+                   (controls && cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r');
+        if (bad) {
+            if (cp_out) *cp_out = cp;
             return (long)i;
+        }
         i += len;
     }
+    if (cp_out) *cp_out = 0;
     return -1;
 }
 
-int64_t build_timestamp(bool *from_env) {
+long utf8_find_invalid(const char *s, size_t n) { return utf8_scan(s, n, false, NULL); }
+
+long text_find_invalid(const char *s, size_t n, uint32_t *cp) { return utf8_scan(s, n, true, cp); }
+
+const char *text_problem(uint32_t cp, char *tmp, size_t tmp_len) {
+    if (cp == UINT32_MAX) return "invalid UTF-8";
+    if (cp == 0) return "NUL byte";
+    if (utf8_is_noncharacter(cp)) snprintf(tmp, tmp_len, "Unicode noncharacter U+%04X", (unsigned)cp);
+    else snprintf(tmp, tmp_len, "control character U+%04X", (unsigned)cp);
+    return tmp;
+}
+
+/*** time ***/
+
+#define TIMESTAMP_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
+
+/* SOURCE_DATE_EPOCH as a number of seconds: 1 when set and valid, 0 when unset or
+ * empty, -1 when set to anything else. */
+static int timestamp_from_env(int64_t *out) {
     const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (s && *s) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (errno == 0 && *end == '\0' && v >= 0) {
-            if (from_env) *from_env = true;
-            return (int64_t)v;
-        }
+    if (!s || !*s) return 0;
+    if (*s < '0' || *s > '9') return -1; /* no sign, no blanks */
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 0 || v > TIMESTAMP_MAX) return -1;
+    *out = (int64_t)v;
+    return 1;
+}
+
+int64_t build_timestamp(bool *from_env) {
+    int64_t v;
+    if (timestamp_from_env(&v) == 1) {
+        if (from_env) *from_env = true;
+        return v;
     }
     if (from_env) *from_env = false;
     return (int64_t)time(NULL);
+}
+
+int build_timestamp_checked(int64_t *out, bool *from_env, diag *d) {
+    int64_t v = 0;
+    int r = timestamp_from_env(&v);
+    if (r < 0) {
+        diag_error(d, "SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds between 0 and %lld",
+                   getenv("SOURCE_DATE_EPOCH"), TIMESTAMP_MAX);
+        return -1;
+    }
+    if (from_env) *from_env = r == 1;
+    *out = r == 1 ? v : (int64_t)time(NULL);
+    return 0;
 }

@@ -44,6 +44,8 @@ void *arena_alloc(arena *a, size_t n);  /* zeroed, 16-byte aligned */
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes the arena own `p` (from malloc): it is freed with the arena. Returns p. */
+void *arena_adopt(arena *a, void *p);
 
 /* Reads a whole regular file. Returns 0, or -1 with errno set
  * (EISDIR for a directory, EFBIG when larger than max_bytes). */
@@ -56,6 +58,7 @@ typedef struct atomic_file {
     char *tmp_path;
     int fd;
 } atomic_file;
+/* The file gets mode 0666 less the process's umask (read once, at start-up). */
 int atomic_open(atomic_file *af, const char *path);
 int atomic_write(atomic_file *af, const void *data, size_t n);
 int atomic_commit(atomic_file *af);
@@ -77,10 +80,26 @@ bool path_is_inside(const char *path, const char *root);
 /* The directory holding the running executable, or NULL. */
 char *path_exe_dir(void);
 
-/* UTF-8: returns the byte offset of the first invalid sequence or NUL byte, or -1 if clean. */
+/* UTF-8: returns the byte offset of the first invalid sequence, NUL byte or Unicode
+ * noncharacter (U+FDD0..U+FDEF, U+xFFFE and U+xFFFF in every plane), or -1 if clean. */
 long utf8_find_invalid(const char *s, size_t n);
+bool utf8_is_noncharacter(uint32_t cp);
+/* Like utf8_find_invalid, and also C0 control characters other than TAB, LF and CR:
+ * what a text of the book may not hold. *cp gets the code point found there
+ * (UINT32_MAX for a malformed sequence, 0 for NUL and when clean). */
+long text_find_invalid(const char *s, size_t n, uint32_t *cp);
+/* What is wrong with code point `cp` as text_find_invalid found it: "invalid UTF-8",
+ * "NUL byte", "control character U+0001", "Unicode noncharacter U+FFFE". May use tmp. */
+const char *text_problem(uint32_t cp, char *tmp, size_t tmp_len);
 
-/* SOURCE_DATE_EPOCH when set and valid, else the current time. */
+/* The build time: SOURCE_DATE_EPOCH when it is a number of seconds from 0 to
+ * 253402300799 (9999-12-31T23:59:59Z), else the current time. The loader calls
+ * build_timestamp_checked once and keeps the result in model_book.timestamp; writers
+ * read it there. build_timestamp stays for callers without a book (it never fails). */
 int64_t build_timestamp(bool *from_env);
+struct diag;
+/* 0 with *out set (and *from_env, when not NULL); -1 after reporting
+ * `SOURCE_DATE_EPOCH: error: '…' is not a number of seconds between 0 and 253402300799`. */
+int build_timestamp_checked(int64_t *out, bool *from_env, struct diag *d);
 
 #endif

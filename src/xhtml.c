@@ -66,6 +66,76 @@ void xhtml_put_text(buf *out, const char *s) {
     buf_put(out, s + start, i - start);
 }
 
+static bool is_hex(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+void xhtml_uri_put(buf *out, const char *url) {
+    static const char hex[] = "0123456789ABCDEF";
+    if (!url) return;
+    const unsigned char *p = (const unsigned char *)url;
+    bool fragment = false;
+    for (size_t i = 0; p[i]; i++) {
+        unsigned char c = p[i];
+        bool keep;
+        if (c == '%') keep = is_hex(p[i + 1]) && is_hex(p[i + 2]);
+        else if (c == '#') {
+            keep = !fragment; /* the first one starts the fragment, which may not hold another */
+            fragment = true;
+        }
+        else keep = c > 0x20 && c < 0x7F && !strchr("\"<>\\^`{|}", c);
+        if (keep) buf_putc(out, (char)c);
+        else buf_printf(out, "%%%c%c", hex[c >> 4], hex[c & 15]);
+    }
+}
+
+char *xhtml_uri(const char *url) {
+    buf b;
+    buf_init(&b);
+    xhtml_uri_put(&b, url ? url : "");
+    return buf_detach(&b, NULL);
+}
+
+bool xhtml_uri_host_ok(const char *url) {
+    if (!url) return false;
+    const char *p = url;
+    while (*p && *p != ':' && !strchr("/?#", *p)) p++;
+    if (p == url || p[0] != ':' || p[1] != '/' || p[2] != '/') return true; /* no authority */
+    p += 3;
+    size_t n = strcspn(p, "/?#");
+    const char *at = NULL;
+    for (const char *q = p; q < p + n; q++)
+        if (*q == '@') at = q;
+    const char *host = at ? at + 1 : p, *end = p + n;
+    if (host < end && *host == '[') { /* an IP literal: [::1], then maybe :port */
+        const char *close = memchr(host, ']', (size_t)(end - host));
+        if (!close) return false;
+        for (const char *q = host + 1; q < close; q++)
+            if (!is_hex((unsigned char)*q) && *q != ':' && *q != '.' && *q != 'v' && *q != 'V') return false;
+        host = close + 1;
+        if (host < end && *host != ':') return false;
+    }
+    const char *colon = memchr(host, ':', (size_t)(end - host));
+    if (colon) {
+        for (const char *q = colon + 1; q < end; q++)
+            if (*q < '0' || *q > '9') return false;
+        end = colon;
+    }
+    for (const char *q = host; q < end; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~!$&'()*+,;=", c)))
+            return false;
+    }
+    return true;
+}
+
+/* A URL in an attribute: percent-encoded, then escaped for XML. */
+static void put_uri(buf *out, const char *url) {
+    char *u = xhtml_uri(url);
+    xhtml_put_text(out, u);
+    free(u);
+}
+
 /*** page breaks of the print edition ***/
 
 void xhtml_page_map_free(xhtml_page_map *m) {
@@ -112,6 +182,17 @@ static int node_chapter(const model_node *n) {
     return n->chapter;
 }
 
+/* An id after the '#' of an href: every byte a fragment may not hold percent-encoded
+ * ('#' included), then escaped for XML. */
+static void put_fragment(buf *out, const char *id) {
+    buf b;
+    buf_init(&b);
+    buf_putc(&b, '#');
+    xhtml_uri_put(&b, id);
+    xhtml_put_text(out, b.data + 1);
+    buf_free(&b);
+}
+
 /* href to an id from a chapter document (`from` >= 0) or from EPUB/ (`from` < 0). */
 static void put_id_href(buf *out, int from, int target_chapter, const char *id) {
     if (from >= 0 && target_chapter == from) {
@@ -123,7 +204,7 @@ static void put_id_href(buf *out, int from, int target_chapter, const char *id) 
         free(file);
         if (id) buf_putc(out, '#');
     }
-    if (id) xhtml_put_text(out, id);
+    if (id) put_fragment(out, id);
 }
 
 static void put_head(buf *out, const model_book *book, const char *title, const char *css_href) {
@@ -296,9 +377,9 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
                 buf_puts(out, "<a href=\"");
                 put_id_href(out, c->chapter, node_chapter(t), t->id);
                 buf_puts(out, "\">");
-            } else if (is_absolute_url(url)) {
+            } else if (is_absolute_url(url) && xhtml_uri_host_ok(url)) {
                 buf_puts(out, "<a href=\"");
-                xhtml_put_text(out, url);
+                put_uri(out, url);
                 buf_puts(out, "\">");
             } else {
                 /* a link to something outside the publication's files: keep the text only */
@@ -924,6 +1005,30 @@ static void put_dc(buf *out, const char *name, const char *id, const char *value
     buf_printf(out, "</dc:%s>\n", name);
 }
 
+static bool has_text(const char *s) {
+    for (; s && *s; s++)
+        if (!strchr(" \t\n\r", *s)) return true;
+    return false;
+}
+
+/* True when every figure has alt text and the cover (when there is one) has its alt
+ * text or, as both writers then use it, the title. */
+static bool all_images_described(const model_book *book) {
+    const model_meta *m = &book->meta;
+    if (m->has_cover && !has_text(m->cover_alt) && !has_text(m->title)) return false;
+    for (size_t i = 0; i < book->n_chapters + book->n_footnotes; i++) {
+        const model_node *root = i < book->n_chapters ? book->chapters[i].root : book->footnotes[i - book->n_chapters];
+        if (!root) continue;
+        model_iter it;
+        model_iter_init(&it, root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && n->type == MODEL_FIGURE && !has_text(n->as.figure.alt)) return false;
+    }
+    return true;
+}
+
 void xhtml_opf(const model_book *book, const xhtml_item *items, size_t n_items, int64_t modified,
                bool has_images, buf *out) {
     xhtml_opf_paged(book, items, n_items, modified, has_images, NULL, out);
@@ -993,7 +1098,10 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
     /* EPUB Accessibility 1.1 */
     put_meta(out, "schema:accessMode", "textual");
     if (has_images) put_meta(out, "schema:accessMode", "visual");
-    put_meta(out, "schema:accessModeSufficient", "textual");
+    /* Text alternatives and WCAG conformance are claimed only when every image has one;
+     * otherwise the text alone is not enough. */
+    bool described = !has_images || all_images_described(book);
+    put_meta(out, "schema:accessModeSufficient", described ? "textual" : "textual,visual");
     put_meta(out, "schema:accessibilityFeature", "structuralNavigation");
     put_meta(out, "schema:accessibilityFeature", "tableOfContents");
     put_meta(out, "schema:accessibilityFeature", "readingOrder");
@@ -1001,21 +1109,22 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
         put_meta(out, "schema:accessibilityFeature", "printPageNumbers");
         put_meta(out, "schema:accessibilityFeature", "pageNavigation");
     }
-    if (has_images) put_meta(out, "schema:accessibilityFeature", "alternativeText");
+    if (has_images && described) put_meta(out, "schema:accessibilityFeature", "alternativeText");
     put_meta(out, "schema:accessibilityHazard", "none");
     {
         buf sum;
         buf_init(&sum);
-        buf_puts(&sum, has_images ? "The publication has a table of contents, headings in a logical order, a reading "
-                                    "order that follows the text, and text alternatives for its images."
-                                  : "The publication has a table of contents, headings in a logical order and a "
-                                    "reading order that follows the text.");
+        buf_puts(&sum, "The publication has a table of contents, headings in a logical order and a reading order "
+                       "that follows the text.");
+        if (has_images && described) buf_puts(&sum, " Every image has a text alternative.");
+        else if (has_images)
+            buf_puts(&sum, " Some images have no text alternative, so no conformance to WCAG 2.1 Level AA is "
+                           "claimed.");
         if (paged) buf_puts(&sum, " Page breaks and a page list give the page numbers of the print edition.");
         put_meta(out, "schema:accessibilitySummary", sum.data);
         buf_free(&sum);
     }
-    put_meta(out, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
-    if (m->publisher && *m->publisher) put_meta(out, "a11y:certifiedBy", m->publisher);
+    if (described) put_meta(out, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
     for (size_t i = 0; i < n_items; i++)
         if (items[i].properties && strcmp(items[i].properties, "cover-image") == 0)
             buf_printf(out, "<meta name=\"cover\" content=\"%s\"/>\n", items[i].id);

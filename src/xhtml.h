@@ -100,6 +100,20 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
  * from the title and authors when the book has none. Caller frees. */
 char *xhtml_identifier(const model_book *book);
 
+/* Appends a URL with every byte a URI may not hold percent-encoded (%XX): spaces,
+ * control characters, bytes outside ASCII (so UTF-8 text becomes %C3%A9…), the characters
+ * " < > \ ^ ` { | }, a '%' that does not begin a %XX escape, and any '#' after the first.
+ * Everything else, reserved characters included, is kept as written. */
+void xhtml_uri_put(buf *out, const char *url);
+/* The same as a new string. Caller frees. */
+char *xhtml_uri(const char *url);
+
+/* False when a URL names a host that no URI can hold: after "scheme://" and any
+ * "user@", a name with other bytes than ASCII letters, digits and - . _ ~ ! $ & ' ( ) * + , ; =
+ * (a space, a quote, a letter outside ASCII…), a bad [IP literal] or a port that is not a
+ * number. Such a link is no link: the writers keep its text only. */
+bool xhtml_uri_host_ok(const char *url);
+
 /* Appends text escaped for XML, dropping characters XML 1.0 cannot hold. */
 void xhtml_put_text(buf *out, const char *s);
 

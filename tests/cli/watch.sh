@@ -55,16 +55,19 @@ n=$(lines)
 echo "More." >>wb/chapters/02-two.md
 check "the new chapter is watched" wait_lines $((n + 1))
 
-# Files that are not sources do not trigger builds (the pauses only give a wrong
-# build the chance to show; they cannot make a correct watch fail).
+# Files that are not sources do not trigger builds. Events are read in order, so a
+# build the unrelated files caused would be reported before the build of the real save
+# that follows them: the next build line must be the real save's, which fails (it names
+# a missing image), and no other may have come. Nothing here waits for a build that
+# should not happen.
 n=$(lines)
 echo scratch >wb/notes.txt
 echo scratch >wb/chapters/notes.txt
 touch wb/out/other
-sleep 0.5
-echo "One more." >>wb/chapters/01-introduction.md
+printf '\n![](images/missing-sentinel.png)\n' >>wb/chapters/01-introduction.md
 check "a real save after unrelated files" wait_lines $((n + 1))
-sleep 0.5
+check "the next build is the real save's" grep -q 'build failed' <(nth $((n + 1)))
+check "the real save's error" grep -q 'missing-sentinel.png' w.err
 check "unrelated files built nothing" [ "$(lines)" -eq $((n + 1)) ]
 
 kill -INT "$PID"

@@ -6,6 +6,7 @@ Extracts the files to EXTRACT_DIR (for xmllint) and prints one line per failed
 check, then "N passed, N failed". Exit status 1 on any failure."""
 import os
 import posixpath
+import re
 import struct
 import sys
 import zipfile
@@ -73,8 +74,9 @@ def main():
             props.setdefault(m.get("property"), []).append(m.text or "")
     check("dcterms:modified" in props, "dcterms:modified present")
     for p in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
-              "schema:accessibilityHazard", "schema:accessibilitySummary", "dcterms:conformsTo"):
+              "schema:accessibilityHazard", "schema:accessibilitySummary"):
         check(p in props, "%s present" % p)
+    check("a11y:certifiedBy" not in props, "no a11y:certifiedBy (nothing certifies the publication)")
 
     # manifest <-> zip
     items = {}
@@ -111,6 +113,24 @@ def main():
         if mt == "application/xhtml+xml":
             docs[f] = ET.fromstring(z.read(f))
     ids = {f: {e.get("id") for e in d.iter() if e.get("id")} for f, d in docs.items()}
+    # every link and image source is a URI: no byte outside the URI characters, '%' only in %XX
+    uri_ok = re.compile(r"^(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
+    for f, d in docs.items():
+        for e in d.iter():
+            for attr in ("href", "src"):
+                if e.get(attr) is not None:
+                    v = e.get(attr)
+                    check(uri_ok.match(v) and v.count("#") <= 1, "%s: %s is a URI: %r" % (f, attr, v))
+    # text alternatives and WCAG conformance are claimed exactly when every image has alt text
+    alts = [(img.get("alt") or "").strip() for d in docs.values() for img in d.iter("{%s}img" % NS["h"])]
+    described = all(alts)
+    features = props.get("schema:accessibilityFeature", [])
+    check(("alternativeText" in features) == (described and bool(alts)),
+          "alternativeText claimed %s, images described: %s" % ("alternativeText" in features, described))
+    check(("dcterms:conformsTo" in props) == described,
+          "conformsTo %s, images described: %s" % ("dcterms:conformsTo" in props, described))
+    check(props.get("schema:accessModeSufficient") == (["textual"] if described else ["textual,visual"]),
+          "accessModeSufficient %s, images described: %s" % (props.get("schema:accessModeSufficient"), described))
     for f, d in docs.items():
         check(d.get("lang") and d.get(XML_LANG) == d.get("lang"), "%s: lang and xml:lang" % f)
         title = d.find("h:head/h:title", NS)
@@ -124,6 +144,7 @@ def main():
             if not href or ":" in href.split("#")[0]:
                 continue
             target, frag = urldefrag(href)
+            frag = unquote(frag)
             tf = posixpath.normpath(posixpath.join(posixpath.dirname(f), unquote(target))) if target else f
             check(tf in docs and (not frag or frag in ids[tf]), "%s: link %s resolves" % (f, href))
             if a.get(EPUB_TYPE) == "noteref":

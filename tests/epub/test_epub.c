@@ -189,7 +189,27 @@ static void test_hand_model(void) {
     OK(strstr(out.data, "properties=\"cover-image\"") != NULL, "cover image property");
     OK(strstr(out.data, "schema:accessModeSufficient") != NULL, "a11y metadata");
     OK(strstr(out.data, "EPUB Accessibility 1.1 - WCAG 2.1 Level AA") != NULL, "conformsTo");
+    OK(strstr(out.data, ">alternativeText<") != NULL, "alternativeText when every image has alt text");
+    OK(strstr(out.data, "certifiedBy") == NULL, "no a11y:certifiedBy: %s", out.data);
     buf_free(&out);
+
+    /* a figure without alt text: neither text alternatives nor WCAG conformance is claimed */
+    model_node *fig = add(b, b->chapters[0].root, MODEL_FIGURE, 0);
+    fig->as.figure.image.book_path = "images/x.png";
+    fig->as.figure.alt = " ";
+    xhtml_opf(b, items, 4, 1700000000, true, &out);
+    OK(strstr(out.data, "conformsTo") == NULL, "no conformsTo with an undescribed figure");
+    OK(strstr(out.data, ">alternativeText<") == NULL, "no alternativeText with an undescribed figure");
+    OK(strstr(out.data, "<meta property=\"schema:accessModeSufficient\">textual,visual</meta>") != NULL,
+       "the text alone is not sufficient");
+    OK(strstr(out.data, "Some images have no text alternative") != NULL, "the summary says so");
+    buf_free(&out);
+    fig->as.figure.alt = "A described figure";
+    xhtml_opf(b, items, 4, 1700000000, true, &out);
+    OK(strstr(out.data, "conformsTo") != NULL && strstr(out.data, ">alternativeText<") != NULL,
+       "claims back once the figure is described");
+    buf_free(&out);
+    model_unlink(fig);
 
     /* no identifier: a stable urn:uuid from the metadata */
     b->meta.identifier = NULL;
@@ -555,8 +575,86 @@ static void test_write(const char *dir) {
     diag_free(&d);
 }
 
+/* The EPUB holds the image and font bytes the loader checked and is dated with the
+ * time it read: with the book's images and fonts gone from the folder and another
+ * SOURCE_DATE_EPOCH set after loading, it comes out the same as before. */
+static void test_own_bytes(const char *fixture) {
+    char tmpl[] = "/tmp/quire-epub-test-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    OK(tmp != NULL, "temp dir");
+    if (!tmp) return;
+    char *cmd = xasprintf("cp -r '%s' '%s/book' && cp -r '%s/fonts' '%s/book/fonts'", fixture, tmp, QUIRE_SOURCE_DIR, tmp);
+    OK(system(cmd) == 0, "copy of %s and the fonts", fixture);
+    free(cmd);
+    char *dir = path_join(tmp, "book"), *a = path_join(tmp, "a.epub"), *b = path_join(tmp, "b.epub");
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    d.out = NULL;
+    book_options opt = {0};
+    model_book *one = book_load(dir, &opt, &d), *two = book_load(dir, &opt, &d);
+    OK(one && two, "%s loads: %s", fixture, d.captured ? d.captured : "");
+    if (one && two) {
+        OK(two->n_fonts > 0, "the book has fonts");
+        for (size_t i = 0; i < two->n_fonts; i++)
+            OK(strncmp(two->fonts[i].path, tmp, strlen(tmp)) == 0, "font %s from the book's fonts/", two->fonts[i].path);
+        INT_EQ(epub_write(one, a, &d), QUIRE_OK);
+        char *gone = xasprintf("mv '%s/images' '%s/images.gone' && mv '%s/fonts' '%s/fonts.gone'", dir, dir, dir, dir);
+        OK(system(gone) == 0, "images and fonts moved away");
+        free(gone);
+        /* the build time was read at loading: a later SOURCE_DATE_EPOCH changes nothing */
+        setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+        INT_EQ(epub_write(two, b, &d), QUIRE_OK);
+        size_t la = 0, lb = 0;
+        char *da = slurp(a, &la), *db = slurp(b, &lb);
+        OK(da && db && la == lb && la > 0 && memcmp(da, db, la) == 0,
+           "the same EPUB without the image and font files (%zu and %zu bytes): %s", la, lb,
+           d.captured ? d.captured : "");
+        free(da);
+        free(db);
+    }
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    if (one) model_book_free(one);
+    if (two) model_book_free(two);
+    diag_free(&d);
+    cmd = xasprintf("rm -rf '%s'", tmp);
+    OK(system(cmd) == 0, "clean up");
+    free(cmd);
+    free(dir), free(a), free(b);
+}
+
+static void uri_is(const char *url, const char *want) {
+    char *got = xhtml_uri(url);
+    STR_EQ(got, want);
+    free(got);
+}
+
+/* URLs written as hrefs and PDF /URIs: only the bytes a URI may not hold are encoded. */
+static void test_uri(void) {
+    uri_is("https://example.com/a\"b'c<d>", "https://example.com/a%22b'c%3Cd%3E");
+    uri_is("https://x.y/?a=1&b=\"2\"", "https://x.y/?a=1&b=%222%22");
+    uri_is("http://a.b/c d", "http://a.b/c%20d");
+    uri_is("https://de.wikipedia.org/wiki/Gr\xc3\xb6\xc3\x9f" "e", "https://de.wikipedia.org/wiki/Gr%C3%B6%C3%9Fe");
+    uri_is("x:\\^`{|}\x01\x7f\t", "x:%5C%5E%60%7B%7C%7D%01%7F%09");
+    uri_is("a%20b%2g%zz%", "a%20b%252g%25zz%25");
+    uri_is("https://u:p@h.com:8080/p;q=1?r=[s]&t=$!*'(),+#frag/?:@", "https://u:p@h.com:8080/p;q=1?r=[s]&t=$!*'(),+#frag/?:@");
+    uri_is("a#b#c", "a#b%23c");
+    uri_is("", "");
+    OK(xhtml_uri_host_ok("https://example.com/a b"), "a space in the path");
+    OK(xhtml_uri_host_ok("mailto:a b@c.d"), "no authority");
+    OK(xhtml_uri_host_ok("http://user name@host.com:80/"), "userinfo and port");
+    OK(xhtml_uri_host_ok("http://[::1]:8080/"), "IP literal");
+    OK(!xhtml_uri_host_ok("http://a b/c"), "a space in the host");
+    OK(!xhtml_uri_host_ok("http://a\"b.com/"), "a quote in the host");
+    OK(!xhtml_uri_host_ok("http://b\xc3\xbc" "cher.de/"), "a host outside ASCII");
+    OK(!xhtml_uri_host_ok("http://host.com:8o/"), "a port that is not a number");
+    OK(!xhtml_uri_host_ok("http://[::1/"), "an unclosed IP literal");
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
+    test_uri();
     test_hand_model();
     test_css();
     test_css_screens();
@@ -565,6 +663,7 @@ int main(void) {
     if (path_is_file(io)) check_book_paragraphs(QUIRE_SOURCE_DIR "/book");
     free(io);
     test_write(QUIRE_TEST_DIR "/epub/fixtures/mixed");
+    test_own_bytes(QUIRE_TEST_DIR "/epub/fixtures/mixed");
     fonts_release(); /* fontconfig keeps its configuration until released */
     return CHECK_DONE();
 }

@@ -124,6 +124,70 @@ fresh unknown-style
 sed -i 's|^style: brochure|style: nosuchstyle|' unknown-style/book.yaml
 expect unknown-style "unknown-style/book.yaml:8:8: error: style 'nosuchstyle' not found"
 
+# characters no text may hold: noncharacters and C0 controls (cairo fails on the
+# first without a position, the second end up in the PDF's metadata)
+fresh nonchar-chapter
+printf '# One\n\nA \xef\xbf\xbe here.\n' >nonchar-chapter/chapters/one.md
+expect nonchar-chapter "nonchar-chapter/chapters/one.md:3:3: error: Unicode noncharacter U+FFFE in a text file"
+
+fresh nonchar-plane
+printf '# One\n\nA \xf0\x9f\xbf\xbf and \xef\xb7\x90.\n' >nonchar-plane/chapters/one.md
+expect nonchar-plane "nonchar-plane/chapters/one.md:3:3: error: Unicode noncharacter U+1FFFF in a text file"
+
+fresh control-chapter
+printf '# One\n\nA bell\a rings.\n' >control-chapter/chapters/one.md
+expect control-chapter "control-chapter/chapters/one.md:3:7: error: control character U+0007 in a text file (only tabs and line ends may be used)"
+
+fresh control-reference
+printf '# One\n\nA bell &#7; rings.\n' >control-reference/chapters/one.md
+expect control-reference "control-reference/chapters/one.md:3:8: error: control character U+0007 in the text (from a character reference)"
+
+fresh nonchar-title
+sed -i 's|^title: A Good Book|title: "a\\uFFFEb"|' nonchar-title/book.yaml
+expect nonchar-title "nonchar-title/book.yaml:3:8: error: Unicode noncharacter U+FFFE in a string"
+
+fresh control-title
+sed -i 's|^title: A Good Book|title: "A\\x01 Good Book"|' control-title/book.yaml
+expect control-title "control-title/book.yaml:3:8: error: control character U+0001 in a string"
+
+fresh control-author
+sed -i 's|^  - Ada Writer|  - "Ada\\tWriter\\e"|' control-author/book.yaml
+expect control-author "control-author/book.yaml:5:5: error: control character U+001B in a string"
+
+# libyaml's own reader errors name the place of the character, not 1:1
+fresh raw-control-yaml
+printf 'name: good\ntitle: A \001Good Book\n' >raw-control-yaml/book.yaml
+expect raw-control-yaml "raw-control-yaml/book.yaml:2:10: error: malformed YAML: control characters are not allowed (U+0001)"
+
+fresh raw-nonchar-yaml
+printf 'name: good\ntitle: A \xef\xbf\xbfGood Book\n' >raw-nonchar-yaml/book.yaml
+expect raw-nonchar-yaml "raw-nonchar-yaml/book.yaml:2:10: error: Unicode noncharacter U+FFFF in a text file"
+
+# SOURCE_DATE_EPOCH beyond the year 9999 or not a number is an error, not the clock
+fresh epoch-too-late
+SOURCE_DATE_EPOCH=253402300800 expect epoch-too-late "SOURCE_DATE_EPOCH: error: '253402300800' is not a number of seconds between 0 and 253402300799"
+SOURCE_DATE_EPOCH=yesterday expect epoch-too-late "SOURCE_DATE_EPOCH: error: 'yesterday' is not a number of seconds between 0 and 253402300799"
+SOURCE_DATE_EPOCH=-1 expect epoch-too-late "SOURCE_DATE_EPOCH: error: '-1' is not a number of seconds between 0 and 253402300799"
+fresh epoch-last
+if SOURCE_DATE_EPOCH=253402300799 "$bin" build epoch-last -o epoch-last.out >/dev/null 2>epoch-last.stderr; then
+    echo "ok   epoch-last"; pass=$((pass + 1))
+else echo "FAIL epoch-last: 253402300799 is allowed"; cat epoch-last.stderr; fail=$((fail + 1)); fi
+
+# links, anchors and footnote references in the text
+fresh link-scheme
+printf '# One\n\nClick [here](javascript:alert(1)).\n' >link-scheme/chapters/one.md
+expect link-scheme "link-scheme/chapters/one.md:3:7: error: link scheme 'javascript:' is not allowed; use http, https, mailto, tel or ftp"
+
+fresh anchor-id
+printf '# One\n\nA <a id="2 bad\x27s"></a> mark.\n' >anchor-id/chapters/one.md
+expect anchor-id "anchor-id/chapters/one.md:3:3: error: anchor id '2 bad's' must start with a letter and hold only letters, digits, '_', '.', ':' and '-'"
+
+fresh escaped-footnote
+printf '# One\n\nEscaped \\[^nope] here.\n' >escaped-footnote/chapters/one.md
+if "$bin" dump escaped-footnote >escaped-footnote.json 2>escaped-footnote.stderr && grep -qF '"Escaped [^nope] here."' escaped-footnote.json; then
+    echo "ok   escaped-footnote"; pass=$((pass + 1))
+else echo "FAIL escaped-footnote: \\[^nope] is text"; cat escaped-footnote.stderr; fail=$((fail + 1)); fi
+
 # every error is reported, not just the first
 fresh two-errors
 printf 'name: good\ntitle: Two\nlanguage: en\nidentifier: "urn:isbn:9780306406157"\nchapters:\n  - a.md\n  - b.md\n' >two-errors/book.yaml

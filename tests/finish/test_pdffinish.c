@@ -282,6 +282,54 @@ static void test_plain(void)
     free(out);
 }
 
+/* The XMP packet is XML 1.0: control characters in a title or an author are left out
+ * (a character reference such as &#x1; is not XML 1.0), markup characters escaped. */
+static void test_xmp_text(void)
+{
+    char *in = work_path("xmp.pdf"), *out = work_path("xmp-out.pdf"), *xml = work_path("xmp.xml");
+    make_pdf(in, TRIM_W, TRIM_H);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    const char *creators[] = {"Ada\x01 \x1f<Writer>", "Ben \xef\xbf\xbeO'Hara"};
+    pdffinish_options opt = {
+        .xmp_date = 1577836800, .xmp_title = "Bell\x07 & \"tab\"\there", .xmp_creators = creators, .n_xmp_creators = 2,
+    };
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    INT_EQ(d.errors, 0);
+    /* the packet, read back with libqpdf */
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    qpdf_oh root = qpdf_get_root(q);
+    qpdf_oh meta = qpdf_oh_get_key(q, root, "/Metadata");
+    unsigned char *data = NULL;
+    size_t len = 0;
+    OK(qpdf_oh_is_stream(q, meta), "/Metadata is a stream");
+    if (qpdf_oh_is_stream(q, meta)) qpdf_oh_get_stream_data(q, meta, qpdf_dl_all, NULL, &data, &len);
+    char *x = xstrndup((const char *)(data ? data : (unsigned char *)""), len);
+    free(data);
+    qpdf_oh_release(q, meta);
+    qpdf_oh_release(q, root);
+    qpdf_cleanup(&q);
+    OK(strstr(x, "<rdf:li xml:lang=\"x-default\">Bell &amp; &quot;tab&quot;\there</rdf:li>") != NULL, "title: %s", x);
+    OK(strstr(x, "<rdf:li>Ada &lt;Writer&gt;</rdf:li><rdf:li>Ben O&#39;Hara</rdf:li>") != NULL, "creators: %s", x);
+    OK(strstr(x, "&#x") == NULL && strstr(x, "&#1") == NULL, "no control character references: %s", x);
+    bool clean = true;
+    for (const unsigned char *p = (const unsigned char *)x; *p; p++)
+        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') clean = false;
+    OK(clean, "no raw control characters");
+    OK(file_write_atomic(xml, x, strlen(x)) == 0, "packet saved");
+    char *cmd = xasprintf("xmllint --noout '%s' 2>&1", xml);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+    free(x);
+    diag_free(&d);
+    free(in);
+    free(out);
+    free(xml);
+}
+
 /* Each failure is a diagnostic and QUIRE_EIO, and leaves no output behind. */
 static void test_errors(void)
 {
@@ -356,6 +404,7 @@ int main(void)
         return CHECK_DONE();
     test_finished();
     test_plain();
+    test_xmp_text();
     test_errors();
     char *cmd = xasprintf("rm -rf '%s'", workdir);
     OK(system(cmd) == 0, "cleanup");

@@ -444,6 +444,207 @@ static void test_build_helpers(void) {
     model_book_free(b);
 }
 
+/*** repeated ids: the next free "-N" is remembered per base ***/
+
+static void test_many_repeats(void) {
+    /* 20,000 equal headings: each takes its "-N" without trying the ones before */
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < 20000; i++) buf_puts(&b, "# a\n\n");
+    parsed p = parse1(b.data);
+    OK(p.ok, "20,000 headings: %s", p.d.captured ? p.d.captured : "");
+    const model_node *root = p.book->chapters[0].root;
+    STR_EQ(root->first_child->id, "a");
+    STR_EQ(root->first_child->next->id, "a-2");
+    STR_EQ(root->last_child->id, "a-20000");
+    done(&p);
+    buf_free(&b);
+
+    /* headings of punctuation only, and the same figure again and again */
+    buf_init(&b);
+    for (int i = 0; i < 3; i++) buf_puts(&b, "# !!!\n\n![d](images/dot.svg)\n\n");
+    parsed q = parse1(b.data);
+    OK(q.ok, "repeats: %s", q.d.captured ? q.d.captured : "");
+    const model_node *r = q.book->chapters[0].root;
+    STR_EQ(nth(r, MODEL_HEADING, 2)->id, "section-3");
+    STR_EQ(nth(r, MODEL_FIGURE, 0)->id, "figure-dot");
+    STR_EQ(nth(r, MODEL_FIGURE, 2)->id, "figure-dot-3");
+    done(&q);
+    buf_free(&b);
+
+    /* far more than a quadratic search could finish: the bound is ctest's timeout */
+    model_book *book = model_book_new();
+    OK(model_claim_id(book, "x-3"), "an anchor takes x-3 first");
+    STR_EQ(model_unique_slug(book, "X"), "x");
+    STR_EQ(model_unique_slug(book, "X"), "x-2");
+    STR_EQ(model_unique_slug(book, "X"), "x-4"); /* x-3 is taken */
+    const char *last = NULL;
+    for (int i = 0; i < 300000; i++) last = model_unique_slug(book, "X");
+    STR_EQ(last, "x-300004");
+    STR_EQ(model_unique_slug(book, "x 2"), "x-2-2"); /* "x-2" as a base of its own */
+    model_book_free(book);
+}
+
+/*** smart punctuation (quire's own, cmark's rules) ***/
+
+static void smart_eq(const char *src, const char *want) {
+    parsed p = parse1(src);
+    OK(p.ok, "%s: %s", src, p.d.captured ? p.d.captured : "");
+    char *t = model_plain_text(p.book->chapters[0].root);
+    OK(strcmp(t, want) == 0, "smart %s: got \"%s\", want \"%s\"", src, t, want);
+    free(t);
+    done(&p);
+}
+
+static void test_smart(void) {
+    smart_eq("\"Quotes\" and 'single' ones, it's Jane's.", "\xe2\x80\x9cQuotes\xe2\x80\x9d and \xe2\x80\x98single\xe2\x80\x99 ones, it\xe2\x80\x99s Jane\xe2\x80\x99s.");
+    smart_eq("'90s rock and the '60s", "\xe2\x80\x99" "90s rock and the \xe2\x80\x99" "60s");
+    smart_eq("a -- b --- c - d ---- e ----- f", "a \xe2\x80\x93 b \xe2\x80\x94 c - d \xe2\x80\x93\xe2\x80\x93 e \xe2\x80\x94\xe2\x80\x93 f");
+    smart_eq("Wait... what.... no..", "Wait\xe2\x80\xa6 what\xe2\x80\xa6. no..");
+    smart_eq("*\"emphasis\"* and (\"brackets\")", "\xe2\x80\x9c" "emphasis\xe2\x80\x9d and (\xe2\x80\x9c" "brackets\xe2\x80\x9d)");
+    smart_eq("He said, \"'Yes.'\"", "He said, \xe2\x80\x9c\xe2\x80\x98Yes.\xe2\x80\x99\xe2\x80\x9d");
+    /* escapes and character references stay as written */
+    smart_eq("\\'straight\\' \\\"too\\\" a\\-\\-b &quot;ref&quot; &#39;x&#39; \\.\\.\\.", "'straight' \"too\" a--b \"ref\" 'x' ...");
+    /* never in code, URLs or autolinks */
+    smart_eq("`it's -- \"code\"` and <https://example.org/a--b'c> and https://example.org/x--y",
+             "it's -- \"code\" and https://example.org/a--b'c and https://example.org/x--y");
+    smart_eq("```\n\"fenced\" -- 'code'\n```\n", "\"fenced\" -- 'code'");
+    /* a link keeps its quotes to itself; its address is untouched */
+    parsed l = parse1("'[it's](https://example.org/a--b 'T--t') here'\n");
+    OK(l.ok, "link: %s", l.d.captured ? l.d.captured : "");
+    const model_node *link = nth(l.book->chapters[0].root, MODEL_LINK, 0);
+    STR_EQ(link->as.link.url, "https://example.org/a--b");
+    STR_EQ(link->as.link.title, "T--t");
+    PLAIN_EQ(l.book->chapters[0].root, "\xe2\x80\x98it\xe2\x80\x99s here\xe2\x80\x99");
+    done(&l);
+    /* alt text of a figure, a heading, a table cell, a footnote */
+    parsed f = parse1("# \"Heading\" -- one\n\n![A \"dot\" -- small](images/dot.svg)\n\n| \"a\" |\n| --- |\n| 'b' |\n\n"
+                      "Note.[^n]\n\n[^n]: \"Noted\" -- yes.\n");
+    OK(f.ok, "blocks: %s", f.d.captured ? f.d.captured : "");
+    const model_node *fr = f.book->chapters[0].root;
+    PLAIN_EQ(nth(fr, MODEL_HEADING, 0), "\xe2\x80\x9cHeading\xe2\x80\x9d \xe2\x80\x93 one");
+    STR_EQ(nth(fr, MODEL_FIGURE, 0)->as.figure.alt, "A \xe2\x80\x9c" "dot\xe2\x80\x9d \xe2\x80\x93 small");
+    PLAIN_EQ(nth(fr, MODEL_TABLE_CELL, 1), "\xe2\x80\x98" "b\xe2\x80\x99");
+    PLAIN_EQ(f.book->footnotes[0], "\xe2\x80\x9cNoted\xe2\x80\x9d \xe2\x80\x93 yes.");
+    done(&f);
+    /* cmark-gfm's own smart punctuation took 14 s for 40,000 quotes; this is linear */
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < 400000; i++) buf_putc(&b, '\'');
+    buf_puts(&b, "\n\n");
+    for (int i = 0; i < 400000; i++) buf_putc(&b, '"');
+    buf_puts(&b, "\n\n");
+    for (int i = 0; i < 100000; i++) buf_puts(&b, "'a ");
+    buf_putc(&b, '\n');
+    parsed q = parse1(b.data);
+    OK(q.ok, "many quotes");
+    const model_node *p1 = nth(q.book->chapters[0].root, MODEL_TEXT, 0);
+    OK(p1 && strlen(p1->text) == 3 * 400000, "every quote curled");
+    done(&q);
+    buf_free(&b);
+}
+
+/*** what the text may hold ***/
+
+static void test_text_checks(void) {
+    /* character references may not bring in what the file itself may not hold */
+    parsed c = parse1("# T\n\nA &#1; bell and &#xFFFE; and [x](https://example.org/&#7;).\n\n~~~ &#2;\ncode\n~~~\n");
+    OK(!c.ok, "control characters from references fail");
+    OK(has(&c.d, "a.md:3:3: error: control character U+0001 in the text (from a character reference)"), "%s",
+       c.d.captured);
+    OK(has(&c.d, "a.md:3:17: error: Unicode noncharacter U+FFFE in the text (from a character reference)"), "%s",
+       c.d.captured);
+    INT_EQ(c.d.errors, 4);
+    OK(has(&c.d, "error: control character U+0007 in the link's address (from a character reference)"), "%s",
+       c.d.captured);
+    OK(has(&c.d, "a.md:5:1: error: control character U+0002 in the code block's info string"), "%s", c.d.captured);
+    done(&c);
+
+    /* anchor ids: a letter, then letters, digits, '_', '.', ':' and '-' */
+    parsed a = parse1("# T\n\n<a id=\"ok_1.2:x-y\"></a> <a id=\"1st\"></a> <a id=\"a b\"></a> <span id='x\"y'></span> "
+                      "<a id=\"caf\xc3\xa9\"></a> <a id=\"\"></a>\n");
+    OK(!a.ok, "bad anchor ids fail");
+    INT_EQ(a.d.errors, 5);
+    OK(has(&a.d, "a.md:3:25: error: anchor id '1st' must start with a letter and hold only letters, digits, '_', "
+                 "'.', ':' and '-'"), "%s", a.d.captured);
+    OK(has(&a.d, "error: anchor id 'a b' must start"), "%s", a.d.captured);
+    OK(has(&a.d, "error: anchor id 'x\"y' must start"), "%s", a.d.captured);
+    OK(has(&a.d, "error: anchor id 'caf\xc3\xa9' must start"), "%s", a.d.captured);
+    OK(has(&a.d, "error: anchor id '' must start"), "%s", a.d.captured);
+    OK(model_find_id(a.book, "ok_1.2:x-y") != NULL, "a good id is kept");
+    done(&a);
+
+    /* link schemes */
+    parsed s = parse1("[a](http://x.org) [b](HTTPS://x.org) [c](mailto:a@b.c) [d](tel:+123) [e](ftp://x.org/f)\n\n"
+                      "[bad](javascript:alert(1)) [f](file:///etc/passwd) [g](data:text/html,x)\n\n<vbscript:x>\n");
+    OK(!s.ok, "other schemes fail");
+    INT_EQ(s.d.errors, 4);
+    OK(has(&s.d, "a.md:3:1: error: link scheme 'javascript:' is not allowed; use http, https, mailto, tel or ftp"),
+       "%s", s.d.captured);
+    OK(has(&s.d, "a.md:3:28: error: link scheme 'file:' is not allowed"), "%s", s.d.captured);
+    OK(has(&s.d, "a.md:3:52: error: link scheme 'data:' is not allowed"), "%s", s.d.captured);
+    OK(has(&s.d, "a.md:5:1: error: link scheme 'vbscript:' is not allowed"), "%s", s.d.captured);
+    done(&s);
+
+    /* an escaped footnote reference is text */
+    parsed e = parse1("Escaped \\[^nope] here, and a real one[^gone].\n");
+    OK(!e.ok, "the real one fails");
+    INT_EQ(e.d.errors, 1);
+    OK(has(&e.d, "a.md:1:38: error: footnote '[^gone]' has no definition"), "%s", e.d.captured);
+    PLAIN_EQ(e.book->chapters[0].root, "Escaped [^nope] here, and a real one[^gone].");
+    done(&e);
+    parsed e2 = parse1("> Quoted\n> \\[^x] and [^y]\n");
+    INT_EQ(e2.d.errors, 1);
+    OK(has(&e2.d, "a.md:2:13: error: footnote '[^y]' has no definition"), "%s", e2.d.captured);
+    done(&e2);
+}
+
+/*** the bytes the loader checked, the time it read ***/
+
+static void test_loaded_bytes(void) {
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    diag d = quiet_diag();
+    model_book *book = book_load(FIXTURES "/basic", NULL, &d);
+    OK(book != NULL, "loads: %s", d.captured ? d.captured : "");
+    if (book) {
+        INT_EQ(book->timestamp, 1700000000);
+        OK(book->timestamp_from_env, "from SOURCE_DATE_EPOCH");
+        char *data = NULL;
+        size_t len = 0;
+        OK(file_read(FIXTURES "/basic/images/pixel.png", 1 << 20, &data, &len) == 0, "read the cover");
+        OK(book->meta.cover.data && book->meta.cover.size == len && memcmp(book->meta.cover.data, data, len) == 0,
+           "the cover's bytes are in the model");
+        free(data);
+        const model_node *fig = nth(book->chapters[0].root, MODEL_FIGURE, 0);
+        OK(file_read(FIXTURES "/basic/images/dot.svg", 1 << 20, &data, &len) == 0, "read the figure");
+        OK(fig && fig->as.figure.image.data && fig->as.figure.image.size == len &&
+               memcmp(fig->as.figure.image.data, data, len) == 0,
+           "the figure's bytes are in the model");
+        free(data);
+        OK(book->n_fonts > 0, "fonts listed");
+        for (size_t i = 0; i < book->n_fonts; i++) {
+            const model_font *f = &book->fonts[i];
+            OK(f->data && f->size > 12 && file_read(f->path, 64u << 20, &data, &len) == 0 && len == f->size &&
+                   memcmp(data, f->data, len) == 0,
+               "font %s: its bytes are in the model", f->file_name);
+            free(data);
+            data = NULL;
+        }
+    }
+    model_book_free(book);
+    diag_free(&d);
+
+    setenv("SOURCE_DATE_EPOCH", "253402300800", 1);
+    d = quiet_diag();
+    book = book_load(FIXTURES "/basic", NULL, &d);
+    OK(book == NULL, "a year past 9999 fails");
+    OK(has(&d, "SOURCE_DATE_EPOCH: error: '253402300800' is not a number of seconds between 0 and 253402300799"), "%s",
+       d.captured);
+    model_book_free(book);
+    diag_free(&d);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_build_helpers();
@@ -455,6 +656,10 @@ int main(void) {
     test_images();
     test_nesting();
     test_no_heading();
+    test_many_repeats();
+    test_smart();
+    test_text_checks();
+    test_loaded_bytes();
     fonts_release();
     return CHECK_DONE();
 }

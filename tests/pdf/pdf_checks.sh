@@ -105,5 +105,31 @@ PY
 grep -v '^PY ' <<<"$PYOUT"
 read -r _ p f < <(grep '^PY ' <<<"$PYOUT")
 pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+
+# Link URLs: a /URI holds a URI, so bytes a URI may not hold are percent-encoded (as in
+# the EPUB); reserved characters and valid %XX escapes stay. A host no URI can hold
+# (a space in it) gives no link at all. A figure without alt text gets no /Alt.
+LINKS=$SRC/tests/epub/fixtures/links
+if "$BIN" build "$LINKS" -o "$WORK/links" --pdf -q; then
+    qpdf --qdf --object-streams=disable "$WORK/links/links.pdf" "$WORK/links.qdf" 2>/dev/null
+    grep -a '^ */URI (' "$WORK/links.qdf" | sed 's/^ *\/URI (//; s/)$//' | sort >"$WORK/uris.txt"
+    sort >"$WORK/uris.want" <<'URIS'
+https://example.com/a%22b'c%3Cd%3E
+https://x.y/?a=1&b=%222%22
+https://example.com/a%20b/c%20d
+https://de.wikipedia.org/wiki/Gr%C3%B6%C3%9Fe
+https://example.com/a%20b%25zz%254
+https://example.com/p?q=1#x%23y
+https://example.com/%7Ba%7D%7Cb%5Ec%60d%5Ce
+URIS
+    check "link /URIs percent-encoded: $(diff "$WORK/uris.want" "$WORK/uris.txt" | tr '\n' ' ')" \
+        'cmp -s "$WORK/uris.want" "$WORK/uris.txt"'
+    check "two Figures (the cover, the undescribed figure)" '[ "$(grep -ac "/S /Figure" "$WORK/links.qdf")" = 2 ]'
+    check "only the cover has /Alt" \
+        '[ "$(grep -ac "^  /Alt " "$WORK/links.qdf")" = 1 ] && grep -aq "/Alt (A yellow disc on a blue field.)" "$WORK/links.qdf"'
+    check "no empty /Alt" '! grep -aqE "/Alt \(( *)\)" "$WORK/links.qdf"'
+else
+    check "links fixture builds" false
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "book.h"
 #include "fonts.h"
@@ -137,6 +138,57 @@ static void check_contents_title(model_book *book, diag *d) {
     book->meta.contents_title = ct;
 }
 
+static char *slurp(const char *path, size_t *len) {
+    char *data = NULL;
+    if (file_read(path, 64u << 20, &data, len) != 0) return NULL;
+    return data;
+}
+
+/* The PDF is drawn from the image bytes the loader checked and dated with the time it
+ * read: with the book's images gone from the folder and another SOURCE_DATE_EPOCH set
+ * after loading, it comes out the same as before. (Fonts are left alone: fontconfig
+ * and Pango open them by path.) */
+static void test_own_bytes(const char *fixture) { /* relative to tests/ */
+    char tmpl[] = "/tmp/quire-layout-test-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    OK(tmp != NULL, "temp dir");
+    if (!tmp) return;
+    char *cmd = xasprintf("cp -r '%s/%s' '%s/book'", QUIRE_TEST_DIR, fixture, tmp);
+    OK(system(cmd) == 0, "copy of %s", fixture);
+    free(cmd);
+    char *dir = path_join(tmp, "book"), *images = path_join(dir, "images"), *gone = path_join(dir, "images.gone");
+    char *a = path_join(tmp, "a.pdf"), *b = path_join(tmp, "b.pdf");
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    book_options bo = {0};
+    model_book *one = book_load(dir, &bo, &d), *two = book_load(dir, &bo, &d);
+    OK(one && two, "%s loads: %s", fixture, d.captured ? d.captured : "");
+    if (one && two) {
+        INT_EQ(pdf_write(one, a, NULL, &d), QUIRE_OK);
+        OK(rename(images, gone) == 0, "images moved away");
+        /* the build time was read at loading: a later SOURCE_DATE_EPOCH changes nothing */
+        setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+        INT_EQ(pdf_write(two, b, NULL, &d), QUIRE_OK);
+        size_t la = 0, lb = 0;
+        char *da = slurp(a, &la), *db = slurp(b, &lb);
+        OK(da && db && la == lb && la > 0 && memcmp(da, db, la) == 0,
+           "%s: the same PDF without the image files (%zu and %zu bytes): %s", fixture, la, lb,
+           d.captured ? d.captured : "");
+        free(da);
+        free(db);
+    }
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    if (one) model_book_free(one);
+    if (two) model_book_free(two);
+    diag_free(&d);
+    cmd = xasprintf("rm -rf '%s'", tmp);
+    OK(system(cmd) == 0, "clean up");
+    free(cmd);
+    free(dir), free(images), free(gone), free(a), free(b);
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1); /* styles/ and fonts/ of the checkout */
     diag d;
@@ -161,6 +213,9 @@ int main(void) {
         model_book_free(book);
     }
     diag_free(&d);
+    test_own_bytes("pdf/fixtures/print");  /* a JPEG */
+    test_own_bytes("pdf/fixtures/keeps");  /* an SVG */
+    test_own_bytes("epub/fixtures/mixed"); /* PNGs (the cover too) and an SVG */
     fonts_release();
     return CHECK_DONE();
 }

@@ -102,7 +102,51 @@ sed -i 's#^style: brochure#style: mine#' style-link/book.yaml
 run_quire build style-link -o out-s3
 expect_error "style symlink leading out of the book" 1 "style-link/book.yaml:11:8: error: " out-s3
 
-## link URLs: written as they are, escaped in the XHTML, working in the PDF
+## fonts and book.yaml behind links leading out
+
+# a font file of the book's own fonts/ that links to a file outside the book
+mkdir -p "$OUTSIDE/fonts"
+cp "$SRC/fonts/open-sans/OpenSans-Regular.ttf" "$OUTSIDE/fonts/Outside.ttf"
+new_book font-link
+mkdir -p font-link/fonts
+ln -s "$OUTSIDE/fonts/Outside.ttf" font-link/fonts/Outside.ttf
+run_quire build font-link -o out-f1
+expect_error "font file linking out of the book" 1 \
+  "font-link/fonts/Outside.ttf: error: font file leaves the book folder \(a symbolic link to $OUTSIDE/fonts/Outside.ttf\)" out-f1
+
+# a folder inside fonts/ that links out
+new_book font-dirlink
+mkdir -p font-dirlink/fonts
+ln -s "$OUTSIDE/fonts" font-dirlink/fonts/more
+run_quire build font-dirlink -o out-f2
+expect_error "font folder linking out of the book" 1 \
+  "font-dirlink/fonts/more: error: font folder leaves the book folder \(a symbolic link to $OUTSIDE/fonts\)" out-f2
+
+# fonts/ itself a link leading out
+new_book fonts-link
+ln -s "$OUTSIDE/fonts" fonts-link/fonts
+run_quire build fonts-link -o out-f3
+expect_error "fonts/ linking out of the book" 1 \
+  "fonts-link/fonts: error: the fonts folder leaves the book folder \(a symbolic link to $OUTSIDE/fonts\)" out-f3
+
+# links that stay inside the book are fine
+new_book font-inside
+mkdir -p font-inside/assets font-inside/fonts
+cp "$SRC/fonts/open-sans/OpenSans-Regular.ttf" font-inside/assets/Inside.ttf
+ln -s ../assets/Inside.ttf font-inside/fonts/Inside.ttf
+run_quire build font-inside -o out-f4
+expect_ok "font file linking inside the book"
+
+# book.yaml itself a link to a file elsewhere
+new_book yaml-link
+cp yaml-link/book.yaml "$OUTSIDE/book.yaml"
+rm yaml-link/book.yaml
+ln -s "$OUTSIDE/book.yaml" yaml-link/book.yaml
+run_quire build yaml-link -o out-y1
+expect_error "book.yaml linking out of the book" 1 \
+  "yaml-link/book.yaml: error: book.yaml leaves the book folder \(a symbolic link to $OUTSIDE/book.yaml\)" out-y1
+
+## link URLs: characters a URI cannot hold percent-encoded, escaped in the XHTML, working in the PDF
 
 new_book links
 cat >>links/chapters/01-start.md <<'EOF'
@@ -114,13 +158,13 @@ expect_ok "link with \"<>& in its URL"
 unzip -p out-links/tiny.epub EPUB/text/ch01.xhtml >"$WORK/ch01.xhtml" 2>/dev/null ||
   unzip -p out-links/tiny.epub '*.xhtml' >"$WORK/ch01.xhtml"
 check "links: the chapter XHTML is well-formed" xmllint --noout "$WORK/ch01.xhtml"
-check "links: \"<>& escaped in href" \
-  grep -qF 'href="https://example.org/search?a=1&amp;b=&quot;q&quot;&lt;t&gt;&amp;c='"'"'x'"'"'"' "$WORK/ch01.xhtml"
+check "links: \"<> percent-encoded and & escaped in href" \
+  grep -qF 'href="https://example.org/search?a=1&amp;b=%22q%22%3Ct%3E&amp;c='"'"'x'"'"'"' "$WORK/ch01.xhtml"
 check "links: autolink escaped" grep -qF 'href="https://example.org/p?x=1&amp;y=2"' "$WORK/ch01.xhtml"
 check "links: the XHTML has no raw quote inside an href" bash -c "! grep -qE 'href=\"[^\"]*<' '$WORK/ch01.xhtml'"
 qpdf --qdf --object-streams=disable out-links/tiny.pdf "$WORK/links.qdf" 2>/dev/null
-check "links: the PDF link holds the URL as written" \
-  grep -aqF "/URI (https://example.org/search?a=1&b=\"q\"<t>&c='x')" "$WORK/links.qdf"
+check "links: the PDF link holds the URL, percent-encoded where a URI must be" \
+  grep -aqF "/URI (https://example.org/search?a=1&b=%22q%22%3Ct%3E&c='x')" "$WORK/links.qdf"
 check "links: the autolink too" grep -aqF "/URI (https://example.org/p?x=1&y=2)" "$WORK/links.qdf"
 
 ## nothing of the outside files ended up in any artifact
@@ -133,5 +177,10 @@ for f in out-*/*.pdf; do
   [ -f "$f" ] && pdftotext "$f" - 2>/dev/null | grep -q "Secret text" && leaked="$leaked $f"
 done
 check "no artifact holds the outside chapter:$leaked" [ -z "$leaked" ]
+leaked=""
+for f in out-*/*.epub; do
+  [ -f "$f" ] && unzip -l "$f" 2>/dev/null | grep -q "Outside" && leaked="$leaked $f"
+done
+check "no EPUB holds the outside font:$leaked" [ -z "$leaked" ]
 
 finish

@@ -32,4 +32,14 @@ check "PDF creation date from SOURCE_DATE_EPOCH" \
 SOURCE_DATE_EPOCH=1600000000 run_quire build book -o out4
 expect_ok "build with another epoch"
 check "another epoch gives another EPUB" bash -c "! cmp -s out1/tiny.epub out4/tiny.epub"
+
+# The artifacts get 0666 less the umask, as any file a program creates.
+(umask 077 && "$QUIRE" build book -o out-u1 >/dev/null 2>&1)
+check "umask 077: PDF mode 600 (got $(stat -c %a out-u1/tiny.pdf 2>/dev/null))" [ "$(stat -c %a out-u1/tiny.pdf)" = 600 ]
+check "umask 077: EPUB mode 600" [ "$(stat -c %a out-u1/tiny.epub)" = 600 ]
+(umask 002 && "$QUIRE" build book -o out-u2 >/dev/null 2>&1)
+check "umask 002: PDF mode 664 (got $(stat -c %a out-u2/tiny.pdf 2>/dev/null))" [ "$(stat -c %a out-u2/tiny.pdf)" = 664 ]
+check "umask 002: EPUB mode 664" [ "$(stat -c %a out-u2/tiny.epub)" = 664 ]
+(umask 022 && "$QUIRE" build book -o out-u3 >/dev/null 2>&1)
+check "umask 022: PDF mode 644" [ "$(stat -c %a out-u3/tiny.pdf)" = 644 ]
 finish

@@ -16,6 +16,7 @@
 
 #include "book.h"
 #include "check.h"
+#include "diag.h"
 #include "util.h"
 
 static char root[256];
@@ -251,6 +252,82 @@ static void test_utf8(void) {
     INT_EQ(utf8_find_invalid("\xf4\x90\x80\x80", 4), 0);    /* past U+10FFFF */
     INT_EQ(utf8_find_invalid("ok\xff", 3), 2);
     INT_EQ(utf8_find_invalid("\xf0\x9f\x98\x80", 4), -1);   /* an emoji */
+    /* noncharacters: cairo refuses them mid-PDF, so the loader must */
+    INT_EQ(utf8_find_invalid("a\xef\xbf\xbe", 4), 1);       /* U+FFFE */
+    INT_EQ(utf8_find_invalid("ab\xef\xbf\xbf", 5), 2);      /* U+FFFF */
+    INT_EQ(utf8_find_invalid("\xef\xb7\x90", 3), 0);        /* U+FDD0 */
+    INT_EQ(utf8_find_invalid("\xef\xb7\xaf", 3), 0);        /* U+FDEF */
+    INT_EQ(utf8_find_invalid("\xf0\x9f\xbf\xbe", 4), 0);    /* U+1FFFE */
+    INT_EQ(utf8_find_invalid("\xf4\x8f\xbf\xbf", 4), 0);    /* U+10FFFF */
+    INT_EQ(utf8_find_invalid("\xef\xb7\x8f\xef\xb7\xb0\xef\xbf\xbd", 9), -1); /* U+FDCF, U+FDF0, U+FFFD */
+    OK(utf8_is_noncharacter(0x2FFFF) && !utf8_is_noncharacter(0xFFFD) && !utf8_is_noncharacter(0xFDCF), "nonchars");
+    /* what a text may not hold: also C0 controls but tab and line ends */
+    uint32_t cp = 1;
+    INT_EQ(text_find_invalid("tab\there\r\n", 10, &cp), -1);
+    INT_EQ(cp, 0);
+    INT_EQ(text_find_invalid("bell\a", 5, &cp), 4);
+    INT_EQ(cp, 7);
+    INT_EQ(text_find_invalid("x\x1f", 2, &cp), 1);
+    INT_EQ(cp, 0x1F);
+    INT_EQ(text_find_invalid("ok\xef\xbf\xbe", 5, &cp), 2);
+    INT_EQ(cp, 0xFFFE);
+    INT_EQ(text_find_invalid("ok\xff", 3, &cp), 2);
+    OK(cp == UINT32_MAX, "malformed");
+    INT_EQ(text_find_invalid("\x7f and \xc2\x85", 8, &cp), -1); /* DEL and C1 are not C0 */
+    char tmp[48];
+    STR_EQ(text_problem(7, tmp, sizeof tmp), "control character U+0007");
+    STR_EQ(text_problem(0xFFFF, tmp, sizeof tmp), "Unicode noncharacter U+FFFF");
+    STR_EQ(text_problem(UINT32_MAX, tmp, sizeof tmp), "invalid UTF-8");
+}
+
+/* SOURCE_DATE_EPOCH: 0 to 253402300799 (year 9999), anything else an error. */
+static void test_timestamp(void) {
+    static const struct { const char *value; int rc; long long want; } cases[] = {
+        {"0", 0, 0}, {"1700000000", 0, 1700000000}, {"253402300799", 0, 253402300799LL},
+        {"253402300800", -1, 0}, {"-1", -1, 0}, {"12abc", -1, 0}, {"1e9", -1, 0}, {" 5", -1, 0},
+        {"+5", -1, 0}, {"99999999999999999999999", -1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        setenv("SOURCE_DATE_EPOCH", cases[i].value, 1);
+        diag d;
+        diag_init(&d);
+        d.out = NULL;
+        d.capture = true;
+        int64_t ts = -5;
+        bool env = false;
+        int rc = build_timestamp_checked(&ts, &env, &d);
+        OK(rc == cases[i].rc, "'%s': rc %d", cases[i].value, rc);
+        if (rc == 0) {
+            OK(ts == cases[i].want && env, "'%s' gives %lld", cases[i].value, (long long)ts);
+        } else {
+            char *want = xasprintf("SOURCE_DATE_EPOCH: error: '%s' is not a number of seconds between 0 and "
+                                   "253402300799", cases[i].value);
+            OK(d.captured && strstr(d.captured, want), "'%s': %s", cases[i].value, d.captured ? d.captured : "");
+            free(want);
+            /* the old function never fails: it falls back to the clock */
+            bool from_env = true;
+            OK(build_timestamp(&from_env) > 1600000000 && !from_env, "fallback for '%s'", cases[i].value);
+        }
+        diag_free(&d);
+    }
+    setenv("SOURCE_DATE_EPOCH", "", 1);
+    diag d;
+    diag_init(&d);
+    d.out = NULL;
+    int64_t ts = 0;
+    bool env = true;
+    INT_EQ(build_timestamp_checked(&ts, &env, &d), 0);
+    OK(!env && ts > 1600000000, "empty: the clock");
+    diag_free(&d);
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
+static void test_arena_adopt(void) {
+    arena *a = arena_new();
+    char *p = xstrdup("owned by the arena");
+    OK(arena_adopt(a, p) == p, "adopt returns the pointer");
+    OK(arena_adopt(a, NULL) == NULL, "NULL is fine");
+    arena_free(a); /* the leak checker of the Asan build sees p freed */
 }
 
 int main(void) {
@@ -268,6 +345,8 @@ int main(void) {
     test_abort_all();
     test_signal_mid_write();
     test_file_read_errors();
+    test_timestamp();
+    test_arena_adopt();
     test_paths();
     test_utf8();
 
