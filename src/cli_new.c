@@ -263,7 +263,12 @@ int cli_cmd_new(const char *dir, bool quiet, diag *d) {
         free(style_src), free(style_data);
         return QUIRE_EIO;
     }
-    time_t when = (time_t)build_timestamp(NULL);
+    int64_t stamp;
+    if (build_timestamp_checked(&stamp, NULL, d) != 0) {
+        free(style_src), free(style_data);
+        return QUIRE_EINPUT;
+    }
+    time_t when = (time_t)stamp;
     struct tm tm;
     gmtime_r(&when, &tm);
     char date[16];

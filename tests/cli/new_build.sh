@@ -4,6 +4,11 @@ cd "$WORK"
 
 run n new my-book
 check "new: exit 0 (got $RC: $(cat n.err))" [ "$RC" -eq 0 ]
+# A SOURCE_DATE_EPOCH that is not a date is an error, not a silent fallback to the clock.
+SOURCE_DATE_EPOCH=yesterday run bad-epoch new bad-epoch-book
+check "new: a bad SOURCE_DATE_EPOCH exits 1" [ "$RC" -eq 1 ]
+check "new: a bad SOURCE_DATE_EPOCH is named" grep -q "^SOURCE_DATE_EPOCH: error: 'yesterday' is not a number of seconds" bad-epoch.err
+check "new: nothing made with a bad SOURCE_DATE_EPOCH" [ ! -e bad-epoch-book ]
 for f in book.yaml chapters/01-introduction.md styles/brochure.yaml; do
     check "new writes $f" [ -s "my-book/$f" ]
 done
