@@ -1,4 +1,4 @@
-/* model: the document tree (arena nodes), its id table, iterator and plain-text helpers. */
+/* model: the document tree (arena nodes), its id table, iterator and plain-text functions. */
 #include "model.h"
 
 #include <stdlib.h>

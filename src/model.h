@@ -66,7 +66,7 @@ typedef struct model_node model_node;
  * are written on two threads, must hold the same image. */
 typedef struct model_image {
     const char *path;        /* filesystem path, as opened (for messages only) */
-    const char *book_path;   /* normalised path relative to the book folder ("images/io.svg") */
+    const char *book_path;   /* normalised path relative to the book folder ("images/map.svg") */
     const char *media_type;  /* "image/svg+xml", "image/png" or "image/jpeg", from the file's bytes */
     double width, height;    /* intrinsic size in CSS px (SVG: its width/height or viewBox) */
     const unsigned char *data;  /* the file's bytes (book arena), `size` of them */
@@ -110,13 +110,13 @@ struct model_node {
 
 typedef struct model_chapter {
     const char *file;        /* source path relative to the book folder */
-    const char *id;          /* stable slug, e.g. "about-io" (from the first heading, else the file name) */
+    const char *id;          /* stable slug, e.g. "getting-started" (from the first heading, else the file name) */
     const char *title;       /* plain text of the first heading, or the file name */
     model_node *root;        /* MODEL_CHAPTER */
 } model_chapter;
 
 typedef struct model_meta {
-    const char *name;        /* artifact base name ("io") */
+    const char *name;        /* artifact base name ("guide" gives guide.pdf, guide.epub) */
     const char *title;
     const char *subtitle;    /* may be NULL */
     const char **authors;    /* n_authors entries */

@@ -1,5 +1,5 @@
 /* util: allocation that aborts on exhaustion, growable buffers, an arena,
- * and file helpers shared by every stage. */
+ * and file functions shared by every stage. */
 #ifndef QUIRE_UTIL_H
 #define QUIRE_UTIL_H
 
@@ -68,7 +68,7 @@ void atomic_abort_all_signal_safe(void);
 /* Writes a whole buffer to `path` through an atomic_file. */
 int file_write_atomic(const char *path, const void *data, size_t n);
 
-/* Path helpers; results are malloc'd. */
+/* Paths; results are malloc'd. */
 char *path_join(const char *dir, const char *rel);
 char *path_dirname(const char *path);
 bool path_is_dir(const char *path);

@@ -410,7 +410,7 @@ static void test_no_heading(void) {
     done(&p);
 }
 
-static void test_build_helpers(void) {
+static void test_build_functions(void) {
     model_book *b = model_book_new();
     model_pos pos = {"x.md", 1, 1};
     model_node *root = model_node_new(b, MODEL_PARAGRAPH, pos);
@@ -647,7 +647,7 @@ static void test_loaded_bytes(void) {
 
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
-    test_build_helpers();
+    test_build_functions();
     test_slugs();
     test_fixture_book();
     test_footnote_order();

@@ -1,6 +1,6 @@
 /* Atomic output (util.c): the old artifact survives every failure and no temporary
  * file stays behind: aborts, failed renames, a file-size limit, a signal mid-write.
- * Also the helpers the loader's refusals rest on: file_read's errno, path_is_inside,
+ * Also the functions the loader's refusals rest on: file_read's errno, path_is_inside,
  * book_normalise_path and utf8_find_invalid. */
 #include <dirent.h>
 #include <errno.h>
