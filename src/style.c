@@ -24,7 +24,7 @@ const char *style_role_name(style_role r) {
 /*** defaults ***/
 
 #define SERIF "Charis SIL"
-#define SANS "Open Sans"
+#define SANS "Lato"
 #define INK 0x1c1c1cu
 #define GREY 0x5a5a5au
 #define ACCENT 0x0b5c73u

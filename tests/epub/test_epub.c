@@ -228,7 +228,7 @@ static void test_css(void) {
     s.roles[STYLE_BODY].family = "Charis SIL";
     s.roles[STYLE_BODY].hyphenate = true;
     s.roles[STYLE_H1].size = 20;
-    s.roles[STYLE_H1].family = "Open Sans";
+    s.roles[STYLE_H1].family = "Lato";
     s.roles[STYLE_H1].space_before = 30;
     s.roles[STYLE_H1].page_break_before = true;
     s.roles[STYLE_H1].uppercase = true;
@@ -241,7 +241,7 @@ static void test_css(void) {
     if (h1) {
         const char *end = strchr(h1 + 1, '}');
         char *rule = xstrndup(h1, (size_t)(end - h1));
-        OK(strstr(rule, "font-family: \"Open Sans\", sans-serif;") != NULL, "family with generic: %s", rule);
+        OK(strstr(rule, "font-family: \"Lato\", sans-serif;") != NULL, "family with generic: %s", rule);
         OK(strstr(rule, "font-size: 2rem;") != NULL, "size relative to the body: %s", rule);
         OK(strstr(rule, "margin-top: 1.5em;") != NULL, "space before in em of its size: %s", rule);
         OK(strstr(rule, "page-break-before: always;") != NULL, "page break: %s", rule);

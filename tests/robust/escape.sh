@@ -106,7 +106,7 @@ expect_error "style symlink leading out of the book" 1 "style-link/book.yaml:11:
 
 # a font file of the book's own fonts/ that links to a file outside the book
 mkdir -p "$OUTSIDE/fonts"
-cp "$SRC/fonts/open-sans/OpenSans-Regular.ttf" "$OUTSIDE/fonts/Outside.ttf"
+cp "$SRC/fonts/lato/Lato-Regular.ttf" "$OUTSIDE/fonts/Outside.ttf"
 new_book font-link
 mkdir -p font-link/fonts
 ln -s "$OUTSIDE/fonts/Outside.ttf" font-link/fonts/Outside.ttf
@@ -132,7 +132,7 @@ expect_error "fonts/ linking out of the book" 1 \
 # links that stay inside the book are fine
 new_book font-inside
 mkdir -p font-inside/assets font-inside/fonts
-cp "$SRC/fonts/open-sans/OpenSans-Regular.ttf" font-inside/assets/Inside.ttf
+cp "$SRC/fonts/lato/Lato-Regular.ttf" font-inside/assets/Inside.ttf
 ln -s ../assets/Inside.ttf font-inside/fonts/Inside.ttf
 run_quire build font-inside -o out-f4
 expect_ok "font file linking inside the book"

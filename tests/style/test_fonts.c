@@ -39,8 +39,8 @@ static void test_scan(void) {
     } want[] = {
         {"Charis SIL", "CharisSIL-Regular.ttf", 400, false}, {"Charis SIL", "CharisSIL-Italic.ttf", 400, true},
         {"Charis SIL", "CharisSIL-Bold.ttf", 700, false},    {"Charis SIL", "CharisSIL-BoldItalic.ttf", 700, true},
-        {"Open Sans", "OpenSans-Regular.ttf", 400, false},   {"Open Sans", "OpenSans-Italic.ttf", 400, true},
-        {"Open Sans", "OpenSans-Bold.ttf", 700, false},      {"Open Sans", "OpenSans-BoldItalic.ttf", 700, true},
+        {"Lato", "Lato-Regular.ttf", 400, false},   {"Lato", "Lato-Italic.ttf", 400, true},
+        {"Lato", "Lato-Bold.ttf", 700, false},      {"Lato", "Lato-BoldItalic.ttf", 700, true},
     };
     for (size_t i = 0; i < b->n_fonts && i < 8; i++) {
         const model_font *f = &b->fonts[i];
@@ -87,8 +87,8 @@ static void test_pango(void) {
     } cases[] = {
         {"Charis SIL 10", "/fonts/charis-sil/CharisSIL-Regular.ttf"},
         {"Charis SIL Bold Italic 10", "/fonts/charis-sil/CharisSIL-BoldItalic.ttf"},
-        {"Open Sans Bold 22", "/fonts/open-sans/OpenSans-Bold.ttf"},
-        {"Open Sans Italic 8", "/fonts/open-sans/OpenSans-Italic.ttf"},
+        {"Lato Bold 22", "/fonts/lato/Lato-Bold.ttf"},
+        {"Lato Italic 8", "/fonts/lato/Lato-Italic.ttf"},
         /* A family the machine may have but the book does not: still a bundled file. */
         {"DejaVu Sans 10", "/fonts/"},
     };
@@ -131,7 +131,7 @@ static void test_unknown_family(void) {
     d.capture = true;
     OK(b->style && !fonts_scan(b, &d), "unknown family refused");
     INT_EQ(d.errors, 1);
-    char *want = xasprintf("%s:2:16: error: unknown font family 'Helvetica'; bundled families: Charis SIL, Open Sans", path);
+    char *want = xasprintf("%s:2:16: error: unknown font family 'Helvetica'; bundled families: Charis SIL, Lato", path);
     STR_EQ(d.captured, want);
     free(want);
     diag_free(&d);

@@ -64,7 +64,7 @@ static void test_defaults(void) {
     OK(b->first_indent > 0, "body has a first-line indent");
     OK(b->background == STYLE_NO_COLOR, "no background");
     const style_text *h1 = &s.roles[STYLE_H1];
-    STR_EQ(h1->family, "Open Sans");
+    STR_EQ(h1->family, "Lato");
     INT_EQ(h1->weight, 700);
     OK(!h1->page_break_before, "h1 runs on in the brochure");
     INT_EQ(h1->color, s.accent);
@@ -167,7 +167,7 @@ static void test_override(void) {
     INT_EQ(s->accent, 0xa01010);
     INT_EQ(s->link_color, 0xa01010);        /* link follows the accent unless set */
     const style_text *b = &s->roles[STYLE_BODY];
-    STR_EQ(b->family, "Open Sans");
+    STR_EQ(b->family, "Lato");
     NEAR(b->size, 12);
     NEAR(b->line_height, 1.5);              /* 18pt / 12pt */
     INT_EQ(b->color, 0x333333);             /* #333 expands */
@@ -180,12 +180,12 @@ static void test_override(void) {
     NEAR(h2->letter_spacing, 0.9);
     OK(h2->uppercase, "h2 uppercase");
     INT_EQ(h2->color, 0x000000);
-    STR_EQ(h2->family, "Open Sans");        /* headings keep their own default family */
+    STR_EQ(h2->family, "Lato");        /* headings keep their own default family */
     INT_EQ(s->roles[STYLE_H1].color, 0xa01010); /* default accent colour follows the new accent */
     INT_EQ(s->roles[STYLE_H3].color, 0xa01010);
     INT_EQ(s->roles[STYLE_COVER].background, 0xa01010);
     const style_text *q = &s->roles[STYLE_QUOTE];
-    STR_EQ(q->family, "Open Sans");         /* follows the body's family */
+    STR_EQ(q->family, "Lato");         /* follows the body's family */
     INT_EQ(q->family_line, 15);
     INT_EQ(q->color, 0x333333);
     INT_EQ(q->weight, 600);
@@ -193,7 +193,7 @@ static void test_override(void) {
     OK(q->italic, "quote keeps its italic default");
     STR_EQ(s->roles[STYLE_CAPTION].family, "Charis SIL"); /* set explicitly */
     INT_EQ(s->roles[STYLE_CAPTION].color, 0x333333);
-    STR_EQ(s->roles[STYLE_LIST].family, "Open Sans");
+    STR_EQ(s->roles[STYLE_LIST].family, "Lato");
     NEAR(s->roles[STYLE_LIST].first_indent, 0);
     INT_EQ(s->roles[STYLE_HEADER].color, 0x5a5a5a);  /* not a body follower */
     style_free(s);
