@@ -271,6 +271,143 @@ static void set_figure_alts(qpdf_data q, qpdf_oh root, const pdffinish_options *
     qpdf_oh_release(q, tree);
 }
 
+/*** the Document root element ***/
+
+/* Cairo 1.16 cannot keep an element open across pages, so its structure tree has no
+ * Document element: the StructTreeRoot's /K holds H1, P, L… directly. */
+
+/* A structure element (not a marked-content id, MCR or OBJR): a dictionary with /S. */
+static bool is_struct_elem(qpdf_data q, qpdf_oh kid)
+{
+    return qpdf_oh_is_dictionary(q, kid) && qpdf_oh_has_key(q, kid, "/S");
+}
+
+/* Whether `kid` is a Document element, directly or through the tree's /RoleMap. */
+static bool is_document_elem(qpdf_data q, qpdf_oh tree, qpdf_oh kid)
+{
+    if (!is_struct_elem(q, kid))
+        return false;
+    qpdf_oh s = qpdf_oh_get_key(q, kid, "/S");
+    qpdf_oh map = qpdf_oh_get_key(q, tree, "/RoleMap");
+    bool found = false;
+    for (int step = 0; step < 8 && qpdf_oh_is_name(q, s); step++) {
+        if (qpdf_oh_is_name_and_equals(q, s, "/Document")) {
+            found = true;
+            break;
+        }
+        if (!qpdf_oh_is_dictionary(q, map))
+            break;
+        qpdf_oh next = qpdf_oh_get_key(q, map, qpdf_oh_get_name(q, s));
+        qpdf_oh_release(q, s);
+        s = next;
+    }
+    qpdf_oh_release(q, map);
+    qpdf_oh_release(q, s);
+    return found;
+}
+
+/* In a /ParentTree (number tree) node, every reference to the object `root_id` becomes
+ * `doc`: content that sat directly under the root now belongs to the Document. */
+static void retarget_parents(qpdf_data q, qpdf_oh node, int root_id, qpdf_oh doc, int depth)
+{
+    if (depth > 32 || !qpdf_oh_is_dictionary(q, node))
+        return;
+    qpdf_oh nums = qpdf_oh_get_key(q, node, "/Nums");
+    int n = qpdf_oh_is_array(q, nums) ? qpdf_oh_get_array_n_items(q, nums) : 0;
+    for (int i = 1; i < n; i += 2) {
+        qpdf_oh v = qpdf_oh_get_array_item(q, nums, i);
+        if (qpdf_oh_is_indirect(q, v) && qpdf_oh_get_object_id(q, v) == root_id) {
+            qpdf_oh_set_array_item(q, nums, i, doc);
+        } else if (qpdf_oh_is_array(q, v)) {
+            int m = qpdf_oh_get_array_n_items(q, v);
+            for (int j = 0; j < m; j++) {
+                qpdf_oh it = qpdf_oh_get_array_item(q, v, j);
+                if (qpdf_oh_is_indirect(q, it) && qpdf_oh_get_object_id(q, it) == root_id)
+                    qpdf_oh_set_array_item(q, v, j, doc);
+                qpdf_oh_release(q, it);
+            }
+        }
+        qpdf_oh_release(q, v);
+    }
+    qpdf_oh_release(q, nums);
+    qpdf_oh kids = qpdf_oh_get_key(q, node, "/Kids");
+    int k = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
+    for (int i = 0; i < k; i++) {
+        qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+        retarget_parents(q, kid, root_id, doc, depth + 1);
+        qpdf_oh_release(q, kid);
+    }
+    qpdf_oh_release(q, kids);
+}
+
+/* Puts the root's kids under one new Document element, unless they already are one. The
+ * elements stay the same objects, so the /ParentTree (page content → element) holds. */
+static void add_document_root(qpdf_data q, qpdf_oh root)
+{
+    qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+    if (!qpdf_oh_is_dictionary(q, tree)) {
+        qpdf_oh_release(q, tree);
+        return;
+    }
+    if (!qpdf_oh_is_indirect(q, tree)) {
+        /* /P must refer to the root, so it becomes an indirect object. */
+        qpdf_oh ind = qpdf_make_indirect_object(q, tree);
+        qpdf_oh_replace_key(q, root, "/StructTreeRoot", ind);
+        qpdf_oh_release(q, tree);
+        tree = ind;
+    }
+    qpdf_oh k = qpdf_oh_get_key(q, tree, "/K");
+    /* A single kid may stand alone or in an array of one. */
+    qpdf_oh kids = qpdf_oh_is_array(q, k) ? qpdf_oh_new_object(q, k)
+                   : qpdf_oh_is_null(q, k) ? qpdf_oh_new_array(q) : qpdf_oh_wrap_in_array(q, k);
+    qpdf_oh_release(q, k);
+    int n = qpdf_oh_get_array_n_items(q, kids);
+    bool done = n == 0;   /* an empty tree gets no empty Document */
+    if (n == 1) {
+        qpdf_oh only = qpdf_oh_get_array_item(q, kids, 0);
+        done = is_document_elem(q, tree, only);
+        qpdf_oh_release(q, only);
+    }
+    if (done) {
+        qpdf_oh_release(q, kids);
+        qpdf_oh_release(q, tree);
+        return;
+    }
+
+    qpdf_oh dict = qpdf_oh_new_dictionary(q);
+    qpdf_oh type = qpdf_oh_new_name(q, "/StructElem"), s = qpdf_oh_new_name(q, "/Document");
+    qpdf_oh_replace_key(q, dict, "/Type", type);
+    qpdf_oh_replace_key(q, dict, "/S", s);
+    qpdf_oh_replace_key(q, dict, "/P", tree);
+    qpdf_oh_release(q, type);
+    qpdf_oh_release(q, s);
+    qpdf_oh doc = qpdf_make_indirect_object(q, dict);
+    qpdf_oh_release(q, dict);
+
+    qpdf_oh moved = qpdf_oh_new_array(q);
+    bool content = false;   /* marked content or an OBJR right under the root */
+    for (int i = 0; i < n; i++) {
+        qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+        if (is_struct_elem(q, kid))
+            qpdf_oh_replace_key(q, kid, "/P", doc);
+        else
+            content = true;
+        qpdf_oh_append_item(q, moved, kid);
+        qpdf_oh_release(q, kid);
+    }
+    qpdf_oh_replace_key(q, doc, "/K", moved);
+    qpdf_oh_replace_key(q, tree, "/K", doc);
+    if (content) {
+        qpdf_oh pt = qpdf_oh_get_key(q, tree, "/ParentTree");
+        retarget_parents(q, pt, qpdf_oh_get_object_id(q, tree), doc, 0);
+        qpdf_oh_release(q, pt);
+    }
+    qpdf_oh_release(q, moved);
+    qpdf_oh_release(q, doc);
+    qpdf_oh_release(q, kids);
+    qpdf_oh_release(q, tree);
+}
+
 /*** XMP ***/
 
 /* XML 1.0 character data: &, <, >, " and ' escaped; what XML 1.0 cannot hold at all
@@ -436,6 +573,7 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
         qpdf_oh mi = sub_dict(q, root, "/MarkInfo");
         set_bool(q, mi, "/Marked", true);
         qpdf_oh_release(q, mi);
+        add_document_root(q, root);
     }
     if (opt->language && *opt->language) {
         qpdf_oh lang = qpdf_oh_new_unicode_string(q, opt->language);

@@ -15,7 +15,8 @@ typedef struct pdffinish_label_range {
 
 typedef struct pdffinish_options {
     const char *language;            /* /Lang, BCP 47 */
-    bool tagged;                     /* add /MarkInfo << /Marked true >> */
+    bool tagged;                     /* add /MarkInfo << /Marked true >> and, when the structure
+                                      * tree has none, a Document element at its top */
     const pdffinish_label_range *labels;  /* /PageLabels; n_labels ranges */
     int n_labels;
     double bleed;                    /* points; > 0: pages were drawn with the bleed around the trim box */
@@ -37,7 +38,7 @@ typedef struct pdffinish_options {
     int n_xmp_creators;
 } pdffinish_options;
 
-/* Reads the PDF at in_path, adds /MarkInfo, /Lang, /ViewerPreferences
+/* Reads the PDF at in_path, adds /MarkInfo, a Document structure element, /Lang, /ViewerPreferences
  * << /DisplayDocTitle true >>, /PageLabels, TrimBox/BleedBox when bled, figure /Alt
  * texts, an XMP packet, a fixed /ID, and writes out_path (not atomically: the caller writes to a temporary path).
  * Returns QUIRE_OK or QUIRE_EIO after a message. */

@@ -330,6 +330,345 @@ static void test_xmp_text(void)
     free(xml);
 }
 
+/*** the Document root element ***/
+
+/* Two pages tagged the way quire's print writer tags them: H1, P (with a link in it) and
+ * Figure opened and closed on each page, none kept open across a page, so cairo's
+ * StructTreeRoot holds them directly. */
+static void make_flat_pdf(const char *path)
+{
+    cairo_surface_t *s = cairo_pdf_surface_create(path, TRIM_W, TRIM_H);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "Structure test");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2020-01-01T00:00:00Z");
+    cairo_t *cr = cairo_create(s);
+    for (int i = 0; i < 2; i++) {
+        cairo_tag_begin(cr, "H1", NULL);
+        cairo_rectangle(cr, 40, 50, 120, 14);
+        cairo_fill(cr);
+        cairo_tag_end(cr, "H1");
+        cairo_tag_begin(cr, "P", NULL);
+        cairo_rectangle(cr, 40, 80, 150, 6);
+        cairo_fill(cr);
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='https://example.com/'");
+        cairo_rectangle(cr, 40, 90, 50, 6);
+        cairo_fill(cr);
+        cairo_tag_end(cr, CAIRO_TAG_LINK);
+        cairo_tag_end(cr, "P");
+        cairo_tag_begin(cr, "Figure", NULL);
+        cairo_rectangle(cr, 40, 120, 50, 50);
+        cairo_fill(cr);
+        cairo_tag_end(cr, "Figure");
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    OK(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS, "cairo wrote %s", path);
+    cairo_surface_destroy(s);
+}
+
+/* The StructTreeRoot of an open document (a new handle). */
+static qpdf_oh struct_root(qpdf_data q)
+{
+    qpdf_oh root = qpdf_get_root(q);
+    qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+    qpdf_oh_release(q, root);
+    return tree;
+}
+
+/* The /S of an element without its slash, "root" for the StructTreeRoot itself, else "?". */
+static void put_type(qpdf_data q, qpdf_oh v, int root_id, buf *b)
+{
+    if (qpdf_oh_is_indirect(q, v) && qpdf_oh_get_object_id(q, v) == root_id) {
+        buf_puts(b, "root");
+        return;
+    }
+    qpdf_oh s = qpdf_oh_get_key_if_dict(q, v, "/S");
+    buf_puts(b, qpdf_oh_is_name(q, s) ? qpdf_oh_get_name(q, s) + 1 : "?");
+    qpdf_oh_release(q, s);
+}
+
+/* The /ParentTree as "key:Type" or "key:[Type Type …]" entries (a flat /Nums, as cairo
+ * writes it), so two files can be compared whatever their object numbers. */
+static char *parent_tree_types(const char *path)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    buf b;
+    buf_init(&b);
+    if ((qpdf_read(q, path, NULL) & QPDF_ERRORS) == 0) {
+        qpdf_oh tree = struct_root(q);
+        int root_id = qpdf_oh_get_object_id(q, tree);
+        qpdf_oh pt = qpdf_oh_get_key(q, tree, "/ParentTree");
+        qpdf_oh nums = qpdf_oh_get_key(q, pt, "/Nums");
+        int n = qpdf_oh_is_array(q, nums) ? qpdf_oh_get_array_n_items(q, nums) : 0;
+        for (int i = 0; i + 1 < n; i += 2) {
+            qpdf_oh k = qpdf_oh_get_array_item(q, nums, i), v = qpdf_oh_get_array_item(q, nums, i + 1);
+            buf_printf(&b, "%s%lld:", i ? " " : "", qpdf_oh_get_int_value(q, k));
+            if (qpdf_oh_is_array(q, v)) {
+                buf_putc(&b, '[');
+                for (int j = 0; j < qpdf_oh_get_array_n_items(q, v); j++) {
+                    qpdf_oh it = qpdf_oh_get_array_item(q, v, j);
+                    if (j) buf_putc(&b, ' ');
+                    put_type(q, it, root_id, &b);
+                    qpdf_oh_release(q, it);
+                }
+                buf_putc(&b, ']');
+            } else {
+                put_type(q, v, root_id, &b);
+            }
+            qpdf_oh_release(q, k);
+            qpdf_oh_release(q, v);
+        }
+        qpdf_oh_release(q, nums);
+        qpdf_oh_release(q, pt);
+        qpdf_oh_release(q, tree);
+    }
+    qpdf_cleanup(&q);
+    return buf_detach(&b, NULL);
+}
+
+/* The tree as tests/finish/structtree.py prints and checks it; its exit status in *status. */
+static char *struct_dump(const char *path, int *status)
+{
+    char *out = NULL;
+    char *cmd = xasprintf("qpdf --json '%s' | python3 '%s/finish/structtree.py'", path, QUIRE_TEST_DIR);
+    *status = run(cmd, &out);
+    free(cmd);
+    return out ? out : xstrdup("");
+}
+
+/* The number of kids in the StructTreeRoot's /K, and the /S of the first. */
+static int root_kids(const char *path, char *first, size_t size)
+{
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    int n = -1;
+    snprintf(first, size, "?");
+    if ((qpdf_read(q, path, NULL) & QPDF_ERRORS) == 0) {
+        qpdf_oh tree = struct_root(q);
+        qpdf_oh k = qpdf_oh_get_key(q, tree, "/K");
+        qpdf_oh k0 = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_item(q, k, 0) : qpdf_oh_new_object(q, k);
+        n = qpdf_oh_is_array(q, k) ? qpdf_oh_get_array_n_items(q, k) : qpdf_oh_is_dictionary(q, k) ? 1 : 0;
+        qpdf_oh s = qpdf_oh_get_key_if_dict(q, k0, "/S");
+        if (qpdf_oh_is_name(q, s))
+            snprintf(first, size, "%s", qpdf_oh_get_name(q, s));
+        qpdf_oh_release(q, s);
+        qpdf_oh_release(q, k0);
+        qpdf_oh_release(q, k);
+        qpdf_oh_release(q, tree);
+    }
+    qpdf_cleanup(&q);
+    return n;
+}
+
+static void test_document_root(void)
+{
+    char *in = work_path("flat.pdf"), *out = work_path("flat-out.pdf"), *out2 = work_path("flat-out2.pdf");
+    make_flat_pdf(in);
+    /* What cairo writes: six elements right under the root. */
+    char first[32];
+    INT_EQ(root_kids(in, first, sizeof first), 6);
+    STR_EQ(first, "/H1");
+
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    pdffinish_options opt = {.tagged = true, .id_seed = "Structure test"};
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    INT_EQ(pdffinish_apply(in, out2, &opt, &d), QUIRE_OK);
+    INT_EQ(d.errors, 0);
+    INT_EQ(d.warnings, 0);
+    OK(files_equal(out, out2), "two runs give byte-identical output");
+    char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", out);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+
+    /* One Document element, the six under it in their order, every /P right, every
+     * /ParentTree reference an element of the tree. */
+    int status;
+    char *tree = struct_dump(out, &status);
+    INT_EQ(status, 0);
+    STR_EQ(tree, "Document\n  H1\n  P\n    Link\n  Figure\n  H1\n  P\n    Link\n  Figure\n"
+                 "9 elements, 8 parent tree references\n");
+    free(tree);
+    /* The same element objects: the parent tree maps every key to what it did before. */
+    char *pt_in = parent_tree_types(in), *pt_out = parent_tree_types(out);
+    STR_EQ(pt_out, pt_in);
+    STR_EQ(pt_out, "0:Link 1:[H1 Link Figure] 2:Link 3:[H1 Link Figure]");
+    free(pt_in);
+    free(pt_out);
+
+    /* Read back with libqpdf: an indirect StructElem, /P the root, each kid's /P the element. */
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    qpdf_oh root = struct_root(q);
+    qpdf_oh doc = qpdf_oh_get_key(q, root, "/K");
+    OK(qpdf_oh_is_indirect(q, doc) && qpdf_oh_is_dictionary(q, doc), "the root's /K is one indirect element");
+    qpdf_oh t = qpdf_oh_get_key(q, doc, "/Type"), s = qpdf_oh_get_key(q, doc, "/S"), p = qpdf_oh_get_key(q, doc, "/P");
+    OK(qpdf_oh_is_name_and_equals(q, t, "/StructElem"), "/Type /StructElem");
+    OK(qpdf_oh_is_name_and_equals(q, s, "/Document"), "/S /Document");
+    OK(qpdf_oh_is_indirect(q, p) && qpdf_oh_get_object_id(q, p) == qpdf_oh_get_object_id(q, root), "/P is the root");
+    OK(!qpdf_oh_has_key(q, root, "/RoleMap"), "no /RoleMap for standard types");
+    qpdf_oh kids = qpdf_oh_get_key(q, doc, "/K");
+    INT_EQ(qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : -1, 6);
+    for (int i = 0; i < 6 && qpdf_oh_is_array(q, kids); i++) {
+        qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+        qpdf_oh kp = qpdf_oh_get_key(q, kid, "/P");
+        OK(qpdf_oh_is_indirect(q, kid), "kid %d stays an indirect object", i);
+        OK(qpdf_oh_get_object_id(q, kp) == qpdf_oh_get_object_id(q, doc), "kid %d: /P is the Document", i);
+        qpdf_oh_release(q, kp);
+        qpdf_oh_release(q, kid);
+    }
+    qpdf_oh_release(q, kids);
+    qpdf_oh_release(q, t);
+    qpdf_oh_release(q, s);
+    qpdf_oh_release(q, p);
+    qpdf_oh_release(q, doc);
+    qpdf_oh_release(q, root);
+    qpdf_cleanup(&q);
+
+    /* Finishing a finished file adds no second Document. */
+    char *again = work_path("flat-again.pdf");
+    INT_EQ(pdffinish_apply(out, again, &opt, &d), QUIRE_OK);
+    tree = struct_dump(again, &status);
+    INT_EQ(status, 0);
+    OK(strncmp(tree, "Document\n  H1\n", 14) == 0, "one Document: %s", tree);
+    free(tree);
+    free(again);
+
+    /* A root whose one kid maps to Document through the /RoleMap is left as it is. */
+    char *mapped = work_path("mapped.pdf"), *mapped_out = work_path("mapped-out.pdf");
+    q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    root = struct_root(q);
+    doc = qpdf_oh_get_key(q, root, "/K");
+    s = qpdf_oh_new_name(q, "/Book");
+    qpdf_oh_replace_key(q, doc, "/S", s);
+    qpdf_oh map = qpdf_oh_parse(q, "<< /Book /Document >>");
+    qpdf_oh_replace_key(q, root, "/RoleMap", map);
+    qpdf_oh_release(q, map);
+    qpdf_oh_release(q, s);
+    qpdf_oh_release(q, doc);
+    qpdf_oh_release(q, root);
+    qpdf_init_write(q, mapped);
+    qpdf_write(q);
+    OK(!qpdf_has_error(q), "mapped input written");
+    qpdf_cleanup(&q);
+    INT_EQ(pdffinish_apply(mapped, mapped_out, &opt, &d), QUIRE_OK);
+    INT_EQ(root_kids(mapped_out, first, sizeof first), 1);
+    STR_EQ(first, "/Book");
+    free(mapped);
+    free(mapped_out);
+
+    /* Untagged output is not touched. */
+    opt.tagged = false;
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    INT_EQ(root_kids(out, first, sizeof first), 6);
+
+    diag_free(&d);
+    free(in);
+    free(out);
+    free(out2);
+}
+
+/* Marked content and an annotation right under the root (no cairo writes that, so the
+ * input is cairo's file changed with libqpdf): they move into the Document too, and the
+ * /ParentTree entries that named the root name the Document. */
+static void test_document_root_content(void)
+{
+    char *flat = work_path("content-flat.pdf"), *in = work_path("content.pdf"), *out = work_path("content-out.pdf");
+    make_flat_pdf(flat);
+    qpdf_data q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, flat, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the input");
+    qpdf_oh tree = struct_root(q);
+    qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K");
+    /* The first Figure (kid 2, marked content 2 on page 1) becomes an MCR under the root. */
+    qpdf_oh fig = qpdf_oh_get_array_item(q, kids, 2);
+    qpdf_oh mcr = qpdf_oh_parse(q, "<< /Type /MCR >>");
+    qpdf_oh mcid = qpdf_oh_get_key(q, fig, "/K"), pg = qpdf_oh_get_key(q, fig, "/Pg");
+    INT_EQ(qpdf_oh_get_int_value(q, mcid), 2);
+    qpdf_oh_replace_key(q, mcr, "/MCID", mcid);
+    qpdf_oh_replace_key(q, mcr, "/Pg", pg);
+    qpdf_oh_set_array_item(q, kids, 2, mcr);
+    /* The first Link's annotation (its OBJR) goes under the root as well. */
+    qpdf_oh para = qpdf_oh_get_array_item(q, kids, 1);
+    qpdf_oh para_k = qpdf_oh_get_key(q, para, "/K");
+    qpdf_oh link = qpdf_oh_is_array(q, para_k) ? qpdf_oh_get_array_item(q, para_k, 0) : qpdf_oh_new_object(q, para_k);
+    qpdf_oh link_k = qpdf_oh_get_key(q, link, "/K");
+    qpdf_oh objr = qpdf_oh_get_array_item(q, link_k, 0);
+    OK(qpdf_oh_is_dictionary_of_type(q, objr, "/OBJR", ""), "cairo's Link holds an OBJR first");
+    qpdf_oh_erase_item(q, link_k, 0);
+    qpdf_oh_append_item(q, kids, objr);
+    /* The parent tree (cairo: key 0 the first link's annotation, key 1 page 1's marked
+     * content): the annotation's entry and page 1's entry 2 name the root. */
+    qpdf_oh pt = qpdf_oh_get_key(q, tree, "/ParentTree");
+    qpdf_oh nums = qpdf_oh_get_key(q, pt, "/Nums");
+    qpdf_oh annot_key = qpdf_oh_get_array_item(q, nums, 0), page_key = qpdf_oh_get_array_item(q, nums, 2);
+    qpdf_oh page1 = qpdf_oh_get_array_item(q, nums, 3);
+    INT_EQ(qpdf_oh_get_int_value(q, annot_key), 0);
+    INT_EQ(qpdf_oh_get_int_value(q, page_key), 1);
+    OK(qpdf_oh_is_array(q, page1) && qpdf_oh_get_array_n_items(q, page1) == 3, "page 1 has three marked contents");
+    qpdf_oh_set_array_item(q, nums, 1, tree);
+    qpdf_oh_set_array_item(q, page1, 2, tree);
+    qpdf_oh handles[] = {tree, kids, fig, mcr, mcid, pg, para, para_k, link, link_k, objr, pt, nums, page1,
+                         annot_key, page_key};
+    for (size_t i = 0; i < sizeof handles / sizeof *handles; i++)
+        qpdf_oh_release(q, handles[i]);
+    qpdf_init_write(q, in);
+    qpdf_write(q);
+    OK(!qpdf_has_error(q), "changed input written");
+    qpdf_cleanup(&q);
+    char *pt_in = parent_tree_types(in);
+    STR_EQ(pt_in, "0:root 1:[H1 Link root] 2:Link 3:[H1 Link Figure]");
+
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    pdffinish_options opt = {.tagged = true};
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    INT_EQ(d.errors, 0);
+    char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", out);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+    char *pt_out = parent_tree_types(out);
+    STR_EQ(pt_out, "0:Document 1:[H1 Link Document] 2:Link 3:[H1 Link Figure]");
+    int status;
+    char *dump = struct_dump(out, &status);
+    INT_EQ(status, 0);
+    STR_EQ(dump, "Document\n  H1\n  P\n    Link\n  H1\n  P\n    Link\n  Figure\n"
+                 "8 elements, 8 parent tree references\n");
+    free(dump);
+
+    /* The MCR and the OBJR sit in the Document's /K, unchanged. */
+    q = qpdf_init();
+    qpdf_silence_errors(q);
+    OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
+    tree = struct_root(q);
+    qpdf_oh doc = qpdf_oh_get_key(q, tree, "/K");
+    kids = qpdf_oh_get_key(q, doc, "/K");
+    INT_EQ(qpdf_oh_get_array_n_items(q, kids), 7);
+    mcr = qpdf_oh_get_array_item(q, kids, 2);
+    objr = qpdf_oh_get_array_item(q, kids, 6);
+    OK(qpdf_oh_is_dictionary_of_type(q, mcr, "/MCR", "") && !qpdf_oh_has_key(q, mcr, "/P"), "the MCR moved as it was");
+    OK(qpdf_oh_is_dictionary_of_type(q, objr, "/OBJR", "") && qpdf_oh_has_key(q, objr, "/Obj"), "the OBJR moved as it was");
+    qpdf_oh_release(q, objr);
+    qpdf_oh_release(q, mcr);
+    qpdf_oh_release(q, kids);
+    qpdf_oh_release(q, doc);
+    qpdf_oh_release(q, tree);
+    qpdf_cleanup(&q);
+
+    free(pt_in);
+    free(pt_out);
+    diag_free(&d);
+    free(flat);
+    free(in);
+    free(out);
+}
+
 /* Each failure is a diagnostic and QUIRE_EIO, and leaves no output behind. */
 static void test_errors(void)
 {
@@ -405,6 +744,8 @@ int main(void)
     test_finished();
     test_plain();
     test_xmp_text();
+    test_document_root();
+    test_document_root_content();
     test_errors();
     char *cmd = xasprintf("rm -rf '%s'", workdir);
     OK(system(cmd) == 0, "cleanup");

@@ -33,6 +33,15 @@ check "one or two layout threads" 'cmp -s "$WORK/t1/keeps.pdf" "$WORK/t2/keeps.p
 QUIRE_LAYOUT_THREADS=1 "$BIN" build "$SRC/book" -o "$WORK/io1" --pdf -q
 QUIRE_LAYOUT_THREADS=2 "$BIN" build "$SRC/book" -o "$WORK/io2" --pdf -q
 check "one or two layout threads (book/)" 'cmp -s "$WORK/io1/io.pdf" "$WORK/io2/io.pdf"'
+# Structure: cairo puts the elements right under the StructTreeRoot; pdffinish adds one
+# Document element above them. structtree.py checks every /P and that each /ParentTree
+# reference is an element of the tree (never the root).
+qpdf --json "$WORK/io1/io.pdf" | python3 "$SRC/tests/finish/structtree.py" --summary >"$WORK/io-struct.txt" 2>&1
+check "structure tree checks (book/): $(grep ERROR "$WORK/io-struct.txt" | head -n 3 | tr '\n' ' ')" \
+    '! grep -q ERROR "$WORK/io-struct.txt" && grep -q "parent tree references" "$WORK/io-struct.txt"'
+check "one Document element at the root (book/)" '[ "$(grep -c "^[A-Za-z]" "$WORK/io-struct.txt")" = 1 ] && head -n 1 "$WORK/io-struct.txt" | grep -qx Document'
+check "H1, P, L, Figure, TOC under the Document (book/)" \
+    '(for t in H1 P L Figure TOC; do grep -qE "^  $t( ×[0-9]+)?\$" "$WORK/io-struct.txt" || exit 1; done)'
 PYOUT=$(python3 - "$PDF" "$BOOK" <<'PY'
 import json, re, subprocess, sys
 pdf, book = sys.argv[1], sys.argv[2]
