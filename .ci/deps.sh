@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PKGS="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libzip-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libfontconfig-dev libhyphen-dev
   hyphen-en-us librsvg2-dev libqpdf-dev libharfbuzz-dev"
-TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db clang libclang-rt-14-dev valgrind"
+TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db python3 clang libclang-rt-14-dev valgrind"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"
