@@ -13,6 +13,7 @@
 #include <librsvg/rsvg.h>
 
 #include "fonts.h"
+#include "image.h"
 #include "manifest.h"
 #include "markdown.h"
 
@@ -137,19 +138,6 @@ char *book_find_style(const char *book_dir, const char *name) {
 
 /*** images ***/
 
-typedef struct mem_reader {
-    const unsigned char *data;
-    size_t len, at;
-} mem_reader;
-
-static cairo_status_t read_mem(void *closure, unsigned char *out, unsigned int n) {
-    mem_reader *r = closure;
-    if (r->len - r->at < n) return CAIRO_STATUS_READ_ERROR;
-    memcpy(out, r->data + r->at, n);
-    r->at += n;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static bool looks_like_svg(const char *data, size_t len) {
     size_t i = 0;
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) i = 3;
@@ -165,9 +153,8 @@ static bool looks_like_svg(const char *data, size_t len) {
 static bool decode_image(const char *data, size_t len, model_image *out, char **why) {
     const unsigned char *u = (const unsigned char *)data;
     if (len >= 8 && memcmp(u, "\x89PNG\r\n\x1a\n", 8) == 0) {
-        mem_reader r = {u, len, 0};
         /* a full decode catches truncated and corrupt files */
-        cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_mem, &r);
+        cairo_surface_t *s = image_png_decode(u, len);
         cairo_status_t st = cairo_surface_status(s);
         if (st != CAIRO_STATUS_SUCCESS) {
             *why = xasprintf("is a damaged PNG image (%s)", cairo_status_to_string(st));
@@ -185,27 +172,17 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
         bool has_end = false;
         for (size_t k = len; k >= 2 && k + 64 >= len; k--)
             if (u[k - 2] == 0xFF && u[k - 1] == 0xD9) has_end = true;
-        GError *err = NULL;
-        GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("jpeg", &err);
-        bool ok = ld && has_end;
-        if (ld) {
-            ok = gdk_pixbuf_loader_write(ld, u, len, &err) && ok;
-            ok = gdk_pixbuf_loader_close(ld, err ? NULL : &err) && ok;
-            GdkPixbuf *pb = ok ? gdk_pixbuf_loader_get_pixbuf(ld) : NULL;
-            if (pb) {
-                out->width = gdk_pixbuf_get_width(pb);
-                out->height = gdk_pixbuf_get_height(pb);
-            } else {
-                ok = false;
-            }
-            g_object_unref(ld);
-        }
-        if (!ok) {
-            *why = xasprintf("is a damaged JPEG image (%s)", err ? err->message : "truncated");
-            if (err) g_error_free(err);
+        char *detail = NULL;
+        GdkPixbuf *pb = image_jpeg_decode(u, len, &detail);
+        if (!pb || !has_end) {
+            *why = xasprintf("is a damaged JPEG image (%s)", detail ? detail : "truncated");
+            free(detail);
+            if (pb) g_object_unref(pb);
             return false;
         }
-        if (err) g_error_free(err);
+        out->width = gdk_pixbuf_get_width(pb);
+        out->height = gdk_pixbuf_get_height(pb);
+        g_object_unref(pb);
         out->media_type = "image/jpeg";
         return true;
     }

@@ -1,5 +1,6 @@
 /* layout: chapters of the model → boxes (lines, rules, figures, table rows) for one column width. */
 #include "layout.h"
+#include "image.h"
 
 #include <errno.h>
 #include <math.h>
@@ -112,20 +113,6 @@ static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
     return s;
 }
 
-/* Reads a PNG from memory for cairo. */
-typedef struct png_reader {
-    const unsigned char *data;
-    size_t size, at;
-} png_reader;
-
-static cairo_status_t png_read(void *closure, unsigned char *out, unsigned int n) {
-    png_reader *r = closure;
-    if (n > r->size - r->at) return CAIRO_STATUS_READ_ERROR;
-    memcpy(out, r->data + r->at, n);
-    r->at += n;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* The image is drawn from the bytes the loader read and checked (mi->data), never from
  * the file again: what the PDF shows is what the EPUB holds. */
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d) {
@@ -150,8 +137,7 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
         }
         if (err) g_error_free(err);
     } else if (strcmp(mt, "image/png") == 0) {
-        png_reader r = {mi->data, mi->size, 0};
-        cairo_surface_t *s = cairo_image_surface_create_from_png_stream(png_read, &r);
+        cairo_surface_t *s = image_png_decode(mi->data, mi->size);
         if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
             why = xstrdup(cairo_status_to_string(cairo_surface_status(s)));
             cairo_surface_destroy(s);
@@ -159,18 +145,9 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
             im->raster = s;
         }
     } else if (strcmp(mt, "image/jpeg") == 0) {
-        GError *err = NULL;
-        GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("jpeg", &err);
-        GdkPixbuf *pb = NULL;
-        bool wrote = ld && gdk_pixbuf_loader_write(ld, mi->data, mi->size, &err);
-        /* closed in any case; after a failed write only to release it (err already says why) */
-        bool closed = ld && gdk_pixbuf_loader_close(ld, wrote ? &err : NULL);
-        if (wrote && closed) {
-            pb = gdk_pixbuf_loader_get_pixbuf(ld);
-            if (pb) g_object_ref(pb);
-        }
+        GdkPixbuf *pb = image_jpeg_decode(mi->data, mi->size, &why);
         if (!pb) {
-            why = xstrdup(err ? err->message : "unreadable JPEG");
+            if (!why) why = xstrdup("unreadable JPEG");
         } else {
             im->raster = surface_from_pixbuf(pb);
             /* The PDF embeds the original JPEG bytes, not a re-encoding (a copy: the
@@ -180,8 +157,6 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
             cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, bytes, mi->size, free_bytes, bytes);
             g_object_unref(pb);
         }
-        if (ld) g_object_unref(ld);
-        if (err) g_error_free(err);
     } else {
         why = xasprintf("unsupported image type '%s'", mt);
     }
