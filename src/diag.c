@@ -28,6 +28,29 @@ void diag_report(diag *d, diag_level level, const char *file, int line, int col,
     va_end(ap);
 }
 
+static const char *const level_names[] = {"error", "warning", "note"};
+
+/* Keeps (when capturing) and prints one formatted message. `level_at` is where
+ * "error: …" starts in msg, coloured on a terminal; (size_t)-1 prints it plain. */
+static void emit(diag *d, diag_level level, const char *msg, size_t len, size_t level_at) {
+    if (d->capture) {
+        buf c = {d->captured, d->captured_len, d->captured ? d->captured_len + 1 : 0};
+        if (c.len) buf_putc(&c, '\n');
+        buf_put(&c, msg, len);
+        d->captured = c.data;
+        d->captured_len = c.len;
+    }
+    if (!d->out) return;
+    if (d->color && level_at != (size_t)-1) {
+        static const char *const colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
+        const char *name = level_names[level];
+        fprintf(d->out, "%.*s%s%s:\033[0m%.*s\n", (int)level_at, msg, colors[level], name,
+                (int)(len - level_at - strlen(name) - 1), msg + level_at + strlen(name) + 1);
+    } else {
+        fprintf(d->out, "%.*s\n", (int)len, msg);
+    }
+}
+
 void diag_vreport(diag *d, diag_level level, const char *file, int line, int col, const char *fmt, va_list ap) {
     if (level == DIAG_ERROR) d->errors++;
     else if (level == DIAG_WARNING) d->warnings++;
@@ -45,33 +68,14 @@ void diag_vreport(diag *d, diag_level level, const char *file, int line, int col
     } else {
         buf_puts(&msg, "quire: ");
     }
-    static const char *names[] = {"error", "warning", "note"};
-    static const char *colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
-    size_t plain_start = msg.len;
-    buf_printf(&msg, "%s: ", names[level]);
+    size_t level_at = msg.len;
+    buf_printf(&msg, "%s: ", level_names[level]);
     buf_vprintf(&msg, fmt, ap);
-
-    if (d->capture) {
-        buf c = {d->captured, d->captured_len, d->captured ? d->captured_len + 1 : 0};
-        if (c.len) buf_putc(&c, '\n');
-        buf_put(&c, msg.data, msg.len);
-        d->captured = c.data;
-        d->captured_len = c.len;
-    }
-    if (d->out) {
-        if (d->color) {
-            fwrite(msg.data, 1, plain_start, d->out);
-            fprintf(d->out, "%s%s:\033[0m%s\n", colors[level], names[level],
-                    msg.data + plain_start + strlen(names[level]) + 1);
-        } else {
-            fprintf(d->out, "%s\n", msg.data);
-        }
-    }
+    emit(d, level, msg.data, msg.len, level_at);
     buf_free(&msg);
 }
 
 void diag_merge(diag *into, const diag *from) {
-    static const char *names[] = {"error", "warning", "note"};
     into->errors += from->errors;
     into->warnings += from->warnings;
     const char *p = from->captured;
@@ -79,34 +83,16 @@ void diag_merge(diag *into, const diag *from) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         char *line = xstrndup(p, n);
-        /* Re-emit through diag_report's formatting, keeping the original position text. */
+        /* The level is read back from the text diag_vreport wrote. */
         diag_level level = DIAG_NOTE;
-        char *mark = NULL;
-        for (int l = 0; l < 3 && !mark; l++) {
+        size_t level_at = (size_t)-1;
+        for (int l = 0; l < 3 && level_at == (size_t)-1; l++) {
             char key[16];
-            snprintf(key, sizeof key, ": %s: ", names[l]);
-            mark = strstr(line, key);
-            if (mark) level = (diag_level)l;
+            snprintf(key, sizeof key, ": %s: ", level_names[l]);
+            const char *mark = strstr(line, key);
+            if (mark) level = (diag_level)l, level_at = (size_t)(mark - line) + 2;
         }
-        if (!(into->quiet && level != DIAG_ERROR)) {
-            if (into->capture) {
-                buf c = {into->captured, into->captured_len, into->captured ? into->captured_len + 1 : 0};
-                if (c.len) buf_putc(&c, '\n');
-                buf_put(&c, line, n);
-                into->captured = c.data;
-                into->captured_len = c.len;
-            }
-            if (into->out) {
-                if (into->color && mark) {
-                    static const char *colors[] = {"\033[1;31m", "\033[1;35m", "\033[1;36m"};
-                    size_t name_len = strlen(names[level]);
-                    fprintf(into->out, "%.*s: %s%s:\033[0m%s\n", (int)(mark - line), line, colors[level],
-                            names[level], mark + 2 + name_len + 1);
-                } else {
-                    fprintf(into->out, "%s\n", line);
-                }
-            }
-        }
+        if (!(into->quiet && level != DIAG_ERROR)) emit(into, level, line, n, level_at);
         free(line);
         p = nl ? nl + 1 : NULL;
     }
