@@ -13,13 +13,15 @@
 #include <pango/pango.h>
 #include <zip.h>
 
-#include "book.h"
-#include "cli.h"
-#include "diag.h"
-#include "dump.h"
-#include "fonts.h"
-#include "pdf.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "load/book.h"
+#include "load/fonts.h"
+#include "model/dump.h"
+#include "model/fontset.h"
+#include "print/fontmap.h"
+#include "print/pdf.h"
 #include "version.h"
 
 static const char usage_text[] =
@@ -209,6 +211,7 @@ int main(int argc, char **argv) {
         rc = QUIRE_EUSAGE;
     }
     diag_free(&d);
-    fonts_release(); /* fontconfig's caches, so leak checkers see a clean exit */
+    fontmap_release();
+    fontset_release(); /* fontconfig's caches, so leak checkers see a clean exit */
     return rc;
 }

@@ -73,8 +73,8 @@ PY
 
 pagelist io "$SRC/book"
 pagelist io-2col "$SRC/book" --style "$SRC/styles/letter-2col.yaml"
-pagelist keeps "$SRC/tests/pdf/fixtures/keeps"
-pagelist print "$SRC/tests/pdf/fixtures/print"
+pagelist keeps "$SRC/tests/print/pdf/fixtures/keeps"
+pagelist print "$SRC/tests/print/pdf/fixtures/print"
 
 # EPUBCheck accepts the page breaks, the page list and the metadata.
 if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "cli.h"
-#include "manifest.h"
-#include "model.h"
+#include "cli/cli.h"
+#include "load/manifest.h"
+#include "model/model.h"
 
 static bool uuid_shape(const char *u) {
     if (strlen(u) != 36) return false;

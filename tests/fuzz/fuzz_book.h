@@ -4,11 +4,11 @@
 #ifndef QUIRE_FUZZ_BOOK_H
 #define QUIRE_FUZZ_BOOK_H
 
-#include "fonts.h"
 #include "fuzz_common.h"
-#include "markdown.h"
-#include "model.h"
-#include "style.h"
+#include "load/fonts.h"
+#include "load/markdown.h"
+#include "load/style.h"
+#include "model/model.h"
 
 #ifndef QUIRE_SOURCE_DIR
 #error "QUIRE_SOURCE_DIR must name the source tree"

@@ -10,8 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "util.h"
+#include "base/diag.h"
+#include "base/util.h"
+#include "load/style.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,9 +1,11 @@
 /* Fuzz target: chapter Markdown → model → the print layout and pagination
  * (pdf_doc_build: Pango line breaking, tables, figures, footnotes, the contents),
  * with the bundled fonts and the default style. Nothing is written. */
-#include "fonts.h"
 #include "fuzz_book.h"
-#include "pdf.h"
+#include "load/fonts.h"
+#include "model/fontset.h"
+#include "print/fontmap.h"
+#include "print/pdf.h"
 
 /* Pango's cost grows with the text; beyond this the fuzzer only measures Pango. */
 #define FUZZ_LAYOUT_MAX 16384
@@ -12,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static bool registered;
     if (!registered) {
         /* fontconfig and Pango caches are dropped at exit, so leak checkers see only real leaks */
-        atexit(fonts_release);
+        atexit(fontset_release), atexit(fontmap_release); /* run in reverse: maps first */
         registered = true;
     }
     if (size > FUZZ_LAYOUT_MAX) return 0;

@@ -1,7 +1,7 @@
 /* Fuzz target: book.yaml bytes → manifest_load (libyaml, the YAML tree, every key's checks). */
 #include "fuzz_common.h"
-#include "manifest.h"
-#include "model.h"
+#include "load/manifest.h"
+#include "model/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_scratch_write(".yaml", data, size);

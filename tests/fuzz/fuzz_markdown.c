@@ -1,7 +1,7 @@
 /* Fuzz target: chapter Markdown → the document model (markdown_parse_chapter and
  * markdown_link_book on a book with the default style), then the model's own
  * readers: the iterator, plain text and the JSON dump. */
-#include "dump.h"
+#include "model/dump.h"
 #include "fuzz_book.h"
 
 /* Every node the iterator gives is well linked. */

@@ -1,8 +1,9 @@
 /* Fuzz target: style file bytes → style_load (lengths, colours, fonts, page geometry). */
 #include <math.h>
 
+#include "ebook/css.h"
 #include "fuzz_common.h"
-#include "style.h"
+#include "load/style.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *path = fuzz_scratch_write(".yaml", data, size);

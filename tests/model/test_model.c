@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "book.h"
-#include "fonts.h"
-#include "markdown.h"
-#include "model.h"
+#include "load/book.h"
+#include "load/fonts.h"
+#include "load/markdown.h"
+#include "model/fontset.h"
+#include "model/model.h"
+#include "print/fontmap.h"
 #include "check.h"
 
 #define FIXTURES QUIRE_TEST_DIR "/model/fixtures"
@@ -660,6 +662,7 @@ int main(void) {
     test_smart();
     test_text_checks();
     test_loaded_bytes();
-    fonts_release();
+    fontmap_release();
+    fontset_release();
     return CHECK_DONE();
 }

@@ -1,5 +1,5 @@
 # Bad input through the real binary: every case gets a located message, exit 1,
-# no crash and nothing in the output folder. (tests/errors/ covers the basic cases:
+# no crash and nothing in the output folder. (tests/load/errors/ covers the basic cases:
 # missing chapter, malformed YAML, unknown keys, encodings, fake and cut PNGs.)
 . "$(dirname "$0")/lib.sh"
 

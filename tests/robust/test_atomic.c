@@ -1,7 +1,7 @@
 /* Atomic output (util.c): the old artifact survives every failure and no temporary
  * file stays behind: aborts, failed renames, a file-size limit, a signal mid-write.
  * Also the functions the loader's refusals rest on: file_read's errno, path_is_inside,
- * book_normalise_path and utf8_find_invalid. */
+ * path_normalise and utf8_find_invalid. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "book.h"
+#include "base/diag.h"
+#include "base/uri.h"
+#include "base/util.h"
 #include "check.h"
-#include "diag.h"
-#include "util.h"
+#include "load/book.h"
 
 static char root[256];
 
@@ -230,16 +231,16 @@ static void test_paths(void) {
         {"a/..", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *got = book_normalise_path(cases[i].in);
+        char *got = path_normalise(cases[i].in);
         if (cases[i].out) STR_EQ(got, cases[i].out);
         else OK(got == NULL, "'%s' climbs out but gave '%s'", cases[i].in, got);
         free(got);
     }
-    OK(book_has_scheme("https://x"), "https");
-    OK(book_has_scheme("data:image/png;base64,AAAA"), "data");
-    OK(book_has_scheme("HTTP://X"), "upper case");
-    OK(!book_has_scheme("images/a:b.png"), "a colon after a slash");
-    OK(!book_has_scheme("images/x.png"), "plain path");
+    OK(uri_has_scheme("https://x"), "https");
+    OK(uri_has_scheme("data:image/png;base64,AAAA"), "data");
+    OK(uri_has_scheme("HTTP://X"), "upper case");
+    OK(!uri_has_scheme("images/a:b.png"), "a colon after a slash");
+    OK(!uri_has_scheme("images/x.png"), "plain path");
 }
 
 static void test_utf8(void) {

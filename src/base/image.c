@@ -1,0 +1,44 @@
+/* image: PNG (cairo) and JPEG (gdk-pixbuf) bytes → decoded images. */
+#include "base/image.h"
+
+#include <string.h>
+
+#include "base/util.h"
+
+typedef struct mem_reader {
+    const unsigned char *data;
+    size_t len, at;
+} mem_reader;
+
+static cairo_status_t read_mem(void *closure, unsigned char *out, unsigned int n) {
+    mem_reader *r = closure;
+    if (n > r->len - r->at) return CAIRO_STATUS_READ_ERROR;
+    memcpy(out, r->data + r->at, n);
+    r->at += n;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *image_png_decode(const unsigned char *data, size_t len) {
+    mem_reader r = {data, len, 0};
+    return cairo_image_surface_create_from_png_stream(read_mem, &r);
+}
+
+GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why) {
+    *why = NULL;
+    GError *err = NULL;
+    GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("jpeg", &err);
+    GdkPixbuf *pb = NULL;
+    if (ld) {
+        bool wrote = gdk_pixbuf_loader_write(ld, data, len, &err);
+        /* closed in any case; after a failed write only to release it (err already says why) */
+        bool closed = gdk_pixbuf_loader_close(ld, wrote ? &err : NULL);
+        if (wrote && closed) {
+            pb = gdk_pixbuf_loader_get_pixbuf(ld);
+            if (pb) g_object_ref(pb);
+        }
+        g_object_unref(ld);
+    }
+    if (!pb && err) *why = xstrdup(err->message);
+    if (err) g_error_free(err);
+    return pb;
+}

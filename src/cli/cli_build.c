@@ -1,0 +1,251 @@
+/* cli_build: one build (load once, write PDF and EPUB), its summary line and timings. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+#include "ebook/epub.h"
+#include "print/pdf.h"
+
+double cli_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_build_report_free(cli_build_report *r) {
+    free(r->pdf_path);
+    free(r->epub_path);
+    for (size_t i = 0; i < r->n_inputs; i++) free(r->inputs[i]);
+    free(r->inputs);
+    memset(r, 0, sizeof *r);
+}
+
+/* mkdir -p: the output folder may be nested (quire build b -o b/out/print). */
+static int make_dirs(const char *dir, diag *d) {
+    if (path_is_dir(dir)) return QUIRE_OK;
+    char *tmp = xstrdup(dir);
+    int rc = QUIRE_OK;
+    for (char *p = tmp + 1; rc == QUIRE_OK; p++) {
+        bool end = *p == '\0';
+        if (*p != '/' && !end) continue;
+        *p = '\0';
+        if (!path_is_dir(tmp) && mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+            diag_error(d, tmp, 0, 0, "cannot create output folder: %s", strerror(errno));
+            rc = QUIRE_EIO;
+        }
+        if (end) break;
+        *p = '/';
+    }
+    free(tmp);
+    return rc;
+}
+
+static void add_input(cli_build_report *r, size_t *cap, const char *path) {
+    if (!path || !*path) return;
+    for (size_t i = 0; i < r->n_inputs; i++)
+        if (strcmp(r->inputs[i], path) == 0) return;
+    if (r->n_inputs == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        r->inputs = xrealloc(r->inputs, *cap * sizeof *r->inputs);
+    }
+    r->inputs[r->n_inputs++] = xstrdup(path);
+}
+
+/* Every file the model was built from, so watch knows what to watch next. */
+static void collect_inputs(const model_book *book, cli_build_report *r) {
+    size_t cap = 0;
+    char *p = path_join(book->dir, "book.yaml");
+    add_input(r, &cap, p);
+    free(p);
+    for (size_t i = 0; i < book->n_chapters; i++) {
+        p = path_join(book->dir, book->chapters[i].file);
+        add_input(r, &cap, p);
+        free(p);
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && n->type == MODEL_FIGURE) add_input(r, &cap, n->as.figure.image.path);
+    }
+    if (book->style) add_input(r, &cap, book->style->path);
+    if (book->meta.has_cover) add_input(r, &cap, book->meta.cover.path);
+    for (size_t i = 0; i < book->n_fonts; i++) add_input(r, &cap, book->fonts[i].path);
+}
+
+/* The EPUB writer on its own thread: it only reads the model, as the PDF writer does,
+ * so both artifacts are made at once on two cores. Messages are collected and
+ * replayed after the join so their order on the terminal stays whole. */
+typedef struct epub_job {
+    const model_book *book;
+    const model_page_map *pages;
+    const char *path;
+    diag d;
+    int rc;
+    double seconds;
+} epub_job;
+
+static void *epub_thread(void *arg) {
+    epub_job *job = arg;
+    double t = cli_now();
+    job->rc = epub_write_paged(job->book, job->pages, job->path, &job->d);
+    job->seconds = cli_now() - t;
+    return NULL;
+}
+
+/* Above this much text the e-book gets no print page list, whether the PDF is built or not
+ * (so `--epub` and a full build still agree): laying out a book that size only to count
+ * its pages would take longer than writing the e-book by far. */
+#define PAGE_LIST_MAX_BYTES (8u << 20)
+
+static size_t text_bytes(const model_book *book) {
+    size_t w = 0;
+    for (size_t i = 0; i < book->n_chapters && w <= PAGE_LIST_MAX_BYTES; i++) {
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && n->text) w += strlen(n->text);
+    }
+    return w;
+}
+
+int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
+    memset(r, 0, sizeof *r);
+    int errors0 = d->errors, warnings0 = d->warnings;
+    double t0 = cli_now();
+    cli_progress *prog = cli_progress_start(o->progress && !o->quiet, d);
+
+    cli_progress_stage(prog, "loading");
+    model_book *book = book_load(o->book_dir, &o->book, d);
+    double t1 = cli_now();
+    r->t_load = t1 - t0;
+    if (!book) {
+        r->rc = QUIRE_EINPUT;
+    } else {
+        collect_inputs(book, r);
+        const char *out_dir = o->out_dir ? o->out_dir : "out";
+        r->rc = make_dirs(out_dir, d);
+        if (o->want_pdf) r->pdf_path = xasprintf("%s/%s.pdf", out_dir, book->meta.name);
+        if (o->want_epub) r->epub_path = xasprintf("%s/%s.epub", out_dir, book->meta.name);
+        int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
+        /* The print layout comes first: the e-book carries its page breaks. */
+        pdf_doc doc = {0};
+        bool laid_out = false;
+        model_page_map pages = {0};
+        if (r->rc == QUIRE_OK && o->want_pdf) {
+            cli_progress_stage(prog, "layout");
+            pdf_rc = pdf_doc_build(&doc, book, d);
+            laid_out = pdf_rc == QUIRE_OK;
+        } else if (r->rc == QUIRE_OK && o->want_epub && text_bytes(book) <= PAGE_LIST_MAX_BYTES) {
+            /* The e-book alone: the same layout, its messages the PDF's business. */
+            diag quiet;
+            diag_init(&quiet);
+            quiet.out = NULL;
+            quiet.capture = true;
+            laid_out = pdf_doc_build(&doc, book, &quiet) == QUIRE_OK;
+            diag_free(&quiet);
+        }
+        if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
+        epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
+        pthread_t tid;
+        bool threaded = false;
+        if (r->rc == QUIRE_OK && o->want_epub && o->want_pdf) {
+            diag_init(&job.d);
+            job.d.out = NULL;
+            job.d.capture = true;
+            threaded = pthread_create(&tid, NULL, epub_thread, &job) == 0;
+            if (!threaded) diag_free(&job.d); /* no thread: the EPUB is written below, reporting to d */
+        }
+        if (r->rc == QUIRE_OK && o->want_pdf && laid_out) {
+            cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");
+            pdf_result pr = {0};
+            pdf_rc = pdf_write_doc(&doc, r->pdf_path, &pr, d);
+            r->pdf_ok = pdf_rc == QUIRE_OK;
+            r->pages = pr.pages;
+        } else {
+            pdf_doc_free(&doc);
+        }
+        double t2 = cli_now();
+        r->t_pdf = t2 - t1;
+        if (threaded) {
+            pthread_join(tid, NULL);
+            diag_merge(d, &job.d);
+            diag_free(&job.d);
+            epub_rc = job.rc;
+            r->epub_ok = epub_rc == QUIRE_OK;
+            r->t_epub = job.seconds;
+        } else if (r->rc == QUIRE_OK && o->want_epub) {
+            cli_progress_stage(prog, "EPUB");
+            epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
+            r->epub_ok = epub_rc == QUIRE_OK;
+            r->t_epub = cli_now() - t2;
+        }
+        if (r->rc == QUIRE_OK) r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
+        model_page_map_free(&pages);
+        model_book_free(book);
+    }
+    cli_progress_end(prog);
+    r->t_total = cli_now() - t0;
+    r->errors = d->errors - errors0;
+    r->warnings = d->warnings - warnings0;
+    return r->rc;
+}
+
+static void put_size(buf *b, const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) buf_puts(b, "?");
+    else if (st.st_size >= 1024 * 1024) buf_printf(b, "%.1f MB", (double)st.st_size / (1024.0 * 1024.0));
+    else buf_printf(b, "%lld KB", (long long)((st.st_size + 1023) / 1024));
+}
+
+char *cli_summary(const cli_build_report *r, bool color, bool always_warnings) {
+    /* Bold artifact paths, dim separators: the same TTY/NO_COLOR rule as diagnostics. */
+    const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "", *off = color ? "\033[0m" : "";
+    buf b;
+    buf_init(&b);
+    if (r->pdf_ok) {
+        buf_printf(&b, "%s%s%s  %d page%s  ", bold, r->pdf_path, off, r->pages, r->pages == 1 ? "" : "s");
+        put_size(&b, r->pdf_path);
+    }
+    if (r->epub_ok) {
+        if (b.len) buf_printf(&b, " %s·%s ", dim, off);
+        buf_printf(&b, "%s%s%s  ", bold, r->epub_path, off);
+        put_size(&b, r->epub_path);
+    }
+    if (b.len) {
+        buf_printf(&b, " %s·%s %.2f s", dim, off, r->t_total);
+        if (r->warnings || always_warnings) {
+            const char *wc = color && r->warnings ? "\033[1;35m" : "";
+            buf_printf(&b, " %s·%s %s%d warning%s%s", dim, off, wc, r->warnings, r->warnings == 1 ? "" : "s",
+                       *wc ? off : "");
+        }
+    }
+    return buf_detach(&b, NULL);
+}
+
+int cli_cmd_build(const cli_options *o, diag *d) {
+    cli_build_report r;
+    int rc = cli_build(o, d, &r);
+    if (o->verbose) {
+        fprintf(stderr, "quire: load %.3f s", r.t_load);
+        if (o->want_pdf) fprintf(stderr, " · pdf %.3f s", r.t_pdf);
+        if (o->want_epub) fprintf(stderr, " · epub %.3f s", r.t_epub);
+        fprintf(stderr, " · total %.3f s\n", r.t_total);
+    }
+    if (!o->quiet) {
+        char *line = cli_summary(&r, o->color, false);
+        if (*line) printf("%s\n", line);
+        free(line);
+    }
+    if (fflush(stdout) != 0 && rc == QUIRE_OK) rc = QUIRE_EIO;
+    cli_build_report_free(&r);
+    return rc;
+}

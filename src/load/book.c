@@ -1,0 +1,517 @@
+/* book: a book folder (book.yaml, style, fonts, chapters, images) into a checked model_book. */
+#include "load/book.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <librsvg/rsvg.h>
+
+#include "base/image.h"
+#include "base/uri.h"
+#include "load/fonts.h"
+#include "load/manifest.h"
+#include "load/markdown.h"
+#include "load/style.h"
+
+#ifndef QUIRE_DATADIR
+#define QUIRE_DATADIR "/usr/local/share/quire"
+#endif
+
+#define CHAPTER_MAX_BYTES ((size_t)64 << 20)
+#define IMAGE_MAX_BYTES ((size_t)64 << 20)
+
+/*** paths ***/
+
+/*** data folders ***/
+
+static const char *data_dirs[8];
+
+static void add_data_dir(size_t *n, const char *path) {
+    if (!path || !*path || *n + 1 >= sizeof data_dirs / sizeof *data_dirs) return;
+    char *real = path_real(path);
+    if (!real || !path_is_dir(real)) {
+        free(real);
+        return;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp(data_dirs[i], real) == 0) {
+            free(real);
+            return;
+        }
+    }
+    data_dirs[(*n)++] = real; /* kept for the life of the process */
+}
+
+const char *const *book_data_dirs(void) {
+    static bool done;
+    if (done) return data_dirs;
+    done = true;
+    size_t n = 0;
+    add_data_dir(&n, getenv("QUIRE_DATA_DIR"));
+    char *exe = path_exe_dir();
+    if (exe) {
+        char *up = path_join(exe, "..");
+        add_data_dir(&n, up);
+        free(up);
+        char *share = path_join(exe, "../share/quire");
+        add_data_dir(&n, share);
+        free(share);
+        free(exe);
+    }
+    add_data_dir(&n, QUIRE_DATADIR);
+#ifdef QUIRE_SOURCE_DATADIR
+    /* Last: the checkout the binary was built from, for build folders outside it. */
+    add_data_dir(&n, QUIRE_SOURCE_DATADIR);
+#endif
+    data_dirs[n] = NULL;
+    return data_dirs;
+}
+
+char *book_find_style(const char *book_dir, const char *name) {
+    char *rel = xasprintf("styles/%s.yaml", name);
+    char *found = NULL;
+    if (book_dir) {
+        char *p = path_join(book_dir, rel);
+        if (path_is_file(p)) found = p;
+        else free(p);
+    }
+    for (const char *const *d = book_data_dirs(); !found && *d; d++) {
+        char *p = path_join(*d, rel);
+        if (path_is_file(p)) found = p;
+        else free(p);
+    }
+    free(rel);
+    return found;
+}
+
+/*** images ***/
+
+static bool looks_like_svg(const char *data, size_t len) {
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) i = 3;
+    while (i < len && isspace((unsigned char)data[i])) i++;
+    if (i >= len || data[i] != '<') return false;
+    /* the root element must be <svg>; look in the first 4 KiB past any prolog */
+    size_t window = len - i < 4096 ? len - i : 4096;
+    for (size_t k = i; k + 4 <= i + window; k++)
+        if (memcmp(data + k, "<svg", 4) == 0) return true;
+    return false;
+}
+
+static bool decode_image(const char *data, size_t len, model_image *out, char **why) {
+    const unsigned char *u = (const unsigned char *)data;
+    if (len >= 8 && memcmp(u, "\x89PNG\r\n\x1a\n", 8) == 0) {
+        /* a full decode catches truncated and corrupt files */
+        cairo_surface_t *s = image_png_decode(u, len);
+        cairo_status_t st = cairo_surface_status(s);
+        if (st != CAIRO_STATUS_SUCCESS) {
+            *why = xasprintf("is a damaged PNG image (%s)", cairo_status_to_string(st));
+            cairo_surface_destroy(s);
+            return false;
+        }
+        out->media_type = "image/png";
+        out->width = cairo_image_surface_get_width(s);
+        out->height = cairo_image_surface_get_height(s);
+        cairo_surface_destroy(s);
+        return true;
+    }
+    if (len >= 3 && u[0] == 0xFF && u[1] == 0xD8 && u[2] == 0xFF) {
+        /* libjpeg pads a cut-off file with grey; the end marker tells it was cut */
+        bool has_end = false;
+        for (size_t k = len; k >= 2 && k + 64 >= len; k--)
+            if (u[k - 2] == 0xFF && u[k - 1] == 0xD9) has_end = true;
+        char *detail = NULL;
+        GdkPixbuf *pb = image_jpeg_decode(u, len, &detail);
+        if (!pb || !has_end) {
+            *why = xasprintf("is a damaged JPEG image (%s)", detail ? detail : "truncated");
+            free(detail);
+            if (pb) g_object_unref(pb);
+            return false;
+        }
+        out->width = gdk_pixbuf_get_width(pb);
+        out->height = gdk_pixbuf_get_height(pb);
+        g_object_unref(pb);
+        out->media_type = "image/jpeg";
+        return true;
+    }
+    if (looks_like_svg(data, len)) {
+        GError *err = NULL;
+        RsvgHandle *h = rsvg_handle_new_from_data(u, len, &err);
+        if (!h) {
+            *why = xasprintf("is not a valid SVG image (%s)", err ? err->message : "unreadable");
+            if (err) g_error_free(err);
+            return false;
+        }
+        rsvg_handle_set_dpi(h, 96.0);
+        double w = 0, hgt = 0;
+        if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hgt) || w <= 0 || hgt <= 0) {
+            gboolean has_vb = FALSE;
+            RsvgRectangle vb = {0};
+            rsvg_handle_get_intrinsic_dimensions(h, NULL, NULL, NULL, NULL, &has_vb, &vb);
+            if (has_vb && vb.width > 0 && vb.height > 0) w = vb.width, hgt = vb.height;
+            else w = 300, hgt = 150; /* the CSS default size of a replaced element */
+        }
+        g_object_unref(h);
+        out->media_type = "image/svg+xml";
+        out->width = w;
+        out->height = hgt;
+        return true;
+    }
+    *why = xstrdup("is not a PNG, JPEG or SVG image");
+    return false;
+}
+
+bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
+    char *where = model_display_path(book, pos.file);
+    bool ok = false;
+    char *norm = NULL, *full = NULL, *real = NULL, *data = NULL, *why = NULL;
+    memset(out, 0, sizeof *out);
+    if (!ref || !*ref) {
+        diag_error(d, where, pos.line, pos.col, "image has no file name");
+        goto done;
+    }
+    if (uri_has_scheme(ref) || strncmp(ref, "//", 2) == 0) {
+        diag_error(d, where, pos.line, pos.col, "image '%s' is not a local file; remote images are never fetched", ref);
+        goto done;
+    }
+    if (ref[0] == '/') {
+        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (it is absolute)", ref);
+        goto done;
+    }
+    norm = path_normalise(ref);
+    if (!norm || !*norm) {
+        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder", ref);
+        goto done;
+    }
+    full = path_join(book->dir, norm);
+    real = path_real(full);
+    if (!real && pos.file && strchr(pos.file, '/')) {
+        /* not beside book.yaml: try beside the chapter that names it */
+        char *dir = path_dirname(pos.file);
+        char *joined = xasprintf("%s/%s", dir, ref);
+        char *alt = path_normalise(joined);
+        free(joined);
+        free(dir);
+        if (alt && *alt) {
+            char *alt_full = path_join(book->dir, alt);
+            char *probe = path_real(alt_full);
+            if (probe) {
+                free(norm), free(full);
+                norm = alt, full = alt_full, alt = NULL, alt_full = NULL;
+            }
+            free(probe);
+            free(alt_full);
+        }
+        free(alt);
+        real = path_real(full);
+    }
+    if (!real) {
+        diag_error(d, where, pos.line, pos.col, "image '%s' not found (%s)", ref, strerror(errno));
+        goto done;
+    }
+    if (!path_is_inside(real, book->dir)) {
+        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (through a link)", ref);
+        goto done;
+    }
+    size_t len = 0;
+    if (file_read(real, IMAGE_MAX_BYTES, &data, &len) != 0) {
+        if (errno == EISDIR) diag_error(d, where, pos.line, pos.col, "image '%s' is a folder, not a file", ref);
+        else if (errno == EFBIG) diag_error(d, where, pos.line, pos.col, "image '%s' is larger than 64 MiB", ref);
+        else diag_error(d, where, pos.line, pos.col, "cannot read image '%s': %s", ref, strerror(errno));
+        goto done;
+    }
+    if (!decode_image(data, len, out, &why)) {
+        diag_error(d, where, pos.line, pos.col, "image '%s' %s", ref, why);
+        goto done;
+    }
+    out->path = arena_strdup(book->mem, full);
+    out->book_path = arena_strdup(book->mem, norm);
+    /* the bytes just checked are the ones the writers get */
+    out->data = arena_adopt(book->mem, data);
+    out->size = len;
+    data = NULL;
+    ok = true;
+done:
+    if (!ok) memset(out, 0, sizeof *out);
+    free(why);
+    free(data);
+    free(real);
+    free(full);
+    free(norm);
+    free(where);
+    return ok;
+}
+
+/*** chapters ***/
+
+static void line_col_of(const char *data, size_t off, int *line, int *col) {
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (data[i] == '\n') l++, c = 1;
+        else c++;
+    }
+    *line = l, *col = c;
+}
+
+static bool blank(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isspace((unsigned char)s[i])) return false;
+    return true;
+}
+
+/* One chapter: checks where it lives and what it holds, then parses it. */
+static bool load_chapter(model_book *book, const manifest_ref *ref, int index, diag *d) {
+    model_chapter *ch = &book->chapters[index];
+    const char *v = ref->value;
+    const model_pos *p = &ref->pos;
+    if (v[0] == '/') {
+        diag_error(d, p->file, p->line, p->col, "chapter path leaves the book folder: '%s' is absolute", v);
+        return false;
+    }
+    char *norm = path_normalise(v);
+    if (!norm || !*norm) {
+        diag_error(d, p->file, p->line, p->col, "chapter path leaves the book folder: '%s'", v);
+        free(norm);
+        return false;
+    }
+    ch->file = arena_strdup(book->mem, norm);
+    free(norm);
+    char *full = path_join(book->dir, ch->file);
+    char *real = path_real(full);
+    char *data = NULL;
+    size_t len = 0;
+    bool ok = false;
+    if (!real) {
+        if (errno == ENOENT) diag_error(d, p->file, p->line, p->col, "chapter '%s' not found", v);
+        else diag_error(d, p->file, p->line, p->col, "cannot open chapter '%s': %s", v, strerror(errno));
+        goto done;
+    }
+    if (!path_is_inside(real, book->dir)) {
+        diag_error(d, p->file, p->line, p->col, "chapter path leaves the book folder: '%s' links to %s", v, real);
+        goto done;
+    }
+    if (file_read(real, CHAPTER_MAX_BYTES, &data, &len) != 0) {
+        if (errno == EISDIR)
+            diag_error(d, p->file, p->line, p->col, "chapter '%s' is a folder, not a Markdown file", v);
+        else if (errno == EFBIG)
+            diag_error(d, p->file, p->line, p->col, "chapter '%s' is larger than 64 MiB", v);
+        else if (errno == EINVAL)
+            diag_error(d, p->file, p->line, p->col, "chapter '%s' is not a regular file", v);
+        else
+            diag_error(d, p->file, p->line, p->col, "cannot read chapter '%s': %s", v, strerror(errno));
+        goto done;
+    }
+    char *where = model_display_path(book, ch->file);
+    /* a byte-order mark is not text: leave it out so line 1 columns match an editor's */
+    size_t bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    uint32_t cp;
+    long bad = text_find_invalid(data, len, &cp);
+    if (bad >= 0) {
+        int line, col;
+        line_col_of(data, (size_t)bad, &line, &col);
+        if (cp == 0) diag_error(d, where, line, col, "NUL byte in a text file");
+        else if (cp == UINT32_MAX)
+            diag_error(d, where, line, col, "invalid UTF-8 (byte 0x%02X); save the chapter as UTF-8",
+                       (unsigned char)data[bad]);
+        else if (utf8_is_noncharacter(cp))
+            diag_error(d, where, line, col, "Unicode noncharacter U+%04X in a text file", (unsigned)cp);
+        else
+            diag_error(d, where, line, col,
+                       "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
+    } else if (blank(data + bom, len - bom)) {
+        diag_error(d, where, 1, 1, "chapter is empty");
+    } else {
+        ok = markdown_parse_chapter(book, ch, index, data + bom, len - bom, d);
+    }
+    free(where);
+done:
+    free(data);
+    free(real);
+    free(full);
+    return ok;
+}
+
+/*** the book ***/
+
+static char *searched_list(const char *book_dir) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s/styles", book_dir);
+    for (const char *const *d = book_data_dirs(); *d; d++) buf_printf(&b, ", %s/styles", *d);
+    return buf_detach(&b, NULL);
+}
+
+static bool load_style(model_book *book, const char *given_dir, const book_options *opt, const manifest *m, diag *d) {
+    if (opt && opt->style_path) {
+        if (!path_is_file(opt->style_path)) {
+            diag_error(d, opt->style_path, 0, 0, "style file not found");
+            return false;
+        }
+        book->style = style_load(opt->style_path, d);
+    } else {
+        const char *name = book->meta.style ? book->meta.style : "brochure";
+        /* found through the folder as the user named it, so messages show a path they know */
+        char *path = book_find_style(given_dir, name);
+        if (!path) {
+            char *list = searched_list(book->dir);
+            if (m->style.value)
+                diag_error(d, m->style.pos.file, m->style.pos.line, m->style.pos.col,
+                           "style '%s' not found (looked for %s.yaml in %s)", name, name, list);
+            else
+                diag_error(d, book->manifest, 0, 0, "style '%s' not found (looked for %s.yaml in %s)", name, name,
+                           list);
+            free(list);
+            return false;
+        }
+        /* A style of the book's own must stay inside the book, like its chapters. */
+        char *own_rel = xasprintf("styles/%s.yaml", name);
+        char *own = path_join(given_dir, own_rel);
+        free(own_rel);
+        if (strcmp(own, path) == 0) {
+            char *real = path_real(path);
+            bool inside = real && path_is_inside(real, book->dir);
+            free(real);
+            if (!inside) {
+                if (m->style.value)
+                    diag_error(d, m->style.pos.file, m->style.pos.line, m->style.pos.col,
+                               "style '%s' leaves the book folder (%s is a symbolic link pointing outside)", name,
+                               path);
+                else
+                    diag_error(d, path, 0, 0, "style file leaves the book folder (a symbolic link pointing outside)");
+                free(own);
+                free(path);
+                return false;
+            }
+        }
+        free(own);
+        book->style = style_load(path, d);
+        free(path);
+    }
+    if (!book->style) return false;
+    if (opt && opt->paper && !style_set_paper(book->style, opt->paper)) {
+        diag_error(d, NULL, 0, 0, "unknown paper size '%s' (use a4 or letter)", opt->paper);
+        return false;
+    }
+    return true;
+}
+
+/* The book's own fonts/ (when it has one and it stays inside the book), then the
+ * fonts/ of each data folder. False after reporting a fonts/ that leaves the book. */
+static bool set_font_dirs(model_book *book, diag *d) {
+    const char *const *dd = book_data_dirs();
+    size_t n = 0;
+    while (dd[n]) n++;
+    book->font_dirs = arena_alloc(book->mem, (n + 2) * sizeof *book->font_dirs);
+    book->n_font_dirs = 0;
+    bool ok = true;
+    char *own = path_join(book->dir, "fonts");
+    if (path_is_dir(own)) {
+        char *real = path_real(own);
+        if (real && path_is_inside(real, book->dir)) {
+            book->font_dirs[book->n_font_dirs++] = arena_strdup(book->mem, real);
+        } else {
+            char *shown = model_display_path(book, "fonts");
+            diag_error(d, shown, 0, 0, "the fonts folder leaves the book folder (a symbolic link to %s)",
+                       real ? real : "?");
+            free(shown);
+            ok = false;
+        }
+        free(real);
+    }
+    free(own);
+    for (size_t i = 0; i < n; i++) {
+        char *f = path_join(dd[i], "fonts");
+        bool dup = false;
+        for (size_t k = 0; k < book->n_font_dirs; k++)
+            if (strcmp(book->font_dirs[k], f) == 0) dup = true;
+        if (!dup && path_is_dir(f)) book->font_dirs[book->n_font_dirs++] = arena_strdup(book->mem, f);
+        free(f);
+    }
+    return ok;
+}
+
+model_book *book_load(const char *dir, const book_options *opt, diag *d) {
+    if (!dir || !*dir) dir = ".";
+    int errors_before = d->errors;
+    char *real = path_real(dir);
+    if (!real) {
+        diag_error(d, dir, 0, 0, "book folder not found (%s)", strerror(errno));
+        return NULL;
+    }
+    if (!path_is_dir(real)) {
+        diag_error(d, dir, 0, 0, "not a folder: a book is a folder holding book.yaml");
+        free(real);
+        return NULL;
+    }
+    if (access(real, R_OK | X_OK) != 0) {
+        diag_error(d, dir, 0, 0, "cannot read the book folder (%s)", strerror(errno));
+        free(real);
+        return NULL;
+    }
+    model_book *book = model_book_new();
+    book->dir = arena_strdup(book->mem, real);
+    free(real);
+    bool here = strcmp(dir, ".") == 0 || strcmp(dir, "./") == 0;
+    char *display = here ? xstrdup("book.yaml") : path_join(dir, "book.yaml");
+    book->manifest = arena_strdup(book->mem, display);
+    free(display);
+    char *yaml = path_join(book->dir, "book.yaml");
+    bool ok = true;
+    manifest m;
+    memset(&m, 0, sizeof m);
+    if (build_timestamp_checked(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
+    if (!path_is_file(yaml)) {
+        diag_error(d, book->manifest, 0, 0, "%s", path_is_dir(yaml) ? "book.yaml is a folder, not a file"
+                                                                     : "no book.yaml in the book folder");
+        free(yaml);
+        goto fail;
+    }
+    {
+        /* a book.yaml that is a link to a file elsewhere is not the book's own */
+        char *real_yaml = path_real(yaml);
+        bool inside = real_yaml && path_is_inside(real_yaml, book->dir);
+        if (!inside)
+            diag_error(d, book->manifest, 0, 0, "book.yaml leaves the book folder (a symbolic link to %s)",
+                       real_yaml ? real_yaml : "?");
+        free(real_yaml);
+        if (!inside) {
+            free(yaml);
+            goto fail;
+        }
+    }
+    bool manifest_ok = manifest_load(book, yaml, book->manifest, &m, d);
+    free(yaml);
+    ok = ok && manifest_ok;
+    /* keep going after a bad manifest where possible: every error at once */
+    if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
+
+    if (!load_style(book, dir, opt, &m, d)) ok = false;
+    if (!set_font_dirs(book, d)) ok = false;
+    if (book->style && !fonts_scan(book, d)) ok = false;
+
+    book->chapters = arena_alloc(book->mem, (m.n_chapters ? m.n_chapters : 1) * sizeof *book->chapters);
+    book->n_chapters = m.n_chapters;
+    bool chapters_ok = true;
+    for (size_t i = 0; i < m.n_chapters; i++)
+        if (!load_chapter(book, &m.chapters[i], (int)i, d)) chapters_ok = false;
+    if (!chapters_ok) ok = false;
+    if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
+
+    if (m.cover.value) {
+        /* the cover path is relative to the book folder, where book.yaml lives */
+        model_pos pos = {"book.yaml", m.cover.pos.line, m.cover.pos.col};
+        if (book_resolve_image(book, m.cover.value, pos, &book->meta.cover, d)) book->meta.has_cover = true;
+        else ok = false;
+    }
+    if (!ok || d->errors > errors_before) goto fail;
+    return book;
+fail:
+    model_book_free(book);
+    return NULL;
+}

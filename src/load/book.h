@@ -1,0 +1,30 @@
+/* book: loads a book folder (book.yaml, chapters, style, fonts, images) into the model.
+ * The only entry point writers' callers need before writing. */
+#ifndef QUIRE_BOOK_H
+#define QUIRE_BOOK_H
+
+#include "base/diag.h"
+#include "model/model.h"
+
+typedef struct book_options {
+    const char *style_path;  /* --style FILE: overrides book.yaml's style */
+    const char *paper;       /* --paper a4|letter, or NULL */
+} book_options;
+
+/* Loads and checks the whole book. NULL after reporting errors to d. */
+model_book *book_load(const char *dir, const book_options *opt, diag *d);
+
+/* Folders searched for styles/ and fonts/ after the book folder itself:
+ * $QUIRE_DATA_DIR, the executable's parent folder (a build tree or a checkout),
+ * <exe>/../share/quire and the install prefix. NULL-terminated, static. */
+const char *const *book_data_dirs(void);
+
+/* Finds `styles/<name>.yaml` in the book folder then the data folders. Caller frees. */
+char *book_find_style(const char *book_dir, const char *name);
+
+/* Resolves an image reference written in `pos.file` to a file inside the book folder:
+ * refuses URLs, absolute paths, paths leaving the folder (also through symlinks),
+ * missing files, and files whose bytes are not PNG, JPEG or SVG. */
+bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d);
+
+#endif

@@ -1,0 +1,577 @@
+/* manifest: book.yaml (read with libyaml into a small tree) -> book->meta and the chapter list. */
+#include "load/manifest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+/* A manifest or style file beyond this is surely a mistake. */
+#define YAML_MAX_BYTES (4u << 20)
+
+/*** the YAML tree ***/
+
+static manifest_ynode *ynode_new(manifest_ykind kind, yaml_mark_t mark) {
+    manifest_ynode *n = xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->line = (int)mark.line + 1;
+    n->col = (int)mark.column + 1;
+    return n;
+}
+
+static void ynode_push(manifest_ynode *parent, manifest_ynode *child) {
+    /* Grow in powers of two: n is the count, capacity the next power of two. */
+    if ((parent->n & (parent->n - 1)) == 0) {
+        size_t cap = parent->n ? parent->n * 2 : 4;
+        if (parent->n < 4) cap = 4;
+        parent->items = xrealloc(parent->items, cap * sizeof *parent->items);
+    }
+    parent->items[parent->n++] = child;
+}
+
+void manifest_yaml_free(manifest_ynode *n) {
+    if (!n) return;
+    for (size_t i = 0; i < n->n; i++) manifest_yaml_free(n->items[i]);
+    free(n->items);
+    free(n->value);
+    free(n);
+}
+
+const char *manifest_ykind_name(const manifest_ynode *n) {
+    switch (n->kind) {
+    case MANIFEST_Y_SCALAR: return "a string";
+    case MANIFEST_Y_LIST: return "a list";
+    case MANIFEST_Y_MAP: return "a mapping";
+    }
+    return "?";
+}
+
+bool manifest_yaml_is_null(const manifest_ynode *n) {
+    if (!n || n->kind != MANIFEST_Y_SCALAR || !n->plain) return false;
+    return n->value[0] == 0 || strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0 ||
+           strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0;
+}
+
+static void offset_to_pos(const char *data, long off, int *line, int *col) {
+    int l = 1, c = 1;
+    for (long i = 0; i < off; i++) {
+        if (data[i] == '\n') l++, c = 1;
+        else c++;
+    }
+    *line = l;
+    *col = c;
+}
+
+manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *d) {
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read(path, YAML_MAX_BYTES, &data, &len) != 0) {
+        diag_error(d, display, 0, 0, "cannot read the file: %s", strerror(errno));
+        return NULL;
+    }
+    long bad = utf8_find_invalid(data, len);
+    if (bad >= 0) {
+        int line, col;
+        offset_to_pos(data, bad, &line, &col);
+        uint32_t cp = 0;
+        text_find_invalid(data + bad, len - (size_t)bad, &cp);
+        if (cp != 0 && cp != UINT32_MAX && utf8_is_noncharacter(cp))
+            diag_error(d, display, line, col, "Unicode noncharacter U+%04X in a text file", (unsigned)cp);
+        else
+            diag_error(d, display, line, col, "%s", data[bad] == 0 ? "NUL byte in a text file" : "invalid UTF-8");
+        free(data);
+        return NULL;
+    }
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fprintf(stderr, "quire: out of memory\n");
+        abort();
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+
+    manifest_ynode *root = NULL;
+    manifest_ynode **stack = NULL;
+    size_t depth = 0, stack_cap = 0;
+    int docs = 0;
+    bool ok = true, done = false;
+    while (!done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            yaml_mark_t m = parser.problem_mark;
+            const char *problem = parser.problem ? parser.problem : "malformed YAML";
+            if (parser.error == YAML_READER_ERROR) {
+                /* the reader gives no mark, only the byte offset of the bad character */
+                int line = 1, col = 1;
+                if (parser.problem_offset <= len) offset_to_pos(data, (long)parser.problem_offset, &line, &col);
+                if (parser.problem_value >= 0 && parser.problem_value != 0x110000 &&
+                    strstr(problem, "control characters"))
+                    diag_error(d, display, line, col, "malformed YAML: %s (U+%04X)", problem,
+                               (unsigned)parser.problem_value);
+                else
+                    diag_error(d, display, line, col, "malformed YAML: %s", problem);
+            } else if (parser.context)
+                diag_error(d, display, (int)m.line + 1, (int)m.column + 1, "malformed YAML: %s %s",
+                           parser.context, problem);
+            else
+                diag_error(d, display, (int)m.line + 1, (int)m.column + 1, "malformed YAML: %s", problem);
+            ok = false;
+            break;
+        }
+        manifest_ynode *node = NULL;
+        bool opens = false;
+        const unsigned char *anchor = NULL;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1) {
+                diag_error(d, display, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                           "only one YAML document is allowed");
+                ok = false;
+                done = true;
+            }
+            break;
+        case YAML_ALIAS_EVENT:
+            diag_error(d, display, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                       "YAML aliases (*%s) are not allowed", (const char *)ev.data.alias.anchor);
+            ok = false;
+            /* A placeholder keeps keys and values paired in the enclosing map. */
+            node = ynode_new(MANIFEST_Y_SCALAR, ev.start_mark);
+            node->value = xstrdup("");
+            break;
+        case YAML_SCALAR_EVENT:
+            anchor = ev.data.scalar.anchor;
+            node = ynode_new(MANIFEST_Y_SCALAR, ev.start_mark);
+            node->value = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+            node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            if (strlen(node->value) != ev.data.scalar.length) {
+                diag_error(d, display, node->line, node->col, "NUL character in a string");
+                ok = false;
+            } else {
+                /* escapes ("\x01", "\uFFFE") can put into a value what the file may not hold */
+                uint32_t cp;
+                if (text_find_invalid(node->value, ev.data.scalar.length, &cp) >= 0) {
+                    char tmp[48];
+                    diag_error(d, display, node->line, node->col, "%s in a string", text_problem(cp, tmp, sizeof tmp));
+                    ok = false;
+                }
+            }
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+            anchor = ev.data.sequence_start.anchor;
+            node = ynode_new(MANIFEST_Y_LIST, ev.start_mark);
+            opens = true;
+            break;
+        case YAML_MAPPING_START_EVENT:
+            anchor = ev.data.mapping_start.anchor;
+            node = ynode_new(MANIFEST_Y_MAP, ev.start_mark);
+            opens = true;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            if (depth) depth--;
+            break;
+        default:
+            break;
+        }
+        if (anchor) {
+            diag_error(d, display, node->line, node->col, "YAML anchors (&%s) are not allowed", (const char *)anchor);
+            ok = false;
+        }
+        if (node) {
+            if (depth == 0) {
+                if (!root) root = node;
+                else manifest_yaml_free(node), node = NULL; /* unreachable with one document */
+            } else {
+                manifest_ynode *top = stack[depth - 1];
+                if (top->kind == MANIFEST_Y_MAP && top->n % 2 == 0 && node->kind != MANIFEST_Y_SCALAR) {
+                    diag_error(d, display, node->line, node->col, "a key must be a string, not %s",
+                               manifest_ykind_name(node));
+                    ok = false;
+                }
+                ynode_push(top, node);
+            }
+            if (opens && node) {
+                if (depth == stack_cap) {
+                    stack_cap = stack_cap ? stack_cap * 2 : 16;
+                    stack = xrealloc(stack, stack_cap * sizeof *stack);
+                }
+                stack[depth++] = node;
+            }
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    free(stack);
+    free(data);
+    if (!ok) {
+        manifest_yaml_free(root);
+        return NULL;
+    }
+    if (!root) {
+        /* An empty file: an empty scalar so callers report "must be a mapping" at 1:1. */
+        yaml_mark_t m = {0, 0, 0};
+        root = ynode_new(MANIFEST_Y_SCALAR, m);
+        root->value = xstrdup("");
+        root->plain = true;
+    }
+    return root;
+}
+
+/*** book.yaml ***/
+
+static const char *const manifest_keys[] = {
+    "name", "title", "subtitle", "authors", "publisher", "language", "identifier", "date",
+    "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", "contents-title", NULL};
+
+enum {
+    K_NAME, K_TITLE, K_SUBTITLE, K_AUTHORS, K_PUBLISHER, K_LANGUAGE, K_IDENTIFIER, K_DATE,
+    K_RIGHTS, K_DESCRIPTION, K_KEYWORDS, K_STYLE, K_COVER, K_COVER_ALT, K_CHAPTERS, K_CONTENTS_TITLE, K_COUNT
+};
+
+typedef struct mctx {
+    model_book *book;
+    const char *display;
+    diag *d;
+    bool ok;
+} mctx;
+
+static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(c->d, DIAG_ERROR, c->display, at->line, at->col, fmt, ap);
+    va_end(ap);
+    c->ok = false;
+}
+
+/* A string value, trimmed of surrounding blanks, in the book arena; NULL when null/empty or wrong type. */
+static const char *get_string(mctx *c, const char *key, const manifest_ynode *v) {
+    if (v->kind != MANIFEST_Y_SCALAR) {
+        verr(c, v, "'%s' must be a string, not %s", key, manifest_ykind_name(v));
+        return NULL;
+    }
+    if (manifest_yaml_is_null(v)) return NULL;
+    const char *s = v->value;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)*s)) s++, n--;
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    if (n == 0) return NULL;
+    return arena_strndup(c->book->mem, s, n);
+}
+
+static bool valid_name(const char *s) {
+    if (!s[0] || s[0] == '.') return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') return false;
+    return true;
+}
+
+/* BCP 47 shape: a 2-3 (or 5-8) letter language, then subtags of 1-8 letters or digits. */
+static bool valid_language(const char *s) {
+    size_t i = 0;
+    while (isalpha((unsigned char)s[i])) i++;
+    if (!((i >= 2 && i <= 3) || (i >= 5 && i <= 8))) return false;
+    while (s[i]) {
+        if (s[i] != '-') return false;
+        size_t j = ++i;
+        while (isalnum((unsigned char)s[i])) i++;
+        if (i - j < 1 || i - j > 8) return false;
+    }
+    return true;
+}
+
+static bool is_uuid(const char *s) {
+    static const int groups[] = {8, 4, 4, 4, 12};
+    for (int g = 0; g < 5; g++) {
+        for (int k = 0; k < groups[g]; k++, s++)
+            if (!isxdigit((unsigned char)*s)) return false;
+        if (g < 4 && *s++ != '-') return false;
+    }
+    return *s == 0;
+}
+
+/* Digits of an ISBN-10 or -13 (hyphens and spaces allowed, optional "ISBN" prefix)
+ * with a correct check digit, into out (14 bytes). */
+static bool isbn_digits(const char *s, char *out) {
+    if (strncasecmp(s, "isbn", 4) == 0) {
+        s += 4;
+        if (*s == ':') s++;
+        while (*s == ' ') s++;
+    }
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == '-' || *s == ' ') continue;
+        if (n >= 13) return false;
+        if (isdigit((unsigned char)*s) || ((*s == 'X' || *s == 'x') && n == 9)) out[n++] = (char)toupper((unsigned char)*s);
+        else return false;
+    }
+    out[n] = 0;
+    if (n == 10) {
+        int sum = 0;
+        for (int i = 0; i < 10; i++) {
+            int v = out[i] == 'X' ? 10 : out[i] - '0';
+            if (out[i] == 'X' && i != 9) return false;
+            sum += v * (10 - i);
+        }
+        return sum % 11 == 0;
+    }
+    if (n == 13) {
+        if (strchr(out, 'X')) return false;
+        int sum = 0;
+        for (int i = 0; i < 13; i++) sum += (out[i] - '0') * (i % 2 ? 3 : 1);
+        return sum % 10 == 0;
+    }
+    return false;
+}
+
+/* RFC 8141 shape: urn:NID:NSS. */
+static bool valid_urn(const char *s) {
+    if (strncasecmp(s, "urn:", 4) != 0) return false;
+    s += 4;
+    size_t i = 0;
+    while (isalnum((unsigned char)s[i]) || (i > 0 && s[i] == '-')) i++;
+    if (i < 2 || i > 32 || s[i] != ':' || !s[i + 1]) return false;
+    for (const char *p = s + i + 1; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\') return false;
+    return true;
+}
+
+static const char *normalise_identifier(mctx *c, const char *id, const manifest_ynode *at) {
+    char digits[16];
+    if (strncasecmp(id, "urn:", 4) == 0) {
+        if (!valid_urn(id)) {
+            verr(c, at, "'identifier' is not a valid URN (urn:<namespace>:<id>): '%s'", id);
+            return NULL;
+        }
+        if (strncasecmp(id, "urn:uuid:", 9) == 0 && !is_uuid(id + 9)) {
+            verr(c, at, "'identifier' has a malformed UUID: '%s'", id + 9);
+            return NULL;
+        }
+        if (strncasecmp(id, "urn:isbn:", 9) == 0 && !isbn_digits(id + 9, digits)) {
+            verr(c, at, "'identifier' has an invalid ISBN (wrong length or check digit): '%s'", id + 9);
+            return NULL;
+        }
+        return id;
+    }
+    if (is_uuid(id)) {
+        char *u = arena_printf(c->book->mem, "urn:uuid:%s", id);
+        for (char *p = u + 9; *p; p++) *p = (char)tolower((unsigned char)*p);
+        return u;
+    }
+    if (isbn_digits(id, digits)) return arena_printf(c->book->mem, "urn:isbn:%s", digits);
+    verr(c, at, "'identifier' must be a URN (urn:…), a UUID or an ISBN with a valid check digit, not '%s'", id);
+    return NULL;
+}
+
+static bool valid_date(const char *s) {
+    size_t n = strlen(s);
+    if (n != 4 && n != 7 && n != 10) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-') return false;
+        } else if (!isdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    int year = atoi(s);
+    if (year < 1) return false;
+    if (n == 4) return true;
+    int month = atoi(s + 5);
+    if (month < 1 || month > 12) return false;
+    if (n == 7) return true;
+    int day = atoi(s + 8);
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int max = mdays[month - 1];
+    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)) max = 29;
+    return day >= 1 && day <= max;
+}
+
+/* A string or a list of strings (authors, keywords): returns the count, items in *out (arena). */
+static size_t get_string_list(mctx *c, const char *key, const manifest_ynode *v, const char ***out) {
+    *out = NULL;
+    if (v->kind == MANIFEST_Y_MAP) {
+        verr(c, v, "'%s' must be a string or a list of strings, not a mapping", key);
+        return 0;
+    }
+    if (v->kind == MANIFEST_Y_SCALAR) {
+        const char *s = get_string(c, key, v);
+        if (!s) return 0;
+        const char **arr = arena_alloc(c->book->mem, sizeof *arr);
+        arr[0] = s;
+        *out = arr;
+        return 1;
+    }
+    const char **arr = arena_alloc(c->book->mem, (v->n ? v->n : 1) * sizeof *arr);
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const manifest_ynode *it = v->items[i];
+        if (it->kind != MANIFEST_Y_SCALAR) {
+            verr(c, it, "each entry of '%s' must be a string, not %s", key, manifest_ykind_name(it));
+            continue;
+        }
+        const char *s = get_string(c, key, it);
+        if (!s) {
+            verr(c, it, "empty entry in '%s'", key);
+            continue;
+        }
+        arr[k++] = s;
+    }
+    *out = arr;
+    return k;
+}
+
+static void read_chapters(mctx *c, const manifest_ynode *v, manifest *m) {
+    if (v->kind != MANIFEST_Y_LIST) {
+        if (manifest_yaml_is_null(v)) verr(c, v, "'chapters' is empty: list at least one Markdown file");
+        else verr(c, v, "'chapters' must be a list of file paths, not %s", manifest_ykind_name(v));
+        return;
+    }
+    if (v->n == 0) {
+        verr(c, v, "'chapters' is empty: list at least one Markdown file");
+        return;
+    }
+    m->chapters = arena_alloc(c->book->mem, v->n * sizeof *m->chapters);
+    for (size_t i = 0; i < v->n; i++) {
+        const manifest_ynode *it = v->items[i];
+        if (it->kind != MANIFEST_Y_SCALAR) {
+            verr(c, it, "each chapter must be a file path, not %s", manifest_ykind_name(it));
+            continue;
+        }
+        const char *s = get_string(c, "chapters", it);
+        if (!s) {
+            verr(c, it, "empty chapter path");
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < m->n_chapters; k++) {
+            if (strcmp(m->chapters[k].value, s) == 0) {
+                verr(c, it, "chapter '%s' is listed twice (first at line %d)", s, m->chapters[k].pos.line);
+                dup = true;
+                break;
+            }
+        }
+        if (dup) continue;
+        manifest_ref *r = &m->chapters[m->n_chapters++];
+        r->value = s;
+        r->pos.file = c->display;
+        r->pos.line = it->line;
+        r->pos.col = it->col;
+    }
+}
+
+bool manifest_load(model_book *book, const char *path, const char *display, manifest *m, diag *d) {
+    memset(m, 0, sizeof *m);
+    if (!display) display = path;
+    mctx c = {book, arena_strdup(book->mem, display), d, true};
+    manifest_ynode *root = manifest_yaml_load(path, c.display, d);
+    if (!root) return false;
+    if (root->kind != MANIFEST_Y_MAP) {
+        verr(&c, root, "the top level of book.yaml must be a mapping of keys (title: …), not %s",
+             manifest_ykind_name(root));
+        manifest_yaml_free(root);
+        return false;
+    }
+
+    model_meta *meta = &book->meta;
+    const manifest_ynode *seen[K_COUNT] = {0};
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        const manifest_ynode *k = root->items[i], *v = root->items[i + 1];
+        if (k->kind != MANIFEST_Y_SCALAR) continue; /* already reported */
+        int key = -1;
+        for (int j = 0; manifest_keys[j]; j++)
+            if (strcmp(manifest_keys[j], k->value) == 0) key = j;
+        if (key < 0) {
+            const char *hint = diag_suggest(k->value, manifest_keys);
+            if (hint) verr(&c, k, "unknown key '%s'; did you mean '%s'?", k->value, hint);
+            else verr(&c, k, "unknown key '%s'", k->value);
+            continue;
+        }
+        if (seen[key]) {
+            verr(&c, k, "duplicate key '%s' (first at line %d)", k->value, seen[key]->line);
+            continue;
+        }
+        seen[key] = k;
+        const char *s = NULL;
+        switch (key) {
+        case K_AUTHORS: {
+            const char **arr;
+            meta->n_authors = get_string_list(&c, "authors", v, &arr);
+            meta->authors = arr;
+            break;
+        }
+        case K_KEYWORDS: {
+            const char **arr;
+            size_t n = get_string_list(&c, "keywords", v, &arr);
+            if (n) {
+                buf b;
+                buf_init(&b);
+                for (size_t j = 0; j < n; j++) {
+                    if (j) buf_puts(&b, ", ");
+                    buf_puts(&b, arr[j]);
+                }
+                meta->keywords = arena_strdup(book->mem, b.data);
+                buf_free(&b);
+            }
+            break;
+        }
+        case K_CHAPTERS:
+            read_chapters(&c, v, m);
+            break;
+        default:
+            s = get_string(&c, manifest_keys[key], v);
+            if (!s && v->kind == MANIFEST_Y_SCALAR &&
+                (key == K_NAME || key == K_TITLE || key == K_LANGUAGE || key == K_IDENTIFIER))
+                verr(&c, v, "'%s' must not be empty", manifest_keys[key]);
+            break;
+        }
+        if (!s) continue;
+        switch (key) {
+        case K_NAME:
+            if (!valid_name(s))
+                verr(&c, v, "'name' must use only letters, digits, '.', '_' and '-' and not start with '.': '%s'", s);
+            else meta->name = s;
+            break;
+        case K_TITLE: meta->title = s; break;
+        case K_SUBTITLE: meta->subtitle = s; break;
+        case K_PUBLISHER: meta->publisher = s; break;
+        case K_LANGUAGE:
+            if (!valid_language(s)) verr(&c, v, "'language' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", s);
+            else meta->language = s;
+            break;
+        case K_IDENTIFIER: meta->identifier = normalise_identifier(&c, s, v); break;
+        case K_DATE:
+            if (!valid_date(s)) verr(&c, v, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), not '%s'", s);
+            else meta->date = s;
+            break;
+        case K_RIGHTS: meta->rights = s; break;
+        case K_DESCRIPTION: meta->description = s; break;
+        case K_STYLE:
+            if (!valid_name(s)) {
+                verr(&c, v, "'style' must be the name of a file in styles/ (letters, digits, '.', '_', '-'), not '%s'", s);
+            } else {
+                m->style.value = s;
+                m->style.pos = (model_pos){c.display, v->line, v->col};
+            }
+            break;
+        case K_COVER:
+            m->cover.value = s;
+            m->cover.pos = (model_pos){c.display, v->line, v->col};
+            break;
+        case K_COVER_ALT: meta->cover_alt = s; break;
+        case K_CONTENTS_TITLE: meta->contents_title = s; break;
+        default: break;
+        }
+    }
+
+    static const int required[] = {K_NAME, K_TITLE, K_LANGUAGE, K_IDENTIFIER, K_CHAPTERS};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!seen[required[i]]) verr(&c, root, "missing required key '%s'", manifest_keys[required[i]]);
+    meta->style = m->style.value ? m->style.value : "brochure";
+    manifest_yaml_free(root);
+    return c.ok;
+}

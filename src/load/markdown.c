@@ -1,0 +1,1454 @@
+/* markdown: one chapter's Markdown (cmark-gfm) into model nodes; then the book's links resolved. */
+#include "load/markdown.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <glib.h>
+/* The footnote label and the reference-to-definition link are only in the node struct. */
+#include <cmark-gfm/node.h>
+
+#include "base/uri.h"
+#include "load/book.h"
+
+#define MAX_NESTING 64
+
+typedef struct frame {
+    cmark_node *cm;     /* the cmark node whose EXIT pops this frame */
+    model_node *m;      /* where children go */
+} frame;
+
+typedef struct note_entry {
+    cmark_node *def;    /* cmark FOOTNOTE_DEFINITION */
+    model_node *note;   /* our MODEL_FOOTNOTE */
+    int refs;
+    bool converted;
+} note_entry;
+
+typedef struct line_range {
+    int first, last;
+} line_range;
+
+typedef struct md_ctx {
+    model_book *book;
+    model_chapter *ch;
+    int index;
+    diag *d;
+    const char *file;
+    char *where;                /* the chapter as messages name it */
+    const char *src;
+    size_t len;
+    size_t *line_starts;        /* offset of each line's first byte: line_starts[line - 1] */
+    size_t n_lines;
+    bool ok;
+    frame *stack;
+    size_t depth, cap;
+    int nesting;            /* quotes, lists and inline containers open */
+    bool in_footnote;
+    bool have_title;
+    note_entry *notes;
+    size_t n_notes, notes_cap;
+    line_range *literal_lines;  /* code and HTML blocks: no footnote definitions there */
+    size_t n_literal, literal_cap;
+    cmark_node *skip_html;      /* the `</a>` that closes an anchor already made */
+    int open_a, open_span;      /* anchors written around text: their closing tags are dropped */
+} md_ctx;
+
+static const char *type_str(cmark_node *n) { return cmark_node_get_type_string(n); }
+
+
+static model_pos pos_of(md_ctx *c, cmark_node *n) {
+    model_pos p = {c->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+    if (p.line <= 0 && c->depth) {
+        /* inlines without a position take the enclosing block's */
+        for (size_t i = c->depth; i-- > 0;) {
+            if (c->stack[i].m->pos.line > 0) {
+                p = c->stack[i].m->pos;
+                break;
+            }
+        }
+    }
+    if (p.line <= 0) p.line = 1, p.col = 1;
+    if (p.col <= 0) p.col = 1;
+    return p;
+}
+
+static model_node *top(md_ctx *c) { return c->stack[c->depth - 1].m; }
+
+static void push(md_ctx *c, cmark_node *cm, model_node *m) {
+    if (c->depth == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 32;
+        c->stack = xrealloc(c->stack, c->cap * sizeof *c->stack);
+    }
+    c->stack[c->depth].cm = cm;
+    c->stack[c->depth].m = m;
+    c->depth++;
+}
+
+/* The role of a block by the nearest container that decides it. */
+static style_role context_role(md_ctx *c) {
+    if (c->in_footnote) return STYLE_FOOTNOTE;
+    for (size_t i = c->depth; i-- > 0;) {
+        switch (c->stack[i].m->type) {
+        case MODEL_QUOTE: return STYLE_QUOTE;
+        case MODEL_ITEM:
+        case MODEL_LIST: return STYLE_LIST;
+        case MODEL_TABLE:
+        case MODEL_TABLE_ROW:
+        case MODEL_TABLE_CELL: return STYLE_TABLE;
+        default: break;
+        }
+    }
+    return STYLE_BODY;
+}
+
+static void set_role(md_ctx *c, model_node *n, style_role role) {
+    if (c->in_footnote) role = STYLE_FOOTNOTE;
+    n->role = role;
+    n->style = c->book->style ? &c->book->style->roles[role] : NULL;
+}
+
+static model_node *add(md_ctx *c, model_type type, cmark_node *cm) {
+    model_node *n = model_node_new(c->book, type, pos_of(c, cm));
+    n->chapter = c->index;
+    model_append_child(top(c), n);
+    return n;
+}
+
+static void skip_subtree(cmark_iter *it, cmark_node *n) { cmark_iter_reset(it, n, CMARK_EVENT_EXIT); }
+
+/* Plain text of a cmark subtree (for alt text). Caller frees. */
+static char *cm_plain(cmark_node *root) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "");
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) buf_puts(&b, cmark_node_get_literal(n));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) buf_putc(&b, ' ');
+    }
+    cmark_iter_free(it);
+    return buf_detach(&b, NULL);
+}
+
+static bool all_space(const char *s) {
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s)) return false;
+    return true;
+}
+
+/* The image of a paragraph holding only that image (white space allowed), else NULL. */
+static cmark_node *lone_image(cmark_node *para) {
+    cmark_node *img = NULL;
+    for (cmark_node *k = cmark_node_first_child(para); k; k = cmark_node_next(k)) {
+        cmark_node_type t = cmark_node_get_type(k);
+        if (t == CMARK_NODE_IMAGE && !img) img = k;
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) continue;
+        else if (t == CMARK_NODE_TEXT && all_space(cmark_node_get_literal(k))) continue;
+        else return NULL;
+    }
+    return img;
+}
+
+/* Length of a leading attribution dash ("—", "–", "―" or "--") plus the spaces after it; 0 if none. */
+static size_t dash_prefix(const char *s) {
+    size_t n = 0;
+    if (strncmp(s, "\xe2\x80\x94", 3) == 0 || strncmp(s, "\xe2\x80\x93", 3) == 0 ||
+        strncmp(s, "\xe2\x80\x95", 3) == 0)
+        n = 3;
+    else if (strncmp(s, "--", 2) == 0)
+        n = 2;
+    else
+        return 0;
+    while (s[n] == ' ' || s[n] == '\t') n++;
+    return n;
+}
+
+/* Pointer to line:col (1-based) in the chapter source, or NULL past its end. */
+static const char *line_text(md_ctx *c, int line, size_t *n);
+static const char *source_at(md_ctx *c, int line, int col) {
+    size_t ll;
+    const char *p = line_text(c, line, &ll);
+    if (!p || col < 1 || (size_t)(col - 1) > (size_t)(c->src + c->len - p)) return NULL;
+    return p + col - 1;
+}
+
+/* Source bytes of the dash and spaces at `pos` (smart punctuation made "--" into "–"). */
+static int source_dash_len(md_ctx *c, model_pos pos) {
+    const char *s = source_at(c, pos.line, pos.col);
+    if (!s) return 0;
+    const char *end = c->src + c->len, *p = s;
+    if (p < end && *p == '-') {
+        while (p < end && *p == '-') p++;
+    } else if (end - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80) {
+        p += 3;
+    }
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    return (int)(p - s);
+}
+
+/* A paragraph closing a block quote (after at least one other block) that starts with a dash. */
+static bool is_attribution(cmark_node *para) {
+    cmark_node *parent = cmark_node_parent(para);
+    if (!parent || cmark_node_get_type(parent) != CMARK_NODE_BLOCK_QUOTE) return false;
+    if (cmark_node_next(para) || !cmark_node_previous(para)) return false;
+    cmark_node *first = cmark_node_first_child(para);
+    if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT) return false;
+    return dash_prefix(cmark_node_get_literal(first)) > 0;
+}
+
+static note_entry *note_for(md_ctx *c, cmark_node *def) {
+    for (size_t i = 0; i < c->n_notes; i++)
+        if (c->notes[i].def == def) return &c->notes[i];
+    if (c->n_notes == c->notes_cap) {
+        c->notes_cap = c->notes_cap ? c->notes_cap * 2 : 16;
+        c->notes = xrealloc(c->notes, c->notes_cap * sizeof *c->notes);
+    }
+    note_entry *e = &c->notes[c->n_notes++];
+    memset(e, 0, sizeof *e);
+    e->def = def;
+    return e;
+}
+
+static void remember_literal_lines(md_ctx *c, cmark_node *n) {
+    if (c->n_literal == c->literal_cap) {
+        c->literal_cap = c->literal_cap ? c->literal_cap * 2 : 16;
+        c->literal_lines = xrealloc(c->literal_lines, c->literal_cap * sizeof *c->literal_lines);
+    }
+    c->literal_lines[c->n_literal].first = cmark_node_get_start_line(n);
+    c->literal_lines[c->n_literal].last = cmark_node_get_end_line(n);
+    c->n_literal++;
+}
+
+/*** raw HTML: anchors are kept, the rest dropped ***/
+
+/* Parses `<a id="x">`, `<span id="x">` (optionally closed right away by `</a>`/`</span>`).
+ * Returns the id (malloc'd) and sets *closed and *span; NULL when the tag is anything else. */
+static char *parse_anchor_tag(const char *s, bool *closed, bool *span) {
+    const char *p = s;
+    if (*p++ != '<') return NULL;
+    size_t name_len;
+    if (strncmp(p, "a", 1) == 0 && (p[1] == ' ' || p[1] == '\t')) *span = false, name_len = 1;
+    else if (strncmp(p, "span", 4) == 0 && (p[4] == ' ' || p[4] == '\t')) *span = true, name_len = 4;
+    else return NULL;
+    p += name_len;
+    while (*p == ' ' || *p == '\t') p++;
+    if (strncmp(p, "id", 2) != 0) return NULL;
+    p += 2;
+    while (*p == ' ') p++;
+    if (*p++ != '=') return NULL;
+    while (*p == ' ') p++;
+    char q = *p++;
+    if (q != '"' && q != '\'') return NULL;
+    const char *start = p;
+    while (*p && *p != q) p++;
+    if (*p != q) return NULL;
+    const char *end = p++;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p++ != '>') return NULL;
+    const char *close = *span ? "</span>" : "</a>";
+    *closed = false;
+    if (*p) {
+        if (strcmp(p, close) != 0) return NULL;
+        *closed = true;
+    }
+    return xstrndup(start, (size_t)(end - start));
+}
+
+/* Anchor ids end up in XHTML id and href attributes and PDF destinations: a letter,
+ * then letters, digits, '_', '.', ':' and '-'. */
+static bool valid_anchor_id(const char *id) {
+    if (!isalpha((unsigned char)id[0]) || (unsigned char)id[0] >= 0x80) return false;
+    for (const char *p = id + 1; *p; p++)
+        if (!(((unsigned char)*p < 0x80 && isalnum((unsigned char)*p)) || *p == '_' || *p == '.' || *p == ':' ||
+              *p == '-'))
+            return false;
+    return true;
+}
+
+static bool is_comment(const char *s) {
+    while (*s && isspace((unsigned char)*s)) s++;
+    return strncmp(s, "<!--", 4) == 0;
+}
+
+static bool is_close_tag(const char *s, const char *tag) {
+    size_t n = strlen(tag);
+    if (strncmp(s, tag, n) != 0) return false;
+    for (s += n; *s; s++)
+        if (!isspace((unsigned char)*s)) return false;
+    return true;
+}
+
+static void inline_html(md_ctx *c, cmark_node *cm) {
+    const char *lit = cmark_node_get_literal(cm);
+    if (!lit) lit = "";
+    if (cm == c->skip_html) {
+        c->skip_html = NULL;
+        return;
+    }
+    if (is_comment(lit)) return;
+    if (is_close_tag(lit, "</a>") && c->open_a > 0) {
+        c->open_a--;
+        return;
+    }
+    if (is_close_tag(lit, "</span>") && c->open_span > 0) {
+        c->open_span--;
+        return;
+    }
+    bool closed = false, span = false;
+    char *id = parse_anchor_tag(lit, &closed, &span);
+    if (!id) {
+        model_pos p = pos_of(c, cm);
+        diag_warning(c->d, c->where, p.line, p.col, "raw HTML is not supported; dropped");
+        return;
+    }
+    if (!closed) {
+        cmark_node *next = cmark_node_next(cm);
+        const char *nl = next && cmark_node_get_type(next) == CMARK_NODE_HTML_INLINE ? cmark_node_get_literal(next) : NULL;
+        if (nl && is_close_tag(nl, span ? "</span>" : "</a>")) c->skip_html = next;
+        else if (span) c->open_span++;
+        else c->open_a++;
+    }
+    model_node *a = add(c, MODEL_ANCHOR, cm);
+    a->id = arena_strdup(c->book->mem, id);
+    if (!valid_anchor_id(id)) {
+        diag_error(c->d, c->where, a->pos.line, a->pos.col,
+                   "anchor id '%s' must start with a letter and hold only letters, digits, '_', '.', ':' and '-'", id);
+        c->ok = false;
+    } else if (model_id_reserved(id)) {
+        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes", id);
+        c->ok = false;
+    } else if (!model_claim_id(c->book, id)) {
+        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is already used in this book", id);
+        c->ok = false;
+    } else {
+        model_bind_id(c->book, a->id, a);
+    }
+    free(id);
+}
+
+/*** footnote references ***/
+
+static void note_ref(md_ctx *c, cmark_node *cm) {
+    model_node *r = add(c, MODEL_NOTE_REF, cm);
+    cmark_node *def = cm->parent_footnote_def;
+    if (!def) return; /* cmark resolves every reference it keeps as one */
+    note_entry *e = note_for(c, def);
+    model_book *book = c->book;
+    if (!e->note) {
+        int number = (int)book->n_footnotes + 1;
+        model_node *fn = model_node_new(book, MODEL_FOOTNOTE, (model_pos){c->file, def->start_line, def->start_column});
+        if (fn->pos.line <= 0) fn->pos = r->pos;
+        fn->chapter = c->index;
+        fn->as.footnote.number = number;
+        fn->as.footnote.first_ref = r;
+        fn->id = arena_printf(book->mem, "fn-%d", number);
+        fn->role = STYLE_FOOTNOTE;
+        fn->style = book->style ? &book->style->roles[STYLE_FOOTNOTE] : NULL;
+        model_bind_id(book, fn->id, fn);
+        /* the book's list grows by doubling; the array lives in the arena */
+        size_t have = book->n_footnotes;
+        if (have == 0 || (have >= 8 && (have & (have - 1)) == 0)) {
+            model_node **grown = arena_alloc(book->mem, (have ? have * 2 : 8) * sizeof *grown);
+            if (have) memcpy(grown, book->footnotes, have * sizeof *grown);
+            book->footnotes = grown;
+        }
+        book->footnotes[book->n_footnotes++] = fn;
+        e->note = fn;
+    }
+    e->refs++;
+    r->as.note_ref.number = e->note->as.footnote.number;
+    r->as.note_ref.note = e->note;
+    r->id = e->refs == 1 ? arena_printf(book->mem, "fnref-%d", r->as.note_ref.number)
+                         : arena_printf(book->mem, "fnref-%d-%d", r->as.note_ref.number, e->refs);
+    model_bind_id(book, r->id, r);
+}
+
+/*** what a text node's bytes were in the source ***/
+
+/* cmark joins a text run, its backslash escapes and its character references into one
+ * text node. To tell a typed `'` from an escaped `\'` (smart punctuation leaves the
+ * latter alone) and a typed `[^x]` from `\[^x]`, the literal is lined up with the
+ * source bytes the node's position names. */
+typedef struct origin {
+    bool known;            /* the literal lined up with the source */
+    int line;              /* the source line it was found on */
+    unsigned char *esc;    /* per literal byte: 1 when it came from an escape or a reference */
+    int *col;              /* per literal byte: its source column (1-based) */
+} origin;
+
+static bool ascii_punct(unsigned char ch) { return ch < 0x80 && ispunct(ch); }
+
+/* Length of a character reference at s ("&amp;", "&#39;", "&#x27;"), through its ';', or 0. */
+static size_t entity_len(const char *s, size_t n) {
+    if (n < 3 || s[0] != '&') return 0;
+    size_t i = 1;
+    if (s[i] == '#') {
+        i++;
+        bool hex = i < n && (s[i] == 'x' || s[i] == 'X');
+        if (hex) i++;
+        size_t d = i;
+        while (i < n && i - d < 8 && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))) i++;
+        if (i == d) return 0;
+    } else {
+        size_t d = i;
+        while (i < n && i - d < 32 && isalnum((unsigned char)s[i])) i++;
+        if (i == d) return 0;
+    }
+    return i < n && s[i] == ';' ? i + 1 : 0;
+}
+
+/* The source bytes of line `line` (1-based), without its line end. */
+static const char *line_text(md_ctx *c, int line, size_t *n) {
+    if (line < 1 || (size_t)line > c->n_lines) return NULL;
+    size_t a = c->line_starts[line - 1];
+    size_t b = (size_t)line < c->n_lines ? c->line_starts[line] - 1 : c->len;
+    if (b > a && c->src[b - 1] == '\r') b--;
+    *n = b - a;
+    return c->src + a;
+}
+
+static void origin_free(origin *o) {
+    free(o->esc);
+    free(o->col);
+    o->esc = NULL, o->col = NULL, o->known = false;
+}
+
+/* What a character reference of `e` bytes at s stands for, when quire can tell:
+ * numeric ones always, named ones for the few that stand for markup characters.
+ * Returns the byte count written to out (0: a named one it does not know). */
+static size_t entity_value(const char *s, size_t e, char out[8]) {
+    static const struct { const char *name, *value; } named[] = {
+        {"&quot;", "\""}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&apos;", "'"}, {"&nbsp;", "\xc2\xa0"},
+    };
+    if (s[1] == '#') {
+        bool hex = s[2] == 'x' || s[2] == 'X';
+        unsigned long v = strtoul(s + (hex ? 3 : 2), NULL, hex ? 16 : 10);
+        /* as cmark decodes: NUL, surrogates and beyond U+10FFFF become U+FFFD */
+        if (v == 0 || (v >= 0xD800 && v < 0xE000) || v > 0x10FFFF) v = 0xFFFD;
+        /* and, as its encoder does, U+FFFE and U+FFFF become the single bytes FE and FF */
+        if (v == 0xFFFE || v == 0xFFFF) {
+            out[0] = (char)(v & 0xFF);
+            return 1;
+        }
+        return (size_t)g_unichar_to_utf8((gunichar)v, out);
+    }
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        if (strlen(named[i].name) == e && memcmp(s, named[i].name, e) == 0) {
+            strcpy(out, named[i].value);
+            return strlen(out);
+        }
+    }
+    return 0;
+}
+
+/* Lines the literal up with the source line from byte `from` on; fills o->esc and
+ * o->col. False when the bytes there cannot give the literal. */
+static bool align(const char *lt, size_t ll, size_t from, const char *lit, size_t len, origin *o) {
+    const char *raw = lt + from;
+    size_t rn = ll - from, i = 0, j = 0;
+    int first = (int)from + 1;
+    /* a text never starts on the character of a backslash escape */
+    size_t slashes = 0;
+    while (slashes < from && lt[from - 1 - slashes] == '\\') slashes++;
+    if (slashes % 2 == 1 && ascii_punct((unsigned char)lt[from])) return false;
+    while (j < len) {
+        if (i >= rn) return false;
+        unsigned char r = (unsigned char)raw[i];
+        if (r == '\\' && i + 1 < rn && ascii_punct((unsigned char)raw[i + 1]) && lit[j] == raw[i + 1]) {
+            o->esc[j] = 1, o->col[j] = first + (int)i;
+            i += 2, j++;
+            continue;
+        }
+        size_t e = r == '&' ? entity_len(raw + i, rn - i) : 0;
+        char val[8];
+        size_t vn = e ? entity_value(raw + i, e, val) : 0;
+        if (vn) {
+            if (len - j < vn || memcmp(lit + j, val, vn) != 0) return false;
+            for (size_t t = 0; t < vn; t++) o->esc[j + t] = 1, o->col[j + t] = first + (int)i;
+            i += e, j += vn;
+            continue;
+        }
+        if (e && !(len - j >= e && memcmp(lit + j, raw + i, e) == 0)) {
+            /* another named reference: it stands for 1 to 8 bytes of the literal; take
+             * the count after which the rest lines up again */
+            size_t k = 0;
+            unsigned char l0 = (unsigned char)lit[j];
+            size_t first_cp = l0 < 0x80 ? 1 : l0 >= 0xF0 ? 4 : l0 >= 0xE0 ? 3 : 2;
+            for (size_t t = 0; t <= 8 && !k; t++) {
+                size_t try = t == 0 ? first_cp : t; /* most references stand for one character */
+                if (j + try > len) continue;
+                if (j + try == len) {
+                    if (try == first_cp) k = try;
+                    continue;
+                }
+                if (i + e >= rn) continue;
+                /* the next unit of the source must give the next byte of the literal */
+                const char *nx = raw + i + e;
+                size_t left = rn - i - e;
+                if (nx[0] == '\\' && left > 1 && ascii_punct((unsigned char)nx[1])) {
+                    if (lit[j + try] == nx[1]) k = try;
+                } else if (nx[0] == '&' && entity_len(nx, left)) {
+                    k = try; /* another reference: cannot tell, take the likeliest */
+                } else if (lit[j + try] == nx[0]) {
+                    k = try;
+                }
+            }
+            if (!k) return false;
+            for (size_t t = 0; t < k; t++) o->esc[j + t] = 1, o->col[j + t] = first + (int)i;
+            i += e, j += k;
+            continue;
+        }
+        if ((unsigned char)lit[j] != r) return false;
+        o->esc[j] = 0, o->col[j] = first + (int)i;
+        i++, j++;
+    }
+    return true;
+}
+
+/* Where the previous text of a block ended: the next one starts after it. */
+typedef struct src_cursor {
+    int line;
+    size_t from;           /* 0-based byte on that line */
+} src_cursor;
+
+static bool after_cursor(const src_cursor *cur, int line, size_t from) {
+    return !cur || line > cur->line || (line == cur->line && from >= cur->from);
+}
+
+static origin origin_of(md_ctx *c, cmark_node *n, const char *lit, size_t len, src_cursor *cur) {
+    origin o = {false, 0, NULL, NULL};
+    int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+    size_t ll;
+    const char *lt = line_text(c, line, &ll);
+    if (!lt || len == 0 || col < 1) return o;
+    o.esc = xcalloc(len, 1);
+    o.col = xmalloc(len * sizeof *o.col);
+    /* cmark's inline columns can be off by a few bytes (continuation lines lose their
+     * indentation, some nodes end a column late): try the nearest starts first */
+    long at = col - 1;
+    o.line = line;
+    for (long shift = 0; shift <= 32 && !o.known; shift++) {
+        for (int sign = 0; sign < 2 && !o.known; sign++) {
+            if (shift == 0 && sign) continue;
+            long from = sign ? at - shift : at + shift;
+            if (from < 0 || (size_t)from >= ll || !after_cursor(cur, line, (size_t)from)) continue;
+            if (align(lt, ll, (size_t)from, lit, len, &o)) o.known = true;
+        }
+    }
+    /* after a hard break written as a backslash cmark does not count the line: the
+     * text is on one of the next lines */
+    int tries = 0; /* bounded, so a hostile line costs at most a few hundred passes */
+    for (int next = 1; next <= 4 && !o.known; next++) {
+        lt = line_text(c, line + next, &ll);
+        for (size_t from = 0; lt && from < ll && !o.known && tries < 256; from++) {
+            if (lt[from] != lit[0] && lt[from] != '\\' && lt[from] != '&') continue;
+            if (!after_cursor(cur, line + next, from)) continue;
+            tries++;
+            if (align(lt, ll, from, lit, len, &o)) o.known = true;
+        }
+        if (o.known) o.line = line + next;
+    }
+    if (!o.known) origin_free(&o);
+    else if (cur) cur->line = o.line, cur->from = (size_t)o.col[len - 1];
+    return o;
+}
+
+/* Text may hold "[^label]" where cmark found no definition; an escaped `\[` is text. */
+static void check_undefined_refs(md_ctx *c, cmark_node *cm, const char *lit, const origin *o) {
+    const char *p = lit;
+    while ((p = strstr(p, "[^")) != NULL) {
+        const char *end = strchr(p, ']');
+        if (!end || end == p + 2) break;
+        size_t at = (size_t)(p - lit);
+        bool plain = !(o->known && o->esc[at]);
+        for (const char *k = p + 2; k < end; k++)
+            if (isspace((unsigned char)*k) || *k == '[') plain = false;
+        if (plain) {
+            model_pos pos = pos_of(c, cm);
+            if (o->known) {
+                pos.line = o->line, pos.col = o->col[at];
+            } else {
+                /* find the exact column on the source line */
+                size_t ll;
+                const char *line = line_text(c, pos.line, &ll);
+                size_t want = (size_t)(end - p + 1);
+                for (size_t k = (size_t)(pos.col - 1); line && k + want <= ll; k++) {
+                    if (memcmp(line + k, p, want) == 0) {
+                        pos.col = (int)k + 1;
+                        break;
+                    }
+                }
+            }
+            diag_error(c->d, c->where, pos.line, pos.col, "footnote '%.*s' has no definition", (int)(end - p + 1), p);
+            c->ok = false;
+        }
+        p = end;
+    }
+}
+
+/* Character references can bring into the text what the file itself may not hold
+ * (`&#1;`, `&#xFFFE;`): refused like the raw characters, at the reference. */
+static bool check_decoded(md_ctx *c, cmark_node *cm, const char *s, const origin *o, const char *what) {
+    if (!s) return true;
+    size_t n = strlen(s), at = 0;
+    bool ok = true;
+    uint32_t cp;
+    long bad;
+    while (at < n && (bad = text_find_invalid(s + at, n - at, &cp)) >= 0) {
+        size_t i = at + (size_t)bad;
+        unsigned char b = (unsigned char)s[i];
+        /* cmark writes &#xFFFE; and &#xFFFF; as the bytes FE and FF */
+        if (cp == UINT32_MAX && (b == 0xFE || b == 0xFF)) cp = 0xFF00u | b;
+        model_pos pos = pos_of(c, cm);
+        if (o && o->known) pos.line = o->line, pos.col = o->col[i];
+        char tmp[48];
+        diag_error(c->d, c->where, pos.line, pos.col, "%s in %s (from a character reference)",
+                   text_problem(cp, tmp, sizeof tmp), what);
+        c->ok = ok = false;
+        at = i + 1;
+        while (at < n && ((unsigned char)s[at] & 0xC0) == 0x80) at++;
+    }
+    return ok;
+}
+
+/*** smart punctuation ***/
+
+/* cmark-gfm's own (CMARK_OPT_SMART) takes time quadratic in the number of straight
+ * quotes in a paragraph, so quire does it here, after parsing, with cmark's rules:
+ *
+ * - `"` is a closing quote when right-flanking (after a non-space, and not after
+ *   punctuation unless followed by a space or punctuation), else an opening one;
+ * - `'` is an apostrophe (closing quote) unless it can open (left- but not
+ *   right-flanking, not after `]` or `)`) and a later closing `'` in the same
+ *   paragraph (the same link text) pairs with it; an opener inside emphasis that
+ *   closes before the closer does not count;
+ * - two or more `-` become dashes (a multiple of three: em dashes; else en dashes,
+ *   with em dashes first as cmark counts them); `...` becomes an ellipsis;
+ * - never in code spans, code blocks, raw HTML, URLs and autolinks, and never on a
+ *   character written with a backslash escape or a character reference.
+ *
+ * Flanking looks at the characters next to the quote in the source, with emphasis,
+ * code and links standing for the markup characters around them. */
+
+enum { SEG_TEXT, SEG_MARK, SEG_OPEN_SCOPE, SEG_CLOSE_SCOPE, SEG_SAVE, SEG_RESTORE };
+
+typedef struct seg {
+    int kind;
+    uint32_t ch;           /* SEG_MARK and scope kinds: the character the markup stands for */
+    uint32_t last;         /* and the one it ends with, seen from what follows (usually ch) */
+    cmark_node *node;      /* SEG_TEXT */
+    const char *lit;
+    size_t len;
+    origin o;
+    const char *src_line;  /* the source line o.col counts on (when o.known) */
+    buf out;
+    bool in_image;
+} seg;
+
+typedef struct quote_ref {
+    long seg;              /* -1: none */
+    size_t at;             /* offset in that segment's output */
+} quote_ref;
+
+static bool cm_space(uint32_t u) {
+    return u == 9 || u == 10 || u == 12 || u == 13 || u == 32 || u == 160 || u == 5760 || (u >= 8192 && u <= 8202) ||
+           u == 8239 || u == 8287 || u == 12288;
+}
+
+static bool cm_punct(uint32_t u) {
+    if (u < 128) return ispunct((int)u) != 0;
+    switch (g_unichar_type(u)) {
+    case G_UNICODE_CONNECT_PUNCTUATION:
+    case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION:
+    case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION:
+    case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len) {
+    const gchar *p = s + i;
+    gunichar u = g_utf8_get_char_validated(p, (gssize)(n - i));
+    if (u == (gunichar)-1 || u == (gunichar)-2) {
+        *len = 1;
+        return (unsigned char)s[i];
+    }
+    *len = (size_t)(g_utf8_next_char(p) - p);
+    return u;
+}
+
+static uint32_t cp_before(const char *s, size_t i) {
+    size_t k = i;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80 && i - k < 3) k--;
+    if (k > 0) k--;
+    size_t len;
+    return cp_at(s, i, k, &len);
+}
+
+/* The character after byte i of segment k, or '\n' at the block's end. Like cmark,
+ * `~` (strikethrough's character, typed or not) is passed over. */
+/* For a byte of the text that came from an escape or a reference: the source
+ * character it starts with ('\\' or '&'); 0 for a typed byte. */
+static uint32_t raw_first(const seg *g, size_t i) {
+    if (!g->o.known || !g->o.esc[i] || !g->src_line) return 0;
+    return (unsigned char)g->src_line[g->o.col[i] - 1];
+}
+
+static uint32_t char_after(const seg *sg, size_t n, size_t k, size_t i) {
+    for (; k < n; k++, i = 0) {
+        if (sg[k].kind == SEG_TEXT) {
+            while (i < sg[k].len) {
+                size_t l;
+                uint32_t r = raw_first(&sg[k], i);
+                if (r) return r;
+                uint32_t u = cp_at(sg[k].lit, sg[k].len, i, &l);
+                if (u != '~') return u;
+                i += l;
+            }
+        } else if (sg[k].ch != '~') {
+            return sg[k].ch;
+        }
+    }
+    return '\n';
+}
+
+static bool is_autolink(cmark_node *link) {
+    cmark_node *t = cmark_node_first_child(link);
+    if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT) return false;
+    const char *url = cmark_node_get_url(link), *lit = cmark_node_get_literal(t);
+    if (!url || !lit) return false;
+    size_t u = strlen(url), l = strlen(lit);
+    if (strcmp(url, lit) == 0) return true;
+    /* <a@b.c> and www.x.org: the URL adds "mailto:" or "http://" in front of the text */
+    return u > l && strcmp(url + u - l, lit) == 0 && (strncmp(url, "mailto:", 7) == 0 || strncmp(url, "http://", 7) == 0) &&
+           u - l == 7;
+}
+
+static void push_seg(seg **sg, size_t *n, size_t *cap, seg s) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *sg = xrealloc(*sg, *cap * sizeof **sg);
+    }
+    (*sg)[(*n)++] = s;
+}
+
+static void push_mark(seg **sg, size_t *n, size_t *cap, int kind, uint32_t ch) {
+    seg s;
+    memset(&s, 0, sizeof s);
+    s.kind = kind;
+    s.ch = s.last = ch;
+    push_seg(sg, n, cap, s);
+}
+
+static const char *const LSQUO = "\xe2\x80\x98", *const RSQUO = "\xe2\x80\x99";
+static const char *const LDQUO = "\xe2\x80\x9c", *const RDQUO = "\xe2\x80\x9d";
+
+/* Curls the quotes, dashes and ellipses of one block's inlines (a paragraph, a heading
+ * or a table cell) in place, in cmark's tree; checks its text for footnote references
+ * without a definition and for characters no text may hold. */
+static void smarten_block(md_ctx *c, cmark_node *block) {
+    seg *sg = NULL;
+    size_t n = 0, cap = 0;
+    int in_image = 0;
+    cmark_node *autolink = NULL;
+    src_cursor cursor = {0, 0};
+    cmark_iter *it = cmark_iter_new(block);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *cm = cmark_iter_get_node(it);
+        if (cm == block) continue;
+        bool enter = ev == CMARK_EVENT_ENTER;
+        cmark_node_type t = cmark_node_get_type(cm);
+        switch (t) {
+        case CMARK_NODE_TEXT: {
+            if (!enter) break;
+            const char *lit = cmark_node_get_literal(cm);
+            seg sgm;
+            memset(&sgm, 0, sizeof sgm);
+            sgm.lit = lit ? lit : "";
+            sgm.len = strlen(sgm.lit);
+            sgm.o = origin_of(c, cm, sgm.lit, sgm.len, &cursor);
+            if (!in_image) check_undefined_refs(c, cm, sgm.lit, &sgm.o);
+            check_decoded(c, cm, sgm.lit, &sgm.o, "the text");
+            if (autolink) {
+                /* an address is kept as written: it only gives its ends as context,
+                 * `<` and `>` when written <https://…> */
+                size_t l, ll;
+                const char *lt = sgm.o.known ? line_text(c, sgm.o.line, &ll) : NULL;
+                bool pointy = lt && sgm.o.col[0] >= 2 && lt[sgm.o.col[0] - 2] == '<';
+                if (sgm.len) {
+                    push_mark(&sg, &n, &cap, SEG_MARK, pointy ? '<' : cp_at(sgm.lit, sgm.len, 0, &l));
+                    push_mark(&sg, &n, &cap, SEG_MARK, pointy ? '>' : cp_before(sgm.lit, sgm.len));
+                }
+                origin_free(&sgm.o);
+                break;
+            }
+            sgm.kind = SEG_TEXT;
+            sgm.node = cm;
+            if (sgm.o.known) {
+                size_t ll;
+                sgm.src_line = line_text(c, sgm.o.line, &ll);
+            }
+            sgm.in_image = in_image > 0;
+            push_seg(&sg, &n, &cap, sgm);
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK: {
+            if (!enter) break;
+            /* a hard break written as a backslash: the backslash is the character after
+             * the text before it */
+            uint32_t ch = '\n';
+            const seg *pv = n ? &sg[n - 1] : NULL;
+            size_t ll;
+            const char *lt = pv && pv->kind == SEG_TEXT && pv->o.known && t == CMARK_NODE_LINEBREAK
+                                 ? line_text(c, pv->o.line, &ll)
+                                 : NULL;
+            if (lt && !pv->o.esc[pv->len - 1] && (size_t)pv->o.col[pv->len - 1] < ll &&
+                lt[pv->o.col[pv->len - 1]] == '\\')
+                ch = '\\';
+            push_mark(&sg, &n, &cap, SEG_MARK, ch);
+            sg[n - 1].last = '\n';
+            break;
+        }
+        case CMARK_NODE_CODE:
+            if (enter) push_mark(&sg, &n, &cap, SEG_MARK, '`');
+            break;
+        case CMARK_NODE_HTML_INLINE:
+            if (enter) push_mark(&sg, &n, &cap, SEG_MARK, '>');
+            break;
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+            push_mark(&sg, &n, &cap, enter ? SEG_SAVE : SEG_RESTORE, '*');
+            break;
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+            if (t == CMARK_NODE_IMAGE) in_image += enter ? 1 : -1;
+            if (t == CMARK_NODE_LINK && enter && !autolink && is_autolink(cm)) autolink = cm;
+            if (autolink) {
+                if (!enter && cm == autolink) autolink = NULL;
+                break;
+            }
+            if (enter && check_decoded(c, cm, cmark_node_get_url(cm), NULL, "the link's address"))
+                check_decoded(c, cm, cmark_node_get_title(cm), NULL, "the link's title");
+            push_mark(&sg, &n, &cap, enter ? SEG_OPEN_SCOPE : SEG_CLOSE_SCOPE, enter ? '[' : ')');
+            break;
+        default:
+            if (strcmp(cmark_node_get_type_string(cm), "strikethrough") == 0)
+                push_mark(&sg, &n, &cap, enter ? SEG_SAVE : SEG_RESTORE, '~');
+            else if (enter) /* a footnote reference and whatever else stands in the text */
+                push_mark(&sg, &n, &cap, SEG_MARK, ']');
+            break;
+        }
+    }
+    cmark_iter_free(it);
+
+    quote_ref pending = {-1, 0};
+    quote_ref *saved = NULL;
+    size_t n_saved = 0, saved_cap = 0;
+    uint32_t prev = '\n';
+    for (size_t k = 0; k < n; k++) {
+        seg *g = &sg[k];
+        if (g->kind != SEG_TEXT) {
+            if (g->kind == SEG_OPEN_SCOPE || g->kind == SEG_SAVE) {
+                if (n_saved == saved_cap) {
+                    saved_cap = saved_cap ? saved_cap * 2 : 16;
+                    saved = xrealloc(saved, saved_cap * sizeof *saved);
+                }
+                saved[n_saved++] = pending;
+                /* a closing quote inside link text pairs only with an opening one there */
+                if (g->kind == SEG_OPEN_SCOPE) pending.seg = -1;
+            } else if (g->kind == SEG_CLOSE_SCOPE || g->kind == SEG_RESTORE) {
+                /* openers inside a link or an emphasis are gone once it closes */
+                if (n_saved) pending = saved[--n_saved];
+            }
+            if (g->last != '~') prev = g->last;
+            continue;
+        }
+        buf_init(&g->out);
+        buf_reserve(&g->out, g->len + 16);
+        const char *s = g->lit;
+        size_t len = g->len;
+        for (size_t i = 0; i < len;) {
+            unsigned char ch = (unsigned char)s[i];
+            bool typed = !(g->o.known && g->o.esc[i]);
+            if (typed && (ch == '-' || ch == '.')) {
+                size_t r = i;
+                while (r < len && s[r] == ch && !(g->o.known && g->o.esc[r])) r++;
+                size_t run = r - i;
+                if (ch == '-' && run >= 2) {
+                    size_t em, en;
+                    if (run % 3 == 0) em = run / 3, en = 0;
+                    else if (run % 2 == 0) em = 0, en = run / 2;
+                    else if (run % 3 == 2) em = (run - 2) / 3, en = 1;
+                    else em = (run - 4) / 3, en = 2;
+                    for (size_t q = 0; q < em; q++) buf_puts(&g->out, "\xe2\x80\x94");
+                    for (size_t q = 0; q < en; q++) buf_puts(&g->out, "\xe2\x80\x93");
+                } else if (ch == '.') {
+                    size_t left = run;
+                    for (; left >= 3; left -= 3) buf_puts(&g->out, "\xe2\x80\xa6");
+                    buf_put(&g->out, s + i, left);
+                } else {
+                    buf_put(&g->out, s + i, run);
+                }
+                prev = ch;
+                i = r;
+                continue;
+            }
+            if (typed && (ch == '\'' || ch == '"')) {
+                uint32_t before = prev;
+                uint32_t after = char_after(sg, n, k, i + 1);
+                bool left = !cm_space(after) && (!cm_punct(after) || cm_space(before) || cm_punct(before));
+                bool right = !cm_space(before) && (!cm_punct(before) || cm_space(after) || cm_punct(after));
+                if (ch == '"') {
+                    buf_puts(&g->out, right ? RDQUO : LDQUO);
+                } else {
+                    bool can_open = left && !right && before != ']' && before != ')';
+                    if (right && pending.seg >= 0) {
+                        /* pairs with the nearest opener; that one stays open for later closers */
+                        char *q = sg[pending.seg].out.data + pending.at;
+                        memcpy(q, LSQUO, 3);
+                    }
+                    if (can_open) pending.seg = (long)k, pending.at = g->out.len;
+                    buf_puts(&g->out, RSQUO);
+                }
+                prev = ch;
+                i++;
+                continue;
+            }
+            size_t l;
+            uint32_t u = cp_at(s, len, i, &l), r = raw_first(g, i);
+            if (r == '&') prev = ';';               /* a reference ends with ';' */
+            else if (r && u == '~') prev = '\\';  /* "\~": the backslash, as '~' is passed over */
+            else if (u != '~') prev = u;
+            buf_put(&g->out, s + i, l);
+            i += l;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (sg[k].kind != SEG_TEXT) continue;
+        if (sg[k].out.len != sg[k].len || memcmp(sg[k].out.data, sg[k].lit, sg[k].len) != 0)
+            cmark_node_set_literal(sg[k].node, sg[k].out.data);
+        buf_free(&sg[k].out);
+        origin_free(&sg[k].o);
+    }
+    free(saved);
+    free(sg);
+}
+
+/*** the walk ***/
+
+static void add_text(md_ctx *c, cmark_node *cm, const char *lit) {
+    model_node *parent = top(c);
+    model_node *last = parent->last_child;
+    if (last && last->type == MODEL_TEXT) {
+        /* one text node per run keeps writers simple */
+        last->text = arena_printf(c->book->mem, "%s%s", last->text, lit);
+        return;
+    }
+    model_node *t = add(c, MODEL_TEXT, cm);
+    t->text = arena_strdup(c->book->mem, lit);
+}
+
+static bool nest(md_ctx *c, cmark_node *cm, cmark_iter *it) {
+    if (c->nesting + 1 > MAX_NESTING) {
+        model_pos p = pos_of(c, cm);
+        diag_error(c->d, c->where, p.line, p.col, "nesting deeper than %d levels", MAX_NESTING);
+        c->ok = false;
+        skip_subtree(it, cm);
+        return false;
+    }
+    c->nesting++;
+    return true;
+}
+
+static void heading_done(md_ctx *c, model_node *h) {
+    char *plain = model_plain_text(h);
+    h->id = model_unique_slug(c->book, plain);
+    model_bind_id(c->book, h->id, h);
+    if (!c->have_title && !c->in_footnote) {
+        c->have_title = true;
+        c->ch->title = arena_strdup(c->book->mem, plain);
+        c->ch->id = h->id;
+    }
+    free(plain);
+}
+
+/* Markdown destinations are URLs: "%20" names a space in a file name. Caller frees. */
+static char *percent_decode(const char *s, size_t n) {
+    char *out = xmalloc(n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+            char hex[3] = {s[i + 1], s[i + 2], 0};
+            out[o++] = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
+    model_node *f = add(c, MODEL_FIGURE, para);
+    set_role(c, f, STYLE_CAPTION);
+    char *alt = cm_plain(img);
+    f->as.figure.alt = arena_strdup(c->book->mem, alt);
+    free(alt);
+    const char *title = cmark_node_get_title(img);
+    f->as.figure.caption = title && *title ? arena_strdup(c->book->mem, title) : NULL;
+    const char *url = cmark_node_get_url(img);
+    model_pos ipos = pos_of(c, img);
+    /* a URL keeps its scheme check; a file name is decoded */
+    char *ref = url && !uri_has_scheme(url) ? percent_decode(url, strlen(url)) : xstrdup(url ? url : "");
+    bool found = book_resolve_image(c->book, ref, ipos, &f->as.figure.image, c->d);
+    free(ref);
+    if (!found) {
+        c->ok = false;
+        return;
+    }
+    /* "figure-<file name>" lets a link point at a figure */
+    const char *bp = f->as.figure.image.book_path;
+    const char *base = strrchr(bp, '/');
+    base = base ? base + 1 : bp;
+    const char *dot = strrchr(base, '.');
+    char *label = xasprintf("figure %.*s", (int)(dot ? (size_t)(dot - base) : strlen(base)), base);
+    f->id = model_unique_slug(c->book, label);
+    model_bind_id(c->book, f->id, f);
+    free(label);
+}
+
+/* The schemes a link may use: each opens something a reader expects. Others
+ * (javascript:, file:, data:, …) would run code or reach into the reader's machine. */
+static void check_link_scheme(md_ctx *c, const model_node *link, const char *url) {
+    static const char *const allowed[] = {"http", "https", "mailto", "tel", "ftp", NULL};
+    if (!url || !uri_has_scheme(url)) return;
+    size_t n = (size_t)(strchr(url, ':') - url);
+    for (int i = 0; allowed[i]; i++)
+        if (strlen(allowed[i]) == n && strncasecmp(url, allowed[i], n) == 0) return;
+    diag_error(c->d, c->where, link->pos.line, link->pos.col,
+               "link scheme '%.*s:' is not allowed; use http, https, mailto, tel or ftp", (int)n, url);
+    c->ok = false;
+}
+
+static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
+    model_book *book = c->book;
+    cmark_node_type t = cmark_node_get_type(cm);
+    const char *ts = type_str(cm);
+    model_node *n = NULL;
+    switch (t) {
+    case CMARK_NODE_DOCUMENT:
+        return;
+    case CMARK_NODE_PARAGRAPH: {
+        smarten_block(c, cm);
+        cmark_node *img = lone_image(cm);
+        if (img) {
+            figure(c, cm, img);
+            skip_subtree(it, cm);
+            return;
+        }
+        if (is_attribution(cm)) {
+            model_node *q = top(c);
+            q->as.quote.pull = true;
+            n = add(c, MODEL_ATTRIBUTION, cm);
+            set_role(c, n, STYLE_ATTRIBUTION);
+            push(c, cm, n);
+            /* the dash and the spaces after it go */
+            cmark_node *first = cmark_node_first_child(cm);
+            const char *lit = cmark_node_get_literal(first);
+            const char *rest = lit + dash_prefix(lit);
+            if (*rest) {
+                model_node *tx = add(c, MODEL_TEXT, first);
+                tx->text = arena_strdup(book->mem, rest);
+                tx->pos.col += source_dash_len(c, tx->pos);
+            }
+            /* continue the walk after the first text node */
+            cmark_iter_reset(it, first, CMARK_EVENT_ENTER);
+            return;
+        }
+        n = add(c, MODEL_PARAGRAPH, cm);
+        set_role(c, n, context_role(c));
+        push(c, cm, n);
+        c->open_a = c->open_span = 0;
+        return;
+    }
+    case CMARK_NODE_HEADING: {
+        smarten_block(c, cm);
+        n = add(c, MODEL_HEADING, cm);
+        int level = cmark_node_get_heading_level(cm);
+        n->as.heading.level = level;
+        set_role(c, n, level == 1 ? STYLE_H1 : level == 2 ? STYLE_H2 : STYLE_H3);
+        push(c, cm, n);
+        return;
+    }
+    case CMARK_NODE_BLOCK_QUOTE:
+        if (!nest(c, cm, it)) return;
+        n = add(c, MODEL_QUOTE, cm);
+        set_role(c, n, STYLE_QUOTE);
+        push(c, cm, n);
+        return;
+    case CMARK_NODE_LIST:
+        if (!nest(c, cm, it)) return;
+        n = add(c, MODEL_LIST, cm);
+        n->as.list.ordered = cmark_node_get_list_type(cm) == CMARK_ORDERED_LIST;
+        n->as.list.start = n->as.list.ordered ? cmark_node_get_list_start(cm) : 0;
+        n->as.list.tight = cmark_node_get_list_tight(cm) != 0;
+        set_role(c, n, STYLE_LIST);
+        push(c, cm, n);
+        return;
+    case CMARK_NODE_ITEM: {
+        model_node *list = top(c);
+        n = add(c, MODEL_ITEM, cm);
+        if (list->as.list.ordered) {
+            int index = 0;
+            for (model_node *k = list->first_child; k != n; k = k->next) index++;
+            n->as.item.number = list->as.list.start + index;
+        }
+        set_role(c, n, STYLE_LIST);
+        push(c, cm, n);
+        return;
+    }
+    case CMARK_NODE_CODE_BLOCK: {
+        n = add(c, MODEL_CODE_BLOCK, cm);
+        const char *lit = cmark_node_get_literal(cm);
+        size_t len = lit ? strlen(lit) : 0;
+        if (len && lit[len - 1] == '\n') len--; /* the fence's own line end */
+        n->text = arena_strndup(book->mem, lit ? lit : "", len);
+        const char *info = cmark_node_get_fence_info(cm);
+        if (!check_decoded(c, cm, info, NULL, "the code block's info string")) info = NULL;
+        n->as.code.info = info && *info ? arena_strdup(book->mem, info) : NULL;
+        set_role(c, n, STYLE_CODE);
+        remember_literal_lines(c, cm);
+        return;
+    }
+    case CMARK_NODE_HTML_BLOCK: {
+        remember_literal_lines(c, cm);
+        const char *lit = cmark_node_get_literal(cm);
+        if (lit && is_comment(lit)) return;
+        model_pos p = pos_of(c, cm);
+        diag_warning(c->d, c->where, p.line, p.col, "raw HTML is not supported; dropped");
+        return;
+    }
+    case CMARK_NODE_THEMATIC_BREAK:
+        n = add(c, MODEL_RULE, cm);
+        set_role(c, n, STYLE_BODY);
+        return;
+    case CMARK_NODE_FOOTNOTE_DEFINITION:
+        /* converted after the main flow, in number order */
+        skip_subtree(it, cm);
+        return;
+    case CMARK_NODE_TEXT: {
+        const char *lit = cmark_node_get_literal(cm);
+        add_text(c, cm, lit ? lit : "");
+        return;
+    }
+    case CMARK_NODE_SOFTBREAK:
+        add(c, MODEL_SOFT_BREAK, cm);
+        return;
+    case CMARK_NODE_LINEBREAK:
+        add(c, MODEL_LINE_BREAK, cm);
+        return;
+    case CMARK_NODE_CODE:
+        n = add(c, MODEL_CODE, cm);
+        n->text = arena_strdup(book->mem, cmark_node_get_literal(cm) ? cmark_node_get_literal(cm) : "");
+        return;
+    case CMARK_NODE_HTML_INLINE:
+        inline_html(c, cm);
+        return;
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+        if (!nest(c, cm, it)) return;
+        n = add(c, t == CMARK_NODE_EMPH ? MODEL_EMPH : MODEL_STRONG, cm);
+        push(c, cm, n);
+        return;
+    case CMARK_NODE_LINK: {
+        if (!nest(c, cm, it)) return;
+        n = add(c, MODEL_LINK, cm);
+        const char *url = cmark_node_get_url(cm);
+        const char *title = cmark_node_get_title(cm);
+        check_link_scheme(c, n, url);
+        n->as.link.url = arena_strdup(book->mem, url ? url : "");
+        n->as.link.title = title && *title ? arena_strdup(book->mem, title) : NULL;
+        push(c, cm, n);
+        return;
+    }
+    case CMARK_NODE_IMAGE: {
+        model_pos p = pos_of(c, cm);
+        diag_error(c->d, c->where, p.line, p.col, "an image must stand alone in its paragraph to become a figure");
+        c->ok = false;
+        skip_subtree(it, cm);
+        return;
+    }
+    case CMARK_NODE_FOOTNOTE_REFERENCE:
+        note_ref(c, cm);
+        return;
+    default:
+        break;
+    }
+    /* the GFM extensions' node types */
+    if (strcmp(ts, "table") == 0) {
+        n = add(c, MODEL_TABLE, cm);
+        n->as.table.columns = cmark_gfm_extensions_get_table_columns(cm);
+        set_role(c, n, STYLE_TABLE);
+        push(c, cm, n);
+    } else if (strcmp(ts, "table_header") == 0 || strcmp(ts, "table_row") == 0) {
+        n = add(c, MODEL_TABLE_ROW, cm);
+        n->as.row.header = strcmp(ts, "table_header") == 0;
+        set_role(c, n, STYLE_TABLE);
+        push(c, cm, n);
+    } else if (strcmp(ts, "table_cell") == 0) {
+        smarten_block(c, cm);
+        model_node *row = top(c);
+        model_node *table = row->parent;
+        n = add(c, MODEL_TABLE_CELL, cm);
+        int index = 0;
+        for (model_node *k = row->first_child; k != n; k = k->next) index++;
+        uint8_t *al = cmark_gfm_extensions_get_table_alignments(cmark_node_parent(cmark_node_parent(cm)));
+        if (al && table && index < table->as.table.columns) {
+            switch (al[index]) {
+            case 'l': n->as.cell.align = MODEL_ALIGN_LEFT; break;
+            case 'c': n->as.cell.align = MODEL_ALIGN_CENTER; break;
+            case 'r': n->as.cell.align = MODEL_ALIGN_RIGHT; break;
+            default: n->as.cell.align = MODEL_ALIGN_NONE; break;
+            }
+        }
+        set_role(c, n, STYLE_TABLE);
+        push(c, cm, n);
+    } else if (strcmp(ts, "strikethrough") == 0) {
+        if (!nest(c, cm, it)) return;
+        n = add(c, MODEL_STRIKE, cm);
+        push(c, cm, n);
+    } else {
+        /* nothing else is produced with the extensions quire attaches */
+        skip_subtree(it, cm);
+    }
+}
+
+static void leave(md_ctx *c, cmark_node *cm) {
+    if (c->depth <= 1 || c->stack[c->depth - 1].cm != cm) return;
+    model_node *n = c->stack[--c->depth].m;
+    switch (n->type) {
+    case MODEL_HEADING: heading_done(c, n); break;
+    case MODEL_QUOTE:
+    case MODEL_LIST:
+    case MODEL_EMPH:
+    case MODEL_STRONG:
+    case MODEL_STRIKE:
+    case MODEL_LINK: c->nesting--; break;
+    default: break;
+    }
+}
+
+/* Walks `root`'s subtree (root itself excluded) under the model node `into`. */
+static void walk(md_ctx *c, cmark_node *root, model_node *into) {
+    size_t base = c->depth;
+    push(c, root, into);
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *cm = cmark_iter_get_node(it);
+        if (cm == root) continue;
+        if (ev == CMARK_EVENT_ENTER) enter(c, cm, it);
+        else if (ev == CMARK_EVENT_EXIT) leave(c, cm);
+    }
+    cmark_iter_free(it);
+    c->depth = base;
+}
+
+/* Definitions nobody refers to vanish inside cmark: find their lines in the source. */
+static void warn_unreferenced(md_ctx *c) {
+    const char *p = c->src, *end = c->src + c->len;
+    for (int line = 1; p < end; line++) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol) eol = end;
+        bool literal = false;
+        for (size_t i = 0; i < c->n_literal; i++)
+            if (line >= c->literal_lines[i].first && line <= c->literal_lines[i].last) literal = true;
+        const char *s = p;
+        int indent = 0;
+        while (s < eol && *s == ' ' && indent < 4) s++, indent++;
+        if (!literal && indent < 4 && eol - s > 4 && s[0] == '[' && s[1] == '^') {
+            const char *close = memchr(s, ']', (size_t)(eol - s));
+            if (close && close + 1 < eol && close[1] == ':' && close > s + 2) {
+                size_t n = (size_t)(close - s - 2);
+                bool used = false;
+                for (size_t i = 0; i < c->n_notes && !used; i++) {
+                    cmark_chunk *label = &c->notes[i].def->as.literal;
+                    if ((size_t)label->len == n && strncasecmp((const char *)label->data, s + 2, n) == 0) used = true;
+                }
+                if (!used)
+                    diag_warning(c->d, c->where, line, (int)(s - p) + 1, "footnote '[^%.*s]' is never referenced", (int)n,
+                                 s + 2);
+            }
+        }
+        p = eol + 1;
+    }
+}
+
+bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len, diag *d) {
+    cmark_gfm_core_extensions_ensure_registered();
+    /* no CMARK_OPT_SMART: smarten_block does it, in linear time */
+    int opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES;
+    cmark_parser *parser = cmark_parser_new(opts);
+    static const char *const exts[] = {"table", "strikethrough", "autolink"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+        if (e) cmark_parser_attach_syntax_extension(parser, e);
+    }
+    cmark_parser_feed(parser, src, len);
+    cmark_node *doc = cmark_parser_finish(parser);
+
+    md_ctx c = {0};
+    c.book = book;
+    c.ch = ch;
+    c.index = index;
+    c.d = d;
+    c.file = ch->file;
+    c.where = model_display_path(book, ch->file);
+    c.src = src;
+    c.len = len;
+    c.ok = true;
+    size_t lines = 1;
+    for (const char *q = src; len && (q = memchr(q, '\n', (size_t)(src + len - q))) != NULL; q++) lines++;
+    c.line_starts = xmalloc(lines * sizeof *c.line_starts);
+    c.line_starts[0] = 0;
+    c.n_lines = 1;
+    for (const char *q = src; len && (q = memchr(q, '\n', (size_t)(src + len - q))) != NULL; q++)
+        c.line_starts[c.n_lines++] = (size_t)(q + 1 - src);
+
+    model_node *root = model_node_new(book, MODEL_CHAPTER, (model_pos){ch->file, 1, 1});
+    root->chapter = index;
+    root->role = STYLE_BODY;
+    root->style = book->style ? &book->style->roles[STYLE_BODY] : NULL;
+    ch->root = root;
+    walk(&c, doc, root);
+
+    /* footnote text, in number order; a note may refer to further notes */
+    c.in_footnote = true;
+    for (size_t i = 0; i < c.n_notes; i++) {
+        if (c.notes[i].converted) continue;
+        c.notes[i].converted = true;
+        c.nesting = 0;
+        walk(&c, c.notes[i].def, c.notes[i].note);
+    }
+    c.in_footnote = false;
+    warn_unreferenced(&c);
+
+    if (!ch->title) {
+        /* no heading: the file name stands in */
+        const char *base = strrchr(ch->file, '/');
+        base = base ? base + 1 : ch->file;
+        const char *dot = strrchr(base, '.');
+        ch->title = arena_strndup(book->mem, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+        ch->id = model_unique_slug(book, ch->title);
+        model_bind_id(book, ch->id, root);
+    }
+
+    free(c.where);
+    free(c.stack);
+    free(c.notes);
+    free(c.literal_lines);
+    free(c.line_starts);
+    cmark_node_free(doc);
+    cmark_parser_free(parser);
+    return c.ok;
+}
+
+/*** links across the book ***/
+
+/* Finds the chapter a relative link names: beside the linking chapter first, then from the book folder. */
+static const model_chapter *chapter_named(const model_book *book, const char *from_file, const char *path) {
+    char *dir = path_dirname(from_file);
+    char *beside = strcmp(dir, ".") == 0 ? xstrdup(path) : xasprintf("%s/%s", dir, path);
+    free(dir);
+    const char *tries[2] = {beside, path};
+    const model_chapter *found = NULL;
+    for (int t = 0; t < 2 && !found; t++) {
+        char *norm = path_normalise(tries[t]);
+        for (size_t i = 0; norm && i < book->n_chapters; i++)
+            if (book->chapters[i].file && strcmp(book->chapters[i].file, norm) == 0) found = &book->chapters[i];
+        free(norm);
+    }
+    free(beside);
+    return found;
+}
+
+static const model_node *chapter_start(const model_chapter *ch) {
+    if (!ch->root) return NULL;
+    for (const model_node *k = ch->root->first_child; k; k = k->next)
+        if (k->type == MODEL_HEADING) return k;
+    return ch->root;
+}
+
+static bool link_one(model_book *book, const model_chapter *from, model_node *link, diag *d) {
+    const char *url = link->as.link.url;
+    if (!url || !*url || uri_has_scheme(url) || strncmp(url, "//", 2) == 0) return true;
+    const model_node *target = NULL;
+    const char *hash = strchr(url, '#');
+    if (url[0] == '#') {
+        target = model_find_id(book, url + 1);
+    } else {
+        char *path = percent_decode(url, hash ? (size_t)(hash - url) : strlen(url));
+        const model_chapter *ch = chapter_named(book, from->file, path);
+        free(path);
+        if (ch) {
+            if (!hash || !hash[1]) {
+                target = chapter_start(ch);
+            } else {
+                target = model_find_id(book, hash + 1);
+                if (target && target->chapter != (int)(ch - book->chapters)) target = NULL;
+            }
+        }
+    }
+    /* a footnote marker is not a place to send a reader */
+    if (target && target->type == MODEL_NOTE_REF) target = NULL;
+    if (!target) {
+        char *where = model_display_path(book, link->pos.file);
+        diag_error(d, where, link->pos.line, link->pos.col, "link target '%s' does not exist", url);
+        free(where);
+        return false;
+    }
+    link->as.link.target = target;
+    return true;
+}
+
+static bool link_tree(model_book *book, const model_chapter *from, model_node *root, diag *d) {
+    bool ok = true;
+    model_iter it;
+    model_iter_init(&it, root);
+    const model_node *n;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
+        if (ev == MODEL_EVENT_ENTER && n->type == MODEL_LINK)
+            ok &= link_one(book, from, (model_node *)n, d); /* the tree is the book's own, writable */
+    }
+    return ok;
+}
+
+bool markdown_link_book(model_book *book, diag *d) {
+    bool ok = true;
+    for (size_t i = 0; i < book->n_chapters; i++)
+        if (book->chapters[i].root) ok &= link_tree(book, &book->chapters[i], book->chapters[i].root, d);
+    for (size_t i = 0; i < book->n_footnotes; i++) {
+        model_node *fn = book->footnotes[i];
+        if (fn->chapter >= 0 && (size_t)fn->chapter < book->n_chapters)
+            ok &= link_tree(book, &book->chapters[fn->chapter], fn, d);
+    }
+    return ok;
+}

@@ -1,0 +1,463 @@
+/* hyph: UTF-8 text in, the same text with U+00AD at libhyphen's break points out. */
+#include "print/hyph.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <hyphen.h>
+
+#include "base/util.h"
+
+#ifndef QUIRE_HYPHEN_DIR
+#define QUIRE_HYPHEN_DIR "/usr/share/hyphen"
+#endif
+
+/* Longer letter runs are not words (or not worth breaking); skipping them keeps
+ * every per-word buffer on the stack. */
+#define HYPH_MAX_LETTERS 64
+#define HYPH_MIN_LETTERS 5
+
+struct hyph {
+    HyphenDict *dict;
+    int lhmin, rhmin;
+    bool latin1;   /* dictionary in ISO 8859-1 rather than UTF-8 */
+    bool shared;   /* from hyph_load: held by the process cache, freed at exit */
+    int refs;      /* hyph_load results not yet released (under cache.mu) */
+};
+
+/* ---- loading ---------------------------------------------------------- */
+
+/* The region a bare language most often means in Debian's hyphen-* packages. */
+static const char *const default_region[][2] = {
+    {"af", "ZA"}, {"be", "BY"}, {"bg", "BG"}, {"ca", "ES"}, {"cs", "CZ"}, {"da", "DK"},
+    {"de", "DE"}, {"el", "GR"}, {"en", "US"}, {"es", "ES"}, {"et", "EE"}, {"fi", "FI"},
+    {"fr", "FR"}, {"ga", "IE"}, {"gl", "ES"}, {"hr", "HR"}, {"hu", "HU"}, {"id", "ID"},
+    {"is", "IS"}, {"it", "IT"}, {"lt", "LT"}, {"lv", "LV"}, {"nb", "NO"}, {"nl", "NL"},
+    {"nn", "NO"}, {"pl", "PL"}, {"pt", "PT"}, {"ro", "RO"}, {"ru", "RU"}, {"sk", "SK"},
+    {"sl", "SI"}, {"sq", "AL"}, {"sr", "RS"}, {"sv", "SE"}, {"uk", "UA"}, {"zu", "ZA"},
+};
+
+static HyphenDict *try_load(const char *dir, const char *name)
+{
+    char *file = xasprintf("hyph_%s.dic", name);
+    char *path = path_join(dir, file);
+    free(file);
+    HyphenDict *d = NULL;
+    if (path_is_file(path))
+        d = hnj_hyphen_load(path);
+    free(path);
+    return d;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Any hyph_<lang>_*.dic, the alphabetically first, so the choice never depends on
+ * directory order. */
+static HyphenDict *try_any_region(const char *dir, const char *lang)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return NULL;
+    char *prefix = xasprintf("hyph_%s_", lang);
+    size_t plen = strlen(prefix);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (len > plen + 4 && strncmp(e->d_name, prefix, plen) == 0 &&
+            strcmp(e->d_name + len - 4, ".dic") == 0) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 8;
+                names = xrealloc(names, cap * sizeof *names);
+            }
+            names[n++] = xstrndup(e->d_name + 5, len - 9);
+        }
+    }
+    closedir(dp);
+    free(prefix);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    HyphenDict *d = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!d)
+            d = try_load(dir, names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return d;
+}
+
+hyph *hyph_load_from(const char *dir, const char *language)
+{
+    if (!dir || !language || !*language)
+        return NULL;
+    /* Split the tag: language (2–3 letters), then an optional script (4 letters)
+     * and region (2 letters or 3 digits); variants and extensions are ignored. */
+    char lang[4] = "", script[5] = "", region[4] = "";
+    const char *p = language;
+    int part = 0;
+    while (*p) {
+        size_t len = strcspn(p, "-_");
+        if (part == 0) {
+            if (len < 2 || len > 3)
+                return NULL;
+            for (size_t i = 0; i < len; i++) {
+                if (!isalpha((unsigned char)p[i]))
+                    return NULL;
+                lang[i] = (char)tolower((unsigned char)p[i]);
+            }
+            lang[len] = 0;
+        } else if (len == 4 && !*script && !*region) {
+            for (size_t i = 0; i < len; i++)
+                script[i] = (char)(i ? tolower((unsigned char)p[i]) : toupper((unsigned char)p[i]));
+            script[4] = 0;
+        } else if ((len == 2 || len == 3) && !*region) {
+            for (size_t i = 0; i < len; i++)
+                region[i] = (char)toupper((unsigned char)p[i]);
+            region[len] = 0;
+        } else {
+            break;
+        }
+        part++;
+        p += len;
+        if (*p)
+            p++;
+    }
+
+    HyphenDict *d = NULL;
+    char *name;
+    if (*region && *script) {
+        name = xasprintf("%s_%s_%s", lang, script, region);
+        d = try_load(dir, name);
+        free(name);
+    }
+    if (!d && *region) {
+        name = xasprintf("%s_%s", lang, region);
+        d = try_load(dir, name);
+        free(name);
+    }
+    for (size_t i = 0; !d && i < sizeof default_region / sizeof default_region[0]; i++) {
+        if (strcmp(default_region[i][0], lang) == 0) {
+            name = xasprintf("%s_%s", lang, default_region[i][1]);
+            d = try_load(dir, name);
+            free(name);
+        }
+    }
+    if (!d)
+        d = try_load(dir, lang);
+    if (!d)
+        d = try_any_region(dir, lang);
+    if (!d)
+        return NULL;
+
+    hyph *h = xcalloc(1, sizeof *h);
+    h->dict = d;
+    /* The header promises at least 2 letters before and 3 after a break; a
+     * dictionary may ask for more. */
+    h->lhmin = d->lhmin > 2 ? d->lhmin : 2;
+    h->rhmin = d->rhmin > 3 ? d->rhmin : 3;
+    /* Other 8-bit charsets: only ASCII words can be looked up safely. */
+    h->latin1 = !d->utf8 && (g_ascii_strncasecmp(d->cset, "ISO8859-1", 9) == 0 ||
+                             g_ascii_strncasecmp(d->cset, "ISO-8859-1", 10) == 0);
+    return h;
+}
+
+/* ---- the process cache ------------------------------------------------- */
+
+/* hnj_hyphen_load parses the whole pattern file (for en_US about as long as laying
+ * out a few pages), so hyph_load keeps one language's patterns for the process
+ * (quire watch, several books in one run). One slot: a book has one language. The
+ * dictionary is only read after loading, so threads can share it. */
+static struct {
+    pthread_mutex_t mu;
+    char *dir, *lang;     /* key of the slot; NULL when empty */
+    hyph *h;              /* the patterns (NULL: none installed) */
+    bool exit_hook;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void real_free(hyph *h)
+{
+    if (!h)
+        return;
+    hnj_hyphen_free(h->dict);
+    free(h);
+}
+
+/* Empties the slot; the caller holds the lock. */
+static void cache_clear(void)
+{
+    if (cache.h && cache.h->refs > 0)
+        cache.h->shared = false;   /* still in use: the last hyph_free frees it */
+    else
+        real_free(cache.h);
+    cache.h = NULL;
+    free(cache.dir);
+    free(cache.lang);
+    cache.dir = cache.lang = NULL;
+}
+
+static void cache_at_exit(void)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache_clear();
+    pthread_mutex_unlock(&cache.mu);
+}
+
+hyph *hyph_load(const char *language)
+{
+    if (!language || !*language)
+        return NULL;
+    const char *dir = getenv("QUIRE_HYPHEN_DIR");
+    if (!dir || !*dir)
+        dir = QUIRE_HYPHEN_DIR;
+    pthread_mutex_lock(&cache.mu);
+    if (!cache.lang || strcmp(cache.lang, language) != 0 || strcmp(cache.dir, dir) != 0) {
+        cache_clear();
+        if (!cache.exit_hook)
+            cache.exit_hook = atexit(cache_at_exit) == 0;
+        cache.dir = xstrdup(dir);
+        cache.lang = xstrdup(language);
+        cache.h = hyph_load_from(dir, language);
+        if (cache.h)
+            cache.h->shared = true;
+    }
+    hyph *h = cache.h;
+    if (h) {
+        h->shared = true;
+        h->refs++;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    return h;
+}
+
+void hyph_free(hyph *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&cache.mu);
+    bool last = h->refs > 0 && --h->refs == 0;
+    bool keep = h->shared || (!last && h->refs > 0);
+    pthread_mutex_unlock(&cache.mu);
+    if (!keep)
+        real_free(h);
+}
+
+/* ---- inserting -------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence; an invalid byte comes back as U+FFFD of length 1. */
+static uint32_t decode(const unsigned char *s, size_t n, size_t *len)
+{
+    uint32_t c = s[0];
+    size_t need;
+    if (c < 0x80) {
+        *len = 1;
+        return c;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+        c &= 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        c &= 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        c &= 0x07;
+    } else {
+        *len = 1;
+        return 0xFFFD;
+    }
+    if (need >= n) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    for (size_t i = 1; i <= need; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *len = 1;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    /* Overlong, surrogate or out of range. */
+    if ((need == 2 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) ||
+        (need == 3 && (c < 0x10000 || c > 0x10FFFF))) {
+        *len = 1;
+        return 0xFFFD;
+    }
+    *len = need + 1;
+    return c;
+}
+
+static bool is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+           g_unichar_isspace(c) || c == 0x200B;
+}
+
+static bool is_hyphen(uint32_t c)
+{
+    return c == '-' || c == 0x00AD || c == 0x2010 || c == 0x2011;
+}
+
+/* Part of a word: letters, and combining marks that belong to the letter before. */
+static bool is_word_char(uint32_t c)
+{
+    return g_unichar_isalpha(c) || g_unichar_ismark(c);
+}
+
+/* A whitespace-delimited token is left alone when it holds a digit, a hyphen,
+ * or looks like an address (scheme, www., e-mail, domain or path). */
+static bool token_is_protected(const unsigned char *s, size_t n)
+{
+    if (n >= 4 && g_ascii_strncasecmp((const char *)s, "www.", 4) == 0)
+        return true;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        uint32_t c = decode(s + i, n - i, &len);
+        if (g_unichar_isdigit(c) || is_hyphen(c) || c == '@')
+            return true;
+        if (c == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/')
+            return true;
+        /* "example.com", "and/or", "a\b": separators with letters right after. */
+        if ((c == '.' || c == '/' || c == '\\') && g_unichar_isalpha(prev) && i + len < n) {
+            size_t l2;
+            if (g_unichar_isalpha(decode(s + i + len, n - i - len, &l2)))
+                return true;
+        }
+        prev = c;
+        i += len;
+    }
+    return false;
+}
+
+/* Hyphenates one letter run [s, s+n) holding `nchars` characters and appends it
+ * to `out` with soft hyphens. */
+static void hyphenate_word(const hyph *h, const unsigned char *s, size_t n, size_t nchars, buf *out)
+{
+    /* Lowercased lookup form: up to 4 bytes per character in UTF-8. */
+    char word[HYPH_MAX_LETTERS * 4 + 1];
+    char hyphens[HYPH_MAX_LETTERS * 4 + 5];
+    size_t offset[HYPH_MAX_LETTERS + 1];   /* byte offset of each character in s */
+    bool mark[HYPH_MAX_LETTERS];
+    size_t wlen = 0, k = 0;
+    for (size_t i = 0; i < n; k++) {
+        size_t len;
+        uint32_t c = decode(s + i, n - i, &len);
+        offset[k] = i;
+        mark[k] = g_unichar_ismark(c);
+        uint32_t lc = g_unichar_tolower(c);
+        if (h->dict->utf8) {
+            wlen += (size_t)g_unichar_to_utf8(lc, word + wlen);
+        } else if (lc < 0x80 || (h->latin1 && lc < 0x100)) {
+            word[wlen++] = (char)lc;
+        } else {
+            buf_put(out, s, n);   /* not expressible in the dictionary's charset */
+            return;
+        }
+        i += len;
+    }
+    offset[k] = n;
+    word[wlen] = '\0'; /* libhyphen runs strstr over the word */
+
+    char **rep = NULL;
+    int *pos = NULL, *cut = NULL;
+    memset(hyphens, 0, sizeof hyphens);
+    int rc = hnj_hyphen_hyphenate2(h->dict, word, (int)wlen, hyphens, NULL, &rep, &pos, &cut);
+
+    size_t from = 0;
+    if (rc == 0) {
+        /* For UTF-8 dictionaries hyphenate2 renumbers `hyphens` by character, so
+         * hyphens[k] odd means a break after character k in both cases. */
+        for (size_t j = (size_t)h->lhmin - 1; j + (size_t)h->rhmin < nchars; j++) {
+            if (!(hyphens[j] & 1))
+                continue;
+            /* A non-standard break changes the spelling; a soft hyphen cannot. */
+            if (rep && rep[j])
+                continue;
+            if (mark[j + 1])
+                continue;
+            buf_put(out, s + from, offset[j + 1] - from);
+            buf_put(out, "\xC2\xAD", 2);
+            from = offset[j + 1];
+        }
+    }
+    buf_put(out, s + from, n - from);
+
+    if (rep) {
+        for (size_t j = 0; j < wlen; j++)
+            free(rep[j]);
+        free(rep);
+    }
+    free(pos);
+    free(cut);
+}
+
+char *hyph_insert_soft(const hyph *h, const char *text, size_t len, size_t *out_len)
+{
+    buf out;
+    buf_init(&out);
+    buf_reserve(&out, len + len / 8 + 1);
+    buf_put(&out, "", 0);   /* terminates the buffer even for empty input */
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        /* Copy whitespace through. */
+        size_t start = i;
+        while (i < len) {
+            size_t l;
+            uint32_t c = decode(s + i, len - i, &l);
+            if (!is_space(c))
+                break;
+            i += l;
+        }
+        buf_put(&out, s + start, i - start);
+        if (i >= len)
+            break;
+
+        /* One token, up to the next whitespace. */
+        size_t tok = i;
+        while (i < len) {
+            size_t l;
+            uint32_t c = decode(s + i, len - i, &l);
+            if (is_space(c))
+                break;
+            i += l;
+        }
+        if (!h || token_is_protected(s + tok, i - tok)) {
+            buf_put(&out, s + tok, i - tok);
+            continue;
+        }
+
+        /* Within the token, hyphenate each run of letters. */
+        size_t j = tok;
+        while (j < i) {
+            size_t run = j, nchars = 0, l;
+            while (j < i) {
+                uint32_t c = decode(s + j, i - j, &l);
+                /* A run may not begin with a combining mark. */
+                if (!is_word_char(c) || (nchars == 0 && g_unichar_ismark(c)))
+                    break;
+                nchars++;
+                j += l;
+            }
+            if (nchars >= HYPH_MIN_LETTERS && nchars <= HYPH_MAX_LETTERS)
+                hyphenate_word(h, s + run, j - run, nchars, &out);
+            else if (nchars > 0)
+                buf_put(&out, s + run, j - run);
+            else {
+                decode(s + j, i - j, &l);
+                buf_put(&out, s + j, l);
+                j += l;
+            }
+        }
+    }
+    return buf_detach(&out, out_len);
+}

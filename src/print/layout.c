@@ -1,0 +1,772 @@
+/* layout: chapters of the model → boxes (lines, rules, figures, table rows) for one column width. */
+#include "print/layout.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <librsvg/rsvg.h>
+
+#include "base/image.h"
+
+typedef struct lctx {
+    text_ctx *tc;
+    const model_book *book;
+    const layout_params *lp;
+    layout_list *out;
+    diag *d;
+    layout_tag stack[LAYOUT_MAX_DEPTH];
+    int depth;
+    int next_id;
+    int chapter;
+    double indent;          /* left inset of the current container */
+    double pending_after;   /* space_after of the previous block */
+    bool break_next;        /* the next item starts a page */
+    const style_text *container_style; /* quotes: their children take this style */
+    int list_level;
+    bool ok;
+} lctx;
+
+/*** the list ***/
+
+layout_item *layout_push(layout_list *l) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->items = xrealloc(l->items, (size_t)l->cap * sizeof *l->items);
+    }
+    layout_item *it = &l->items[l->n++];
+    memset(it, 0, sizeof *it);
+    it->chapter = -1;
+    return it;
+}
+
+text_para *layout_keep_para(layout_list *l, text_para *p) {
+    if (!p) return NULL;
+    if (l->n_paras == l->cap_paras) {
+        l->cap_paras = l->cap_paras ? l->cap_paras * 2 : 64;
+        l->paras = xrealloc(l->paras, (size_t)l->cap_paras * sizeof *l->paras);
+    }
+    l->paras[l->n_paras++] = p;
+    return p;
+}
+
+static const char *keep_str(layout_list *l, char *s) {
+    if (l->n_strs == l->cap_strs) {
+        l->cap_strs = l->cap_strs ? l->cap_strs * 2 : 16;
+        l->strs = xrealloc(l->strs, (size_t)l->cap_strs * sizeof *l->strs);
+    }
+    l->strs[l->n_strs++] = s;
+    return s;
+}
+
+void layout_list_free(layout_list *l) {
+    for (int i = 0; i < l->n_paras; i++) text_para_free(l->paras[i]);
+    free(l->paras);
+    for (int i = 0; i < l->n_tables; i++) {
+        layout_table *t = l->tables[i];
+        free(t->col_x), free(t->col_w), free(t->cells), free(t->row_h), free(t);
+    }
+    free(l->tables);
+    for (int i = 0; i < l->n_images; i++) {
+        layout_image *im = l->images[i];
+        if (im->svg) g_object_unref(im->svg);
+        if (im->raster) cairo_surface_destroy(im->raster);
+        free(im);
+    }
+    free(l->images);
+    for (int i = 0; i < l->n_notes; i++) free(l->notes[i].paras);
+    free(l->notes);
+    for (int i = 0; i < l->n_strs; i++) free(l->strs[i]);
+    free(l->strs);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/*** images ***/
+
+static void free_bytes(void *p) {
+    free(p);
+}
+
+static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
+    int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
+    int nch = gdk_pixbuf_get_n_channels(pb), stride = gdk_pixbuf_get_rowstride(pb);
+    bool alpha = gdk_pixbuf_get_has_alpha(pb);
+    const guchar *src = gdk_pixbuf_read_pixels(pb);
+    cairo_surface_t *s = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int dstride = cairo_image_surface_get_stride(s);
+    cairo_surface_flush(s);
+    for (int y = 0; y < h; y++) {
+        const guchar *p = src + (size_t)y * (size_t)stride;
+        uint32_t *q = (uint32_t *)(dst + (size_t)y * (size_t)dstride);
+        for (int x = 0; x < w; x++, p += nch) {
+            uint32_t a = alpha ? p[3] : 255;
+            uint32_t r = p[0] * a / 255, g = p[1] * a / 255, b = p[2] * a / 255;
+            q[x] = a << 24 | r << 16 | g << 8 | b;
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+/* The image is drawn from the bytes the loader read and checked (mi->data), never from
+ * the file again: what the PDF shows is what the EPUB holds. */
+layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d) {
+    for (int i = 0; i < l->n_images; i++)
+        if (strcmp(l->images[i]->book_path, mi->book_path) == 0) return l->images[i];
+    layout_image *im = xcalloc(1, sizeof *im);
+    im->book_path = mi->book_path;
+    im->width = mi->width, im->height = mi->height;
+    const char *mt = mi->media_type ? mi->media_type : "";
+    char *why = NULL;
+    if (!mi->data || !mi->size) {
+        why = xstrdup("its bytes were not loaded");
+    } else if (strcmp(mt, "image/svg+xml") == 0) {
+        GError *err = NULL;
+        RsvgHandle *h = rsvg_handle_new_from_data(mi->data, mi->size, &err);
+        if (!h) {
+            why = xstrdup(err ? err->message : "unreadable SVG");
+        } else {
+            im->svg = h;
+            gdouble w = 0, hh = 0;
+            if (rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh) && w > 0 && hh > 0) im->width = w, im->height = hh;
+        }
+        if (err) g_error_free(err);
+    } else if (strcmp(mt, "image/png") == 0) {
+        cairo_surface_t *s = image_png_decode(mi->data, mi->size);
+        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+            why = xstrdup(cairo_status_to_string(cairo_surface_status(s)));
+            cairo_surface_destroy(s);
+        } else {
+            im->raster = s;
+        }
+    } else if (strcmp(mt, "image/jpeg") == 0) {
+        GdkPixbuf *pb = image_jpeg_decode(mi->data, mi->size, &why);
+        if (!pb) {
+            if (!why) why = xstrdup("unreadable JPEG");
+        } else {
+            im->raster = surface_from_pixbuf(pb);
+            /* The PDF embeds the original JPEG bytes, not a re-encoding (a copy: the
+             * surface may outlive the book). */
+            unsigned char *bytes = xmalloc(mi->size);
+            memcpy(bytes, mi->data, mi->size);
+            cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, bytes, mi->size, free_bytes, bytes);
+            g_object_unref(pb);
+        }
+    } else {
+        why = xasprintf("unsupported image type '%s'", mt);
+    }
+    if (!im->svg && !im->raster) {
+        diag_error(d, pos.file, pos.line, pos.col, "cannot load image %s: %s", mi->book_path ? mi->book_path : mi->path,
+                   why ? why : "unknown error");
+        free(why);
+        free(im);
+        return NULL;
+    }
+    free(why);
+    if (im->raster && (im->width <= 0 || im->height <= 0)) {
+        im->width = cairo_image_surface_get_width(im->raster);
+        im->height = cairo_image_surface_get_height(im->raster);
+    }
+    if (im->width <= 0 || im->height <= 0) im->width = im->height = 100;
+    l->images = xrealloc(l->images, (size_t)(l->n_images + 1) * sizeof *l->images);
+    l->images[l->n_images++] = im;
+    return im;
+}
+
+void layout_draw_image(cairo_t *cr, const layout_image *img, double x, double y, double w, double h) {
+    cairo_save(cr);
+    if (img->svg) {
+        RsvgRectangle vp = {x, y, w, h};
+        rsvg_handle_render_document((RsvgHandle *)img->svg, cr, &vp, NULL);
+    } else if (img->raster) {
+        double iw = cairo_image_surface_get_width(img->raster), ih = cairo_image_surface_get_height(img->raster);
+        cairo_translate(cr, x, y);
+        cairo_scale(cr, w / iw, h / ih);
+        cairo_set_source_surface(cr, img->raster, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_rectangle(cr, 0, 0, iw, ih);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+}
+
+/*** structure ***/
+
+static void push_tag(lctx *c, const char *name) {
+    if (c->depth < LAYOUT_MAX_DEPTH) c->stack[c->depth] = (layout_tag){name, ++c->next_id};
+    c->depth++;
+}
+
+static void pop_tag(lctx *c) {
+    c->depth--;
+}
+
+static layout_item *new_item(lctx *c, layout_kind k, const model_node *node, double space_before) {
+    layout_item *it = layout_push(c->out);
+    it->kind = k;
+    it->node = node;
+    it->chapter = c->chapter;
+    it->x = c->indent;
+    it->space_before = space_before > c->pending_after ? space_before : c->pending_after;
+    c->pending_after = 0;
+    if (c->break_next) it->break_before = true, c->break_next = false;
+    int n = c->depth < LAYOUT_MAX_DEPTH ? c->depth : LAYOUT_MAX_DEPTH;
+    memcpy(it->tags, c->stack, (size_t)n * sizeof *it->tags);
+    it->depth = n;
+    return it;
+}
+
+static const style_text *role_style(const lctx *c, style_role r) {
+    return &c->book->style->roles[r];
+}
+
+static const style_text *node_style(const lctx *c, const model_node *n, style_role fallback) {
+    if (c->container_style && n->type == MODEL_PARAGRAPH) return c->container_style;
+    if (n->style) return n->style;
+    return role_style(c, fallback);
+}
+
+static text_opts base_opts(const lctx *c, double width) {
+    text_opts o = {0};
+    o.width = width;
+    o.align_override = -1;
+    o.link_color = c->book->style->link_color;
+    o.code_style = role_style(c, STYLE_CODE);
+    return o;
+}
+
+/* Pushes the lines of a laid-out paragraph with orphan/widow keeps. `keep_all` keeps
+ * the whole block (and, for headings, the block after it) together. */
+static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, double space_before, bool keep_all) {
+    int n = p->n_lines;
+    int orphans = c->lp->orphans > 0 ? c->lp->orphans : 2;
+    int widows = c->lp->widows > 0 ? c->lp->widows : 2;
+    layout_item *first = NULL;
+    for (int i = 0; i < n; i++) {
+        layout_item *it = new_item(c, LAYOUT_LINE, node, i == 0 ? space_before : 0);
+        it->para = p;
+        it->line = i;
+        it->height = p->leading;
+        it->baseline = p->ascent;
+        /* Lines 0..orphans-2 stay with the next; so do lines n-widows..n-2. */
+        it->keep_with_next = keep_all || i < orphans - 1 || i >= n - widows;
+        if (i == n - 1) it->keep_with_next = keep_all;
+        if (!first) first = it;
+    }
+    return first;
+}
+
+/*** blocks ***/
+
+static void layout_blocks(lctx *c, const model_node *parent);
+static void layout_block(lctx *c, const model_node *b);
+
+static double width_here(const lctx *c) {
+    return c->lp->col_width - c->indent;
+}
+
+static void do_heading(lctx *c, const model_node *n) {
+    const style_text *st = node_style(c, n, STYLE_H1);
+    int level = n->as.heading.level;
+    static const char *const names[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    push_tag(c, names[level < 1 ? 0 : level > 6 ? 5 : level - 1]);
+    text_opts o = base_opts(c, width_here(c));
+    text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, n, st, &o, c->d));
+    if (!p) {
+        c->ok = false;
+        pop_tag(c);
+        return;
+    }
+    if (st->page_break_before) c->break_next = true;
+    layout_item *first = push_lines(c, p, n, st->space_before, true);
+    first->dest = n->id;
+    if (level <= 3) {
+        first->heading_level = level;
+        first->heading_text = keep_str(c->out, model_plain_text(n));
+    }
+    c->pending_after = st->space_after;
+    pop_tag(c);
+}
+
+static void do_paragraph(lctx *c, const model_node *n, const style_text *st, const char *tag, text_opts *o) {
+    push_tag(c, tag);
+    text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, n, st, o, c->d));
+    if (!p) {
+        c->ok = false;
+        pop_tag(c);
+        return;
+    }
+    push_lines(c, p, n, st->space_before, false);
+    c->pending_after = st->space_after;
+    pop_tag(c);
+}
+
+static bool prev_is_paragraph(const model_node *n) {
+    return n->prev && n->prev->type == MODEL_PARAGRAPH;
+}
+
+static void do_pull_quote(lctx *c, const model_node *n) {
+    const style_text *qs = role_style(c, STYLE_QUOTE);
+    const style_text *as = role_style(c, STYLE_ATTRIBUTION);
+    push_tag(c, "BlockQuote");
+    double save = c->indent;
+    c->indent += 14; /* room for the accent bar */
+    int first_item = c->out->n;
+    bool first = true;
+    for (const model_node *ch = n->first_child; ch; ch = ch->next) {
+        text_opts o = base_opts(c, width_here(c));
+        if (ch->type == MODEL_ATTRIBUTION) {
+            o.prefix = "\xE2\x80\x94\xC2\xA0"; /* em dash, no-break space */
+            o.align_override = STYLE_ALIGN_RIGHT;
+            do_paragraph(c, ch, as, "P", &o);
+        } else if (ch->type == MODEL_PARAGRAPH) {
+            o.size_scale = 1.12;
+            o.italic = true;
+            o.align_override = STYLE_ALIGN_LEFT;
+            double sb = first ? qs->space_before + 4 : qs->size * 0.5;
+            push_tag(c, "P");
+            text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, ch, qs, &o, c->d));
+            if (!p) c->ok = false;
+            else push_lines(c, p, ch, sb, true);
+            pop_tag(c);
+        } else {
+            layout_block(c, ch);
+        }
+        first = false;
+    }
+    /* Kept whole, with the bar beside every box. */
+    for (int i = first_item; i < c->out->n; i++) {
+        c->out->items[i].bar = true;
+        c->out->items[i].keep_with_next = i + 1 < c->out->n;
+    }
+    c->pending_after = qs->space_after + 4;
+    c->indent = save;
+    pop_tag(c);
+}
+
+static void do_quote(lctx *c, const model_node *n) {
+    if (n->as.quote.pull) {
+        do_pull_quote(c, n);
+        return;
+    }
+    const style_text *qs = role_style(c, STYLE_QUOTE);
+    push_tag(c, "BlockQuote");
+    double save = c->indent;
+    const style_text *save_cs = c->container_style;
+    c->indent += qs->indent;
+    c->container_style = qs;
+    double before = qs->space_before;
+    if (before > c->pending_after) c->pending_after = before;
+    layout_blocks(c, n);
+    c->container_style = save_cs;
+    c->indent = save;
+    if (qs->space_after > c->pending_after) c->pending_after = qs->space_after;
+    pop_tag(c);
+}
+
+static const char *bullet_for(int level) {
+    return level % 2 == 0 ? "\xE2\x80\xA2" : "\xE2\x80\x93"; /* • then – */
+}
+
+static void do_list(lctx *c, const model_node *n) {
+    const style_text *ls = role_style(c, STYLE_LIST);
+    push_tag(c, "L");
+    double indent = ls->indent > 0 ? ls->indent : 18;
+    bool ordered = n->as.list.ordered;
+    if (ordered) {
+        /* Wide enough for the longest number. */
+        int maxn = 0;
+        for (const model_node *it = n->first_child; it; it = it->next)
+            if (it->as.item.number > maxn) maxn = it->as.item.number;
+        if (maxn >= 10) indent += ls->size * 0.55;
+    }
+    double lsb = ls->space_before > c->pending_after ? ls->space_before : c->pending_after;
+    c->pending_after = c->list_level == 0 ? lsb + ls->size * 0.3 : 0;
+    c->list_level++;
+    for (const model_node *item = n->first_child; item; item = item->next) {
+        push_tag(c, "LI");
+        int li_depth = c->depth;
+        char label[32];
+        if (ordered) snprintf(label, sizeof label, "%d.", item->as.item.number);
+        else snprintf(label, sizeof label, "%s", bullet_for(c->list_level - 1));
+        text_opts lo = base_opts(c, indent - 3);
+        lo.align_override = STYLE_ALIGN_RIGHT;
+        /* Bullets in the accent colour and a size up: the text face's bullet is small. */
+        style_text label_style = *ls;
+        if (!ordered) {
+            label_style.color = c->book->style->accent;
+            label_style.size = ls->size * 1.2;
+        }
+        text_para *lp = layout_keep_para(c->out, text_para_plain(c->tc, label, &label_style, &lo));
+        double save = c->indent;
+        double label_x = c->indent;
+        c->indent += indent;
+        push_tag(c, "LBody");
+        int before = c->out->n;
+        const style_text *save_cs = c->container_style;
+        c->container_style = ls;
+        for (const model_node *b = item->first_child; b; b = b->next) {
+            if (b->type == MODEL_PARAGRAPH) {
+                text_opts o = base_opts(c, width_here(c));
+                do_paragraph(c, b, ls, "P", &o);
+                c->pending_after = n->as.list.tight ? 0 : ls->space_after;
+            } else {
+                const style_text *cs = c->container_style;
+                c->container_style = NULL;
+                layout_block(c, b);
+                c->container_style = cs;
+            }
+        }
+        c->container_style = save_cs;
+        if (before < c->out->n) {
+            layout_item *fi = &c->out->items[before];
+            fi->label = lp;
+            fi->label_x = label_x - fi->x;
+            fi->label_depth = li_depth;
+        }
+        if (c->pending_after < ls->space_after) c->pending_after = ls->space_after;
+        pop_tag(c);
+        c->indent = save;
+        pop_tag(c);
+    }
+    c->list_level--;
+    if (c->list_level == 0) c->pending_after = ls->space_after + ls->size * 0.5;
+    pop_tag(c);
+}
+
+static void do_figure(lctx *c, const model_node *n) {
+    layout_image *img = layout_load_image(c->out, &n->as.figure.image, n->pos, c->d);
+    if (!img) {
+        c->ok = false;
+        return;
+    }
+    const style_text *cs = role_style(c, STYLE_CAPTION);
+    push_tag(c, "Figure");
+    double w = width_here(c);
+    text_para *cap = NULL;
+    if (n->as.figure.caption && *n->as.figure.caption) {
+        text_opts o = base_opts(c, w);
+        cap = layout_keep_para(c->out, text_para_plain(c->tc, n->as.figure.caption, cs, &o));
+    }
+    double cap_h = cap ? cap->n_lines * cap->leading + cs->space_before : 0;
+    /* As wide as the column, but never taller than 60% of it with its caption. */
+    double iw = w, ih = w * img->height / img->width;
+    double maxh = c->lp->col_height * 0.6 - cap_h;
+    if (maxh < 36) maxh = 36;
+    if (ih > maxh) ih = maxh, iw = ih * img->width / img->height;
+    layout_item *it = new_item(c, LAYOUT_FIGURE, n, 10);
+    it->image = img;
+    it->width = iw;
+    it->height = ih;
+    it->x = c->indent + (w - iw) / 2;
+    it->dest = n->id;
+    it->keep_with_next = cap != NULL;
+    if (cap) {
+        push_tag(c, "Caption");
+        push_lines(c, cap, n, cs->space_before, true);
+        pop_tag(c);
+        c->pending_after = cs->space_after;
+    } else {
+        c->pending_after = 12;
+    }
+    pop_tag(c);
+}
+
+static void do_table(lctx *c, const model_node *n) {
+    const style_text *ts = role_style(c, STYLE_TABLE);
+    style_text hs = *ts;
+    hs.weight = 700;
+    int rows = 0, cols = n->as.table.columns;
+    for (const model_node *r = n->first_child; r; r = r->next) {
+        rows++;
+        int k = 0;
+        for (const model_node *cell = r->first_child; cell; cell = cell->next) k++;
+        if (k > cols) cols = k;
+    }
+    if (rows == 0 || cols == 0) return;
+    layout_table *t = xcalloc(1, sizeof *t);
+    t->rows = rows, t->cols = cols;
+    t->col_x = xcalloc((size_t)cols, sizeof *t->col_x);
+    t->col_w = xcalloc((size_t)cols, sizeof *t->col_w);
+    t->cells = xcalloc((size_t)(rows * cols), sizeof *t->cells);
+    t->row_h = xcalloc((size_t)rows, sizeof *t->row_h);
+    t->pad = 4;
+    t->rule_color = c->book->style->accent;
+    c->out->tables = xrealloc(c->out->tables, (size_t)(c->out->n_tables + 1) * sizeof *c->out->tables);
+    c->out->tables[c->out->n_tables++] = t;
+    double avail = width_here(c);
+    double *mn = xcalloc((size_t)cols, sizeof *mn), *mx = xcalloc((size_t)cols, sizeof *mx);
+    int ri = 0;
+    for (const model_node *r = n->first_child; r; r = r->next, ri++) {
+        if (r->as.row.header && ri == t->header_rows) t->header_rows++;
+        int ci = 0;
+        for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
+            double a, b;
+            text_opts o = base_opts(c, 0);
+            text_measure_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, &a, &b);
+            if (a > mn[ci]) mn[ci] = a;
+            if (b > mx[ci]) mx[ci] = b;
+        }
+    }
+    /* Column widths by content: natural widths when they fit (stretched to the full
+     * width), else shrink towards the longest words, else share what is left. */
+    double smin = 0, smax = 0, pad2 = 2 * t->pad;
+    for (int i = 0; i < cols; i++) smin += mn[i] + pad2, smax += mx[i] + pad2;
+    for (int i = 0; i < cols; i++) {
+        if (smax <= avail) t->col_w[i] = (mx[i] + pad2) * avail / smax;
+        else if (smin <= avail) t->col_w[i] = mn[i] + pad2 + (mx[i] - mn[i]) * (avail - smin) / (smax - smin);
+        else t->col_w[i] = (mn[i] + pad2) * avail / smin;
+        t->col_x[i] = i ? t->col_x[i - 1] + t->col_w[i - 1] : 0;
+    }
+    free(mn), free(mx);
+    push_tag(c, "Table");
+    ri = 0;
+    double sb = ts->space_before > 8 ? ts->space_before : 8;
+    for (const model_node *r = n->first_child; r; r = r->next, ri++) {
+        int ci = 0;
+        double h = 0;
+        for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
+            text_opts o = base_opts(c, t->col_w[ci] - pad2);
+            o.no_justify = true;
+            model_align al = cell->as.cell.align;
+            o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
+            text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, c->d));
+            if (!p) {
+                c->ok = false;
+                continue;
+            }
+            t->cells[ri * cols + ci] = p;
+            double ph = p->n_lines * p->leading;
+            if (ph > h) h = ph;
+        }
+        t->row_h[ri] = h + pad2;
+        push_tag(c, "TR");
+        layout_item *it = new_item(c, LAYOUT_ROW, r, ri == 0 ? sb : 0);
+        pop_tag(c);
+        it->table = t;
+        it->row = ri;
+        it->header_row = ri < t->header_rows;
+        it->height = t->row_h[ri];
+        it->width = avail;
+        /* The header stays with the first body row; so do the first two and last two rows. */
+        it->keep_with_next = ri < t->header_rows || ri == t->header_rows || ri >= rows - 2;
+        if (ri == rows - 1) it->keep_with_next = false;
+    }
+    pop_tag(c);
+    c->pending_after = ts->space_after > 10 ? ts->space_after : 10;
+}
+
+static void do_code(lctx *c, const model_node *n) {
+    const style_text *cs = role_style(c, STYLE_CODE);
+    push_tag(c, "Code");
+    text_opts o = base_opts(c, width_here(c) - 12);
+    o.no_justify = true;
+    const char *src = n->text ? n->text : "";
+    size_t len = strlen(src);
+    char *t = xstrndup(src, len && src[len - 1] == '\n' ? len - 1 : len);
+    text_para *p = layout_keep_para(c->out, text_para_plain(c->tc, t, cs, &o));
+    free(t);
+    double save = c->indent;
+    c->indent += 6;
+    layout_item *first = push_lines(c, p, n, cs->space_before + 4, p->n_lines <= 6);
+    (void)first;
+    c->indent = save;
+    c->pending_after = cs->space_after + 4;
+    pop_tag(c);
+}
+
+static void do_rule(lctx *c, const model_node *n) {
+    layout_item *it = new_item(c, LAYOUT_RULE, n, 10);
+    it->height = 2;
+    it->width = width_here(c);
+    c->pending_after = 10;
+}
+
+static void layout_block(lctx *c, const model_node *b) {
+    switch (b->type) {
+    case MODEL_HEADING: do_heading(c, b); break;
+    case MODEL_PARAGRAPH: {
+        const style_text *st = node_style(c, b, STYLE_BODY);
+        text_opts o = base_opts(c, width_here(c));
+        o.first_indent = prev_is_paragraph(b) ? st->first_indent : 0;
+        do_paragraph(c, b, st, "P", &o);
+        break;
+    }
+    case MODEL_QUOTE: do_quote(c, b); break;
+    case MODEL_LIST: do_list(c, b); break;
+    case MODEL_FIGURE: do_figure(c, b); break;
+    case MODEL_TABLE: do_table(c, b); break;
+    case MODEL_CODE_BLOCK: do_code(c, b); break;
+    case MODEL_RULE: do_rule(c, b); break;
+    case MODEL_ATTRIBUTION: {
+        const style_text *st = role_style(c, STYLE_ATTRIBUTION);
+        text_opts o = base_opts(c, width_here(c));
+        o.prefix = "\xE2\x80\x94\xC2\xA0";
+        do_paragraph(c, b, st, "P", &o);
+        break;
+    }
+    default: break;
+    }
+}
+
+/* Lays out the child blocks of a chapter, quote or item. */
+static void layout_blocks(lctx *c, const model_node *parent) {
+    for (const model_node *b = parent->first_child; b; b = b->next) layout_block(c, b);
+}
+
+static void layout_notes(lctx *c) {
+    const model_book *book = c->book;
+    const style_text *fs = role_style(c, STYLE_FOOTNOTE);
+    layout_list *l = c->out;
+    l->n_notes = (int)book->n_footnotes;
+    l->notes = xcalloc(book->n_footnotes ? book->n_footnotes : 1, sizeof *l->notes);
+    l->note_gap = fs->space_after > 0 ? fs->space_after : 2;
+    l->note_sep = fs->size * 1.6;
+    for (size_t i = 0; i < book->n_footnotes; i++) {
+        const model_node *fn = book->footnotes[i];
+        layout_note *ln = &l->notes[i];
+        ln->node = fn;
+        ln->number = fn->as.footnote.number;
+        int count = 0;
+        for (const model_node *b = fn->first_child; b; b = b->next) count++;
+        ln->paras = xcalloc((size_t)(count ? count : 1), sizeof *ln->paras);
+        char prefix[24];
+        snprintf(prefix, sizeof prefix, "%d\xC2\xA0", ln->number);
+        bool first = true;
+        for (const model_node *b = fn->first_child; b; b = b->next) {
+            text_opts o = base_opts(c, c->lp->col_width);
+            o.prefix = first ? prefix : NULL;
+            o.no_justify = false;
+            text_para *p = layout_keep_para(l, text_para_inlines(c->tc, b, fs, &o, c->d));
+            if (!p) {
+                c->ok = false;
+                continue;
+            }
+            ln->paras[ln->n_paras++] = p;
+            ln->height += p->n_lines * p->leading;
+            first = false;
+        }
+        if (ln->n_paras == 0) {
+            text_opts o = base_opts(c, c->lp->col_width);
+            text_para *p = layout_keep_para(l, text_para_plain(c->tc, prefix, fs, &o));
+            ln->paras[ln->n_paras++] = p;
+            ln->height += p->leading;
+        }
+    }
+}
+
+static void layout_chapters(lctx *c, size_t from, size_t to) {
+    for (size_t i = from; i < to; i++) {
+        c->chapter = (int)i;
+        c->pending_after = 0;
+        c->depth = 0;
+        /* A chapter always starts a page when its title asks for it; otherwise it runs on. */
+        layout_blocks(c, c->book->chapters[i].root);
+    }
+}
+
+/* The later chapters of a long book, laid out on a second thread with a Pango
+ * context (and font map) of its own; chapters are independent of each other. */
+typedef struct layout_job {
+    lctx c;
+    layout_list out;
+    diag d;
+    size_t from, to;
+} layout_job;
+
+static void *job_main(void *arg) {
+    layout_job *j = arg;
+    layout_chapters(&j->c, j->from, j->to);
+    return NULL;
+}
+
+/* Text bytes of a chapter: how long it takes to lay out, roughly. */
+static size_t chapter_weight(const model_chapter *ch) {
+    size_t w = 0;
+    model_iter it;
+    model_iter_init(&it, ch->root);
+    const model_node *n;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && n->text) w += strlen(n->text);
+    return w;
+}
+
+/* Moves everything `from` holds to the end of `into` (items keep their pointers). */
+static void append_list(layout_list *into, layout_list *from) {
+    for (int i = 0; i < from->n; i++) *layout_push(into) = from->items[i];
+    for (int i = 0; i < from->n_paras; i++) layout_keep_para(into, from->paras[i]);
+    for (int i = 0; i < from->n_strs; i++) keep_str(into, from->strs[i]);
+    into->tables = xrealloc(into->tables, (size_t)(into->n_tables + from->n_tables + 1) * sizeof *into->tables);
+    for (int i = 0; i < from->n_tables; i++) into->tables[into->n_tables++] = from->tables[i];
+    into->images = xrealloc(into->images, (size_t)(into->n_images + from->n_images + 1) * sizeof *into->images);
+    for (int i = 0; i < from->n_images; i++) into->images[into->n_images++] = from->images[i];
+    free(from->items), free(from->paras), free(from->strs), free(from->tables), free(from->images);
+    memset(from, 0, sizeof *from);
+}
+
+/* Below this much text one thread is as quick as starting a second (and its fonts).
+ * QUIRE_LAYOUT_THREADS=1 or 2 forces one or two (for timing and tests). */
+#define LAYOUT_SPLIT_BYTES 4000
+
+bool layout_book(text_ctx *tc, const model_book *book, const layout_params *lp, layout_list *out, diag *d) {
+    lctx c = {0};
+    c.tc = tc, c.book = book, c.lp = lp, c.out = out, c.d = d;
+    c.ok = true;
+    if (lp->col_width < 12) {
+        diag_error(d, book->style->path, 0, 0, "the text column is %.1f pt wide: too narrow for any text", lp->col_width);
+        return false;
+    }
+    size_t n = book->n_chapters, split = n;
+    size_t *weight = xcalloc(n ? n : 1, sizeof *weight), total = 0;
+    for (size_t i = 0; i < n; i++) total += weight[i] = chapter_weight(&book->chapters[i]);
+    const char *env = getenv("QUIRE_LAYOUT_THREADS");
+    bool two = env && *env ? atoi(env) > 1 : total >= LAYOUT_SPLIT_BYTES;
+    if (two && n >= 2) {
+        /* The first half of the text here, the rest on the second thread. */
+        size_t acc = 0;
+        for (split = 0; split < n - 1 && acc + weight[split] / 2 < total / 2; split++) acc += weight[split];
+        if (split == 0) split = 1;
+    }
+    free(weight);
+    layout_job *job = NULL;
+    pthread_t tid;
+    if (split < n) {
+        job = xcalloc(1, sizeof *job);
+        job->c = c;
+        job->c.tc = text_ctx_new_second(book, tc);
+        job->c.out = &job->out;
+        job->c.d = &job->d;
+        job->c.next_id = 1 << 24;   /* structure ids never meet those of this thread */
+        diag_init(&job->d);
+        job->d.out = NULL;
+        job->d.capture = true;
+        job->from = split, job->to = n;
+        if (!job->c.tc || pthread_create(&tid, NULL, job_main, job) != 0) {
+            text_ctx_free(job->c.tc);
+            diag_free(&job->d);
+            free(job);
+            job = NULL;
+            split = n;
+        }
+    }
+    layout_chapters(&c, 0, split);
+    if (job) {
+        pthread_join(tid, NULL);
+        /* Its paragraphs keep their own references to its Pango context. */
+        text_ctx_free(job->c.tc);
+        diag_merge(d, &job->d);
+        diag_free(&job->d);
+        c.ok &= job->c.ok;
+        append_list(out, &job->out);
+        free(job);
+    }
+    layout_notes(&c);
+    return c.ok;
+}

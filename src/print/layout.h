@@ -1,0 +1,132 @@
+/* layout: model blocks → a flat list of boxes for one column width (lines, rules,
+ * figures, table rows), each with its glue above and keep rules, ready to paginate. */
+#ifndef QUIRE_LAYOUT_H
+#define QUIRE_LAYOUT_H
+
+#include <stdbool.h>
+
+#include <cairo.h>
+
+#include "base/diag.h"
+#include "model/model.h"
+#include "print/text.h"
+
+#define LAYOUT_MAX_DEPTH 8
+
+/* One level of the structure tree an item belongs to ("P", "LI"…); id tells apart
+ * two neighbouring elements with the same name. */
+typedef struct layout_tag {
+    const char *name;
+    int id;
+} layout_tag;
+
+typedef enum layout_kind {
+    LAYOUT_LINE,    /* one line of a paragraph */
+    LAYOUT_RULE,    /* a horizontal rule (thematic break) */
+    LAYOUT_FIGURE,  /* an image, scaled */
+    LAYOUT_ROW,     /* a table row */
+    LAYOUT_SPACE    /* an empty box */
+} layout_kind;
+
+/* A loaded image: vector (SVG) or raster. */
+typedef struct layout_image {
+    const char *book_path;
+    void *svg;                 /* RsvgHandle */
+    cairo_surface_t *raster;
+    double width, height;      /* intrinsic, CSS px */
+} layout_image;
+
+typedef struct layout_table layout_table;
+
+typedef struct layout_item {
+    layout_kind kind;
+    double height;           /* the box */
+    double space_before;     /* glue above; dropped at the top of a column */
+    double x;                /* left edge within the column */
+    double width;            /* for rules, rows and figures */
+    bool keep_with_next;     /* no column break after this item */
+    bool break_before;       /* starts a new page */
+    bool bar;                /* pull quote: draw the accent bar beside this box */
+    int chapter;             /* index, -1 for front matter */
+    const model_node *node;  /* the block it came from */
+    /* LINE */
+    text_para *para;         /* borrowed from the layout's list */
+    int line;
+    double baseline;         /* from the box's top */
+    text_para *label;        /* list label (first line of an item), drawn hanging */
+    double label_x;
+    /* TOC entries: page number text drawn right, with dot leaders */
+    text_para *toc_num;
+    const char *toc_dest;
+    /* FIGURE */
+    layout_image *image;
+    /* ROW */
+    layout_table *table;
+    int row;
+    bool header_row;
+    /* structure */
+    layout_tag tags[LAYOUT_MAX_DEPTH];
+    int depth;
+    int label_depth;         /* with `label`: the LI level the Lbl sits in */
+    const char *dest;        /* named destination at the top of this box (heading/figure id), or NULL */
+    int heading_level;       /* 1-3 for heading lines that go to the outline (first line only) */
+    const char *heading_text;
+} layout_item;
+
+struct layout_table {
+    int rows, cols;
+    double *col_x, *col_w;   /* within the table */
+    text_para **cells;       /* rows*cols, NULL for a missing cell */
+    double *row_h;
+    double pad;
+    int header_rows;         /* header rows at the top (repeated after breaks) */
+    uint32_t rule_color;
+};
+
+/* A footnote set for one column width. */
+typedef struct layout_note {
+    const model_node *node;
+    int number;
+    text_para **paras;
+    int n_paras;
+    double height;
+} layout_note;
+
+typedef struct layout_list {
+    layout_item *items;
+    int n, cap;
+    text_para **paras;       /* owned */
+    int n_paras, cap_paras;
+    layout_table **tables;   /* owned */
+    int n_tables;
+    layout_image **images;   /* owned */
+    int n_images;
+    layout_note *notes;      /* book->n_footnotes entries (height 0 when not laid out) */
+    int n_notes;
+    char **strs;             /* owned strings (heading texts) */
+    int n_strs, cap_strs;
+    double note_gap;         /* space between notes */
+    double note_sep;         /* space above the first note, holding the rule */
+} layout_list;
+
+typedef struct layout_params {
+    double col_width;
+    double col_height;       /* for scaling figures to fit */
+    int widows, orphans;
+} layout_params;
+
+/* Lays out every chapter of the book. False after an error (bad image, too narrow). */
+bool layout_book(text_ctx *tc, const model_book *book, const layout_params *lp, layout_list *out, diag *d);
+void layout_list_free(layout_list *l);
+
+/* Appends a text paragraph's lines as items (used for the table of contents). */
+layout_item *layout_push(layout_list *l);
+text_para *layout_keep_para(layout_list *l, text_para *p);
+
+/* Loads an image file (SVG, PNG or JPEG); the list owns it. NULL after an error at pos. */
+layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d);
+
+/* Draws an image into the box (x, y, w, h) of the current cairo context. */
+void layout_draw_image(cairo_t *cr, const layout_image *img, double x, double y, double w, double h);
+
+#endif

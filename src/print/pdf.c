@@ -1,0 +1,858 @@
+/* pdf: model → laid-out, paginated pages → a tagged PDF on a Cairo surface, finished by pdffinish. */
+#include "print/pdf.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include "base/uri.h"
+#include "print/hyph.h"
+#include "print/layout.h"
+#include "print/paginate.h"
+#include "print/pdffinish.h"
+#include "print/text.h"
+#include "version.h"
+
+/*** building the document: layout, pagination, table of contents ***/
+
+static const style_text *role(const pdf_doc *doc, style_role r) {
+    return &doc->book->style->roles[r];
+}
+
+static void roman(int n, char *out, size_t size) {
+    static const struct { int v; const char *s; } t[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"},
+        {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
+    size_t k = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        while (n >= t[i].v && k + 3 < size) {
+            strcpy(out + k, t[i].s);
+            k += strlen(t[i].s);
+            n -= t[i].v;
+        }
+}
+
+void pdf_folio(const pdf_doc *doc, int phys, char *out, size_t size) {
+    if (phys < doc->n_front) roman(phys + 1, out, size);
+    else snprintf(out, size, "%d", phys - doc->n_front + 1);
+}
+
+/* The contents heading: book.yaml's contents-title, else by the book's language. */
+static const char *contents_title(const model_meta *m) {
+    static const struct { const char *lang, *title; } t[] = {
+        {"en", "Contents"}, {"de", "Inhalt"}, {"fr", "Table des mati\xC3\xA8res"}, {"es", "\xC3\x8Dndice"},
+        {"it", "Indice"}, {"nl", "Inhoud"}, {"pt", "Sum\xC3\xA1rio"}};
+    if (m->contents_title && *m->contents_title) return m->contents_title;
+    const char *lang = m->language ? m->language : "";
+    size_t n = strcspn(lang, "-_");
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (n == strlen(t[i].lang) && strncasecmp(lang, t[i].lang, n) == 0) return t[i].title;
+    return "Contents";
+}
+
+/* The table of contents: a title, then one entry per h1/h2 with its body folio. */
+static void build_toc(pdf_doc *doc) {
+    layout_list *l = &doc->toc;
+    const style_text *ts = role(doc, STYLE_TOC);
+    const style_text *h1 = role(doc, STYLE_H1);
+    text_opts o = {0};
+    o.width = doc->text_w;
+    o.align_override = -1;
+    o.link_color = STYLE_NO_COLOR;
+    layout_item *ti;
+    text_para *tp = layout_keep_para(l, text_para_plain(doc->tc, contents_title(&doc->book->meta), h1, &o));
+    for (int i = 0; i < tp->n_lines; i++) {
+        ti = layout_push(l);
+        ti->kind = LAYOUT_LINE;
+        ti->para = tp;
+        ti->line = i;
+        ti->height = tp->leading;
+        ti->baseline = tp->ascent;
+        ti->space_before = h1->space_before;
+        ti->keep_with_next = true;
+        ti->tags[0] = (layout_tag){"H1", 1};
+        ti->depth = 1;
+        if (i == 0) ti->dest = "quire-contents";
+    }
+    int id = 2;
+    bool first = true;
+    for (int i = 0; i < doc->body.n; i++) {
+        const layout_item *it = &doc->body.items[i];
+        if (!it->heading_text || it->heading_level > 2) continue;
+        int page = doc->bp.item_page[i];
+        if (page < 0) continue;
+        char num[16];
+        snprintf(num, sizeof num, "%d", page + 1);
+        style_text es = *ts;
+        if (it->heading_level == 1) es.weight = 700;
+        double indent = it->heading_level == 1 ? 0 : ts->size * 1.5;
+        text_opts eo = o;
+        eo.align_override = STYLE_ALIGN_RIGHT;
+        eo.width = -1;
+        text_para *np = layout_keep_para(l, text_para_plain(doc->tc, num, &es, &eo));
+        double numw = np->lines[0].width;
+        eo.align_override = STYLE_ALIGN_LEFT;
+        eo.width = doc->text_w - indent - numw - ts->size * 2.5;
+        text_para *ep = layout_keep_para(l, text_para_plain(doc->tc, it->heading_text, &es, &eo));
+        id++;
+        for (int k = 0; k < ep->n_lines; k++) {
+            ti = layout_push(l);
+            ti->kind = LAYOUT_LINE;
+            ti->para = ep;
+            ti->line = k;
+            ti->x = indent;
+            ti->height = ep->leading;
+            ti->baseline = ep->ascent;
+            double sb = it->heading_level == 1 ? ts->size * 0.9 : 0;
+            ti->space_before = k == 0 ? (first ? h1->space_after : sb + ts->space_before) : 0;
+            ti->keep_with_next = k + 1 < ep->n_lines;
+            ti->tags[0] = (layout_tag){"TOC", 1};
+            ti->tags[1] = (layout_tag){"TOCI", id};
+            ti->depth = 2;
+            ti->toc_dest = it->node->id;
+            if (k + 1 == ep->n_lines) ti->toc_num = np;
+        }
+        first = false;
+    }
+}
+
+void pdf_doc_free(pdf_doc *doc) {
+    paginate_result_free(&doc->bp);
+    paginate_result_free(&doc->tp);
+    layout_list_free(&doc->body);
+    layout_list_free(&doc->toc);
+    layout_list_free(&doc->misc);
+    free(doc->heads);
+    text_ctx_free(doc->tc);
+    text_svg_fonts_done();
+    hyph_free(doc->hy);
+    memset(doc, 0, sizeof *doc);
+}
+
+int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
+    memset(doc, 0, sizeof *doc);
+    doc->book = book;
+    const style_page *pg = &book->style->page;
+    doc->W = pg->width, doc->H = pg->height;
+    doc->bleed = pg->bleed > 0 ? pg->bleed : 0;
+    doc->slug = doc->bleed > 0 ? 24 : 0;
+    doc->off = doc->bleed + doc->slug;
+    int cols = pg->columns > 0 ? pg->columns : 1;
+    doc->columns = cols;
+    doc->text_w = doc->W - pg->margin_inner - pg->margin_outer;
+    doc->col_w = (doc->text_w - pg->column_gap * (cols - 1)) / cols;
+    doc->col_h = doc->H - pg->margin_top - pg->margin_bottom;
+    if (doc->col_h < 36 || doc->col_w < 12) {
+        diag_error(d, book->style->path, 0, 0, "the page leaves a text area of %.0f x %.0f pt: too small for text",
+                   doc->col_w, doc->col_h);
+        return QUIRE_EINPUT;
+    }
+    /* Every line of running text must fit on a page, or pagination could never end well. */
+    static const style_role flow[] = {STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_QUOTE, STYLE_LIST,
+                                      STYLE_TABLE, STYLE_CODE, STYLE_FOOTNOTE, STYLE_CAPTION};
+    for (size_t i = 0; i < sizeof flow / sizeof flow[0]; i++) {
+        const style_text *t = &book->style->roles[flow[i]];
+        double line = t->size * t->line_height;
+        if (line > doc->col_h) {
+            diag_error(d, book->style->path, 0, 0,
+                       "the text area is %.1f pt tall: shorter than one line of %s (%.1f pt)", doc->col_h,
+                       t->name ? t->name : style_role_name(flow[i]), line);
+            return QUIRE_EINPUT;
+        }
+    }
+    text_svg_fonts(book);
+    doc->tc = text_ctx_new(book, NULL);
+    if (!doc->tc) {
+        diag_error(d, NULL, 0, 0, "no fonts available for the PDF");
+        return QUIRE_EINPUT;
+    }
+    /* Patterns only when a role hyphenates (book_load has started loading them). */
+    bool hyphenates = false;
+    for (int r = 0; r < STYLE_ROLE_COUNT; r++) hyphenates |= book->style->roles[r].hyphenate;
+    if (hyphenates) {
+        doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
+        text_ctx_set_hyph(doc->tc, doc->hy);
+    }
+    layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans};
+    if (!layout_book(doc->tc, book, &lp, &doc->body, d)) return QUIRE_EINPUT;
+    paginate_params pp = {cols, doc->col_h};
+    paginate_run(&doc->body, &pp, &doc->bp);
+    if (book->meta.has_cover) {
+        doc->cover = layout_load_image(&doc->misc, &book->meta.cover, (model_pos){book->manifest, 0, 0}, d);
+        if (!doc->cover) return QUIRE_EINPUT;
+    }
+    /* Body folios start at 1 whatever the length of the front matter, so the contents
+     * need one pass: their page numbers cannot move when the contents grow. */
+    build_toc(doc);
+    paginate_params tpp = {1, doc->col_h};
+    paginate_run(&doc->toc, &tpp, &doc->tp);
+    doc->n_front = 1 + doc->tp.n_pages;
+    doc->n_pages = doc->n_front + doc->bp.n_pages;
+    return QUIRE_OK;
+}
+
+/*** metadata, outline and writing ***/
+
+static void set_metadata(cairo_surface_t *s, const model_book *book) {
+    const model_meta *m = &book->meta;
+    if (m->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, m->title);
+    if (m->n_authors) {
+        buf a;
+        buf_init(&a);
+        for (size_t i = 0; i < m->n_authors; i++) buf_printf(&a, "%s%s", i ? ", " : "", m->authors[i]);
+        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, a.data);
+        buf_free(&a);
+    }
+    if (m->description) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, m->description);
+    if (m->keywords) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
+    char *creator = xasprintf("quire %s", QUIRE_VERSION);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator);
+    free(creator);
+    time_t t = (time_t)book->timestamp; /* checked once by the loader */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char date[32];
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+typedef struct pdf_sink {
+    atomic_file *af;
+    int err; /* errno of the first failed write */
+} pdf_sink;
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n) {
+    pdf_sink *sink = closure;
+    if (sink->err) return CAIRO_STATUS_WRITE_ERROR;
+    if (atomic_write(sink->af, data, n) != 0) {
+        sink->err = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/*** the page map: where each printed page begins in the text ***/
+
+/* Word index (0-based) of the word at byte `at` of a paragraph's text, words counted
+ * from byte `from`: the word holding `at` when `at` falls inside one (a hyphenated
+ * line end), else the word starting there. */
+static int word_at(const char *t, int from, int at) {
+    int words = 0, len;
+    bool in_word = false, prev_word = false;
+    for (int i = from; i < at && t[i];) {
+        bool sp = model_word_space(t + i, &len);
+        if (!sp && !in_word) words++;
+        in_word = !sp;
+        i += len;
+    }
+    prev_word = in_word;
+    if (prev_word && !model_word_space(t + at, &len)) return words - 1;
+    return words;
+}
+
+/* The page position a box stands for: a block start, or a word inside a block the
+ * e-book writes as running text. False when the box continues something that has none. */
+static bool box_position(const layout_item *it, model_page *pg) {
+    const model_node *n = it->node;
+    if (!n || n->chapter < 0) return false;
+    if (it->kind != LAYOUT_LINE || it->line == 0) {
+        /* a caption line belongs to the figure above it */
+        if (it->kind == LAYOUT_LINE && n->type == MODEL_FIGURE) return false;
+        pg->node = n, pg->word = 0;
+        return true;
+    }
+    if (n->type != MODEL_PARAGRAPH && n->type != MODEL_HEADING && n->type != MODEL_ATTRIBUTION &&
+        n->type != MODEL_CODE_BLOCK)
+        return false;
+    const text_para *p = it->para;
+    int from = 0;
+    static const char dash[] = "\xE2\x80\x94\xC2\xA0"; /* the attribution's prefix */
+    if (n->type == MODEL_ATTRIBUTION && strncmp(p->text, dash, sizeof dash - 1) == 0) from = (int)sizeof dash - 1;
+    pg->node = n;
+    pg->word = word_at(p->text, from, p->lines[it->line].start);
+    return true;
+}
+
+void pdf_page_map(const pdf_doc *doc, model_page_map *out) {
+    memset(out, 0, sizeof *out);
+    int n = doc->bp.n_pages;
+    out->pages = xcalloc((size_t)(n > 0 ? n : 1), sizeof *out->pages);
+    model_page last = {{0}, NULL, 0};
+    for (int k = 0; k < n; k++) {
+        const paginate_page *pg = &doc->bp.pages[k];
+        model_page *mp = &out->pages[out->n];
+        bool found = false;
+        /* The first box in reading order that begins something; the boxes of a page are in order. */
+        for (int b = 0; b < pg->n_boxes && !found; b++)
+            if (!pg->boxes[b].repeated) found = box_position(&doc->body.items[pg->boxes[b].item], mp);
+        if (!found) {
+            /* A page that only continues a block: its break goes where the last one went. */
+            if (!last.node) continue;
+            mp->node = last.node, mp->word = last.word;
+        }
+        pdf_folio(doc, doc->n_front + k, mp->label, sizeof mp->label);
+        last = *mp;
+        out->n++;
+    }
+    const model_meta *m = &doc->book->meta;
+    out->source = xasprintf("%s.pdf", m->name ? m->name : "book");
+}
+
+int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d) {
+    pdf_doc doc;
+    int rc = pdf_doc_build(&doc, book, d);
+    if (rc != QUIRE_OK) {
+        pdf_doc_free(&doc);
+        return rc;
+    }
+    return pdf_write_doc(&doc, out_path, res, d);
+}
+
+int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d) {
+    pdf_doc doc = *docp;
+    memset(docp, 0, sizeof *docp);
+    const model_book *book = doc.book;
+    int rc;
+    atomic_file final_af = {0}, draw_af = {0};
+    char *draw_name = xasprintf("%s.cairo", out_path);
+    if (atomic_open(&final_af, out_path) != 0 || atomic_open(&draw_af, draw_name) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
+        atomic_abort(&final_af);
+        free(draw_name);
+        pdf_doc_free(&doc);
+        return QUIRE_EIO;
+    }
+    free(draw_name);
+    double mw = doc.W + 2 * doc.off, mh = doc.H + 2 * doc.off;
+    /* Cairo writes through us, so a full disk or a file-size limit is seen with its cause. */
+    pdf_sink sink = {&draw_af, 0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink_write, &sink, mw, mh);
+    cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+    set_metadata(s, book);
+    cairo_t *cr = cairo_create(s);
+    pdf_draw_state st = {0};
+    st.pdf = s;
+    for (int p = 0; p < doc.n_pages; p++) {
+        pdf_draw_page(cr, &doc, p, &st);
+        cairo_show_page(cr);
+    }
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (cs == CAIRO_STATUS_SUCCESS && sink.err) cs = CAIRO_STATUS_WRITE_ERROR;
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        if (sink.err) diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(sink.err));
+        else diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
+        atomic_abort(&draw_af);
+        atomic_abort(&final_af);
+        free(st.alts);
+        pdf_doc_free(&doc);
+        return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
+    }
+    pdffinish_label_range labels[2] = {{0, 'r', 1}, {doc.n_front, 'D', 1}};
+    int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
+    double bleed = doc.bleed, slug = doc.slug;
+    /* The laid-out book is not needed any more: release it before qpdf reads the whole
+     * file into memory, so the two never add up in the peak. (st.alts point into the model.) */
+    pdf_doc_free(&doc);
+    char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
+                           book->meta.title ? book->meta.title : "", (long long)book->timestamp);
+    pdffinish_options fo = {0};
+    fo.language = book->meta.language;
+    fo.tagged = true;
+    fo.labels = labels;
+    fo.n_labels = n_labels;
+    fo.bleed = bleed;
+    fo.slug = slug;
+    fo.id_seed = seed;
+    fo.display_path = out_path;
+    fo.figure_alts = st.alts;
+    fo.n_figure_alts = st.n_alts;
+    fo.xmp_date = book->timestamp;
+    fo.xmp_creators = book->meta.authors;
+    fo.n_xmp_creators = (int)book->meta.n_authors;
+    rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
+    free(seed);
+    free(st.alts);
+    atomic_abort(&draw_af);
+    if (rc != QUIRE_OK) {
+        atomic_abort(&final_af);
+        return rc;
+    }
+    if (atomic_commit(&final_af) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
+        return QUIRE_EIO;
+    }
+    if (res) res->pages = n_pages;
+    return QUIRE_OK;
+}
+
+/*** drawing ***/
+
+static void set_rgb(cairo_t *cr, uint32_t c) {
+    cairo_set_source_rgb(cr, ((c >> 16) & 0xFF) / 255.0, ((c >> 8) & 0xFF) / 255.0, (c & 0xFF) / 255.0);
+}
+
+/* Blends a colour towards white: t = 0 keeps it, 1 gives white. */
+static uint32_t tint(uint32_t c, double t) {
+    uint32_t out = 0;
+    for (int sh = 0; sh <= 16; sh += 8) {
+        double v = (c >> sh) & 0xFF;
+        v = v + (255 - v) * t;
+        out |= (uint32_t)lround(v) << sh;
+    }
+    return out;
+}
+
+/* A quoted attribute value for cairo: quotes and backslashes escaped. */
+static void put_attr_str(buf *b, const char *s) {
+    buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\') buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '\'');
+}
+
+static void emit_dest(cairo_t *cr, const char *name, double x, double y) {
+    if (!name) return;
+    buf a;
+    buf_init(&a);
+    buf_puts(&a, "name=");
+    put_attr_str(&a, name);
+    buf_printf(&a, " x=%.2f y=%.2f", x, y);
+    cairo_tag_begin(cr, CAIRO_TAG_DEST, a.data);
+    cairo_tag_end(cr, CAIRO_TAG_DEST);
+    buf_free(&a);
+}
+
+/* A clickable rectangle: uri for the web, dest for a named destination. */
+static void emit_link(cairo_t *cr, const char *uri, const char *dest, double x, double y, double w, double h) {
+    if ((!uri || !*uri) && (!dest || !*dest)) return;
+    if (uri && !uri_host_ok(uri)) return; /* no URI can name that host: the text stays, unlinked */
+    buf a;
+    buf_init(&a);
+    if (uri) { /* a /URI holds a URI: bytes it may not hold are percent-encoded, as in the EPUB */
+        char *u = uri_encode(uri);
+        buf_puts(&a, "uri=");
+        put_attr_str(&a, u);
+        free(u);
+    } else {
+        buf_puts(&a, "dest=");
+        put_attr_str(&a, dest);
+    }
+    buf_printf(&a, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
+    cairo_tag_begin(cr, CAIRO_TAG_LINK, a.data);
+    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    buf_free(&a);
+}
+
+static void close_tags(cairo_t *cr, pdf_draw_state *st, int keep) {
+    while (st->n_open > keep) {
+        st->n_open--;
+        cairo_tag_end(cr, st->open[st->n_open].name);
+    }
+}
+
+/* Records the alt text of a Figure element just opened (pdffinish writes it as /Alt). */
+static void note_figure(pdf_draw_state *st, const char *alt) {
+    if (!st->pdf) return;
+    if (alt && !alt[strspn(alt, " \t\n\r")]) alt = NULL; /* no text, no /Alt: an empty one would claim one */
+    if (st->n_alts == st->cap_alts) {
+        st->cap_alts = st->cap_alts ? st->cap_alts * 2 : 8;
+        st->alts = xrealloc(st->alts, (size_t)st->cap_alts * sizeof *st->alts);
+    }
+    st->alts[st->n_alts++] = alt;
+}
+
+/* Makes the open structure elements equal tags[0..depth); `alt` goes with a Figure opened. */
+static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, int depth, const char *alt) {
+    int same = 0;
+    while (same < st->n_open && same < depth && st->open[same].id == tags[same].id &&
+           strcmp(st->open[same].name, tags[same].name) == 0)
+        same++;
+    close_tags(cr, st, same);
+    for (int i = same; i < depth && st->n_open < LAYOUT_MAX_DEPTH + 2; i++) {
+        cairo_tag_begin(cr, tags[i].name, NULL);
+        if (strcmp(tags[i].name, "Figure") == 0) note_figure(st, alt);
+        st->open[st->n_open++] = tags[i];
+    }
+}
+
+static void draw_para_line(cairo_t *cr, const text_para *p, int line, double x, double top, double baseline) {
+    text_draw_line(cr, p, line, x, baseline);
+    /* Links, note markers and anchors that fall on this line. */
+    const text_line *ln = &p->lines[line];
+    for (int s = 0; s < p->n_spans; s++) {
+        const text_span *sp = &p->spans[s];
+        if (sp->kind == TEXT_SPAN_ANCHOR) {
+            if (sp->start >= ln->start && (sp->start < ln->start + ln->length || line == p->n_lines - 1))
+                emit_dest(cr, sp->id, x, top);
+            continue;
+        }
+        double xs[16];
+        int n = text_line_ranges(p, line, sp->start, sp->end, xs, 8);
+        for (int r = 0; r < n; r++) {
+            double x0 = x + xs[2 * r], w = xs[2 * r + 1] - xs[2 * r];
+            if (sp->kind == TEXT_SPAN_NOTE && r == 0) emit_dest(cr, sp->id, x0, top);
+            emit_link(cr, sp->uri, sp->dest, x0, top, w, p->leading);
+        }
+    }
+}
+
+static void draw_leaders(cairo_t *cr, double x0, double x1, double y, uint32_t color) {
+    const double step = 4.5;
+    double first = ceil(x0 / step) * step;
+    if (first > x1) return;
+    int n = (int)floor((x1 - first) / step + 1e-9);
+    /* Dots on a grid, so the leaders of every entry line up: one stroked line whose
+     * zero-length dashes have round caps 1.1 pt across, rather than a circle per dot. */
+    const double dash[2] = {0, step};
+    cairo_save(cr);
+    set_rgb(cr, color);
+    cairo_set_line_width(cr, 1.1);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, first, y);
+    cairo_line_to(cr, first + n * step + 0.01, y);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, bool first_on_col) {
+    const layout_table *t = it->table;
+    uint32_t accent = doc->book->style->accent;
+    double h = it->height, w = t->col_x[t->cols - 1] + t->col_w[t->cols - 1];
+    if (it->header_row) {
+        set_rgb(cr, tint(accent, 0.88));
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill(cr);
+    }
+    for (int c = 0; c < t->cols; c++) {
+        const text_para *p = t->cells[it->row * t->cols + c];
+        cairo_tag_begin(cr, it->header_row ? "TH" : "TD", NULL);
+        if (p)
+            for (int i = 0; i < p->n_lines; i++) {
+                double top = y + t->pad + i * p->leading;
+                draw_para_line(cr, p, i, x + t->col_x[c] + t->pad, top, top + p->ascent);
+            }
+        cairo_tag_end(cr, it->header_row ? "TH" : "TD");
+    }
+    if (it->row == 0 || first_on_col) {
+        set_rgb(cr, accent);
+        cairo_set_line_width(cr, 1.0);
+        cairo_move_to(cr, x, y + 0.5);
+        cairo_line_to(cr, x + w, y + 0.5);
+        cairo_stroke(cr);
+    }
+    bool last = it->row == t->rows - 1;
+    set_rgb(cr, it->header_row || last ? accent : 0xC8C8C8);
+    cairo_set_line_width(cr, it->header_row || last ? 0.75 : 0.35);
+    cairo_move_to(cr, x, y + h);
+    cairo_line_to(cr, x + w, y + h);
+    cairo_stroke(cr);
+}
+
+/* Draws the boxes of one page of a list. col_x: left of each column. */
+static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
+                       double top, pdf_draw_state *st) {
+    uint32_t accent = doc->book->style->accent;
+    double bar_bottom = -1;
+    int bar_col = -1;
+    for (int b = 0; b < pg->n_boxes; b++) {
+        const paginate_box *bx = &pg->boxes[b];
+        const layout_item *it = &l->items[bx->item];
+        double x = col_x[bx->col] + it->x, y = top + bx->y;
+        /* A figure's image and caption lines all come from the FIGURE node. */
+        const char *alt = it->node && it->node->type == MODEL_FIGURE ? it->node->as.figure.alt : NULL;
+        if (it->label) {
+            sync_tags(cr, st, it->tags, it->label_depth, alt);
+            cairo_tag_begin(cr, "Lbl", NULL);
+            draw_para_line(cr, it->label, 0, x + it->label_x, y, y + it->baseline);
+            cairo_tag_end(cr, "Lbl");
+        }
+        sync_tags(cr, st, it->tags, it->depth, alt);
+        if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
+        if (it->heading_level && st->pdf && !bx->repeated) {
+            int lv = it->heading_level;
+            int parent = lv > 1 && st->outline[lv - 1] ? st->outline[lv - 1] : CAIRO_PDF_OUTLINE_ROOT;
+            if (lv == 3 && !st->outline[2] && st->outline[1]) parent = st->outline[1];
+            buf a;
+            buf_init(&a);
+            buf_puts(&a, "dest=");
+            put_attr_str(&a, it->dest);
+            st->outline[lv] = cairo_pdf_surface_add_outline(st->pdf, parent, it->heading_text, a.data, 0);
+            for (int k = lv + 1; k < 4; k++) st->outline[k] = 0;
+            buf_free(&a);
+        }
+        if (it->bar) {
+            double y0 = bar_col == bx->col && bar_bottom >= 0 ? bar_bottom : y;
+            set_rgb(cr, accent);
+            cairo_rectangle(cr, col_x[bx->col] + it->x - 14, y0, 3, y + it->height - y0);
+            cairo_fill(cr);
+            bar_bottom = y + it->height, bar_col = bx->col;
+        } else {
+            bar_bottom = -1;
+        }
+        switch (it->kind) {
+        case LAYOUT_LINE:
+            if (it->node && it->node->type == MODEL_CODE_BLOCK) {
+                const style_text *cs = role(doc, STYLE_CODE);
+                if (cs->background != STYLE_NO_COLOR) {
+                    set_rgb(cr, cs->background);
+                    cairo_rectangle(cr, x - 6, y - (it->line == 0 ? 4 : 0), doc->col_w - it->x + 6,
+                                    it->height + (it->line == 0 ? 4 : 0) + (it->line == it->para->n_lines - 1 ? 4 : 0));
+                    cairo_fill(cr);
+                }
+            }
+            draw_para_line(cr, it->para, it->line, x, y, y + it->baseline);
+            if (it->toc_dest) {
+                const text_line *ln = &it->para->lines[it->line];
+                double right = col_x[bx->col] + doc->text_w;
+                if (it->toc_num) {
+                    const text_para *np = it->toc_num;
+                    double nw = np->lines[0].width;
+                    text_draw_line(cr, np, 0, right - nw - np->lines[0].x, y + it->baseline);
+                    draw_leaders(cr, x + ln->x + ln->width + 6, right - nw - 6, y + it->baseline - 0.6,
+                                 tint(role(doc, STYLE_TOC)->color, 0.45));
+                }
+                emit_link(cr, NULL, it->toc_dest, x, y, right - x, it->height);
+            }
+            break;
+        case LAYOUT_RULE: {
+            set_rgb(cr, accent);
+            cairo_set_line_width(cr, 0.75);
+            double w = it->width * 0.25, cx = x + it->width / 2;
+            cairo_move_to(cr, cx - w / 2, y + 1);
+            cairo_line_to(cr, cx + w / 2, y + 1);
+            cairo_stroke(cr);
+            break;
+        }
+        case LAYOUT_FIGURE:
+            layout_draw_image(cr, it->image, x, y, it->width, it->height);
+            break;
+        case LAYOUT_ROW:
+            draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0);
+            break;
+        case LAYOUT_SPACE:
+            break;
+        }
+    }
+    close_tags(cr, st, 0);
+}
+
+static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg, const double *col_x, double top,
+                       pdf_draw_state *st) {
+    const layout_list *l = &doc->body;
+    for (int c = 0; c < doc->columns; c++) {
+        double h = paginate_notes_height(l, pg, c);
+        if (h <= 0) continue;
+        double y = top + doc->col_h - h;
+        set_rgb(cr, 0x808080);
+        cairo_set_line_width(cr, 0.5);
+        cairo_move_to(cr, col_x[c], y + l->note_sep * 0.4);
+        cairo_line_to(cr, col_x[c] + 0.3 * doc->col_w, y + l->note_sep * 0.4);
+        cairo_stroke(cr);
+        y += l->note_sep;
+        bool first = true;
+        for (int i = 0; i < pg->n_notes; i++) {
+            if (pg->notes[i].col != c) continue;
+            const layout_note *ln = &l->notes[pg->notes[i].note];
+            if (!first) y += l->note_gap;
+            first = false;
+            cairo_tag_begin(cr, "Note", NULL);
+            emit_dest(cr, ln->node->id, col_x[c], y);
+            for (int p = 0; p < ln->n_paras; p++) {
+                const text_para *tp = ln->paras[p];
+                cairo_tag_begin(cr, "P", NULL);
+                for (int k = 0; k < tp->n_lines; k++) {
+                    draw_para_line(cr, tp, k, col_x[c], y, y + tp->ascent);
+                    if (p == 0 && k == 0 && ln->node->as.footnote.first_ref) {
+                        double xs[2];
+                        int nd = snprintf(NULL, 0, "%d", ln->number);
+                        if (text_line_ranges(tp, 0, 0, nd, xs, 1))
+                            emit_link(cr, NULL, ln->node->as.footnote.first_ref->id, col_x[c] + xs[0], y, xs[1] - xs[0] + 2,
+                                      tp->leading);
+                    }
+                    y += tp->leading;
+                }
+                cairo_tag_end(cr, "P");
+            }
+            cairo_tag_end(cr, "Note");
+        }
+    }
+}
+
+static text_para *plain(const pdf_doc *doc, const char *s, const style_text *st, double width, int align) {
+    text_opts o = {0};
+    o.width = width;
+    o.align_override = align;
+    o.link_color = STYLE_NO_COLOR;
+    return layout_keep_para((layout_list *)&doc->misc, text_para_plain(doc->tc, s, st, &o));
+}
+
+/* A running head: the same few texts recur on every page, so each is laid out once. */
+static text_para *head(const pdf_doc *cdoc, const char *s, const style_text *st, int align) {
+    pdf_doc *doc = (pdf_doc *)cdoc;
+    for (int i = 0; i < doc->n_heads; i++)
+        if (doc->heads[i].text == s && doc->heads[i].st == st && doc->heads[i].align == align) return doc->heads[i].p;
+    if (doc->n_heads == doc->cap_heads) {
+        doc->cap_heads = doc->cap_heads ? doc->cap_heads * 2 : 16;
+        doc->heads = xrealloc(doc->heads, (size_t)doc->cap_heads * sizeof *doc->heads);
+    }
+    text_para *p = plain(doc, s, st, doc->text_w, align);
+    doc->heads[doc->n_heads++] = (struct pdf_head){s, st, align, p};
+    return p;
+}
+
+static double draw_plain(cairo_t *cr, const text_para *p, double x, double y) {
+    for (int i = 0; i < p->n_lines; i++) text_draw_line(cr, p, i, x, y + i * p->leading + p->ascent);
+    return p->n_lines * p->leading;
+}
+
+static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opener, int chapter) {
+    const style_page *pgs = &doc->book->style->page;
+    bool recto = phys % 2 == 0;
+    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
+    const style_text *hs = role(doc, STYLE_HEADER), *fs = role(doc, STYLE_FOOTER);
+    if (!opener) {
+        const char *txt = recto && chapter >= 0 ? doc->book->chapters[chapter].title : doc->book->meta.title;
+        if (txt) {
+            /* "left" in the style means the outer edge: mirrored on facing pages. */
+            int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
+                        : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
+            text_para *p = head(doc, txt, hs, align);
+            double y = doc->off + pgs->margin_top - 14 - p->leading;
+            draw_plain(cr, p, left, y);
+            set_rgb(cr, tint(hs->color, 0.55));
+            cairo_set_line_width(cr, 0.4);
+            cairo_move_to(cr, left, y + p->leading + 3);
+            cairo_line_to(cr, left + doc->text_w, y + p->leading + 3);
+            cairo_stroke(cr);
+        }
+    }
+    char folio[32];
+    pdf_folio(doc, phys, folio, sizeof folio);
+    int align = fs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
+                : (fs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
+    text_opts o = {0};
+    o.width = doc->text_w;
+    o.align_override = align;
+    o.link_color = STYLE_NO_COLOR;
+    /* A folio is drawn once: freed at once rather than kept for the whole book. */
+    text_para *p = text_para_plain(doc->tc, folio, fs, &o);
+    draw_plain(cr, p, left, doc->off + doc->H - pgs->margin_bottom + pgs->margin_bottom * 0.4);
+    text_para_free(p);
+}
+
+static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
+    const model_meta *m = &doc->book->meta;
+    const style_text *cs = role(doc, STYLE_COVER);
+    uint32_t accent = doc->book->style->accent;
+    uint32_t bg = cs->background != STYLE_NO_COLOR ? cs->background : accent;
+    double W = doc->W, H = doc->H, o = doc->off;
+    set_rgb(cr, bg);
+    cairo_rectangle(cr, doc->slug, doc->slug, W + 2 * doc->bleed, H + 2 * doc->bleed);
+    cairo_fill(cr);
+    /* Title, subtitle and publisher line up with the left edge of the artwork. */
+    double mx = W * 0.1;
+    if (doc->cover) {
+        double bw = W * 0.8, bh = H * 0.5;
+        double iw = bw, ih = bw * doc->cover->height / doc->cover->width;
+        if (ih > bh) ih = bh, iw = ih * doc->cover->width / doc->cover->height;
+        cairo_tag_begin(cr, "Figure", NULL);
+        note_figure(st, m->cover_alt && *m->cover_alt ? m->cover_alt : m->title);
+        layout_draw_image(cr, doc->cover, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih);
+        cairo_tag_end(cr, "Figure");
+    }
+    double y = o + H * 0.6;
+    double tw = W - 2 * mx;
+    if (m->title) {
+        cairo_tag_begin(cr, "P", NULL);
+        y += draw_plain(cr, plain(doc, m->title, cs, tw, -1), o + mx, y);
+        cairo_tag_end(cr, "P");
+    }
+    /* A short bar in a lighter tint of the title colour sets the subtitle apart. */
+    set_rgb(cr, tint(accent, 0.55));
+    cairo_rectangle(cr, o + mx, y + cs->space_after * 0.6, 56, 3);
+    cairo_fill(cr);
+    y += cs->space_after * 0.6 + 3 + cs->space_after;
+    style_text sub = *cs;
+    sub.size = cs->size * 0.5;
+    sub.weight = 400;
+    sub.line_height = 1.3;
+    if (m->subtitle) {
+        cairo_tag_begin(cr, "P", NULL);
+        draw_plain(cr, plain(doc, m->subtitle, &sub, tw, -1), o + mx, y);
+        cairo_tag_end(cr, "P");
+    }
+    style_text small = sub;
+    small.size = cs->size * 0.36;
+    small.letter_spacing = 0.5;
+    small.uppercase = true;
+    const char *pub = m->publisher ? m->publisher : m->n_authors ? m->authors[0] : NULL;
+    if (pub) {
+        text_para *p = plain(doc, pub, &small, tw, -1);
+        double py = o + H - doc->book->style->page.margin_bottom - p->n_lines * p->leading;
+        set_rgb(cr, tint(accent, 0.55));
+        cairo_rectangle(cr, o + mx, py - 10, tw, 0.6);
+        cairo_fill(cr);
+        cairo_tag_begin(cr, "P", NULL);
+        draw_plain(cr, p, o + mx, py);
+        cairo_tag_end(cr, "P");
+    }
+}
+
+static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
+    if (doc->bleed <= 0) return;
+    double o = doc->off, W = doc->W, H = doc->H, gap = doc->bleed + 2, len = doc->slug - 4;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.3);
+    double xs[2] = {o, o + W}, ys[2] = {o, o + H};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double x = xs[i], y = ys[j], dx = i ? 1 : -1, dy = j ? 1 : -1;
+            cairo_move_to(cr, x + dx * gap, y);
+            cairo_line_to(cr, x + dx * (gap + len), y);
+            cairo_move_to(cr, x, y + dy * gap);
+            cairo_line_to(cr, x, y + dy * (gap + len));
+        }
+    cairo_stroke(cr);
+}
+
+void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
+    const style_page *pgs = &doc->book->style->page;
+    if (phys == 0) {
+        draw_cover(cr, doc, st);
+        draw_crop_marks(cr, doc);
+        return;
+    }
+    bool recto = phys % 2 == 0;
+    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
+    double top = doc->off + pgs->margin_top;
+    double col_x[16];
+    for (int c = 0; c < doc->columns && c < 16; c++) col_x[c] = left + c * (doc->col_w + pgs->column_gap);
+    if (phys < doc->n_front) {
+        const paginate_page *pg = &doc->tp.pages[phys - 1];
+        double one[1] = {left};
+        draw_boxes(cr, doc, &doc->toc, pg, one, top, st);
+        draw_furniture(cr, doc, phys, phys == 1, -1);
+    } else {
+        const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
+        draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
+        draw_notes(cr, doc, pg, col_x, top, st);
+        /* No running head over a chapter opening nor on the first page of the body. */
+        draw_furniture(cr, doc, phys, pg->opens_chapter || phys == doc->n_front, pg->chapter);
+    }
+    draw_crop_marks(cr, doc);
+}

@@ -1,0 +1,71 @@
+/* pdf: the print writer. Lays the model out with Pango, paginates, draws onto a
+ * Cairo PDF surface and finishes the file (tags, labels, boxes). */
+#ifndef QUIRE_PDF_H
+#define QUIRE_PDF_H
+
+#include "base/diag.h"
+#include "model/model.h"
+
+typedef struct pdf_result {
+    int pages;
+} pdf_result;
+
+/* Writes `out_path` atomically. Returns QUIRE_OK, QUIRE_EINPUT or QUIRE_EIO. */
+int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d);
+
+/* Writes every page as `page-NNN.png` and one `contact-sheet.png` into out_dir. */
+int pdf_preview(const model_book *book, const char *out_dir, double dpi, diag *d);
+
+/*** shared by the PDF writer and the preview (pdf.c, preview.c) ***/
+
+#include <cairo.h>
+
+#include "print/hyph.h"
+#include "print/layout.h"
+#include "print/paginate.h"
+#include "print/text.h"
+
+/* The whole print document: laid out and paginated once, drawn to PDF or PNG. */
+typedef struct pdf_doc {
+    const model_book *book;
+    hyph *hy;
+    text_ctx *tc;
+    layout_list body, toc, misc;   /* misc: furniture text, the cover image */
+    paginate_result bp, tp;        /* body pages, contents pages */
+    layout_image *cover;
+    double W, H;                   /* trim size */
+    double bleed, slug, off;       /* off = bleed + slug: where the trim box starts */
+    double text_w, col_w, col_h;
+    int columns;
+    int n_front;                   /* cover + contents pages (folios i, ii…) */
+    int n_pages;
+    /* Running heads laid out once each (owned by misc), looked up by text, style and alignment. */
+    struct pdf_head { const char *text; const style_text *st; int align; text_para *p; } *heads;
+    int n_heads, cap_heads;
+} pdf_doc;
+
+typedef struct pdf_draw_state {
+    cairo_surface_t *pdf;          /* the PDF surface (outline entries), NULL when drawing a preview */
+    int outline[4];                /* last outline id per heading level */
+    layout_tag open[LAYOUT_MAX_DEPTH + 2];
+    int n_open;
+    /* With pdf: the alt text of each Figure element opened, in order (for pdffinish). */
+    const char **alts;             /* owned array of borrowed strings */
+    int n_alts, cap_alts;
+} pdf_draw_state;
+
+/* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
+int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
+void pdf_doc_free(pdf_doc *doc);
+/* Draws and finishes a built document into `out_path` (atomically), then frees it:
+ * pdf_write is pdf_doc_build followed by this. */
+int pdf_write_doc(pdf_doc *doc, const char *out_path, pdf_result *res, diag *d);
+/* Where each body page begins in the model, with its printed folio, for the e-book's
+ * page list. `out` is freed with model_page_map_free. */
+void pdf_page_map(const pdf_doc *doc, model_page_map *out);
+/* Draws physical page `phys` (0 = cover) with the trim box at (off, off). */
+void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st);
+/* The printed folio of a page: i, ii… for front matter, 1, 2… for the body. */
+void pdf_folio(const pdf_doc *doc, int phys, char *out, size_t size);
+
+#endif

@@ -1,0 +1,224 @@
+/* test_layout: the keep rules of the print layout on fixture books (widows, orphans,
+ * stranded headings, repeated table headers, figures, footnotes, hyphenation). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load/book.h"
+#include "load/fonts.h"
+#include "model/fontset.h"
+#include "print/fontmap.h"
+#include "print/pdf.h"
+#include "check.h"
+
+static model_book *load(const char *name, diag *d) {
+    char *dir = xasprintf("%s/tests/print/pdf/fixtures/%s", QUIRE_SOURCE_DIR, name);
+    book_options bo = {0};
+    model_book *b = book_load(dir, &bo, d);
+    free(dir);
+    return b;
+}
+
+/* Lines of item's paragraph placed on page pg. */
+static int para_lines_on(const pdf_doc *doc, const paginate_page *pg, const text_para *p) {
+    int n = 0;
+    for (int b = 0; b < pg->n_boxes; b++) {
+        const layout_item *it = &doc->body.items[pg->boxes[b].item];
+        if (it->kind == LAYOUT_LINE && it->para == p && !pg->boxes[b].repeated) n++;
+    }
+    return n;
+}
+
+static void check_keeps(const pdf_doc *doc) {
+    const layout_list *l = &doc->body;
+    int widows = 2, orphans = 2, split_paras = 0, repeated = 0, figures = 0;
+    for (int pi = 0; pi < doc->bp.n_pages; pi++) {
+        const paginate_page *pg = &doc->bp.pages[pi];
+        OK(pg->n_boxes > 0, "page %d is empty", pi + 1);
+        for (int c = 0; c < doc->columns; c++) {
+            const paginate_box *last = NULL, *first = NULL;
+            int count = 0;
+            double notes = paginate_notes_height(l, pg, c);
+            for (int b = 0; b < pg->n_boxes; b++) {
+                const paginate_box *bx = &pg->boxes[b];
+                if (bx->col != c) continue;
+                const layout_item *it = &l->items[bx->item];
+                if (!first) first = bx;
+                last = bx;
+                count++;
+                OK(count == 1 || bx->y + it->height + notes <= doc->col_h + 0.05, "page %d: box %d overflows (%.1f > %.1f)",
+                   pi + 1, bx->item, bx->y + it->height + notes, doc->col_h);
+                OK(it->x >= -0.01 && (it->kind != LAYOUT_LINE || it->x + it->para->width <= doc->col_w + 0.05),
+                   "page %d: line outside its column", pi + 1);
+                if (it->kind == LAYOUT_FIGURE) {
+                    figures++;
+                    OK(it->height <= doc->col_h && it->width <= doc->col_w + 0.01, "figure larger than the column");
+                }
+            }
+            if (!last || pi + 1 == doc->bp.n_pages) continue;
+            const layout_item *li = &l->items[last->item];
+            /* A heading never ends a column. */
+            OK(!(li->kind == LAYOUT_LINE && li->node && li->node->type == MODEL_HEADING), "page %d: heading stranded", pi + 1);
+            /* A paragraph split here leaves at least `orphans` lines and carries `widows`. */
+            if (li->kind == LAYOUT_LINE && li->line + 1 < li->para->n_lines) {
+                const paginate_page *next = c + 1 < doc->columns ? pg : &doc->bp.pages[pi + 1];
+                int here = para_lines_on(doc, pg, li->para), there = para_lines_on(doc, next, li->para);
+                if (next == pg) here = li->line + 1, there = li->para->n_lines - here;
+                OK(here >= orphans, "page %d: orphan (%d line(s))", pi + 1, here);
+                OK(there >= widows, "page %d: widow (%d line(s) carried)", pi + 1, there);
+                split_paras++;
+            }
+            /* A table continued on the next page repeats its header. */
+            if (li->kind == LAYOUT_ROW && li->row + 1 < li->table->rows && c + 1 == doc->columns) {
+                const paginate_page *next = &doc->bp.pages[pi + 1];
+                OK(next->n_boxes > 0 && next->boxes[0].repeated && l->items[next->boxes[0].item].header_row,
+                   "page %d: table header not repeated", pi + 2);
+                repeated++;
+            }
+        }
+        /* Footnotes land on the page that cites them. */
+        for (int n = 0; n < pg->n_notes; n++) OK(doc->bp.item_page[pg->notes[n].item] == pi, "footnote on the wrong page");
+    }
+    OK(split_paras > 0, "the fixture split no paragraph across pages");
+    OK(repeated > 0, "the fixture's table did not break");
+    INT_EQ(figures, 1);
+    int placed = 0;
+    for (int pi = 0; pi < doc->bp.n_pages; pi++) placed += doc->bp.pages[pi].n_notes;
+    INT_EQ(placed, 2);
+    for (int i = 0; i < l->n_paras; i++) {
+        INT_EQ(text_hyphen_runs_over_two(l->paras[i]), 0);
+        for (int k = 0; k < l->paras[i]->n_lines; k++)
+            /* Hyphen included: no line passes its column. */
+            OK(l->paras[i]->lines[k].x + l->paras[i]->lines[k].width <= l->paras[i]->width + 0.05 ||
+                   l->paras[i]->width <= 0,
+               "line wider than its column: %.2f > %.2f hy=%d in \"%.*s\"", l->paras[i]->lines[k].x + l->paras[i]->lines[k].width,
+               l->paras[i]->width, l->paras[i]->lines[k].hyphenated, l->paras[i]->lines[k].length, l->paras[i]->text + l->paras[i]->lines[k].start);
+    }
+}
+
+/* Justified paragraphs: every line but the last and those before a forced break
+ * (U+2028) ends at the column's right edge. */
+static void check_justified(const pdf_doc *doc) {
+    const layout_list *l = &doc->body;
+    int full = 0;
+    for (int i = 0; i < l->n_paras; i++) {
+        const text_para *p = l->paras[i];
+        if (!p->justified) continue;
+        for (int k = 0; k + 1 < p->n_lines; k++) {
+            const text_line *ln = &p->lines[k];
+            const char *end = p->text + ln->start + ln->length;
+            while (end > p->text + ln->start && end[-1] == ' ') end--;
+            if (end - (p->text + ln->start) >= 3 && memcmp(end - 3, "\xE2\x80\xA8", 3) == 0) continue;
+            /* A line without a space (a word broken at the edge) has nothing to stretch. */
+            if (!memchr(p->text + ln->start, ' ', (size_t)(end - (p->text + ln->start)))) continue;
+            OK(fabs(ln->x + ln->width - p->width) < 0.05, "justified line ends at %.2f, not %.2f: \"%.*s\"", ln->x + ln->width,
+               p->width, ln->length, p->text + ln->start);
+            full++;
+        }
+    }
+    OK(full > 50, "%d justified lines", full);
+}
+
+/* The contents heading: book.yaml's contents-title, else by language. */
+static void check_contents_title(model_book *book, diag *d) {
+    static const struct { const char *lang, *custom, *want; } cases[] = {
+        {"en", NULL, "Contents"}, {"de-DE", NULL, "Inhalt"}, {"fr", NULL, "Table des mati\xC3\xA8res"},
+        {"es", NULL, "\xC3\x8Dndice"}, {"pt-BR", NULL, "Sum\xC3\xA1rio"}, {"nl", NULL, "Inhoud"},
+        {"it", NULL, "Indice"}, {"fi", NULL, "Contents"}, {"de", "Inhaltsverzeichnis", "Inhaltsverzeichnis"}};
+    const char *lang = book->meta.language, *ct = book->meta.contents_title;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        book->meta.language = cases[i].lang;
+        book->meta.contents_title = cases[i].custom;
+        pdf_doc doc;
+        INT_EQ(pdf_doc_build(&doc, book, d), QUIRE_OK);
+        OK(doc.toc.n_paras > 0, "contents laid out");
+        if (doc.toc.n_paras > 0) STR_EQ(doc.toc.paras[0]->text, cases[i].want);
+        pdf_doc_free(&doc);
+    }
+    book->meta.language = lang;
+    book->meta.contents_title = ct;
+}
+
+static char *slurp(const char *path, size_t *len) {
+    char *data = NULL;
+    if (file_read(path, 64u << 20, &data, len) != 0) return NULL;
+    return data;
+}
+
+/* The PDF is drawn from the image bytes the loader checked and dated with the time it
+ * read: with the book's images gone from the folder and another SOURCE_DATE_EPOCH set
+ * after loading, it comes out the same as before. (Fonts are left alone: fontconfig
+ * and Pango open them by path.) */
+static void test_own_bytes(const char *fixture) { /* relative to tests/ */
+    char tmpl[] = "/tmp/quire-layout-test-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    OK(tmp != NULL, "temp dir");
+    if (!tmp) return;
+    char *cmd = xasprintf("cp -r '%s/%s' '%s/book'", QUIRE_TEST_DIR, fixture, tmp);
+    OK(system(cmd) == 0, "copy of %s", fixture);
+    free(cmd);
+    char *dir = path_join(tmp, "book"), *images = path_join(dir, "images"), *gone = path_join(dir, "images.gone");
+    char *a = path_join(tmp, "a.pdf"), *b = path_join(tmp, "b.pdf");
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    book_options bo = {0};
+    model_book *one = book_load(dir, &bo, &d), *two = book_load(dir, &bo, &d);
+    OK(one && two, "%s loads: %s", fixture, d.captured ? d.captured : "");
+    if (one && two) {
+        INT_EQ(pdf_write(one, a, NULL, &d), QUIRE_OK);
+        OK(rename(images, gone) == 0, "images moved away");
+        /* the build time was read at loading: a later SOURCE_DATE_EPOCH changes nothing */
+        setenv("SOURCE_DATE_EPOCH", "1800000000", 1);
+        INT_EQ(pdf_write(two, b, NULL, &d), QUIRE_OK);
+        size_t la = 0, lb = 0;
+        char *da = slurp(a, &la), *db = slurp(b, &lb);
+        OK(da && db && la == lb && la > 0 && memcmp(da, db, la) == 0,
+           "%s: the same PDF without the image files (%zu and %zu bytes): %s", fixture, la, lb,
+           d.captured ? d.captured : "");
+        free(da);
+        free(db);
+    }
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    if (one) model_book_free(one);
+    if (two) model_book_free(two);
+    diag_free(&d);
+    cmd = xasprintf("rm -rf '%s'", tmp);
+    OK(system(cmd) == 0, "clean up");
+    free(cmd);
+    free(dir), free(images), free(gone), free(a), free(b);
+}
+
+int main(void) {
+    setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1); /* styles/ and fonts/ of the checkout */
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    model_book *book = load("keeps", &d);
+    OK(book != NULL, "keeps fixture loads: %s", d.captured ? d.captured : "");
+    if (book) {
+        pdf_doc doc;
+        INT_EQ(pdf_doc_build(&doc, book, &d), QUIRE_OK);
+        OK(doc.bp.n_pages >= 8, "%d body pages", doc.bp.n_pages);
+        INT_EQ(doc.n_pages, doc.n_front + doc.bp.n_pages);
+        check_keeps(&doc);
+        check_justified(&doc);
+        char folio[16];
+        pdf_folio(&doc, 1, folio, sizeof folio);
+        STR_EQ(folio, "ii");
+        pdf_folio(&doc, doc.n_front, folio, sizeof folio);
+        STR_EQ(folio, "1");
+        pdf_doc_free(&doc);
+        check_contents_title(book, &d);
+        model_book_free(book);
+    }
+    diag_free(&d);
+    test_own_bytes("print/pdf/fixtures/print");  /* a JPEG */
+    test_own_bytes("print/pdf/fixtures/keeps");  /* an SVG */
+    test_own_bytes("ebook/epub/fixtures/mixed"); /* PNGs (the cover too) and an SVG */
+    fontmap_release();
+    fontset_release();
+    return CHECK_DONE();
+}
