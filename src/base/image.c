@@ -1,6 +1,7 @@
 /* image: PNG (cairo) and JPEG (gdk-pixbuf) bytes → decoded images. */
 #include "base/image.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -41,4 +42,25 @@ GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why) 
     if (!pb && err) *why = xstrdup(err->message);
     if (err) g_error_free(err);
     return pb;
+}
+
+/* Reads the file only as far as its header: the loaders set "x-dpi" when they create the
+ * pixbuf, before any pixel rows arrive. */
+double image_ppi(const unsigned char *data, size_t len, const char *loader_type) {
+    GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type(loader_type, NULL);
+    if (!ld) return 0;
+    double ppi = 0;
+    for (size_t at = 0; at < len;) {
+        size_t n = len - at < 4096 ? len - at : 4096;
+        if (!gdk_pixbuf_loader_write(ld, data + at, n, NULL)) break;
+        at += n;
+        GdkPixbuf *pb = gdk_pixbuf_loader_get_pixbuf(ld);
+        if (!pb) continue;
+        const char *x = gdk_pixbuf_get_option(pb, "x-dpi");
+        if (x) ppi = strtod(x, NULL);
+        break;
+    }
+    gdk_pixbuf_loader_close(ld, NULL); /* an unfinished file is no error here */
+    g_object_unref(ld);
+    return ppi > 0 && ppi < 100000 ? ppi : 0;
 }

@@ -16,4 +16,8 @@ cairo_surface_t *image_png_decode(const unsigned char *data, size_t len);
  * message (malloc'd; NULL when it gave none). */
 GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why);
 
+/* The resolution a PNG (pHYs) or JPEG (JFIF density) states, in pixels per inch, read with
+ * gdk-pixbuf's loader of `loader_type` ("png", "jpeg"); 0 when it states none. */
+double image_ppi(const unsigned char *data, size_t len, const char *loader_type);
+
 #endif

@@ -59,7 +59,9 @@ void style_defaults(style_sheet *s) {
     s->page = (style_page){
         .width = MM(210), .height = MM(297),
         .margin_top = MM(22), .margin_bottom = MM(24), .margin_inner = MM(30), .margin_outer = MM(46),
-        .columns = 1, .column_gap = MM(7), .bleed = 0, .widows = 2, .orphans = 2};
+        .columns = 1, .column_gap = MM(7), .bleed = 0, .widows = 2, .orphans = 2,
+        .head_recto = STYLE_HEAD_CHAPTER, .head_verso = STYLE_HEAD_TITLE, .figure_placement = STYLE_PLACE_AUTO,
+        .figure_natural = true, .stretch = 6, .chapter_recto = false};
     s->accent = ACCENT;
     s->link_color = ACCENT;
 
@@ -173,11 +175,19 @@ static const char *const text_keys[P_COUNT + 1] = {
     "text-transform", "letter-spacing", "page-break-before", NULL};
 
 enum {
-    G_SIZE, G_MT, G_MB, G_MI, G_MO, G_COLUMNS, G_GAP, G_BLEED, G_WIDOWS, G_ORPHANS, G_COUNT
+    G_SIZE, G_MT, G_MB, G_MI, G_MO, G_COLUMNS, G_GAP, G_BLEED, G_WIDOWS, G_ORPHANS,
+    G_HEAD_RECTO, G_HEAD_VERSO, G_FIG_WIDTH, G_CHAPTER_START, G_PLACEMENT, G_STRETCH, G_COUNT
 };
-static const char *const page_keys[G_COUNT + 1] = {
+static const char *const page_keys[] = { /* the keys after the first NULL are not read yet */
     "size", "margin-top", "margin-bottom", "margin-inner", "margin-outer", "columns",
-    "column-gap", "bleed", "widows", "orphans", NULL};
+    "column-gap", "bleed", "widows", "orphans", "head-recto", "head-verso", "figure-width", "chapter-start",
+    NULL, "figure-placement", "vertical-stretch", NULL};
+
+/* The values of the page's word-valued keys, in the order of their enums. */
+static const char *const head_names[] = {"none", "title", "chapter", "section", NULL};
+static const char *const place_names[] = {"auto", "here", "top", "bottom", "page", NULL};
+static const char *const fig_width_names[] = {"column", "natural", NULL};
+static const char *const chapter_start_names[] = {"any", "recto", NULL};
 
 static const char *const color_keys[] = {"accent", "link", NULL};
 
@@ -292,6 +302,24 @@ static bool read_int(sctx *c, const char *key, const manifest_ynode *v, int lo, 
 }
 
 /* A length into p (em kept for later); `em_ok` false refuses em. */
+/* One word of `names` (a NULL-terminated list); *out gets its index. */
+static bool read_choice(sctx *c, const char *key, const manifest_ynode *v, const char *const *names, int *out) {
+    buf all;
+    buf_init(&all);
+    for (int i = 0; names[i]; i++) buf_printf(&all, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
+    const char *s = scalar(c, key, v, all.data);
+    int i = s ? key_index(s, names) : -1;
+    if (s && i < 0) {
+        const char *hint = diag_suggest(s, names);
+        if (hint) serr(c, v, "'%s' must be %s, not '%s'; did you mean '%s'?", key, all.data, s, hint);
+        else serr(c, v, "'%s' must be %s, not '%s'", key, all.data, s);
+    }
+    buf_free(&all);
+    if (i < 0) return false;
+    *out = i;
+    return true;
+}
+
 static bool read_len(sctx *c, const char *key, const manifest_ynode *v, bool em_ok, bool neg_ok, pend *p) {
     const char *s = scalar(c, key, v, "a length");
     if (!s) return false;
@@ -483,6 +511,7 @@ static void read_page(sctx *c, const manifest_ynode *key, const manifest_ynode *
         seen[g] = k;
         const char *name = page_keys[g];
         pend p = {0};
+        int choice = 0;
         switch (g) {
         case G_SIZE: {
             const char *s = scalar(c, name, v, "a paper name or \"WIDTH x HEIGHT\"");
@@ -529,6 +558,27 @@ static void read_page(sctx *c, const manifest_ynode *key, const manifest_ynode *
             break;
         case G_WIDOWS: read_int(c, name, v, 1, 10, &pg->widows); break;
         case G_ORPHANS: read_int(c, name, v, 1, 10, &pg->orphans); break;
+        case G_HEAD_RECTO:
+            if (read_choice(c, name, v, head_names, &choice)) pg->head_recto = (style_head)choice;
+            break;
+        case G_HEAD_VERSO:
+            if (read_choice(c, name, v, head_names, &choice)) pg->head_verso = (style_head)choice;
+            break;
+        case G_PLACEMENT:
+            if (read_choice(c, name, v, place_names, &choice)) pg->figure_placement = (style_place)choice;
+            break;
+        case G_FIG_WIDTH:
+            if (read_choice(c, name, v, fig_width_names, &choice)) pg->figure_natural = choice == 1;
+            break;
+        case G_CHAPTER_START:
+            if (read_choice(c, name, v, chapter_start_names, &choice)) pg->chapter_recto = choice == 1;
+            break;
+        case G_STRETCH:
+            if (read_len(c, name, v, false, false, &p)) {
+                if (p.v > 72) serr(c, v, "'vertical-stretch' of more than 72pt would open holes between blocks");
+                else pg->stretch = p.v;
+            }
+            break;
         default: break;
         }
     }

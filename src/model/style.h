@@ -56,6 +56,13 @@ typedef struct style_text {
     int family_col;
 } style_text;
 
+/* What a running head shows: nothing, the book title, the h1 in effect, the h2 (else h1) in effect. */
+typedef enum style_head { STYLE_HEAD_NONE, STYLE_HEAD_TITLE, STYLE_HEAD_CHAPTER, STYLE_HEAD_SECTION } style_head;
+
+/* Where a figure goes: auto (here when it fits, else it floats to the next column's top),
+ * here (never floats), top / bottom (of its column, or the next), page (a column of its own). */
+typedef enum style_place { STYLE_PLACE_AUTO, STYLE_PLACE_HERE, STYLE_PLACE_TOP, STYLE_PLACE_BOTTOM, STYLE_PLACE_PAGE } style_place;
+
 typedef struct style_page {
     double width, height;   /* trim size */
     double margin_top, margin_bottom, margin_inner, margin_outer;
@@ -63,6 +70,11 @@ typedef struct style_page {
     double column_gap;
     double bleed;           /* 0: no bleed, no crop marks */
     int widows, orphans;    /* minimum lines kept together at a page top / bottom */
+    style_head head_recto, head_verso;
+    style_place figure_placement;
+    bool figure_natural;    /* figure-width: natural (the image's own resolution) or column */
+    double stretch;         /* most space added to one gap so facing pages end on one baseline */
+    bool chapter_recto;     /* chapter-start: recto (a blank verso before when needed) */
 } style_page;
 
 typedef struct style_sheet {

@@ -144,6 +144,7 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
             cairo_surface_destroy(s);
         } else {
             im->raster = s;
+            im->ppi = image_ppi(mi->data, mi->size, "png");
         }
     } else if (strcmp(mt, "image/jpeg") == 0) {
         GdkPixbuf *pb = image_jpeg_decode(mi->data, mi->size, &why);
@@ -151,6 +152,8 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
             if (!why) why = xstrdup("unreadable JPEG");
         } else {
             im->raster = surface_from_pixbuf(pb);
+            const char *dpi = gdk_pixbuf_get_option(pb, "x-dpi");
+            im->ppi = dpi ? strtod(dpi, NULL) : 0;
             /* The PDF embeds the original JPEG bytes, not a re-encoding (a copy: the
              * surface may outlive the book). */
             unsigned char *bytes = xmalloc(mi->size);
@@ -455,8 +458,14 @@ static void do_figure(lctx *c, const model_node *n) {
         cap = layout_keep_para(c->out, text_para_plain(c->tc, n->as.figure.caption, cs, &o));
     }
     double cap_h = cap ? cap->n_lines * cap->leading + cs->space_before : 0;
-    /* As wide as the column, but never taller than 60% of it with its caption. */
-    double iw = w, ih = w * img->height / img->width;
+    /* As wide as the column (a raster at most its natural size: its stated resolution, else
+     * 150 ppi), but never taller than 60% of it with its caption. */
+    double iw = w;
+    if (c->lp->figure_natural && img->raster) {
+        double natural = img->width * 72.0 / (img->ppi >= 10 ? img->ppi : 150);
+        if (natural < iw) iw = natural;
+    }
+    double ih = iw * img->height / img->width;
     double maxh = c->lp->col_height * 0.6 - cap_h;
     if (maxh < 36) maxh = 36;
     if (ih > maxh) ih = maxh, iw = ih * img->width / img->height;

@@ -33,7 +33,8 @@ typedef struct layout_image {
     const char *book_path;
     void *svg;                 /* RsvgHandle */
     cairo_surface_t *raster;
-    double width, height;      /* intrinsic, CSS px */
+    double width, height;      /* intrinsic, CSS px (raster: pixels) */
+    double ppi;                /* raster: the resolution the file states (0: none) */
 } layout_image;
 
 typedef struct layout_table layout_table;
@@ -113,6 +114,7 @@ typedef struct layout_params {
     double col_width;
     double col_height;       /* for scaling figures to fit */
     int widows, orphans;
+    bool figure_natural;     /* raster figures at their own size (capped at the column), not the column's */
 } layout_params;
 
 /* Lays out every chapter of the book. False after an error (bad image, too narrow). */

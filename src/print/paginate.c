@@ -11,6 +11,7 @@ static paginate_page *new_page(paginate_result *r) {
     paginate_page *pg = &r->pages[r->n_pages++];
     memset(pg, 0, sizeof *pg);
     pg->chapter = -1;
+    pg->mark[0] = pg->mark[1] = -1;
     return pg;
 }
 
@@ -156,6 +157,8 @@ void paginate_run(const layout_list *l, const paginate_params *pp, paginate_resu
     double colh = pp->col_height;
     int i = 0;
     while (i < l->n) {
+        /* A chapter opening by rule on a verso: that verso stays blank. */
+        if (pp->recto_chapters && l->items[i].break_before && r->n_pages % 2 == 1) new_page(r)->blank = true;
         paginate_page *pg = new_page(r);
         int start = i;
         int next = fill_page(l, i, columns, colh, placed, r, pg);
@@ -177,6 +180,31 @@ void paginate_run(const layout_list *l, const paginate_params *pp, paginate_resu
         i = next;
     }
     free(placed);
+    paginate_marks(l, r);
+}
+
+void paginate_marks(const layout_list *l, paginate_result *r) {
+    int in_effect[2] = {-1, -1}; /* the last heading of each level before the page */
+    for (int p = 0; p < r->n_pages; p++) {
+        paginate_page *pg = &r->pages[p];
+        pg->mark[0] = pg->mark[1] = -1;
+        int last[2] = {in_effect[0], in_effect[1]};
+        for (int b = 0; b < pg->n_boxes; b++) {
+            if (pg->boxes[b].repeated) continue;
+            int item = pg->boxes[b].item, lv = l->items[item].heading_level;
+            if (lv < 1 || lv > 2) continue;
+            if (b == 0 && lv == 1) pg->opens_chapter = true;
+            /* An h1 is also the section mark until an h2 follows it. */
+            for (int k = lv - 1; k < 2; k++) {
+                if (pg->mark[k] < 0) pg->mark[k] = item;
+                last[k] = item;
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            if (pg->mark[k] < 0) pg->mark[k] = in_effect[k];
+            in_effect[k] = last[k];
+        }
+    }
 }
 
 void paginate_result_free(paginate_result *r) {

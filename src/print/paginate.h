@@ -28,12 +28,18 @@ typedef struct paginate_page {
     paginate_note *notes;
     int n_notes, cap_notes;
     int chapter;         /* chapter of the first box (-1: none) */
-    bool opens_chapter;  /* a box here starts a page by rule (a chapter title) */
+    bool opens_chapter;  /* a chapter opens here: the page starts by rule or with an h1 */
+    bool blank;          /* left empty so that the next chapter opens on a recto */
+    /* The running-head marks: the item of the heading shown for level 1 (the h1) and level 2
+     * (the h2, or an h1 after it): the first one that opens on the page, else the one in
+     * effect at its top. -1: none yet. */
+    int mark[2];
 } paginate_page;
 
 typedef struct paginate_params {
     int columns;
     double col_height;
+    bool recto_chapters;  /* a page that starts by rule is a recto (even index): blank versos */
 } paginate_params;
 
 typedef struct paginate_result {
@@ -46,6 +52,9 @@ typedef struct paginate_result {
  * overflow rather than loop). */
 void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *out);
 void paginate_result_free(paginate_result *r);
+
+/* Sets every page's running-head marks from the heading items on the pages (run by paginate_run). */
+void paginate_marks(const layout_list *l, paginate_result *r);
 
 /* Height of the footnote block of column `col` on a page (0 when none). */
 double paginate_notes_height(const layout_list *l, const paginate_page *pg, int col);

@@ -180,9 +180,9 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
         doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
         text_ctx_set_hyph(doc->tc, doc->hy);
     }
-    layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans};
+    layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans, pg->figure_natural};
     if (!layout_book(doc->tc, book, &lp, &doc->body, d)) return QUIRE_EINPUT;
-    paginate_params pp = {cols, doc->col_h};
+    paginate_params pp = {cols, doc->col_h, pg->chapter_recto};
     paginate_run(&doc->body, &pp, &doc->bp);
     if (book->meta.has_cover) {
         doc->cover = layout_load_image(&doc->misc, &book->meta.cover, (model_pos){book->manifest, 0, 0}, d);
@@ -191,9 +191,11 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     /* Body folios start at 1 whatever the length of the front matter, so the contents
      * need one pass: their page numbers cannot move when the contents grow. */
     build_toc(doc);
-    paginate_params tpp = {1, doc->col_h};
+    paginate_params tpp = {1, doc->col_h, false};
     paginate_run(&doc->toc, &tpp, &doc->tp);
     doc->n_front = 1 + doc->tp.n_pages;
+    /* Chapters that open on a recto: the body's page 1 is a recto too (a blank page before it). */
+    if (pg->chapter_recto && doc->n_front % 2 == 1) doc->n_front++;
     doc->n_pages = doc->n_front + doc->bp.n_pages;
     return QUIRE_OK;
 }
@@ -720,13 +722,26 @@ static double draw_plain(cairo_t *cr, const text_para *p, double x, double y) {
     return p->n_lines * p->leading;
 }
 
-static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opener, int chapter) {
+/* The running head's text for a body page (`pg`, NULL for front matter), by the style's choice
+ * for its side; NULL for none. */
+static const char *head_text(const pdf_doc *doc, const paginate_page *pg, bool recto) {
+    const style_page *sp = &doc->book->style->page;
+    style_head what = recto ? sp->head_recto : sp->head_verso;
+    const char *title = doc->book->meta.title;
+    if (what == STYLE_HEAD_NONE) return NULL;
+    if (what == STYLE_HEAD_TITLE || !pg) return title;
+    int item = pg->mark[what == STYLE_HEAD_SECTION ? 1 : 0];
+    const char *t = item >= 0 ? doc->body.items[item].heading_text : NULL;
+    return t && *t ? t : title;
+}
+
+static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opener, const paginate_page *body) {
     const style_page *pgs = &doc->book->style->page;
     bool recto = phys % 2 == 0;
     double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
     const style_text *hs = role(doc, STYLE_HEADER), *fs = role(doc, STYLE_FOOTER);
     if (!opener) {
-        const char *txt = recto && chapter >= 0 ? doc->book->chapters[chapter].title : doc->book->meta.title;
+        const char *txt = head_text(doc, body, recto);
         if (txt) {
             /* "left" in the style means the outer edge: mirrored on facing pages. */
             int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
@@ -843,16 +858,18 @@ void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st
     double col_x[16];
     for (int c = 0; c < doc->columns && c < 16; c++) col_x[c] = left + c * (doc->col_w + pgs->column_gap);
     if (phys < doc->n_front) {
+        if (phys - 1 >= doc->tp.n_pages) return; /* the blank verso before the body's recto page 1 */
         const paginate_page *pg = &doc->tp.pages[phys - 1];
         double one[1] = {left};
         draw_boxes(cr, doc, &doc->toc, pg, one, top, st);
-        draw_furniture(cr, doc, phys, phys == 1, -1);
+        draw_furniture(cr, doc, phys, phys == 1, NULL);
     } else {
         const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
+        if (pg->blank) return; /* blank and bare */
         draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
         draw_notes(cr, doc, pg, col_x, top, st);
         /* No running head over a chapter opening nor on the first page of the body. */
-        draw_furniture(cr, doc, phys, pg->opens_chapter || phys == doc->n_front, pg->chapter);
+        draw_furniture(cr, doc, phys, pg->opens_chapter || phys == doc->n_front, pg);
     }
     draw_crop_marks(cr, doc);
 }
