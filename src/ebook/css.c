@@ -269,7 +269,9 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
                 ".align-right {\n  text-align: right;\n}\n");
     css_rule(&o, "pre, code", &r[STYLE_CODE], CSS_FONT);
     css_rule(&o, "pre", &r[STYLE_CODE], CSS_BLOCK | CSS_NO_BREAK);
-    buf_puts(b, "pre {\n  white-space: pre-wrap;\n  text-align: left;\n}\npre code {\n  font-size: 1em;\n}\n"
+    buf_printf(b, "pre {\n  white-space: pre-wrap;\n  tab-size: %d;\n  text-align: left;\n}\n",
+               r[STYLE_CODE].tab_size > 0 ? r[STYLE_CODE].tab_size : 4);
+    buf_puts(b, "pre code {\n  font-size: 1em;\n}\n"
                 "p code, li code, td code, th code {\n  font-size: 0.9em;\n}\n");
     buf_puts(b, "a {\n  color: ");
     css_color(b, link);

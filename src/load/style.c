@@ -17,6 +17,7 @@
 
 #define SERIF "Charis SIL"
 #define SANS "Lato"
+#define MONO "Noto Sans Mono"
 #define INK 0x1c1c1cu
 #define GREY 0x5a5a5au
 #define ACCENT 0x0b5c73u
@@ -49,6 +50,9 @@ static style_text text(const char *family, double size, int weight, bool italic,
     t.color = color;
     t.background = STYLE_NO_COLOR;
     t.hyphenate = align == STYLE_ALIGN_JUSTIFY;
+    t.word_stretch = 0.5, t.word_shrink = 0.333; /* XeTeX's glue for an OpenType face: 1/2 and 1/3 */
+    t.hyphen_penalty = 50, t.tolerance = 200;
+    t.tab_size = 4;
     return t;
 }
 
@@ -83,8 +87,7 @@ void style_defaults(style_sheet *s) {
     R[STYLE_FOOTNOTE] = text(SERIF, 8, 400, false, 1.3, 0, 2, STYLE_ALIGN_JUSTIFY, INK);
     R[STYLE_CAPTION] = text(SERIF, 8.5, 400, true, 1.3, 4, 12, STYLE_ALIGN_LEFT, INK);
     R[STYLE_TABLE] = text(SERIF, 9, 400, false, 1.3, 0, 0, STYLE_ALIGN_LEFT, INK);
-    /* No monospace family is bundled: code uses the sans, set apart by a tint. */
-    R[STYLE_CODE] = text(SANS, 8.5, 400, false, 1.35, 6, 6, STYLE_ALIGN_LEFT, INK);
+    R[STYLE_CODE] = text(MONO, 8, 400, false, 1.35, 6, 6, STYLE_ALIGN_LEFT, INK);
     R[STYLE_CODE].background = 0xeef2f3u;
 
     R[STYLE_HEADER] = text(SANS, 8, 400, false, 1.2, 0, 0, STYLE_ALIGN_LEFT, GREY);
@@ -167,12 +170,14 @@ bool style_parse_length(const char *text, double em, double *out) {
 enum {
     P_FAMILY, P_SIZE, P_WEIGHT, P_STYLE, P_LINE_HEIGHT, P_SPACE_BEFORE, P_SPACE_AFTER, P_ALIGN,
     P_COLOR, P_BACKGROUND, P_TEXT_INDENT, P_INDENT, P_HYPHENATE, P_TRANSFORM, P_LETTER_SPACING,
-    P_PAGE_BREAK, P_COUNT
+    P_PAGE_BREAK, P_WORD_STRETCH, P_WORD_SHRINK, P_HYPHEN_PENALTY, P_TOLERANCE, P_PROTRUSION, P_TAB_SIZE,
+    P_COUNT
 };
 static const char *const text_keys[P_COUNT + 1] = {
     "font-family", "font-size", "font-weight", "font-style", "line-height", "space-before",
     "space-after", "text-align", "color", "background", "text-indent", "indent", "hyphenate",
-    "text-transform", "letter-spacing", "page-break-before", NULL};
+    "text-transform", "letter-spacing", "page-break-before", "word-stretch", "word-shrink",
+    "hyphen-penalty", "tolerance", "margin-protrusion", "tab-size", NULL};
 
 enum {
     G_SIZE, G_MT, G_MB, G_MI, G_MO, G_COLUMNS, G_GAP, G_BLEED, G_WIDOWS, G_ORPHANS,
@@ -298,6 +303,27 @@ static bool read_int(sctx *c, const char *key, const manifest_ynode *v, int lo, 
         return false;
     }
     *out = (int)x;
+    return true;
+}
+
+/* A plain decimal number in [lo, hi]. */
+static bool read_num(sctx *c, const char *key, const manifest_ynode *v, double lo, double hi, double *out) {
+    const char *s = scalar(c, key, v, "a number");
+    if (!s) return false;
+    char *end;
+    double x = strtod(s, &end);
+    bool plain = end != s && *end == 0 && isfinite(x);
+    for (const char *p = s; plain && p < end; p++)
+        plain = isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+';
+    if (!plain) {
+        serr(c, v, "'%s' must be a number, not '%s'", key, s);
+        return false;
+    }
+    if (x < lo || x > hi) {
+        serr(c, v, "'%s' must be between %g and %g, not '%s'", key, lo, hi, s);
+        return false;
+    }
+    *out = x;
     return true;
 }
 
@@ -476,6 +502,12 @@ static void read_role(sctx *c, style_role r, const manifest_ynode *map) {
         case P_BACKGROUND: ok = read_color(c, key, v, &t->background, true, &in->background_accent); break;
         case P_HYPHENATE: ok = read_bool(c, key, v, &t->hyphenate); break;
         case P_PAGE_BREAK: ok = read_bool(c, key, v, &t->page_break_before); break;
+        case P_WORD_STRETCH: ok = read_num(c, key, v, 0, 10, &t->word_stretch); break;
+        case P_WORD_SHRINK: ok = read_num(c, key, v, 0, 0.9, &t->word_shrink); break;
+        case P_HYPHEN_PENALTY: ok = read_int(c, key, v, -10000, 10000, &t->hyphen_penalty); break;
+        case P_TOLERANCE: ok = read_int(c, key, v, 0, 10000, &t->tolerance); break;
+        case P_PROTRUSION: ok = read_bool(c, key, v, &t->protrusion); break;
+        case P_TAB_SIZE: ok = read_int(c, key, v, 1, 16, &t->tab_size); break;
         case P_TRANSFORM:
             s = scalar(c, key, v, "none or uppercase");
             if (!s) ok = false;
@@ -642,6 +674,11 @@ static void resolve_roles(sctx *c) {
                 t->family_col = body->family_col;
             }
             if (!in->set[P_COLOR]) t->color = body->color;
+            if (!in->set[P_WORD_STRETCH]) t->word_stretch = body->word_stretch;
+            if (!in->set[P_WORD_SHRINK]) t->word_shrink = body->word_shrink;
+            if (!in->set[P_HYPHEN_PENALTY]) t->hyphen_penalty = body->hyphen_penalty;
+            if (!in->set[P_TOLERANCE]) t->tolerance = body->tolerance;
+            if (!in->set[P_PROTRUSION]) t->protrusion = body->protrusion;
         }
         if (in->set[P_COLOR] ? in->color_accent : color_is_accent((style_role)r)) t->color = s->accent;
         if (in->set[P_BACKGROUND] ? in->background_accent : background_is_accent((style_role)r))

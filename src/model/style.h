@@ -52,6 +52,13 @@ typedef struct style_text {
     bool uppercase;         /* text-transform: uppercase */
     double letter_spacing;  /* extra space between letters */
     bool page_break_before; /* start on a new page (h1 by default) */
+    /* The paragraph engine (print): glue and breaking, as TeX's \spaceskip, \hyphenpenalty, \tolerance. */
+    double word_stretch;    /* how far a word space may grow, times its natural width */
+    double word_shrink;     /* how far it may shrink, times its natural width (below 1) */
+    int hyphen_penalty;     /* cost of breaking a line at a hyphenation point */
+    int tolerance;          /* largest badness of a line the first passes accept */
+    bool protrusion;        /* hyphens and punctuation at line ends hang into the margin */
+    int tab_size;           /* code blocks: a tab moves to the next multiple of this many columns */
     int family_line;        /* where font-family was set in the style file (0: built-in default) */
     int family_col;
 } style_text;

@@ -576,9 +576,12 @@ static void do_code(lctx *c, const model_node *n) {
     push_tag(c, "Code");
     text_opts o = base_opts(c, width_here(c) - 12);
     o.no_justify = true;
+    o.verbatim = true;
     const char *src = n->text ? n->text : "";
     size_t len = strlen(src);
-    char *t = xstrndup(src, len && src[len - 1] == '\n' ? len - 1 : len);
+    if (len && src[len - 1] == '\n') len--;
+    if (len && src[len - 1] == '\r') len--;
+    char *t = xstrndup(src, len);
     text_para *p = layout_keep_para(c->out, text_para_plain(c->tc, t, cs, &o));
     free(t);
     double save = c->indent;

@@ -108,7 +108,34 @@ static text_span *add_span(builder *b, text_span_kind k, int start, int end) {
     return s;
 }
 
+/* Code as written: a tab moves to the next multiple of `tab` columns (a column is a
+ * character: the face is monospaced), newlines stay as Pango paragraph ends, a
+ * carriage return before one goes, other controls become spaces. */
+static void put_verbatim(builder *b, const char *s, size_t n, int tab) {
+    if (tab < 1) tab = 4;
+    int col = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\t') {
+            do buf_putc(&b->text, ' ');
+            while (++col % tab);
+        } else if (ch == '\n') {
+            buf_putc(&b->text, '\n');
+            col = 0;
+        } else if (ch == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            continue;
+        } else {
+            buf_putc(&b->text, ch < 0x20 ? ' ' : (char)ch);
+            if ((ch & 0xC0) != 0x80) col++;
+        }
+    }
+}
+
 static void put_text(builder *b, const char *s, size_t n) {
+    if (b->o->verbatim) {
+        put_verbatim(b, s, n, b->st->tab_size);
+        return;
+    }
     char *up = NULL;
     if (b->st->uppercase) {
         up = g_utf8_strup(s, (gssize)n);
@@ -283,6 +310,7 @@ static void collect_lines(text_para *p) {
         tl->width = (double)logical.width / PANGO_SCALE;
         int e = ln->start_index + ln->length;
         tl->hyphenated = is_shy(p->text, e - 2, p->len);
+        tl->continued = p->verbatim && !ln->is_paragraph_start;
         /* Pango's logical width counts the spaces a line ends with: measure the ink side. */
         int te = e;
         while (te > ln->start_index && (p->text[te - 1] == ' ' || (te - 3 >= ln->start_index && (unsigned char)p->text[te - 3] == 0xE2 &&
@@ -406,8 +434,9 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     double size = (st->size > 0 ? st->size : 10) * (o->size_scale > 0 ? o->size_scale : 1);
     pango_layout_set_font_description(p->layout, fd);
     pango_layout_set_width(p->layout, o->width > 0 ? (int)(o->width * PANGO_SCALE) : -1);
-    /* WORD_CHAR: a word longer than the line still breaks at the edge. */
-    pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
+    /* WORD_CHAR: a word longer than the line still breaks at the edge. Code wraps
+     * at any character, as a terminal does. */
+    pango_layout_set_wrap(p->layout, o->verbatim ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     int align = o->align_override >= 0 ? o->align_override : (int)st->align;
     /* Justified text is set ragged first and justified line by line at the end. */
     bool justify = align == STYLE_ALIGN_JUSTIFY && !o->no_justify && o->width > 0;
@@ -415,7 +444,12 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     pango_layout_set_alignment(p->layout, align == STYLE_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
                                           : align == STYLE_ALIGN_CENTER ? PANGO_ALIGN_CENTER
                                                                         : PANGO_ALIGN_LEFT);
-    pango_layout_set_indent(p->layout, (int)(o->first_indent * PANGO_SCALE));
+    p->verbatim = o->verbatim;
+    p->ink = st->color;
+    /* A negative indent hangs every line of a Pango paragraph but its first: code's
+     * continued lines start two columns in, behind the continuation mark. */
+    p->hang = o->verbatim ? 1.2 * (st->size > 0 ? st->size : 10) : 0;
+    pango_layout_set_indent(p->layout, (int)((o->verbatim ? -p->hang : o->first_indent) * PANGO_SCALE));
     p->width = o->width;
     p->size = size;
     double lh = st->line_height > 0 ? st->line_height : 1.2;
@@ -586,8 +620,29 @@ static bool draw_hyphenated(cairo_t *cr, const text_para *p, int i, double x, do
     return true;
 }
 
+/* A hooked arrow in the hanging indent of a continued code line: drawn, not set as
+ * text, so the code's extracted text stays as written. */
+static void draw_continuation(cairo_t *cr, const text_para *p, double x, double baseline) {
+    double u = p->size / 10;
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, (p->ink >> 16 & 0xFF) / 255.0, (p->ink >> 8 & 0xFF) / 255.0, (p->ink & 0xFF) / 255.0);
+    cairo_set_line_width(cr, 0.6 * u);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    double x0 = x + 1.5 * u, x1 = x + p->hang - 2.5 * u, y0 = baseline - 6.5 * u, y1 = baseline - 3 * u;
+    cairo_move_to(cr, x0, y0);
+    cairo_line_to(cr, x0, y1);
+    cairo_line_to(cr, x1, y1);
+    cairo_move_to(cr, x1 - 2 * u, y1 - 2 * u);
+    cairo_line_to(cr, x1, y1);
+    cairo_line_to(cr, x1 - 2 * u, y1 + 2 * u);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
 void text_draw_line(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
     if (i < 0 || i >= p->n_lines) return;
+    if (p->lines[i].continued) draw_continuation(cr, p, x, baseline);
     if (p->lines[i].hyphenated && draw_hyphenated(cr, p, i, x, baseline)) return;
     PangoLayoutLine *ln = pango_layout_get_line_readonly(p->layout, i);
     if (!ln) return;

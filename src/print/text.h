@@ -47,6 +47,7 @@ typedef struct text_line {
     double x;            /* left of the line's logical box from the layout's left */
     double width;        /* logical width */
     bool hyphenated;     /* ends at a soft hyphen */
+    bool continued;      /* verbatim text: this line goes on with the source line above */
 } text_line;
 
 /* One laid-out paragraph. Owns its layout and text. */
@@ -63,6 +64,9 @@ typedef struct text_para {
     double ascent;       /* baseline below the top of a line box */
     double size;         /* font size */
     bool justified;      /* lines but the last and those before a forced break fill the width */
+    bool verbatim;       /* code: the source's lines, wrapped at characters under a hanging indent */
+    double hang;         /* verbatim: the indent of continued lines */
+    uint32_t ink;        /* the style's text colour, 0xRRGGBB */
 } text_para;
 
 typedef struct text_opts {
@@ -75,6 +79,9 @@ typedef struct text_opts {
     bool italic;           /* force italic */
     uint32_t link_color;   /* colour of link text; STYLE_NO_COLOR keeps the text colour */
     const style_text *code_style; /* family/size for inline code, may be NULL */
+    bool verbatim;         /* text_para_plain: code as written: newlines break lines, tabs go to tab stops
+                              (st->tab_size), no hyphens, no justification; a line too long for the
+                              width wraps at a character, under a hanging indent with a mark */
 } text_opts;
 
 /* Lays out the inline children of `block` (a heading, paragraph, cell, attribution…).

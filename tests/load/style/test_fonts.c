@@ -34,7 +34,7 @@ static void test_scan(void) {
     d.out = NULL;
     d.capture = true;
     OK(fonts_scan(b, &d), "scan: %s", d.captured ? d.captured : "");
-    INT_EQ(b->n_fonts, 8);
+    INT_EQ(b->n_fonts, 10);
     static const struct {
         const char *family, *file;
         int weight;
@@ -44,8 +44,9 @@ static void test_scan(void) {
         {"Charis SIL", "CharisSIL-Bold.ttf", 700, false},    {"Charis SIL", "CharisSIL-BoldItalic.ttf", 700, true},
         {"Lato", "Lato-Regular.ttf", 400, false},   {"Lato", "Lato-Italic.ttf", 400, true},
         {"Lato", "Lato-Bold.ttf", 700, false},      {"Lato", "Lato-BoldItalic.ttf", 700, true},
+        {"Noto Sans Mono", "NotoSansMono-Regular.ttf", 400, false}, {"Noto Sans Mono", "NotoSansMono-Bold.ttf", 700, false},
     };
-    for (size_t i = 0; i < b->n_fonts && i < 8; i++) {
+    for (size_t i = 0; i < b->n_fonts && i < 10; i++) {
         const model_font *f = &b->fonts[i];
         STR_EQ(f->family, want[i].family);
         STR_EQ(f->file_name, want[i].file);
@@ -59,7 +60,7 @@ static void test_scan(void) {
     OK(c == fontset_config(b), "config cached");
     FcFontSet *app = FcConfigGetFonts(c, FcSetApplication);
     FcFontSet *sys = FcConfigGetFonts(c, FcSetSystem);
-    OK(app && app->nfont == 8, "8 application faces, got %d", app ? app->nfont : -1);
+    OK(app && app->nfont == 10, "10 application faces, got %d", app ? app->nfont : -1);
     OK(!sys || sys->nfont == 0, "no system fonts");
     OK(fontmap_for(b) == fontmap_for(b), "font map cached");
     diag_free(&d);
@@ -134,7 +135,7 @@ static void test_unknown_family(void) {
     d.capture = true;
     OK(b->style && !fonts_scan(b, &d), "unknown family refused");
     INT_EQ(d.errors, 1);
-    char *want = xasprintf("%s:2:16: error: unknown font family 'Helvetica'; bundled families: Charis SIL, Lato", path);
+    char *want = xasprintf("%s:2:16: error: unknown font family 'Helvetica'; bundled families: Charis SIL, Lato, Noto Sans Mono", path);
     STR_EQ(d.captured, want);
     free(want);
     diag_free(&d);
@@ -160,7 +161,7 @@ static void test_unknown_family(void) {
     d.out = NULL;
     d.capture = true;
     OK(!fonts_scan(b, &d), "no fonts refused");
-    OK(d.errors == 2 && strstr(d.captured, "unknown font family 'Charis SIL'; bundled families: (none found)"), "%s",
+    OK(d.errors == 3 && strstr(d.captured, "unknown font family 'Charis SIL'; bundled families: (none found)"), "%s",
        d.captured ? d.captured : "");
     diag_free(&d);
     model_book_free(b);

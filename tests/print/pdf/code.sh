@@ -1,0 +1,94 @@
+#!/bin/bash
+# code: code blocks print as written. Every source line (tabs expanded to stops every
+# four columns) that fits the measure is one whole line of `pdftotext -layout`; the
+# line too long for it wraps into two output lines that together hold it all, the
+# second indented; code is set in the bundled monospaced face (one advance for every
+# character, tab stops at multiples of it); the EPUB's CSS names the same face with a
+# monospace fallback and embeds it. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+set -u
+BIN=$1 SRC=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK"
+export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+BOOK=$SRC/tests/print/pdf/fixtures/code
+if ! "$BIN" build "$BOOK" -o "$WORK" -q; then echo "FAIL: build"; exit 1; fi
+pdffonts "$WORK/code.pdf" > "$WORK/fonts.txt"
+pdftotext -layout "$WORK/code.pdf" "$WORK/layout.txt"
+pdftotext -bbox "$WORK/code.pdf" "$WORK/bbox.html"
+unzip -o -q "$WORK/code.epub" -d "$WORK/epub"
+python3 - "$BOOK/chapters/01-code.md" "$WORK" <<'PY'
+import glob, html, re, sys
+md, work = sys.argv[1:3]
+fail = 0
+def bad(msg):
+    global fail
+    fail += 1
+    print("FAIL:", msg)
+
+def expand(line, tab=4):
+    out = ""
+    for ch in line:
+        if ch == "\t":
+            out += " " * (tab - len(out) % tab)
+        else:
+            out += ch
+    return out
+
+blocks, cur = [], None
+for line in open(md, encoding="utf-8").read().split("\n"):
+    if line.startswith("```"):
+        if cur is None: cur = []
+        else: blocks.append(cur); cur = None
+    elif cur is not None:
+        cur.append(expand(line))
+code = [l for b in blocks for l in b if l.strip()]
+norm = lambda s: " ".join(s.split())
+out = [norm(l) for l in open(work + "/layout.txt", encoding="utf-8")]
+longest = max(code, key=len)
+whole = 0
+for l in code:
+    if l is longest: continue
+    if norm(l) in out: whole += 1
+    else: bad(f"code line not whole in pdftotext -layout: {l!r}")
+# The long line: two output lines, in order, that make it up between them.
+n = norm(longest)
+hits = [i for i, o in enumerate(out) if o and n.startswith(o) and len(o) < len(n)]
+if not any(norm(out[i] + " " + out[i + 1]) == n or (out[i] + out[i + 1]).replace(" ", "") == n.replace(" ", "") for i in hits):
+    bad(f"the long line is not wrapped into two lines holding it all: {longest!r}")
+print(f"{whole} whole code lines")
+
+fonts = open(work + "/fonts.txt").read()
+if "NotoSansMono-Regular" not in fonts: bad("the PDF does not embed Noto Sans Mono:\n" + fonts)
+
+# Word boxes of the code lines: every character the same advance; tab stops on columns.
+words = [(float(a), float(b), float(c), html.unescape(w)) for a, b, c, w in
+         re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', open(work + "/bbox.html", encoding="utf-8").read())]
+def line_words(text):
+    first = text.split()[0]
+    for i, (x, y, x1, w) in enumerate(words):
+        if w != first: continue
+        row = [t for t in words if abs(t[1] - y) < 0.5 and t[0] >= x - 0.1]
+        if " ".join(t[3] for t in row).startswith(norm(text)): return row
+    return None
+adv = []
+for l in ("abcd    e   f", "drwxr-xr-x  2 root root 4096 Jan  1 00:00 adduser", "package main"):
+    row = line_words(l)
+    if not row: bad(f"no word boxes for {l!r}"); continue
+    for x, y, x1, w in row: adv.append((x1 - x) / len(w))
+if adv and max(adv) - min(adv) > 0.01:
+    bad(f"code characters differ in advance: {min(adv):.3f} to {max(adv):.3f} pt")
+a = sum(adv) / len(adv) if adv else 0
+for l in ("a   b   c", "ab  c   d", "abc d   e", "abcd    e   f"):
+    row = line_words(l)
+    if not row or not a: bad(f"no word boxes for the tab line {l!r}"); continue
+    cols = [round((x - row[0][0]) / a, 2) for x, _, _, _ in row]
+    want = [float(m.start()) for m in re.finditer(r"\S+", l)]
+    if cols != want: bad(f"tab stops of {l!r}: columns {cols}, want {want}")
+
+css = "".join(open(f, encoding="utf-8").read() for f in glob.glob(work + "/epub/**/*.css", recursive=True))
+rule = re.search(r"pre, code \{[^}]*\}", css)
+if not rule or not re.search(r'font-family: "Noto Sans Mono", monospace', rule.group(0)):
+    bad("the EPUB's CSS does not set code in \"Noto Sans Mono\", monospace")
+if not re.search(r'@font-face \{[^}]*"Noto Sans Mono"', css): bad("the EPUB does not embed Noto Sans Mono")
+print(f"{fail} failed")
+sys.exit(1 if fail else 0)
+PY
