@@ -738,34 +738,103 @@ static bool is_autolink(cmark_node *link) {
            u - l == 7;
 }
 
-static void push_seg(seg **sg, size_t *n, size_t *cap, seg s) {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        *sg = xrealloc(*sg, *cap * sizeof **sg);
+/* The segments of one block: its texts and, between them, what its markup stands for. */
+typedef struct seg_list {
+    seg *v;
+    size_t n, cap;
+} seg_list;
+
+static void push_seg(seg_list *l, seg s) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    (*sg)[(*n)++] = s;
+    l->v[l->n++] = s;
 }
 
-static void push_mark(seg **sg, size_t *n, size_t *cap, int kind, uint32_t ch) {
+static void push_mark(seg_list *l, int kind, uint32_t ch) {
     seg s;
     memset(&s, 0, sizeof s);
     s.kind = kind;
     s.ch = s.last = ch;
-    push_seg(sg, n, cap, s);
+    push_seg(l, s);
 }
 
 static const char *const LSQUO = "\xe2\x80\x98", *const RSQUO = "\xe2\x80\x99";
 static const char *const LDQUO = "\xe2\x80\x9c", *const RDQUO = "\xe2\x80\x9d";
 
-/* Curls the quotes, dashes and ellipses of one block's inlines (a paragraph, a heading
- * or a table cell) in place, in cmark's tree; checks its text for footnote references
- * without a definition and for characters no text may hold. */
-static void smarten_block(md_ctx *c, cmark_node *block) {
-    seg *sg = NULL;
-    size_t n = 0, cap = 0;
-    int in_image = 0;
-    cmark_node *autolink = NULL;
-    src_cursor cursor = {0, 0};
+/* Where the walk over a block's inlines is. */
+typedef struct collect_state {
+    int in_image;
+    cmark_node *autolink;  /* the autolink being passed, or NULL */
+    src_cursor cursor;
+} collect_state;
+
+/* A text node: checked, then kept as a segment to curl (or, inside an autolink,
+ * reduced to the characters at its ends). */
+static void collect_text(md_ctx *c, seg_list *l, collect_state *cs, cmark_node *cm) {
+    const char *lit = cmark_node_get_literal(cm);
+    seg sgm;
+    memset(&sgm, 0, sizeof sgm);
+    sgm.lit = lit ? lit : "";
+    sgm.len = strlen(sgm.lit);
+    sgm.o = origin_of(c, cm, sgm.lit, sgm.len, &cs->cursor);
+    if (!cs->in_image) check_undefined_refs(c, cm, sgm.lit, &sgm.o);
+    check_decoded(c, cm, sgm.lit, &sgm.o, "the text");
+    if (cs->autolink) {
+        /* an address is kept as written: it only gives its ends as context,
+         * `<` and `>` when written <https://…> */
+        size_t l1, ll;
+        const char *lt = sgm.o.known ? line_text(c, sgm.o.line, &ll) : NULL;
+        bool pointy = lt && sgm.o.col[0] >= 2 && lt[sgm.o.col[0] - 2] == '<';
+        if (sgm.len) {
+            push_mark(l, SEG_MARK, pointy ? '<' : cp_at(sgm.lit, sgm.len, 0, &l1));
+            push_mark(l, SEG_MARK, pointy ? '>' : cp_before(sgm.lit, sgm.len));
+        }
+        origin_free(&sgm.o);
+        return;
+    }
+    sgm.kind = SEG_TEXT;
+    sgm.node = cm;
+    if (sgm.o.known) {
+        size_t ll;
+        sgm.src_line = line_text(c, sgm.o.line, &ll);
+    }
+    sgm.in_image = cs->in_image > 0;
+    push_seg(l, sgm);
+}
+
+/* A line end: a hard break written as a backslash has the backslash as the
+ * character after the text before it. */
+static void collect_break(md_ctx *c, seg_list *l, cmark_node_type t) {
+    uint32_t ch = '\n';
+    const seg *pv = l->n ? &l->v[l->n - 1] : NULL;
+    size_t ll;
+    const char *lt =
+        pv && pv->kind == SEG_TEXT && pv->o.known && t == CMARK_NODE_LINEBREAK ? line_text(c, pv->o.line, &ll) : NULL;
+    if (lt && !pv->o.esc[pv->len - 1] && (size_t)pv->o.col[pv->len - 1] < ll && lt[pv->o.col[pv->len - 1]] == '\\')
+        ch = '\\';
+    push_mark(l, SEG_MARK, ch);
+    l->v[l->n - 1].last = '\n';
+}
+
+/* A link or an image: its address and title are checked; it opens and closes a scope. */
+static void collect_link(md_ctx *c, seg_list *l, collect_state *cs, cmark_node *cm, bool enter) {
+    cmark_node_type t = cmark_node_get_type(cm);
+    if (t == CMARK_NODE_IMAGE) cs->in_image += enter ? 1 : -1;
+    if (t == CMARK_NODE_LINK && enter && !cs->autolink && is_autolink(cm)) cs->autolink = cm;
+    if (cs->autolink) {
+        if (!enter && cm == cs->autolink) cs->autolink = NULL;
+        return;
+    }
+    if (enter && check_decoded(c, cm, cmark_node_get_url(cm), NULL, "the link's address"))
+        check_decoded(c, cm, cmark_node_get_title(cm), NULL, "the link's title");
+    push_mark(l, enter ? SEG_OPEN_SCOPE : SEG_CLOSE_SCOPE, enter ? '[' : ')');
+}
+
+/* Walks a block's inlines into segments, checking each text on the way. */
+static void collect_segments(md_ctx *c, cmark_node *block, seg_list *l) {
+    collect_state cs = {0, NULL, {0, 0}};
     cmark_iter *it = cmark_iter_new(block);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -774,180 +843,169 @@ static void smarten_block(md_ctx *c, cmark_node *block) {
         bool enter = ev == CMARK_EVENT_ENTER;
         cmark_node_type t = cmark_node_get_type(cm);
         switch (t) {
-        case CMARK_NODE_TEXT: {
-            if (!enter) break;
-            const char *lit = cmark_node_get_literal(cm);
-            seg sgm;
-            memset(&sgm, 0, sizeof sgm);
-            sgm.lit = lit ? lit : "";
-            sgm.len = strlen(sgm.lit);
-            sgm.o = origin_of(c, cm, sgm.lit, sgm.len, &cursor);
-            if (!in_image) check_undefined_refs(c, cm, sgm.lit, &sgm.o);
-            check_decoded(c, cm, sgm.lit, &sgm.o, "the text");
-            if (autolink) {
-                /* an address is kept as written: it only gives its ends as context,
-                 * `<` and `>` when written <https://…> */
-                size_t l, ll;
-                const char *lt = sgm.o.known ? line_text(c, sgm.o.line, &ll) : NULL;
-                bool pointy = lt && sgm.o.col[0] >= 2 && lt[sgm.o.col[0] - 2] == '<';
-                if (sgm.len) {
-                    push_mark(&sg, &n, &cap, SEG_MARK, pointy ? '<' : cp_at(sgm.lit, sgm.len, 0, &l));
-                    push_mark(&sg, &n, &cap, SEG_MARK, pointy ? '>' : cp_before(sgm.lit, sgm.len));
-                }
-                origin_free(&sgm.o);
-                break;
-            }
-            sgm.kind = SEG_TEXT;
-            sgm.node = cm;
-            if (sgm.o.known) {
-                size_t ll;
-                sgm.src_line = line_text(c, sgm.o.line, &ll);
-            }
-            sgm.in_image = in_image > 0;
-            push_seg(&sg, &n, &cap, sgm);
+        case CMARK_NODE_TEXT:
+            if (enter) collect_text(c, l, &cs, cm);
             break;
-        }
         case CMARK_NODE_SOFTBREAK:
-        case CMARK_NODE_LINEBREAK: {
-            if (!enter) break;
-            /* a hard break written as a backslash: the backslash is the character after
-             * the text before it */
-            uint32_t ch = '\n';
-            const seg *pv = n ? &sg[n - 1] : NULL;
-            size_t ll;
-            const char *lt = pv && pv->kind == SEG_TEXT && pv->o.known && t == CMARK_NODE_LINEBREAK
-                                 ? line_text(c, pv->o.line, &ll)
-                                 : NULL;
-            if (lt && !pv->o.esc[pv->len - 1] && (size_t)pv->o.col[pv->len - 1] < ll &&
-                lt[pv->o.col[pv->len - 1]] == '\\')
-                ch = '\\';
-            push_mark(&sg, &n, &cap, SEG_MARK, ch);
-            sg[n - 1].last = '\n';
+        case CMARK_NODE_LINEBREAK:
+            if (enter) collect_break(c, l, t);
             break;
-        }
         case CMARK_NODE_CODE:
-            if (enter) push_mark(&sg, &n, &cap, SEG_MARK, '`');
+            if (enter) push_mark(l, SEG_MARK, '`');
             break;
         case CMARK_NODE_HTML_INLINE:
-            if (enter) push_mark(&sg, &n, &cap, SEG_MARK, '>');
+            if (enter) push_mark(l, SEG_MARK, '>');
             break;
         case CMARK_NODE_EMPH:
         case CMARK_NODE_STRONG:
-            push_mark(&sg, &n, &cap, enter ? SEG_SAVE : SEG_RESTORE, '*');
+            push_mark(l, enter ? SEG_SAVE : SEG_RESTORE, '*');
             break;
         case CMARK_NODE_LINK:
         case CMARK_NODE_IMAGE:
-            if (t == CMARK_NODE_IMAGE) in_image += enter ? 1 : -1;
-            if (t == CMARK_NODE_LINK && enter && !autolink && is_autolink(cm)) autolink = cm;
-            if (autolink) {
-                if (!enter && cm == autolink) autolink = NULL;
-                break;
-            }
-            if (enter && check_decoded(c, cm, cmark_node_get_url(cm), NULL, "the link's address"))
-                check_decoded(c, cm, cmark_node_get_title(cm), NULL, "the link's title");
-            push_mark(&sg, &n, &cap, enter ? SEG_OPEN_SCOPE : SEG_CLOSE_SCOPE, enter ? '[' : ')');
+            collect_link(c, l, &cs, cm, enter);
             break;
         default:
             if (strcmp(cmark_node_get_type_string(cm), "strikethrough") == 0)
-                push_mark(&sg, &n, &cap, enter ? SEG_SAVE : SEG_RESTORE, '~');
+                push_mark(l, enter ? SEG_SAVE : SEG_RESTORE, '~');
             else if (enter) /* a footnote reference and whatever else stands in the text */
-                push_mark(&sg, &n, &cap, SEG_MARK, ']');
+                push_mark(l, SEG_MARK, ']');
             break;
         }
     }
     cmark_iter_free(it);
+}
 
-    quote_ref pending = {-1, 0};
-    quote_ref *saved = NULL;
-    size_t n_saved = 0, saved_cap = 0;
-    uint32_t prev = '\n';
-    for (size_t k = 0; k < n; k++) {
-        seg *g = &sg[k];
-        if (g->kind != SEG_TEXT) {
-            if (g->kind == SEG_OPEN_SCOPE || g->kind == SEG_SAVE) {
-                if (n_saved == saved_cap) {
-                    saved_cap = saved_cap ? saved_cap * 2 : 16;
-                    saved = xrealloc(saved, saved_cap * sizeof *saved);
-                }
-                saved[n_saved++] = pending;
-                /* a closing quote inside link text pairs only with an opening one there */
-                if (g->kind == SEG_OPEN_SCOPE) pending.seg = -1;
-            } else if (g->kind == SEG_CLOSE_SCOPE || g->kind == SEG_RESTORE) {
-                /* openers inside a link or an emphasis are gone once it closes */
-                if (n_saved) pending = saved[--n_saved];
-            }
-            if (g->last != '~') prev = g->last;
+/* Where curling is: the single quote that may still open, those saved by the
+ * scopes around, and the character before. */
+typedef struct curl_state {
+    quote_ref pending;
+    quote_ref *saved;
+    size_t n_saved, saved_cap;
+    uint32_t prev;
+} curl_state;
+
+/* A markup segment: links and emphasis save and restore the open single quote. */
+static void curl_markup(curl_state *st, const seg *g) {
+    if (g->kind == SEG_OPEN_SCOPE || g->kind == SEG_SAVE) {
+        if (st->n_saved == st->saved_cap) {
+            st->saved_cap = st->saved_cap ? st->saved_cap * 2 : 16;
+            st->saved = xrealloc(st->saved, st->saved_cap * sizeof *st->saved);
+        }
+        st->saved[st->n_saved++] = st->pending;
+        /* a closing quote inside link text pairs only with an opening one there */
+        if (g->kind == SEG_OPEN_SCOPE) st->pending.seg = -1;
+    } else if (g->kind == SEG_CLOSE_SCOPE || g->kind == SEG_RESTORE) {
+        /* openers inside a link or an emphasis are gone once it closes */
+        if (st->n_saved) st->pending = st->saved[--st->n_saved];
+    }
+    if (g->last != '~') st->prev = g->last;
+}
+
+/* A run of `run` typed '-' or '.' as cmark writes it: dashes (em dashes first) or ellipses. */
+static void put_dash_run(buf *out, const char *s, unsigned char ch, size_t run) {
+    if (ch == '-' && run >= 2) {
+        size_t em, en;
+        if (run % 3 == 0) em = run / 3, en = 0;
+        else if (run % 2 == 0) em = 0, en = run / 2;
+        else if (run % 3 == 2) em = (run - 2) / 3, en = 1;
+        else em = (run - 4) / 3, en = 2;
+        for (size_t q = 0; q < em; q++) buf_puts(out, "\xe2\x80\x94");
+        for (size_t q = 0; q < en; q++) buf_puts(out, "\xe2\x80\x93");
+    } else if (ch == '.') {
+        size_t left = run;
+        for (; left >= 3; left -= 3) buf_puts(out, "\xe2\x80\xa6");
+        buf_put(out, s, left);
+    } else {
+        buf_put(out, s, run);
+    }
+}
+
+/* A typed quote at byte i of segment k, curled by its flanking; a closing single
+ * quote also turns the pending opener into an opening quote. */
+static void curl_quote(seg_list *l, size_t k, size_t i, curl_state *st) {
+    seg *g = &l->v[k];
+    unsigned char ch = (unsigned char)g->lit[i];
+    uint32_t before = st->prev;
+    uint32_t after = char_after(l->v, l->n, k, i + 1);
+    bool left = !cm_space(after) && (!cm_punct(after) || cm_space(before) || cm_punct(before));
+    bool right = !cm_space(before) && (!cm_punct(before) || cm_space(after) || cm_punct(after));
+    if (ch == '"') {
+        buf_puts(&g->out, right ? RDQUO : LDQUO);
+        return;
+    }
+    bool can_open = left && !right && before != ']' && before != ')';
+    if (right && st->pending.seg >= 0) {
+        /* pairs with the nearest opener; that one stays open for later closers */
+        char *q = l->v[st->pending.seg].out.data + st->pending.at;
+        memcpy(q, LSQUO, 3);
+    }
+    if (can_open) st->pending.seg = (long)k, st->pending.at = g->out.len;
+    buf_puts(&g->out, RSQUO);
+}
+
+/* Writes segment k's text with its quotes, dashes and ellipses curled into its `out`. */
+static void curl_text(seg_list *l, size_t k, curl_state *st) {
+    seg *g = &l->v[k];
+    buf_init(&g->out);
+    buf_reserve(&g->out, g->len + 16);
+    const char *s = g->lit;
+    size_t len = g->len;
+    for (size_t i = 0; i < len;) {
+        unsigned char ch = (unsigned char)s[i];
+        bool typed = !(g->o.known && g->o.esc[i]);
+        if (typed && (ch == '-' || ch == '.')) {
+            size_t r = i;
+            while (r < len && s[r] == ch && !(g->o.known && g->o.esc[r])) r++;
+            put_dash_run(&g->out, s + i, ch, r - i);
+            st->prev = ch;
+            i = r;
             continue;
         }
-        buf_init(&g->out);
-        buf_reserve(&g->out, g->len + 16);
-        const char *s = g->lit;
-        size_t len = g->len;
-        for (size_t i = 0; i < len;) {
-            unsigned char ch = (unsigned char)s[i];
-            bool typed = !(g->o.known && g->o.esc[i]);
-            if (typed && (ch == '-' || ch == '.')) {
-                size_t r = i;
-                while (r < len && s[r] == ch && !(g->o.known && g->o.esc[r])) r++;
-                size_t run = r - i;
-                if (ch == '-' && run >= 2) {
-                    size_t em, en;
-                    if (run % 3 == 0) em = run / 3, en = 0;
-                    else if (run % 2 == 0) em = 0, en = run / 2;
-                    else if (run % 3 == 2) em = (run - 2) / 3, en = 1;
-                    else em = (run - 4) / 3, en = 2;
-                    for (size_t q = 0; q < em; q++) buf_puts(&g->out, "\xe2\x80\x94");
-                    for (size_t q = 0; q < en; q++) buf_puts(&g->out, "\xe2\x80\x93");
-                } else if (ch == '.') {
-                    size_t left = run;
-                    for (; left >= 3; left -= 3) buf_puts(&g->out, "\xe2\x80\xa6");
-                    buf_put(&g->out, s + i, left);
-                } else {
-                    buf_put(&g->out, s + i, run);
-                }
-                prev = ch;
-                i = r;
-                continue;
-            }
-            if (typed && (ch == '\'' || ch == '"')) {
-                uint32_t before = prev;
-                uint32_t after = char_after(sg, n, k, i + 1);
-                bool left = !cm_space(after) && (!cm_punct(after) || cm_space(before) || cm_punct(before));
-                bool right = !cm_space(before) && (!cm_punct(before) || cm_space(after) || cm_punct(after));
-                if (ch == '"') {
-                    buf_puts(&g->out, right ? RDQUO : LDQUO);
-                } else {
-                    bool can_open = left && !right && before != ']' && before != ')';
-                    if (right && pending.seg >= 0) {
-                        /* pairs with the nearest opener; that one stays open for later closers */
-                        char *q = sg[pending.seg].out.data + pending.at;
-                        memcpy(q, LSQUO, 3);
-                    }
-                    if (can_open) pending.seg = (long)k, pending.at = g->out.len;
-                    buf_puts(&g->out, RSQUO);
-                }
-                prev = ch;
-                i++;
-                continue;
-            }
-            size_t l;
-            uint32_t u = cp_at(s, len, i, &l), r = raw_first(g, i);
-            if (r == '&') prev = ';';               /* a reference ends with ';' */
-            else if (r && u == '~') prev = '\\';  /* "\~": the backslash, as '~' is passed over */
-            else if (u != '~') prev = u;
-            buf_put(&g->out, s + i, l);
-            i += l;
+        if (typed && (ch == '\'' || ch == '"')) {
+            curl_quote(l, k, i, st);
+            st->prev = ch;
+            i++;
+            continue;
         }
+        size_t cl;
+        uint32_t u = cp_at(s, len, i, &cl), r = raw_first(g, i);
+        if (r == '&') st->prev = ';';                /* a reference ends with ';' */
+        else if (r && u == '~') st->prev = '\\';     /* "\~": the backslash, as '~' is passed over */
+        else if (u != '~') st->prev = u;
+        buf_put(&g->out, s + i, cl);
+        i += cl;
     }
-    for (size_t k = 0; k < n; k++) {
-        if (sg[k].kind != SEG_TEXT) continue;
-        if (sg[k].out.len != sg[k].len || memcmp(sg[k].out.data, sg[k].lit, sg[k].len) != 0)
-            cmark_node_set_literal(sg[k].node, sg[k].out.data);
-        buf_free(&sg[k].out);
-        origin_free(&sg[k].o);
+}
+
+static void curl_segments(seg_list *l) {
+    curl_state st = {{-1, 0}, NULL, 0, 0, '\n'};
+    for (size_t k = 0; k < l->n; k++) {
+        if (l->v[k].kind == SEG_TEXT) curl_text(l, k, &st);
+        else curl_markup(&st, &l->v[k]);
     }
-    free(saved);
-    free(sg);
+    free(st.saved);
+}
+
+/* Puts the curled texts back into cmark's nodes (only those that changed) and frees the segments. */
+static void write_back(seg_list *l) {
+    for (size_t k = 0; k < l->n; k++) {
+        seg *g = &l->v[k];
+        if (g->kind != SEG_TEXT) continue;
+        if (g->out.len != g->len || memcmp(g->out.data, g->lit, g->len) != 0) cmark_node_set_literal(g->node, g->out.data);
+        buf_free(&g->out);
+        origin_free(&g->o);
+    }
+    free(l->v);
+}
+
+/* Curls the quotes, dashes and ellipses of one block's inlines (a paragraph, a heading
+ * or a table cell) in place, in cmark's tree; checks its text for footnote references
+ * without a definition and for characters no text may hold. */
+static void smarten_block(md_ctx *c, cmark_node *block) {
+    seg_list l = {NULL, 0, 0};
+    collect_segments(c, block, &l);
+    curl_segments(&l);
+    write_back(&l);
 }
 
 /*** the walk ***/
