@@ -1,4 +1,4 @@
-/* manifest: book.yaml (read with libyaml into a small tree) -> book->meta and the chapter list. */
+/* manifest: book.yaml (read into a tree by ytree) -> book->meta and the chapter list. */
 #include "load/manifest.h"
 
 #include <ctype.h>
@@ -6,221 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
-/* A manifest or style file beyond this is surely a mistake. */
-#define YAML_MAX_BYTES (4u << 20)
-
-/*** the YAML tree ***/
-
-static manifest_ynode *ynode_new(manifest_ykind kind, yaml_mark_t mark) {
-    manifest_ynode *n = xcalloc(1, sizeof *n);
-    n->kind = kind;
-    n->line = (int)mark.line + 1;
-    n->col = (int)mark.column + 1;
-    return n;
-}
-
-static void ynode_push(manifest_ynode *parent, manifest_ynode *child) {
-    /* Grow in powers of two: n is the count, capacity the next power of two. */
-    if ((parent->n & (parent->n - 1)) == 0) {
-        size_t cap = parent->n ? parent->n * 2 : 4;
-        if (parent->n < 4) cap = 4;
-        parent->items = xrealloc(parent->items, cap * sizeof *parent->items);
-    }
-    parent->items[parent->n++] = child;
-}
-
-void manifest_yaml_free(manifest_ynode *n) {
-    if (!n) return;
-    for (size_t i = 0; i < n->n; i++) manifest_yaml_free(n->items[i]);
-    free(n->items);
-    free(n->value);
-    free(n);
-}
-
-const char *manifest_ykind_name(const manifest_ynode *n) {
-    switch (n->kind) {
-    case MANIFEST_Y_SCALAR: return "a string";
-    case MANIFEST_Y_LIST: return "a list";
-    case MANIFEST_Y_MAP: return "a mapping";
-    }
-    return "?";
-}
-
-bool manifest_yaml_is_null(const manifest_ynode *n) {
-    if (!n || n->kind != MANIFEST_Y_SCALAR || !n->plain) return false;
-    return n->value[0] == 0 || strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0 ||
-           strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0;
-}
-
-static void offset_to_pos(const char *data, long off, int *line, int *col) {
-    int l = 1, c = 1;
-    for (long i = 0; i < off; i++) {
-        if (data[i] == '\n') l++, c = 1;
-        else c++;
-    }
-    *line = l;
-    *col = c;
-}
-
-manifest_ynode *manifest_yaml_load(const char *path, const char *display, diag *d) {
-    char *data = NULL;
-    size_t len = 0;
-    if (file_read(path, YAML_MAX_BYTES, &data, &len) != 0) {
-        diag_error(d, display, 0, 0, "cannot read the file: %s", strerror(errno));
-        return NULL;
-    }
-    long bad = utf8_find_invalid(data, len);
-    if (bad >= 0) {
-        int line, col;
-        offset_to_pos(data, bad, &line, &col);
-        uint32_t cp = 0;
-        text_find_invalid(data + bad, len - (size_t)bad, &cp);
-        if (cp != 0 && cp != UINT32_MAX && utf8_is_noncharacter(cp))
-            diag_error(d, display, line, col, "Unicode noncharacter U+%04X in a text file", (unsigned)cp);
-        else
-            diag_error(d, display, line, col, "%s", data[bad] == 0 ? "NUL byte in a text file" : "invalid UTF-8");
-        free(data);
-        return NULL;
-    }
-
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fprintf(stderr, "quire: out of memory\n");
-        abort();
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-
-    manifest_ynode *root = NULL;
-    manifest_ynode **stack = NULL;
-    size_t depth = 0, stack_cap = 0;
-    int docs = 0;
-    bool ok = true, done = false;
-    while (!done) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&parser, &ev)) {
-            yaml_mark_t m = parser.problem_mark;
-            const char *problem = parser.problem ? parser.problem : "malformed YAML";
-            if (parser.error == YAML_READER_ERROR) {
-                /* the reader gives no mark, only the byte offset of the bad character */
-                int line = 1, col = 1;
-                if (parser.problem_offset <= len) offset_to_pos(data, (long)parser.problem_offset, &line, &col);
-                if (parser.problem_value >= 0 && parser.problem_value != 0x110000 &&
-                    strstr(problem, "control characters"))
-                    diag_error(d, display, line, col, "malformed YAML: %s (U+%04X)", problem,
-                               (unsigned)parser.problem_value);
-                else
-                    diag_error(d, display, line, col, "malformed YAML: %s", problem);
-            } else if (parser.context)
-                diag_error(d, display, (int)m.line + 1, (int)m.column + 1, "malformed YAML: %s %s",
-                           parser.context, problem);
-            else
-                diag_error(d, display, (int)m.line + 1, (int)m.column + 1, "malformed YAML: %s", problem);
-            ok = false;
-            break;
-        }
-        manifest_ynode *node = NULL;
-        bool opens = false;
-        const unsigned char *anchor = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++docs > 1) {
-                diag_error(d, display, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                           "only one YAML document is allowed");
-                ok = false;
-                done = true;
-            }
-            break;
-        case YAML_ALIAS_EVENT:
-            diag_error(d, display, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                       "YAML aliases (*%s) are not allowed", (const char *)ev.data.alias.anchor);
-            ok = false;
-            /* A placeholder keeps keys and values paired in the enclosing map. */
-            node = ynode_new(MANIFEST_Y_SCALAR, ev.start_mark);
-            node->value = xstrdup("");
-            break;
-        case YAML_SCALAR_EVENT:
-            anchor = ev.data.scalar.anchor;
-            node = ynode_new(MANIFEST_Y_SCALAR, ev.start_mark);
-            node->value = xstrndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
-            node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            if (strlen(node->value) != ev.data.scalar.length) {
-                diag_error(d, display, node->line, node->col, "NUL character in a string");
-                ok = false;
-            } else {
-                /* escapes ("\x01", "\uFFFE") can put into a value what the file may not hold */
-                uint32_t cp;
-                if (text_find_invalid(node->value, ev.data.scalar.length, &cp) >= 0) {
-                    char tmp[48];
-                    diag_error(d, display, node->line, node->col, "%s in a string", text_problem(cp, tmp, sizeof tmp));
-                    ok = false;
-                }
-            }
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            anchor = ev.data.sequence_start.anchor;
-            node = ynode_new(MANIFEST_Y_LIST, ev.start_mark);
-            opens = true;
-            break;
-        case YAML_MAPPING_START_EVENT:
-            anchor = ev.data.mapping_start.anchor;
-            node = ynode_new(MANIFEST_Y_MAP, ev.start_mark);
-            opens = true;
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            if (depth) depth--;
-            break;
-        default:
-            break;
-        }
-        if (anchor) {
-            diag_error(d, display, node->line, node->col, "YAML anchors (&%s) are not allowed", (const char *)anchor);
-            ok = false;
-        }
-        if (node) {
-            if (depth == 0) {
-                if (!root) root = node;
-                else manifest_yaml_free(node), node = NULL; /* unreachable with one document */
-            } else {
-                manifest_ynode *top = stack[depth - 1];
-                if (top->kind == MANIFEST_Y_MAP && top->n % 2 == 0 && node->kind != MANIFEST_Y_SCALAR) {
-                    diag_error(d, display, node->line, node->col, "a key must be a string, not %s",
-                               manifest_ykind_name(node));
-                    ok = false;
-                }
-                ynode_push(top, node);
-            }
-            if (opens && node) {
-                if (depth == stack_cap) {
-                    stack_cap = stack_cap ? stack_cap * 2 : 16;
-                    stack = xrealloc(stack, stack_cap * sizeof *stack);
-                }
-                stack[depth++] = node;
-            }
-        }
-        yaml_event_delete(&ev);
-    }
-    yaml_parser_delete(&parser);
-    free(stack);
-    free(data);
-    if (!ok) {
-        manifest_yaml_free(root);
-        return NULL;
-    }
-    if (!root) {
-        /* An empty file: an empty scalar so callers report "must be a mapping" at 1:1. */
-        yaml_mark_t m = {0, 0, 0};
-        root = ynode_new(MANIFEST_Y_SCALAR, m);
-        root->value = xstrdup("");
-        root->plain = true;
-    }
-    return root;
-}
+#include "load/ytree.h"
 
 /*** book.yaml ***/
 
@@ -240,8 +27,8 @@ typedef struct mctx {
     bool ok;
 } mctx;
 
-static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) {
+static void verr(mctx *c, const ytree_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void verr(mctx *c, const ytree_node *at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(c->d, DIAG_ERROR, c->display, at->line, at->col, fmt, ap);
@@ -250,12 +37,12 @@ static void verr(mctx *c, const manifest_ynode *at, const char *fmt, ...) {
 }
 
 /* A string value, trimmed of surrounding blanks, in the book arena; NULL when null/empty or wrong type. */
-static const char *get_string(mctx *c, const char *key, const manifest_ynode *v) {
-    if (v->kind != MANIFEST_Y_SCALAR) {
-        verr(c, v, "'%s' must be a string, not %s", key, manifest_ykind_name(v));
+static const char *get_string(mctx *c, const char *key, const ytree_node *v) {
+    if (v->kind != YTREE_SCALAR) {
+        verr(c, v, "'%s' must be a string, not %s", key, ytree_kind_name(v));
         return NULL;
     }
-    if (manifest_yaml_is_null(v)) return NULL;
+    if (ytree_is_null(v)) return NULL;
     const char *s = v->value;
     size_t n = strlen(s);
     while (n && isspace((unsigned char)*s)) s++, n--;
@@ -341,7 +128,7 @@ static bool valid_urn(const char *s) {
     return true;
 }
 
-static const char *normalise_identifier(mctx *c, const char *id, const manifest_ynode *at) {
+static const char *normalise_identifier(mctx *c, const char *id, const ytree_node *at) {
     char digits[16];
     if (strncasecmp(id, "urn:", 4) == 0) {
         if (!valid_urn(id)) {
@@ -392,13 +179,13 @@ static bool valid_date(const char *s) {
 }
 
 /* A string or a list of strings (authors, keywords): returns the count, items in *out (arena). */
-static size_t get_string_list(mctx *c, const char *key, const manifest_ynode *v, const char ***out) {
+static size_t get_string_list(mctx *c, const char *key, const ytree_node *v, const char ***out) {
     *out = NULL;
-    if (v->kind == MANIFEST_Y_MAP) {
+    if (v->kind == YTREE_MAP) {
         verr(c, v, "'%s' must be a string or a list of strings, not a mapping", key);
         return 0;
     }
-    if (v->kind == MANIFEST_Y_SCALAR) {
+    if (v->kind == YTREE_SCALAR) {
         const char *s = get_string(c, key, v);
         if (!s) return 0;
         const char **arr = arena_alloc(c->book->mem, sizeof *arr);
@@ -409,9 +196,9 @@ static size_t get_string_list(mctx *c, const char *key, const manifest_ynode *v,
     const char **arr = arena_alloc(c->book->mem, (v->n ? v->n : 1) * sizeof *arr);
     size_t k = 0;
     for (size_t i = 0; i < v->n; i++) {
-        const manifest_ynode *it = v->items[i];
-        if (it->kind != MANIFEST_Y_SCALAR) {
-            verr(c, it, "each entry of '%s' must be a string, not %s", key, manifest_ykind_name(it));
+        const ytree_node *it = v->items[i];
+        if (it->kind != YTREE_SCALAR) {
+            verr(c, it, "each entry of '%s' must be a string, not %s", key, ytree_kind_name(it));
             continue;
         }
         const char *s = get_string(c, key, it);
@@ -425,10 +212,10 @@ static size_t get_string_list(mctx *c, const char *key, const manifest_ynode *v,
     return k;
 }
 
-static void read_chapters(mctx *c, const manifest_ynode *v, manifest *m) {
-    if (v->kind != MANIFEST_Y_LIST) {
-        if (manifest_yaml_is_null(v)) verr(c, v, "'chapters' is empty: list at least one Markdown file");
-        else verr(c, v, "'chapters' must be a list of file paths, not %s", manifest_ykind_name(v));
+static void read_chapters(mctx *c, const ytree_node *v, manifest *m) {
+    if (v->kind != YTREE_LIST) {
+        if (ytree_is_null(v)) verr(c, v, "'chapters' is empty: list at least one Markdown file");
+        else verr(c, v, "'chapters' must be a list of file paths, not %s", ytree_kind_name(v));
         return;
     }
     if (v->n == 0) {
@@ -437,9 +224,9 @@ static void read_chapters(mctx *c, const manifest_ynode *v, manifest *m) {
     }
     m->chapters = arena_alloc(c->book->mem, v->n * sizeof *m->chapters);
     for (size_t i = 0; i < v->n; i++) {
-        const manifest_ynode *it = v->items[i];
-        if (it->kind != MANIFEST_Y_SCALAR) {
-            verr(c, it, "each chapter must be a file path, not %s", manifest_ykind_name(it));
+        const ytree_node *it = v->items[i];
+        if (it->kind != YTREE_SCALAR) {
+            verr(c, it, "each chapter must be a file path, not %s", ytree_kind_name(it));
             continue;
         }
         const char *s = get_string(c, "chapters", it);
@@ -468,20 +255,20 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
     memset(m, 0, sizeof *m);
     if (!display) display = path;
     mctx c = {book, arena_strdup(book->mem, display), d, true};
-    manifest_ynode *root = manifest_yaml_load(path, c.display, d);
+    ytree_node *root = ytree_load(path, c.display, d);
     if (!root) return false;
-    if (root->kind != MANIFEST_Y_MAP) {
+    if (root->kind != YTREE_MAP) {
         verr(&c, root, "the top level of book.yaml must be a mapping of keys (title: …), not %s",
-             manifest_ykind_name(root));
-        manifest_yaml_free(root);
+             ytree_kind_name(root));
+        ytree_free(root);
         return false;
     }
 
     model_meta *meta = &book->meta;
-    const manifest_ynode *seen[K_COUNT] = {0};
+    const ytree_node *seen[K_COUNT] = {0};
     for (size_t i = 0; i + 1 < root->n; i += 2) {
-        const manifest_ynode *k = root->items[i], *v = root->items[i + 1];
-        if (k->kind != MANIFEST_Y_SCALAR) continue; /* already reported */
+        const ytree_node *k = root->items[i], *v = root->items[i + 1];
+        if (k->kind != YTREE_SCALAR) continue; /* already reported */
         int key = -1;
         for (int j = 0; manifest_keys[j]; j++)
             if (strcmp(manifest_keys[j], k->value) == 0) key = j;
@@ -524,7 +311,7 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
             break;
         default:
             s = get_string(&c, manifest_keys[key], v);
-            if (!s && v->kind == MANIFEST_Y_SCALAR &&
+            if (!s && v->kind == YTREE_SCALAR &&
                 (key == K_NAME || key == K_TITLE || key == K_LANGUAGE || key == K_IDENTIFIER))
                 verr(&c, v, "'%s' must not be empty", manifest_keys[key]);
             break;
@@ -572,6 +359,6 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!seen[required[i]]) verr(&c, root, "missing required key '%s'", manifest_keys[required[i]]);
     meta->style = m->style.value ? m->style.value : "brochure";
-    manifest_yaml_free(root);
+    ytree_free(root);
     return c.ok;
 }

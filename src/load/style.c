@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "load/manifest.h"
+#include "load/ytree.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 #define STYLE_MAX_LENGTH 14400.0 /* 200 in: the largest PDF page */
@@ -218,8 +218,8 @@ typedef struct sctx {
     bool accent_set, link_set;
 } sctx;
 
-static void serr(sctx *c, const manifest_ynode *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void serr(sctx *c, const manifest_ynode *at, const char *fmt, ...) {
+static void serr(sctx *c, const ytree_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void serr(sctx *c, const ytree_node *at, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(c->d, DIAG_ERROR, c->file, at ? at->line : 0, at ? at->col : 0, fmt, ap);
@@ -227,7 +227,7 @@ static void serr(sctx *c, const manifest_ynode *at, const char *fmt, ...) {
     c->ok = false;
 }
 
-static void unknown_key(sctx *c, const manifest_ynode *k, const char *where, const char *const *keys) {
+static void unknown_key(sctx *c, const ytree_node *k, const char *where, const char *const *keys) {
     const char *hint = diag_suggest(k->value, keys);
     if (hint) serr(c, k, "unknown key '%s' in %s; did you mean '%s'?", k->value, where, hint);
     else serr(c, k, "unknown key '%s' in %s", k->value, where);
@@ -240,15 +240,15 @@ static int key_index(const char *k, const char *const *keys) {
 }
 
 /* The value as a scalar string, or NULL after an error naming what was expected. */
-static const char *scalar(sctx *c, const char *key, const manifest_ynode *v, const char *expect) {
-    if (v->kind != MANIFEST_Y_SCALAR) {
-        serr(c, v, "'%s' must be %s, not %s", key, expect, manifest_ykind_name(v));
+static const char *scalar(sctx *c, const char *key, const ytree_node *v, const char *expect) {
+    if (v->kind != YTREE_SCALAR) {
+        serr(c, v, "'%s' must be %s, not %s", key, expect, ytree_kind_name(v));
         return NULL;
     }
     return v->value;
 }
 
-static bool read_color(sctx *c, const char *key, const manifest_ynode *v, uint32_t *out, bool allow_none,
+static bool read_color(sctx *c, const char *key, const ytree_node *v, uint32_t *out, bool allow_none,
                        bool *accent) {
     const char *expect = allow_none ? "a colour \"#rrggbb\", accent or none" : "a colour \"#rrggbb\" or accent";
     const char *s = scalar(c, key, v, expect);
@@ -276,7 +276,7 @@ static bool read_color(sctx *c, const char *key, const manifest_ynode *v, uint32
     return true;
 }
 
-static bool read_bool(sctx *c, const char *key, const manifest_ynode *v, bool *out) {
+static bool read_bool(sctx *c, const char *key, const ytree_node *v, bool *out) {
     const char *s = scalar(c, key, v, "true or false");
     if (!s) return false;
     static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "on", NULL};
@@ -289,7 +289,7 @@ static bool read_bool(sctx *c, const char *key, const manifest_ynode *v, bool *o
     return false;
 }
 
-static bool read_int(sctx *c, const char *key, const manifest_ynode *v, int lo, int hi, int *out) {
+static bool read_int(sctx *c, const char *key, const ytree_node *v, int lo, int hi, int *out) {
     const char *s = scalar(c, key, v, "a whole number");
     if (!s) return false;
     char *end;
@@ -329,7 +329,7 @@ static bool read_num(sctx *c, const char *key, const manifest_ynode *v, double l
 
 /* A length into p (em kept for later); `em_ok` false refuses em. */
 /* One word of `names` (a NULL-terminated list); *out gets its index. */
-static bool read_choice(sctx *c, const char *key, const manifest_ynode *v, const char *const *names, int *out) {
+static bool read_choice(sctx *c, const char *key, const ytree_node *v, const char *const *names, int *out) {
     buf all;
     buf_init(&all);
     for (int i = 0; names[i]; i++) buf_printf(&all, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
@@ -346,7 +346,7 @@ static bool read_choice(sctx *c, const char *key, const manifest_ynode *v, const
     return true;
 }
 
-static bool read_len(sctx *c, const char *key, const manifest_ynode *v, bool em_ok, bool neg_ok, pend *p) {
+static bool read_len(sctx *c, const char *key, const ytree_node *v, bool em_ok, bool neg_ok, pend *p) {
     const char *s = scalar(c, key, v, "a length");
     if (!s) return false;
     double x;
@@ -377,14 +377,14 @@ static bool read_len(sctx *c, const char *key, const manifest_ynode *v, bool em_
     return true;
 }
 
-static void read_role(sctx *c, style_role r, const manifest_ynode *map) {
+static void read_role(sctx *c, style_role r, const ytree_node *map) {
     style_text *t = &c->s->roles[r];
     role_in *in = &c->in[r];
-    const manifest_ynode *seen[P_COUNT] = {0};
+    const ytree_node *seen[P_COUNT] = {0};
     char where[40];
     snprintf(where, sizeof where, "'%s'", style_role_name((style_role)r));
     for (size_t i = 0; i + 1 < map->n; i += 2) {
-        const manifest_ynode *k = map->items[i], *v = map->items[i + 1];
+        const ytree_node *k = map->items[i], *v = map->items[i + 1];
         int p = key_index(k->value, text_keys);
         if (p < 0) {
             unknown_key(c, k, where, text_keys);
@@ -525,12 +525,12 @@ static void read_role(sctx *c, style_role r, const manifest_ynode *map) {
 }
 
 /* Reads page: into s->page; checks the text area once everything is known. */
-static void read_page(sctx *c, const manifest_ynode *key, const manifest_ynode *map) {
+static void read_page(sctx *c, const ytree_node *key, const ytree_node *map) {
     style_page *pg = &c->s->page;
-    const manifest_ynode *seen[G_COUNT] = {0}, *columns_at = key;
-    const manifest_ynode *wpos = key, *hpos = key; /* where to report a too-small text area */
+    const ytree_node *seen[G_COUNT] = {0}, *columns_at = key;
+    const ytree_node *wpos = key, *hpos = key; /* where to report a too-small text area */
     for (size_t i = 0; i + 1 < map->n; i += 2) {
-        const manifest_ynode *k = map->items[i], *v = map->items[i + 1];
+        const ytree_node *k = map->items[i], *v = map->items[i + 1];
         int g = key_index(k->value, page_keys);
         if (g < 0) {
             unknown_key(c, k, "'page'", page_keys);
@@ -629,10 +629,10 @@ static void read_page(sctx *c, const manifest_ynode *key, const manifest_ynode *
     }
 }
 
-static void read_colors(sctx *c, const manifest_ynode *map) {
-    const manifest_ynode *seen[2] = {0};
+static void read_colors(sctx *c, const ytree_node *map) {
+    const ytree_node *seen[2] = {0};
     for (size_t i = 0; i + 1 < map->n; i += 2) {
-        const manifest_ynode *k = map->items[i], *v = map->items[i + 1];
+        const ytree_node *k = map->items[i], *v = map->items[i + 1];
         int g = key_index(k->value, color_keys);
         if (g < 0) {
             unknown_key(c, k, "'colors'", color_keys);
@@ -705,15 +705,15 @@ style_sheet *style_load(const char *path, diag *d) {
     c->d = d;
     c->ok = true;
 
-    manifest_ynode *root = manifest_yaml_load(path, s->path, d);
+    ytree_node *root = ytree_load(path, s->path, d);
     if (!root) {
         c->ok = false;
         goto done;
     }
-    if (manifest_yaml_is_null(root)) goto done; /* an empty file: all defaults */
-    if (root->kind != MANIFEST_Y_MAP) {
+    if (ytree_is_null(root)) goto done; /* an empty file: all defaults */
+    if (root->kind != YTREE_MAP) {
         serr(c, root, "the top level of a style file must be a mapping (page:, colors:, body:, h1: …), not %s",
-             manifest_ykind_name(root));
+             ytree_kind_name(root));
         goto done;
     }
     const char *top_keys[STYLE_ROLE_COUNT + 3];
@@ -721,11 +721,11 @@ style_sheet *style_load(const char *path, diag *d) {
     top_keys[1] = "colors";
     for (int r = 0; r < STYLE_ROLE_COUNT; r++) top_keys[2 + r] = style_role_name((style_role)r);
     top_keys[STYLE_ROLE_COUNT + 2] = NULL;
-    const manifest_ynode *seen[STYLE_ROLE_COUNT + 2] = {0};
-    const manifest_ynode *page_k = NULL, *page_v = NULL;
+    const ytree_node *seen[STYLE_ROLE_COUNT + 2] = {0};
+    const ytree_node *page_k = NULL, *page_v = NULL;
     /* colors first: roles may say "accent" */
     for (size_t i = 0; i + 1 < root->n; i += 2) {
-        const manifest_ynode *k = root->items[i], *v = root->items[i + 1];
+        const ytree_node *k = root->items[i], *v = root->items[i + 1];
         int g = key_index(k->value, top_keys);
         if (g < 0) {
             unknown_key(c, k, "the style file", top_keys);
@@ -736,9 +736,9 @@ style_sheet *style_load(const char *path, diag *d) {
             continue;
         }
         seen[g] = k;
-        if (manifest_yaml_is_null(v)) continue; /* "h2:" with nothing under it */
-        if (v->kind != MANIFEST_Y_MAP) {
-            serr(c, v, "'%s' must be a mapping of keys, not %s", k->value, manifest_ykind_name(v));
+        if (ytree_is_null(v)) continue; /* "h2:" with nothing under it */
+        if (v->kind != YTREE_MAP) {
+            serr(c, v, "'%s' must be a mapping of keys, not %s", k->value, ytree_kind_name(v));
             continue;
         }
         if (g == 0) page_k = k, page_v = v;
@@ -749,7 +749,7 @@ style_sheet *style_load(const char *path, diag *d) {
     resolve_roles(c);
 
 done:
-    manifest_yaml_free(root);
+    ytree_free(root);
     bool ok = c->ok;
     free(c);
     if (!ok) {
