@@ -21,6 +21,7 @@
 #include "model/dump.h"
 #include "model/fontset.h"
 #include "print/fontmap.h"
+#include "print/pagedump.h"
 #include "print/pdf.h"
 #include "version.h"
 
@@ -32,7 +33,7 @@ static const char usage_text[] =
     "  watch [BOOK_DIR]     build, then rebuild every time a source file is saved (Ctrl-C stops)\n"
     "  new DIR              create a new book in DIR (a new or empty folder)\n"
     "  styles [BOOK_DIR]    list the styles a book can use: name, paper, columns, file\n"
-    "  dump [BOOK_DIR]      print the document model as JSON\n"
+    "  dump [BOOK_DIR]      print the document model as JSON (--pages: the print pages' boxes as text)\n"
     "  preview [BOOK_DIR]   write every PDF page as PNG and a contact sheet (default OUT_DIR: out/preview)\n"
     "  help                 show this help\n"
     "\n"
@@ -42,6 +43,7 @@ static const char usage_text[] =
     "      --epub           write the EPUB only\n"
     "      --style FILE     use this style file instead of the one book.yaml names\n"
     "      --paper a4|letter  override the style's paper size\n"
+    "      --pages          with dump: every print page's boxes (kind, position, size, text)\n"
     "  -q, --quiet          print errors only\n"
     "  -v, --verbose        also print how long each stage took (load, pdf, epub)\n"
     "  -h, --help           show this help\n"
@@ -54,6 +56,7 @@ static const char usage_text[] =
 typedef struct cli {
     const char *command;
     bool dir_given;
+    bool pages;              /* dump --pages */
     cli_options o;
 } cli;
 
@@ -69,13 +72,14 @@ static void print_version(void) {
 }
 
 static int parse_args(int argc, char **argv, cli *c) {
-    enum { OPT_PDF = 256, OPT_EPUB, OPT_STYLE, OPT_PAPER, OPT_VERSION };
+    enum { OPT_PDF = 256, OPT_EPUB, OPT_STYLE, OPT_PAPER, OPT_PAGES, OPT_VERSION };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"pdf", no_argument, NULL, OPT_PDF},
         {"epub", no_argument, NULL, OPT_EPUB},    {"style", required_argument, NULL, OPT_STYLE},
         {"paper", required_argument, NULL, OPT_PAPER}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, OPT_VERSION}, {"pages", no_argument, NULL, OPT_PAGES},
+        {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
     cli_options *o = &c->o;
@@ -95,6 +99,7 @@ static int parse_args(int argc, char **argv, cli *c) {
             }
             o->book.paper = optarg;
             break;
+        case OPT_PAGES: c->pages = true; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
@@ -137,11 +142,16 @@ static int ensure_dir(const char *dir, diag *d) {
     return QUIRE_EIO;
 }
 
-static int cmd_dump(const cli_options *c, diag *d) {
+static int cmd_dump(const cli_options *c, bool pages, diag *d) {
     model_book *book = book_load(c->book_dir, &c->book, d);
     if (!book) return QUIRE_EINPUT;
-    int rc = dump_book_json(book, stdout) == 0 && fflush(stdout) == 0 ? QUIRE_OK : QUIRE_EIO;
-    if (rc != QUIRE_OK) diag_error(d, NULL, 0, 0, "cannot write to standard output: %s", strerror(errno));
+    int rc;
+    if (pages) {
+        rc = pagedump_write(book, stdout, d);
+    } else {
+        rc = dump_book_json(book, stdout) == 0 && fflush(stdout) == 0 ? QUIRE_OK : QUIRE_EIO;
+        if (rc != QUIRE_OK) diag_error(d, NULL, 0, 0, "cannot write to standard output: %s", strerror(errno));
+    }
     model_book_free(book);
     return rc;
 }
@@ -175,7 +185,10 @@ int main(int argc, char **argv) {
     diag_init(&d);
     d.quiet = c.o.quiet;
     const char *cmd = c.command;
-    if (strcmp(cmd, "new") == 0) {
+    if (c.pages && strcmp(cmd, "dump") != 0) {
+        fputs("quire: error: --pages goes with quire dump\n", stderr);
+        rc = QUIRE_EUSAGE;
+    } else if (strcmp(cmd, "new") == 0) {
         if (!c.dir_given) {
             fputs("quire: error: quire new needs a folder: quire new DIR\n", stderr);
             rc = QUIRE_EUSAGE;
@@ -196,7 +209,7 @@ int main(int argc, char **argv) {
             rc = cli_cmd_styles(dir, stdout, &d);
         }
     } else if (strcmp(cmd, "dump") == 0) {
-        rc = cmd_dump(&c.o, &d);
+        rc = cmd_dump(&c.o, c.pages, &d);
     } else if (strcmp(cmd, "preview") == 0) {
         rc = cmd_preview(&c.o, &d);
     } else if (strcmp(cmd, "help") == 0) {

@@ -735,26 +735,47 @@ static const char *head_text(const pdf_doc *doc, const paginate_page *pg, bool r
     return t && *t ? t : title;
 }
 
-static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, bool opener, const paginate_page *body) {
+const char *pdf_running_head(const pdf_doc *doc, int phys) {
+    if (phys < 1 || phys >= doc->n_pages) return NULL;
+    bool recto = phys % 2 == 0;
+    if (phys < doc->n_front) {
+        /* none over the contents' first page nor the blank verso before the body */
+        if (phys == 1 || phys - 1 >= doc->tp.n_pages) return NULL;
+        return head_text(doc, NULL, recto);
+    }
+    const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
+    /* none on a blank page, over a chapter opening nor on the first page of the body */
+    if (pg->blank || pg->opens_chapter || phys == doc->n_front) return NULL;
+    return head_text(doc, pg, recto);
+}
+
+void pdf_page_frame(const pdf_doc *doc, int phys, double col_x[PDF_MAX_COLUMNS], double *top) {
+    const style_page *pgs = &doc->book->style->page;
+    bool recto = phys % 2 == 0;
+    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
+    for (int c = 0; c < PDF_MAX_COLUMNS; c++)
+        col_x[c] = c == 0 || (c < doc->columns && phys >= doc->n_front) ? left + c * (doc->col_w + pgs->column_gap) : left;
+    *top = doc->off + pgs->margin_top;
+}
+
+static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys) {
     const style_page *pgs = &doc->book->style->page;
     bool recto = phys % 2 == 0;
     double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
     const style_text *hs = role(doc, STYLE_HEADER), *fs = role(doc, STYLE_FOOTER);
-    if (!opener) {
-        const char *txt = head_text(doc, body, recto);
-        if (txt) {
-            /* "left" in the style means the outer edge: mirrored on facing pages. */
-            int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
-                        : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
-            text_para *p = head(doc, txt, hs, align);
-            double y = doc->off + pgs->margin_top - 14 - p->leading;
-            draw_plain(cr, p, left, y);
-            set_rgb(cr, tint(hs->color, 0.55));
-            cairo_set_line_width(cr, 0.4);
-            cairo_move_to(cr, left, y + p->leading + 3);
-            cairo_line_to(cr, left + doc->text_w, y + p->leading + 3);
-            cairo_stroke(cr);
-        }
+    const char *txt = pdf_running_head(doc, phys);
+    if (txt) {
+        /* "left" in the style means the outer edge: mirrored on facing pages. */
+        int align = hs->align == STYLE_ALIGN_CENTER ? STYLE_ALIGN_CENTER
+                    : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
+        text_para *p = head(doc, txt, hs, align);
+        double y = doc->off + pgs->margin_top - 14 - p->leading;
+        draw_plain(cr, p, left, y);
+        set_rgb(cr, tint(hs->color, 0.55));
+        cairo_set_line_width(cr, 0.4);
+        cairo_move_to(cr, left, y + p->leading + 3);
+        cairo_line_to(cr, left + doc->text_w, y + p->leading + 3);
+        cairo_stroke(cr);
     }
     char folio[32];
     pdf_folio(doc, phys, folio, sizeof folio);
@@ -846,30 +867,22 @@ static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
 }
 
 void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
-    const style_page *pgs = &doc->book->style->page;
     if (phys == 0) {
         draw_cover(cr, doc, st);
         draw_crop_marks(cr, doc);
         return;
     }
-    bool recto = phys % 2 == 0;
-    double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
-    double top = doc->off + pgs->margin_top;
-    double col_x[16];
-    for (int c = 0; c < doc->columns && c < 16; c++) col_x[c] = left + c * (doc->col_w + pgs->column_gap);
+    double top, col_x[PDF_MAX_COLUMNS];
+    pdf_page_frame(doc, phys, col_x, &top);
     if (phys < doc->n_front) {
         if (phys - 1 >= doc->tp.n_pages) return; /* the blank verso before the body's recto page 1 */
-        const paginate_page *pg = &doc->tp.pages[phys - 1];
-        double one[1] = {left};
-        draw_boxes(cr, doc, &doc->toc, pg, one, top, st);
-        draw_furniture(cr, doc, phys, phys == 1, NULL);
+        draw_boxes(cr, doc, &doc->toc, &doc->tp.pages[phys - 1], col_x, top, st);
     } else {
         const paginate_page *pg = &doc->bp.pages[phys - doc->n_front];
         if (pg->blank) return; /* blank and bare */
         draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
         draw_notes(cr, doc, pg, col_x, top, st);
-        /* No running head over a chapter opening nor on the first page of the body. */
-        draw_furniture(cr, doc, phys, pg->opens_chapter || phys == doc->n_front, pg);
     }
+    draw_furniture(cr, doc, phys);
     draw_crop_marks(cr, doc);
 }

@@ -63,6 +63,14 @@ int pdf_write_doc(pdf_doc *doc, const char *out_path, pdf_result *res, diag *d);
 /* Where each body page begins in the model, with its printed folio, for the e-book's
  * page list. `out` is freed with model_page_map_free. */
 void pdf_page_map(const pdf_doc *doc, model_page_map *out);
+#define PDF_MAX_COLUMNS 16
+/* Where page `phys` (1 or more) puts its text: the left edge of each column and the
+ * top of the text block, with the trim box at (off, off). Recto pages (even `phys`)
+ * have the inner margin on the left. The contents pages have one column. */
+void pdf_page_frame(const pdf_doc *doc, int phys, double col_x[PDF_MAX_COLUMNS], double *top);
+/* The running head of page `phys`, or NULL for the cover, the first page of the
+ * contents and of the body, and chapter openings. Recto pages show the chapter title. */
+const char *pdf_running_head(const pdf_doc *doc, int phys);
 /* Draws physical page `phys` (0 = cover) with the trim box at (off, off). */
 void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st);
 /* The printed folio of a page: i, ii… for front matter, 1, 2… for the body. */
