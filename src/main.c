@@ -33,7 +33,7 @@ static const char usage_text[] =
     "  watch [BOOK_DIR]     build, then rebuild every time a source file is saved (Ctrl-C stops)\n"
     "  new DIR              create a new book in DIR (a new or empty folder)\n"
     "  styles [BOOK_DIR]    list the styles a book can use: name, paper, columns, file\n"
-    "  dump [BOOK_DIR]      print the document model as JSON (--pages: the print pages' boxes as text)\n"
+    "  dump [BOOK_DIR]      print the document model as JSON (--pages: every print page's boxes as text)\n"
     "  preview [BOOK_DIR]   write every PDF page as PNG and a contact sheet (default OUT_DIR: out/preview)\n"
     "  help                 show this help\n"
     "\n"

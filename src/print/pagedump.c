@@ -24,12 +24,16 @@ static void put_quoted(buf *b, const char *s, size_t n, bool hyphen) {
     buf_putc(b, '"');
 }
 
-/* A line of a paragraph without the spaces and line end that close it. */
+/* A line of a paragraph without the spaces and the line end (or hard break) that close it. */
 static void put_line_text(buf *b, const text_para *p, int line) {
     const text_line *ln = &p->lines[line];
     size_t n = (size_t)ln->length;
     const char *s = p->text + ln->start;
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
+    for (;;) {
+        if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == '\t')) n--;
+        else if (n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA8", 3) == 0) n -= 3; /* a hard break */
+        else break;
+    }
     put_quoted(b, s, n, ln->hyphenated);
 }
 
@@ -52,13 +56,28 @@ static void put_row_text(buf *b, const layout_item *it) {
     buf_free(&cells);
 }
 
-static void put_item(buf *b, const layout_item *it, int col, double x, double y) {
+/* `right`: the right edge of the text block, where contents page numbers end. */
+static void put_item(buf *b, const layout_item *it, int col, double x, double y, double right) {
     switch (it->kind) {
     case LAYOUT_LINE: {
+        if (it->label) { /* a list item's number or bullet, hanging before its first line */
+            const text_line *lb = &it->label->lines[0];
+            put_box(b, "label", col, x + it->label_x + lb->x, y, lb->width, it->height);
+            buf_putc(b, ' ');
+            put_line_text(b, it->label, 0);
+            buf_putc(b, '\n');
+        }
         const text_line *ln = &it->para->lines[it->line];
         put_box(b, "line", col, x + ln->x, y, ln->width, it->height);
         buf_putc(b, ' ');
         put_line_text(b, it->para, it->line);
+        if (it->toc_num) { /* a contents entry's page number, set flush with the right edge */
+            const text_line *nl = &it->toc_num->lines[0];
+            buf_putc(b, '\n');
+            put_box(b, "number", col, right - nl->width, y, nl->width, it->height);
+            buf_putc(b, ' ');
+            put_line_text(b, it->toc_num, 0);
+        }
         break;
     }
     case LAYOUT_FIGURE:
@@ -134,7 +153,7 @@ static void put_page(buf *b, const pdf_doc *doc, int phys) {
     for (int i = 0; i < pg->n_boxes; i++) {
         const paginate_box *bx = &pg->boxes[i];
         const layout_item *it = &l->items[bx->item];
-        put_item(b, it, bx->col, col_x[bx->col] + it->x, top + bx->y);
+        put_item(b, it, bx->col, col_x[bx->col] + it->x, top + bx->y, col_x[0] + doc->text_w);
     }
     if (phys >= doc->n_front) put_notes(b, doc, pg, col_x, top);
 }
