@@ -134,6 +134,11 @@ static void put_page(buf *b, const pdf_doc *doc, int phys) {
         buf_puts(b, " cover\n");
         return;
     }
+    bool front = phys < doc->n_front;
+    if ((front && phys - 1 >= doc->tp.n_pages) || (!front && doc->bp.pages[phys - doc->n_front].blank)) {
+        buf_puts(b, " blank\n");
+        return;
+    }
     const layout_list *l = phys < doc->n_front ? &doc->toc : &doc->body;
     const paginate_page *pg = phys < doc->n_front ? &doc->tp.pages[phys - 1] : &doc->bp.pages[phys - doc->n_front];
     if (phys < doc->n_front) buf_puts(b, " contents");
