@@ -307,7 +307,7 @@ static bool read_int(sctx *c, const char *key, const ytree_node *v, int lo, int 
 }
 
 /* A plain decimal number in [lo, hi]. */
-static bool read_num(sctx *c, const char *key, const manifest_ynode *v, double lo, double hi, double *out) {
+static bool read_num(sctx *c, const char *key, const ytree_node *v, double lo, double hi, double *out) {
     const char *s = scalar(c, key, v, "a number");
     if (!s) return false;
     char *end;
