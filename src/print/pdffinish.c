@@ -1,4 +1,6 @@
-/* pdffinish: cairo's PDF in, the same PDF with catalog entries, page labels, print boxes and a fixed /ID out. */
+/* pdffinish: cairo's PDF in, the same PDF with catalog entries, page labels, print boxes and a fixed /ID out.
+ * Each edit of an existing object is announced with pdfupdate_changed: only announced objects
+ * are written (as an incremental update appended to cairo's file). */
 #include "print/pdffinish.h"
 
 #include <math.h>
@@ -12,6 +14,7 @@
 #include <qpdf/qpdf-c.h>
 
 #include "base/util.h"
+#include "print/pdfupdate.h"
 
 /* Passes qpdf's warnings (damaged input it recovered from, for instance) on. */
 static void take_warnings(qpdf_data q, diag *d, const char *path)
@@ -167,7 +170,7 @@ static void set_box(qpdf_data q, qpdf_oh page, const char *key, const double box
     qpdf_oh_release(q, arr);
 }
 
-static int set_print_boxes(qpdf_data q, const pdffinish_options *opt, int n_pages, diag *d,
+static int set_print_boxes(qpdf_data q, pdfupdate *u, const pdffinish_options *opt, int n_pages, diag *d,
                            const char *path)
 {
     double slug = opt->slug > 0 ? opt->slug : 0;
@@ -188,41 +191,16 @@ static int set_print_boxes(qpdf_data q, const pdffinish_options *opt, int n_page
         }
         set_box(q, page, "/BleedBox", box, slug);
         set_box(q, page, "/TrimBox", box, margin);
+        pdfupdate_changed(u, q, page);
         qpdf_oh_release(q, page);
     }
     return QUIRE_OK;
 }
 
-/* The first /ID string stays the same across revisions of a document, so it
- * comes from the seed; qpdf's deterministic mode derives the second from the content. */
-static void set_id_seed(qpdf_data q, const char *seed)
-{
-    qpdf_oh trailer = qpdf_get_trailer(q);
-    if (seed) {
-        guint8 digest[16];
-        gsize n = sizeof digest;
-        GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
-        g_checksum_update(ck, (const guchar *)seed, (gssize)strlen(seed));
-        g_checksum_get_digest(ck, digest, &n);
-        g_checksum_free(ck);
-        qpdf_oh arr = qpdf_oh_new_array(q);
-        for (int i = 0; i < 2; i++) {
-            qpdf_oh s = qpdf_oh_new_binary_string(q, (const char *)digest, n);
-            qpdf_oh_append_item(q, arr, s);
-            qpdf_oh_release(q, s);
-        }
-        qpdf_oh_replace_key(q, trailer, "/ID", arr);
-        qpdf_oh_release(q, arr);
-    } else {
-        /* Cairo's /ID may hold time-dependent bytes; without it both halves come from the content. */
-        qpdf_oh_remove_key(q, trailer, "/ID");
-    }
-    qpdf_oh_release(q, trailer);
-}
-
 /*** figure alt texts ***/
 
 typedef struct alt_walk {
+    pdfupdate *u;
     const pdffinish_options *opt;
     int next;                        /* index of the next Figure */
 } alt_walk;
@@ -250,6 +228,7 @@ static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
         if (alt && *alt) {
             qpdf_oh s = qpdf_oh_new_unicode_string(q, alt);
             qpdf_oh_replace_key(q, node, "/Alt", s);
+            pdfupdate_changed(w->u, q, node);
             qpdf_oh_release(q, s);
         }
     }
@@ -259,11 +238,11 @@ static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
     qpdf_oh_release(q, kids);
 }
 
-static void set_figure_alts(qpdf_data q, qpdf_oh root, const pdffinish_options *opt)
+static void set_figure_alts(qpdf_data q, pdfupdate *u, qpdf_oh root, const pdffinish_options *opt)
 {
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (qpdf_oh_is_dictionary(q, tree)) {
-        alt_walk w = {opt, 0};
+        alt_walk w = {u, opt, 0};
         qpdf_oh kids = qpdf_oh_get_key(q, tree, "/K");
         walk_struct(q, kids, &w, 0);
         qpdf_oh_release(q, kids);
@@ -308,7 +287,7 @@ static bool is_document_elem(qpdf_data q, qpdf_oh tree, qpdf_oh kid)
 
 /* In a /ParentTree (number tree) node, every reference to the object `root_id` becomes
  * `doc`: content that sat directly under the root now belongs to the Document. */
-static void retarget_parents(qpdf_data q, qpdf_oh node, int root_id, qpdf_oh doc, int depth)
+static void retarget_parents(qpdf_data q, pdfupdate *u, qpdf_oh node, int root_id, qpdf_oh doc, int depth)
 {
     if (depth > 32 || !qpdf_oh_is_dictionary(q, node))
         return;
@@ -318,12 +297,18 @@ static void retarget_parents(qpdf_data q, qpdf_oh node, int root_id, qpdf_oh doc
         qpdf_oh v = qpdf_oh_get_array_item(q, nums, i);
         if (qpdf_oh_is_indirect(q, v) && qpdf_oh_get_object_id(q, v) == root_id) {
             qpdf_oh_set_array_item(q, nums, i, doc);
+            pdfupdate_changed(u, q, nums);
+            pdfupdate_changed(u, q, node);
         } else if (qpdf_oh_is_array(q, v)) {
             int m = qpdf_oh_get_array_n_items(q, v);
             for (int j = 0; j < m; j++) {
                 qpdf_oh it = qpdf_oh_get_array_item(q, v, j);
-                if (qpdf_oh_is_indirect(q, it) && qpdf_oh_get_object_id(q, it) == root_id)
+                if (qpdf_oh_is_indirect(q, it) && qpdf_oh_get_object_id(q, it) == root_id) {
                     qpdf_oh_set_array_item(q, v, j, doc);
+                    pdfupdate_changed(u, q, v);
+                    pdfupdate_changed(u, q, nums);
+                    pdfupdate_changed(u, q, node);
+                }
                 qpdf_oh_release(q, it);
             }
         }
@@ -334,7 +319,7 @@ static void retarget_parents(qpdf_data q, qpdf_oh node, int root_id, qpdf_oh doc
     int k = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
     for (int i = 0; i < k; i++) {
         qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-        retarget_parents(q, kid, root_id, doc, depth + 1);
+        retarget_parents(q, u, kid, root_id, doc, depth + 1);
         qpdf_oh_release(q, kid);
     }
     qpdf_oh_release(q, kids);
@@ -342,7 +327,7 @@ static void retarget_parents(qpdf_data q, qpdf_oh node, int root_id, qpdf_oh doc
 
 /* Puts the root's kids under one new Document element, unless they already are one. The
  * elements stay the same objects, so the /ParentTree (page content → element) holds. */
-static void add_document_root(qpdf_data q, qpdf_oh root)
+static void add_document_root(qpdf_data q, pdfupdate *u, qpdf_oh root)
 {
     qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
     if (!qpdf_oh_is_dictionary(q, tree)) {
@@ -351,7 +336,7 @@ static void add_document_root(qpdf_data q, qpdf_oh root)
     }
     if (!qpdf_oh_is_indirect(q, tree)) {
         /* /P must refer to the root, so it becomes an indirect object. */
-        qpdf_oh ind = qpdf_make_indirect_object(q, tree);
+        qpdf_oh ind = pdfupdate_new_object(u, q, tree);
         qpdf_oh_replace_key(q, root, "/StructTreeRoot", ind);
         qpdf_oh_release(q, tree);
         tree = ind;
@@ -381,25 +366,28 @@ static void add_document_root(qpdf_data q, qpdf_oh root)
     qpdf_oh_replace_key(q, dict, "/P", tree);
     qpdf_oh_release(q, type);
     qpdf_oh_release(q, s);
-    qpdf_oh doc = qpdf_make_indirect_object(q, dict);
+    qpdf_oh doc = pdfupdate_new_object(u, q, dict);
     qpdf_oh_release(q, dict);
 
     qpdf_oh moved = qpdf_oh_new_array(q);
     bool content = false;   /* marked content or an OBJR right under the root */
     for (int i = 0; i < n; i++) {
         qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
-        if (is_struct_elem(q, kid))
+        if (is_struct_elem(q, kid)) {
             qpdf_oh_replace_key(q, kid, "/P", doc);
-        else
+            pdfupdate_changed(u, q, kid);
+        } else {
             content = true;
+        }
         qpdf_oh_append_item(q, moved, kid);
         qpdf_oh_release(q, kid);
     }
     qpdf_oh_replace_key(q, doc, "/K", moved);
     qpdf_oh_replace_key(q, tree, "/K", doc);
+    pdfupdate_changed(u, q, tree);
     if (content) {
         qpdf_oh pt = qpdf_oh_get_key(q, tree, "/ParentTree");
-        retarget_parents(q, pt, qpdf_oh_get_object_id(q, tree), doc, 0);
+        retarget_parents(q, u, pt, qpdf_oh_get_object_id(q, tree), doc, 0);
         qpdf_oh_release(q, pt);
     }
     qpdf_oh_release(q, moved);
@@ -461,7 +449,7 @@ static char *info_string(qpdf_data q, const char *key)
     return out;
 }
 
-static void set_xmp(qpdf_data q, qpdf_oh root, const pdffinish_options *opt)
+static void set_xmp(qpdf_data q, pdfupdate *u, qpdf_oh root, const pdffinish_options *opt)
 {
     char *title = opt->xmp_title ? xstrdup(opt->xmp_title) : info_string(q, "/Title");
     char *producer = info_string(q, "/Producer"), *tool = info_string(q, "/Creator");
@@ -510,18 +498,16 @@ static void set_xmp(qpdf_data q, qpdf_oh root, const pdffinish_options *opt)
                               "<xmp:MetadataDate>%s</xmp:MetadataDate>\n", date, date, date);
     g_string_append(x, "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
 
-    qpdf_oh st = qpdf_oh_new_stream(q);
-    qpdf_oh null = qpdf_oh_new_null(q);
-    qpdf_oh_replace_stream_data(q, st, (const unsigned char *)x->str, x->len, null, null);
-    qpdf_oh dict = qpdf_oh_get_dict(q, st);
+    /* Uncompressed, so that tools find the packet by its xpacket marks. */
+    qpdf_oh dict = qpdf_oh_new_dictionary(q);
     qpdf_oh ty = qpdf_oh_new_name(q, "/Metadata"), sub = qpdf_oh_new_name(q, "/XML");
     qpdf_oh_replace_key(q, dict, "/Type", ty);
     qpdf_oh_replace_key(q, dict, "/Subtype", sub);
+    qpdf_oh st = pdfupdate_new_stream(u, q, dict, x->str, x->len);
     qpdf_oh_replace_key(q, root, "/Metadata", st);
     qpdf_oh_release(q, ty);
     qpdf_oh_release(q, sub);
     qpdf_oh_release(q, dict);
-    qpdf_oh_release(q, null);
     qpdf_oh_release(q, st);
     g_string_free(x, TRUE);
     free(title);
@@ -537,43 +523,47 @@ static bool same_file(const char *a, const char *b)
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_options *opt, diag *d)
+/* Rewrites a file libqpdf had to repair (its warnings said how) into `path`, so that the
+ * update goes onto sound cross-references. */
+static bool write_repaired(qpdf_data q, const char *path, diag *d, const char *shown)
 {
-    static const pdffinish_options defaults = {0};
-    if (!opt)
-        opt = &defaults;
-    if (same_file(in_path, out_path)) {
-        /* qpdf reads the input lazily while writing. */
-        diag_error(d, out_path, 0, 0, "cannot finish a PDF in place");
-        return QUIRE_EIO;
+    qpdf_init_write(q, path);
+    if (!take_error(q, d, shown, "cannot write PDF")) {
+        qpdf_set_deterministic_ID(q, QPDF_TRUE);
+        qpdf_set_decode_level(q, qpdf_dl_none);
+        qpdf_write(q);
     }
+    return !take_error(q, d, shown, "cannot write PDF");
+}
 
-    const char *in_shown = opt->display_path ? opt->display_path : in_path;
-    const char *out_shown = opt->display_path ? opt->display_path : out_path;
+/* libqpdf with the file at `path` read, or NULL after a message. Messages go through diag,
+ * never libqpdf's own stderr output. */
+static qpdf_data read_pdf(const char *path, diag *d, const char *shown)
+{
     qpdf_data q = qpdf_init();
-    /* Both reach the user through diag instead of qpdf's own stderr output. */
     qpdf_silence_errors(q);
     qpdf_set_suppress_warnings(q, QPDF_TRUE);
-    int rc = QUIRE_EIO;
-    bool writing = false;
-
-    qpdf_read(q, in_path, NULL);
-    if (take_error(q, d, in_shown, "cannot read PDF"))
-        goto done;
-    int n_pages = qpdf_get_num_pages(q);
-    if (take_error(q, d, in_shown, "cannot read the page tree"))
-        goto done;
-    if (n_pages < 1) {
-        diag_error(d, in_path, 0, 0, "PDF has no pages");
-        goto done;
+    qpdf_read(q, path, NULL);
+    if (take_error(q, d, shown, "cannot read PDF")) {
+        take_warnings(q, d, shown);
+        qpdf_cleanup(&q);
+        return NULL;
     }
+    return q;
+}
 
+/* The catalog entries: /MarkInfo and the Document element (tagged), /Lang,
+ * /ViewerPreferences, /PageLabels, figure /Alt texts and the XMP packet. */
+static int edit_catalog(qpdf_data q, pdfupdate *u, const pdffinish_options *opt, int n_pages, diag *d,
+                        const char *in_path)
+{
     qpdf_oh root = qpdf_get_root(q);
+    int rc = QUIRE_OK;
     if (opt->tagged) {
         qpdf_oh mi = sub_dict(q, root, "/MarkInfo");
         set_bool(q, mi, "/Marked", true);
         qpdf_oh_release(q, mi);
-        add_document_root(q, root);
+        add_document_root(q, u, root);
     }
     if (opt->language && *opt->language) {
         qpdf_oh lang = qpdf_oh_new_unicode_string(q, opt->language);
@@ -583,42 +573,69 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
     qpdf_oh vp = sub_dict(q, root, "/ViewerPreferences");
     set_bool(q, vp, "/DisplayDocTitle", true);
     qpdf_oh_release(q, vp);
+    if (opt->labels && opt->n_labels > 0)
+        rc = set_page_labels(q, root, opt, n_pages, d, in_path);
+    if (rc == QUIRE_OK && opt->n_figure_alts > 0)
+        set_figure_alts(q, u, root, opt);
+    if (rc == QUIRE_OK && opt->xmp_date > 0)
+        set_xmp(q, u, root, opt);
+    pdfupdate_changed(u, q, root);
+    qpdf_oh_release(q, root);
+    return rc;
+}
 
-    if (opt->labels && opt->n_labels > 0 &&
-        set_page_labels(q, root, opt, n_pages, d, in_path) != QUIRE_OK) {
-        qpdf_oh_release(q, root);
+int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_options *opt, diag *d)
+{
+    static const pdffinish_options defaults = {0};
+    if (!opt)
+        opt = &defaults;
+    if (same_file(in_path, out_path)) {
+        diag_error(d, out_path, 0, 0, "cannot finish a PDF in place");
+        return QUIRE_EIO;
+    }
+
+    const char *in_shown = opt->display_path ? opt->display_path : in_path;
+    const char *out_shown = opt->display_path ? opt->display_path : out_path;
+    int rc = QUIRE_EIO;
+    pdfupdate *update = NULL;
+    char *repaired = NULL;
+    qpdf_data q = read_pdf(in_path, d, in_shown);
+    if (!q)
+        return QUIRE_EIO;
+    if (qpdf_more_warnings(q)) {
+        repaired = xasprintf("%s.repaired", out_path);
+        bool ok = write_repaired(q, repaired, d, out_shown);
+        take_warnings(q, d, in_shown);
+        qpdf_cleanup(&q);
+        if (!ok || !(q = read_pdf(repaired, d, in_shown)))
+            goto done;
+        in_path = repaired;
+    }
+    update = pdfupdate_begin(q);
+    int n_pages = qpdf_get_num_pages(q);
+    if (take_error(q, d, in_shown, "cannot read the page tree"))
+        goto done;
+    if (n_pages < 1) {
+        diag_error(d, in_shown, 0, 0, "PDF has no pages");
         goto done;
     }
-    if (opt->n_figure_alts > 0)
-        set_figure_alts(q, root, opt);
-    if (opt->xmp_date > 0)
-        set_xmp(q, root, opt);
-    qpdf_oh_release(q, root);
-    if (opt->bleed > 0 && set_print_boxes(q, opt, n_pages, d, in_path) != QUIRE_OK)
+    if (edit_catalog(q, update, opt, n_pages, d, in_shown) != QUIRE_OK)
         goto done;
-    set_id_seed(q, opt->id_seed);
+    if (opt->bleed > 0 && set_print_boxes(q, update, opt, n_pages, d, in_shown) != QUIRE_OK)
+        goto done;
     if (take_error(q, d, in_shown, "cannot update PDF"))
         goto done;
-
-    writing = true;
-    qpdf_init_write(q, out_path);
-    if (take_error(q, d, out_shown, "cannot write PDF"))
-        goto done;
-    qpdf_set_deterministic_ID(q, QPDF_TRUE);
-    /* Object streams need PDF 1.5, which cairo's output already declares. */
-    qpdf_set_object_stream_mode(q, qpdf_o_generate);
-    /* Compress what is uncompressed, pass already compressed streams through untouched. */
-    qpdf_set_compress_streams(q, QPDF_TRUE);
-    qpdf_set_decode_level(q, qpdf_dl_none);
-    qpdf_write(q);
-    if (take_error(q, d, out_shown, "cannot write PDF"))
-        goto done;
-    rc = QUIRE_OK;
+    rc = pdfupdate_write(update, q, in_path, out_path, opt->id_seed, out_shown, d);
 
 done:
-    take_warnings(q, d, in_shown);
-    qpdf_cleanup(&q);
-    if (rc != QUIRE_OK && writing)
-        unlink(out_path);
+    if (q) {
+        take_warnings(q, d, in_shown);
+        qpdf_cleanup(&q);
+    }
+    pdfupdate_free(update);
+    if (repaired) {
+        unlink(repaired);
+        free(repaired);
+    }
     return rc;
 }

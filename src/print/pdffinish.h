@@ -40,8 +40,9 @@ typedef struct pdffinish_options {
 
 /* Reads the PDF at in_path, adds /MarkInfo, a Document structure element, /Lang, /ViewerPreferences
  * << /DisplayDocTitle true >>, /PageLabels, TrimBox/BleedBox when bled, figure /Alt
- * texts, an XMP packet, a fixed /ID, and writes out_path (not atomically: the caller writes to a temporary path).
- * Returns QUIRE_OK or QUIRE_EIO after a message. */
+ * texts, an XMP packet, a fixed /ID, and writes out_path (not atomically: the caller writes to a temporary path):
+ * in_path's bytes with the edits appended as an incremental update (see pdfupdate.h), so only
+ * the objects edited are parsed and written. Returns QUIRE_OK or QUIRE_EIO after a message. */
 int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_options *opt, diag *d);
 
 #endif

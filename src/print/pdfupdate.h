@@ -1,0 +1,44 @@
+/* pdfupdate: edits of a PDF made with libqpdf, written as an incremental update (PDF 32000-1,
+ * 7.5.6) appended to the file's own bytes instead of a rewrite of every object. libqpdf then
+ * parses only the objects the edits look at, and nothing is copied but the file itself.
+ *
+ * Every edit of an existing indirect object must be announced with pdfupdate_changed (an edit
+ * not announced is not written); new objects come from pdfupdate_new_object and
+ * pdfupdate_new_stream (qpdf_make_indirect_object also works, but makes libqpdf parse the
+ * whole file first). */
+#ifndef QUIRE_PDFUPDATE_H
+#define QUIRE_PDFUPDATE_H
+
+#include <stddef.h>
+
+#include <qpdf/qpdf-c.h>
+
+#include "base/diag.h"
+
+typedef struct pdfupdate pdfupdate;
+
+/* Starts an update of the file just read into q (its trailer's /Size numbers new objects). */
+pdfupdate *pdfupdate_begin(qpdf_data q);
+void pdfupdate_free(pdfupdate *u);
+
+/* The indirect object `obj` (or the one `obj` is a reference to) has changed; a direct
+ * object is ignored: announce the indirect object that holds it. */
+void pdfupdate_changed(pdfupdate *u, qpdf_data q, qpdf_oh obj);
+
+/* A new indirect object with the direct object `value` as its content. The caller releases
+ * the handle returned (an indirect reference, usable as a value in other objects). */
+qpdf_oh pdfupdate_new_object(pdfupdate *u, qpdf_data q, qpdf_oh value);
+
+/* A new stream: `dict` (a direct dictionary, without /Length) and `len` bytes of data,
+ * written as they are. The caller releases the handle returned (an indirect reference). */
+qpdf_oh pdfupdate_new_stream(pdfupdate *u, qpdf_data q, qpdf_oh dict, const void *data, size_t len);
+
+/* Writes out_path: in_path's bytes, then every changed and new object, a cross-reference
+ * section and a trailer with /Prev and /ID. The first /ID string is the MD5 of id_seed
+ * (NULL: of the content), the second the MD5 of the whole file before the trailer. Objects
+ * go in number order, so the same edits give the same bytes. `shown` names the file in
+ * messages. QUIRE_OK or QUIRE_EIO after a message; on failure out_path is removed. */
+int pdfupdate_write(pdfupdate *u, qpdf_data q, const char *in_path, const char *out_path, const char *id_seed,
+                    const char *shown, diag *d);
+
+#endif
