@@ -669,6 +669,67 @@ static void test_document_root_content(void)
     free(out);
 }
 
+/* The output is cairo's file unchanged with the edits after it: an incremental update whose
+ * trailer points back at cairo's cross-references. */
+static void test_incremental(void)
+{
+    char *in = work_path("inc.pdf"), *out = work_path("inc-out.pdf");
+    make_pdf(in, TRIM_W, TRIM_H);
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    pdffinish_options opt = {0};
+    opt.language = "en";
+    opt.tagged = true;
+    opt.xmp_date = 1577836800;
+    INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
+    char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    OK(file_read(in, 1u << 26, &a, &la) == 0 && file_read(out, 1u << 26, &b, &lb) == 0, "both read");
+    OK(a && b && lb > la && memcmp(a, b, la) == 0, "the input is the output's start (%zu of %zu bytes)", la, lb);
+    const char *tail = b ? b + la : "";
+    OK(b && strstr(tail, "\nxref\n") && strstr(tail, "/Prev ") && strstr(tail, "%%EOF"), "an update follows");
+    OK(b && strstr(tail, "/Type /Catalog") != NULL, "the catalog is in the update");
+    OK(b && strstr(tail, "/S /Document") != NULL, "the Document element is in the update");
+    OK(b && strstr(tail, "<x:xmpmeta") != NULL, "the XMP packet is in the update, uncompressed");
+    /* The pages were not edited: none is written again. */
+    OK(b && strstr(tail, "/Type /Page ") == NULL && strstr(tail, "/Type /Page\n") == NULL, "no page rewritten");
+    free(a);
+    free(b);
+    char *cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", out);
+    INT_EQ(run(cmd, NULL), 0);
+    free(cmd);
+    INT_EQ(d.errors, 0);
+    INT_EQ(d.warnings, 0);
+
+    /* A file libqpdf has to repair (its xref offset points nowhere) is rewritten first, with
+     * libqpdf's warnings passed on, and the result is sound. */
+    char *broken = work_path("broken.pdf"), *fixed = work_path("broken-out.pdf");
+    OK(file_read(in, 1u << 26, &a, &la) == 0, "input read again");
+    char *sx = a ? strstr(a, "startxref\n") : NULL;
+    OK(sx != NULL, "cairo wrote startxref");
+    if (sx) {
+        char *num = sx + strlen("startxref\n");
+        for (char *p = num; *p >= '0' && *p <= '9'; p++)
+            *p = '1';
+        OK(file_write_atomic(broken, a, la) == 0, "broken copy written");
+        INT_EQ(pdffinish_apply(broken, fixed, &opt, &d), QUIRE_OK);
+        OK(d.warnings > 0, "libqpdf's repair is reported (%d warnings)", d.warnings);
+        cmd = xasprintf("qpdf --check '%s' >/dev/null 2>&1", fixed);
+        INT_EQ(run(cmd, NULL), 0);
+        free(cmd);
+        char *left = xasprintf("%s.repaired", fixed);
+        OK(!path_is_file(left), "no repaired copy left behind");
+        free(left);
+    }
+    free(a);
+    free(broken);
+    free(fixed);
+    diag_free(&d);
+    free(in);
+    free(out);
+}
+
 /* Each failure is a diagnostic and QUIRE_EIO, and leaves no output behind. */
 static void test_errors(void)
 {
@@ -746,6 +807,7 @@ int main(void)
     test_xmp_text();
     test_document_root();
     test_document_root_content();
+    test_incremental();
     test_errors();
     char *cmd = xasprintf("rm -rf '%s'", workdir);
     OK(system(cmd) == 0, "cleanup");
