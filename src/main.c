@@ -60,12 +60,6 @@ typedef struct cli {
     cli_options o;
 } cli;
 
-static void on_signal(int sig) {
-    atomic_abort_all_signal_safe();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 static void print_version(void) {
     printf("quire %s\n", QUIRE_VERSION);
     printf("cairo %s, pango %s, libzip %s\n", cairo_version_string(), pango_version_string(), zip_libzip_version());
@@ -87,6 +81,11 @@ static int parse_args(int argc, char **argv, cli *c) {
     opterr = 0;
     /* GNU getopt permutes: options may come before or after the command and folder. */
     while ((ch = getopt_long(argc, argv, ":o:qvh", opts, NULL)) != -1) {
+        if ((ch == 'o' || ch == OPT_STYLE) && !*optarg) {
+            fprintf(stderr, "quire: error: %s needs a value, not an empty string\n",
+                    ch == 'o' ? "-o/--output" : "--style");
+            return QUIRE_EUSAGE;
+        }
         switch (ch) {
         case 'o': o->out_dir = optarg; break;
         case OPT_PDF: o->want_pdf = true; break;
@@ -172,9 +171,7 @@ static int cmd_preview(const cli_options *c, diag *d) {
 }
 
 int main(int argc, char **argv) {
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    atomic_cleanup_on_signals();
     signal(SIGXFSZ, SIG_IGN); /* a file-size limit becomes EFBIG from write(), reported */
 
     cli c;

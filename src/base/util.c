@@ -290,6 +290,51 @@ void atomic_abort_all_signal_safe(void) {
     }
 }
 
+/* Every signal whose default action ends the process and that a handler may catch:
+ * each one first removes the temporary files, then ends the process as it would
+ * have. A SIGHUP that nohup set to be ignored stays ignored (a shell also ignores
+ * SIGINT in its background jobs, but `kill -INT` should still stop a build). Under the
+ * sanitizers the synchronous faults are left to their reports. */
+static void cleanup_then_die(int sig) {
+    atomic_abort_all_signal_safe();
+    signal(sig, SIG_DFL);
+    raise(sig); /* blocked until the handler returns, then fatal */
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define QUIRE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define QUIRE_SANITIZED 1
+#endif
+#endif
+
+void atomic_cleanup_on_signals(void) {
+    static const int asynchronous[] = {SIGHUP,  SIGINT,    SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+                                       SIGTERM, SIGSTKFLT, SIGXCPU, SIGVTALRM, SIGPROF, SIGIO,  SIGPWR};
+    static const int synchronous[] = {SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cleanup_then_die;
+    sigemptyset(&sa.sa_mask);
+    int sigs[64], n = 0;
+    for (size_t i = 0; i < sizeof asynchronous / sizeof *asynchronous; i++) sigs[n++] = asynchronous[i];
+#ifndef QUIRE_SANITIZED
+    for (size_t i = 0; i < sizeof synchronous / sizeof *synchronous; i++) sigs[n++] = synchronous[i];
+#else
+    (void)synchronous;
+#endif
+    for (int i = 0; i < n; i++) {
+        struct sigaction old;
+        if (sigs[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++) {
+        struct sigaction old;
+        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL) sigaction(sig, &sa, NULL);
+    }
+}
+
 /* The umask can only be read by setting it: done once before main, while the process
  * has a single thread, so no file another thread creates meanwhile gets a wrong mode. */
 static mode_t process_umask = 022;

@@ -65,6 +65,10 @@ int atomic_commit(atomic_file *af);
 void atomic_abort(atomic_file *af);
 /* Removes temporary files still open by this process (for signal handlers). */
 void atomic_abort_all_signal_safe(void);
+/* One cleanup path for every fatal signal that can be caught (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGPIPE, SIGXCPU, SIGUSR1, …): the temporary files are removed, then the
+ * signal ends the process as it would have. */
+void atomic_cleanup_on_signals(void);
 /* Writes a whole buffer to `path` through an atomic_file. */
 int file_write_atomic(const char *path, const void *data, size_t n);
 

@@ -180,13 +180,13 @@ int cli_cmd_watch(const cli_options *o, diag *d) {
         close(w.fd);
         return QUIRE_EINPUT;
     }
-    struct sigaction sa;
+    struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
 
     if (!o->quiet) {
         fprintf(stderr, "quire: watching %s; press Ctrl-C to stop\n", o->book_dir);
@@ -212,10 +212,10 @@ int cli_cmd_watch(const cli_options *o, diag *d) {
     }
     drain_pipe();
 
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    /* back to the cleanup that covers every other fatal signal too */
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     close(wake_pipe[0]), close(wake_pipe[1]);
     wake_pipe[0] = wake_pipe[1] = -1;
     clear_tracked(&w);

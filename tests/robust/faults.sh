@@ -96,6 +96,18 @@ interrupt() {
 }
 interrupt INT 130
 interrupt TERM 143
+# Every other signal that ends a process by default takes the same cleanup path
+# (the synchronous faults too, but a sanitizer build leaves those to its reports).
+for sig in HUP QUIT USR1 USR2 PIPE ALRM XCPU VTALRM PROF RTMIN+3; do
+  interrupt "$sig" $((128 + $(kill -l "$sig")))
+done
+
+# A CPU-time limit (ulimit -t, as CI systems set): SIGXCPU from the kernel.
+( ulimit -S -t 1 && exec "$QUIRE" build slow -o out ) >"$WORK/xcpu.out" 2>"$WORK/xcpu.err"
+rc=$?
+check "ulimit -t 1: exit $rc, want 152 (SIGXCPU)" [ "$rc" -eq 152 ]
+old_or_new "ulimit -t 1"
+snapshot
 
 # A signal while the book is still loading: nothing was opened, nothing changes.
 "$QUIRE" build slow -o out >/dev/null 2>&1 &
