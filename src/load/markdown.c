@@ -324,7 +324,7 @@ static void inline_html(md_ctx *c, cmark_node *cm) {
                    "anchor id '%s' must start with a letter and hold only letters, digits, '_', '.', ':' and '-'", id);
         c->ok = false;
     } else if (model_id_reserved(id)) {
-        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes", id);
+        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes and print page markers", id);
         c->ok = false;
     } else if (!model_claim_id(c->book, id)) {
         diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is already used in this book", id);

@@ -68,10 +68,12 @@ static bool all_digits(const char *p, const char *end) {
     return true;
 }
 
-/* Footnote ids are handed out after every chapter is read: "fn-N", "fnref-N", "fnref-N-M". */
+/* Ids the writers make: footnotes, handed out after every chapter is read ("fn-N",
+ * "fnref-N", "fnref-N-M"), and the EPUB's print page markers ("page-N"). */
 static bool is_reserved_id(const char *id) {
     const char *end = id + strlen(id);
     if (strncmp(id, "fn-", 3) == 0) return all_digits(id + 3, end);
+    if (strncmp(id, "page-", 5) == 0) return all_digits(id + 5, end);
     if (strncmp(id, "fnref-", 6) != 0) return false;
     const char *p = id + 6, *dash = strchr(p, '-');
     if (!dash) return all_digits(p, end);
@@ -153,9 +155,12 @@ static char *slug_base(const char *text) {
 
 const char *model_unique_slug(model_book *book, const char *text) {
     char *base = slug_base(text);
-    /* "fn", "fnref" and footnote-shaped slugs would only ever yield reserved ids with "-N" */
-    if (strcmp(base, "fn") == 0 || strcmp(base, "fnref") == 0 || strncmp(base, "fnref-", 6) == 0 ||
-        is_reserved_id(base)) {
+    /* A reserved slug ("page-2"), or one whose repeats "-2", "-3"… would be ("fn", "page",
+     * "fnref-1"), gets a prefix. */
+    char *repeat = xasprintf("%s-2", base);
+    bool clash = is_reserved_id(base) || is_reserved_id(repeat);
+    free(repeat);
+    if (clash) {
         char *prefixed = xasprintf("s-%s", base);
         free(base);
         base = prefixed;
