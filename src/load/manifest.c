@@ -11,6 +11,9 @@
 
 /*** book.yaml ***/
 
+/* Room for ".NAME.epub.tmp-XXXXXX" in a file name of 255 bytes. */
+#define MANIFEST_NAME_MAX 200
+
 static const char *const manifest_keys[] = {
     "name", "title", "subtitle", "authors", "publisher", "language", "identifier", "date",
     "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", "contents-title", NULL};
@@ -319,7 +322,10 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
         if (!s) continue;
         switch (key) {
         case K_NAME:
-            if (!valid_name(s))
+            if (strlen(s) > MANIFEST_NAME_MAX)
+                verr(&c, v, "'name' must be at most %d characters (it names the output files), not %zu",
+                     MANIFEST_NAME_MAX, strlen(s));
+            else if (!valid_name(s))
                 verr(&c, v, "'name' must use only letters, digits, '.', '_' and '-' and not start with '.': '%s'", s);
             else meta->name = s;
             break;

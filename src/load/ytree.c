@@ -11,6 +11,9 @@
 
 /* A manifest or style file beyond this is surely a mistake. */
 #define YAML_MAX_BYTES (4u << 20)
+/* Deeper nesting is no book's or style's; libyaml's scanner is quadratic in the depth
+ * of flow collections, so the event stream is stopped here, long before that matters. */
+#define YAML_MAX_DEPTH 64
 
 static ytree_node *ynode_new(ytree_kind kind, yaml_mark_t mark) {
     ytree_node *n = xcalloc(1, sizeof *n);
@@ -67,7 +70,11 @@ static void offset_to_pos(const char *data, long off, int *line, int *col) {
 static char *read_text(const char *path, const char *display, size_t *len, diag *d) {
     char *data = NULL;
     if (file_read(path, YAML_MAX_BYTES, &data, len) != 0) {
-        diag_error(d, display, 0, 0, "cannot read the file: %s", strerror(errno));
+        if (errno == EFBIG)
+            diag_error(d, display, 0, 0, "the file is larger than %u MiB, the limit for book.yaml and style files",
+                       YAML_MAX_BYTES >> 20);
+        else
+            diag_error(d, display, 0, 0, "cannot read the file: %s", strerror(errno));
         return NULL;
     }
     long bad = utf8_find_invalid(data, *len);
@@ -144,7 +151,11 @@ static void attach(ybuild *b, ytree_node *node, bool opens) {
         }
         ynode_push(top, node);
     }
-    if (opens && node) {
+    if (opens && node && b->depth == YAML_MAX_DEPTH) {
+        diag_error(b->d, b->display, node->line, node->col, "YAML nested deeper than %d levels", YAML_MAX_DEPTH);
+        b->ok = false;
+        b->done = true;
+    } else if (opens && node) {
         if (b->depth == b->stack_cap) {
             b->stack_cap = b->stack_cap ? b->stack_cap * 2 : 16;
             b->stack = xrealloc(b->stack, b->stack_cap * sizeof *b->stack);
