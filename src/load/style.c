@@ -153,6 +153,19 @@ static bool parse_len(const char *text, double *v, bool *is_em) {
     return true;
 }
 
+/* Why parse_len refused `text`, as a clause to append to the message ("" when plain). */
+static const char *len_problem(const char *text) {
+    while (isspace((unsigned char)*text)) text++;
+    const char *p = text;
+    if (*p == '+' || *p == '-') p++;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) return ": hexadecimal numbers are not lengths";
+    if (!isdigit((unsigned char)*p) && *p != '.') return ": it does not start with a number";
+    while (isdigit((unsigned char)*p) || *p == '.') p++;
+    if ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) || ((p[1] == '+' || p[1] == '-') && isdigit((unsigned char)p[2]))))
+        return ": a length is written without an exponent (e); write the number out";
+    return "";
+}
+
 bool style_parse_length(const char *text, double em, double *out) {
     double v;
     bool is_em;
@@ -352,8 +365,8 @@ static bool read_len(sctx *c, const char *key, const ytree_node *v, bool em_ok, 
     double x;
     bool em;
     if (!parse_len(s, &x, &em)) {
-        serr(c, v, "'%s' must be a length (a number of points, or a number with pt, mm, cm, in, px or em), not '%s'",
-             key, s);
+        serr(c, v, "'%s' must be a length (a number of points, or a number with pt, mm, cm, in, px or em), not '%s'%s",
+             key, s, len_problem(s));
         return false;
     }
     if (em && !em_ok) {
