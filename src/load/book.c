@@ -265,8 +265,33 @@ static bool blank(const char *s, size_t n) {
     return true;
 }
 
+/* The files the chapters read so far, by identity: the same file under another
+ * spelling ("./x.md", "a/../x.md"), through a symbolic or a hard link is a repeat. */
+typedef struct chapter_file {
+    dev_t dev;
+    ino_t ino;
+    const manifest_ref *ref;
+} chapter_file;
+
+/* True after reporting that `real` is a file an earlier chapter already read. */
+static bool repeated_chapter(chapter_file *seen, size_t *n_seen, const char *real, const manifest_ref *ref, diag *d) {
+    struct stat st;
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) return false; /* reported when it is read */
+    for (size_t i = 0; i < *n_seen; i++) {
+        if (seen[i].dev == st.st_dev && seen[i].ino == st.st_ino) {
+            const model_pos *p = &ref->pos;
+            diag_error(d, p->file, p->line, p->col, "chapter '%s' is listed twice (first at line %d as '%s')",
+                       ref->value, seen[i].ref->pos.line, seen[i].ref->value);
+            return true;
+        }
+    }
+    seen[(*n_seen)++] = (chapter_file){st.st_dev, st.st_ino, ref};
+    return false;
+}
+
 /* One chapter: checks where it lives and what it holds, then parses it. */
-static bool load_chapter(model_book *book, const manifest_ref *ref, int index, diag *d) {
+static bool load_chapter(model_book *book, const manifest_ref *ref, int index, chapter_file *seen, size_t *n_seen,
+                         diag *d) {
     model_chapter *ch = &book->chapters[index];
     const char *v = ref->value;
     const model_pos *p = &ref->pos;
@@ -296,6 +321,7 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, d
         diag_error(d, p->file, p->line, p->col, "chapter path leaves the book folder: '%s' links to %s", v, real);
         goto done;
     }
+    if (repeated_chapter(seen, n_seen, real, ref, d)) goto done;
     if (file_read(real, CHAPTER_MAX_BYTES, &data, &len) != 0) {
         if (errno == EISDIR)
             diag_error(d, p->file, p->line, p->col, "chapter '%s' is a folder, not a Markdown file", v);
@@ -498,8 +524,11 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     book->chapters = arena_alloc(book->mem, (m.n_chapters ? m.n_chapters : 1) * sizeof *book->chapters);
     book->n_chapters = m.n_chapters;
     bool chapters_ok = true;
+    chapter_file *seen = xcalloc(m.n_chapters ? m.n_chapters : 1, sizeof *seen);
+    size_t n_seen = 0;
     for (size_t i = 0; i < m.n_chapters; i++)
-        if (!load_chapter(book, &m.chapters[i], (int)i, d)) chapters_ok = false;
+        if (!load_chapter(book, &m.chapters[i], (int)i, seen, &n_seen, d)) chapters_ok = false;
+    free(seen);
     if (!chapters_ok) ok = false;
     if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
 
