@@ -63,6 +63,13 @@ static const char *keep_str(layout_list *l, char *s) {
     return s;
 }
 
+static void image_free(layout_image *im) {
+    if (im->svg) g_object_unref(im->svg);
+    if (im->svg_form) cairo_pattern_destroy(im->svg_form);
+    if (im->raster) cairo_surface_destroy(im->raster);
+    free(im);
+}
+
 void layout_list_free(layout_list *l) {
     for (int i = 0; i < l->n_paras; i++) text_para_free(l->paras[i]);
     free(l->paras);
@@ -71,12 +78,7 @@ void layout_list_free(layout_list *l) {
         free(t->col_x), free(t->col_w), free(t->cells), free(t->row_h), free(t);
     }
     free(l->tables);
-    for (int i = 0; i < l->n_images; i++) {
-        layout_image *im = l->images[i];
-        if (im->svg) g_object_unref(im->svg);
-        if (im->raster) cairo_surface_destroy(im->raster);
-        free(im);
-    }
+    for (int i = 0; i < l->n_images; i++) image_free(l->images[i]);
     free(l->images);
     for (int i = 0; i < l->n_notes; i++) free(l->notes[i].paras);
     free(l->notes);
@@ -182,9 +184,42 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
     return im;
 }
 
-void layout_draw_image(cairo_t *cr, const layout_image *img, double x, double y, double w, double h) {
+/* The SVG drawn once into a group of the PDF surface: librsvg's work is done once, and
+ * cairo writes one form XObject that every page showing the SVG paints. The group is
+ * made on the PDF context itself because librsvg keeps text as text only when drawing
+ * for a PDF surface; it is scaled to fit the page, which bounds a group. */
+static cairo_pattern_t *svg_form(cairo_t *cr, layout_image *img) {
+    if (!img->svg_form) {
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        cairo_reset_clip(cr);
+        double cx0, cy0, cx1, cy1;
+        cairo_clip_extents(cr, &cx0, &cy0, &cx1, &cy1);
+        double s = fmin(1.0, fmin((cx1 - cx0) / img->width, (cy1 - cy0) / img->height));
+        img->form_scale = s > 0 ? s : 1.0;
+        cairo_push_group(cr);
+        RsvgRectangle vp = {0, 0, img->width * img->form_scale, img->height * img->form_scale};
+        rsvg_handle_render_document((RsvgHandle *)img->svg, cr, &vp, NULL);
+        img->svg_form = cairo_pop_group(cr);
+        cairo_matrix_t id;
+        cairo_matrix_init_identity(&id);
+        cairo_pattern_set_matrix(img->svg_form, &id);
+        cairo_restore(cr);
+    }
+    return img->svg_form;
+}
+
+void layout_draw_image(cairo_t *cr, layout_image *img, double x, double y, double w, double h) {
     cairo_save(cr);
-    if (img->svg) {
+    if (img->svg && cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF) {
+        cairo_pattern_t *form = svg_form(cr, img);
+        double fw = img->width * img->form_scale, fh = img->height * img->form_scale;
+        cairo_translate(cr, x, y);
+        cairo_scale(cr, w / fw, h / fh);
+        cairo_set_source(cr, form);
+        cairo_rectangle(cr, 0, 0, fw, fh);
+        cairo_fill(cr);
+    } else if (img->svg) {
         RsvgRectangle vp = {x, y, w, h};
         rsvg_handle_render_document((RsvgHandle *)img->svg, cr, &vp, NULL);
     } else if (img->raster) {
@@ -710,15 +745,34 @@ static size_t chapter_weight(const model_chapter *ch) {
     return w;
 }
 
-/* Moves everything `from` holds to the end of `into` (items keep their pointers). */
+/* `into`'s image of the same file as `im`, or NULL. */
+static layout_image *same_image(const layout_list *into, const layout_image *im) {
+    for (int i = 0; i < into->n_images; i++)
+        if (strcmp(into->images[i]->book_path, im->book_path) == 0) return into->images[i];
+    return NULL;
+}
+
+/* Moves everything `from` holds to the end of `into` (items keep their pointers). An
+ * image both lists loaded is kept once, so the PDF shows one object however the
+ * chapters were split between threads. */
 static void append_list(layout_list *into, layout_list *from) {
+    int first = into->n;
     for (int i = 0; i < from->n; i++) *layout_push(into) = from->items[i];
+    for (int i = 0; i < from->n_images; i++) {
+        layout_image *im = from->images[i], *kept = same_image(into, im);
+        if (!kept) continue;
+        for (int k = first; k < into->n; k++)
+            if (into->items[k].image == im) into->items[k].image = kept;
+        image_free(im);
+        from->images[i] = NULL;
+    }
     for (int i = 0; i < from->n_paras; i++) layout_keep_para(into, from->paras[i]);
     for (int i = 0; i < from->n_strs; i++) keep_str(into, from->strs[i]);
     into->tables = xrealloc(into->tables, (size_t)(into->n_tables + from->n_tables + 1) * sizeof *into->tables);
     for (int i = 0; i < from->n_tables; i++) into->tables[into->n_tables++] = from->tables[i];
     into->images = xrealloc(into->images, (size_t)(into->n_images + from->n_images + 1) * sizeof *into->images);
-    for (int i = 0; i < from->n_images; i++) into->images[into->n_images++] = from->images[i];
+    for (int i = 0; i < from->n_images; i++)
+        if (from->images[i]) into->images[into->n_images++] = from->images[i];
     free(from->items), free(from->paras), free(from->strs), free(from->tables), free(from->images);
     memset(from, 0, sizeof *from);
 }

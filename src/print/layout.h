@@ -32,6 +32,8 @@ typedef enum layout_kind {
 typedef struct layout_image {
     const char *book_path;
     void *svg;                 /* RsvgHandle */
+    cairo_pattern_t *svg_form; /* PDF: the SVG drawn once, painted wherever it is shown (made at first draw) */
+    double form_scale;         /* the form holds the SVG at this scale of its intrinsic size */
     cairo_surface_t *raster;
     double width, height;      /* intrinsic, CSS px (raster: pixels) */
     double ppi;                /* raster: the resolution the file states (0: none) */
@@ -128,7 +130,8 @@ text_para *layout_keep_para(layout_list *l, text_para *p);
 /* Loads an image file (SVG, PNG or JPEG); the list owns it. NULL after an error at pos. */
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d);
 
-/* Draws an image into the box (x, y, w, h) of the current cairo context. */
-void layout_draw_image(cairo_t *cr, const layout_image *img, double x, double y, double w, double h);
+/* Draws an image into the box (x, y, w, h) of the current cairo context. An SVG is drawn
+ * once into a recording surface and that is painted, so a PDF holds it once, as a form. */
+void layout_draw_image(cairo_t *cr, layout_image *img, double x, double y, double w, double h);
 
 #endif

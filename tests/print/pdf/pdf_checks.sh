@@ -140,5 +140,35 @@ URIS
 else
     check "links fixture builds" false
 fi
+# An SVG shown on two pages, by chapters laid out on two threads: drawn once, as one form
+# XObject both pages paint, and its text stays text (librsvg draws text as outlines unless
+# it draws for a PDF surface).
+rm -rf "$WORK/twice" && cp -r "$SRC/book" "$WORK/twice"
+printf '# Once more\n\nThe figure again.\n\n![The same infographic.](images/io-infographic.svg "Again")\n' \
+    >"$WORK/twice/chapters/07-again.md"
+printf '  - chapters/07-again.md\n' >>"$WORK/twice/book.yaml"
+if tail -n 3 "$WORK/twice/book.yaml" | grep -q '^  - chapters/' &&
+   QUIRE_LAYOUT_THREADS=2 "$BIN" build "$WORK/twice" -o "$WORK/twice/out" --pdf -q; then
+    qpdf --json "$WORK/twice/out/io.pdf" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+objs = {}
+for o in j["qpdf"][1:]:
+    objs.update(o)
+def val(ref):
+    v = objs.get("obj:" + ref, {}) if isinstance(ref, str) else {}
+    return v.get("value", v.get("stream", {}).get("dict", {})) if v else ref
+for p in j["pages"]:
+    res = val(val(p["object"]).get("/Resources", {})) or {}
+    print(" ".join(sorted(set((val(res.get("/XObject", {})) or {}).values()))))
+' >"$WORK/twice-xobjects.txt"
+    check "one form for the SVG on two pages: $(tr '\n' '|' <"$WORK/twice-xobjects.txt")" \
+        '[ "$(grep -v "^$" "$WORK/twice-xobjects.txt" | tail -n +2 | sort -u | wc -l)" = 1 ] &&
+         [ "$(grep -v "^$" "$WORK/twice-xobjects.txt" | tail -n +2 | wc -l)" = 2 ]'
+    check "the SVG text extracts on both pages" \
+        '[ "$(pdftotext "$WORK/twice/out/io.pdf" - | grep -c "THREE AREAS OF CANCER INTERVENTION")" = 2 ]'
+else
+    check "the book with the SVG twice builds" false
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
