@@ -7,36 +7,14 @@
 #include <time.h>
 
 #include "base/uri.h"
-
-/*** words the reader sees outside the book's own text ***/
-
-typedef struct xhtml_words {
-    const char *lang, *contents, *landmarks, *cover, *start, *back, *table, *pages, *print;
-} xhtml_words;
-
-static const xhtml_words words_table[] = {
-    {"en", "Contents", "Landmarks", "Cover", "Start of content", "Back to text", "Table", "Pages", "print edition"},
-    {"fr", "Table des matières", "Repères", "Couverture", "Début du contenu", "Retour au texte", "Tableau", "Pages", "édition imprimée"},
-    {"de", "Inhalt", "Orientierungspunkte", "Umschlag", "Beginn des Inhalts", "Zurück zum Text", "Tabelle", "Seiten", "Druckausgabe"},
-    {"es", "Índice", "Puntos de referencia", "Cubierta", "Inicio del contenido", "Volver al texto", "Tabla", "Páginas", "edición impresa"},
-    {"it", "Indice", "Punti di riferimento", "Copertina", "Inizio del contenuto", "Torna al testo", "Tabella", "Pagine", "edizione a stampa"},
-    {"nl", "Inhoud", "Oriëntatiepunten", "Omslag", "Begin van de inhoud", "Terug naar de tekst", "Tabel", "Pagina's", "gedrukte editie"},
-    {"pt", "Sumário", "Pontos de referência", "Capa", "Início do conteúdo", "Voltar ao texto", "Tabela", "Páginas", "edição impressa"},
-};
+#include "model/facts.h"
 
 static const char *book_lang(const model_book *book) {
     const char *l = book->meta.language;
     return l && *l ? l : "en";
 }
 
-static const xhtml_words *words_for(const model_book *book) {
-    const char *l = book_lang(book);
-    for (size_t i = 0; i < sizeof words_table / sizeof words_table[0]; i++) {
-        size_t n = strlen(words_table[i].lang);
-        if (strncmp(l, words_table[i].lang, n) == 0 && (l[n] == '\0' || l[n] == '-')) return &words_table[i];
-    }
-    return &words_table[0];
-}
+static const model_labels *words_for(const model_book *book) { return model_labels_for(book->meta.language); }
 
 /*** escaping ***/
 
@@ -135,18 +113,6 @@ static void put_head(buf *out, const model_book *book, const char *title, const 
     buf_puts(out, "</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"");
     buf_puts(out, css_href);
     buf_puts(out, "\"/>\n</head>\n");
-}
-
-/* True for "scheme:" URLs (http:, https:, mailto:, …). */
-static bool is_absolute_url(const char *u) {
-    if (!u || !((*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z'))) return false;
-    for (const char *p = u + 1; *p; p++) {
-        if (*p == ':') return true;
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
-              *p == '-' || *p == '.'))
-            return false;
-    }
-    return false;
 }
 
 /*** chapters ***/
@@ -288,14 +254,13 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
             break;
         case MODEL_LINK: {
             const model_node *t = n->as.link.target;
-            const char *url = n->as.link.url;
-            if (t && t->id) {
+            if (n->as.link.kind == MODEL_LINK_INTERNAL && t->id) {
                 buf_puts(out, "<a href=\"");
                 put_id_href(out, c->chapter, node_chapter(t), t->id);
                 buf_puts(out, "\">");
-            } else if (is_absolute_url(url) && uri_host_ok(url)) {
+            } else if (n->as.link.kind == MODEL_LINK_EXTERNAL) {
                 buf_puts(out, "<a href=\"");
-                put_uri(out, url);
+                put_uri(out, n->as.link.url);
                 buf_puts(out, "\">");
             } else {
                 /* a link to something outside the publication's files: keep the text only */
@@ -525,7 +490,7 @@ static void put_blocks(chapter_ctx *c, const model_node *first) {
 }
 
 /* The link from a note back to its first reference. */
-static void put_backlink(chapter_ctx *c, const model_node *ref, const xhtml_words *w) {
+static void put_backlink(chapter_ctx *c, const model_node *ref, const model_labels *w) {
     buf *out = c->out;
     buf_puts(out, "<a class=\"backlink\" role=\"doc-backlink\" href=\"");
     put_id_href(out, c->chapter, ref->chapter, ref->id);
@@ -540,7 +505,7 @@ static void put_backlink(chapter_ctx *c, const model_node *ref, const xhtml_word
 
 static void put_footnote(chapter_ctx *c, const model_node *fn) {
     buf *out = c->out;
-    const xhtml_words *w = words_for(c->book);
+    const model_labels *w = words_for(c->book);
     const model_node *ref = fn->as.footnote.first_ref;
     buf_puts(out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote\" id=\"");
     xhtml_put_text(out, fn->id);
@@ -631,7 +596,7 @@ void xhtml_chapter_paged(const model_book *book, size_t index, const xhtml_image
 
 void xhtml_cover(const model_book *book, const xhtml_image_map *images, buf *out) {
     const model_meta *m = &book->meta;
-    const xhtml_words *w = words_for(book);
+    const model_labels *w = words_for(book);
     put_head(out, book, m->title, "css/book.css");
     buf_puts(out, "<body class=\"cover\">\n<section class=\"cover\" aria-label=\"");
     xhtml_put_text(out, w->cover);
@@ -673,53 +638,10 @@ void xhtml_cover(const model_book *book, const xhtml_image_map *images, buf *out
     buf_puts(out, "</section>\n</body>\n</html>\n");
 }
 
-/*** table of contents: the headings h1-h3 of every chapter ***/
+/*** table of contents: book->contents ***/
 
-typedef struct toc_entry {
-    int level;
-    int chapter;
-    const char *id;    /* NULL: the chapter file itself */
-    char *label;       /* owned */
-} toc_entry;
-
-static void toc_collect(const model_book *book, toc_entry **out, size_t *n_out) {
-    size_t n = 0, cap = 16;
-    toc_entry *e = xmalloc(cap * sizeof *e);
-    for (size_t ci = 0; ci < book->n_chapters; ci++) {
-        const model_chapter *ch = &book->chapters[ci];
-        size_t before = n;
-        if (ch->root) {
-            model_iter it;
-            model_iter_init(&it, ch->root);
-            const model_node *node;
-            model_event ev;
-            while ((ev = model_iter_next(&it, &node)) != MODEL_EVENT_NONE) {
-                if (ev != MODEL_EVENT_ENTER || node->type != MODEL_HEADING || !node->id) continue;
-                if (node->as.heading.level > 3) continue;
-                if (n == cap) e = xrealloc(e, (cap *= 2) * sizeof *e);
-                char *label = model_plain_text(node);
-                if (!label || !*label) {
-                    free(label);
-                    label = xstrdup(ch->title && *ch->title ? ch->title : node->id);
-                }
-                e[n++] = (toc_entry){node->as.heading.level < 1 ? 1 : node->as.heading.level, (int)ci, node->id,
-                                     label};
-            }
-        }
-        if (n == before) {
-            /* a chapter without headings still gets an entry */
-            if (n == cap) e = xrealloc(e, (cap *= 2) * sizeof *e);
-            e[n++] = (toc_entry){1, (int)ci, NULL, xstrdup(ch->title && *ch->title ? ch->title : ch->file)};
-        }
-    }
-    *out = e;
-    *n_out = n;
-}
-
-static void toc_free(toc_entry *e, size_t n) {
-    for (size_t i = 0; i < n; i++) free(e[i].label);
-    free(e);
-}
+/* The id an entry points at; NULL for a chapter's start. */
+static const char *entry_id(const model_contents_entry *e) { return e->heading ? e->heading->id : NULL; }
 
 void xhtml_nav(const model_book *book, buf *out) { xhtml_nav_paged(book, NULL, out); }
 
@@ -731,15 +653,14 @@ static void put_page_href(buf *out, const model_page *pg) {
 }
 
 void xhtml_nav_paged(const model_book *book, const model_page_map *pages, buf *out) {
-    const xhtml_words *w = words_for(book);
-    put_head(out, book, w->contents, "css/book.css");
+    const model_labels *w = words_for(book);
+    put_head(out, book, model_contents_title(book), "css/book.css");
     buf_puts(out, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n"
                   "<h1 id=\"toc-title\">");
-    xhtml_put_text(out, w->contents);
+    xhtml_put_text(out, model_contents_title(book));
     buf_puts(out, "</h1>\n<ol>\n");
-    toc_entry *e;
-    size_t n;
-    toc_collect(book, &e, &n);
+    const model_contents_entry *e = book->contents;
+    size_t n = book->n_contents;
     /* the open <li>s, each with its level and whether it has opened a child <ol> */
     struct {
         int level;
@@ -757,9 +678,9 @@ void xhtml_nav_paged(const model_book *book, const model_page_map *pages, buf *o
             stack[depth - 1].has_list = true;
         }
         buf_puts(out, "<li><a href=\"");
-        put_id_href(out, -1, e[i].chapter, e[i].id);
+        put_id_href(out, -1, e[i].chapter, entry_id(&e[i]));
         buf_puts(out, "\">");
-        xhtml_put_text(out, e[i].label);
+        xhtml_put_text(out, e[i].text);
         buf_puts(out, "</a>");
         stack[depth].level = e[i].level;
         stack[depth].has_list = false;
@@ -770,14 +691,13 @@ void xhtml_nav_paged(const model_book *book, const model_page_map *pages, buf *o
         buf_puts(out, "</li>\n");
         depth--;
     }
-    toc_free(e, n);
     buf_puts(out, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" "
                   "aria-labelledby=\"landmarks-title\">\n<h2 id=\"landmarks-title\">");
     xhtml_put_text(out, w->landmarks);
     buf_puts(out, "</h2>\n<ol>\n<li><a epub:type=\"cover\" href=\"cover.xhtml\">");
     xhtml_put_text(out, w->cover);
     buf_puts(out, "</a></li>\n<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">");
-    xhtml_put_text(out, w->contents);
+    xhtml_put_text(out, model_contents_title(book));
     buf_puts(out, "</a></li>\n");
     if (book->n_chapters) {
         buf_puts(out, "<li><a epub:type=\"bodymatter\" href=\"text/ch01.xhtml\">");
@@ -805,9 +725,8 @@ void xhtml_nav_paged(const model_book *book, const model_page_map *pages, buf *o
 void xhtml_ncx(const model_book *book, buf *out) { xhtml_ncx_paged(book, NULL, out); }
 
 void xhtml_ncx_paged(const model_book *book, const model_page_map *pages, buf *out) {
-    toc_entry *e;
-    size_t n;
-    toc_collect(book, &e, &n);
+    const model_contents_entry *e = book->contents;
+    size_t n = book->n_contents;
     int max_depth = 1, depth = 0;
     int levels[8];
     /* the depth each entry gets, as in the nav */
@@ -850,9 +769,9 @@ void xhtml_ncx_paged(const model_book *book, const model_page_map *pages, buf *o
             depth--;
         }
         buf_printf(out, "<navPoint id=\"np-%zu\" playOrder=\"%zu\"><navLabel><text>", i + 1, i + 1);
-        xhtml_put_text(out, e[i].label);
+        xhtml_put_text(out, e[i].text);
         buf_puts(out, "</text></navLabel><content src=\"");
-        put_id_href(out, -1, e[i].chapter, e[i].id);
+        put_id_href(out, -1, e[i].chapter, entry_id(&e[i]));
         buf_puts(out, "\"/>\n");
         depth = depths[i];
     }
@@ -880,7 +799,6 @@ void xhtml_ncx_paged(const model_book *book, const model_page_map *pages, buf *o
     }
     buf_puts(out, "</ncx>\n");
     free(depths);
-    toc_free(e, n);
 }
 
 /*** package document ***/

@@ -18,6 +18,7 @@
 #include "load/manifest.h"
 #include "load/markdown.h"
 #include "load/style.h"
+#include "model/facts.h"
 
 #ifndef QUIRE_DATADIR
 #define QUIRE_DATADIR "/usr/local/share/quire"
@@ -539,6 +540,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
         else ok = false;
     }
     if (!ok || d->errors > errors_before) goto fail;
+    model_contents_build(book, book->style->contents_depth);
     return book;
 fail:
     model_book_free(book);

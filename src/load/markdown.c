@@ -1456,7 +1456,13 @@ static const model_node *chapter_start(const model_chapter *ch) {
 
 static bool link_one(model_book *book, const model_chapter *from, model_node *link, diag *d) {
     const char *url = link->as.link.url;
-    if (!url || !*url || uri_has_scheme(url) || strncmp(url, "//", 2) == 0) return true;
+    link->as.link.kind = MODEL_LINK_TEXT;
+    if (!url || !*url || strncmp(url, "//", 2) == 0) return true;
+    if (uri_has_scheme(url)) {
+        /* a host no URI can name keeps its text, unlinked, in both writers */
+        if (uri_host_ok(url)) link->as.link.kind = MODEL_LINK_EXTERNAL;
+        return true;
+    }
     const model_node *target = NULL;
     const char *hash = strchr(url, '#');
     if (url[0] == '#') {
@@ -1483,6 +1489,7 @@ static bool link_one(model_book *book, const model_chapter *from, model_node *li
         return false;
     }
     link->as.link.target = target;
+    link->as.link.kind = MODEL_LINK_INTERNAL;
     return true;
 }
 

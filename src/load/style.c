@@ -60,6 +60,7 @@ void style_defaults(style_sheet *s) {
     memset(s, 0, sizeof *s);
     s->name = "default";
     s->path = NULL;
+    s->contents_depth = 2;
     s->page = (style_page){
         .width = MM(210), .height = MM(297),
         .margin_top = MM(22), .margin_bottom = MM(24), .margin_inner = MM(30), .margin_outer = MM(46),
@@ -661,6 +662,25 @@ static void read_colors(sctx *c, const ytree_node *map) {
     }
 }
 
+/* contents: which headings the contents list (printed, PDF outline, EPUB nav). */
+static void read_contents(sctx *c, const ytree_node *map) {
+    static const char *const contents_keys[] = {"depth", NULL};
+    const ytree_node *seen = NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const ytree_node *k = map->items[i], *v = map->items[i + 1];
+        if (key_index(k->value, contents_keys) < 0) {
+            unknown_key(c, k, "'contents'", contents_keys);
+            continue;
+        }
+        if (seen) {
+            serr(c, k, "duplicate key '%s' in 'contents' (first at line %d)", k->value, seen->line);
+            continue;
+        }
+        seen = k;
+        read_int(c, "depth", v, 1, 6, &c->s->contents_depth);
+    }
+}
+
 static double resolve(const pend *p, double em) { return p->em ? p->v * em : p->v; }
 
 /* Applies em lengths, body-following families and colours, and the accent. */
@@ -729,12 +749,14 @@ style_sheet *style_load(const char *path, diag *d) {
              ytree_kind_name(root));
         goto done;
     }
-    const char *top_keys[STYLE_ROLE_COUNT + 3];
-    top_keys[0] = "page";
-    top_keys[1] = "colors";
-    for (int r = 0; r < STYLE_ROLE_COUNT; r++) top_keys[2 + r] = style_role_name((style_role)r);
-    top_keys[STYLE_ROLE_COUNT + 2] = NULL;
-    const ytree_node *seen[STYLE_ROLE_COUNT + 2] = {0};
+    enum { TOP_PAGE, TOP_COLORS, TOP_CONTENTS, TOP_ROLES };
+    const char *top_keys[TOP_ROLES + STYLE_ROLE_COUNT + 1];
+    top_keys[TOP_PAGE] = "page";
+    top_keys[TOP_COLORS] = "colors";
+    top_keys[TOP_CONTENTS] = "contents";
+    for (int r = 0; r < STYLE_ROLE_COUNT; r++) top_keys[TOP_ROLES + r] = style_role_name((style_role)r);
+    top_keys[TOP_ROLES + STYLE_ROLE_COUNT] = NULL;
+    const ytree_node *seen[TOP_ROLES + STYLE_ROLE_COUNT] = {0};
     const ytree_node *page_k = NULL, *page_v = NULL;
     /* colors first: roles may say "accent" */
     for (size_t i = 0; i + 1 < root->n; i += 2) {
@@ -754,9 +776,10 @@ style_sheet *style_load(const char *path, diag *d) {
             serr(c, v, "'%s' must be a mapping of keys, not %s", k->value, ytree_kind_name(v));
             continue;
         }
-        if (g == 0) page_k = k, page_v = v;
-        else if (g == 1) read_colors(c, v);
-        else read_role(c, (style_role)(g - 2), v);
+        if (g == TOP_PAGE) page_k = k, page_v = v;
+        else if (g == TOP_COLORS) read_colors(c, v);
+        else if (g == TOP_CONTENTS) read_contents(c, v);
+        else read_role(c, (style_role)(g - TOP_ROLES), v);
     }
     if (page_v) read_page(c, page_k, page_v);
     resolve_roles(c);

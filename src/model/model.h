@@ -57,6 +57,14 @@ typedef struct model_pos {
 
 typedef struct model_node model_node;
 
+/* What a link is for both writers. */
+typedef enum model_link_kind {
+    MODEL_LINK_TEXT,      /* leads nowhere a reader can follow (no address, "//host", a host no URI can
+                           * name): its text is kept, unlinked */
+    MODEL_LINK_INTERNAL,  /* to a place in the book: as.link.target */
+    MODEL_LINK_EXTERNAL   /* out of the book: as.link.url, an allowed scheme with a valid host */
+} model_link_kind;
+
 /* An image file inside the book folder.
  *
  * `data` holds the file's bytes exactly as the loader read and checked them (the
@@ -83,7 +91,10 @@ struct model_node {
     const char *text;          /* TEXT, CODE, CODE_BLOCK */
     const char *id;            /* HEADING, ANCHOR, FOOTNOTE ("fn-3"), NOTE_REF ("fnref-3"); unique in the book */
     union {
-        struct { int level; } heading;
+        struct {
+            int level;
+            int contents;                           /* its entry in book->contents, 1-based; 0: not listed */
+        } heading;
         struct { bool pull; } quote;
         struct { bool ordered; int start; bool tight; } list;
         struct { int number; } item;                /* ordered lists: the printed number */
@@ -96,6 +107,7 @@ struct model_node {
             /* internal links: a HEADING, ANCHOR, FIGURE or FOOTNOTE node, or the
              * CHAPTER root of a chapter without headings; NULL for external links */
             const model_node *target;
+            model_link_kind kind;                   /* what a writer makes of it, decided by the loader */
         } link;
         struct { int number; model_node *note; } note_ref;  /* note: the FOOTNOTE node */
         struct { int number; const model_node *first_ref; } footnote;
@@ -151,6 +163,14 @@ typedef struct model_font {
     size_t size;
 } model_font;
 
+/* One entry of the book's contents (PDF contents page and outline, EPUB nav and NCX). */
+typedef struct model_contents_entry {
+    int level;                 /* 1 to the style's contents depth */
+    int chapter;               /* index in book->chapters */
+    const model_node *heading; /* NULL: a chapter without headings, listed at its start */
+    const char *text;          /* plain text (book arena) */
+} model_contents_entry;
+
 typedef struct model_book {
     const char *dir;         /* the book folder, canonical */
     const char *manifest;    /* "book.yaml" path as given in messages */
@@ -160,6 +180,8 @@ typedef struct model_book {
     size_t n_chapters;
     model_node **footnotes;  /* in number order: footnotes[i]->as.footnote.number == i + 1 */
     size_t n_footnotes;
+    model_contents_entry *contents; /* in reading order (model_contents_build) */
+    size_t n_contents;
     model_font *fonts;       /* the faces of every family the style names */
     size_t n_fonts;
     const char **font_dirs;  /* folders given to fontconfig for the PDF writer */

@@ -91,6 +91,7 @@ typedef struct style_sheet {
     style_text roles[STYLE_ROLE_COUNT];
     uint32_t accent;        /* rules, links, cover panel */
     uint32_t link_color;
+    int contents_depth;     /* headings h1 to h<depth> are listed in the contents (1-6) */
     arena *mem;             /* owns every string above */
 } style_sheet;
 

@@ -324,6 +324,7 @@ static void do_heading(lctx *c, const model_node *n) {
     if (st->page_break_before) c->break_next = true;
     layout_item *first = push_lines(c, p, n, st->space_before, true);
     first->dest = n->id;
+    if (n->as.heading.contents) first->contents = &c->book->contents[n->as.heading.contents - 1];
     if (level <= 3) {
         first->heading_level = level;
         first->heading_text = keep_str(c->out, model_plain_text(n));

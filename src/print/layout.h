@@ -72,8 +72,10 @@ typedef struct layout_item {
     int depth;
     int label_depth;         /* with `label`: the LI level the Lbl sits in */
     const char *dest;        /* named destination at the top of this box (heading/figure id), or NULL */
-    int heading_level;       /* 1-3 for heading lines that go to the outline (first line only) */
+    int heading_level;       /* 1-3 for a heading's first line (running heads) */
     const char *heading_text;
+    /* A heading's first line when the contents list it: its entry (contents page, outline). */
+    const model_contents_entry *contents;
 } layout_item;
 
 struct layout_table {

@@ -13,6 +13,7 @@
 #include <cairo.h>
 
 #include "base/uri.h"
+#include "model/facts.h"
 #include "print/hyph.h"
 #include "print/layout.h"
 #include "print/paginate.h"
@@ -44,20 +45,7 @@ void pdf_folio(const pdf_doc *doc, int phys, char *out, size_t size) {
     else snprintf(out, size, "%d", phys - doc->n_front + 1);
 }
 
-/* The contents heading: book.yaml's contents-title, else by the book's language. */
-static const char *contents_title(const model_meta *m) {
-    static const struct { const char *lang, *title; } t[] = {
-        {"en", "Contents"}, {"de", "Inhalt"}, {"fr", "Table des mati\xC3\xA8res"}, {"es", "\xC3\x8Dndice"},
-        {"it", "Indice"}, {"nl", "Inhoud"}, {"pt", "Sum\xC3\xA1rio"}};
-    if (m->contents_title && *m->contents_title) return m->contents_title;
-    const char *lang = m->language ? m->language : "";
-    size_t n = strcspn(lang, "-_");
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (n == strlen(t[i].lang) && strncasecmp(lang, t[i].lang, n) == 0) return t[i].title;
-    return "Contents";
-}
-
-/* The table of contents: a title, then one entry per h1/h2 with its body folio. */
+/* The table of contents: a title, then one line per entry of the book's contents with its body folio. */
 static void build_toc(pdf_doc *doc) {
     layout_list *l = &doc->toc;
     const style_text *ts = role(doc, STYLE_TOC);
@@ -67,7 +55,7 @@ static void build_toc(pdf_doc *doc) {
     o.align_override = -1;
     o.link_color = STYLE_NO_COLOR;
     layout_item *ti;
-    text_para *tp = layout_keep_para(l, text_para_plain(doc->tc, contents_title(&doc->book->meta), h1, &o));
+    text_para *tp = layout_keep_para(l, text_para_plain(doc->tc, model_contents_title(doc->book), h1, &o));
     for (int i = 0; i < tp->n_lines; i++) {
         ti = layout_push(l);
         ti->kind = LAYOUT_LINE;
@@ -85,14 +73,15 @@ static void build_toc(pdf_doc *doc) {
     bool first = true;
     for (int i = 0; i < doc->body.n; i++) {
         const layout_item *it = &doc->body.items[i];
-        if (!it->heading_text || it->heading_level > 2) continue;
+        if (!it->contents) continue;
+        int level = it->contents->level;
         int page = doc->bp.item_page[i];
         if (page < 0) continue;
         char num[16];
         snprintf(num, sizeof num, "%d", page + 1);
         style_text es = *ts;
-        if (it->heading_level == 1) es.weight = 700;
-        double indent = it->heading_level == 1 ? 0 : ts->size * 1.5;
+        if (level == 1) es.weight = 700;
+        double indent = (level - 1) * ts->size * 1.5;
         text_opts eo = o;
         eo.align_override = STYLE_ALIGN_RIGHT;
         eo.width = -1;
@@ -100,7 +89,7 @@ static void build_toc(pdf_doc *doc) {
         double numw = np->lines[0].width;
         eo.align_override = STYLE_ALIGN_LEFT;
         eo.width = doc->text_w - indent - numw - ts->size * 2.5;
-        text_para *ep = layout_keep_para(l, text_para_plain(doc->tc, it->heading_text, &es, &eo));
+        text_para *ep = layout_keep_para(l, text_para_plain(doc->tc, it->contents->text, &es, &eo));
         id++;
         for (int k = 0; k < ep->n_lines; k++) {
             ti = layout_push(l);
@@ -110,7 +99,7 @@ static void build_toc(pdf_doc *doc) {
             ti->x = indent;
             ti->height = ep->leading;
             ti->baseline = ep->ascent;
-            double sb = it->heading_level == 1 ? ts->size * 0.9 : 0;
+            double sb = level == 1 ? ts->size * 0.9 : 0;
             ti->space_before = k == 0 ? (first ? h1->space_after : sb + ts->space_before) : 0;
             ti->keep_with_next = k + 1 < ep->n_lines;
             ti->tags[0] = (layout_tag){"TOC", 1};
@@ -441,7 +430,6 @@ static void emit_dest(cairo_t *cr, const char *name, double x, double y) {
 /* A clickable rectangle: uri for the web, dest for a named destination. */
 static void emit_link(cairo_t *cr, const char *uri, const char *dest, double x, double y, double w, double h) {
     if ((!uri || !*uri) && (!dest || !*dest)) return;
-    if (uri && !uri_host_ok(uri)) return; /* no URI can name that host: the text stays, unlinked */
     buf a;
     buf_init(&a);
     if (uri) { /* a /URI holds a URI: bytes it may not hold are percent-encoded, as in the EPUB */
@@ -565,6 +553,24 @@ static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, dou
     cairo_stroke(cr);
 }
 
+/* An outline entry for a heading the contents list, under the nearest entry of a higher level. */
+static void add_outline(pdf_draw_state *st, const layout_item *it) {
+    int lv = it->contents->level;
+    int parent = CAIRO_PDF_OUTLINE_ROOT;
+    for (int k = lv - 1; k >= 1; k--)
+        if (st->outline[k]) {
+            parent = st->outline[k];
+            break;
+        }
+    buf a;
+    buf_init(&a);
+    buf_puts(&a, "dest=");
+    put_attr_str(&a, it->dest);
+    st->outline[lv] = cairo_pdf_surface_add_outline(st->pdf, parent, it->contents->text, a.data, 0);
+    for (int k = lv + 1; k <= PDF_MAX_LEVELS; k++) st->outline[k] = 0;
+    buf_free(&a);
+}
+
 /* Draws the boxes of one page of a list. col_x: left of each column. */
 static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
                        double top, pdf_draw_state *st) {
@@ -585,18 +591,7 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         }
         sync_tags(cr, st, it->tags, it->depth, alt);
         if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
-        if (it->heading_level && st->pdf && !bx->repeated) {
-            int lv = it->heading_level;
-            int parent = lv > 1 && st->outline[lv - 1] ? st->outline[lv - 1] : CAIRO_PDF_OUTLINE_ROOT;
-            if (lv == 3 && !st->outline[2] && st->outline[1]) parent = st->outline[1];
-            buf a;
-            buf_init(&a);
-            buf_puts(&a, "dest=");
-            put_attr_str(&a, it->dest);
-            st->outline[lv] = cairo_pdf_surface_add_outline(st->pdf, parent, it->heading_text, a.data, 0);
-            for (int k = lv + 1; k < 4; k++) st->outline[k] = 0;
-            buf_free(&a);
-        }
+        if (it->contents && st->pdf && !bx->repeated) add_outline(st, it);
         if (it->bar) {
             double y0 = bar_col == bx->col && bar_bottom >= 0 ? bar_bottom : y;
             set_rgb(cr, accent);

@@ -44,9 +44,10 @@ typedef struct pdf_doc {
     int n_heads, cap_heads;
 } pdf_doc;
 
+#define PDF_MAX_LEVELS 6
 typedef struct pdf_draw_state {
     cairo_surface_t *pdf;          /* the PDF surface (outline entries), NULL when drawing a preview */
-    int outline[4];                /* last outline id per heading level */
+    int outline[PDF_MAX_LEVELS + 1]; /* last outline id per contents level (1-6) */
     layout_tag open[LAYOUT_MAX_DEPTH + 2];
     int n_open;
     /* With pdf: the alt text of each Figure element opened, in order (for pdffinish). */

@@ -183,9 +183,8 @@ static void build_inlines(builder *b, const model_node *parent) {
             build_inlines(b, n);
             int e = (int)b->text.len;
             text_span *sp = add_span(b, TEXT_SPAN_LINK, s, e);
-            if (n->as.link.target && n->as.link.target->id) sp->dest = n->as.link.target->id;
-            else if (n->as.link.url && n->as.link.url[0] == '#') sp->dest = n->as.link.url + 1;
-            else sp->uri = n->as.link.url;
+            if (n->as.link.kind == MODEL_LINK_INTERNAL && n->as.link.target->id) sp->dest = n->as.link.target->id;
+            else if (n->as.link.kind == MODEL_LINK_EXTERNAL) sp->uri = n->as.link.url;
             if (b->o->link_color != STYLE_NO_COLOR) add_attr(b, A_COLOR, s, e, b->o->link_color);
             break;
         }

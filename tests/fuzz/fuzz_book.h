@@ -8,6 +8,7 @@
 #include "load/fonts.h"
 #include "load/markdown.h"
 #include "load/style.h"
+#include "model/facts.h"
 #include "model/model.h"
 
 #ifndef QUIRE_SOURCE_DIR
@@ -70,6 +71,7 @@ static inline model_book *fuzz_book_from(const uint8_t *data, size_t size, diag 
         if (!ch->root) abort(); /* the writers walk every chapter's root */
     }
     if (ok && !markdown_link_book(book, d)) ok = false;
+    if (ok) model_contents_build(book, book->style->contents_depth);
     if (!ok) {
         model_book_free(book);
         return NULL;

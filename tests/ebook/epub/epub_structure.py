@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """epub_structure: checks one EPUB file's container, package, navigation and links.
 
-Usage: epub_structure.py FILE.epub EXTRACT_DIR
+Usage: epub_structure.py FILE.epub EXTRACT_DIR [CONTENTS_DEPTH (default 2)]
 Extracts the files to EXTRACT_DIR (for xmllint) and prints one line per failed
 check, then "N passed, N failed". Exit status 1 on any failure."""
 import os
@@ -38,6 +38,7 @@ def check(cond, what):
 
 def main():
     path, out = sys.argv[1], sys.argv[2]
+    depth = int(sys.argv[3]) if len(sys.argv) > 3 else 2  # the style's contents depth
     raw = open(path, "rb").read()
     z = zipfile.ZipFile(path)
     infos = z.infolist()
@@ -152,7 +153,7 @@ def main():
                 check(note and note[0].get(EPUB_TYPE) == "footnote" and note[0].get("role") == "doc-footnote",
                       "%s: noteref %s points at a footnote aside" % (f, href))
 
-    # chapters: a chapter section; every h1-h3 is in the nav
+    # chapters: a chapter section; the headings the contents list (h1 to h<depth>) are in the nav, no others
     nav_file = navs[0]
     nav = docs[nav_file]
     toc = [n for n in nav.iter("{%s}nav" % NS["h"]) if n.get(EPUB_TYPE) == "toc"]
@@ -173,10 +174,14 @@ def main():
         d = docs[f]
         secs = [s for s in d.iter("{%s}section" % NS["h"]) if s.get(EPUB_TYPE) == "chapter"]
         check(len(secs) == 1 and secs[0].get("role") == "doc-chapter", "%s: one chapter section" % f)
-        for lvl in ("h1", "h2", "h3"):
-            for h in d.iter("{%s}%s" % (NS["h"], lvl)):
-                headings += 1
-                check((f, h.get("id")) in nav_targets, "%s: %s #%s is in the nav" % (f, lvl, h.get("id")))
+        for level in range(1, 7):
+            for h in d.iter("{%s}h%d" % (NS["h"], level)):
+                listed = (f, h.get("id")) in nav_targets
+                if level <= depth:
+                    headings += 1
+                    check(listed, "%s: h%d #%s is in the nav" % (f, level, h.get("id")))
+                else:
+                    check(not listed, "%s: h%d #%s is not in the nav (contents depth %d)" % (f, level, h.get("id"), depth))
     check(headings > 0, "the chapters have headings")
 
     # NCX

@@ -17,6 +17,7 @@
 #include "load/book.h"
 #include "load/fonts.h"
 #include "load/style.h"
+#include "model/facts.h"
 #include "model/fontset.h"
 #include "model/model.h"
 #include "print/fontmap.h"
@@ -96,9 +97,11 @@ static model_book *hand_book(void) {
     model_node *l = add(b, p1, MODEL_LINK, 1);
     l->as.link.url = "#two";
     l->as.link.target = two;
+    l->as.link.kind = MODEL_LINK_INTERNAL;
     text(b, l, "back", 1);
     model_node *ext = add(b, p1, MODEL_LINK, 1);
     ext->as.link.url = "https://example.org/?a=1&b=2";
+    ext->as.link.kind = MODEL_LINK_EXTERNAL;
     text(b, ext, "out", 1);
     model_node *list = add(b, r1, MODEL_LIST, 1);
     list->as.list.ordered = true;
@@ -111,6 +114,7 @@ static model_book *hand_book(void) {
     row->as.row.header = true;
     text(b, add(b, row, MODEL_TABLE_CELL, 1), "Kopf", 1);
     text(b, add(b, add(b, table, MODEL_TABLE_ROW, 1), MODEL_TABLE_CELL, 1), "Zelle", 1);
+    model_contents_build(b, 3);
     return b;
 }
 
