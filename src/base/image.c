@@ -64,3 +64,40 @@ double image_ppi(const unsigned char *data, size_t len, const char *loader_type)
     g_object_unref(ld);
     return ppi > 0 && ppi < 100000 ? ppi : 0;
 }
+
+typedef struct header_probe {
+    int w, h;
+    bool seen;
+} header_probe;
+
+static void on_size_prepared(GdkPixbufLoader *ld, int w, int h, gpointer data) {
+    header_probe *p = data;
+    p->w = w, p->h = h, p->seen = true;
+    gdk_pixbuf_loader_set_size(ld, 0, 0); /* a size of 0 makes the loader stop before any pixel memory */
+}
+
+bool image_header_size(const unsigned char *data, size_t len, const char *loader_type, int *w, int *h) {
+    GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type(loader_type, NULL);
+    if (!ld) return false;
+    header_probe p = {0, 0, false};
+    g_signal_connect(ld, "size-prepared", G_CALLBACK(on_size_prepared), &p);
+    for (size_t at = 0; at < len && !p.seen;) {
+        size_t n = len - at < 4096 ? len - at : 4096;
+        if (!gdk_pixbuf_loader_write(ld, data + at, n, NULL)) break;
+        at += n;
+    }
+    gdk_pixbuf_loader_close(ld, NULL); /* stopped on purpose: no error here */
+    g_object_unref(ld);
+    if (!p.seen || p.w <= 0 || p.h <= 0) return false;
+    *w = p.w, *h = p.h;
+    return true;
+}
+
+bool image_size_allowed(long w, long h) {
+    return w > 0 && h > 0 && w <= IMAGE_MAX_SIDE && h <= IMAGE_MAX_SIDE && w * h <= IMAGE_MAX_PIXELS;
+}
+
+char *image_too_large(long w, long h) {
+    return xasprintf("too large: %ld × %ld pixels (at most %d pixels a side and %ld million in all)", w, h,
+                     IMAGE_MAX_SIDE, IMAGE_MAX_PIXELS / 1000000);
+}

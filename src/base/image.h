@@ -3,10 +3,25 @@
 #ifndef QUIRE_IMAGE_H
 #define QUIRE_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cairo.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+
+/* The largest image quire decodes: cairo cannot hold a side over 32767 pixels, and the
+ * pixel count bounds the memory one decoded image takes (4 bytes a pixel, 200 MB). */
+#define IMAGE_MAX_SIDE 32767
+#define IMAGE_MAX_PIXELS 50000000L
+
+/* The width and height a PNG or JPEG header states, read with gdk-pixbuf's loader of
+ * `loader_type` ("png", "jpeg") without decoding a pixel. False when the header is
+ * unreadable (the full decode then says why). */
+bool image_header_size(const unsigned char *data, size_t len, const char *loader_type, int *w, int *h);
+/* True when an image of w × h pixels is within IMAGE_MAX_SIDE and IMAGE_MAX_PIXELS. */
+bool image_size_allowed(long w, long h);
+/* "too large: 40000 × 16 pixels (at most 32767 pixels a side and 50 million in all)" (malloc'd). */
+char *image_too_large(long w, long h);
 
 /* A full decode (truncated and corrupt files fail). Never NULL: check
  * cairo_surface_status; the caller destroys the surface either way. */

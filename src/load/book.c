@@ -105,9 +105,21 @@ static bool looks_like_svg(const char *data, size_t len) {
     return false;
 }
 
+/* True after setting *why when the header states more pixels than quire decodes: checked
+ * before the full decode, which would need the memory first. */
+static bool raster_too_large(const unsigned char *u, size_t len, const char *type, char **why) {
+    int w, h;
+    if (!image_header_size(u, len, type, &w, &h) || image_size_allowed(w, h)) return false;
+    char *what = image_too_large(w, h);
+    *why = xasprintf("is %s", what);
+    free(what);
+    return true;
+}
+
 static bool decode_image(const char *data, size_t len, model_image *out, char **why) {
     const unsigned char *u = (const unsigned char *)data;
     if (len >= 8 && memcmp(u, "\x89PNG\r\n\x1a\n", 8) == 0) {
+        if (raster_too_large(u, len, "png", why)) return false;
         /* a full decode catches truncated and corrupt files */
         cairo_surface_t *s = image_png_decode(u, len);
         cairo_status_t st = cairo_surface_status(s);
@@ -127,6 +139,7 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
         bool has_end = false;
         for (size_t k = len; k >= 2 && k + 64 >= len; k--)
             if (u[k - 2] == 0xFF && u[k - 1] == 0xD9) has_end = true;
+        if (raster_too_large(u, len, "jpeg", why)) return false;
         char *detail = NULL;
         GdkPixbuf *pb = image_jpeg_decode(u, len, &detail);
         if (!pb || !has_end) {
