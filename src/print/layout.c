@@ -63,10 +63,15 @@ static const char *keep_str(layout_list *l, char *s) {
     return s;
 }
 
-static void image_free(layout_image *im) {
+static void release_decoded(layout_image *im) {
     if (im->svg) g_object_unref(im->svg);
     if (im->svg_form) cairo_pattern_destroy(im->svg_form);
     if (im->raster) cairo_surface_destroy(im->raster);
+    im->svg = NULL, im->svg_form = NULL, im->raster = NULL;
+}
+
+static void image_free(layout_image *im) {
+    release_decoded(im);
     free(im);
 }
 
@@ -94,12 +99,17 @@ static void free_bytes(void *p) {
     free(p);
 }
 
+/* NULL when cairo could not make the surface (out of memory). */
 static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
     int w = gdk_pixbuf_get_width(pb), h = gdk_pixbuf_get_height(pb);
     int nch = gdk_pixbuf_get_n_channels(pb), stride = gdk_pixbuf_get_rowstride(pb);
     bool alpha = gdk_pixbuf_get_has_alpha(pb);
     const guchar *src = gdk_pixbuf_read_pixels(pb);
     cairo_surface_t *s = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
     unsigned char *dst = cairo_image_surface_get_data(s);
     int dstride = cairo_image_surface_get_stride(s);
     cairo_surface_flush(s);
@@ -117,71 +127,66 @@ static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
 }
 
 /* The image is drawn from the bytes the loader read and checked (mi->data), never from
- * the file again: what the PDF shows is what the EPUB holds. */
+ * the file again: what the PDF shows is what the EPUB holds. Nothing is decoded here:
+ * the loader gave the size. */
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d) {
     for (int i = 0; i < l->n_images; i++)
         if (strcmp(l->images[i]->book_path, mi->book_path) == 0) return l->images[i];
-    layout_image *im = xcalloc(1, sizeof *im);
-    im->book_path = mi->book_path;
-    im->width = mi->width, im->height = mi->height;
     const char *mt = mi->media_type ? mi->media_type : "";
-    char *why = NULL;
-    if (!mi->data || !mi->size) {
-        why = xstrdup("its bytes were not loaded");
-    } else if (strcmp(mt, "image/svg+xml") == 0) {
-        GError *err = NULL;
-        RsvgHandle *h = rsvg_handle_new_from_data(mi->data, mi->size, &err);
-        if (!h) {
-            why = xstrdup(err ? err->message : "unreadable SVG");
-        } else {
-            im->svg = h;
-            gdouble w = 0, hh = 0;
-            if (rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh) && w > 0 && hh > 0) im->width = w, im->height = hh;
-        }
-        if (err) g_error_free(err);
-    } else if (strcmp(mt, "image/png") == 0) {
-        cairo_surface_t *s = image_png_decode(mi->data, mi->size);
-        if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-            why = xstrdup(cairo_status_to_string(cairo_surface_status(s)));
-            cairo_surface_destroy(s);
-        } else {
-            im->raster = s;
-            im->ppi = image_ppi(mi->data, mi->size, "png");
-        }
-    } else if (strcmp(mt, "image/jpeg") == 0) {
-        GdkPixbuf *pb = image_jpeg_decode(mi->data, mi->size, &why);
-        if (!pb) {
-            if (!why) why = xstrdup("unreadable JPEG");
-        } else {
-            im->raster = surface_from_pixbuf(pb);
-            const char *dpi = gdk_pixbuf_get_option(pb, "x-dpi");
-            im->ppi = dpi ? strtod(dpi, NULL) : 0;
-            /* The PDF embeds the original JPEG bytes, not a re-encoding (a copy: the
-             * surface may outlive the book). */
-            unsigned char *bytes = xmalloc(mi->size);
-            memcpy(bytes, mi->data, mi->size);
-            cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, bytes, mi->size, free_bytes, bytes);
-            g_object_unref(pb);
-        }
-    } else {
-        why = xasprintf("unsupported image type '%s'", mt);
-    }
-    if (!im->svg && !im->raster) {
+    bool png = strcmp(mt, "image/png") == 0, jpeg = strcmp(mt, "image/jpeg") == 0;
+    const char *why = NULL;
+    if (!mi->data || !mi->size) why = "its bytes were not loaded";
+    else if (!png && !jpeg && strcmp(mt, "image/svg+xml") != 0) why = "unsupported image type";
+    if (why) {
         diag_error(d, pos.file, pos.line, pos.col, "cannot load image %s: %s", mi->book_path ? mi->book_path : mi->path,
-                   why ? why : "unknown error");
-        free(why);
-        free(im);
+                   why);
         return NULL;
     }
-    free(why);
-    if (im->raster && (im->width <= 0 || im->height <= 0)) {
-        im->width = cairo_image_surface_get_width(im->raster);
-        im->height = cairo_image_surface_get_height(im->raster);
-    }
+    layout_image *im = xcalloc(1, sizeof *im);
+    im->book_path = mi->book_path;
+    im->src = mi;
+    im->bitmap = png || jpeg;
+    im->width = mi->width, im->height = mi->height;
+    im->last_page = -1;
+    if (im->bitmap) im->ppi = image_ppi(mi->data, mi->size, png ? "png" : "jpeg");
     if (im->width <= 0 || im->height <= 0) im->width = im->height = 100;
     l->images = xrealloc(l->images, (size_t)(l->n_images + 1) * sizeof *l->images);
     l->images[l->n_images++] = im;
     return im;
+}
+
+/* Decodes the image for drawing. The raster carries the book path as its unique id, so
+ * cairo writes one image object however often, and by whichever copy, it is shown. */
+static bool decode_for_drawing(layout_image *im) {
+    const model_image *mi = im->src;
+    if (!im->bitmap) {
+        im->svg = rsvg_handle_new_from_data(mi->data, mi->size, NULL);
+        return im->svg != NULL;
+    }
+    if (strcmp(mi->media_type, "image/png") == 0) {
+        im->raster = image_png_decode(mi->data, mi->size);
+        if (cairo_surface_status(im->raster) != CAIRO_STATUS_SUCCESS) {
+            cairo_surface_destroy(im->raster);
+            im->raster = NULL;
+        }
+    } else {
+        char *why = NULL;
+        GdkPixbuf *pb = image_jpeg_decode(mi->data, mi->size, &why);
+        free(why);
+        if (pb) im->raster = surface_from_pixbuf(pb);
+        if (pb) g_object_unref(pb);
+        if (im->raster) {
+            /* The PDF embeds the original JPEG bytes, not a re-encoding. */
+            unsigned char *bytes = xmalloc(mi->size);
+            memcpy(bytes, mi->data, mi->size);
+            cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_JPEG, bytes, mi->size, free_bytes, bytes);
+        }
+    }
+    if (!im->raster) return false;
+    char *uid = xasprintf("quire-image:%s", im->book_path);
+    cairo_surface_set_mime_data(im->raster, CAIRO_MIME_TYPE_UNIQUE_ID, (unsigned char *)uid, strlen(uid), free_bytes,
+                                uid);
+    return true;
 }
 
 /* The SVG drawn once into a group of the PDF surface: librsvg's work is done once, and
@@ -209,7 +214,7 @@ static cairo_pattern_t *svg_form(cairo_t *cr, layout_image *img) {
     return img->svg_form;
 }
 
-void layout_draw_image(cairo_t *cr, layout_image *img, double x, double y, double w, double h) {
+static void paint_image(cairo_t *cr, layout_image *img, double x, double y, double w, double h) {
     cairo_save(cr);
     if (img->svg && cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF) {
         cairo_pattern_t *form = svg_form(cr, img);
@@ -232,6 +237,32 @@ void layout_draw_image(cairo_t *cr, layout_image *img, double x, double y, doubl
         cairo_fill(cr);
     }
     cairo_restore(cr);
+}
+
+/* cairo 1.16 lists an image or form once in a page's resources for every time the page
+ * shows it (a dictionary with a repeated key). A second showing on the same page goes
+ * through a form of its own, which holds the one image object. */
+static void paint_image_again(cairo_t *cr, layout_image *img, double x, double y, double w, double h) {
+    cairo_rectangle_t extents = {0, 0, w, h};
+    cairo_surface_t *form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+    cairo_t *fc = cairo_create(form);
+    paint_image(fc, img, 0, 0, w, h);
+    cairo_destroy(fc);
+    cairo_save(cr);
+    cairo_set_source_surface(cr, form, x, y);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(form);
+}
+
+bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, double y, double w, double h) {
+    if (!img->svg && !img->raster && !decode_for_drawing(img)) return false;
+    if (page == img->last_page) paint_image_again(cr, img, x, y, w, h);
+    else paint_image(cr, img, x, y, w, h);
+    img->last_page = page;
+    if (++img->drawn >= img->uses) release_decoded(img);
+    return true;
 }
 
 /*** structure ***/
@@ -497,7 +528,7 @@ static void do_figure(lctx *c, const model_node *n) {
     /* As wide as the column (a raster at most its natural size: its stated resolution, else
      * 150 ppi), but never taller than 60% of it with its caption. */
     double iw = w;
-    if (c->lp->figure_natural && img->raster) {
+    if (c->lp->figure_natural && img->bitmap) {
         double natural = img->width * 72.0 / (img->ppi >= 10 ? img->ppi : 150);
         if (natural < iw) iw = natural;
     }
@@ -507,6 +538,7 @@ static void do_figure(lctx *c, const model_node *n) {
     if (ih > maxh) ih = maxh, iw = ih * img->width / img->height;
     layout_item *it = new_item(c, LAYOUT_FIGURE, n, 10);
     it->image = img;
+    img->uses++;
     it->width = iw;
     it->height = ih;
     it->x = c->indent + (w - iw) / 2;
@@ -764,6 +796,7 @@ static void append_list(layout_list *into, layout_list *from) {
         if (!kept) continue;
         for (int k = first; k < into->n; k++)
             if (into->items[k].image == im) into->items[k].image = kept;
+        kept->uses += im->uses;
         image_free(im);
         from->images[i] = NULL;
     }

@@ -28,15 +28,21 @@ typedef enum layout_kind {
     LAYOUT_SPACE    /* an empty box */
 } layout_kind;
 
-/* A loaded image: vector (SVG) or raster. */
+/* An image of the book as the layout measures it. Its pixels are decoded when the
+ * first box showing it is drawn and released after the last (`uses`), so a book's
+ * images are never all in memory at once. */
 typedef struct layout_image {
     const char *book_path;
-    void *svg;                 /* RsvgHandle */
-    cairo_pattern_t *svg_form; /* PDF: the SVG drawn once, painted wherever it is shown (made at first draw) */
-    double form_scale;         /* the form holds the SVG at this scale of its intrinsic size */
-    cairo_surface_t *raster;
+    const model_image *src;    /* the loader's checked bytes (borrowed from the book) */
+    bool bitmap;               /* PNG or JPEG (else SVG) */
     double width, height;      /* intrinsic, CSS px (raster: pixels) */
     double ppi;                /* raster: the resolution the file states (0: none) */
+    int uses, drawn;           /* boxes that show it; how many have been drawn */
+    int last_page;             /* the page it was last drawn on (-1: none) */
+    void *svg;                 /* RsvgHandle, while decoded */
+    cairo_pattern_t *svg_form; /* PDF: the SVG drawn once, painted wherever it is shown (made at first draw) */
+    double form_scale;         /* the form holds the SVG at this scale of its intrinsic size */
+    cairo_surface_t *raster;   /* while decoded */
 } layout_image;
 
 typedef struct layout_table layout_table;
@@ -132,8 +138,10 @@ text_para *layout_keep_para(layout_list *l, text_para *p);
 /* Loads an image file (SVG, PNG or JPEG); the list owns it. NULL after an error at pos. */
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d);
 
-/* Draws an image into the box (x, y, w, h) of the current cairo context. An SVG is drawn
- * once into a recording surface and that is painted, so a PDF holds it once, as a form. */
-void layout_draw_image(cairo_t *cr, layout_image *img, double x, double y, double w, double h);
+/* Draws an image into the box (x, y, w, h) of the current cairo context, on page
+ * `page`, decoding it first when needed and releasing it after its last use. An SVG is
+ * drawn once into a recording surface and that is painted, so a PDF holds it once, as
+ * a form. False when it could not be decoded (out of memory). */
+bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, double y, double w, double h);
 
 #endif

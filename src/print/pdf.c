@@ -176,6 +176,7 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     if (book->meta.has_cover) {
         doc->cover = layout_load_image(&doc->misc, &book->meta.cover, (model_pos){book->manifest, 0, 0}, d);
         if (!doc->cover) return QUIRE_EINPUT;
+        doc->cover->uses++;
     }
     /* Body folios start at 1 whatever the length of the front matter, so the contents
      * need one pass: their page numbers cannot move when the contents grow. */
@@ -341,8 +342,11 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
     if (cs == CAIRO_STATUS_SUCCESS && sink.err) cs = CAIRO_STATUS_WRITE_ERROR;
+    if (cs == CAIRO_STATUS_SUCCESS && st.failed_image) cs = CAIRO_STATUS_NO_MEMORY;
     if (cs != CAIRO_STATUS_SUCCESS) {
         if (sink.err) diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(sink.err));
+        else if (st.failed_image)
+            diag_error(d, out_path, 0, 0, "cannot draw image %s: not enough memory to decode it", st.failed_image);
         else diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
         atomic_abort(&draw_af);
         atomic_abort(&final_af);
@@ -636,7 +640,8 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
             break;
         }
         case LAYOUT_FIGURE:
-            layout_draw_image(cr, it->image, x, y, it->width, it->height);
+            if (!layout_draw_image(cr, it->image, st->page, x, y, it->width, it->height))
+                st->failed_image = it->image->book_path;
             break;
         case LAYOUT_ROW:
             draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0);
@@ -803,7 +808,8 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
         if (ih > bh) ih = bh, iw = ih * doc->cover->width / doc->cover->height;
         cairo_tag_begin(cr, "Figure", NULL);
         note_figure(st, m->cover_alt && *m->cover_alt ? m->cover_alt : m->title);
-        layout_draw_image(cr, doc->cover, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih);
+        if (!layout_draw_image(cr, doc->cover, st->page, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih))
+            st->failed_image = doc->cover->book_path;
         cairo_tag_end(cr, "Figure");
     }
     double y = o + H * 0.6;
@@ -862,6 +868,7 @@ static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
 }
 
 void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
+    st->page = phys;
     if (phys == 0) {
         draw_cover(cr, doc, st);
         draw_crop_marks(cr, doc);

@@ -53,6 +53,8 @@ typedef struct pdf_draw_state {
     /* With pdf: the alt text of each Figure element opened, in order (for pdffinish). */
     const char **alts;             /* owned array of borrowed strings */
     int n_alts, cap_alts;
+    int page;                      /* the page being drawn */
+    const char *failed_image;      /* the book path of an image that could not be decoded, or NULL */
 } pdf_draw_state;
 
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
