@@ -650,8 +650,13 @@ static void do_code(lctx *c, const model_node *n) {
     if (len && src[len - 1] == '\n') len--;
     if (len && src[len - 1] == '\r') len--;
     char *t = xstrndup(src, len);
-    text_para *p = layout_keep_para(c->out, text_para_plain(c->tc, t, cs, &o));
+    text_para *p = layout_keep_para(c->out, text_para_verbatim(c->tc, n, t, cs, &o, c->d));
     free(t);
+    if (!p) {
+        c->ok = false;
+        pop_tag(c);
+        return;
+    }
     double save = c->indent;
     c->indent += 6;
     layout_item *first = push_lines(c, p, n, cs->space_before + 4, p->n_lines <= 6);

@@ -9,6 +9,7 @@
 
 #include "model/fontset.h"
 #include "print/fontmap.h"
+#include "print/paraset.h"
 
 struct text_ctx {
     const model_book *book;  /* for messages: paths as the user gave them */
@@ -86,7 +87,37 @@ typedef struct builder {
     const style_text *st;
     const text_opts *o;
     const hyph *hy;  /* NULL: no hyphenation */
+    int *points;     /* byte offsets where libhyphen allows a break */
+    int n_points, cap_points;
 } builder;
+
+static void add_point(builder *b, int at) {
+    if (b->n_points == b->cap_points) {
+        b->cap_points = b->cap_points ? b->cap_points * 2 : 32;
+        b->points = xrealloc(b->points, (size_t)b->cap_points * sizeof *b->points);
+    }
+    b->points[b->n_points++] = at;
+}
+
+/* Appends the text and records the points hyph_insert_soft marked with U+00AD,
+ * leaving the text itself as written (a soft hyphen the author wrote stays). */
+static void put_hyphenated(builder *b, const char *s, size_t n) {
+    size_t hn = 0;
+    char *h = hyph_insert_soft(b->hy, s, n, &hn);
+    size_t i = 0, j = 0;
+    while (j < hn) {
+        bool shy = j + 1 < hn && (unsigned char)h[j] == 0xC2 && (unsigned char)h[j + 1] == 0xAD;
+        bool own = i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xAD;
+        if (shy && !own) {
+            add_point(b, (int)b->text.len);
+            j += 2;
+            continue;
+        }
+        buf_putc(&b->text, h[j]);
+        i++, j++;
+    }
+    free(h);
+}
 
 static void add_attr(builder *b, attr_kind k, int start, int end, uint32_t color) {
     if (end <= start) return;
@@ -144,10 +175,7 @@ static void put_text(builder *b, const char *s, size_t n) {
     /* Tabs and stray controls would show as boxes: spaces instead. */
     size_t start = b->text.len;
     if (b->hy) {
-        size_t hn = 0;
-        char *h = hyph_insert_soft(b->hy, s, n, &hn);
-        buf_put(&b->text, h, hn);
-        free(h);
+        put_hyphenated(b, s, n);
     } else {
         buf_put(&b->text, s, n);
     }
@@ -236,9 +264,10 @@ static guint16 c16(uint32_t rgb, int shift) {
     return (guint16)(((rgb >> shift) & 0xFF) * 257);
 }
 
-static PangoAttrList *make_attrs(const builder *b, double size) {
+static PangoAttrList *make_attrs(const builder *b, double size, const PangoFontDescription *fd) {
     PangoAttrList *al = pango_attr_list_new();
     int len = (int)b->text.len;
+    pango_attr_list_insert(al, ranged(pango_attr_font_desc_new(fd), 0, len));
     const style_text *st = b->st;
     pango_attr_list_insert(al, ranged(pango_attr_foreground_new(c16(st->color, 16), c16(st->color, 8), c16(st->color, 0)), 0, len));
     if (st->letter_spacing != 0)
@@ -268,128 +297,6 @@ static PangoAttrList *make_attrs(const builder *b, double size) {
     return al;
 }
 
-/* Removes n bytes at pos, shifting every attribute and span behind them. */
-static void remove_bytes(builder *b, int pos, int n) {
-    memmove(b->text.data + pos, b->text.data + pos + n, b->text.len - (size_t)(pos + n) + 1);
-    b->text.len -= (size_t)n;
-#define SHIFT(v) ((v) > pos ? ((v) - n < pos ? pos : (v) - n) : (v))
-    for (int i = 0; i < b->n_attrs; i++) b->attrs[i].start = SHIFT(b->attrs[i].start), b->attrs[i].end = SHIFT(b->attrs[i].end);
-    for (int i = 0; i < b->n_spans; i++) b->spans[i].start = SHIFT(b->spans[i].start), b->spans[i].end = SHIFT(b->spans[i].end);
-#undef SHIFT
-}
-
-static bool is_shy(const char *t, int i, int len) {
-    return i >= 0 && i + 1 < len && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xAD;
-}
-
-/* Takes every soft hyphen out of the word holding byte `pos`. */
-static void unhyphenate_word(builder *b, int pos) {
-    const char *t = b->text.data;
-    int len = (int)b->text.len;
-    int ws = pos, we = pos;
-    while (ws > 0 && (unsigned char)t[ws - 1] != ' ' && !(t[ws - 1] == '\xA8' && ws >= 3)) ws--;
-    while (we < len && (unsigned char)t[we] != ' ') we++;
-    for (int i = we - 2; i >= ws; i--)
-        if (is_shy(b->text.data, i, (int)b->text.len)) remove_bytes(b, i, 2);
-}
-
-static void collect_lines(text_para *p) {
-    PangoLayoutIter *it = pango_layout_get_iter(p->layout);
-    int n = pango_layout_get_line_count(p->layout);
-    p->lines = xrealloc(p->lines, (size_t)(n > 0 ? n : 1) * sizeof *p->lines);
-    p->n_lines = 0;
-    do {
-        PangoLayoutLine *ln = pango_layout_iter_get_line_readonly(it);
-        PangoRectangle logical;
-        pango_layout_iter_get_line_extents(it, NULL, &logical);
-        text_line *tl = &p->lines[p->n_lines++];
-        tl->start = ln->start_index;
-        tl->length = ln->length;
-        tl->x = (double)logical.x / PANGO_SCALE;
-        tl->width = (double)logical.width / PANGO_SCALE;
-        int e = ln->start_index + ln->length;
-        tl->hyphenated = is_shy(p->text, e - 2, p->len);
-        tl->continued = p->verbatim && !ln->is_paragraph_start;
-        /* Pango's logical width counts the spaces a line ends with: measure the ink side. */
-        int te = e;
-        while (te > ln->start_index && (p->text[te - 1] == ' ' || (te - 3 >= ln->start_index && (unsigned char)p->text[te - 3] == 0xE2 &&
-                                                               (unsigned char)p->text[te - 2] == 0x80 && (unsigned char)p->text[te - 1] == 0xA8)))
-            te -= p->text[te - 1] == ' ' ? 1 : 3;
-        if (te < e && te > ln->start_index) {
-            int *r = NULL, nr = 0;
-            pango_layout_line_get_x_ranges(ln, ln->start_index, te, &r, &nr);
-            double right = 0;
-            for (int k = 0; k < nr; k++)
-                if (r[2 * k + 1] > right) right = r[2 * k + 1];
-            if (nr) tl->width = (double)right / PANGO_SCALE - tl->x;
-            g_free(r);
-        }
-    } while (p->n_lines < n && pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
-}
-
-/* True when the line's text, trailing spaces aside, ends with a forced break (U+2028). */
-static bool ends_hard_break(const text_para *p, const text_line *tl) {
-    int e = tl->start + tl->length;
-    while (e > tl->start && p->text[e - 1] == ' ') e--;
-    return e - 3 >= tl->start && (unsigned char)p->text[e - 3] == 0xE2 && (unsigned char)p->text[e - 2] == 0x80 &&
-           (unsigned char)p->text[e - 1] == 0xA8;
-}
-
-static bool is_space_at(const char *t, int i, int len) {
-    return t[i] == ' ' || (i + 1 < len && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA0);
-}
-
-/* Justifies every line but the last and those ending in a forced break by widening the
- * line's inner spaces, as Pango's own justify_words does. Pango 1.50 justifies before
- * it adds a hyphen glyph, so its justified hyphenated lines overhang the column; here
- * the hyphen is already in the line's measured width. The lines come from the
- * non-read-only list, which tells Pango their extents must not be cached. */
-static void justify_lines(text_para *p) {
-    if (p->width <= 0 || p->n_lines < 2) return;
-    int i = 0;
-    for (GSList *l = pango_layout_get_lines(p->layout); l && i < p->n_lines - 1; l = l->next, i++) {
-        PangoLayoutLine *ln = l->data;
-        text_line *tl = &p->lines[i];
-        if (ends_hard_break(p, tl)) continue;
-        double extra = p->width - (tl->x + tl->width);
-        if (extra <= 0.001) continue;
-        int te = tl->start + tl->length;
-        while (te > tl->start && p->text[te - 1] == ' ') te--;
-        int spaces = 0;
-        for (GSList *r = ln->runs; r; r = r->next) {
-            const PangoGlyphItem *run = r->data;
-            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-                int at = run->item->offset + run->glyphs->log_clusters[g];
-                if (at < te && is_space_at(p->text, at, p->len)) spaces++;
-            }
-        }
-        if (!spaces) continue;
-        /* Whole Pango units, the remainder spread one unit at a time from the left. */
-        int total = (int)floor(extra * PANGO_SCALE), each = total / spaces, rest = total - each * spaces;
-        for (GSList *r = ln->runs; r; r = r->next) {
-            PangoGlyphItem *run = r->data;
-            for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-                int at = run->item->offset + run->glyphs->log_clusters[g];
-                if (at < te && is_space_at(p->text, at, p->len)) {
-                    run->glyphs->glyphs[g].geometry.width += each + (rest > 0 ? 1 : 0);
-                    if (rest > 0) rest--;
-                }
-            }
-        }
-        tl->width += (double)total / PANGO_SCALE;
-    }
-}
-
-static int hyphen_violation(const text_para *p) {
-    int run = 0;
-    for (int i = 0; i < p->n_lines; i++) {
-        run = p->lines[i].hyphenated ? run + 1 : 0;
-        if (run > 2) return i;
-    }
-    return -1;
-}
-
 int text_hyphen_runs_over_two(const text_para *p) {
     int over = 0, run = 0;
     for (int i = 0; i < p->n_lines; i++) {
@@ -397,18 +304,6 @@ int text_hyphen_runs_over_two(const text_para *p) {
         if (run > 2) over++;
     }
     return over;
-}
-
-static void apply(text_ctx *tc, text_para *p, builder *b, PangoFontDescription *fd, double size) {
-    free(p->text);
-    p->len = (int)b->text.len;
-    p->text = xstrndup(b->text.data, b->text.len);
-    pango_layout_set_text(p->layout, p->text, p->len);
-    PangoAttrList *al = make_attrs(b, size);
-    pango_layout_set_attributes(p->layout, al);
-    pango_attr_list_unref(al);
-    (void)tc, (void)fd;
-    collect_lines(p);
 }
 
 /* Ascent and descent of a font description, in points. */
@@ -426,29 +321,40 @@ static void font_extents(text_ctx *tc, const PangoFontDescription *fd, double *a
     *asc = v[0], *desc = v[1];
 }
 
-static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *st, const text_opts *o) {
+static paraset_align align_of(int align, bool justify) {
+    if (justify) return PARASET_JUSTIFY;
+    return align == STYLE_ALIGN_RIGHT ? PARASET_RIGHT : align == STYLE_ALIGN_CENTER ? PARASET_CENTER : PARASET_LEFT;
+}
+
+/* Span edges: drawn segments are cut there so a link's tag holds exactly its glyphs. */
+static int *span_cuts(const builder *b, int *n) {
+    int *c = xcalloc((size_t)(2 * b->n_spans + 1), sizeof *c);
+    *n = 0;
+    for (int i = 0; i < b->n_spans; i++) c[(*n)++] = b->spans[i].start, c[(*n)++] = b->spans[i].end;
+    return c;
+}
+
+static void copy_lines(text_para *p) {
+    int n = paraset_line_count(p->set);
+    p->lines = xcalloc((size_t)(n ? n : 1), sizeof *p->lines);
+    p->n_lines = n;
+    for (int i = 0; i < n; i++) {
+        const paraset_line *l = paraset_get_line(p->set, i);
+        p->lines[i] = (text_line){l->start, l->end - l->start, l->x, l->width, l->hyphenated, l->continued};
+    }
+}
+
+static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *st, const text_opts *o,
+                                    paraset_report *rep) {
     text_para *p = xcalloc(1, sizeof *p);
-    p->layout = pango_layout_new(tc->ctx);
     PangoFontDescription *fd = font_for(st, o);
     double size = (st->size > 0 ? st->size : 10) * (o->size_scale > 0 ? o->size_scale : 1);
-    pango_layout_set_font_description(p->layout, fd);
-    pango_layout_set_width(p->layout, o->width > 0 ? (int)(o->width * PANGO_SCALE) : -1);
-    /* WORD_CHAR: a word longer than the line still breaks at the edge. Code wraps
-     * at any character, as a terminal does. */
-    pango_layout_set_wrap(p->layout, o->verbatim ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     int align = o->align_override >= 0 ? o->align_override : (int)st->align;
-    /* Justified text is set ragged first and justified line by line at the end. */
-    bool justify = align == STYLE_ALIGN_JUSTIFY && !o->no_justify && o->width > 0;
-    pango_layout_set_justify(p->layout, FALSE);
-    pango_layout_set_alignment(p->layout, align == STYLE_ALIGN_RIGHT    ? PANGO_ALIGN_RIGHT
-                                          : align == STYLE_ALIGN_CENTER ? PANGO_ALIGN_CENTER
-                                                                        : PANGO_ALIGN_LEFT);
+    bool justify = align == STYLE_ALIGN_JUSTIFY && !o->no_justify && !o->verbatim && o->width > 0;
     p->verbatim = o->verbatim;
     p->ink = st->color;
-    /* A negative indent hangs every line of a Pango paragraph but its first: code's
-     * continued lines start two columns in, behind the continuation mark. */
+    /* Code's continued lines start two columns in, behind the continuation mark. */
     p->hang = o->verbatim ? 1.2 * (st->size > 0 ? st->size : 10) : 0;
-    pango_layout_set_indent(p->layout, (int)((o->verbatim ? -p->hang : o->first_indent) * PANGO_SCALE));
     p->width = o->width;
     p->size = size;
     double lh = st->line_height > 0 ? st->line_height : 1.2;
@@ -456,26 +362,20 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     double asc, desc;
     font_extents(tc, fd, &asc, &desc);
     p->ascent = (p->leading - (asc + desc)) / 2 + asc; /* half-leading above, as CSS does */
-
-    apply(tc, p, b, fd, size);
-    /* At most two hyphenated line ends in a row: unhyphenate the third's word and redo. */
-    for (int guard = 0; guard < 64; guard++) {
-        int v = hyphen_violation(p);
-        if (v < 0) break;
-        unhyphenate_word(b, p->lines[v].start + p->lines[v].length - 2);
-        apply(tc, p, b, fd, size);
-    }
-    /* Soft hyphens that did not break a line go: left inside a word they split its
-     * ligatures and end up in the extracted text. */
-    bool *keep = xcalloc((size_t)p->len + 1, sizeof *keep);
-    bool any = false;
-    for (int i = 0; i < p->n_lines; i++)
-        if (p->lines[i].hyphenated) keep[p->lines[i].start + p->lines[i].length - 2] = true;
-    for (int i = (int)b->text.len - 2; i >= 0; i--)
-        if (is_shy(b->text.data, i, (int)b->text.len) && !keep[i]) remove_bytes(b, i, 2), any = true;
-    free(keep);
-    if (any) apply(tc, p, b, fd, size);
-    if (justify) justify_lines(p);
+    p->len = (int)b->text.len;
+    p->text = xstrndup(b->text.data ? b->text.data : "", b->text.len);
+    PangoAttrList *al = make_attrs(b, size, fd);
+    paraset_opts po = {.width = o->width, .first_indent = o->first_indent, .align = align_of(align, justify),
+                       .verbatim = o->verbatim, .hang = p->hang, .size = size, .word_stretch = st->word_stretch,
+                       .word_shrink = st->word_shrink, .hyphen_penalty = st->hyphen_penalty,
+                       .tolerance = st->tolerance > 0 ? st->tolerance : 200, .protrusion = st->protrusion,
+                       .letter_spacing = (int)(st->letter_spacing * PANGO_SCALE)};
+    int n_cuts = 0;
+    int *cuts = span_cuts(b, &n_cuts);
+    p->set = paraset_new(tc->ctx, p->text, p->len, al, b->points, b->n_points, cuts, n_cuts, &po, rep);
+    free(cuts);
+    pango_attr_list_unref(al);
+    copy_lines(p);
     p->justified = justify;
     pango_font_description_free(fd);
     p->spans = b->spans;
@@ -488,6 +388,7 @@ static void builder_free(builder *b) {
     buf_free(&b->text);
     free(b->attrs);
     free(b->spans);
+    free(b->points);
 }
 
 /* A line of one character still wider than the column: nothing can make it fit. */
@@ -497,10 +398,44 @@ static bool too_narrow(const text_para *p) {
         const text_line *ln = &p->lines[i];
         const char *s = p->text + ln->start;
         int n = ln->length;
-        while (n > 0 && (s[n - 1] == ' ' || (unsigned char)s[n - 1] == 0xAD)) n--;
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n')) n--;
         if (n > 0 && g_utf8_strlen(s, n) == 1 && ln->x + ln->width > p->width + 0.01) return true;
     }
     return false;
+}
+
+/* What the engine had to do that the author should know, at the block. */
+static void report(text_ctx *tc, const model_node *block, const paraset_report *r, diag *d) {
+    if (!d || !block) return;
+    char *file = model_display_path(tc->book, block->pos.file);
+    if (r->char_broken)
+        diag_warning(d, file, block->pos.line, block->pos.col,
+                     "a word %.1f pt wide does not fit the %s's measure; it is broken between characters",
+                     r->widest_word, model_type_name(block->type));
+    else if (r->overfull)
+        diag_warning(d, file, block->pos.line, block->pos.col, "%d line%s of this %s run past the measure",
+                     r->overfull, r->overfull == 1 ? "" : "s", model_type_name(block->type));
+    if (r->missing)
+        diag_warning(d, file, block->pos.line, block->pos.col,
+                     "no bundled font has U+%04X%s; it prints as a missing-glyph box", (unsigned)r->first_missing,
+                     r->missing > 1 ? " (and other characters)" : "");
+    free(file);
+}
+
+static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block, const style_text *st,
+                               const text_opts *o, diag *d) {
+    paraset_report rep;
+    text_para *p = para_from_builder(tc, b, st, o, &rep);
+    if (too_narrow(p)) {
+        char *file = model_display_path(tc->book, block->pos.file);
+        diag_error(d, file, block->pos.line, block->pos.col,
+                   "a %s block is too narrow (%.1f pt) for one character", model_type_name(block->type), o->width);
+        free(file);
+        text_para_free(p);
+        return NULL;
+    }
+    report(tc, block, &rep, d);
+    return p;
 }
 
 text_para *text_para_inlines(text_ctx *tc, const model_node *block, const style_text *st, const text_opts *o, diag *d) {
@@ -510,16 +445,21 @@ text_para *text_para_inlines(text_ctx *tc, const model_node *block, const style_
     b.hy = st->hyphenate ? tc->hy : NULL;
     if (o->prefix) buf_puts(&b.text, o->prefix);
     build_inlines(&b, block);
-    text_para *p = para_from_builder(tc, &b, st, o);
+    text_para *p = para_checked(tc, &b, block, st, o, d);
     builder_free(&b);
-    if (too_narrow(p)) {
-        char *file = model_display_path(tc->book, block->pos.file);
-        diag_error(d, file, block->pos.line, block->pos.col,
-                   "a %s block is too narrow (%.1f pt) for one character", model_type_name(block->type), o->width);
-        free(file);
-        text_para_free(p);
-        return NULL;
-    }
+    return p;
+}
+
+text_para *text_para_verbatim(text_ctx *tc, const model_node *block, const char *utf8, const style_text *st,
+                              const text_opts *o, diag *d) {
+    text_opts oo = *o;
+    oo.verbatim = true;
+    builder b = {0};
+    buf_init(&b.text);
+    b.st = st, b.o = &oo;
+    put_text(&b, utf8, strlen(utf8));
+    text_para *p = para_checked(tc, &b, block, st, &oo, d);
+    builder_free(&b);
     return p;
 }
 
@@ -529,14 +469,15 @@ text_para *text_para_plain(text_ctx *tc, const char *utf8, const style_text *st,
     b.st = st, b.o = o;
     if (o->prefix) buf_puts(&b.text, o->prefix);
     put_text(&b, utf8, strlen(utf8));
-    text_para *p = para_from_builder(tc, &b, st, o);
+    paraset_report rep;
+    text_para *p = para_from_builder(tc, &b, st, o, &rep);
     builder_free(&b);
     return p;
 }
 
 void text_para_free(text_para *p) {
     if (!p) return;
-    if (p->layout) g_object_unref(p->layout);
+    paraset_free(p->set);
     free(p->text);
     free(p->spans);
     free(p->lines);
@@ -552,71 +493,12 @@ void text_measure_inlines(text_ctx *tc, const model_node *block, const style_tex
     buf_init(&b.text);
     b.st = st, b.o = &oo;
     build_inlines(&b, block);
-    text_para *p = para_from_builder(tc, &b, st, &oo);
+    paraset_report rep;
+    text_para *p = para_from_builder(tc, &b, st, &oo, &rep);
     builder_free(&b);
-    PangoRectangle lr;
-    pango_layout_get_extents(p->layout, NULL, &lr);
-    *max_width = (double)lr.width / PANGO_SCALE;
-    /* Narrowest width without breaking inside a word. */
-    pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD);
-    pango_layout_set_width(p->layout, 1);
-    pango_layout_get_extents(p->layout, NULL, &lr);
-    *min_width = (double)lr.width / PANGO_SCALE;
+    paraset_measure(p->set, min_width, max_width);
     if (*min_width > *max_width) *min_width = *max_width;
     text_para_free(p);
-}
-
-/* The foreground colour of a run, false when it has none. */
-static bool run_color(const PangoGlyphItem *run, double rgb[3]) {
-    for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
-        const PangoAttribute *at = a->data;
-        if (at->klass->type != PANGO_ATTR_FOREGROUND) continue;
-        const PangoColor *c = &((const PangoAttrColor *)at)->color;
-        rgb[0] = c->red / 65535.0, rgb[1] = c->green / 65535.0, rgb[2] = c->blue / 65535.0;
-        return true;
-    }
-    return false;
-}
-
-/* Draws a hyphenated line with its hyphen glyph outside the text it maps to: the
- * run is drawn without the soft hyphen's bytes and glyph, then the glyph alone with
- * an empty text (cairo writes it under an empty /ActualText). Text extraction and
- * search then see the word's two halves, not a hyphen that is not part of it. False
- * when the line does not end in a shaped soft hyphen in an LTR run. */
-static bool draw_hyphenated(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
-    const text_line *tl = &p->lines[i];
-    PangoLayoutLine *ln = pango_layout_get_line(p->layout, i);
-    GSList *lr = ln ? g_slist_last(ln->runs) : NULL;
-    if (!lr) return false;
-    PangoGlyphItem *run = lr->data;
-    PangoGlyphString *gs = run->glyphs;
-    int n = gs->num_glyphs, shy = tl->start + tl->length - 2;
-    if (run->item->analysis.level % 2 || run->item->offset + run->item->length != shy + 2) return false;
-    /* The soft hyphen's cluster: Pango 1.50 gives it an empty glyph and the hyphen. */
-    int k = 0;
-    while (k < n && run->item->offset + gs->log_clusters[n - 1 - k] == shy) k++;
-    if (k == 0 || k == n || gs->glyphs[n - 1].glyph == PANGO_GLYPH_EMPTY) return false;
-    double hx = x + tl->x;
-    for (GSList *r = ln->runs; r != lr; r = r->next) hx += pango_glyph_string_get_width(((PangoGlyphItem *)r->data)->glyphs) / (double)PANGO_SCALE;
-    for (int g = 0; g < n - 1; g++) hx += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
-    PangoGlyphInfo hy = gs->glyphs[n - 1];
-    gs->num_glyphs -= k, run->item->length -= 2, run->item->num_chars--;
-    cairo_move_to(cr, x + tl->x, baseline);
-    pango_cairo_show_layout_line(cr, ln);
-    gs->num_glyphs += k, run->item->length += 2, run->item->num_chars++;
-    if (hy.glyph & PANGO_GLYPH_UNKNOWN_FLAG) return true;
-    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
-    if (!sf) return true;
-    cairo_save(cr);
-    double rgb[3];
-    if (run_color(run, rgb)) cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-    cairo_set_scaled_font(cr, sf);
-    cairo_glyph_t g = {hy.glyph, hx + hy.geometry.x_offset / (double)PANGO_SCALE,
-                       baseline + (hy.geometry.y_offset - run->y_offset) / (double)PANGO_SCALE};
-    cairo_text_cluster_t cl = {0, 1};
-    cairo_show_text_glyphs(cr, "", 0, &g, 1, &cl, 1, 0);
-    cairo_restore(cr);
-    return true;
 }
 
 /* A hooked arrow in the hanging indent of a continued code line: drawn, not set as
@@ -639,32 +521,22 @@ static void draw_continuation(cairo_t *cr, const text_para *p, double x, double 
     cairo_restore(cr);
 }
 
-void text_draw_line(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
+void text_draw_line_hooked(cairo_t *cr, const text_para *p, int i, double x, double baseline, text_segment_fn fn,
+                           void *ud) {
     if (i < 0 || i >= p->n_lines) return;
     if (p->lines[i].continued) draw_continuation(cr, p, x, baseline);
-    if (p->lines[i].hyphenated && draw_hyphenated(cr, p, i, x, baseline)) return;
-    PangoLayoutLine *ln = pango_layout_get_line_readonly(p->layout, i);
-    if (!ln) return;
-    cairo_move_to(cr, x + p->lines[i].x, baseline);
-    pango_cairo_show_layout_line(cr, ln);
+    paraset_draw_line(p->set, cr, i, x, baseline, fn, ud);
+}
+
+void text_draw_line(cairo_t *cr, const text_para *p, int i, double x, double baseline) {
+    text_draw_line_hooked(cr, p, i, x, baseline, NULL, NULL);
 }
 
 int text_line_ranges(const text_para *p, int i, int start, int end, double *xs, int max) {
     const text_line *tl = &p->lines[i];
     int ls = tl->start, le = tl->start + tl->length;
     if (end <= ls || start >= le) return 0;
-    if (start < ls) start = ls;
-    if (end > le) end = le;
-    PangoLayoutLine *ln = pango_layout_get_line_readonly(p->layout, i);
-    int *ranges = NULL, n = 0;
-    pango_layout_line_get_x_ranges(ln, start, end, &ranges, &n);
-    int k = 0;
-    for (int r = 0; r < n && k < max; r++, k++) {
-        xs[2 * k] = (double)ranges[2 * r] / PANGO_SCALE;
-        xs[2 * k + 1] = (double)ranges[2 * r + 1] / PANGO_SCALE;
-    }
-    g_free(ranges);
-    return k;
+    return paraset_line_ranges(p->set, i, start, end, xs, max);
 }
 
 void text_svg_fonts(const model_book *book) {

@@ -50,9 +50,11 @@ typedef struct text_line {
     bool continued;      /* verbatim text: this line goes on with the source line above */
 } text_line;
 
-/* One laid-out paragraph. Owns its layout and text. */
+struct paraset;
+
+/* One laid-out paragraph. Owns its shaped runs and text. */
 typedef struct text_para {
-    PangoLayout *layout;
+    struct paraset *set; /* the shaped, broken lines (paraset.h) */
     char *text;
     int len;
     text_span *spans;
@@ -79,9 +81,7 @@ typedef struct text_opts {
     bool italic;           /* force italic */
     uint32_t link_color;   /* colour of link text; STYLE_NO_COLOR keeps the text colour */
     const style_text *code_style; /* family/size for inline code, may be NULL */
-    bool verbatim;         /* text_para_plain: code as written: newlines break lines, tabs go to tab stops
-                              (st->tab_size), no hyphens, no justification; a line too long for the
-                              width wraps at a character, under a hanging indent with a mark */
+    bool verbatim;         /* code as written (text_para_verbatim sets it) */
 } text_opts;
 
 /* Lays out the inline children of `block` (a heading, paragraph, cell, attribution…).
@@ -90,6 +90,12 @@ typedef struct text_opts {
  * character) reported at the block's position. */
 text_para *text_para_inlines(text_ctx *tc, const model_node *block, const style_text *st, const text_opts *o,
                              diag *d);
+/* Sets a code block as written: newlines break lines, tabs go to tab stops
+ * (st->tab_size), no hyphens, no justification; a line too long for the width wraps
+ * at a character, under a hanging indent with a drawn continuation mark. Warns at
+ * the block for characters no font has. NULL after an error, as text_para_inlines. */
+text_para *text_para_verbatim(text_ctx *tc, const model_node *block, const char *utf8, const style_text *st,
+                              const text_opts *o, diag *d);
 /* Lays out a plain UTF-8 string (furniture, TOC entries, list labels, captions). */
 text_para *text_para_plain(text_ctx *tc, const char *utf8, const style_text *st, const text_opts *o);
 void text_para_free(text_para *p);
@@ -104,6 +110,12 @@ double text_leading(const style_text *st);
 /* Draws line i with its baseline at (x + line x, baseline); uses the current source colour
  * where the text has no colour attribute. */
 void text_draw_line(cairo_t *cr, const text_para *p, int i, double x, double baseline);
+/* The same, calling fn before (after == false) and after each drawn run of glyphs with
+ * the bytes [start, end) it shows. Runs are cut at every span's edges, so a tag opened
+ * before a run and closed after it wraps exactly the glyphs of a link or note marker. */
+typedef void (*text_segment_fn)(void *ud, cairo_t *cr, int start, int end, bool after);
+void text_draw_line_hooked(cairo_t *cr, const text_para *p, int i, double x, double baseline, text_segment_fn fn,
+                           void *ud);
 
 /* The horizontal extents of bytes [start,end) within line i, relative to the layout's left:
  * fills up to max pairs (x0, x1) and returns how many. */

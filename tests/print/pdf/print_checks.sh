@@ -29,10 +29,14 @@ check "hard break: ragged line before it" 'python3 - "$P" <<"PY"
 import re, subprocess, sys
 out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"], capture_output=True, text=True).stdout
 right = 595.276 - 46 * 72 / 25.4
-ends = {}
+ends, rows = {}, {}
 for m in re.finditer(r"xMax=\"([\d.]+)\" yMax=\"([\d.]+)\">([^<]*)<", out):
     ends[m.group(3)] = float(m.group(1))
-ok = ends.get("break.", right) < right - 20 and abs(ends.get("radioemboliza", 0) - right) < 8
+    y = round(float(m.group(2)), 1)
+    rows[y] = max(rows.get(y, 0), float(m.group(1)))
+# Justified lines end at the column edge (a line-end hyphen is drawn but not extracted).
+flush = sum(1 for x in rows.values() if right - 8 < x < right + 0.5)
+ok = ends.get("break.", right) < right - 20 and flush >= 6
 sys.exit(0 if ok else 1)
 PY'
 

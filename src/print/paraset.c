@@ -1,0 +1,693 @@
+/* paraset: shape once, break by total fit, draw glyph runs. */
+#include "print/paraset.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pango/pangocairo.h>
+
+#include "base/util.h"
+#include "print/linebreak.h"
+
+#define FILL 1e6           /* the stretch of \parfillskip: "infinite" next to any line's */
+#define PRETOLERANCE 100   /* TeX's first pass, without hyphenation */
+#define EX_HYPHEN_PENALTY 50
+
+enum { F_CLUSTER = 1, F_POINT = 2, F_SPACE = 4 };
+
+/* A drawn piece of a line: the glyphs of one run between two cuts, or the added hyphen. */
+typedef struct seg {
+    PangoGlyphItem *gi;        /* owned; NULL for the hyphen */
+    const PangoGlyphItem *run; /* the run it comes from (colour, rise, font) */
+    PangoGlyph hyphen;
+    double x, width;           /* from the paragraph's left */
+    int start, end;            /* bytes */
+    int level;                 /* bidi embedding level */
+} seg;
+
+typedef struct line_segs {
+    seg *v;
+    int n;
+} line_segs;
+
+struct paraset {
+    const char *text;
+    int len;
+    PangoGlyphItem **runs;   /* logical order */
+    int n_runs;
+    double *adv;             /* per byte: the width of the cluster starting there */
+    unsigned char *flags;    /* per byte: F_* */
+    int *run_of;             /* per byte: its run */
+    int *cidx;               /* per byte: its character index */
+    double *hy_w;            /* per run: the hyphen's width there, < 0 until shaped */
+    PangoGlyph *hy_g;
+    paraset_line *lines;
+    line_segs *segs;
+    int n_lines;
+    double min_w, max_w;
+    bool verbatim;
+};
+
+/*** shaping ***/
+
+static bool is_forced(gunichar c) { return c == 0x2028 || c == '\n'; }
+static bool is_nbsp(gunichar c) { return c == 0xA0 || c == 0x202F || c == 0x2007; }
+static bool is_space(gunichar c, const PangoLogAttr *a) { return a->is_white && !is_nbsp(c) && !is_forced(c); }
+
+static void index_chars(paraset *ps) {
+    ps->cidx = xcalloc((size_t)ps->len + 1, sizeof *ps->cidx);
+    int ci = 0;
+    for (const char *s = ps->text; s < ps->text + ps->len; s = g_utf8_next_char(s), ci++) {
+        const char *e = g_utf8_next_char(s);
+        for (const char *b = s; b < e && b < ps->text + ps->len; b++) ps->cidx[b - ps->text] = ci;
+    }
+    ps->cidx[ps->len] = ci;
+}
+
+/* Glyphs that must not show: a forced break, a soft hyphen left in the text. */
+static bool hidden(gunichar c) { return is_forced(c) || c == '\r' || c == 0xAD; }
+
+static void shape_runs(paraset *ps, PangoContext *ctx, PangoAttrList *attrs, const paraset_opts *o, PangoLogAttr *la,
+                       paraset_report *rep) {
+    GList *items = pango_itemize(ctx, ps->text, 0, ps->len, attrs, NULL);
+    int n = (int)g_list_length(items);
+    ps->runs = xcalloc((size_t)(n ? n : 1), sizeof *ps->runs);
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *it = l->data;
+        PangoGlyphString *gs = pango_glyph_string_new();
+        pango_shape_with_flags(ps->text + it->offset, it->length, ps->text, ps->len, &it->analysis, gs, PANGO_SHAPE_NONE);
+        PangoGlyphItem *gi = g_slice_new0(PangoGlyphItem);
+        gi->item = it, gi->glyphs = gs;
+        if (o->letter_spacing) pango_glyph_item_letter_space(gi, ps->text, la + ps->cidx[it->offset], o->letter_spacing);
+        int r = ps->n_runs++;
+        ps->runs[r] = gi;
+        for (int b = it->offset; b < it->offset + it->length; b++) ps->run_of[b] = r;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            int b = it->offset + gs->log_clusters[g];
+            gunichar c = g_utf8_get_char(ps->text + b);
+            if (hidden(c)) gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = 0;
+            else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !g_unichar_iszerowidth(c)) {
+                if (!rep->missing++) rep->first_missing = c, rep->first_missing_at = b;
+            }
+            ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+            ps->flags[b] |= F_CLUSTER;
+        }
+    }
+    g_list_free(items);
+}
+
+/* The hyphen of run r's font: shaped once per run, when a line first needs it. */
+static void hyphen_of(paraset *ps, int r) {
+    if (ps->hy_w[r] >= 0) return;
+    PangoGlyphString *gs = pango_glyph_string_new();
+    PangoAnalysis an = ps->runs[r]->item->analysis;
+    pango_shape_with_flags("-", 1, "-", 1, &an, gs, PANGO_SHAPE_NONE);
+    bool ok = gs->num_glyphs == 1 && !(gs->glyphs[0].glyph & PANGO_GLYPH_UNKNOWN_FLAG);
+    ps->hy_g[r] = ok ? gs->glyphs[0].glyph : PANGO_GLYPH_EMPTY;
+    ps->hy_w[r] = ok ? gs->glyphs[0].geometry.width / (double)PANGO_SCALE : 0;
+    pango_glyph_string_free(gs);
+}
+
+/*** boxes, glue and penalties ***/
+
+typedef enum { K_BOX, K_SPACE, K_DISC, K_BREAK, K_OTHER } ikind;
+
+typedef struct items {
+    lb_item *v;
+    int *byte;       /* where each item starts in the text */
+    unsigned char *kind;
+    int n, cap;
+} items;
+
+static void push(items *b, lb_item it, int byte, ikind k) {
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->v = xrealloc(b->v, (size_t)b->cap * sizeof *b->v);
+        b->byte = xrealloc(b->byte, (size_t)b->cap * sizeof *b->byte);
+        b->kind = xrealloc(b->kind, (size_t)b->cap);
+    }
+    b->v[b->n] = it, b->byte[b->n] = byte, b->kind[b->n] = (unsigned char)k;
+    b->n++;
+}
+
+static void items_free(items *b) {
+    free(b->v), free(b->byte), free(b->kind);
+}
+
+typedef struct build_opts {
+    bool points;        /* hyphenation points as discretionaries */
+    bool char_breaks;   /* words wider than `measure` may break between characters */
+    double measure;
+    bool justify;
+} build_opts;
+
+static void push_box(items *b, double w, int byte) {
+    if (b->n && b->kind[b->n - 1] == K_BOX) b->v[b->n - 1].width += w;
+    else push(b, (lb_item){LB_BOX, w, 0, 0, 0, false}, byte, K_BOX);
+}
+
+static bool is_hyphen_char(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014; }
+static bool protrudes(gunichar c) {
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == 0x2019 || c == 0x201D ||
+           c == '-' || c == 0x2013 || c == 0x2014 || c == ')';
+}
+
+/* One word: the characters between two spaces, with its break opportunities. */
+static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o, const build_opts *bo, int from,
+                      int to, items *b, paraset_report *rep) {
+    double ww = 0;
+    for (int k = from; k < to; k++) ww += ps->adv[k];
+    bool chars = bo->char_breaks && bo->measure > 0 && ww > bo->measure;
+    if (chars) {
+        rep->char_broken++;
+        if (ww > rep->widest_word) rep->widest_word = ww;
+    }
+    gunichar prev = 0;
+    for (int k = from; k < to; k = (int)(g_utf8_next_char(ps->text + k) - ps->text)) {
+        gunichar c = g_utf8_get_char(ps->text + k);
+        const PangoLogAttr *a = &la[ps->cidx[k]];
+        if (k > from && ps->flags[k] & F_CLUSTER) {
+            int r = ps->run_of[k - 1];
+            if (bo->points && ps->flags[k] & F_POINT) {
+                hyphen_of(ps, r);
+                double hw = ps->hy_w[r] * (o->protrusion ? 0.3 : 1);
+                push(b, (lb_item){LB_PENALTY, hw, 0, 0, o->hyphen_penalty, true}, k, K_DISC);
+            } else if (a->is_line_break) {
+                bool hy = is_hyphen_char(prev);
+                push(b, (lb_item){LB_PENALTY, 0, 0, 0, hy ? EX_HYPHEN_PENALTY : EX_HYPHEN_PENALTY, hy}, k, K_BREAK);
+            } else if (chars && a->is_cursor_position) {
+                push(b, (lb_item){LB_PENALTY, 0, 0, 0, 0, false}, k, K_BREAK);
+            }
+        }
+        push_box(b, ps->adv[k], k);
+        prev = c;
+    }
+    /* A stop or hyphen at a line end may hang out: a break just after the word,
+     * before its space, with a negative width. */
+    if (o->protrusion && prev && protrudes(prev) && to < ps->len) {
+        double hang = ps->adv[(int)(g_utf8_prev_char(ps->text + to) - ps->text)] * (prev == ',' || prev == '.' ? 0.7 : 0.5);
+        push(b, (lb_item){LB_PENALTY, -hang, 0, 0, 0, false}, to, K_OTHER);
+    }
+}
+
+static void push_end(items *b, int byte) {
+    push(b, (lb_item){LB_PENALTY, 0, 0, 0, LB_INF, false}, byte, K_OTHER);
+    push(b, (lb_item){LB_GLUE, 0, FILL, 0, 0, false}, byte, K_OTHER);
+    push(b, (lb_item){LB_PENALTY, 0, 0, 0, -LB_INF, false}, byte, K_OTHER);
+}
+
+static void build_items(paraset *ps, const PangoLogAttr *la, const paraset_opts *o, const build_opts *bo, items *b,
+                        paraset_report *rep) {
+    b->n = 0;
+    double ys = bo->justify ? o->word_stretch : 0, zs = bo->justify ? o->word_shrink : 0;
+    int i = 0;
+    while (i < ps->len) {
+        gunichar c = g_utf8_get_char(ps->text + i);
+        int next = (int)(g_utf8_next_char(ps->text + i) - ps->text);
+        const PangoLogAttr *a = &la[ps->cidx[i]];
+        double w = ps->adv[i];
+        if (is_forced(c)) {
+            push_end(b, i);
+        } else if (is_nbsp(c)) {
+            push(b, (lb_item){LB_PENALTY, 0, 0, 0, LB_INF, false}, i, K_OTHER);
+            push(b, (lb_item){LB_GLUE, w, w * ys, w * zs, 0, false}, i, K_SPACE);
+        } else if (is_space(c, a)) {
+            push(b, (lb_item){LB_GLUE, w, w * ys, w * zs, 0, false}, i, K_SPACE);
+        } else {
+            int j = i;
+            while (j < ps->len) {
+                gunichar d = g_utf8_get_char(ps->text + j);
+                if (is_forced(d) || is_nbsp(d) || is_space(d, &la[ps->cidx[j]])) break;
+                j = (int)(g_utf8_next_char(ps->text + j) - ps->text);
+            }
+            push_word(ps, la, o, bo, i, j, b, rep);
+            next = j;
+        }
+        i = next;
+    }
+    push_end(b, ps->len);
+}
+
+/* Table columns: the widest unbreakable run and the widest line at natural width. */
+static void measure_items(paraset *ps, const items *b) {
+    double run = 0, line = 0;
+    ps->min_w = ps->max_w = 0;
+    for (int i = 0; i < b->n; i++) {
+        const lb_item *it = &b->v[i];
+        if (it->kind == LB_BOX) run += it->width, line += it->width;
+        else if (it->kind == LB_GLUE) run = 0, line += it->width;
+        else if (b->kind[i] == K_BREAK) run = 0;
+        if (run > ps->min_w) ps->min_w = run;
+        if (line > ps->max_w) ps->max_w = line;
+        if (it->kind == LB_PENALTY && it->penalty <= -LB_INF) line = 0, run = 0;
+    }
+}
+
+/*** breaking ***/
+
+static lb_params params_for(const paraset_opts *o, bool justify, int pass) {
+    double indent = o->first_indent;
+    lb_params p = lb_defaults(o->width);
+    p.first_width = indent > 0 ? o->width - indent : o->width;
+    p.width = indent < 0 ? o->width + indent : o->width;
+    p.max_hyphen_run = 2;
+    p.short_last = 2.5 * o->size;
+    p.short_last_demerits = justify ? 10000 : 0;
+    p.tolerance = pass == 1 ? PRETOLERANCE : pass == 2 ? o->tolerance : 10000;
+    /* Ragged text: spaces keep their width, and every line may fall short of the
+     * measure by a stretch of 3 em (TeX's \raggedright rightskip). */
+    if (!justify) p.emergency_stretch = 3 * o->size;
+    if (pass >= 3 && justify) p.emergency_stretch += 3 * o->size;
+    if (pass >= 3) p.allow_overfull = true;
+    return p;
+}
+
+static int break_items(const items *b, const paraset_opts *o, bool justify, int pass, lb_line **lines) {
+    lb_params p = params_for(o, justify, pass);
+    int n = lb_break(b->v, b->n, &p, lines, NULL);
+    return n;
+}
+
+static bool any_overfull(const lb_line *l, int n) {
+    for (int i = 0; i < n; i++)
+        if (l[i].overfull) return true;
+    return false;
+}
+
+/* TeX's passes: without hyphens at the pretolerance, with them at the tolerance, then
+ * an emergency pass that may leave lines loose or overfull, then with over-wide words
+ * broken between characters. */
+static int break_passes(paraset *ps, const PangoLogAttr *la, const paraset_opts *o, bool justify, bool have_points,
+                        items *b, lb_line **lines, paraset_report *rep) {
+    build_opts bo = {.points = false, .measure = o->width, .justify = justify};
+    paraset_report scratch = {0};
+    int n = 0;
+    build_items(ps, la, o, &bo, b, &scratch);
+    measure_items(ps, b);
+    if (!justify) {
+        /* Ragged: any line may fall short, so one pass decides (the rag's badness
+         * still prefers even lines); hyphens only where the style allows them. */
+        if (have_points) bo.points = true, build_items(ps, la, o, &bo, b, &scratch);
+        n = break_items(b, o, justify, 3, lines);
+        if (n && !any_overfull(*lines, n)) return n;
+        free(*lines);
+        bo.char_breaks = true;
+        build_items(ps, la, o, &bo, b, rep);
+        return break_items(b, o, justify, 4, lines);
+    }
+    if (have_points) {
+        n = break_items(b, o, justify, 1, lines);
+        if (n) return n;
+        bo.points = true;
+        build_items(ps, la, o, &bo, b, &scratch);
+    }
+    n = break_items(b, o, justify, 2, lines);
+    if (n) return n;
+    rep->emergency = true;
+    n = break_items(b, o, justify, 3, lines);
+    if (n && !any_overfull(*lines, n)) return n;
+    free(*lines);
+    bo.char_breaks = true;
+    build_items(ps, la, o, &bo, b, rep);
+    return break_items(b, o, justify, 4, lines);
+}
+
+/*** lines ***/
+
+/* The first glyph whose cluster starts at or after byte `at` (item-relative) in
+ * logical order: glyphs run forwards in a left-to-right item, backwards otherwise. */
+static int glyph_bound(const PangoGlyphString *gs, bool rtl, int at) {
+    int lo = 0, hi = gs->num_glyphs;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        bool before = rtl ? gs->log_clusters[mid] >= at : gs->log_clusters[mid] < at;
+        if (before) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* The glyphs of run for bytes [a, z) as an item of their own (a and z are cluster
+ * edges). Found by binary search: a long run is not copied once per line. */
+static PangoGlyphItem *piece(const PangoGlyphItem *run, const char *text, int a, int z) {
+    const PangoItem *it = run->item;
+    const PangoGlyphString *gs = run->glyphs;
+    bool rtl = it->analysis.level % 2;
+    int ra = a - it->offset, rz = z - it->offset;
+    int g0, g1;
+    if (!rtl) g0 = glyph_bound(gs, false, ra), g1 = glyph_bound(gs, false, rz);
+    else g0 = glyph_bound(gs, true, rz), g1 = glyph_bound(gs, true, ra);
+    PangoGlyphItem *g = g_slice_new0(PangoGlyphItem);
+    g->item = pango_item_copy((PangoItem *)it);
+    g->item->offset = a;
+    g->item->length = z - a;
+    g->item->num_chars = (int)g_utf8_strlen(text + a, z - a);
+    g->glyphs = pango_glyph_string_new();
+    pango_glyph_string_set_size(g->glyphs, g1 - g0);
+    for (int k = g0; k < g1; k++) {
+        g->glyphs->glyphs[k - g0] = gs->glyphs[k];
+        g->glyphs->log_clusters[k - g0] = gs->log_clusters[k] - ra;
+    }
+    g->y_offset = run->y_offset;
+    return g;
+}
+
+static void add_seg(line_segs *ls, seg s) {
+    ls->v = xrealloc(ls->v, (size_t)(ls->n + 1) * sizeof *ls->v);
+    ls->v[ls->n++] = s;
+}
+
+/* The pieces of runs covering bytes [from, to), cut also at `cuts`. */
+static void cut_runs(paraset *ps, int from, int to, const int *cuts, int n_cuts, line_segs *ls) {
+    int a = from;
+    while (a < to) {
+        int r = ps->run_of[a];
+        const PangoGlyphItem *run = ps->runs[r];
+        int z = run->item->offset + run->item->length;
+        if (z > to) z = to;
+        for (int c = 0; c < n_cuts; c++)
+            if (cuts[c] > a && cuts[c] < z && ps->flags[cuts[c]] & F_CLUSTER) z = cuts[c];
+        add_seg(ls, (seg){piece(run, ps->text, a, z), run, 0, 0, 0, a, z, run->item->analysis.level});
+        a = z;
+    }
+}
+
+/* Widens (ratio > 0) or narrows the spaces of a piece as the line's glue is set. */
+static void set_glue(paraset *ps, PangoGlyphString *gs, int offset, double ratio, const paraset_opts *o, double *carry) {
+    if (ratio == 0) return;
+    for (int g = 0; g < gs->num_glyphs; g++) {
+        int b = offset + gs->log_clusters[g];
+        if (!(ps->flags[b] & F_SPACE)) continue;
+        double w = ps->adv[b];
+        double d = ratio > 0 ? ratio * w * o->word_stretch : ratio * w * o->word_shrink;
+        double want = d * PANGO_SCALE + *carry;
+        int u = (int)lround(want);
+        *carry = want - u;
+        gs->glyphs[g].geometry.width += u;
+    }
+}
+
+static double glyphs_width(const PangoGlyphString *gs) {
+    double w = 0;
+    for (int g = 0; g < gs->num_glyphs; g++) w += gs->glyphs[g].geometry.width;
+    return w / PANGO_SCALE;
+}
+
+/* Bidi rule L2: reverse every run of pieces at or above each odd level. */
+static void reorder(line_segs *ls) {
+    int hi = 0, lo_odd = 127;
+    for (int i = 0; i < ls->n; i++) {
+        if (ls->v[i].level > hi) hi = ls->v[i].level;
+        if (ls->v[i].level % 2 && ls->v[i].level < lo_odd) lo_odd = ls->v[i].level;
+    }
+    for (int lev = hi; lev >= lo_odd && lev > 0; lev--)
+        for (int i = 0; i < ls->n;) {
+            if (ls->v[i].level < lev) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < ls->n && ls->v[j].level >= lev) j++;
+            for (int a = i, z = j - 1; a < z; a++, z--) {
+                seg t = ls->v[a];
+                ls->v[a] = ls->v[z], ls->v[z] = t;
+            }
+            i = j;
+        }
+}
+
+/* Builds line li's pieces for content bytes [from, to), places them and fills its box. */
+static void set_line(paraset *ps, int li, int from, int to, bool justify, bool shrink_only, double protrude, bool hyphen, double x0,
+                     double avail, paraset_align align, const int *cuts, int n_cuts, const paraset_opts *o) {
+    line_segs *ls = &ps->segs[li];
+    cut_runs(ps, from, to, cuts, n_cuts, ls);
+    if (hyphen && to > 0) {
+        int r = ps->run_of[to - 1];
+        hyphen_of(ps, r);
+        add_seg(ls, (seg){NULL, ps->runs[r], ps->hy_g[r], 0, ps->hy_w[r], to, to, ps->runs[r]->item->analysis.level});
+    }
+    /* Justified: the glue is set to fill the measure exactly from the widths as
+     * shaped (the breaker's ratio counts the emergency stretch, the lines do not). */
+    if ((justify || shrink_only) && avail > 0) {
+        double nat = 0, y = 0, z = 0;
+        for (int s = 0; s < ls->n; s++) nat += ls->v[s].gi ? glyphs_width(ls->v[s].gi->glyphs) : ls->v[s].width;
+        for (int k = from; k < to; k++)
+            if (ps->flags[k] & F_SPACE) y += ps->adv[k] * o->word_stretch, z += ps->adv[k] * o->word_shrink;
+        double extra = avail + protrude - nat;
+        double ratio = extra > 0 ? (y > 0 && !shrink_only ? extra / y : 0) : (z > 0 ? extra / z : 0);
+        if (ratio < -1) ratio = -1;
+        double carry = 0;
+        for (int s = 0; s < ls->n; s++)
+            if (ls->v[s].gi) set_glue(ps, ls->v[s].gi->glyphs, ls->v[s].gi->item->offset, ratio, o, &carry);
+    }
+    reorder(ls);
+    double total = 0;
+    for (int s = 0; s < ls->n; s++) {
+        seg *sg = &ls->v[s];
+        if (sg->gi) sg->width = glyphs_width(sg->gi->glyphs);
+        total += sg->width;
+    }
+    double x = x0;
+    if (avail > 0 && align == PARASET_RIGHT) x += avail - total;
+    else if (avail > 0 && align == PARASET_CENTER) x += (avail - total) / 2;
+    for (int s = 0; s < ls->n; s++) ls->v[s].x = x, x += ls->v[s].width;
+    paraset_line *pl = &ps->lines[li];
+    pl->x = ls->n ? ls->v[0].x : x0;
+    pl->width = total;
+    pl->hyphenated = hyphen;
+}
+
+static void grow_lines(paraset *ps, int n) {
+    ps->lines = xcalloc((size_t)(n ? n : 1), sizeof *ps->lines);
+    ps->segs = xcalloc((size_t)(n ? n : 1), sizeof *ps->segs);
+    ps->n_lines = n;
+}
+
+static void lines_from_breaks(paraset *ps, const items *b, const lb_line *br, int n, const paraset_opts *o,
+                              bool justify, const int *cuts, int n_cuts, paraset_report *rep) {
+    grow_lines(ps, n);
+    double indent = o->first_indent;
+    for (int i = 0; i < n; i++) {
+        int from = br[i].start < b->n ? b->byte[br[i].start] : ps->len;
+        int to = b->byte[br[i].end];
+        if (to < from) to = from;
+        const lb_item *at = &b->v[br[i].end];
+        bool forced = at->kind == LB_PENALTY && at->penalty <= -LB_INF;
+        bool disc = b->kind[br[i].end] == K_DISC;
+        if (br[i].overfull) rep->overfull++;
+        /* A negative-width break hangs its stop into the margin. */
+        double protrude = at->kind == LB_PENALTY && at->width < 0 ? -at->width : 0;
+        if (disc && o->protrusion) protrude = ps->hy_w[ps->run_of[to - 1]] * 0.7;
+        double x0 = i == 0 ? (indent > 0 ? indent : 0) : (indent < 0 ? -indent : 0);
+        double avail = o->width > 0 ? o->width - x0 : 0;
+        ps->lines[i].start = i == 0 ? 0 : from;
+        /* A last line (or one before a forced break) keeps its natural spaces unless
+         * the breaker shrank them to make it fit. */
+        set_line(ps, i, from, to, justify && !forced, forced, protrude, disc, x0, avail, o->align, cuts, n_cuts, o);
+    }
+    for (int i = 0; i < n; i++) ps->lines[i].end = i + 1 < n ? ps->lines[i + 1].start : ps->len;
+}
+
+/* Code: each source line wraps where the next character would pass the measure,
+ * the rest hanging; nothing stretches. */
+static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, int n_cuts, paraset_report *rep) {
+    int cap = 16, n = 0;
+    int *from = xcalloc((size_t)cap, sizeof *from), *to = xcalloc((size_t)cap, sizeof *to);
+    bool *cont = xcalloc((size_t)cap, sizeof *cont);
+    int start = 0;
+    bool continued = false;
+    double acc = 0;
+    for (int k = 0; k <= ps->len; k++) {
+        bool end = k == ps->len || ps->text[k] == '\n';
+        bool wrap = false;
+        if (!end && ps->flags[k] & F_CLUSTER) {
+            double lw = o->width - (continued ? o->hang : 0);
+            wrap = o->width > 0 && k > start && acc + ps->adv[k] > lw + 1e-6;
+            if (!wrap) acc += ps->adv[k];
+        }
+        if (!end && !wrap) continue;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            from = xrealloc(from, (size_t)cap * sizeof *from), to = xrealloc(to, (size_t)cap * sizeof *to);
+            cont = xrealloc(cont, (size_t)cap * sizeof *cont);
+        }
+        from[n] = start, to[n] = k, cont[n] = continued, n++;
+        if (wrap) {
+            start = k, continued = true, acc = ps->adv[k];
+        } else {
+            start = k + 1, continued = false, acc = 0;
+        }
+    }
+    grow_lines(ps, n);
+    for (int i = 0; i < n; i++) {
+        double x0 = cont[i] ? o->hang : 0;
+        ps->lines[i].start = from[i];
+        ps->lines[i].continued = cont[i];
+        set_line(ps, i, from[i], to[i], false, false, 0, false, x0, 0, PARASET_LEFT, cuts, n_cuts, o);
+        if (o->width > 0 && ps->lines[i].x + ps->lines[i].width > o->width + 0.01) rep->overfull++;
+    }
+    for (int i = 0; i < n; i++) ps->lines[i].end = i + 1 < n ? ps->lines[i + 1].start : ps->len;
+    ps->min_w = ps->max_w = 0;
+    for (int i = 0; i < n; i++)
+        if (ps->lines[i].width > ps->max_w) ps->max_w = ps->lines[i].width;
+    ps->min_w = ps->max_w;
+    free(from), free(to), free(cont);
+}
+
+paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList *attrs, const int *points,
+                     int n_points, const int *cuts, int n_cuts, const paraset_opts *o, paraset_report *rep) {
+    memset(rep, 0, sizeof *rep);
+    paraset *ps = xcalloc(1, sizeof *ps);
+    ps->text = text, ps->len = len, ps->verbatim = o->verbatim;
+    ps->adv = xcalloc((size_t)len + 1, sizeof *ps->adv);
+    ps->flags = xcalloc((size_t)len + 1, 1);
+    ps->run_of = xcalloc((size_t)len + 1, sizeof *ps->run_of);
+    index_chars(ps);
+    int nch = ps->cidx[len];
+    PangoLogAttr *la = xcalloc((size_t)nch + 1, sizeof *la);
+    pango_get_log_attrs(text, len, -1, pango_context_get_language(ctx), la, nch + 1);
+    shape_runs(ps, ctx, attrs, o, la, rep);
+    ps->hy_w = xcalloc((size_t)(ps->n_runs ? ps->n_runs : 1), sizeof *ps->hy_w);
+    ps->hy_g = xcalloc((size_t)(ps->n_runs ? ps->n_runs : 1), sizeof *ps->hy_g);
+    for (int r = 0; r < ps->n_runs; r++) ps->hy_w[r] = -1;
+    ps->flags[len] |= F_CLUSTER;
+    for (int i = 0; i < n_points; i++)
+        if (points[i] > 0 && points[i] < len) ps->flags[points[i]] |= F_POINT;
+    for (int i = 0; i < len; i = (int)(g_utf8_next_char(text + i) - text))
+        if (is_space(g_utf8_get_char(text + i), &la[ps->cidx[i]]) || is_nbsp(g_utf8_get_char(text + i)))
+            ps->flags[i] |= F_SPACE;
+    if (o->verbatim) {
+        verbatim_lines(ps, o, cuts, n_cuts, rep);
+    } else {
+        bool justify = o->align == PARASET_JUSTIFY && o->width > 0;
+        paraset_opts oo = *o;
+        if (oo.width <= 0) oo.width = 1e7; /* unwrapped: only forced breaks */
+        items b = {0};
+        lb_line *br = NULL;
+        int n = break_passes(ps, la, &oo, justify, n_points > 0, &b, &br, rep);
+        if (o->width <= 0) oo.width = 0;
+        lines_from_breaks(ps, &b, br, n, &oo, justify, cuts, n_cuts, rep);
+        free(br);
+        items_free(&b);
+    }
+    free(la);
+    return ps;
+}
+
+void paraset_free(paraset *ps) {
+    if (!ps) return;
+    for (int i = 0; i < ps->n_lines; i++) {
+        for (int s = 0; s < ps->segs[i].n; s++)
+            if (ps->segs[i].v[s].gi) pango_glyph_item_free(ps->segs[i].v[s].gi);
+        free(ps->segs[i].v);
+    }
+    for (int r = 0; r < ps->n_runs; r++) pango_glyph_item_free(ps->runs[r]);
+    free(ps->runs), free(ps->adv), free(ps->flags), free(ps->run_of), free(ps->cidx);
+    free(ps->hy_w), free(ps->hy_g), free(ps->lines), free(ps->segs);
+    free(ps);
+}
+
+int paraset_line_count(const paraset *ps) { return ps->n_lines; }
+
+const paraset_line *paraset_get_line(const paraset *ps, int i) { return &ps->lines[i]; }
+
+void paraset_measure(const paraset *ps, double *min_width, double *max_width) {
+    *min_width = ps->min_w, *max_width = ps->max_w;
+}
+
+/*** drawing ***/
+
+static bool run_color(const PangoGlyphItem *run, double rgb[3]) {
+    for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+        const PangoAttribute *at = a->data;
+        if (at->klass->type != PANGO_ATTR_FOREGROUND) continue;
+        const PangoColor *c = &((const PangoAttrColor *)at)->color;
+        rgb[0] = c->red / 65535.0, rgb[1] = c->green / 65535.0, rgb[2] = c->blue / 65535.0;
+        return true;
+    }
+    return false;
+}
+
+static int run_attr_int(const PangoGlyphItem *run, PangoAttrType t) {
+    for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+        const PangoAttribute *at = a->data;
+        if (at->klass->type == t) return ((const PangoAttrInt *)at)->value;
+    }
+    return 0;
+}
+
+static void draw_strike(cairo_t *cr, const seg *s, double x, double y) {
+    PangoFontMetrics *m = pango_font_get_metrics(s->run->item->analysis.font, NULL);
+    double pos = pango_font_metrics_get_strikethrough_position(m) / (double)PANGO_SCALE;
+    double th = pango_font_metrics_get_strikethrough_thickness(m) / (double)PANGO_SCALE;
+    pango_font_metrics_unref(m);
+    cairo_rectangle(cr, x, y - pos, s->width, th > 0 ? th : 0.5);
+    cairo_fill(cr);
+}
+
+/* The hyphen outside the text: drawn with an empty string (an empty /ActualText),
+ * so extraction and search see the word's two halves and no hyphen in it. */
+static void draw_hyphen(cairo_t *cr, const seg *s, double x, double y) {
+    if (s->hyphen == PANGO_GLYPH_EMPTY) return;
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(s->run->item->analysis.font));
+    if (!sf) return;
+    cairo_set_scaled_font(cr, sf);
+    cairo_glyph_t g = {s->hyphen, x, y};
+    cairo_text_cluster_t cl = {0, 1};
+    cairo_show_text_glyphs(cr, "", 0, &g, 1, &cl, 1, 0);
+}
+
+void paraset_draw_line(const paraset *ps, cairo_t *cr, int i, double x, double y, paraset_segment_fn fn, void *ud) {
+    if (i < 0 || i >= ps->n_lines) return;
+    const line_segs *ls = &ps->segs[i];
+    for (int s = 0; s < ls->n; s++) {
+        const seg *sg = &ls->v[s];
+        if (fn) fn(ud, cr, sg->start, sg->end, false);
+        cairo_save(cr);
+        double rgb[3];
+        if (run_color(sg->run, rgb)) cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        double sy = y - run_attr_int(sg->run, PANGO_ATTR_RISE) / (double)PANGO_SCALE;
+        if (sg->gi) {
+            cairo_move_to(cr, x + sg->x, sy);
+            pango_cairo_show_glyph_item(cr, ps->text, sg->gi);
+            if (run_attr_int(sg->run, PANGO_ATTR_STRIKETHROUGH)) draw_strike(cr, sg, x + sg->x, sy);
+        } else {
+            draw_hyphen(cr, sg, x + sg->x, sy);
+        }
+        cairo_restore(cr);
+        if (fn) fn(ud, cr, sg->start, sg->end, true);
+    }
+}
+
+static int add_range(double *xs, int k, int max, double a, double z) {
+    if (k > 0 && fabs(xs[2 * k - 1] - a) < 0.01) {
+        xs[2 * k - 1] = z;
+        return k;
+    }
+    if (k >= max) return k;
+    xs[2 * k] = a, xs[2 * k + 1] = z;
+    return k + 1;
+}
+
+int paraset_line_ranges(const paraset *ps, int i, int start, int end, double *xs, int max) {
+    if (i < 0 || i >= ps->n_lines) return 0;
+    const line_segs *ls = &ps->segs[i];
+    int k = 0;
+    for (int s = 0; s < ls->n; s++) {
+        const seg *sg = &ls->v[s];
+        if (!sg->gi) {
+            if (sg->start > start && sg->start <= end) k = add_range(xs, k, max, sg->x, sg->x + sg->width);
+            continue;
+        }
+        const PangoGlyphString *gs = sg->gi->glyphs;
+        double gx = sg->x;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            double w = gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+            int b = sg->gi->item->offset + gs->log_clusters[g];
+            if (b >= start && b < end) k = add_range(xs, k, max, gx, gx + w);
+            gx += w;
+        }
+    }
+    return k;
+}

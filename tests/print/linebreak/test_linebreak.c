@@ -1,0 +1,285 @@
+/* linebreak: the Knuth–Plass breaker on hand-made box/glue/penalty lists. Small
+ * paragraphs are checked against an exhaustive search over every set of breaks,
+ * which scores each line by the rules written out again here (badness, fitness
+ * classes, adjacent-line, double-hyphen, final-hyphen and short-last-line demerits,
+ * the longest hyphen run); a few cases have optimal breaks worked out by hand. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "print/linebreak.h"
+
+static lb_item box(double w) { return (lb_item){LB_BOX, w, 0, 0, 0, false}; }
+static lb_item glue(double w, double y, double z) { return (lb_item){LB_GLUE, w, y, z, 0, false}; }
+static lb_item pen(double w, int p, bool flagged) { return (lb_item){LB_PENALTY, w, 0, 0, p, flagged}; }
+
+/* Ends a paragraph as TeX does: no break before the fill, then a forced break. */
+static int finish(lb_item *it, int n) {
+    it[n++] = pen(0, LB_INF, false);
+    it[n++] = glue(0, 1e6, 0);
+    it[n++] = pen(0, -LB_INF, false);
+    return n;
+}
+
+/*** the exhaustive search ***/
+
+static bool legal(const lb_item *it, int i) {
+    if (it[i].kind == LB_PENALTY) return it[i].penalty < LB_INF;
+    return it[i].kind == LB_GLUE && i > 0 && it[i - 1].kind == LB_BOX;
+}
+
+static int first_kept(const lb_item *it, int n, int b) {
+    if (b < 0) return 0;
+    int i = b + 1;
+    while (i < n && it[i].kind != LB_BOX && !(it[i].kind == LB_PENALTY && it[i].penalty <= -LB_INF)) i++;
+    return i;
+}
+
+/* Scores one line from the item after break a to break b; false when infeasible. */
+static bool score_line(const lb_item *it, int n, const lb_params *p, int a, int b, int line, double *bad,
+                       double *ratio, double *natural) {
+    double w = 0, y = 0, z = 0;
+    for (int i = first_kept(it, n, a); i < b; i++) {
+        if (it[i].kind == LB_PENALTY) continue;
+        w += it[i].width;
+        if (it[i].kind == LB_GLUE) y += it[i].stretch, z += it[i].shrink;
+    }
+    if (it[b].kind == LB_PENALTY) w += it[b].width;
+    double lw = line == 0 ? p->first_width : p->width;
+    double r = w < lw ? (y > 0 ? (lw - w) / y : INFINITY) : w > lw ? (z > 0 ? -(w - lw) / z : -INFINITY) : 0;
+    if (r < -1) return false;
+    double bd = fabs(r) >= 10 ? LB_INF : 100 * fabs(r) * fabs(r) * fabs(r);
+    if (bd > LB_INF) bd = LB_INF;
+    if (bd > p->tolerance) return false;
+    *bad = bd, *ratio = r, *natural = w;
+    return true;
+}
+
+static int fit_class(double r) { return r < -0.5 ? 3 : r <= 0.5 ? 2 : r <= 1 ? 1 : 0; }
+
+/* The demerits of a whole set of breaks (br[0..k), the last one n-1), or -1. */
+static double score_set(const lb_item *it, int n, const lb_params *p, const int *br, int k) {
+    double total = 0;
+    int prev = -1, prev_fit = 2, run = 0;
+    bool prev_flag = false;
+    for (int l = 0; l < k; l++) {
+        int b = br[l];
+        double bad, r, nat;
+        if (!score_line(it, n, p, prev, b, l, &bad, &r, &nat)) return -1;
+        double d = (p->line_penalty + bad) * (p->line_penalty + bad);
+        int pe = it[b].kind == LB_PENALTY ? it[b].penalty : 0;
+        if (pe > 0) d += (double)pe * pe;
+        else if (pe < 0 && pe > -LB_INF) d -= (double)pe * pe;
+        bool fl = it[b].kind == LB_PENALTY && it[b].flagged;
+        run = fl ? run + 1 : 0;
+        if (p->max_hyphen_run > 0 && run > p->max_hyphen_run) return -1;
+        if (fl && prev_flag) d += p->double_hyphen_demerits;
+        if (b == n - 1 && prev_flag) d += p->final_hyphen_demerits;
+        if (b == n - 1 && l > 0 && p->short_last > 0 && nat < p->short_last) d += p->short_last_demerits;
+        int f = fit_class(r);
+        if (abs(f - prev_fit) > 1) d += p->adj_demerits;
+        total += d;
+        prev = b, prev_fit = f, prev_flag = fl;
+    }
+    return total;
+}
+
+/* Every subset of the legal breaks before the last item. */
+static double brute(const lb_item *it, int n, const lb_params *p, int *best, int *best_k) {
+    int cand[32], m = 0;
+    for (int i = 0; i < n - 1; i++)
+        if (legal(it, i)) cand[m++] = i;
+    double least = -1;
+    int br[33];
+    for (long mask = 0; mask < (1L << m); mask++) {
+        int k = 0;
+        for (int j = 0; j < m; j++)
+            if (mask >> j & 1) br[k++] = cand[j];
+        br[k++] = n - 1;
+        double d = score_set(it, n, p, br, k);
+        if (d >= 0 && (least < 0 || d < least - 1e-6)) {
+            least = d;
+            for (int j = 0; j < k; j++) best[j] = br[j];
+            *best_k = k;
+        }
+    }
+    return least;
+}
+
+static unsigned rng = 12345;
+static double uniform(void) {
+    rng = rng * 1103515245u + 12345u;
+    return (rng >> 8 & 0xFFFF) / 65536.0;
+}
+
+/* A random paragraph of `words` words: boxes 1-6 wide, some split by flagged
+ * penalties (hyphenation points) with a hyphen 0.3 wide. */
+static int random_para(lb_item *it, int words) {
+    int n = 0;
+    for (int w = 0; w < words; w++) {
+        if (w) it[n++] = glue(1, 0.5, 0.33);
+        it[n++] = box(1 + floor(uniform() * 5));
+        if (uniform() < 0.3) {
+            it[n++] = pen(0.3, 50, true);
+            it[n++] = box(1 + floor(uniform() * 3));
+        }
+    }
+    return finish(it, n);
+}
+
+static void test_against_brute_force(void) {
+    int agree = 0, feasible = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        lb_item it[64];
+        int n = random_para(it, 6 + trial % 7);
+        lb_params p = lb_defaults(9 + floor(uniform() * 12));
+        p.first_width = p.width - (trial % 3 == 0 ? 1.5 : 0);
+        p.tolerance = trial % 3 == 0 ? 200 : trial % 3 == 1 ? 1000 : 10000;
+        p.max_hyphen_run = trial % 4 == 0 ? 1 : 2;
+        p.short_last = trial % 5 == 0 ? 4 : 0;
+        p.short_last_demerits = 20000;
+        int want[40], wk = 0;
+        double wd = brute(it, n, &p, want, &wk);
+        lb_line *lines = NULL;
+        double got_d = 0;
+        int k = lb_break(it, n, &p, &lines, &got_d);
+        if (wd < 0) {
+            OK(k == 0, "trial %d: no feasible set, yet %d lines", trial, k);
+        } else {
+            feasible++;
+            bool same = k > 0 && fabs(got_d - wd) < 1e-6 * (1 + wd);
+            OK(same, "trial %d: demerits %.3f, optimum %.3f (%d lines, want %d)", trial, got_d, wd, k, wk);
+            if (same) agree++;
+            /* The set found scores the same under the independent rules. */
+            int br[40];
+            for (int l = 0; l < k && l < 40; l++) br[l] = lines[l].end;
+            OK(k > 0 && fabs(score_set(it, n, &p, br, k) - got_d) < 1e-6 * (1 + got_d), "trial %d: rescored", trial);
+        }
+        free(lines);
+    }
+    OK(feasible > 200 && agree == feasible, "%d of %d feasible paragraphs at the optimum", agree, feasible);
+}
+
+/* Greedy first-fit sets "aaaa bb" (4 + 1 + 2 = 7 of 8) then leaves "cccccc dd" for the
+ * rest; total fit balances the lines. Worked by hand: width 8, glue 1 (+1, -0.5).
+ *   first fit: [aaaa bb cc] 4+1+2+1+2 = 10 > 8, shrink 1 needed of 1 -> r = -1 (tight,
+ *   feasible), then [cccccc] ... the optimum found by the breaker is checked for
+ *   lower demerits than the greedy set and a different first break. */
+static void test_total_fit_beats_first_fit(void) {
+    lb_item it[32];
+    int n = 0;
+    double words[] = {3, 2, 2, 3, 3, 1, 4};
+    for (int i = 0; i < 7; i++) {
+        if (i) it[n++] = glue(1, 1, 0.5);
+        it[n++] = box(words[i]);
+    }
+    n = finish(it, n);
+    lb_params p = lb_defaults(9);
+    p.tolerance = 10000;
+    lb_line *lines = NULL;
+    double d = 0;
+    int k = lb_break(it, n, &p, &lines, &d);
+    OK(k >= 2, "lines %d", k);
+    /* First fit: as many words as fit at natural width: 3 2 2 (3+1+2+1+2 = 9) | 3 3 1 (9) | 4. */
+    int greedy[] = {5, 11, n - 1};
+    double gd = score_set(it, n, &p, greedy, 3);
+    OK(gd > 0 && d <= gd + 1e-9, "total fit %.1f vs first fit %.1f", d, gd);
+    free(lines);
+}
+
+/* One line: three words that fit; the ratio is the stretch used. */
+static void test_one_line(void) {
+    lb_item it[16];
+    int n = 0;
+    it[n++] = box(2), it[n++] = glue(1, 1, 0.5), it[n++] = box(2), it[n++] = glue(1, 1, 0.5), it[n++] = box(2);
+    n = finish(it, n);
+    lb_params p = lb_defaults(20);
+    lb_line *lines = NULL;
+    int k = lb_break(it, n, &p, &lines, NULL);
+    INT_EQ(k, 1);
+    if (k == 1) {
+        INT_EQ(lines[0].start, 0);
+        INT_EQ(lines[0].end, n - 1);
+        OK(lines[0].ratio < 1e-3, "last line set with the fill: ratio %g", lines[0].ratio);
+        OK(fabs(lines[0].natural - 8) < 1e-9, "natural %g", lines[0].natural);
+    }
+    free(lines);
+}
+
+/* Two lines forced by width; the glue at the break is dropped and the hyphen's width
+ * counts on the line it ends. Hand-worked: width 7; "ab-" + "cde fg" ... */
+static void test_hyphen_width_counts(void) {
+    lb_item it[16];
+    int n = 0;
+    it[n++] = box(5), it[n++] = glue(1, 0.5, 0.33);
+    it[n++] = box(1), it[n++] = pen(1, 50, true), it[n++] = box(4);
+    n = finish(it, n);
+    /* Width 8: "5 + 1 + 1 + hyphen 1" fits exactly. Width 7.6: the hyphen line is
+     * overfull beyond its shrink of 0.33, "5" alone has no stretch (the glue at the
+     * break is dropped) and "5 1 1 4" is 11 wide: nothing fits at tolerance 200. */
+    lb_params p = lb_defaults(8);
+    p.tolerance = 10000;
+    lb_line *lines = NULL;
+    int k = lb_break(it, n, &p, &lines, NULL);
+    INT_EQ(k, 2);
+    if (k == 2) {
+        INT_EQ(lines[0].end, 3);
+        OK(lines[0].hyphenated, "first line hyphenated");
+        OK(fabs(lines[0].natural - 8) < 1e-9, "natural %g includes the hyphen", lines[0].natural);
+        OK(fabs(lines[0].ratio) < 1e-9, "exact fit: ratio %g", lines[0].ratio);
+        INT_EQ(lines[1].start, 4);
+    }
+    free(lines);
+    p.width = p.first_width = 7.6;
+    p.tolerance = 200; /* "5" alone has no stretch: badness 10000 */
+    k = lb_break(it, n, &p, &lines, NULL);
+    INT_EQ(k, 0);
+    free(lines);
+    /* With overfull lines allowed something is always set, and it is marked. */
+    p.allow_overfull = true;
+    k = lb_break(it, n, &p, &lines, NULL);
+    OK(k >= 1, "overfull fallback sets %d lines", k);
+    bool any_over = false;
+    for (int i = 0; i < k; i++) any_over |= lines[i].overfull;
+    OK(any_over, "an overfull line is marked");
+    free(lines);
+}
+
+/* At most max_hyphen_run hyphenated lines in a row even when hyphens fit best. */
+static void test_hyphen_run_limit(void) {
+    lb_item it[64];
+    int n = 0;
+    for (int w = 0; w < 6; w++) {
+        if (w) it[n++] = glue(1, 0.5, 0.33);
+        it[n++] = box(3), it[n++] = pen(0.5, 0, true), it[n++] = box(3);
+    }
+    n = finish(it, n);
+    lb_params p = lb_defaults(9.5);
+    p.tolerance = 10000;
+    p.double_hyphen_demerits = 0;
+    p.final_hyphen_demerits = 0;
+    p.max_hyphen_run = 1;
+    lb_line *lines = NULL;
+    int k = lb_break(it, n, &p, &lines, NULL);
+    OK(k > 1, "%d lines", k);
+    for (int i = 1; i < k; i++) OK(!(lines[i].hyphenated && lines[i - 1].hyphenated), "lines %d and %d both hyphenated", i - 1, i);
+    free(lines);
+}
+
+static void test_badness(void) {
+    OK(fabs(lb_badness(9, 1, 1, 10) - 100) < 1e-9, "r=1 is 100");
+    OK(fabs(lb_badness(10.5, 1, 1, 10) - 12.5) < 1e-9, "r=-0.5 is 12.5");
+    OK(lb_badness(12, 1, 1, 10) > LB_INF, "overfull");
+    OK(lb_badness(10, 0, 0, 10) == 0, "exact");
+    OK(lb_badness(5, 0, 0, 10) == LB_INF, "no stretch");
+}
+
+int main(void) {
+    test_badness();
+    test_one_line();
+    test_hyphen_width_counts();
+    test_hyphen_run_limit();
+    test_total_fit_beats_first_fit();
+    test_against_brute_force();
+    return CHECK_DONE();
+}
