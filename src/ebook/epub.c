@@ -367,6 +367,10 @@ static bool epub_zip_set_times(unsigned char *z, size_t len, uint16_t dtime, uin
 }
 
 /* Zips the entries in order into memory. Returns the archive (caller frees) or NULL. */
+/* zlib's default: on the sample book's fonts and text within 0.3 % of level 9's size, in
+ * about three quarters of its time (level 9 was a tenth of a small book's build). */
+#define EPUB_DEFLATE_LEVEL 6
+
 static char *epub_zip(epub_pkg *p, int64_t ts, size_t *out_len, diag *d) {
     zip_error_t ze;
     zip_error_init(&ze);
@@ -394,7 +398,7 @@ static char *epub_zip(epub_pkg *p, int64_t ts, size_t *out_len, diag *d) {
             goto fail_zip;
         }
         if (zip_set_file_compression(za, (zip_uint64_t)idx, e->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
-                                     e->store ? 0 : 9) != 0 ||
+                                     e->store ? 0 : EPUB_DEFLATE_LEVEL) != 0 ||
             zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) != 0 ||
             zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, 0100644u << 16) != 0)
             goto fail_zip;
