@@ -1,7 +1,6 @@
 /* util: allocation, buffers, arena, files and paths. */
 #include "base/util.h"
 
-#include "base/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -529,9 +528,7 @@ const char *text_problem(uint32_t cp, char *tmp, size_t tmp_len) {
 
 #define TIMESTAMP_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
 
-/* SOURCE_DATE_EPOCH as a number of seconds: 1 when set and valid, 0 when unset or
- * empty, -1 when set to anything else. */
-static int timestamp_from_env(int64_t *out) {
+int source_date_epoch(int64_t *out) {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     if (!s || !*s) return 0;
     if (*s < '0' || *s > '9') return -1; /* no sign, no blanks */
@@ -545,7 +542,7 @@ static int timestamp_from_env(int64_t *out) {
 
 int64_t build_timestamp(bool *from_env) {
     int64_t v;
-    if (timestamp_from_env(&v) == 1) {
+    if (source_date_epoch(&v) == 1) {
         if (from_env) *from_env = true;
         return v;
     }
@@ -553,15 +550,8 @@ int64_t build_timestamp(bool *from_env) {
     return (int64_t)time(NULL);
 }
 
-int build_timestamp_checked(int64_t *out, bool *from_env, diag *d) {
-    int64_t v = 0;
-    int r = timestamp_from_env(&v);
-    if (r < 0) {
-        diag_error(d, "SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds between 0 and %lld",
-                   getenv("SOURCE_DATE_EPOCH"), TIMESTAMP_MAX);
-        return -1;
-    }
-    if (from_env) *from_env = r == 1;
-    *out = r == 1 ? v : (int64_t)time(NULL);
-    return 0;
+double monotonic_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -96,14 +96,16 @@ long text_find_invalid(const char *s, size_t n, uint32_t *cp);
  * "NUL byte", "control character U+0001", "Unicode noncharacter U+FFFE". May use tmp. */
 const char *text_problem(uint32_t cp, char *tmp, size_t tmp_len);
 
-/* The build time: SOURCE_DATE_EPOCH when it is a number of seconds from 0 to
- * 253402300799 (9999-12-31T23:59:59Z), else the current time. The loader calls
- * build_timestamp_checked once and keeps the result in model_book.timestamp; writers
- * read it there. build_timestamp stays for callers without a book (it never fails). */
+/* SOURCE_DATE_EPOCH read: 1 with *out set when it is a number of seconds from 0 to
+ * 253402300799 (9999-12-31T23:59:59Z), 0 when unset or empty, -1 when it is anything
+ * else (the loader reports that: book_timestamp). */
+int source_date_epoch(int64_t *out);
+/* SOURCE_DATE_EPOCH when valid, else the current time. The loader reads the build time
+ * once into model_book.timestamp and writers take it from there; this is for callers
+ * without a book (it never fails). */
 int64_t build_timestamp(bool *from_env);
-struct diag;
-/* 0 with *out set (and *from_env, when not NULL); -1 after reporting
- * `SOURCE_DATE_EPOCH: error: '…' is not a number of seconds between 0 and 253402300799`. */
-int build_timestamp_checked(int64_t *out, bool *from_env, struct diag *d);
+
+/* Seconds on a monotonic clock, for timing stages. */
+double monotonic_seconds(void);
 
 #endif

@@ -68,7 +68,4 @@ cli_progress *cli_progress_start(bool enabled, diag *d);
 void cli_progress_stage(cli_progress *p, const char *label);
 void cli_progress_end(cli_progress *p);
 
-/* Monotonic seconds. */
-double cli_now(void);
-
 #endif

@@ -12,12 +12,6 @@
 #include "ebook/epub.h"
 #include "print/pdf.h"
 
-double cli_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void cli_build_report_free(cli_build_report *r) {
     free(r->pdf_path);
     free(r->epub_path);
@@ -93,9 +87,9 @@ typedef struct epub_job {
 
 static void *epub_thread(void *arg) {
     epub_job *job = arg;
-    double t = cli_now();
+    double t = monotonic_seconds();
     job->rc = epub_write_paged(job->book, job->pages, job->path, &job->d);
-    job->seconds = cli_now() - t;
+    job->seconds = monotonic_seconds() - t;
     return NULL;
 }
 
@@ -120,12 +114,12 @@ static size_t text_bytes(const model_book *book) {
 int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     memset(r, 0, sizeof *r);
     int errors0 = d->errors, warnings0 = d->warnings;
-    double t0 = cli_now();
+    double t0 = monotonic_seconds();
     cli_progress *prog = cli_progress_start(o->progress && !o->quiet, d);
 
     cli_progress_stage(prog, "loading");
     model_book *book = book_load(o->book_dir, &o->book, d);
-    double t1 = cli_now();
+    double t1 = monotonic_seconds();
     r->t_load = t1 - t0;
     if (!book) {
         r->rc = QUIRE_EINPUT;
@@ -173,7 +167,7 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
         } else {
             pdf_doc_free(&doc);
         }
-        double t2 = cli_now();
+        double t2 = monotonic_seconds();
         r->t_pdf = t2 - t1;
         if (threaded) {
             pthread_join(tid, NULL);
@@ -186,14 +180,14 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             cli_progress_stage(prog, "EPUB");
             epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
             r->epub_ok = epub_rc == QUIRE_OK;
-            r->t_epub = cli_now() - t2;
+            r->t_epub = monotonic_seconds() - t2;
         }
         if (r->rc == QUIRE_OK) r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
         model_page_map_free(&pages);
         model_book_free(book);
     }
     cli_progress_end(prog);
-    r->t_total = cli_now() - t0;
+    r->t_total = monotonic_seconds() - t0;
     r->errors = d->errors - errors0;
     r->warnings = d->warnings - warnings0;
     return r->rc;

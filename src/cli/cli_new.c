@@ -12,6 +12,7 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "load/book.h"
 
 #define DEFAULT_STYLE "brochure"
 
@@ -264,7 +265,7 @@ int cli_cmd_new(const char *dir, bool quiet, diag *d) {
         return QUIRE_EIO;
     }
     int64_t stamp;
-    if (build_timestamp_checked(&stamp, NULL, d) != 0) {
+    if (book_timestamp(&stamp, NULL, d) != 0) {
         free(style_src), free(style_data);
         return QUIRE_EINPUT;
     }

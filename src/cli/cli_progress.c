@@ -62,7 +62,7 @@ static void *run(void *arg) {
         struct timespec ts = abs_time(wake);
         pthread_cond_timedwait(&p->cond, &p->mu, &ts);
         if (p->done) break;
-        double now = cli_now();
+        double now = monotonic_seconds();
         if (now < p->start + SHOW_AFTER) continue;
         draw(p, now);
         wake = now + REDRAW_EVERY;
@@ -85,13 +85,13 @@ static ssize_t stream_write(void *cookie, const char *data, size_t n) {
 cli_progress *cli_progress_start(bool enabled, diag *d) {
     if (!enabled) return NULL;
     cli_progress *p = xcalloc(1, sizeof *p);
-    p->start = cli_now();
+    p->start = monotonic_seconds();
     p->stage = "working";
     p->d = d;
     pthread_mutex_init(&p->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* matches cli_now() */
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* matches monotonic_seconds() */
     pthread_cond_init(&p->cond, &ca);
     pthread_condattr_destroy(&ca);
     cookie_io_functions_t io = {.write = stream_write};

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cairo.h>
@@ -379,6 +380,19 @@ done:
 
 /*** the book ***/
 
+int book_timestamp(int64_t *out, bool *from_env, diag *d) {
+    int64_t v = 0;
+    int r = source_date_epoch(&v);
+    if (r < 0) {
+        diag_error(d, "SOURCE_DATE_EPOCH", 0, 0, "'%s' is not a number of seconds between 0 and 253402300799",
+                   getenv("SOURCE_DATE_EPOCH"));
+        return -1;
+    }
+    if (from_env) *from_env = r == 1;
+    *out = r == 1 ? v : (int64_t)time(NULL);
+    return 0;
+}
+
 static char *searched_list(const char *book_dir) {
     buf b;
     buf_init(&b);
@@ -505,7 +519,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     bool ok = true;
     manifest m;
     memset(&m, 0, sizeof m);
-    if (build_timestamp_checked(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
+    if (book_timestamp(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
     if (!path_is_file(yaml)) {
         diag_error(d, book->manifest, 0, 0, "%s", path_is_dir(yaml) ? "book.yaml is a folder, not a file"
                                                                      : "no book.yaml in the book folder");

@@ -14,6 +14,11 @@ typedef struct book_options {
 /* Loads and checks the whole book. NULL after reporting errors to d. */
 model_book *book_load(const char *dir, const book_options *opt, diag *d);
 
+/* The build time, read once per book: SOURCE_DATE_EPOCH when set (0 to 253402300799),
+ * else now. 0 with *out (and *from_env, when not NULL) set; -1 after reporting
+ * `SOURCE_DATE_EPOCH: error: '…' is not a number of seconds between 0 and 253402300799`. */
+int book_timestamp(int64_t *out, bool *from_env, diag *d);
+
 /* Folders searched for styles/ and fonts/ after the book folder itself:
  * $QUIRE_DATA_DIR, the executable's parent folder (a build tree or a checkout),
  * <exe>/../share/quire and the install prefix. NULL-terminated, static. */
