@@ -304,6 +304,13 @@ static bool repeated_chapter(chapter_file *seen, size_t *n_seen, const char *rea
     return false;
 }
 
+static bool resolve_image(void *ctx, model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
+    (void)ctx;
+    return book_resolve_image(book, ref, pos, out, d);
+}
+
+const markdown_resolver book_files = {resolve_image, NULL};
+
 /* One chapter: checks where it lives and what it holds, then parses it. */
 static bool load_chapter(model_book *book, const manifest_ref *ref, int index, chapter_file *seen, size_t *n_seen,
                          diag *d) {
@@ -368,7 +375,7 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, c
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
     } else {
-        ok = markdown_parse_chapter(book, ch, index, data + bom, len - bom, d);
+        ok = markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
     }
     free(where);
 done:

@@ -4,6 +4,7 @@
 #define QUIRE_BOOK_H
 
 #include "base/diag.h"
+#include "load/markdown.h"
 #include "model/model.h"
 
 typedef struct book_options {
@@ -31,5 +32,9 @@ char *book_find_style(const char *book_dir, const char *name);
  * refuses URLs, absolute paths, paths leaving the folder (also through symlinks),
  * missing files, and files whose bytes are not PNG, JPEG or SVG. */
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d);
+
+/* The resolver the loader gives the Markdown reader: images are files of the book,
+ * found and checked by book_resolve_image. */
+extern const markdown_resolver book_files;
 
 #endif

@@ -13,7 +13,6 @@
 #include <cmark-gfm/node.h>
 
 #include "base/uri.h"
-#include "load/book.h"
 
 #define MAX_NESTING 64
 
@@ -35,6 +34,7 @@ typedef struct line_range {
 
 typedef struct md_ctx {
     model_book *book;
+    const markdown_resolver *res;
     model_chapter *ch;
     int index;
     diag *d;
@@ -1075,7 +1075,7 @@ static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
     model_pos ipos = pos_of(c, img);
     /* a URL keeps its scheme check; a file name is decoded */
     char *ref = url && !uri_has_scheme(url) ? percent_decode(url, strlen(url)) : xstrdup(url ? url : "");
-    bool found = book_resolve_image(c->book, ref, ipos, &f->as.figure.image, c->d);
+    bool found = c->res->image(c->res->ctx, c->book, ref, ipos, &f->as.figure.image, c->d);
     free(ref);
     if (!found) {
         c->ok = false;
@@ -1359,7 +1359,8 @@ static void warn_unreferenced(md_ctx *c) {
     }
 }
 
-bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len, diag *d) {
+bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
+                            const markdown_resolver *res, diag *d) {
     cmark_gfm_core_extensions_ensure_registered();
     /* no CMARK_OPT_SMART: smarten_block does it, in linear time */
     int opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES;
@@ -1374,6 +1375,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
 
     md_ctx c = {0};
     c.book = book;
+    c.res = res;
     c.ch = ch;
     c.index = index;
     c.d = d;

@@ -1,15 +1,25 @@
-/* markdown: one chapter's CommonMark + GFM source (cmark-gfm) into model nodes. */
+/* markdown: one chapter's CommonMark + GFM source (cmark-gfm) into model nodes. The
+ * reader does no I/O and knows nothing of the book folder: files come through a resolver. */
 #ifndef QUIRE_MARKDOWN_H
 #define QUIRE_MARKDOWN_H
 
 #include "base/diag.h"
 #include "model/model.h"
 
+/* What the reader asks of its caller, as md4c takes callbacks: it reads no file itself.
+ * `image` turns an image reference written at `pos` into a checked image (the loader
+ * finds, reads and checks the file); false after reporting why not. */
+typedef struct markdown_resolver {
+    bool (*image)(void *ctx, model_book *book, const char *ref, model_pos pos, model_image *out, diag *d);
+    void *ctx;
+} markdown_resolver;
+
 /* Parses `src` into ch->root and sets ch->id and ch->title (ch->file already set).
  * Footnotes are numbered as they are first referenced and appended to book->footnotes,
  * so parsing chapters in order numbers them across the book. Images go through
- * book_resolve_image. False after reporting errors (ch->root is still set). */
-bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len, diag *d);
+ * `res`. False after reporting errors (ch->root is still set). */
+bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
+                            const markdown_resolver *res, diag *d);
 
 /* After all chapters: resolves internal links ("#id", "file.md", "file.md#id") to
  * their targets (as.link.target). False after reporting errors. */

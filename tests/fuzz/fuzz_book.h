@@ -5,6 +5,7 @@
 #define QUIRE_FUZZ_BOOK_H
 
 #include "fuzz_common.h"
+#include "load/book.h"
 #include "load/fonts.h"
 #include "load/markdown.h"
 #include "load/style.h"
@@ -67,7 +68,7 @@ static inline model_book *fuzz_book_from(const uint8_t *data, size_t size, diag 
             ok = false;
             break;
         }
-        if (!markdown_parse_chapter(book, ch, (int)i, src + starts[i], lens[i], d)) ok = false;
+        if (!markdown_parse_chapter(book, ch, (int)i, src + starts[i], lens[i], &book_files, d)) ok = false;
         if (!ch->root) abort(); /* the writers walk every chapter's root */
     }
     if (ok && !markdown_link_book(book, d)) ok = false;

@@ -242,7 +242,7 @@ static parsed parse_many(const char *const *srcs) {
     p.ok = true;
     for (size_t i = 0; i < n; i++) {
         p.book->chapters[i].file = arena_printf(p.book->mem, "%c.md", (char)('a' + i));
-        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &p.d);
+        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &book_files, &p.d);
     }
     p.ok &= markdown_link_book(p.book, &p.d);
     return p;
