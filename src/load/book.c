@@ -459,6 +459,7 @@ static bool load_style(model_book *book, const char *given_dir, const book_optio
         diag_error(d, NULL, 0, 0, "unknown paper size '%s' (use a4 or letter)", opt->paper);
         return false;
     }
+    if (opt && opt->paper && !style_check_page(book->style, d)) return false;
     return true;
 }
 

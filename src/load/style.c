@@ -125,6 +125,48 @@ bool style_paper_size(const char *name, double *width, double *height) {
     return false;
 }
 
+bool style_check_page(const style_sheet *s, diag *d) {
+    const style_page *pg = &s->page;
+    const char *f = s->path;
+    bool ok = true;
+    double tw = pg->width - pg->margin_inner - pg->margin_outer;
+    double th = pg->height - pg->margin_top - pg->margin_bottom;
+    if (tw < 72) {
+        diag_error(d, f, s->width_at.line, s->width_at.col,
+                   "the margins leave %.1fpt of text width on a %.1fpt wide page; at least 72pt is needed", tw, pg->width);
+        ok = false;
+    }
+    if (th < 72) {
+        diag_error(d, f, s->height_at.line, s->height_at.col,
+                   "the margins leave %.1fpt of text height on a %.1fpt high page; at least 72pt is needed", th,
+                   pg->height);
+        ok = false;
+    }
+    if (tw >= 72 && pg->columns > 1) {
+        double cw = (tw - pg->column_gap * (pg->columns - 1)) / pg->columns;
+        if (cw < 72) {
+            diag_error(d, f, s->columns_at.line, s->columns_at.col,
+                       "%d columns with a %.1fpt gap leave columns %.1fpt wide; at least 72pt is needed", pg->columns,
+                       pg->column_gap, cw);
+            ok = false;
+        }
+    }
+    /* Every line of running text must fit on a page, or pagination could never end well. */
+    static const style_role flow[] = {STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_QUOTE, STYLE_LIST,
+                                      STYLE_TABLE, STYLE_CODE, STYLE_FOOTNOTE, STYLE_CAPTION};
+    for (size_t i = 0; ok && th >= 72 && i < sizeof flow / sizeof flow[0]; i++) {
+        const style_text *t = &s->roles[flow[i]];
+        double line = t->size * t->line_height;
+        if (line > th) {
+            diag_error(d, f, s->height_at.line, s->height_at.col,
+                       "the text area is %.1fpt tall: shorter than one line of %s (%.1fpt)", th,
+                       t->name ? t->name : style_role_name(flow[i]), line);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 bool style_set_paper(style_sheet *s, const char *paper) {
     return style_paper_size(paper, &s->page.width, &s->page.height);
 }
@@ -628,19 +670,9 @@ static void read_page(sctx *c, const ytree_node *key, const ytree_node *map) {
         default: break;
         }
     }
-    double tw = pg->width - pg->margin_inner - pg->margin_outer;
-    double th = pg->height - pg->margin_top - pg->margin_bottom;
-    if (tw < 72)
-        serr(c, wpos, "the margins leave %.1fpt of text width on a %.1fpt wide page; at least 72pt is needed", tw, pg->width);
-    if (th < 72)
-        serr(c, hpos, "the margins leave %.1fpt of text height on a %.1fpt high page; at least 72pt is needed", th, pg->height);
-    if (tw >= 72 && pg->columns > 1) {
-        double cw = (tw - pg->column_gap * (pg->columns - 1)) / pg->columns;
-        if (cw < 72)
-            serr(c, columns_at,
-                 "%d columns with a %.1fpt gap leave columns %.1fpt wide; at least 72pt is needed", pg->columns,
-                 pg->column_gap, cw);
-    }
+    c->s->width_at = (style_where){wpos->line, wpos->col};
+    c->s->height_at = (style_where){hpos->line, hpos->col};
+    c->s->columns_at = (style_where){columns_at->line, columns_at->col};
 }
 
 static void read_colors(sctx *c, const ytree_node *map) {
@@ -783,6 +815,7 @@ style_sheet *style_load(const char *path, diag *d) {
     }
     if (page_v) read_page(c, page_k, page_v);
     resolve_roles(c);
+    if (c->ok && !style_check_page(s, d)) c->ok = false;
 
 done:
     ytree_free(root);

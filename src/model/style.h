@@ -84,6 +84,11 @@ typedef struct style_page {
     bool chapter_recto;     /* chapter-start: recto (a blank verso before when needed) */
 } style_page;
 
+/* Where the style file set a value (line 0: a built-in default), for messages. */
+typedef struct style_where {
+    int line, col;
+} style_where;
+
 typedef struct style_sheet {
     const char *name;       /* e.g. "brochure" */
     const char *path;       /* file it came from */
@@ -92,6 +97,8 @@ typedef struct style_sheet {
     uint32_t accent;        /* rules, links, cover panel */
     uint32_t link_color;
     int contents_depth;     /* headings h1 to h<depth> are listed in the contents (1-6) */
+    /* what set the text area: the size or margins across, down, and the columns */
+    style_where width_at, height_at, columns_at;
     arena *mem;             /* owns every string above */
 } style_sheet;
 

@@ -138,24 +138,7 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     doc->text_w = doc->W - pg->margin_inner - pg->margin_outer;
     doc->col_w = (doc->text_w - pg->column_gap * (cols - 1)) / cols;
     doc->col_h = doc->H - pg->margin_top - pg->margin_bottom;
-    if (doc->col_h < 36 || doc->col_w < 12) {
-        diag_error(d, book->style->path, 0, 0, "the page leaves a text area of %.0f x %.0f pt: too small for text",
-                   doc->col_w, doc->col_h);
-        return QUIRE_EINPUT;
-    }
-    /* Every line of running text must fit on a page, or pagination could never end well. */
-    static const style_role flow[] = {STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_QUOTE, STYLE_LIST,
-                                      STYLE_TABLE, STYLE_CODE, STYLE_FOOTNOTE, STYLE_CAPTION};
-    for (size_t i = 0; i < sizeof flow / sizeof flow[0]; i++) {
-        const style_text *t = &book->style->roles[flow[i]];
-        double line = t->size * t->line_height;
-        if (line > doc->col_h) {
-            diag_error(d, book->style->path, 0, 0,
-                       "the text area is %.1f pt tall: shorter than one line of %s (%.1f pt)", doc->col_h,
-                       t->name ? t->name : style_role_name(flow[i]), line);
-            return QUIRE_EINPUT;
-        }
-    }
+    /* the geometry was checked when the style was read (style_check_page) */
     text_svg_fonts(book);
     doc->tc = text_ctx_new(book, NULL);
     if (!doc->tc) {

@@ -167,9 +167,10 @@ pdf_style_case() {
 }
 pdf_style_case text-block-narrower-than-a-letter 'page:\n  margin-inner: 90mm\n  margin-outer: 90mm\nbody:\n  font-size: 200pt\n  line-height: 1\n' \
   "st/chapters/01-start.md:3:1: error: a paragraph block is too narrow"
-# a 227pt-high text block and 320pt between body lines: no body line fits a page
-pdf_style_case text-block-shorter-than-a-line 'page:\n  size: "297mm x 100mm"\n  margin-top: 10mm\n  margin-bottom: 10mm\nbody:\n  font-size: 40pt\n  line-height: 8\n' \
-  "st/text-block-shorter-than-a-line.yaml: error: the text area is 226.8 pt tall: shorter than one line of body"
+# a 227pt-high text block and 320pt between body lines: no body line fits a page; the
+# style is refused where it is read, at the margin that leaves the text area that short
+style_case text-block-shorter-than-a-line 'page:\n  size: "297mm x 100mm"\n  margin-top: 10mm\n  margin-bottom: 10mm\nbody:\n  font-size: 40pt\n  line-height: 8\n' \
+  "st/text-block-shorter-than-a-line.yaml:4:18: error: the text area is 226.8pt tall: shorter than one line of body"
 style_case font-size-beyond-reason 'body:\n  font-size: 2000pt\n' "st/font-size-beyond-reason.yaml:2:14: error: 'font-size' must be at most 1000pt"
 # absurd but finite: must be refused in the style file, not drawn as NaN/inf into the PDF
 style_case huge-line-height 'body:\n  line-height: 1e308\n' "st/huge-line-height.yaml:2:16: error: "
