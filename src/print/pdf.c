@@ -18,6 +18,8 @@
 #include "print/layout.h"
 #include "print/paginate.h"
 #include "print/pdffinish.h"
+#include "print/pdfstruct.h"
+#include "print/pdftag.h"
 #include "print/text.h"
 #include "version.h"
 
@@ -315,6 +317,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     cairo_t *cr = cairo_create(s);
     pdf_draw_state st = {0};
     st.pdf = s;
+    st.tag = pdftag_new();
+    st.page_h = mh;
     for (int p = 0; p < doc.n_pages; p++) {
         pdf_draw_page(cr, &doc, p, &st);
         cairo_show_page(cr);
@@ -333,7 +337,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
         else diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
         atomic_abort(&draw_af);
         atomic_abort(&final_af);
-        free(st.alts);
+        pdftag_free(st.tag);
         pdf_doc_free(&doc);
         return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
     }
@@ -341,7 +345,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
     double bleed = doc.bleed, slug = doc.slug;
     /* The laid-out book is not needed any more: release it before qpdf reads the whole
-     * file into memory, so the two never add up in the peak. (st.alts point into the model.) */
+     * file into memory, so the two never add up in the peak. */
     pdf_doc_free(&doc);
     char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
                            book->meta.title ? book->meta.title : "", (long long)book->timestamp);
@@ -354,14 +358,13 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.slug = slug;
     fo.id_seed = seed;
     fo.display_path = out_path;
-    fo.figure_alts = st.alts;
-    fo.n_figure_alts = st.n_alts;
+    fo.structure = pdftag_structure(st.tag);
     fo.xmp_date = book->timestamp;
     fo.xmp_creators = book->meta.authors;
     fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
     free(seed);
-    free(st.alts);
+    pdftag_free(st.tag);
     atomic_abort(&draw_af);
     if (rc != QUIRE_OK) {
         atomic_abort(&final_af);
@@ -392,6 +395,17 @@ static uint32_t tint(uint32_t c, double t) {
     return out;
 }
 
+/* What is painted next belongs to element `e`, or is an artifact (page furniture). */
+static void paint_content(cairo_t *cr, pdf_draw_state *st, int e) {
+    pdftag_content(st->tag, e);
+    pdftag_paint(st->tag, cr);
+}
+
+static void paint_artifact(cairo_t *cr, pdf_draw_state *st, pdffinish_chunk kind) {
+    pdftag_artifact(st->tag, kind);
+    pdftag_paint(st->tag, cr);
+}
+
 /* A quoted attribute value for cairo: quotes and backslashes escaped. */
 static void put_attr_str(buf *b, const char *s) {
     buf_putc(b, '\'');
@@ -414,77 +428,154 @@ static void emit_dest(cairo_t *cr, const char *name, double x, double y) {
     buf_free(&a);
 }
 
-/* A clickable rectangle: uri for the web, dest for a named destination. */
-static void emit_link(cairo_t *cr, const char *uri, const char *dest, double x, double y, double w, double h) {
-    if ((!uri || !*uri) && (!dest || !*dest)) return;
-    buf a;
-    buf_init(&a);
+/* Cairo's attributes of a clickable rectangle: uri for the web, dest for a named
+ * destination. False when there is nothing to link to. */
+static bool link_attrs(buf *a, const char *uri, const char *dest, double x, double y, double w, double h) {
+    if ((!uri || !*uri) && (!dest || !*dest)) return false;
     if (uri) { /* a /URI holds a URI: bytes it may not hold are percent-encoded, as in the EPUB */
         char *u = uri_encode(uri);
-        buf_puts(&a, "uri=");
-        put_attr_str(&a, u);
+        buf_puts(a, "uri=");
+        put_attr_str(a, u);
         free(u);
     } else {
-        buf_puts(&a, "dest=");
-        put_attr_str(&a, dest);
+        buf_puts(a, "dest=");
+        put_attr_str(a, dest);
     }
-    buf_printf(&a, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
-    cairo_tag_begin(cr, CAIRO_TAG_LINK, a.data);
-    cairo_tag_end(cr, CAIRO_TAG_LINK);
+    buf_printf(a, " rect=[%.2f %.2f %.2f %.2f]", x, y, w, h);
+    return true;
+}
+
+/* Opens the Link element `e` with its annotation over (x, y, w, h); what is painted next
+ * is the link's text. False (nothing opened) when there is nothing to link to. */
+static bool open_link(cairo_t *cr, pdf_draw_state *st, int e, const char *uri, const char *dest, double x, double y,
+                      double w, double h) {
+    buf a;
+    buf_init(&a);
+    bool ok = link_attrs(&a, uri, dest, x, y, w, h);
+    if (ok) {
+        if (st->tag) pdftag_link(st->tag, cr, e, a.data);
+        else cairo_tag_begin(cr, CAIRO_TAG_LINK, a.data), cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
     buf_free(&a);
+    return ok;
 }
 
-static void close_tags(cairo_t *cr, pdf_draw_state *st, int keep) {
-    while (st->n_open > keep) {
-        st->n_open--;
-        cairo_tag_end(cr, st->open[st->n_open].name);
+/* The text of bytes [start, end) of a paragraph without soft hyphens and line separators:
+ * a link's /Contents. */
+static char *span_text(const text_para *p, int start, int end) {
+    buf b;
+    buf_init(&b);
+    for (int i = start; i < end && i < p->len;) {
+        const unsigned char *c = (const unsigned char *)p->text + i;
+        if (c[0] == 0xC2 && c[1] == 0xAD) i += 2;
+        else if (c[0] == 0xE2 && c[1] == 0x80 && c[2] == 0xA8) buf_putc(&b, ' '), i += 3;
+        else buf_putc(&b, (char)c[0]), i++;
     }
+    return buf_detach(&b, NULL);
 }
 
-/* Records the alt text of a Figure element just opened (pdffinish writes it as /Alt). */
-static void note_figure(pdf_draw_state *st, const char *alt) {
-    if (!st->pdf) return;
-    if (alt && !alt[strspn(alt, " \t\n\r")]) alt = NULL; /* no text, no /Alt: an empty one would claim one */
-    if (st->n_alts == st->cap_alts) {
-        st->cap_alts = st->cap_alts ? st->cap_alts * 2 : 8;
-        st->alts = xrealloc(st->alts, (size_t)st->cap_alts * sizeof *st->alts);
-    }
-    st->alts[st->n_alts++] = alt;
+/* A link or note marker drawn on a line: its bytes on the line and its Link's key. */
+typedef struct line_link {
+    const text_span *sp;
+    const void *key;
+    int start, end;
+} line_link;
+
+static int by_start(const void *a, const void *b) {
+    const line_link *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->end < y->end) - (x->end > y->end); /* the outer of two nested spans first */
 }
 
-/* Makes the open structure elements equal tags[0..depth); `alt` goes with a Figure opened. */
-static void sync_tags(cairo_t *cr, pdf_draw_state *st, const layout_tag *tags, int depth, const char *alt) {
-    int same = 0;
-    while (same < st->n_open && same < depth && st->open[same].id == tags[same].id &&
-           strcmp(st->open[same].name, tags[same].name) == 0)
-        same++;
-    close_tags(cr, st, same);
-    for (int i = same; i < depth && st->n_open < LAYOUT_MAX_DEPTH + 2; i++) {
-        cairo_tag_begin(cr, tags[i].name, NULL);
-        if (strcmp(tags[i].name, "Figure") == 0) note_figure(st, alt);
-        st->open[st->n_open++] = tags[i];
-    }
-}
-
-static void draw_para_line(cairo_t *cr, const text_para *p, int line, double x, double top, double baseline) {
-    text_draw_line(cr, p, line, x, baseline);
-    /* Links, note markers and anchors that fall on this line. */
+/* The links and note markers on line `line`, in order; `extra` (may be NULL) is one more. */
+static int line_links(const text_para *p, int line, const text_span *extra, const void *extra_key, line_link *out,
+                      int max) {
     const text_line *ln = &p->lines[line];
+    int ls = ln->start, le = ln->start + ln->length, n = 0;
+    for (int s = -1; s < p->n_spans && n < max; s++) {
+        const text_span *sp = s < 0 ? extra : &p->spans[s];
+        if (!sp || sp->kind == TEXT_SPAN_ANCHOR || sp->end <= ls || sp->start >= le) continue;
+        out[n++] = (line_link){sp, s < 0 ? extra_key : (const void *)sp, sp->start > ls ? sp->start : ls,
+                               sp->end < le ? sp->end : le};
+    }
+    qsort(out, (size_t)n, sizeof *out, by_start);
+    return n;
+}
+
+/* What one line being drawn needs to tag its runs: its element, its links. */
+typedef struct line_tags {
+    cairo_t *cr;
+    pdf_draw_state *st;
+    const text_para *p;
+    int line;
+    double x, top;
+    int e;
+    line_link links[32];
+    int n_links;
+    int open;                /* the link whose chunk is open, -1 none */
+} line_tags;
+
+/* Opens link k's Link element with its annotation over its glyphs on the line. */
+static void open_line_link(line_tags *lt, int k) {
+    const line_link *l = &lt->links[k];
+    double xs[2] = {0, 0};
+    if (text_line_ranges(lt->p, lt->line, l->start, l->end, xs, 1) < 1) xs[0] = xs[1] = 0;
+    if (l->sp->kind == TEXT_SPAN_NOTE) emit_dest(lt->cr, l->sp->id, lt->x + xs[0], lt->top);
+    int link = pdfstruct_link(lt->st->tag, lt->e, l->key);
+    if (lt->st->tag && link >= 0) {
+        char *c = span_text(lt->p, l->sp->start, l->sp->end);
+        pdftag_set_contents(lt->st->tag, link, *c ? c : l->sp->uri ? l->sp->uri : l->sp->dest);
+        free(c);
+    }
+    double w = xs[1] - xs[0] + (l->key != (const void *)l->sp ? 2 : 0);
+    if (!open_link(lt->cr, lt->st, link, l->sp->uri, l->sp->dest, lt->x + xs[0], lt->top, w, lt->p->leading))
+        paint_content(lt->cr, lt->st, lt->e);
+}
+
+/* Before each run of glyphs: the run goes into its link's Link, or into the line's element. */
+static void tag_run(void *ud, cairo_t *cr, int start, int end, bool after) {
+    line_tags *lt = ud;
+    if (after) return;
+    int k = -1;
+    for (int i = 0; i < lt->n_links && k < 0; i++)
+        if (start >= lt->links[i].start && start < lt->links[i].end) k = i;
+    if (k < 0) {
+        lt->open = -1;
+        paint_content(cr, lt->st, lt->e);
+    } else if (k != lt->open) {
+        lt->open = k;
+        open_line_link(lt, k);
+    }
+}
+
+/* Draws one line of a paragraph into element `e`: its links and note markers each inside
+ * a Link element with its annotation, the rest in `e` itself. */
+static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p, int line, double x, double top,
+                             double baseline, int e, const text_span *extra, const void *extra_key) {
+    const text_line *ln = &p->lines[line];
+    int le = ln->start + ln->length;
     for (int s = 0; s < p->n_spans; s++) {
         const text_span *sp = &p->spans[s];
-        if (sp->kind == TEXT_SPAN_ANCHOR) {
-            if (sp->start >= ln->start && (sp->start < ln->start + ln->length || line == p->n_lines - 1))
-                emit_dest(cr, sp->id, x, top);
-            continue;
-        }
-        double xs[16];
-        int n = text_line_ranges(p, line, sp->start, sp->end, xs, 8);
-        for (int r = 0; r < n; r++) {
-            double x0 = x + xs[2 * r], w = xs[2 * r + 1] - xs[2 * r];
-            if (sp->kind == TEXT_SPAN_NOTE && r == 0) emit_dest(cr, sp->id, x0, top);
-            emit_link(cr, sp->uri, sp->dest, x0, top, w, p->leading);
-        }
+        if (sp->kind == TEXT_SPAN_ANCHOR && sp->start >= ln->start && (sp->start < le || line == p->n_lines - 1))
+            emit_dest(cr, sp->id, x, top);
     }
+    line_tags lt = {cr, st, p, line, x, top, e, {{0}}, 0, -1};
+    int n = line_links(p, line, extra, extra_key, lt.links, 32);
+    /* A span inside the one before it (a note marker in a link's text) stays in that link. */
+    for (int k = 0, end = -1; k < n; k++) {
+        if (lt.links[k].start < end) continue;
+        lt.links[lt.n_links++] = lt.links[k];
+        end = lt.links[k].end;
+    }
+    /* A continued code line's mark is drawn before its first run: an artifact. */
+    if (ln->continued) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
+    else paint_content(cr, st, e);
+    text_draw_line_hooked(cr, p, line, x, baseline, tag_run, &lt);
+}
+
+static void draw_para_line(cairo_t *cr, pdf_draw_state *st, const text_para *p, int line, double x, double top,
+                           double baseline, int e) {
+    draw_para_line_x(cr, st, p, line, x, top, baseline, e, NULL, NULL);
 }
 
 static void draw_leaders(cairo_t *cr, double x0, double x1, double y, uint32_t color) {
@@ -506,25 +597,38 @@ static void draw_leaders(cairo_t *cr, double x0, double x1, double y, uint32_t c
     cairo_restore(cr);
 }
 
-static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, bool first_on_col) {
+/* The element of table cell `c` of a row: the model's cell, or an empty TD where the row has none. */
+static int cell_elem(pdftag *tag, const model_node *row, const model_node *cell, int c) {
+    if (cell) return pdfstruct_block(tag, cell);
+    return pdftag_elem(tag, pdfstruct_block(tag, row), "TD", row, 1000 + c);
+}
+
+/* A header row repeated at the top of a later page is drawn as an artifact: its cells
+ * are in the structure once, where the table begins. */
+static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, bool first_on_col,
+                     bool repeated, pdf_draw_state *st) {
     const layout_table *t = it->table;
     uint32_t accent = doc->book->style->accent;
     double h = it->height, w = t->col_x[t->cols - 1] + t->col_w[t->cols - 1];
+    if (repeated) paint_artifact(cr, st, PDFFINISH_ART_PAGINATION);
     if (it->header_row) {
+        if (!repeated) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
         set_rgb(cr, tint(accent, 0.88));
         cairo_rectangle(cr, x, y, w, h);
         cairo_fill(cr);
     }
-    for (int c = 0; c < t->cols; c++) {
+    const model_node *cell = it->node ? it->node->first_child : NULL;
+    for (int c = 0; c < t->cols; c++, cell = cell ? cell->next : NULL) {
         const text_para *p = t->cells[it->row * t->cols + c];
-        cairo_tag_begin(cr, it->header_row ? "TH" : "TD", NULL);
+        int e = repeated || !st->tag ? PDFTAG_NONE : cell_elem(st->tag, it->node, cell, c);
         if (p)
             for (int i = 0; i < p->n_lines; i++) {
                 double top = y + t->pad + i * p->leading;
-                draw_para_line(cr, p, i, x + t->col_x[c] + t->pad, top, top + p->ascent);
+                if (repeated) text_draw_line(cr, p, i, x + t->col_x[c] + t->pad, top + p->ascent);
+                else draw_para_line(cr, st, p, i, x + t->col_x[c] + t->pad, top, top + p->ascent, e);
             }
-        cairo_tag_end(cr, it->header_row ? "TH" : "TD");
     }
+    if (!repeated) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
     if (it->row == 0 || first_on_col) {
         set_rgb(cr, accent);
         cairo_set_line_width(cr, 1.0);
@@ -538,6 +642,31 @@ static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, dou
     cairo_move_to(cr, x, y + h);
     cairo_line_to(cr, x + w, y + h);
     cairo_stroke(cr);
+}
+
+/* The element a box's content goes into: from the model, or (contents pages) from the
+ * layout's own tags, keyed by their names and ids. */
+static int item_elem(pdf_draw_state *st, const layout_item *it) {
+    if (!st->tag) return PDFTAG_NONE;
+    if (it->node) {
+        if (it->node->type == MODEL_FIGURE && it->kind == LAYOUT_LINE) return pdfstruct_caption(st->tag, it->node);
+        return pdfstruct_block(st->tag, it->node);
+    }
+    int e = PDFTAG_ROOT;
+    for (int i = 0; i < it->depth; i++) {
+        const char *name = it->tags[i].name;
+        if (name[0] == 'H' && name[1] >= '1' && name[1] <= '6' && !name[2] &&
+            pdftag_find(st->tag, name, it->tags[i].id) == PDFTAG_NONE)
+            pdftag_heading_level(st->tag, name[1] - '0'); /* the contents' own heading counts too */
+        e = pdftag_elem(st->tag, e, name, name, it->tags[i].id);
+    }
+    return e;
+}
+
+/* The list item a first line's label belongs to. */
+static const model_node *label_item(const model_node *n) {
+    while (n && n->type != MODEL_ITEM) n = n->parent;
+    return n;
 }
 
 /* An outline entry for a heading the contents list, under the nearest entry of a higher level. */
@@ -558,6 +687,48 @@ static void add_outline(pdf_draw_state *st, const layout_item *it) {
     buf_free(&a);
 }
 
+/* A contents entry's line: all of it one link to its heading, the page number in the
+ * link too, the dot leaders an artifact. */
+static void draw_toc_line(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y, double right,
+                          pdf_draw_state *st, int e) {
+    const text_line *ln = &it->para->lines[it->line];
+    int link = st->tag ? pdftag_elem(st->tag, e, "Link", it->toc_dest, 0) : PDFTAG_NONE;
+    if (st->tag) pdftag_set_contents(st->tag, link, it->heading_text ? it->heading_text : it->para->text);
+    if (!open_link(cr, st, link, NULL, it->toc_dest, x, y, right - x, it->height)) paint_content(cr, st, e);
+    text_draw_line(cr, it->para, it->line, x, y + it->baseline);
+    if (!it->toc_num) return;
+    const text_para *np = it->toc_num;
+    double nw = np->lines[0].width;
+    text_draw_line(cr, np, 0, right - nw - np->lines[0].x, y + it->baseline);
+    paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
+    draw_leaders(cr, x + ln->x + ln->width + 6, right - nw - 6, y + it->baseline - 0.6,
+                 tint(role(doc, STYLE_TOC)->color, 0.45));
+}
+
+static void draw_code_background(cairo_t *cr, const pdf_doc *doc, const layout_item *it, double x, double y,
+                                 pdf_draw_state *st) {
+    const style_text *cs = role(doc, STYLE_CODE);
+    if (cs->background == STYLE_NO_COLOR) return;
+    paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
+    set_rgb(cr, cs->background);
+    cairo_rectangle(cr, x - 6, y - (it->line == 0 ? 4 : 0), doc->col_w - it->x + 6,
+                    it->height + (it->line == 0 ? 4 : 0) + (it->line == it->para->n_lines - 1 ? 4 : 0));
+    cairo_fill(cr);
+}
+
+/* A figure's image, inside its Figure with /Alt and /BBox; without alt text, decorative. */
+static void draw_figure(cairo_t *cr, const layout_item *it, double x, double y, pdf_draw_state *st) {
+    if (pdfstruct_described(it->node)) {
+        int e = pdfstruct_block(st->tag, it->node);
+        pdftag_set_alt(st->tag, e, it->node->as.figure.alt);
+        pdftag_set_bbox(st->tag, e, x, st->page_h - (y + it->height), x + it->width, st->page_h - y);
+        paint_content(cr, st, e);
+    } else {
+        paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
+    }
+    if (!layout_draw_image(cr, it->image, st->page, x, y, it->width, it->height)) st->failed_image = it->image->book_path;
+}
+
 /* Draws the boxes of one page of a list. col_x: left of each column. */
 static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
                        double top, pdf_draw_state *st) {
@@ -568,19 +739,18 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         const paginate_box *bx = &pg->boxes[b];
         const layout_item *it = &l->items[bx->item];
         double x = col_x[bx->col] + it->x, y = top + bx->y;
-        /* A figure's image and caption lines all come from the FIGURE node. */
-        const char *alt = it->node && it->node->type == MODEL_FIGURE ? it->node->as.figure.alt : NULL;
-        if (it->label) {
-            sync_tags(cr, st, it->tags, it->label_depth, alt);
-            cairo_tag_begin(cr, "Lbl", NULL);
-            draw_para_line(cr, it->label, 0, x + it->label_x, y, y + it->baseline);
-            cairo_tag_end(cr, "Lbl");
+        if (it->label && !bx->repeated) {
+            const model_node *item = label_item(it->node);
+            int lb = st->tag && item ? pdfstruct_label(st->tag, item) : item_elem(st, it);
+            draw_para_line(cr, st, it->label, 0, x + it->label_x, y, y + it->baseline, lb);
         }
-        sync_tags(cr, st, it->tags, it->depth, alt);
+        bool boxed = it->kind == LAYOUT_LINE || it->kind == LAYOUT_ROW;
+        int e = bx->repeated || !boxed ? PDFTAG_NONE : item_elem(st, it);
         if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
         if (it->contents && st->pdf && !bx->repeated) add_outline(st, it);
         if (it->bar) {
             double y0 = bar_col == bx->col && bar_bottom >= 0 ? bar_bottom : y;
+            paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
             set_rgb(cr, accent);
             cairo_rectangle(cr, col_x[bx->col] + it->x - 14, y0, 3, y + it->height - y0);
             cairo_fill(cr);
@@ -590,30 +760,12 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         }
         switch (it->kind) {
         case LAYOUT_LINE:
-            if (it->node && it->node->type == MODEL_CODE_BLOCK) {
-                const style_text *cs = role(doc, STYLE_CODE);
-                if (cs->background != STYLE_NO_COLOR) {
-                    set_rgb(cr, cs->background);
-                    cairo_rectangle(cr, x - 6, y - (it->line == 0 ? 4 : 0), doc->col_w - it->x + 6,
-                                    it->height + (it->line == 0 ? 4 : 0) + (it->line == it->para->n_lines - 1 ? 4 : 0));
-                    cairo_fill(cr);
-                }
-            }
-            draw_para_line(cr, it->para, it->line, x, y, y + it->baseline);
-            if (it->toc_dest) {
-                const text_line *ln = &it->para->lines[it->line];
-                double right = col_x[bx->col] + doc->text_w;
-                if (it->toc_num) {
-                    const text_para *np = it->toc_num;
-                    double nw = np->lines[0].width;
-                    text_draw_line(cr, np, 0, right - nw - np->lines[0].x, y + it->baseline);
-                    draw_leaders(cr, x + ln->x + ln->width + 6, right - nw - 6, y + it->baseline - 0.6,
-                                 tint(role(doc, STYLE_TOC)->color, 0.45));
-                }
-                emit_link(cr, NULL, it->toc_dest, x, y, right - x, it->height);
-            }
+            if (it->node && it->node->type == MODEL_CODE_BLOCK) draw_code_background(cr, doc, it, x, y, st);
+            if (it->toc_dest) draw_toc_line(cr, doc, it, x, y, col_x[bx->col] + doc->text_w, st, e);
+            else draw_para_line(cr, st, it->para, it->line, x, y, y + it->baseline, e);
             break;
         case LAYOUT_RULE: {
+            paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
             set_rgb(cr, accent);
             cairo_set_line_width(cr, 0.75);
             double w = it->width * 0.25, cx = x + it->width / 2;
@@ -623,17 +775,36 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
             break;
         }
         case LAYOUT_FIGURE:
-            if (!layout_draw_image(cr, it->image, st->page, x, y, it->width, it->height))
-                st->failed_image = it->image->book_path;
+            draw_figure(cr, it, x, y, st);
             break;
         case LAYOUT_ROW:
-            draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0);
+            draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0,
+                     bx->repeated, st);
             break;
         case LAYOUT_SPACE:
             break;
         }
     }
-    close_tags(cr, st, 0);
+}
+
+/* One footnote at the foot of a column: a Note (after the paragraph citing it) whose
+ * number links back to the first reference. Returns the height drawn. */
+static double draw_note(cairo_t *cr, const layout_note *ln, double x, double y, pdf_draw_state *st) {
+    int note = pdfstruct_note(st->tag, ln->node);
+    double y0 = y;
+    emit_dest(cr, ln->node->id, x, y);
+    const model_node *ref = ln->node->as.footnote.first_ref;
+    for (int p = 0; p < ln->n_paras; p++) {
+        const text_para *tp = ln->paras[p];
+        int e = pdftag_elem(st->tag, note, "P", tp, 0);
+        for (int k = 0; k < tp->n_lines; k++) {
+            text_span back = {TEXT_SPAN_LINK, 0, snprintf(NULL, 0, "%d", ln->number), NULL, ref ? ref->id : NULL, NULL, 0};
+            bool first = p == 0 && k == 0 && ref;
+            draw_para_line_x(cr, st, tp, k, x, y, y + tp->ascent, e, first ? &back : NULL, ln);
+            y += tp->leading;
+        }
+    }
+    return y - y0;
 }
 
 static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg, const double *col_x, double top,
@@ -643,6 +814,7 @@ static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg,
         double h = paginate_notes_height(l, pg, c);
         if (h <= 0) continue;
         double y = top + doc->col_h - h;
+        paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
         set_rgb(cr, 0x808080);
         cairo_set_line_width(cr, 0.5);
         cairo_move_to(cr, col_x[c], y + l->note_sep * 0.4);
@@ -652,28 +824,9 @@ static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg,
         bool first = true;
         for (int i = 0; i < pg->n_notes; i++) {
             if (pg->notes[i].col != c) continue;
-            const layout_note *ln = &l->notes[pg->notes[i].note];
             if (!first) y += l->note_gap;
             first = false;
-            cairo_tag_begin(cr, "Note", NULL);
-            emit_dest(cr, ln->node->id, col_x[c], y);
-            for (int p = 0; p < ln->n_paras; p++) {
-                const text_para *tp = ln->paras[p];
-                cairo_tag_begin(cr, "P", NULL);
-                for (int k = 0; k < tp->n_lines; k++) {
-                    draw_para_line(cr, tp, k, col_x[c], y, y + tp->ascent);
-                    if (p == 0 && k == 0 && ln->node->as.footnote.first_ref) {
-                        double xs[2];
-                        int nd = snprintf(NULL, 0, "%d", ln->number);
-                        if (text_line_ranges(tp, 0, 0, nd, xs, 1))
-                            emit_link(cr, NULL, ln->node->as.footnote.first_ref->id, col_x[c] + xs[0], y, xs[1] - xs[0] + 2,
-                                      tp->leading);
-                    }
-                    y += tp->leading;
-                }
-                cairo_tag_end(cr, "P");
-            }
-            cairo_tag_end(cr, "Note");
+            y += draw_note(cr, &l->notes[pg->notes[i].note], col_x[c], y, st);
         }
     }
 }
@@ -741,7 +894,8 @@ void pdf_page_frame(const pdf_doc *doc, int phys, double col_x[PDF_MAX_COLUMNS],
     *top = doc->off + pgs->margin_top;
 }
 
-static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys) {
+/* The running head and its rule, and the folio: artifacts (Pagination Header, Footer). */
+static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
     const style_page *pgs = &doc->book->style->page;
     bool recto = phys % 2 == 0;
     double left = doc->off + (recto ? pgs->margin_inner : pgs->margin_outer);
@@ -753,6 +907,7 @@ static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys) {
                     : (hs->align == STYLE_ALIGN_LEFT) == !recto ? STYLE_ALIGN_LEFT : STYLE_ALIGN_RIGHT;
         text_para *p = head(doc, txt, hs, align);
         double y = doc->off + pgs->margin_top - 14 - p->leading;
+        paint_artifact(cr, st, PDFFINISH_ART_HEADER);
         draw_plain(cr, p, left, y);
         set_rgb(cr, tint(hs->color, 0.55));
         cairo_set_line_width(cr, 0.4);
@@ -770,8 +925,15 @@ static void draw_furniture(cairo_t *cr, const pdf_doc *doc, int phys) {
     o.link_color = STYLE_NO_COLOR;
     /* A folio is drawn once: freed at once rather than kept for the whole book. */
     text_para *p = text_para_plain(doc->tc, folio, fs, &o);
+    paint_artifact(cr, st, PDFFINISH_ART_FOOTER);
     draw_plain(cr, p, left, doc->off + doc->H - pgs->margin_bottom + pgs->margin_bottom * 0.4);
     text_para_free(p);
+}
+
+/* One paragraph of the cover: the title, subtitle or publisher. */
+static double draw_cover_text(cairo_t *cr, const text_para *p, double x, double y, pdf_draw_state *st, int which) {
+    paint_content(cr, st, pdftag_elem(st->tag, PDFTAG_ROOT, "P", st, which));
+    return draw_plain(cr, p, x, y);
 }
 
 static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
@@ -780,8 +942,13 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
     uint32_t accent = doc->book->style->accent;
     uint32_t bg = cs->background != STYLE_NO_COLOR ? cs->background : accent;
     double W = doc->W, H = doc->H, o = doc->off;
+    paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
     set_rgb(cr, bg);
-    cairo_rectangle(cr, doc->slug, doc->slug, W + 2 * doc->bleed, H + 2 * doc->bleed);
+    /* In two halves: cairo turns an opaque fill of the whole page into a paint that
+     * drops what was recorded before it, the artifact's opening tag too. */
+    double pw = W + 2 * doc->bleed, ph = H + 2 * doc->bleed;
+    cairo_rectangle(cr, doc->slug, doc->slug, pw, ph / 2);
+    cairo_rectangle(cr, doc->slug, doc->slug + ph / 2, pw, ph / 2);
     cairo_fill(cr);
     /* Title, subtitle and publisher line up with the left edge of the artwork. */
     double mx = W * 0.1;
@@ -789,20 +956,19 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
         double bw = W * 0.8, bh = H * 0.5;
         double iw = bw, ih = bw * doc->cover->height / doc->cover->width;
         if (ih > bh) ih = bh, iw = ih * doc->cover->width / doc->cover->height;
-        cairo_tag_begin(cr, "Figure", NULL);
-        note_figure(st, m->cover_alt && *m->cover_alt ? m->cover_alt : m->title);
-        if (!layout_draw_image(cr, doc->cover, st->page, o + (W - iw) / 2, o + H * 0.06 + (bh - ih) / 2, iw, ih))
-            st->failed_image = doc->cover->book_path;
-        cairo_tag_end(cr, "Figure");
+        double ix = o + (W - iw) / 2, iy = o + H * 0.06 + (bh - ih) / 2;
+        int fig = pdftag_elem(st->tag, PDFTAG_ROOT, "Figure", st, 0);
+        const char *alt = m->cover_alt && *m->cover_alt ? m->cover_alt : m->title;
+        if (alt && alt[strspn(alt, " \t\n\r")]) pdftag_set_alt(st->tag, fig, alt);
+        pdftag_set_bbox(st->tag, fig, ix, st->page_h - (iy + ih), ix + iw, st->page_h - iy);
+        paint_content(cr, st, fig);
+        if (!layout_draw_image(cr, doc->cover, st->page, ix, iy, iw, ih)) st->failed_image = doc->cover->book_path;
     }
     double y = o + H * 0.6;
     double tw = W - 2 * mx;
-    if (m->title) {
-        cairo_tag_begin(cr, "P", NULL);
-        y += draw_plain(cr, plain(doc, m->title, cs, tw, -1), o + mx, y);
-        cairo_tag_end(cr, "P");
-    }
+    if (m->title) y += draw_cover_text(cr, plain(doc, m->title, cs, tw, -1), o + mx, y, st, 1);
     /* A short bar in a lighter tint of the title colour sets the subtitle apart. */
+    paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
     set_rgb(cr, tint(accent, 0.55));
     cairo_rectangle(cr, o + mx, y + cs->space_after * 0.6, 56, 3);
     cairo_fill(cr);
@@ -811,11 +977,7 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
     sub.size = cs->size * 0.5;
     sub.weight = 400;
     sub.line_height = 1.3;
-    if (m->subtitle) {
-        cairo_tag_begin(cr, "P", NULL);
-        draw_plain(cr, plain(doc, m->subtitle, &sub, tw, -1), o + mx, y);
-        cairo_tag_end(cr, "P");
-    }
+    if (m->subtitle) draw_cover_text(cr, plain(doc, m->subtitle, &sub, tw, -1), o + mx, y, st, 2);
     style_text small = sub;
     small.size = cs->size * 0.36;
     small.letter_spacing = 0.5;
@@ -824,18 +986,18 @@ static void draw_cover(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
     if (pub) {
         text_para *p = plain(doc, pub, &small, tw, -1);
         double py = o + H - doc->book->style->page.margin_bottom - p->n_lines * p->leading;
+        paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
         set_rgb(cr, tint(accent, 0.55));
         cairo_rectangle(cr, o + mx, py - 10, tw, 0.6);
         cairo_fill(cr);
-        cairo_tag_begin(cr, "P", NULL);
-        draw_plain(cr, p, o + mx, py);
-        cairo_tag_end(cr, "P");
+        draw_cover_text(cr, p, o + mx, py, st, 3);
     }
 }
 
-static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
+static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc, pdf_draw_state *st) {
     if (doc->bleed <= 0) return;
     double o = doc->off, W = doc->W, H = doc->H, gap = doc->bleed + 2, len = doc->slug - 4;
+    paint_artifact(cr, st, PDFFINISH_ART_PAGE);
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_set_line_width(cr, 0.3);
     double xs[2] = {o, o + W}, ys[2] = {o, o + H};
@@ -850,11 +1012,10 @@ static void draw_crop_marks(cairo_t *cr, const pdf_doc *doc) {
     cairo_stroke(cr);
 }
 
-void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
-    st->page = phys;
+static void draw_page_content(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
     if (phys == 0) {
         draw_cover(cr, doc, st);
-        draw_crop_marks(cr, doc);
+        draw_crop_marks(cr, doc, st);
         return;
     }
     double top, col_x[PDF_MAX_COLUMNS];
@@ -868,6 +1029,13 @@ void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st
         draw_boxes(cr, doc, &doc->body, pg, col_x, top, st);
         draw_notes(cr, doc, pg, col_x, top, st);
     }
-    draw_furniture(cr, doc, phys);
-    draw_crop_marks(cr, doc);
+    draw_furniture(cr, doc, phys, st);
+    draw_crop_marks(cr, doc, st);
+}
+
+void pdf_draw_page(cairo_t *cr, const pdf_doc *doc, int phys, pdf_draw_state *st) {
+    st->page = phys;
+    draw_page_content(cr, doc, phys, st);
+    /* Cairo cannot keep marked content open across a page break. */
+    pdftag_close(st->tag, cr);
 }

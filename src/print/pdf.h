@@ -48,11 +48,8 @@ typedef struct pdf_doc {
 typedef struct pdf_draw_state {
     cairo_surface_t *pdf;          /* the PDF surface (outline entries), NULL when drawing a preview */
     int outline[PDF_MAX_LEVELS + 1]; /* last outline id per contents level (1-6) */
-    layout_tag open[LAYOUT_MAX_DEPTH + 2];
-    int n_open;
-    /* With pdf: the alt text of each Figure element opened, in order (for pdffinish). */
-    const char **alts;             /* owned array of borrowed strings */
-    int n_alts, cap_alts;
+    struct pdftag *tag;            /* with pdf: the structure tree drawn (pdftag.h); NULL for previews */
+    double page_h;                 /* the media box height: figure boxes in PDF space */
     int page;                      /* the page being drawn */
     const char *failed_image;      /* the book path of an image that could not be decoded, or NULL */
 } pdf_draw_state;

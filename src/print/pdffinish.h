@@ -13,6 +13,42 @@ typedef struct pdffinish_label_range {
     int start;               /* the number the first page shows */
 } pdffinish_label_range;
 
+/* What each of cairo's structure elements is. Cairo 1.16 gives marked content only to
+ * elements without children, cannot keep one open across pages and has no Artifact, so
+ * the print writer opens one flat element per run of content ("chunk") and describes
+ * here the tree it means; pdffinish replaces cairo's tree with it. */
+typedef enum pdffinish_chunk {
+    PDFFINISH_CONTENT = 0,        /* marked content of an element of the tree below */
+    PDFFINISH_ART_HEADER,         /* Artifact /Pagination /Header: a running head */
+    PDFFINISH_ART_FOOTER,         /* Artifact /Pagination /Footer: a folio */
+    PDFFINISH_ART_PAGINATION,     /* Artifact /Pagination: a table header repeated on a later page */
+    PDFFINISH_ART_LAYOUT,         /* Artifact /Layout: rules, bars, backgrounds, leaders */
+    PDFFINISH_ART_PAGE            /* Artifact /Page: crop marks */
+} pdffinish_chunk;
+
+/* The tag a chunk of artifacts is drawn under (cairo has no Artifact: pdffinish
+ * rewrites its marked content as /Artifact). */
+#define PDFFINISH_ARTIFACT_TAG "NonStruct"
+
+typedef struct pdffinish_elem {
+    const char *type;             /* a standard structure type: "P", "H1", "Link"… */
+    const int *kids;              /* in reading order: k >= 0 an element, k < 0 chunk -1-k */
+    int n_kids;
+    const char *alt;              /* /Alt (figures), or NULL */
+    const char *id;               /* /ID (notes), or NULL */
+    const char *contents;         /* Link: /Contents of its annotations, or NULL */
+    char scope;                   /* TH: 'C' column, 'R' row; else 0 */
+    bool has_bbox;                /* Figure: /BBox (PDF user space of its page) */
+    double bbox[4];
+} pdffinish_elem;
+
+typedef struct pdffinish_structure {
+    const pdffinish_elem *elems;  /* elems[0] is the root (Document) */
+    int n_elems;
+    const unsigned char *chunks;  /* pdffinish_chunk of each of cairo's elements, in the order opened */
+    int n_chunks;
+} pdffinish_structure;
+
 typedef struct pdffinish_options {
     const char *language;            /* /Lang, BCP 47 */
     bool tagged;                     /* add /MarkInfo << /Marked true >> and, when the structure
@@ -36,6 +72,10 @@ typedef struct pdffinish_options {
     const char *xmp_title;           /* NULL: the Info /Title */
     const char *const *xmp_creators; /* n_xmp_creators authors */
     int n_xmp_creators;
+    /* The structure tree that replaces cairo's (see above), with /Tabs /S on pages with
+     * annotations and the XMP claim of PDF/UA-1; NULL leaves cairo's tree (with a
+     * Document element added when tagged). */
+    const pdffinish_structure *structure;
 } pdffinish_options;
 
 /* Reads the PDF at in_path, adds /MarkInfo, a Document structure element, /Lang, /ViewerPreferences

@@ -1,0 +1,282 @@
+/* pdftag: structure elements and the chunks of marked content drawn for them. */
+#include "print/pdftag.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+typedef struct tag_elem {
+    const char *type;       /* static */
+    int parent;
+    int *kids;              /* >= 0 an element, < 0 chunk -1-k */
+    int n_kids, cap_kids;
+    int after_tail;         /* the last element placed after this one (elem_after) */
+    char *alt, *id, *contents;
+    char scope;
+    bool has_bbox;
+    double bbox[4];
+} tag_elem;
+
+typedef struct tag_slot {
+    const void *key;
+    int sub;
+    int elem;               /* -1: empty */
+} tag_slot;
+
+struct pdftag {
+    tag_elem *elems;
+    int n_elems, cap_elems;
+    tag_slot *slots;        /* (key, sub) → element, open addressing */
+    size_t n_slots;         /* a power of two */
+    unsigned char *chunks;
+    int n_chunks, cap_chunks;
+    int want_elem;          /* what is painted next: an element… */
+    int want_art;           /* …or an artifact kind (then want_elem is NONE) */
+    bool open;
+    int open_elem, open_art;
+    const char *open_name;
+    pdffinish_elem *out;    /* pdftag_structure */
+    int *out_kids;
+    pdffinish_structure st;
+    int last_heading;       /* structure level of the last heading, 0 before the first */
+};
+
+static size_t slot_of(const pdftag *t, const void *key, int sub) {
+    uint64_t h = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull ^ (uint64_t)(unsigned)sub * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 29;
+    return (size_t)h & (t->n_slots - 1);
+}
+
+static void grow_slots(pdftag *t) {
+    tag_slot *old = t->slots;
+    size_t n_old = t->n_slots;
+    t->n_slots = n_old ? n_old * 2 : 256;
+    t->slots = xmalloc(t->n_slots * sizeof *t->slots);
+    for (size_t i = 0; i < t->n_slots; i++) t->slots[i].elem = -1;
+    for (size_t i = 0; i < n_old; i++) {
+        if (old[i].elem < 0) continue;
+        size_t s = slot_of(t, old[i].key, old[i].sub);
+        while (t->slots[s].elem >= 0) s = (s + 1) & (t->n_slots - 1);
+        t->slots[s] = old[i];
+    }
+    free(old);
+}
+
+static void push_kid(tag_elem *e, int kid, int at) {
+    if (e->n_kids == e->cap_kids) {
+        e->cap_kids = e->cap_kids ? e->cap_kids * 2 : 4;
+        e->kids = xrealloc(e->kids, (size_t)e->cap_kids * sizeof *e->kids);
+    }
+    if (at < 0 || at > e->n_kids) at = e->n_kids;
+    memmove(e->kids + at + 1, e->kids + at, (size_t)(e->n_kids - at) * sizeof *e->kids);
+    e->kids[at] = kid;
+    e->n_kids++;
+}
+
+static int new_elem(pdftag *t, int parent, const char *type) {
+    if (t->n_elems == t->cap_elems) {
+        t->cap_elems = t->cap_elems ? t->cap_elems * 2 : 256;
+        t->elems = xrealloc(t->elems, (size_t)t->cap_elems * sizeof *t->elems);
+    }
+    int i = t->n_elems++;
+    memset(&t->elems[i], 0, sizeof t->elems[i]);
+    t->elems[i].type = type;
+    t->elems[i].parent = parent;
+    t->elems[i].after_tail = i;
+    return i;
+}
+
+pdftag *pdftag_new(void) {
+    pdftag *t = xcalloc(1, sizeof *t);
+    new_elem(t, -1, "Document");
+    grow_slots(t);
+    t->want_elem = PDFTAG_NONE;
+    return t;
+}
+
+void pdftag_free(pdftag *t) {
+    if (!t) return;
+    for (int i = 0; i < t->n_elems; i++) {
+        tag_elem *e = &t->elems[i];
+        free(e->kids), free(e->alt), free(e->id), free(e->contents);
+    }
+    free(t->elems);
+    free(t->slots);
+    free(t->chunks);
+    free(t->out);
+    free(t->out_kids);
+    free(t);
+}
+
+int pdftag_find(const pdftag *t, const void *key, int sub) {
+    if (!t) return PDFTAG_NONE;
+    size_t s = slot_of(t, key, sub);
+    while (t->slots[s].elem >= 0) {
+        if (t->slots[s].key == key && t->slots[s].sub == sub) return t->slots[s].elem;
+        s = (s + 1) & (t->n_slots - 1);
+    }
+    return PDFTAG_NONE;
+}
+
+int pdftag_parent(const pdftag *t, int elem) {
+    return t && elem >= 0 && elem < t->n_elems ? t->elems[elem].parent : PDFTAG_NONE;
+}
+
+static int place(pdftag *t, int parent, int after, const char *type, const void *key, int sub) {
+    int found = pdftag_find(t, key, sub);
+    if (found != PDFTAG_NONE) return found;
+    if (parent < 0 || parent >= t->n_elems) parent = PDFTAG_ROOT;
+    if ((size_t)(t->n_elems + 1) * 2 > t->n_slots) grow_slots(t);
+    int e = new_elem(t, parent, type);
+    size_t s = slot_of(t, key, sub);
+    while (t->slots[s].elem >= 0) s = (s + 1) & (t->n_slots - 1);
+    t->slots[s] = (tag_slot){key, sub, e};
+    tag_elem *p = &t->elems[parent];
+    int at = -1;
+    if (after >= 0 && after < t->n_elems && t->elems[after].parent == parent) {
+        int tail = t->elems[after].after_tail;
+        for (int k = 0; k < p->n_kids; k++)
+            if (p->kids[k] == tail) at = k + 1;
+        t->elems[after].after_tail = e;
+    }
+    push_kid(p, e, at);
+    return e;
+}
+
+int pdftag_elem(pdftag *t, int parent, const char *type, const void *key, int sub) {
+    return t ? place(t, parent, -1, type, key, sub) : PDFTAG_NONE;
+}
+
+int pdftag_elem_after(pdftag *t, int parent, int after, const char *type, const void *key, int sub) {
+    return t ? place(t, parent, after, type, key, sub) : PDFTAG_NONE;
+}
+
+int pdftag_heading_level(pdftag *t, int level) {
+    if (level < 1) level = 1;
+    if (level > 6) level = 6;
+    if (!t) return level;
+    if (level > t->last_heading + 1) level = t->last_heading + 1;
+    t->last_heading = level;
+    return level;
+}
+
+static tag_elem *get(pdftag *t, int elem) {
+    return t && elem >= 0 && elem < t->n_elems ? &t->elems[elem] : NULL;
+}
+
+static void set_str(char **slot, const char *s) {
+    free(*slot);
+    *slot = s ? xstrdup(s) : NULL;
+}
+
+void pdftag_set_alt(pdftag *t, int elem, const char *alt) {
+    tag_elem *e = get(t, elem);
+    if (e) set_str(&e->alt, alt);
+}
+
+void pdftag_set_id(pdftag *t, int elem, const char *id) {
+    tag_elem *e = get(t, elem);
+    if (e) set_str(&e->id, id);
+}
+
+void pdftag_set_contents(pdftag *t, int elem, const char *contents) {
+    tag_elem *e = get(t, elem);
+    if (e && !e->contents) set_str(&e->contents, contents);
+}
+
+void pdftag_set_scope(pdftag *t, int elem, char scope) {
+    tag_elem *e = get(t, elem);
+    if (e) e->scope = scope;
+}
+
+void pdftag_set_bbox(pdftag *t, int elem, double x0, double y0, double x1, double y1) {
+    tag_elem *e = get(t, elem);
+    if (!e) return;
+    if (e->has_bbox) { /* a figure drawn in two parts keeps the box around both */
+        if (x0 > e->bbox[0]) x0 = e->bbox[0];
+        if (y0 > e->bbox[1]) y0 = e->bbox[1];
+        if (x1 < e->bbox[2]) x1 = e->bbox[2];
+        if (y1 < e->bbox[3]) y1 = e->bbox[3];
+    }
+    e->has_bbox = true;
+    e->bbox[0] = x0, e->bbox[1] = y0, e->bbox[2] = x1, e->bbox[3] = y1;
+}
+
+/*** chunks ***/
+
+void pdftag_content(pdftag *t, int elem) {
+    if (!t) return;
+    t->want_elem = elem;
+    t->want_art = 0;
+}
+
+void pdftag_artifact(pdftag *t, pdffinish_chunk kind) {
+    if (!t) return;
+    t->want_elem = PDFTAG_NONE;
+    t->want_art = kind;
+}
+
+void pdftag_close(pdftag *t, cairo_t *cr) {
+    if (!t || !t->open) return;
+    cairo_tag_end(cr, t->open_name);
+    t->open = false;
+}
+
+static void open_chunk(pdftag *t, cairo_t *cr, const char *name, const char *attrs) {
+    if (t->n_chunks == t->cap_chunks) {
+        t->cap_chunks = t->cap_chunks ? t->cap_chunks * 2 : 256;
+        t->chunks = xrealloc(t->chunks, (size_t)t->cap_chunks);
+    }
+    int c = t->n_chunks++;
+    t->chunks[c] = (unsigned char)(t->want_elem >= 0 ? PDFFINISH_CONTENT : t->want_art);
+    if (t->want_elem >= 0) push_kid(&t->elems[t->want_elem], -1 - c, -1);
+    cairo_tag_begin(cr, name, attrs);
+    t->open = true;
+    t->open_elem = t->want_elem, t->open_art = t->want_art;
+    t->open_name = name;
+}
+
+void pdftag_paint(pdftag *t, cairo_t *cr) {
+    if (!t) return;
+    if (t->want_elem < 0 && t->want_art == 0) return; /* nothing named: left for the checks to find */
+    if (t->open && t->open_elem == t->want_elem && t->open_art == t->want_art) return;
+    pdftag_close(t, cr);
+    open_chunk(t, cr, t->want_elem >= 0 ? t->elems[t->want_elem].type : PDFFINISH_ARTIFACT_TAG, NULL);
+}
+
+void pdftag_link(pdftag *t, cairo_t *cr, int elem, const char *attrs) {
+    if (!t || elem < 0) return;
+    pdftag_close(t, cr);
+    pdftag_content(t, elem);
+    open_chunk(t, cr, CAIRO_TAG_LINK, attrs);
+}
+
+const pdffinish_structure *pdftag_structure(pdftag *t) {
+    if (!t) return NULL;
+    pdffinish_structure *s = &t->st;
+    free(t->out), free(t->out_kids);
+    t->out = xcalloc((size_t)t->n_elems, sizeof *t->out);
+    size_t total = 0;
+    for (int i = 0; i < t->n_elems; i++) total += (size_t)t->elems[i].n_kids;
+    t->out_kids = xmalloc((total ? total : 1) * sizeof *t->out_kids);
+    size_t at = 0;
+    for (int i = 0; i < t->n_elems; i++) {
+        const tag_elem *e = &t->elems[i];
+        pdffinish_elem *o = &t->out[i];
+        o->type = e->type;
+        memcpy(t->out_kids + at, e->kids, (size_t)e->n_kids * sizeof *e->kids);
+        o->kids = t->out_kids + at;
+        o->n_kids = e->n_kids;
+        at += (size_t)e->n_kids;
+        o->alt = e->alt, o->id = e->id, o->contents = e->contents, o->scope = e->scope;
+        o->has_bbox = e->has_bbox;
+        memcpy(o->bbox, e->bbox, sizeof o->bbox);
+    }
+    s->elems = t->out;
+    s->n_elems = t->n_elems;
+    s->chunks = t->chunks;
+    s->n_chunks = t->n_chunks;
+    return s;
+}

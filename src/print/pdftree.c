@@ -1,0 +1,567 @@
+/* pdftree: cairo's flat structure tree out, the print writer's tree (pdffinish_structure) in. */
+#include "print/pdftree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "base/util.h"
+
+/* One thing one of cairo's elements held: marked content on a page, or an annotation. */
+typedef struct tree_kid {
+    int page;                /* page index; -1 for an annotation without /Pg */
+    int mcid;                /* >= 0 marked content, -1 an annotation */
+    int annot_id, annot_gen; /* the annotation's object */
+} tree_kid;
+
+/* Per page: the element (or artifact kind) of each marked-content id. */
+typedef struct tree_page {
+    int *elem;               /* by MCID: element index, -1 none */
+    unsigned char *art;      /* by MCID: pdffinish_chunk of an artifact, 0 none */
+    int n_mcid;
+    int n_art;
+} tree_page;
+
+typedef struct tree {
+    qpdf_data q;
+    pdfupdate *u;
+    const pdffinish_structure *s;
+    diag *d;
+    const char *path;
+    int n_pages;
+    tree_page *pages;
+    tree_kid *kids;          /* every chunk's, in chunk order */
+    int n_kids, cap_kids;
+    int *chunk_first;        /* n_chunks + 1 offsets into kids */
+    qpdf_oh *elem_oh;        /* the new elements */
+    int *parent;             /* element index of each element's parent, -1 the root */
+} tree;
+
+static void push_kid(tree *t, tree_kid k) {
+    if (t->n_kids == t->cap_kids) {
+        t->cap_kids = t->cap_kids ? t->cap_kids * 2 : 256;
+        t->kids = xrealloc(t->kids, (size_t)t->cap_kids * sizeof *t->kids);
+    }
+    t->kids[t->n_kids++] = k;
+}
+
+static int page_index(tree *t, qpdf_oh pg) {
+    if (!qpdf_oh_is_dictionary(t->q, pg)) return -1;
+    return qpdf_find_page_by_oh(t->q, pg);
+}
+
+/* Reads what one kid of a cairo element's /K is: an MCID on the element's page, an MCR or an OBJR. */
+static void read_kid(tree *t, qpdf_oh kid, int elem_page) {
+    qpdf_data q = t->q;
+    if (qpdf_oh_is_integer(q, kid)) {
+        push_kid(t, (tree_kid){elem_page, qpdf_oh_get_int_value_as_int(q, kid), 0, 0});
+        return;
+    }
+    if (!qpdf_oh_is_dictionary(q, kid)) return;
+    qpdf_oh type = qpdf_oh_get_key(q, kid, "/Type");
+    if (qpdf_oh_is_name_and_equals(q, type, "/MCR")) {
+        qpdf_oh pg = qpdf_oh_get_key(q, kid, "/Pg"), m = qpdf_oh_get_key(q, kid, "/MCID");
+        int page = qpdf_oh_is_null(q, pg) ? elem_page : page_index(t, pg);
+        push_kid(t, (tree_kid){page, qpdf_oh_get_int_value_as_int(q, m), 0, 0});
+        qpdf_oh_release(q, pg);
+        qpdf_oh_release(q, m);
+    } else if (qpdf_oh_is_name_and_equals(q, type, "/OBJR")) {
+        qpdf_oh obj = qpdf_oh_get_key(q, kid, "/Obj");
+        push_kid(t, (tree_kid){elem_page, -1, qpdf_oh_get_object_id(q, obj), qpdf_oh_get_generation(q, obj)});
+        qpdf_oh_release(q, obj);
+    }
+    qpdf_oh_release(q, type);
+}
+
+/* Collects the content of each of cairo's elements (the chunks, in order). */
+static bool read_chunks(tree *t, qpdf_oh cairo_kids) {
+    qpdf_data q = t->q;
+    int n = qpdf_oh_is_array(q, cairo_kids) ? qpdf_oh_get_array_n_items(q, cairo_kids) : 0;
+    if (n != t->s->n_chunks) {
+        diag_error(t->d, t->path, 0, 0, "the structure tree holds %d elements where %d were drawn", n,
+                   t->s->n_chunks);
+        return false;
+    }
+    t->chunk_first = xcalloc((size_t)n + 1, sizeof *t->chunk_first);
+    for (int i = 0; i < n; i++) {
+        t->chunk_first[i] = t->n_kids;
+        qpdf_oh e = qpdf_oh_get_array_item(q, cairo_kids, i);
+        qpdf_oh pg = qpdf_oh_get_key(q, e, "/Pg"), k = qpdf_oh_get_key(q, e, "/K");
+        int page = page_index(t, pg);
+        if (qpdf_oh_is_array(q, k)) {
+            int m = qpdf_oh_get_array_n_items(q, k);
+            for (int j = 0; j < m; j++) {
+                qpdf_oh kid = qpdf_oh_get_array_item(q, k, j);
+                read_kid(t, kid, page);
+                qpdf_oh_release(q, kid);
+            }
+        } else {
+            read_kid(t, k, page);
+        }
+        qpdf_oh_release(q, pg);
+        qpdf_oh_release(q, k);
+        qpdf_oh_release(q, e);
+    }
+    t->chunk_first[n] = t->n_kids;
+    return true;
+}
+
+/* Which element or artifact each marked-content id of each page belongs to. */
+static bool map_pages(tree *t) {
+    const pdffinish_structure *s = t->s;
+    t->pages = xcalloc((size_t)t->n_pages, sizeof *t->pages);
+    for (int i = 0; i < t->n_kids; i++) {
+        const tree_kid *k = &t->kids[i];
+        if (k->mcid < 0) continue;
+        if (k->page < 0 || k->page >= t->n_pages) {
+            diag_error(t->d, t->path, 0, 0, "marked content %d is on no page", k->mcid);
+            return false;
+        }
+        tree_page *p = &t->pages[k->page];
+        if (k->mcid >= p->n_mcid) p->n_mcid = k->mcid + 1;
+    }
+    for (int i = 0; i < t->n_pages; i++) {
+        tree_page *p = &t->pages[i];
+        p->elem = xmalloc((size_t)(p->n_mcid ? p->n_mcid : 1) * sizeof *p->elem);
+        for (int m = 0; m < p->n_mcid; m++) p->elem[m] = -1;
+        p->art = xcalloc((size_t)(p->n_mcid ? p->n_mcid : 1), 1);
+    }
+    for (int c = 0; c < s->n_chunks; c++) {
+        if (s->chunks[c] == PDFFINISH_CONTENT) continue;
+        for (int i = t->chunk_first[c]; i < t->chunk_first[c + 1]; i++) {
+            const tree_kid *k = &t->kids[i];
+            if (k->mcid < 0) continue;
+            tree_page *p = &t->pages[k->page];
+            p->art[k->mcid] = s->chunks[c];
+            p->n_art++;
+        }
+    }
+    return true;
+}
+
+/*** writing the elements ***/
+
+static void put_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name) {
+    qpdf_oh n = qpdf_oh_new_name(q, name);
+    qpdf_oh_replace_key(q, dict, key, n);
+    qpdf_oh_release(q, n);
+}
+
+static void put_text(qpdf_data q, qpdf_oh dict, const char *key, const char *utf8) {
+    qpdf_oh v = qpdf_oh_new_unicode_string(q, utf8);
+    qpdf_oh_replace_key(q, dict, key, v);
+    qpdf_oh_release(q, v);
+}
+
+static void put_int(qpdf_data q, qpdf_oh dict, const char *key, long long v) {
+    qpdf_oh n = qpdf_oh_new_integer(q, v);
+    qpdf_oh_replace_key(q, dict, key, n);
+    qpdf_oh_release(q, n);
+}
+
+static void append_int(qpdf_data q, qpdf_oh arr, long long v) {
+    qpdf_oh n = qpdf_oh_new_integer(q, v);
+    qpdf_oh_append_item(q, arr, n);
+    qpdf_oh_release(q, n);
+}
+
+/* The attributes: /Alt, /ID, a TH's /Scope, a figure's /BBox. */
+static void put_attributes(tree *t, qpdf_oh el, const pdffinish_elem *e) {
+    qpdf_data q = t->q;
+    if (e->alt && *e->alt) put_text(q, el, "/Alt", e->alt);
+    if (e->id && *e->id) {
+        qpdf_oh id = qpdf_oh_new_string(q, e->id);
+        qpdf_oh_replace_key(q, el, "/ID", id);
+        qpdf_oh_release(q, id);
+    }
+    if (e->scope) {
+        qpdf_oh a = qpdf_oh_new_dictionary(q);
+        put_name(q, a, "/O", "/Table");
+        put_name(q, a, "/Scope", e->scope == 'R' ? "/Row" : "/Column");
+        qpdf_oh_replace_key(q, el, "/A", a);
+        qpdf_oh_release(q, a);
+    } else if (e->has_bbox) {
+        qpdf_oh a = qpdf_oh_new_dictionary(q), box = qpdf_oh_new_array(q);
+        put_name(q, a, "/O", "/Layout");
+        put_name(q, a, "/Placement", "/Block");
+        for (int i = 0; i < 4; i++) {
+            qpdf_oh v = qpdf_oh_new_real_from_double(q, e->bbox[i], 2);
+            qpdf_oh_append_item(q, box, v);
+            qpdf_oh_release(q, v);
+        }
+        qpdf_oh_replace_key(q, a, "/BBox", box);
+        qpdf_oh_replace_key(q, el, "/A", a);
+        qpdf_oh_release(q, box);
+        qpdf_oh_release(q, a);
+    }
+}
+
+/* A Link's annotation: /Contents, and the element's page. */
+static void finish_annot(tree *t, const tree_kid *k, const pdffinish_elem *e) {
+    qpdf_oh an = qpdf_get_object_by_id(t->q, k->annot_id, k->annot_gen);
+    if (e->contents && *e->contents && qpdf_oh_is_dictionary(t->q, an)) {
+        put_text(t->q, an, "/Contents", e->contents);
+        pdfupdate_changed(t->u, t->q, an);
+    }
+    qpdf_oh_release(t->q, an);
+}
+
+/* Appends what chunk c holds to an element's /K; `pg` is the element's /Pg page (set by
+ * the first marked content). */
+static void put_chunk(tree *t, int ei, qpdf_oh k, int c, int *pg) {
+    qpdf_data q = t->q;
+    const pdffinish_elem *e = &t->s->elems[ei];
+    for (int i = t->chunk_first[c]; i < t->chunk_first[c + 1]; i++) {
+        const tree_kid *kid = &t->kids[i];
+        if (kid->mcid >= 0) {
+            t->pages[kid->page].elem[kid->mcid] = ei;
+            if (*pg < 0) {
+                *pg = kid->page;
+                qpdf_oh page = qpdf_get_page_n(q, (size_t)kid->page);
+                qpdf_oh_replace_key(q, t->elem_oh[ei], "/Pg", page);
+                qpdf_oh_release(q, page);
+            }
+            if (kid->page == *pg) {
+                append_int(q, k, kid->mcid);
+            } else {
+                qpdf_oh mcr = qpdf_oh_new_dictionary(q), page = qpdf_get_page_n(q, (size_t)kid->page);
+                put_name(q, mcr, "/Type", "/MCR");
+                qpdf_oh_replace_key(q, mcr, "/Pg", page);
+                put_int(q, mcr, "/MCID", kid->mcid);
+                qpdf_oh_append_item(q, k, mcr);
+                qpdf_oh_release(q, page);
+                qpdf_oh_release(q, mcr);
+            }
+        } else {
+            qpdf_oh objr = qpdf_oh_new_dictionary(q), an = qpdf_get_object_by_id(q, kid->annot_id, kid->annot_gen);
+            put_name(q, objr, "/Type", "/OBJR");
+            qpdf_oh_replace_key(q, objr, "/Obj", an);
+            qpdf_oh_append_item(q, k, objr);
+            qpdf_oh_release(q, an);
+            qpdf_oh_release(q, objr);
+            finish_annot(t, kid, e);
+        }
+    }
+}
+
+static bool write_elements(tree *t, qpdf_oh tree_root) {
+    qpdf_data q = t->q;
+    const pdffinish_structure *s = t->s;
+    t->elem_oh = xcalloc((size_t)s->n_elems, sizeof *t->elem_oh);
+    t->parent = xmalloc((size_t)s->n_elems * sizeof *t->parent);
+    for (int i = 0; i < s->n_elems; i++) {
+        qpdf_oh dict = qpdf_oh_new_dictionary(q);
+        t->elem_oh[i] = pdfupdate_new_object(t->u, q, dict);
+        qpdf_oh_release(q, dict);
+        t->parent[i] = -1;
+    }
+    for (int i = 0; i < s->n_elems; i++) {
+        const pdffinish_elem *e = &s->elems[i];
+        for (int j = 0; j < e->n_kids; j++) {
+            int k = e->kids[j];
+            bool bad = k >= 0 ? k >= s->n_elems || k == 0 || t->parent[k] >= 0
+                              : -1 - k >= s->n_chunks || s->chunks[-1 - k] != PDFFINISH_CONTENT;
+            if (bad) {
+                diag_error(t->d, t->path, 0, 0, "structure element %d has a bad kid %d", i, k);
+                return false;
+            }
+            if (k >= 0) t->parent[k] = i;
+        }
+    }
+    for (int i = 0; i < s->n_elems; i++) {
+        const pdffinish_elem *e = &s->elems[i];
+        qpdf_oh el = t->elem_oh[i];
+        char name[64];
+        snprintf(name, sizeof name, "/%s", e->type);
+        put_name(q, el, "/Type", "/StructElem");
+        put_name(q, el, "/S", name);
+        qpdf_oh_replace_key(q, el, "/P", t->parent[i] >= 0 ? t->elem_oh[t->parent[i]] : tree_root);
+        put_attributes(t, el, e);
+        if (e->n_kids == 0) continue;
+        qpdf_oh k = qpdf_oh_new_array(q);
+        int pg = -1;
+        for (int j = 0; j < e->n_kids; j++) {
+            if (e->kids[j] >= 0) qpdf_oh_append_item(q, k, t->elem_oh[e->kids[j]]);
+            else put_chunk(t, i, k, -1 - e->kids[j], &pg);
+        }
+        qpdf_oh_replace_key(q, el, "/K", k);
+        qpdf_oh_release(q, k);
+    }
+    return true;
+}
+
+/*** the parent tree ***/
+
+typedef struct num_entry {
+    int key;
+    qpdf_oh value;
+} num_entry;
+
+static int by_key(const void *a, const void *b) {
+    int x = ((const num_entry *)a)->key, y = ((const num_entry *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* /StructParents of each page and /StructParent of each annotation keep cairo's keys;
+ * their values now name the new elements. */
+static void write_parent_tree(tree *t, qpdf_oh tree_root) {
+    qpdf_data q = t->q;
+    const pdffinish_structure *s = t->s;
+    num_entry *ents = NULL;
+    int n = 0, cap = 0, next_key = 0;
+#define ADD(k, v) do { if (n == cap) { cap = cap ? cap * 2 : 64; ents = xrealloc(ents, (size_t)cap * sizeof *ents); } \
+                       ents[n++] = (num_entry){(k), (v)}; if ((k) >= next_key) next_key = (k) + 1; } while (0)
+    for (int i = 0; i < t->n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), sp = qpdf_oh_get_key(q, page, "/StructParents");
+        if (qpdf_oh_is_integer(q, sp)) {
+            qpdf_oh arr = qpdf_oh_new_array(q);
+            const tree_page *p = &t->pages[i];
+            for (int m = 0; m < p->n_mcid; m++) {
+                if (p->elem[m] >= 0) {
+                    qpdf_oh_append_item(q, arr, t->elem_oh[p->elem[m]]);
+                } else {
+                    qpdf_oh nl = qpdf_oh_new_null(q);
+                    qpdf_oh_append_item(q, arr, nl);
+                    qpdf_oh_release(q, nl);
+                }
+            }
+            ADD(qpdf_oh_get_int_value_as_int(q, sp), pdfupdate_new_object(t->u, q, arr));
+            qpdf_oh_release(q, arr);
+        }
+        qpdf_oh_release(q, sp);
+        qpdf_oh_release(q, page);
+    }
+    for (int i = 0; i < s->n_elems; i++) {
+        const pdffinish_elem *e = &s->elems[i];
+        for (int j = 0; j < e->n_kids; j++) {
+            if (e->kids[j] >= 0) continue;
+            int c = -1 - e->kids[j];
+            for (int k = t->chunk_first[c]; k < t->chunk_first[c + 1]; k++) {
+                const tree_kid *kid = &t->kids[k];
+                if (kid->mcid >= 0) continue;
+                qpdf_oh an = qpdf_get_object_by_id(q, kid->annot_id, kid->annot_gen);
+                qpdf_oh sp = qpdf_oh_get_key(q, an, "/StructParent");
+                if (qpdf_oh_is_integer(q, sp)) ADD(qpdf_oh_get_int_value_as_int(q, sp), qpdf_oh_new_object(q, t->elem_oh[i]));
+                qpdf_oh_release(q, sp);
+                qpdf_oh_release(q, an);
+            }
+        }
+    }
+#undef ADD
+    qsort(ents, (size_t)n, sizeof *ents, by_key);
+    qpdf_oh nums = qpdf_oh_new_array(q);
+    for (int i = 0; i < n; i++) {
+        append_int(q, nums, ents[i].key);
+        qpdf_oh_append_item(q, nums, ents[i].value);
+        qpdf_oh_release(q, ents[i].value);
+    }
+    free(ents);
+    qpdf_oh dict = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, dict, "/Nums", nums);
+    qpdf_oh ind = pdfupdate_new_object(t->u, q, dict);
+    qpdf_oh_replace_key(q, tree_root, "/ParentTree", ind);
+    put_int(q, tree_root, "/ParentTreeNextKey", next_key);
+    qpdf_oh_release(q, ind);
+    qpdf_oh_release(q, dict);
+    qpdf_oh_release(q, nums);
+}
+
+typedef struct id_entry {
+    const char *id;
+    int elem;
+} id_entry;
+
+static int by_id(const void *a, const void *b) {
+    return strcmp(((const id_entry *)a)->id, ((const id_entry *)b)->id);
+}
+
+/* Elements with an /ID are found through the tree's /IDTree (a name tree, sorted). */
+static void write_id_tree(tree *t, qpdf_oh tree_root) {
+    qpdf_data q = t->q;
+    const pdffinish_structure *s = t->s;
+    id_entry *ids = xcalloc((size_t)s->n_elems, sizeof *ids);
+    int n = 0;
+    for (int i = 0; i < s->n_elems; i++)
+        if (s->elems[i].id && *s->elems[i].id) ids[n++] = (id_entry){s->elems[i].id, i};
+    if (n > 0) {
+        qsort(ids, (size_t)n, sizeof *ids, by_id);
+        qpdf_oh names = qpdf_oh_new_array(q), dict = qpdf_oh_new_dictionary(q);
+        for (int i = 0; i < n; i++) {
+            qpdf_oh k = qpdf_oh_new_string(q, ids[i].id);
+            qpdf_oh_append_item(q, names, k);
+            qpdf_oh_append_item(q, names, t->elem_oh[ids[i].elem]);
+            qpdf_oh_release(q, k);
+        }
+        qpdf_oh_replace_key(q, dict, "/Names", names);
+        qpdf_oh_replace_key(q, tree_root, "/IDTree", dict);
+        qpdf_oh_release(q, names);
+        qpdf_oh_release(q, dict);
+    } else {
+        qpdf_oh_remove_key(q, tree_root, "/IDTree");
+    }
+    free(ids);
+}
+
+/*** artifacts ***/
+
+static const char *artifact_props(int kind) {
+    switch (kind) {
+    case PDFFINISH_ART_HEADER: return "/Artifact << /Type /Pagination /Subtype /Header >> BDC";
+    case PDFFINISH_ART_FOOTER: return "/Artifact << /Type /Pagination /Subtype /Footer >> BDC";
+    case PDFFINISH_ART_PAGINATION: return "/Artifact << /Type /Pagination >> BDC";
+    case PDFFINISH_ART_PAGE: return "/Artifact << /Type /Page >> BDC";
+    default: return "/Artifact << /Type /Layout >> BDC";
+    }
+}
+
+/* Replaces a stream's data with `data`, deflated (as cairo wrote it) at zlib's fastest
+ * level: every page is rewritten, and the time is the finishing pass's. */
+static void store_deflated(tree *t, qpdf_oh stream, const buf *data) {
+    qpdf_data q = t->q;
+    GZlibCompressor *z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1);
+    size_t cap = data->len + data->len / 8 + 64, out_len = 0, in_at = 0;
+    unsigned char *out = xmalloc(cap);
+    for (;;) {
+        gsize rd = 0, wr = 0;
+        GConverterResult r = g_converter_convert(G_CONVERTER(z), data->data + in_at, data->len - in_at, out + out_len,
+                                                 cap - out_len, G_CONVERTER_INPUT_AT_END, &rd, &wr, NULL);
+        in_at += rd, out_len += wr;
+        if (r == G_CONVERTER_FINISHED || r == G_CONVERTER_ERROR) break;
+        if (cap - out_len < 64) cap *= 2, out = xrealloc(out, cap);
+    }
+    g_object_unref(z);
+    qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), nl = qpdf_oh_new_null(q);
+    qpdf_oh_replace_stream_data(q, stream, out, out_len, flate, nl);
+    pdfupdate_changed(t->u, q, stream);
+    qpdf_oh_release(q, flate);
+    qpdf_oh_release(q, nl);
+    free(out);
+}
+
+/* Rewrites cairo's "/NonStruct << /MCID n >> BDC" lines of one content stream as
+ * Artifact marked content. Returns how many it rewrote, -1 after an error. */
+static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
+    qpdf_data q = t->q;
+    static const char pat[] = "/" PDFFINISH_ARTIFACT_TAG " << /MCID ";
+    const size_t plen = sizeof pat - 1;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    QPDF_BOOL filtered = QPDF_FALSE;
+    if (qpdf_oh_get_stream_data(q, stream, qpdf_dl_generalized, &filtered, &data, &len) != QPDF_SUCCESS || !filtered) {
+        free(data);
+        diag_error(t->d, t->path, 0, 0, "cannot read the content of page %d", page + 1);
+        return -1;
+    }
+    const tree_page *p = &t->pages[page];
+    buf out;
+    buf_init(&out);
+    int done = 0;
+    size_t i = 0, from = 0;
+    while (i + plen <= len) {
+        if ((i == 0 || data[i - 1] == '\n') && memcmp(data + i, pat, plen) == 0) {
+            size_t j = i + plen;
+            long mcid = 0;
+            while (j < len && data[j] >= '0' && data[j] <= '9' && mcid < 1L << 30) mcid = mcid * 10 + (data[j++] - '0');
+            static const char tail[] = " >> BDC";
+            if (j + sizeof tail - 1 <= len && memcmp(data + j, tail, sizeof tail - 1) == 0 && mcid < p->n_mcid &&
+                p->art[mcid]) {
+                buf_put(&out, data + from, i - from);
+                buf_puts(&out, artifact_props(p->art[mcid]));
+                i = from = j + sizeof tail - 1;
+                done++;
+                continue;
+            }
+        }
+        i++;
+    }
+    if (done > 0) {
+        buf_put(&out, data + from, len - from);
+        store_deflated(t, stream, &out);
+    }
+    buf_free(&out);
+    free(data);
+    return done;
+}
+
+static bool write_artifacts(tree *t) {
+    qpdf_data q = t->q;
+    for (int i = 0; i < t->n_pages; i++) {
+        if (t->pages[i].n_art == 0) continue;
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), c = qpdf_oh_get_key(q, page, "/Contents");
+        int done = 0;
+        if (qpdf_oh_is_stream(q, c)) {
+            done = rewrite_stream(t, c, i);
+        } else if (qpdf_oh_is_array(q, c)) {
+            int n = qpdf_oh_get_array_n_items(q, c);
+            for (int k = 0; k < n && done >= 0; k++) {
+                qpdf_oh s = qpdf_oh_get_array_item(q, c, k);
+                int r = rewrite_stream(t, s, i);
+                done = r < 0 ? -1 : done + r;
+                qpdf_oh_release(q, s);
+            }
+        }
+        qpdf_oh_release(q, c);
+        qpdf_oh_release(q, page);
+        if (done < 0) return false;
+        if (done != t->pages[i].n_art) {
+            diag_error(t->d, t->path, 0, 0, "page %d: %d of %d artifacts found in its content", i + 1, done,
+                       t->pages[i].n_art);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Pages with annotations are read in structure order (PDF/UA). */
+static void set_tabs(tree *t) {
+    qpdf_data q = t->q;
+    for (int i = 0; i < t->n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), an = qpdf_oh_get_key(q, page, "/Annots");
+        if (qpdf_oh_is_array(q, an) && qpdf_oh_get_array_n_items(q, an) > 0) {
+            put_name(q, page, "/Tabs", "/S");
+            pdfupdate_changed(t->u, q, page);
+        }
+        qpdf_oh_release(q, an);
+        qpdf_oh_release(q, page);
+    }
+}
+
+static void tree_free(tree *t) {
+    for (int i = 0; t->pages && i < t->n_pages; i++) free(t->pages[i].elem), free(t->pages[i].art);
+    free(t->pages);
+    free(t->kids);
+    free(t->chunk_first);
+    if (t->elem_oh)
+        for (int i = 0; i < t->s->n_elems; i++) qpdf_oh_release(t->q, t->elem_oh[i]);
+    free(t->elem_oh);
+    free(t->parent);
+}
+
+int pdftree_apply(qpdf_data q, pdfupdate *u, const pdffinish_structure *s, diag *d, const char *path) {
+    tree t = {0};
+    t.q = q, t.u = u, t.s = s, t.d = d, t.path = path;
+    t.n_pages = qpdf_get_num_pages(q);
+    int rc = QUIRE_EIO;
+    qpdf_oh root = qpdf_get_root(q), tr = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+    qpdf_oh kids = qpdf_oh_get_key(q, tr, "/K");
+    if (s->n_elems < 1 || !qpdf_oh_is_dictionary(q, tr) || !qpdf_oh_is_indirect(q, tr)) {
+        diag_error(d, path, 0, 0, "the PDF has no structure tree to finish");
+        goto done;
+    }
+    if (!read_chunks(&t, kids) || !map_pages(&t) || !write_elements(&t, tr)) goto done;
+    write_parent_tree(&t, tr);
+    write_id_tree(&t, tr);
+    qpdf_oh_replace_key(q, tr, "/K", t.elem_oh[0]);
+    qpdf_oh_remove_key(q, tr, "/RoleMap");
+    pdfupdate_changed(u, q, tr);
+    if (!write_artifacts(&t)) goto done;
+    set_tabs(&t);
+    rc = QUIRE_OK;
+done:
+    qpdf_oh_release(q, kids);
+    qpdf_oh_release(q, tr);
+    qpdf_oh_release(q, root);
+    tree_free(&t);
+    return rc;
+}
