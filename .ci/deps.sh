@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages quire needs to build, render and test.
+# Installs the Debian packages quire needs to build, render and test
+# (no option: build; --test: also what ctest runs; --ci: also the fuzzers' and valgrind's).
 # As root it runs apt-get; otherwise it prints the one command to run and fails.
 set -euo pipefail
 
 BUILD_PKGS="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libzip-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libfontconfig-dev libhyphen-dev
   hyphen-en-us librsvg2-dev libqpdf-dev libharfbuzz-dev"
-TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db python3 clang libclang-rt-14-dev valgrind"
+# What ctest runs (make test, make asan).
+TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db python3"
+# Only CI's own steps: the libFuzzer targets (clang) and valgrind on the IO book.
+CI_PKGS="clang libclang-rt-14-dev valgrind"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"
+[ "${1:-}" = "--ci" ] && want="$BUILD_PKGS $TEST_PKGS $CI_PKGS"
 
 missing=()
 for p in $want; do

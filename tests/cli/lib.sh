@@ -22,6 +22,8 @@ check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
     shift
     if "$@"; then pass; else fail "$what"; fi
 }
+# no_match GREP-ARGS...: grep ran and found nothing (a missing file or a grep error fails)
+no_match() { grep -q "$@"; [ $? -eq 1 ]; }
 # run OUT_PREFIX ARGS...: runs quire, keeps stdout/stderr in files, status in $RC
 run() {
     local p=$1
@@ -29,8 +31,10 @@ run() {
     "$QUIRE" "$@" >"$p.out" 2>"$p.err" </dev/null
     RC=$?
 }
+# finish: 0 when all passed, 1 on a failure, 77 (ctest: skipped) when a check could not run
 finish() {
     if [ "$SKIPPED" -gt 0 ]; then echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
     else echo "$PASSED passed, $FAILED failed"; fi
-    [ "$FAILED" -eq 0 ]
+    [ "$FAILED" -eq 0 ] || return 1
+    [ "$SKIPPED" -eq 0 ] || return 77
 }

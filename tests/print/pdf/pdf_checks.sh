@@ -7,6 +7,8 @@ BIN=$1 SRC=$2 WORK=$3
 pass=0 fail=0
 ok() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi; }
 check() { local what=$1; shift; if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+# no_match GREP-ARGS...: grep ran and found nothing (a missing file or a grep error fails)
+no_match() { grep -q "$@"; [ $? -eq 1 ]; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 BOOK=$SRC/tests/print/pdf/fixtures/keeps
@@ -38,7 +40,7 @@ check "one or two layout threads (book/)" 'cmp -s "$WORK/io1/io.pdf" "$WORK/io2/
 # reference is an element of the tree (never the root).
 qpdf --json "$WORK/io1/io.pdf" | python3 "$SRC/tests/print/finish/structtree.py" --summary >"$WORK/io-struct.txt" 2>&1
 check "structure tree checks (book/): $(grep ERROR "$WORK/io-struct.txt" | head -n 3 | tr '\n' ' ')" \
-    '! grep -q ERROR "$WORK/io-struct.txt" && grep -q "parent tree references" "$WORK/io-struct.txt"'
+    'no_match ERROR "$WORK/io-struct.txt" && grep -q "parent tree references" "$WORK/io-struct.txt"'
 check "one Document element at the root (book/)" '[ "$(grep -c "^[A-Za-z]" "$WORK/io-struct.txt")" = 1 ] && head -n 1 "$WORK/io-struct.txt" | grep -qx Document'
 check "cover Figure and P, contents H1 and TOC, one Sect per chapter under the Document (book/)" \
     '(for t in Figure P H1 TOC "Sect ×6"; do grep -qE "^  $t( ×[0-9]+)?\$" "$WORK/io-struct.txt" || exit 1; done)'
@@ -138,7 +140,7 @@ URIS
     check "artifacts of /Type /Layout in the content" 'grep -aq "/Artifact << /Type /Layout >> BDC" "$WORK/links.qdf"'
     check "only the cover has /Alt" \
         '[ "$(grep -ac "^  /Alt " "$WORK/links.qdf")" = 1 ] && grep -aq "/Alt (A yellow disc on a blue field.)" "$WORK/links.qdf"'
-    check "no empty /Alt" '! grep -aqE "/Alt \(( *)\)" "$WORK/links.qdf"'
+    check "no empty /Alt" 'no_match -aE "/Alt \(( *)\)" "$WORK/links.qdf"'
 else
     check "links fixture builds" false
 fi
