@@ -206,7 +206,23 @@ typedef struct alt_walk {
     int next;                        /* index of the next Figure */
 } alt_walk;
 
-/* Depth first over the structure tree, kids in order: the document order of elements. */
+/* Elements whose kids are never a Figure in quire's PDF: text, links, labels, captions,
+ * tables and the contents. The walk does not read their kids, each of which libqpdf
+ * would parse (a third of the tree). */
+static bool holds_no_figure(const char *type)
+{
+    static const char *const leaves[] = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/Link",
+                                         "/Span", "/Quote", "/Code", "/Reference", "/Caption", "/Figure", "/Formula",
+                                         "/Form", "/Table", "/TR", "/TH", "/TD", "/THead", "/TBody", "/TFoot",
+                                         "/TOC", "/TOCI", "/Annot"};
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++)
+        if (strcmp(type, leaves[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Depth first over the structure tree, kids in order: the document order of elements;
+ * done when every alt text has its Figure. */
 static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
 {
     if (depth > 64)
@@ -222,8 +238,9 @@ static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
     }
     if (!qpdf_oh_is_dictionary(q, node) || !qpdf_oh_has_key(q, node, "/S"))
         return;   /* a marked-content id or reference */
-    qpdf_oh type = qpdf_oh_get_key(q, node, "/S");
-    if (qpdf_oh_is_name_and_equals(q, type, "/Figure")) {
+    qpdf_oh type_oh = qpdf_oh_get_key(q, node, "/S");
+    const char *type = qpdf_oh_is_name(q, type_oh) ? qpdf_oh_get_name(q, type_oh) : "";
+    if (strcmp(type, "/Figure") == 0) {
         int i = w->next++;
         const char *alt = i < w->opt->n_figure_alts ? w->opt->figure_alts[i] : NULL;
         if (alt && *alt) {
@@ -233,7 +250,10 @@ static void walk_struct(qpdf_data q, qpdf_oh node, alt_walk *w, int depth)
             qpdf_oh_release(q, s);
         }
     }
-    qpdf_oh_release(q, type);
+    bool leaf = holds_no_figure(type);
+    qpdf_oh_release(q, type_oh);
+    if (leaf || w->next >= w->opt->n_figure_alts)
+        return;
     qpdf_oh kids = qpdf_oh_get_key(q, node, "/K");
     walk_struct(q, kids, w, depth + 1);
     qpdf_oh_release(q, kids);
