@@ -111,6 +111,12 @@ static size_t text_bytes(const model_book *book) {
     return w;
 }
 
+/* The print layout's hyphenation patterns load while the chapters are read (both
+ * writers lay the book out). */
+static void prefetch_for_layout(const model_book *book, void *arg) {
+    pdf_prefetch(book);
+}
+
 int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     memset(r, 0, sizeof *r);
     int errors0 = d->errors, warnings0 = d->warnings;
@@ -118,7 +124,9 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     cli_progress *prog = cli_progress_start(o->progress && !o->quiet, d);
 
     cli_progress_stage(prog, "loading");
-    model_book *book = book_load(o->book_dir, &o->book, d);
+    book_options bo = o->book;
+    bo.on_style = prefetch_for_layout;
+    model_book *book = book_load(o->book_dir, &bo, d);
     double t1 = monotonic_seconds();
     r->t_load = t1 - t0;
     if (!book) {

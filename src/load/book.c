@@ -554,6 +554,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
 
     if (!load_style(book, dir, opt, &m, d)) ok = false;
+    if (ok && book->style && opt && opt->on_style) opt->on_style(book, opt->on_style_arg);
     if (!set_font_dirs(book, d)) ok = false;
     if (book->style && !fonts_scan(book, d)) ok = false;
 

@@ -10,6 +10,10 @@
 typedef struct book_options {
     const char *style_path;  /* --style FILE: overrides book.yaml's style */
     const char *paper;       /* --paper a4|letter, or NULL */
+    /* Called once book.yaml and the style are read, before the chapters: the caller may
+     * start work that needs only those (a writer's hyphenation patterns). May be NULL. */
+    void (*on_style)(const model_book *book, void *arg);
+    void *on_style_arg;
 } book_options;
 
 /* Loads and checks the whole book. NULL after reporting errors to d. */

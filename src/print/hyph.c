@@ -205,14 +205,67 @@ static void cache_clear(void)
     cache.dir = cache.lang = NULL;
 }
 
+/* A prefetch in flight (under prefetch.mu); hyph_load and the exit hook join it. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_t tid;
+    bool running;
+} prefetch = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void prefetch_join(void)
+{
+    pthread_mutex_lock(&prefetch.mu);
+    if (prefetch.running) {
+        pthread_join(prefetch.tid, NULL);
+        prefetch.running = false;
+    }
+    pthread_mutex_unlock(&prefetch.mu);
+}
+
 static void cache_at_exit(void)
 {
+    prefetch_join();
     pthread_mutex_lock(&cache.mu);
     cache_clear();
     pthread_mutex_unlock(&cache.mu);
 }
 
+static hyph *load_cached(const char *language);
+
+static void *prefetch_main(void *arg)
+{
+    char *language = arg;
+    hyph_free(load_cached(language));   /* the cache keeps them */
+    free(language);
+    return NULL;
+}
+
+void hyph_prefetch(const char *language)
+{
+    if (!language || !*language)
+        return;
+    pthread_mutex_lock(&prefetch.mu);
+    if (!prefetch.running) {
+        char *copy = xstrdup(language);
+        prefetch.running = pthread_create(&prefetch.tid, NULL, prefetch_main, copy) == 0;
+        if (!prefetch.running)
+            free(copy);   /* no thread: hyph_load loads them when asked */
+    }
+    pthread_mutex_unlock(&prefetch.mu);
+    /* The exit hook joins a prefetch still running when the process ends early. */
+    pthread_mutex_lock(&cache.mu);
+    if (!cache.exit_hook)
+        cache.exit_hook = atexit(cache_at_exit) == 0;
+    pthread_mutex_unlock(&cache.mu);
+}
+
 hyph *hyph_load(const char *language)
+{
+    prefetch_join();
+    return load_cached(language);
+}
+
+static hyph *load_cached(const char *language)
 {
     if (!language || !*language)
         return NULL;

@@ -12,6 +12,9 @@ typedef struct hyph hyph;
  * loaded once per process and language and shared (read-only) until exit; release
  * each hyph_load with hyph_free. */
 hyph *hyph_load(const char *language);
+/* Starts loading the patterns for `language` into the process cache on a thread of
+ * its own, so that a later hyph_load finds them ready (it waits for this load). */
+void hyph_prefetch(const char *language);
 /* The same from a given folder of hyph_*.dic files. hyph_load uses the folder
  * named by the QUIRE_HYPHEN_DIR environment variable when set, else the system's. */
 hyph *hyph_load_from(const char *dir, const char *language);

@@ -127,6 +127,20 @@ void pdf_doc_free(pdf_doc *doc) {
     memset(doc, 0, sizeof *doc);
 }
 
+static bool book_hyphenates(const model_book *book) {
+    bool hyphenates = false;
+    for (int r = 0; r < STYLE_ROLE_COUNT; r++) hyphenates |= book->style->roles[r].hyphenate;
+    return hyphenates;
+}
+
+static const char *hyph_language(const model_book *book) {
+    return book->meta.language ? book->meta.language : "en";
+}
+
+void pdf_prefetch(const model_book *book) {
+    if (book->style && book_hyphenates(book)) hyph_prefetch(hyph_language(book));
+}
+
 int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     memset(doc, 0, sizeof *doc);
     doc->book = book;
@@ -147,11 +161,9 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
         diag_error(d, NULL, 0, 0, "no fonts available for the PDF");
         return QUIRE_EINPUT;
     }
-    /* Patterns only when a role hyphenates (book_load has started loading them). */
-    bool hyphenates = false;
-    for (int r = 0; r < STYLE_ROLE_COUNT; r++) hyphenates |= book->style->roles[r].hyphenate;
-    if (hyphenates) {
-        doc->hy = hyph_load(book->meta.language ? book->meta.language : "en");
+    /* Patterns only when a role hyphenates (pdf_prefetch may have started loading them). */
+    if (book_hyphenates(book)) {
+        doc->hy = hyph_load(hyph_language(book));
         text_ctx_set_hyph(doc->tc, doc->hy);
     }
     layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans, pg->figure_natural};

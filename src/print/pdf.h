@@ -54,6 +54,9 @@ typedef struct pdf_draw_state {
     const char *failed_image;      /* the book path of an image that could not be decoded, or NULL */
 } pdf_draw_state;
 
+/* Starts what pdf_doc_build will need and can begin from the manifest and style alone
+ * (the hyphenation patterns), on a thread of its own. */
+void pdf_prefetch(const model_book *book);
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
 int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
 void pdf_doc_free(pdf_doc *doc);
