@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/util.h"
 #include "model/fontset.h"
 
 typedef struct fontmap_entry {
@@ -60,8 +61,68 @@ PangoFontMap *fontmap_for(const model_book *book) { return map_for(book, false);
 
 PangoFontMap *fontmap_second(const model_book *book) { return map_for(book, true); }
 
+static FcConfig *system_config;
+static bool system_tried;
+static PangoFontMap *system_maps[2];
+
+/* Call with cache_lock held. */
+static FcConfig *system_config_locked(void) {
+    if (!system_tried) {
+        system_tried = true;
+        system_config = FcInitLoadConfigAndFonts();
+    }
+    return system_config;
+}
+
+PangoFontMap *fontmap_system(bool second) {
+    pthread_mutex_lock(&cache_lock);
+    FcConfig *c = system_config_locked();
+    PangoFontMap **slot = &system_maps[second ? 1 : 0];
+    if (c && !*slot) *slot = new_map(c);
+    PangoFontMap *m = *slot;
+    pthread_mutex_unlock(&cache_lock);
+    return m;
+}
+
+char *fontmap_system_family(gunichar ch) {
+    pthread_mutex_lock(&cache_lock);
+    FcConfig *c = system_config_locked();
+    char *family = NULL;
+    if (c) {
+        FcPattern *pat = FcPatternCreate();
+        FcCharSet *cs = FcCharSetCreate();
+        FcCharSetAddChar(cs, ch);
+        FcPatternAddCharSet(pat, FC_CHARSET, cs);
+        FcConfigSubstitute(c, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult res;
+        FcFontSet *fs = FcFontSort(c, pat, FcFalse, NULL, &res);
+        for (int i = 0; fs && i < fs->nfont && !family; i++) {
+            FcCharSet *has = NULL;
+            FcChar8 *fam = NULL;
+            if (FcPatternGetCharSet(fs->fonts[i], FC_CHARSET, 0, &has) == FcResultMatch && FcCharSetHasChar(has, ch) &&
+                FcPatternGetString(fs->fonts[i], FC_FAMILY, 0, &fam) == FcResultMatch)
+                family = xstrdup((const char *)fam);
+        }
+        if (fs) FcFontSetDestroy(fs);
+        FcCharSetDestroy(cs);
+        FcPatternDestroy(pat);
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return family;
+}
+
 void fontmap_release(void) {
     pthread_mutex_lock(&cache_lock);
+    for (int i = 0; i < 2; i++) {
+        if (!system_maps[i]) continue;
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(system_maps[i]), NULL);
+        g_object_unref(system_maps[i]);
+        system_maps[i] = NULL;
+    }
+    if (system_config) FcConfigDestroy(system_config);
+    system_config = NULL;
+    system_tried = false;
     while (cache_head) {
         fontmap_entry *e = cache_head;
         cache_head = e->next;

@@ -2,6 +2,7 @@
 #include "print/paraset.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,9 @@ static bool is_forced(gunichar c) { return c == 0x2028 || c == '\n'; }
 static bool is_nbsp(gunichar c) { return c == 0xA0 || c == 0x202F || c == 0x2007; }
 static bool is_space(gunichar c, const PangoLogAttr *a) { return a->is_white && !is_nbsp(c) && !is_forced(c); }
 
+static double glue_stretch(const paraset *ps, int b, double ws) { return ps->adv[b] * ws; }
+static double glue_shrink(const paraset *ps, int b, double zs) { return ps->adv[b] * zs; }
+
 static void index_chars(paraset *ps) {
     ps->cidx = xcalloc((size_t)ps->len + 1, sizeof *ps->cidx);
     int ci = 0;
@@ -68,33 +72,126 @@ static void index_chars(paraset *ps) {
 /* Glyphs that must not show: a forced break, a soft hyphen left in the text. */
 static bool hidden(gunichar c) { return is_forced(c) || c == '\r' || c == 0xAD; }
 
-static void shape_runs(paraset *ps, PangoContext *ctx, PangoAttrList *attrs, const paraset_opts *o, PangoLogAttr *la,
-                       paraset_report *rep) {
-    GList *items = pango_itemize(ctx, ps->text, 0, ps->len, attrs, NULL);
-    int n = (int)g_list_length(items);
-    ps->runs = xcalloc((size_t)(n ? n : 1), sizeof *ps->runs);
-    for (GList *l = items; l; l = l->next) {
-        PangoItem *it = l->data;
+static void shape_item(const paraset *ps, PangoItem *it, PangoGlyphString *gs) {
+    pango_shape_with_flags(ps->text + it->offset, it->length, ps->text, ps->len, &it->analysis, gs, PANGO_SHAPE_NONE);
+}
+
+/* The first byte of the item whose glyph the font lacks, or -1. */
+static int first_unknown(const paraset *ps, const PangoItem *it, const PangoGlyphString *gs) {
+    int at = -1;
+    for (int g = 0; g < gs->num_glyphs; g++) {
+        if (!(gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG)) continue;
+        int b = it->offset + gs->log_clusters[g];
+        gunichar c = g_utf8_get_char(ps->text + b);
+        if (hidden(c) || g_unichar_iszerowidth(c) || g_unichar_isspace(c)) continue;
+        if (at < 0 || b < at) at = b;
+    }
+    return at;
+}
+
+/* Splits off the item's text before byte `at` as an item of its own. */
+static PangoItem *split_before(const paraset *ps, PangoItem *it, int at) {
+    int chars = (int)g_utf8_strlen(ps->text + it->offset, at - it->offset);
+    return pango_item_split(it, at - it->offset, chars);
+}
+
+static void add_run(paraset *ps, PangoItem *it, PangoGlyphString *gs, const paraset_opts *o, PangoLogAttr *la) {
+    PangoGlyphItem *gi = g_slice_new0(PangoGlyphItem);
+    gi->item = it, gi->glyphs = gs;
+    if (o->letter_spacing) pango_glyph_item_letter_space(gi, ps->text, la + ps->cidx[it->offset], o->letter_spacing);
+    ps->runs = xrealloc(ps->runs, (size_t)(ps->n_runs + 1) * sizeof *ps->runs);
+    ps->runs[ps->n_runs++] = gi;
+}
+
+static bool noted(const gunichar *v, int n, gunichar c) {
+    for (int i = 0; i < n; i++)
+        if (v[i] == c) return true;
+    return false;
+}
+
+static void note_fallback(paraset_report *rep, gunichar c, PangoFont *f) {
+    if (noted(rep->fallback, rep->n_fallback, c) || rep->n_fallback >= PARASET_MAX_CHARS) return;
+    PangoFontDescription *fd = pango_font_describe(f);
+    const char *fam = pango_font_description_get_family(fd);
+    snprintf(rep->fallback_family[rep->n_fallback], sizeof rep->fallback_family[0], "%s", fam ? fam : "?");
+    pango_font_description_free(fd);
+    rep->fallback[rep->n_fallback++] = c;
+}
+
+/* Shapes one item, handing the characters its font lacks to a fallback font when one
+ * has them: the item is cut around each such stretch. */
+static void shape_with_fallback(paraset *ps, PangoItem *it, const paraset_opts *o, PangoLogAttr *la,
+                                paraset_report *rep) {
+    while (it) {
         PangoGlyphString *gs = pango_glyph_string_new();
-        pango_shape_with_flags(ps->text + it->offset, it->length, ps->text, ps->len, &it->analysis, gs, PANGO_SHAPE_NONE);
-        PangoGlyphItem *gi = g_slice_new0(PangoGlyphItem);
-        gi->item = it, gi->glyphs = gs;
-        if (o->letter_spacing) pango_glyph_item_letter_space(gi, ps->text, la + ps->cidx[it->offset], o->letter_spacing);
-        int r = ps->n_runs++;
-        ps->runs[r] = gi;
+        shape_item(ps, it, gs);
+        int u = o->fallback ? first_unknown(ps, it, gs) : -1;
+        gunichar c = u >= 0 ? g_utf8_get_char(ps->text + u) : 0;
+        PangoFont *f = u >= 0 ? o->fallback(o->fallback_ud, c, it->analysis.font) : NULL;
+        if (!f) {
+            add_run(ps, it, gs, o, la);
+            return;
+        }
+        pango_glyph_string_free(gs);
+        if (u > it->offset) {
+            PangoItem *before = split_before(ps, it, u);
+            gs = pango_glyph_string_new();
+            shape_item(ps, before, gs);
+            add_run(ps, before, gs, o, la);
+        }
+        /* The stretch the fallback font covers and the item's own font does not. */
+        int e = u, end = it->offset + it->length;
+        while (e < end) {
+            gunichar d = g_utf8_get_char(ps->text + e);
+            if (e > u && (pango_font_has_char(it->analysis.font, d) || !pango_font_has_char(f, d))) break;
+            note_fallback(rep, d, f);
+            e = (int)(g_utf8_next_char(ps->text + e) - ps->text);
+        }
+        PangoItem *mid = e < end ? split_before(ps, it, e) : it;
+        if (mid == it) it = NULL;
+        g_object_unref(mid->analysis.font);
+        mid->analysis.font = f;
+        gs = pango_glyph_string_new();
+        shape_item(ps, mid, gs);
+        add_run(ps, mid, gs, o, la);
+    }
+}
+
+/* The glyph widths and clusters of every run, per byte; glyphs that must not show
+ * are emptied, characters no font has counted. */
+static void index_runs(paraset *ps, paraset_report *rep) {
+    for (int r = 0; r < ps->n_runs; r++) {
+        const PangoItem *it = ps->runs[r]->item;
+        PangoGlyphString *gs = ps->runs[r]->glyphs;
         for (int b = it->offset; b < it->offset + it->length; b++) ps->run_of[b] = r;
         for (int g = 0; g < gs->num_glyphs; g++) {
             int b = it->offset + gs->log_clusters[g];
             gunichar c = g_utf8_get_char(ps->text + b);
-            if (hidden(c)) gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = 0;
-            else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !g_unichar_iszerowidth(c)) {
-                if (!rep->missing++) rep->first_missing = c, rep->first_missing_at = b;
+            if (hidden(c)) {
+                gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = 0;
+            } else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !g_unichar_iszerowidth(c)) {
+                if (!noted(rep->missing, rep->n_missing, c) && rep->n_missing < PARASET_MAX_CHARS)
+                    rep->missing[rep->n_missing++] = c;
+                /* The font's own .notdef, not Pango's hex box: the glyph still maps
+                 * to its character, so the text extracts. */
+                PangoRectangle lg;
+                pango_font_get_glyph_extents(it->analysis.font, 0, NULL, &lg);
+                gs->glyphs[g].glyph = 0;
+                gs->glyphs[g].geometry.width = lg.width;
             }
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
             ps->flags[b] |= F_CLUSTER;
         }
     }
+}
+
+static void shape_runs(paraset *ps, PangoContext *ctx, PangoAttrList *attrs, const paraset_opts *o, PangoLogAttr *la,
+                       paraset_report *rep) {
+    GList *items = pango_itemize(ctx, ps->text, 0, ps->len, attrs, NULL);
+    for (GList *l = items; l; l = l->next) shape_with_fallback(ps, l->data, o, la, rep);
     g_list_free(items);
+    if (!ps->runs) ps->runs = xcalloc(1, sizeof *ps->runs);
+    index_runs(ps, rep);
 }
 
 /* The hyphen of run r's font: shaped once per run, when a line first needs it. */
@@ -211,9 +308,9 @@ static void build_items(paraset *ps, const PangoLogAttr *la, const paraset_opts 
             push_end(b, i);
         } else if (is_nbsp(c)) {
             push(b, (lb_item){LB_PENALTY, 0, 0, 0, LB_INF, false}, i, K_OTHER);
-            push(b, (lb_item){LB_GLUE, w, w * ys, w * zs, 0, false}, i, K_SPACE);
+            push(b, (lb_item){LB_GLUE, w, glue_stretch(ps, i, ys), glue_shrink(ps, i, zs), 0, false}, i, K_SPACE);
         } else if (is_space(c, a)) {
-            push(b, (lb_item){LB_GLUE, w, w * ys, w * zs, 0, false}, i, K_SPACE);
+            push(b, (lb_item){LB_GLUE, w, glue_stretch(ps, i, ys), glue_shrink(ps, i, zs), 0, false}, i, K_SPACE);
         } else {
             int j = i;
             while (j < ps->len) {
@@ -258,7 +355,8 @@ static lb_params params_for(const paraset_opts *o, bool justify, int pass) {
     /* Ragged text: spaces keep their width, and every line may fall short of the
      * measure by a stretch of 3 em (TeX's \raggedright rightskip). */
     if (!justify) p.emergency_stretch = 3 * o->size;
-    if (pass >= 3 && justify) p.emergency_stretch += 3 * o->size;
+    /* The emergency pass accepts any badness but still weighs it as it is: no
+     * \emergencystretch, whose extra stretch would hide how loose a line really is. */
     if (pass >= 3) p.allow_overfull = true;
     return p;
 }
@@ -289,22 +387,17 @@ static int break_passes(paraset *ps, const PangoLogAttr *la, const paraset_opts 
         /* Ragged: any line may fall short, so one pass decides (the rag's badness
          * still prefers even lines); hyphens only where the style allows them. */
         if (have_points) bo.points = true, build_items(ps, la, o, &bo, b, &scratch);
-        n = break_items(b, o, justify, 3, lines);
-        if (n && !any_overfull(*lines, n)) return n;
-        free(*lines);
-        bo.char_breaks = true;
-        build_items(ps, la, o, &bo, b, rep);
-        return break_items(b, o, justify, 4, lines);
-    }
-    if (have_points) {
-        n = break_items(b, o, justify, 1, lines);
+    } else {
+        if (have_points) {
+            n = break_items(b, o, justify, 1, lines);
+            if (n) return n;
+            bo.points = true;
+            build_items(ps, la, o, &bo, b, &scratch);
+        }
+        n = break_items(b, o, justify, 2, lines);
         if (n) return n;
-        bo.points = true;
-        build_items(ps, la, o, &bo, b, &scratch);
+        rep->emergency = true;
     }
-    n = break_items(b, o, justify, 2, lines);
-    if (n) return n;
-    rep->emergency = true;
     n = break_items(b, o, justify, 3, lines);
     if (n && !any_overfull(*lines, n)) return n;
     free(*lines);
@@ -379,8 +472,7 @@ static void set_glue(paraset *ps, PangoGlyphString *gs, int offset, double ratio
     for (int g = 0; g < gs->num_glyphs; g++) {
         int b = offset + gs->log_clusters[g];
         if (!(ps->flags[b] & F_SPACE)) continue;
-        double w = ps->adv[b];
-        double d = ratio > 0 ? ratio * w * o->word_stretch : ratio * w * o->word_shrink;
+        double d = ratio > 0 ? ratio * glue_stretch(ps, b, o->word_stretch) : ratio * glue_shrink(ps, b, o->word_shrink);
         double want = d * PANGO_SCALE + *carry;
         int u = (int)lround(want);
         *carry = want - u;
@@ -433,7 +525,7 @@ static void set_line(paraset *ps, int li, int from, int to, bool justify, bool s
         double nat = 0, y = 0, z = 0;
         for (int s = 0; s < ls->n; s++) nat += ls->v[s].gi ? glyphs_width(ls->v[s].gi->glyphs) : ls->v[s].width;
         for (int k = from; k < to; k++)
-            if (ps->flags[k] & F_SPACE) y += ps->adv[k] * o->word_stretch, z += ps->adv[k] * o->word_shrink;
+            if (ps->flags[k] & F_SPACE) y += glue_stretch(ps, k, o->word_stretch), z += glue_shrink(ps, k, o->word_shrink);
         double extra = avail + protrude - nat;
         double ratio = extra > 0 ? (y > 0 && !shrink_only ? extra / y : 0) : (z > 0 ? extra / z : 0);
         if (ratio < -1) ratio = -1;

@@ -28,7 +28,13 @@ typedef struct paraset_opts {
     int tolerance;
     bool protrusion;         /* a line-end hyphen or stop hangs into the margin */
     int letter_spacing;      /* Pango units, 0: none */
+    /* A font for character c where the run's font `like` has none (a new reference),
+     * or NULL; may be NULL itself. */
+    PangoFont *(*fallback)(void *ud, gunichar c, PangoFont *like);
+    void *fallback_ud;
 } paraset_opts;
+
+#define PARASET_MAX_CHARS 16
 
 /* What setting the paragraph had to do that the writer should hear about. */
 typedef struct paraset_report {
@@ -36,9 +42,13 @@ typedef struct paraset_report {
     int overfull;            /* lines wider than the measure */
     int char_broken;         /* words wider than the measure, broken between characters */
     double widest_word;      /* the widest of those, points */
-    int missing;             /* characters no font has (first one below) */
-    gunichar first_missing;
-    int first_missing_at;    /* its byte offset */
+    /* Characters no bundled font has, each once (up to PARASET_MAX_CHARS): those set
+     * in a fallback font, with its family, and those no font has (drawn as .notdef). */
+    int n_fallback;
+    gunichar fallback[PARASET_MAX_CHARS];
+    char fallback_family[PARASET_MAX_CHARS][64];
+    int n_missing;
+    gunichar missing[PARASET_MAX_CHARS];
 } paraset_report;
 
 /* One line as text.c publishes it. */

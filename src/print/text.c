@@ -20,24 +20,53 @@ struct text_ctx {
      * measures an average character width by shaping sample text, a tenth of the
      * cost of laying out a short paragraph. */
     GHashTable *metrics;   /* PangoFontDescription* (owned) -> double[2] (owned) */
+    bool second;           /* on the second thread's font maps */
+    PangoContext *sys_ctx; /* on the system's fonts, for characters no book font has; made on first use */
 };
 
-static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy) {
-    if (!fm) return NULL;
-    text_ctx *tc = xcalloc(1, sizeof *tc);
-    tc->book = book;
-    tc->ctx = pango_font_map_create_context(fm);
-    /* 72 dpi: one Pango point is one PDF point. No hinting and unrounded glyph
-     * positions: the same line breaks on a PDF and on a PNG surface. */
-    pango_cairo_context_set_resolution(tc->ctx, 72.0);
+/* One PangoContext set up as every one of quire's: 72 dpi (a Pango point is a PDF
+ * point), no hinting and unrounded glyph positions (the same breaks on a PDF and a
+ * PNG surface), the book's language. */
+static PangoContext *context_on(PangoFontMap *fm, PangoLanguage *lang) {
+    PangoContext *ctx = pango_font_map_create_context(fm);
+    pango_cairo_context_set_resolution(ctx, 72.0);
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(tc->ctx, fo);
+    pango_cairo_context_set_font_options(ctx, fo);
     cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(tc->ctx, FALSE);
+    pango_context_set_round_glyph_positions(ctx, FALSE);
+    pango_context_set_language(ctx, lang);
+    return ctx;
+}
+
+/* A system font for a character the book's fonts lack, at the size and style of
+ * `like`; NULL when the system has none with it. */
+static PangoFont *system_fallback(void *ud, gunichar c, PangoFont *like) {
+    text_ctx *tc = ud;
+    if (!tc->sys_ctx) {
+        PangoFontMap *fm = fontmap_system(tc->second);
+        if (!fm) return NULL;
+        tc->sys_ctx = context_on(fm, tc->lang);
+    }
+    char *family = fontmap_system_family(c);
+    if (!family) return NULL;
+    PangoFontDescription *fd = pango_font_describe_with_absolute_size(like);
+    pango_font_description_set_family(fd, family);
+    PangoFont *f = pango_font_map_load_font(pango_context_get_font_map(tc->sys_ctx), tc->sys_ctx, fd);
+    pango_font_description_free(fd);
+    free(family);
+    if (f && !pango_font_has_char(f, c)) g_object_unref(f), f = NULL;
+    return f;
+}
+
+static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy, bool second) {
+    if (!fm) return NULL;
+    text_ctx *tc = xcalloc(1, sizeof *tc);
+    tc->book = book;
+    tc->second = second;
     tc->lang = pango_language_from_string(book->meta.language ? book->meta.language : "en");
-    pango_context_set_language(tc->ctx, tc->lang);
+    tc->ctx = context_on(fm, tc->lang);
     tc->hy = hy;
     tc->metrics = g_hash_table_new_full((GHashFunc)pango_font_description_hash, (GEqualFunc)pango_font_description_equal,
                                         (GDestroyNotify)pango_font_description_free, g_free);
@@ -45,11 +74,11 @@ static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy) {
 }
 
 text_ctx *text_ctx_new(const model_book *book, hyph *hy) {
-    return ctx_on(fontmap_for(book), book, hy);
+    return ctx_on(fontmap_for(book), book, hy, false);
 }
 
 text_ctx *text_ctx_new_second(const model_book *book, const text_ctx *tc) {
-    return ctx_on(fontmap_second(book), book, tc->hy);
+    return ctx_on(fontmap_second(book), book, tc->hy, true);
 }
 
 void text_ctx_set_hyph(text_ctx *tc, hyph *hy) {
@@ -60,6 +89,7 @@ void text_ctx_free(text_ctx *tc) {
     if (!tc) return;
     g_hash_table_destroy(tc->metrics);
     g_object_unref(tc->ctx);
+    if (tc->sys_ctx) g_object_unref(tc->sys_ctx);
     free(tc);
 }
 
@@ -369,7 +399,8 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
                        .verbatim = o->verbatim, .hang = p->hang, .size = size, .word_stretch = st->word_stretch,
                        .word_shrink = st->word_shrink, .hyphen_penalty = st->hyphen_penalty,
                        .tolerance = st->tolerance > 0 ? st->tolerance : 200, .protrusion = st->protrusion,
-                       .letter_spacing = (int)(st->letter_spacing * PANGO_SCALE)};
+                       .letter_spacing = (int)(st->letter_spacing * PANGO_SCALE), .fallback = system_fallback,
+                       .fallback_ud = tc};
     int n_cuts = 0;
     int *cuts = span_cuts(b, &n_cuts);
     p->set = paraset_new(tc->ctx, p->text, p->len, al, b->points, b->n_points, cuts, n_cuts, &po, rep);
@@ -415,10 +446,12 @@ static void report(text_ctx *tc, const model_node *block, const paraset_report *
     else if (r->overfull)
         diag_warning(d, file, block->pos.line, block->pos.col, "%d line%s of this %s run past the measure",
                      r->overfull, r->overfull == 1 ? "" : "s", model_type_name(block->type));
-    if (r->missing)
+    for (int i = 0; i < r->n_fallback; i++)
+        diag_warning(d, file, block->pos.line, block->pos.col, "no bundled font has U+%04X; set in the system font '%s'",
+                     (unsigned)r->fallback[i], r->fallback_family[i]);
+    for (int i = 0; i < r->n_missing; i++)
         diag_warning(d, file, block->pos.line, block->pos.col,
-                     "no bundled font has U+%04X%s; it prints as a missing-glyph box", (unsigned)r->first_missing,
-                     r->missing > 1 ? " (and other characters)" : "");
+                     "no font has U+%04X; it prints as the font's missing-glyph box", (unsigned)r->missing[i]);
     free(file);
 }
 

@@ -1,0 +1,72 @@
+#!/bin/bash
+# quality: line quality of quire's paragraphs beside XeLaTeX's on the same text, font
+# (Charis SIL), size (10.5pt) and measure (134 mm). On demand only, never a test.
+#
+#   bash tests/bench/quality.sh [--pages N] [--no-latex] [--build DIR]
+#
+# Generates the benchmark book of about N A4 pages (default 300, tests/bench/genbook.py),
+# sets it with quire in `brochure` (one column) and `letter-2col` (two columns), and with
+# pandoc + XeLaTeX (KOMA scrartcl, fontsize=10.5pt, textwidth=134mm; installed from Debian
+# when missing and run as root), then prints one Markdown table from linequality.py:
+# the gap distribution of justified lines, hyphenated line ends, lines past the column.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PAGES=300 LATEX=1 BUILD="$ROOT/build-bench"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --pages) PAGES=$2; shift 2 ;;
+    --no-latex) LATEX=0; shift ;;
+    --build) BUILD=$2; shift 2 ;;
+    *) echo "usage: quality.sh [--pages N] [--no-latex] [--build DIR]" >&2; exit 2 ;;
+  esac
+done
+WORK="$ROOT/tests/bench/work/quality"
+mkdir -p "$WORK"
+die() { echo "quality: $*" >&2; exit 1; }
+
+need=()
+command -v mutool >/dev/null || need+=(mupdf-tools)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+if [ "$LATEX" = 1 ]; then
+  command -v pandoc >/dev/null || need+=(pandoc)
+  command -v xelatex >/dev/null || need+=(texlive-xetex texlive-latex-recommended texlive-latex-extra lmodern)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || die "missing tools; run: sudo apt-get install -y ${need[*]}"
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"; } >&2 || die "apt-get failed"
+fi
+
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$WORK/cmake.log" 2>&1 || die "configure failed"
+fi
+cmake --build "$BUILD" -j2 --target quire >"$WORK/cmake.log" 2>&1 || die "quire does not build ($WORK/cmake.log)"
+QUIRE="$BUILD/quire"
+
+python3 "$ROOT/tests/bench/genbook.py" --out "$WORK" --pages "$PAGES" >/dev/null
+BOOK="$WORK/${PAGES}p"
+MD=$(ls "$BOOK"/*.md)
+
+# The first page of the body: the one opening with "Chapter 1 ".
+first_page() {
+  local n i
+  n=$(pdfinfo "$1" | awk '/^Pages:/ {print $2}')
+  for ((i = 1; i <= n; i++)); do
+    pdftotext -f "$i" -l "$i" "$1" - | grep -m1 . | grep -q '^Chapter 1 ' && { echo "$i"; return; }
+  done
+  echo 1
+}
+
+export SOURCE_DATE_EPOCH=1700000000
+"$QUIRE" build "$BOOK" -o "$WORK/one" --pdf -q
+"$QUIRE" build "$BOOK" -o "$WORK/two" --pdf -q --style "$ROOT/styles/letter-2col.yaml"
+LQ="python3 $ROOT/tests/bench/linequality.py"
+$LQ "$WORK/one/io-${PAGES}p.pdf" --first "$(first_page "$WORK/one/io-${PAGES}p.pdf")" --label "quire, brochure (1 column)" --header
+$LQ "$WORK/two/io-${PAGES}p.pdf" --first "$(first_page "$WORK/two/io-${PAGES}p.pdf")" --label "quire, letter-2col (2 columns)"
+if [ "$LATEX" = 1 ]; then
+  F="$ROOT/fonts/charis-sil/"
+  (cd "$BOOK" && pandoc "$MD" -o "$WORK/xelatex.pdf" --pdf-engine=xelatex -V documentclass=scrartcl \
+    -V classoption=fontsize=10.5pt -V mainfont=CharisSIL-Regular.ttf \
+    -V "mainfontoptions=Path=$F,BoldFont=CharisSIL-Bold.ttf,ItalicFont=CharisSIL-Italic.ttf,BoldItalicFont=CharisSIL-BoldItalic.ttf" \
+    -V geometry:textwidth=134mm -V geometry:a4paper 2>"$WORK/xelatex.log") || die "XeLaTeX failed ($WORK/xelatex.log)"
+  $LQ "$WORK/xelatex.pdf" --label "XeLaTeX, same font, size and measure"
+fi

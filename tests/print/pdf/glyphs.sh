@@ -1,0 +1,43 @@
+#!/bin/bash
+# glyphs: a character no bundled font has is set in a system font that has it (found
+# through fontconfig) or else as the font's .notdef; either way one warning names it
+# (U+XXXX) at its block, and the PDF's text still holds the character. Which of the
+# two applies is asked of fontconfig (fc-list), so the test holds on any machine.
+# Usage: glyphs.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+set -u
+BIN=$1 SRC=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK"
+export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000 NO_COLOR=1
+cd "$WORK" || exit 1
+cp -r "$SRC/tests/print/pdf/fixtures/glyphs" book
+pass=0 fail=0
+check() { local what=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+"$BIN" build book -o out --pdf 2>err.txt
+check "build exits 0: $(cat err.txt)" [ $? -eq 0 ]
+pdftotext out/glyphs.pdf text.txt
+pdffonts out/glyphs.pdf >fonts.txt
+# expect CODE LINE: the warning for U+CODE at chapters/01-glyphs.md:LINE:1
+expect() {
+  local cp=$1 line=$2 ch
+  ch=$(printf "\\u$cp")
+  local at="book/chapters/01-glyphs.md:$line:1: warning:"
+  local fam
+  fam=$(fc-list ":charset=$cp" family | head -1 | cut -d, -f1)
+  if [ -n "$fam" ]; then
+    check "U+$cp: fallback warning" grep -qF "$at no bundled font has U+$(echo "$cp" | tr a-f A-F); set in the system font '" err.txt
+  else
+    check "U+$cp: missing-glyph warning" grep -qF "$at no font has U+$(echo "$cp" | tr a-f A-F); it prints as the font's missing-glyph box" err.txt
+  fi
+  check "U+$cp: extracted from the PDF" grep -qF "$ch" text.txt
+}
+expect 2654 3
+expect 6912 5
+expect e000 5
+expect 2654 7
+check "one warning per character and block: $(cat err.txt)" [ "$(grep -c warning: err.txt)" -eq 4 ]
+if [ -n "$(fc-list ':charset=2654' family)" ]; then
+  check "a system font beside the bundled ones is embedded" \
+    grep -qv -e CharisSIL -e Lato -e NotoSansMono -e '^name' -e '^---' fonts.txt
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
