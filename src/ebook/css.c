@@ -181,30 +181,24 @@ static uint32_t css_on_white(uint32_t c, double ratio) {
     return c;
 }
 
-char *style_to_css(const style_sheet *s, const char *font_css) {
-    css_out o;
-    buf_init(&o.b);
-    buf_init(&o.justified);
-    buf *b = &o.b;
-    /* every colour the text is set in reads on a white page (WCAG AA: 4.5:1, 3:1 for display sizes) */
-    style_text r[STYLE_ROLE_COUNT];
+/* The roles with every colour the text is set in readable on a white page (WCAG AA:
+ * 4.5:1, 3:1 for display sizes). */
+static void readable_roles(const style_sheet *s, style_text r[STYLE_ROLE_COUNT]) {
     for (int i = 0; i < STYLE_ROLE_COUNT; i++) {
         r[i] = s->roles[i];
         double size = r[i].size > 0 ? r[i].size : 10;
         bool large = size >= 18 || (size >= 14 && r[i].weight >= 700);
         if (r[i].background == STYLE_NO_COLOR) r[i].color = css_on_white(r[i].color, large ? 3.0 : 4.5);
     }
+}
+
+/* The page, the body and paragraphs. */
+static void css_base(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
     const style_text *body = &r[STYLE_BODY];
-    o.body = body;
-    uint32_t link = css_on_white(s->link_color, 4.5);
-
-    buf_puts(b, "@charset \"UTF-8\";\n");
-    buf_printf(b, "/* generated from the style \"%s\" */\n", s->name ? s->name : "default");
-    if (font_css) buf_puts(b, font_css);
-
     /* the reading system sets the margins and the page colour */
     buf_puts(b, "html, body {\n  margin: 0;\n  padding: 0;\n}\n");
-    css_rule(&o, "body", body, CSS_FONT | CSS_NO_SIZE | CSS_COLOR_ALWAYS);
+    css_rule(o, "body", body, CSS_FONT | CSS_NO_SIZE | CSS_COLOR_ALWAYS);
     buf_puts(b, "body {\n");
     if (body->line_height > 0) {
         buf_puts(b, "  line-height: ");
@@ -213,34 +207,49 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
     }
     /* a long word or address wraps rather than running off a narrow screen */
     buf_puts(b, "  overflow-wrap: break-word;\n  word-wrap: break-word;\n}\n");
-    css_rule(&o, "p", body, CSS_BLOCK);
+    css_rule(o, "p", body, CSS_BLOCK);
     /* the first paragraph after a heading, a figure or a table is not indented */
     buf_puts(b, "h1 + p, h2 + p, h3 + p, h4 + p, h5 + p, h6 + p, figure + p, table + p, div.table-wrap + p,\n"
                 "ul + p, ol + p, blockquote + p, pre + p, hr + p, section > p:first-child {\n  text-indent: 0;\n}\n");
-    css_rule(&o, "h1", &r[STYLE_H1], CSS_FONT | CSS_BLOCK);
-    css_rule(&o, "h2", &r[STYLE_H2], CSS_FONT | CSS_BLOCK);
-    css_rule(&o, "h3, h4, h5, h6", &r[STYLE_H3], CSS_FONT | CSS_BLOCK);
+}
+
+/* Headings, kept with the text they introduce. */
+static void css_headings(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    css_rule(o, "h1", &r[STYLE_H1], CSS_FONT | CSS_BLOCK);
+    css_rule(o, "h2", &r[STYLE_H2], CSS_FONT | CSS_BLOCK);
+    css_rule(o, "h3, h4, h5, h6", &r[STYLE_H3], CSS_FONT | CSS_BLOCK);
     /* a heading stays with the text it introduces */
     buf_puts(b, "h1, h2, h3, h4, h5, h6 {\n  page-break-after: avoid;\n  break-after: avoid;\n"
                 "  page-break-inside: avoid;\n  break-inside: avoid;\n  text-wrap: balance;\n}\n");
     /* the chapter's first heading: its file already starts a new page */
     buf_puts(b, "section > h1:first-child, section > h2:first-child {\n  margin-top: 0;\n}\n");
-    css_rule(&o, "blockquote", &r[STYLE_QUOTE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+}
+
+/* Block quotes, pull quotes and their attribution. */
+static void css_quotes(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    css_rule(o, "blockquote", &r[STYLE_QUOTE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     buf_puts(b, "blockquote {\n  margin-right: 0;\n}\nblockquote p {\n  text-indent: 0;\n  margin: 0 0 0.5em 0;\n"
                 "  font: inherit;\n  color: inherit;\n  text-align: inherit;\n}\n");
     buf_puts(b, "blockquote.pull {\n  border-left: 0.25em solid ");
     css_color(b, s->accent);
     buf_puts(b, ";\n  padding-left: 0.75em;\n  page-break-inside: avoid;\n  break-inside: avoid;\n}\n");
     /* the attribution sits in the quote: its colour is written when the quote's differs */
-    css_rule(&o, "blockquote footer", &r[STYLE_ATTRIBUTION],
+    css_rule(o, "blockquote footer", &r[STYLE_ATTRIBUTION],
              CSS_FONT | CSS_BLOCK | CSS_NO_BREAK |
                  (r[STYLE_ATTRIBUTION].color != r[STYLE_QUOTE].color ? CSS_COLOR_ALWAYS : 0));
     buf_puts(b, "blockquote footer {\n  margin-left: 0;\n}\nblockquote footer cite {\n  font-style: inherit;\n}\n");
-    css_rule(&o, "li", &r[STYLE_LIST], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+}
+
+/* Lists and footnotes. */
+static void css_lists_notes(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    css_rule(o, "li", &r[STYLE_LIST], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     buf_puts(b, "li {\n  margin-left: 0;\n  text-indent: 0;\n}\nul, ol {\n  margin: 0.5em 0 0.75em 0;\n"
                 "  padding-left: 1.5em;\n}\nli ul, li ol {\n  margin: 0.25em 0;\n}\nli li {\n  font-size: 1em;\n}\n"
                 "li p {\n  text-indent: 0;\n  margin: 0 0 0.4em 0;\n  font: inherit;\n}\n");
-    css_rule(&o, "aside.footnote", &r[STYLE_FOOTNOTE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+    css_rule(o, "aside.footnote", &r[STYLE_FOOTNOTE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     buf_puts(b, "aside.footnote p {\n  text-indent: 0;\n  margin: 0 0 0.3em 0;\n  font: inherit;\n"
                 "  text-align: inherit;\n}\n"
                 "section + aside.footnote {\n  border-top: 1px solid ");
@@ -251,37 +260,53 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
                 /* the way back from a note: a glyph the note's font has, underlined like every
                  * link in running text, with room around it for a finger */
                 "a.backlink {\n  padding: 0 0.3em;\n  white-space: nowrap;\n}\n");
+}
+
+/* Figures, captions and tables. */
+static void css_figures_tables(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
     /* figures: as wide as the text at most, never taller than most of the screen */
     buf_puts(b, "figure {\n  margin: 1em 0;\n  text-align: center;\n  page-break-inside: avoid;\n"
                 "  break-inside: avoid;\n}\nimg {\n  max-width: 100%;\n}\nfigure img {\n  display: block;\n"
                 "  margin: 0 auto;\n  width: auto;\n  height: auto;\n  max-width: 100%;\n  max-height: 60vh;\n"
                 "  object-fit: contain;\n}\n");
-    css_rule(&o, "figcaption", &r[STYLE_CAPTION], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+    css_rule(o, "figcaption", &r[STYLE_CAPTION], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     /* a table wider than the screen scrolls sideways in its box, not the page */
     buf_puts(b, "div.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n  margin: 1em 0;\n}\n"
                 "table {\n  border-collapse: collapse;\n  width: 100%;\n  margin: 1em 0;\n}\n"
                 "div.table-wrap > table {\n  margin: 0;\n}\n");
-    css_rule(&o, "td, th", &r[STYLE_TABLE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+    css_rule(o, "td, th", &r[STYLE_TABLE], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     buf_puts(b, "td, th {\n  margin: 0;\n  padding: 0.25em 0.5em;\n  vertical-align: top;\n"
                 "  border-bottom: 1px solid #bbbbbb;\n}\nth {\n  font-weight: 700;\n  border-bottom: 2px solid ");
     css_color(b, s->accent);
     buf_puts(b, ";\n}\n.align-left {\n  text-align: left;\n}\n.align-center {\n  text-align: center;\n}\n"
                 ".align-right {\n  text-align: right;\n}\n");
-    css_rule(&o, "pre, code", &r[STYLE_CODE], CSS_FONT);
-    css_rule(&o, "pre", &r[STYLE_CODE], CSS_BLOCK | CSS_NO_BREAK);
+}
+
+/* Code, links and rules. */
+static void css_code_links(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    css_rule(o, "pre, code", &r[STYLE_CODE], CSS_FONT);
+    css_rule(o, "pre", &r[STYLE_CODE], CSS_BLOCK | CSS_NO_BREAK);
     buf_printf(b, "pre {\n  white-space: pre-wrap;\n  tab-size: %d;\n  text-align: left;\n}\n",
                r[STYLE_CODE].tab_size > 0 ? r[STYLE_CODE].tab_size : 4);
     buf_puts(b, "pre code {\n  font-size: 1em;\n}\n"
                 "p code, li code, td code, th code {\n  font-size: 0.9em;\n}\n");
     buf_puts(b, "a {\n  color: ");
-    css_color(b, link);
+    css_color(b, css_on_white(s->link_color, 4.5));
     buf_puts(b, ";\n}\nhr {\n  border: 0;\n  border-top: 1px solid ");
     css_color(b, s->accent);
     buf_puts(b, ";\n  margin: 1.5em 0;\n}\n");
+}
+
+/* The table of contents. */
+static void css_contents(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    const style_text *body = &r[STYLE_BODY];
     /* table of contents: a wrapped entry hangs, so each entry's start stands out */
     buf_puts(b, "nav#toc ol {\n  list-style: none;\n  padding-left: 0;\n  margin: 0;\n}\n"
                 "nav#toc ol ol {\n  padding-left: 1.25em;\n}\n");
-    css_rule(&o, "nav#toc li", &r[STYLE_TOC], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
+    css_rule(o, "nav#toc li", &r[STYLE_TOC], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     {   /* the first sub-entry sits as far below its parent as entries sit from each other */
         const style_text *toc = &r[STYLE_TOC];
         double ts = toc->size > 0 ? toc->size : (body->size > 0 ? body->size : 10);
@@ -293,6 +318,12 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
                 "nav#toc h1 {\n  margin-top: 0;\n  page-break-before: auto;\n  break-before: auto;\n}\n"
                 "nav#toc li li {\n  font-size: 1em;\n}\nnav#toc a {\n  color: inherit;\n"
                 "  text-decoration: none;\n}\nnav#landmarks {\n  display: none;\n}\n");
+}
+
+/* The cover page. */
+static void css_cover(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
+    const style_text *body = &r[STYLE_BODY];
     /* cover page: the image and the title fit one screen */
     buf_puts(b, "section.cover {\n  text-align: center;\n  page-break-inside: avoid;\n  break-inside: avoid;\n}\n"
                 ".cover-image {\n  margin: 0 0 1em 0;\n}\n"
@@ -309,7 +340,7 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
     }
     cover.color = css_on_white(cover.color, 3.0);
     cover.background = STYLE_NO_COLOR;
-    css_rule(&o, "h1.cover-title", &cover, CSS_FONT | CSS_NO_SIZE | CSS_COLOR_ALWAYS);
+    css_rule(o, "h1.cover-title", &cover, CSS_FONT | CSS_NO_SIZE | CSS_COLOR_ALWAYS);
     buf_puts(b, "h1.cover-title {\n  font-size: 1.6rem;\n  margin: 0.5em 0;\n  text-align: center;\n"
                 "  page-break-before: auto;\n  break-before: auto;\n}\n"
                 ".cover-subtitle, .cover-authors, .cover-publisher {\n  font-family: ");
@@ -320,15 +351,40 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
                 "h1.cover-title, .cover-subtitle {\n  text-wrap: balance;\n}\n"
                 ".cover-subtitle {\n  font-size: 1.15rem;\n}\n"
                 ".cover-authors, .cover-publisher {\n  font-size: 0.9rem;\n  letter-spacing: 0.04em;\n}\n");
-    /* narrow screens: justified text in a short measure opens wide gaps between the
+}
+
+/* Narrow screens: justified text in a short measure opens wide gaps between the
      * words; set it ragged right, and give the quotes the whole width */
+static void css_narrow(css_out *o, const style_sheet *s, const style_text *r) {
+    buf *b = &o->b;
     buf_puts(b, "@media (max-width: 35em) {\n");
-    if (o.justified.len) {
+    if (o->justified.len) {
         buf_puts(b, "  ");
-        buf_puts(b, o.justified.data);
+        buf_puts(b, o->justified.data);
         buf_puts(b, " {\n    text-align: left;\n  }\n");
     }
     buf_puts(b, "  blockquote, blockquote footer {\n    margin-left: 0;\n  }\n}\n");
+}
+
+char *style_to_css(const style_sheet *s, const char *font_css) {
+    css_out o;
+    buf_init(&o.b);
+    buf_init(&o.justified);
+    style_text r[STYLE_ROLE_COUNT];
+    readable_roles(s, r);
+    o.body = &r[STYLE_BODY];
+    buf_puts(&o.b, "@charset \"UTF-8\";\n");
+    buf_printf(&o.b, "/* generated from the style \"%s\" */\n", s->name ? s->name : "default");
+    if (font_css) buf_puts(&o.b, font_css);
+    css_base(&o, s, r);
+    css_headings(&o, s, r);
+    css_quotes(&o, s, r);
+    css_lists_notes(&o, s, r);
+    css_figures_tables(&o, s, r);
+    css_code_links(&o, s, r);
+    css_contents(&o, s, r);
+    css_cover(&o, s, r);
+    css_narrow(&o, s, r);
     buf_free(&o.justified);
-    return buf_detach(b, NULL);
+    return buf_detach(&o.b, NULL);
 }
