@@ -433,9 +433,144 @@ static bool read_len(sctx *c, const char *key, const ytree_node *v, bool em_ok, 
     return true;
 }
 
-static void read_role(sctx *c, style_role r, const ytree_node *map) {
+static bool read_family(sctx *c, const char *key, const ytree_node *v, style_text *t) {
+    const char *s = scalar(c, key, v, "a font family name");
+    if (!s) return false;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    while (n && isspace((unsigned char)*s)) s++, n--;
+    if (!n) {
+        serr(c, v, "'%s' must not be empty", key);
+        return false;
+    }
+    t->family = arena_strndup(c->s->mem, s, n);
+    t->family_line = v->line;
+    t->family_col = v->col;
+    return true;
+}
+
+/* font-size: a length, em of the body's size except in the body itself. */
+static bool read_font_size(sctx *c, style_role r, const char *key, const ytree_node *v, pend *size) {
+    if (!read_len(c, key, v, r != STYLE_BODY, false, size)) return false;
+    if (size->v == 0) {
+        serr(c, v, "'font-size' must be positive");
+        return false;
+    }
+    if (!size->em && size->v > 1000) {
+        serr(c, v, "'font-size' must be at most 1000pt, not '%s'", v->value);
+        return false;
+    }
+    return true;
+}
+
+static bool read_weight(sctx *c, const char *key, const ytree_node *v, int *weight) {
+    const char *s = scalar(c, key, v, "normal, bold or 100..900");
+    if (!s) return false;
+    if (strcmp(s, "normal") == 0) *weight = 400;
+    else if (strcmp(s, "bold") == 0) *weight = 700;
+    else {
+        char *end;
+        long w = strtol(s, &end, 10);
+        if (end == s || *end || w < 100 || w > 900 || w % 100) {
+            serr(c, v, "'font-weight' must be normal, bold or 100, 200 … 900, not '%s'", s);
+            return false;
+        }
+        *weight = (int)w;
+    }
+    return true;
+}
+
+/* One of two words: *out gets false for `no`, true for `yes`. */
+static bool read_two_words(sctx *c, const char *key, const ytree_node *v, const char *no, const char *yes, bool *out) {
+    char expect[64];
+    snprintf(expect, sizeof expect, "%s or %s", no, yes);
+    const char *s = scalar(c, key, v, expect);
+    if (!s) return false;
+    if (strcmp(s, no) == 0) *out = false;
+    else if (strcmp(s, yes) == 0) *out = true;
+    else {
+        serr(c, v, "'%s' must be %s, not '%s'", key, expect, s);
+        return false;
+    }
+    return true;
+}
+
+/* line-height: a number (times the font size) or a length (kept for later, em resolved then). */
+static bool read_line_height(sctx *c, const char *key, const ytree_node *v, style_text *t, role_in *in) {
+    const char *s = scalar(c, key, v, "a number (times the font size) or a length");
+    if (!s) return false;
+    char *end;
+    double x = strtod(s, &end);
+    if (end != s && *end == 0 && isfinite(x)) {
+        if (x <= 0) {
+            serr(c, v, "'line-height' must be positive, not '%s'", s);
+            return false;
+        }
+        if (x > 10) {
+            serr(c, v, "'line-height' must be at most 10 times the font size, not '%s'", s);
+            return false;
+        }
+        t->line_height = x;
+        in->line_height_abs.set = false;
+        return true;
+    }
+    if (!read_len(c, key, v, true, false, &in->line_height_abs)) return false;
+    if (in->line_height_abs.v == 0) {
+        serr(c, v, "'line-height' must be positive, not '%s'", s);
+        return false;
+    }
+    return true;
+}
+
+static bool read_align(sctx *c, const char *key, const ytree_node *v, style_align *align) {
+    static const char *const aligns[] = {"left", "right", "center", "justify", NULL};
+    static const style_align values[] = {STYLE_ALIGN_LEFT, STYLE_ALIGN_RIGHT, STYLE_ALIGN_CENTER, STYLE_ALIGN_JUSTIFY};
+    const char *s = scalar(c, key, v, "left, right, center or justify");
+    if (!s) return false;
+    for (int i = 0; aligns[i]; i++)
+        if (strcmp(s, aligns[i]) == 0) {
+            *align = values[i];
+            return true;
+        }
+    const char *hint = diag_suggest(s, aligns);
+    if (hint) serr(c, v, "'text-align' must be left, right, center or justify, not '%s'; did you mean '%s'?", s, hint);
+    else serr(c, v, "'text-align' must be left, right, center or justify, not '%s'", s);
+    return false;
+}
+
+/* One key of a role (text_keys[p]). False after reporting a bad value. */
+static bool read_role_key(sctx *c, style_role r, int p, const ytree_node *v) {
     style_text *t = &c->s->roles[r];
     role_in *in = &c->in[r];
+    const char *key = text_keys[p];
+    switch (p) {
+    case P_FAMILY: return read_family(c, key, v, t);
+    case P_SIZE: return read_font_size(c, r, key, v, &in->size);
+    case P_WEIGHT: return read_weight(c, key, v, &t->weight);
+    case P_STYLE: return read_two_words(c, key, v, "normal", "italic", &t->italic);
+    case P_LINE_HEIGHT: return read_line_height(c, key, v, t, in);
+    case P_SPACE_BEFORE: return read_len(c, key, v, true, false, &in->before);
+    case P_SPACE_AFTER: return read_len(c, key, v, true, false, &in->after);
+    case P_TEXT_INDENT: return read_len(c, key, v, true, true, &in->first_indent);
+    case P_INDENT: return read_len(c, key, v, true, false, &in->indent);
+    case P_LETTER_SPACING: return read_len(c, key, v, true, true, &in->letter_spacing);
+    case P_ALIGN: return read_align(c, key, v, &t->align);
+    case P_COLOR: return read_color(c, key, v, &t->color, false, &in->color_accent);
+    case P_BACKGROUND: return read_color(c, key, v, &t->background, true, &in->background_accent);
+    case P_HYPHENATE: return read_bool(c, key, v, &t->hyphenate);
+    case P_PAGE_BREAK: return read_bool(c, key, v, &t->page_break_before);
+    case P_WORD_STRETCH: return read_num(c, key, v, 0, 10, &t->word_stretch);
+    case P_WORD_SHRINK: return read_num(c, key, v, 0, 0.9, &t->word_shrink);
+    case P_HYPHEN_PENALTY: return read_int(c, key, v, -10000, 10000, &t->hyphen_penalty);
+    case P_TOLERANCE: return read_int(c, key, v, 0, 10000, &t->tolerance);
+    case P_PROTRUSION: return read_bool(c, key, v, &t->protrusion);
+    case P_TAB_SIZE: return read_int(c, key, v, 1, 16, &t->tab_size);
+    case P_TRANSFORM: return read_two_words(c, key, v, "none", "uppercase", &t->uppercase);
+    default: return true;
+    }
+}
+
+static void read_role(sctx *c, style_role r, const ytree_node *map) {
     const ytree_node *seen[P_COUNT] = {0};
     char where[40];
     snprintf(where, sizeof where, "'%s'", style_role_name((style_role)r));
@@ -451,132 +586,7 @@ static void read_role(sctx *c, style_role r, const ytree_node *map) {
             continue;
         }
         seen[p] = k;
-        const char *key = text_keys[p];
-        const char *s;
-        bool ok = true;
-        switch (p) {
-        case P_FAMILY:
-            s = scalar(c, key, v, "a font family name");
-            if (s) {
-                size_t n = strlen(s);
-                while (n && isspace((unsigned char)s[n - 1])) n--;
-                while (n && isspace((unsigned char)*s)) s++, n--;
-                if (!n) {
-                    serr(c, v, "'%s' must not be empty", key);
-                    ok = false;
-                } else {
-                    t->family = arena_strndup(c->s->mem, s, n);
-                    t->family_line = v->line;
-                    t->family_col = v->col;
-                }
-            } else {
-                ok = false;
-            }
-            break;
-        case P_SIZE:
-            if ((ok = read_len(c, key, v, r != STYLE_BODY, false, &in->size)) && in->size.v == 0) {
-                serr(c, v, "'font-size' must be positive");
-                ok = false;
-            } else if (ok && !in->size.em && in->size.v > 1000) {
-                serr(c, v, "'font-size' must be at most 1000pt, not '%s'", v->value);
-                ok = false;
-            }
-            break;
-        case P_WEIGHT:
-            s = scalar(c, key, v, "normal, bold or 100..900");
-            if (!s) ok = false;
-            else if (strcmp(s, "normal") == 0) t->weight = 400;
-            else if (strcmp(s, "bold") == 0) t->weight = 700;
-            else {
-                char *end;
-                long w = strtol(s, &end, 10);
-                if (end == s || *end || w < 100 || w > 900 || w % 100) {
-                    serr(c, v, "'font-weight' must be normal, bold or 100, 200 … 900, not '%s'", s);
-                    ok = false;
-                } else {
-                    t->weight = (int)w;
-                }
-            }
-            break;
-        case P_STYLE:
-            s = scalar(c, key, v, "normal or italic");
-            if (!s) ok = false;
-            else if (strcmp(s, "normal") == 0) t->italic = false;
-            else if (strcmp(s, "italic") == 0) t->italic = true;
-            else {
-                serr(c, v, "'font-style' must be normal or italic, not '%s'", s);
-                ok = false;
-            }
-            break;
-        case P_LINE_HEIGHT: {
-            s = scalar(c, key, v, "a number (times the font size) or a length");
-            if (!s) {
-                ok = false;
-                break;
-            }
-            char *end;
-            double x = strtod(s, &end);
-            if (end != s && *end == 0 && isfinite(x)) {
-                if (x <= 0) {
-                    serr(c, v, "'line-height' must be positive, not '%s'", s);
-                    ok = false;
-                } else if (x > 10) {
-                    serr(c, v, "'line-height' must be at most 10 times the font size, not '%s'", s);
-                    ok = false;
-                } else {
-                    t->line_height = x;
-                    in->line_height_abs.set = false;
-                }
-            } else if ((ok = read_len(c, key, v, true, false, &in->line_height_abs)) &&
-                       in->line_height_abs.v == 0) {
-                serr(c, v, "'line-height' must be positive, not '%s'", s);
-                ok = false;
-            }
-            break;
-        }
-        case P_SPACE_BEFORE: ok = read_len(c, key, v, true, false, &in->before); break;
-        case P_SPACE_AFTER: ok = read_len(c, key, v, true, false, &in->after); break;
-        case P_TEXT_INDENT: ok = read_len(c, key, v, true, true, &in->first_indent); break;
-        case P_INDENT: ok = read_len(c, key, v, true, false, &in->indent); break;
-        case P_LETTER_SPACING: ok = read_len(c, key, v, true, true, &in->letter_spacing); break;
-        case P_ALIGN:
-            s = scalar(c, key, v, "left, right, center or justify");
-            if (!s) ok = false;
-            else if (strcmp(s, "left") == 0) t->align = STYLE_ALIGN_LEFT;
-            else if (strcmp(s, "right") == 0) t->align = STYLE_ALIGN_RIGHT;
-            else if (strcmp(s, "center") == 0) t->align = STYLE_ALIGN_CENTER;
-            else if (strcmp(s, "justify") == 0) t->align = STYLE_ALIGN_JUSTIFY;
-            else {
-                static const char *const aligns[] = {"left", "right", "center", "justify", NULL};
-                const char *hint = diag_suggest(s, aligns);
-                if (hint) serr(c, v, "'text-align' must be left, right, center or justify, not '%s'; did you mean '%s'?", s, hint);
-                else serr(c, v, "'text-align' must be left, right, center or justify, not '%s'", s);
-                ok = false;
-            }
-            break;
-        case P_COLOR: ok = read_color(c, key, v, &t->color, false, &in->color_accent); break;
-        case P_BACKGROUND: ok = read_color(c, key, v, &t->background, true, &in->background_accent); break;
-        case P_HYPHENATE: ok = read_bool(c, key, v, &t->hyphenate); break;
-        case P_PAGE_BREAK: ok = read_bool(c, key, v, &t->page_break_before); break;
-        case P_WORD_STRETCH: ok = read_num(c, key, v, 0, 10, &t->word_stretch); break;
-        case P_WORD_SHRINK: ok = read_num(c, key, v, 0, 0.9, &t->word_shrink); break;
-        case P_HYPHEN_PENALTY: ok = read_int(c, key, v, -10000, 10000, &t->hyphen_penalty); break;
-        case P_TOLERANCE: ok = read_int(c, key, v, 0, 10000, &t->tolerance); break;
-        case P_PROTRUSION: ok = read_bool(c, key, v, &t->protrusion); break;
-        case P_TAB_SIZE: ok = read_int(c, key, v, 1, 16, &t->tab_size); break;
-        case P_TRANSFORM:
-            s = scalar(c, key, v, "none or uppercase");
-            if (!s) ok = false;
-            else if (strcmp(s, "none") == 0) t->uppercase = false;
-            else if (strcmp(s, "uppercase") == 0) t->uppercase = true;
-            else {
-                serr(c, v, "'text-transform' must be none or uppercase, not '%s'", s);
-                ok = false;
-            }
-            break;
-        default: break;
-        }
-        if (ok) in->set[p] = true;
+        if (read_role_key(c, r, p, v)) c->in[r].set[p] = true;
     }
 }
 
