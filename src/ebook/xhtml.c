@@ -868,19 +868,13 @@ void xhtml_opf(const model_book *book, const xhtml_item *items, size_t n_items, 
     xhtml_opf_paged(book, items, n_items, modified, has_images, NULL, out);
 }
 
-void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_items, int64_t modified,
-                     bool has_images, const model_page_map *pages, buf *out) {
+/* The Dublin Core: identifier, titles, creators, language, publisher, date, rights,
+ * description and, for a paged book, the print edition its page breaks come from. */
+static void opf_dublin_core(const model_book *book, const char *uid, const model_page_map *pages, buf *out) {
     bool paged = pages && pages->n;
     const model_meta *m = &book->meta;
     const char *lang = book_lang(book);
-    char *uid = xhtml_identifier(book);
-    buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                  "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" "
-                  "xml:lang=\"");
-    xhtml_put_text(out, lang);
-    buf_puts(out, "\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
     put_dc(out, "identifier", "pub-id", uid);
-    free(uid);
     put_dc(out, "title", "title", m->title && *m->title ? m->title : "Untitled");
     buf_puts(out, "<meta refines=\"#title\" property=\"title-type\">main</meta>\n");
     if (m->subtitle && *m->subtitle) {
@@ -907,6 +901,10 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
         buf_puts(out, "<meta refines=\"#pagebreak-source\" property=\"source-of\">pagination</meta>\n");
         free(src);
     }
+}
+
+/* book.yaml's keywords, comma-separated, one dc:subject each. */
+static void opf_keywords(const model_meta *m, buf *out) {
     if (m->keywords) {
         const char *p = m->keywords;
         while (*p) {
@@ -923,13 +921,10 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
             p = *end ? end + 1 : end;
         }
     }
-    time_t t = (time_t)modified;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    put_meta(out, "dcterms:modified", stamp);
-    /* EPUB Accessibility 1.1 */
+}
+
+/* EPUB Accessibility 1.1: what the publication offers, and what it claims only when it can. */
+static void opf_accessibility(const model_book *book, bool has_images, bool paged, buf *out) {
     put_meta(out, "schema:accessMode", "textual");
     if (has_images) put_meta(out, "schema:accessMode", "visual");
     /* Text alternatives and WCAG conformance are claimed only when every image has one;
@@ -959,9 +954,10 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
         buf_free(&sum);
     }
     if (described) put_meta(out, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA");
-    for (size_t i = 0; i < n_items; i++)
-        if (items[i].properties && strcmp(items[i].properties, "cover-image") == 0)
-            buf_printf(out, "<meta name=\"cover\" content=\"%s\"/>\n", items[i].id);
+}
+
+/* The manifest and the spine (with the NCX for EPUB 2 reading systems). */
+static void opf_manifest_spine(const xhtml_item *items, size_t n_items, buf *out) {
     buf_puts(out, "</metadata>\n<manifest>\n");
     const char *ncx_id = NULL;
     for (size_t i = 0; i < n_items; i++) {
@@ -979,4 +975,29 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
     for (size_t i = 0; i < n_items; i++)
         if (items[i].spine) buf_printf(out, "<itemref idref=\"%s\"/>\n", items[i].id);
     buf_puts(out, "</spine>\n</package>\n");
+}
+
+void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_items, int64_t modified,
+                     bool has_images, const model_page_map *pages, buf *out) {
+    bool paged = pages && pages->n;
+    char *uid = xhtml_identifier(book);
+    buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" "
+                  "xml:lang=\"");
+    xhtml_put_text(out, book_lang(book));
+    buf_puts(out, "\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
+    opf_dublin_core(book, uid, pages, out);
+    free(uid);
+    opf_keywords(&book->meta, out);
+    time_t t = (time_t)modified;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    put_meta(out, "dcterms:modified", stamp);
+    opf_accessibility(book, has_images, paged, out);
+    for (size_t i = 0; i < n_items; i++)
+        if (items[i].properties && strcmp(items[i].properties, "cover-image") == 0)
+            buf_printf(out, "<meta name=\"cover\" content=\"%s\"/>\n", items[i].id);
+    opf_manifest_spine(items, n_items, out);
 }
