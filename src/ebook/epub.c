@@ -452,35 +452,21 @@ int epub_write(const model_book *book, const char *out_path, diag *d) {
     return epub_write_paged(book, NULL, out_path, d);
 }
 
-int epub_write_paged(const model_book *book, const model_page_map *pages, const char *out_path, diag *d) {
-    epub_pkg p = {0};
-    epub_images im = {0};
-    buf b, font_css;
+/* The content documents in reading order (cover, nav, chapters) and the NCX; the
+ * characters they use go into `used`, for the font subsets. */
+static void add_documents(epub_pkg *p, const model_book *book, const epub_images *im, const model_page_map *pages,
+                          hb_set_t *used, locale_t loc) {
+    buf b;
     buf_init(&b);
-    buf_init(&font_css);
-    hb_set_t *used = hb_set_create();
-    locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    int rc = QUIRE_OK;
-    char *zip_data = NULL;
-    int64_t ts = book->timestamp; /* checked once by the loader */
-
-    epub_add(&p, "mimetype", xstrdup("application/epub+zip"), strlen("application/epub+zip"), true);
-    epub_add(&p, "META-INF/container.xml", xstrdup(container_xml), strlen(container_xml), false);
-    size_t opf_slot = p.n; /* the package document comes third; filled in last */
-    epub_add(&p, "EPUB/package.opf", NULL, 0, false);
-
-    epub_images_collect(&im, book);
-
-    /* content documents, in reading order */
-    xhtml_cover(book, &im.map, &b);
+    xhtml_cover(book, &im->map, &b);
     epub_codepoints(used, b.data, b.len, loc);
-    epub_add_buf(&p, "EPUB/cover.xhtml", &b);
-    epub_item(&p, "cover", "cover.xhtml", "application/xhtml+xml", NULL, true);
+    epub_add_buf(p, "EPUB/cover.xhtml", &b);
+    epub_item(p, "cover", "cover.xhtml", "application/xhtml+xml", NULL, true);
 
     xhtml_nav_paged(book, pages, &b);
     epub_codepoints(used, b.data, b.len, loc);
-    epub_add_buf(&p, "EPUB/nav.xhtml", &b);
-    epub_item(&p, "nav", "nav.xhtml", "application/xhtml+xml", "nav", true);
+    epub_add_buf(p, "EPUB/nav.xhtml", &b);
+    epub_item(p, "nav", "nav.xhtml", "application/xhtml+xml", "nav", true);
 
     const char *backlink = epub_backlink(book);
     for (size_t i = 0; i < book->n_chapters; i++) {
@@ -489,71 +475,104 @@ int epub_write_paged(const model_book *book, const model_page_map *pages, const 
         char *href = xasprintf("text/%s", file);
         char id[32];
         snprintf(id, sizeof id, "ch%02zu", i + 1);
-        xhtml_chapter_paged(book, i, &im.map, backlink, pages, &b);
+        xhtml_chapter_paged(book, i, &im->map, backlink, pages, &b);
         epub_codepoints(used, b.data, b.len, loc);
-        epub_add_buf(&p, name, &b);
-        epub_item(&p, id, href, "application/xhtml+xml", NULL, true);
+        epub_add_buf(p, name, &b);
+        epub_item(p, id, href, "application/xhtml+xml", NULL, true);
         free(file);
         free(name);
         free(href);
     }
 
     xhtml_ncx_paged(book, pages, &b);
-    epub_add_buf(&p, "EPUB/toc.ncx", &b);
-    epub_item(&p, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL, false);
+    epub_add_buf(p, "EPUB/toc.ncx", &b);
+    epub_item(p, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL, false);
+    buf_free(&b);
+}
 
-    /* characters a reading system may add: hyphens, ellipsis, spaces */
+/* The fonts, subset to `used` and the characters a reading system may add (hyphens,
+ * ellipsis, spaces, ASCII), and the CSS with their @font-face rules. */
+static int add_fonts_and_css(epub_pkg *p, const model_book *book, hb_set_t *used, diag *d) {
     static const uint32_t extra[] = {0x20, 0xA0, 0xAD, 0x2010, 0x2011, 0x2013, 0x2014, 0x2026, 0x2018, 0x2019,
                                      0x201C, 0x201D};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) hb_set_add(used, extra[i]);
     hb_set_add_range(used, 0x21, 0x7E);
-    rc = epub_add_fonts(&p, book, used, &font_css, d);
-    if (rc != QUIRE_OK) goto done;
+    buf font_css;
+    buf_init(&font_css);
+    int rc = epub_add_fonts(p, book, used, &font_css, d);
+    if (rc == QUIRE_OK) {
+        char *css =
+            book->style ? style_to_css(book->style, font_css.data) : xstrdup(font_css.data ? font_css.data : "");
+        epub_add(p, "EPUB/css/book.css", css, strlen(css), false);
+        epub_item(p, "css", "css/book.css", "text/css", NULL, false);
+    }
+    buf_free(&font_css);
+    return rc;
+}
 
-    char *css = book->style ? style_to_css(book->style, font_css.data) : xstrdup(font_css.data ? font_css.data : "");
-    epub_add(&p, "EPUB/css/book.css", css, strlen(css), false);
-    epub_item(&p, "css", "css/book.css", "text/css", NULL, false);
-
-    for (size_t i = 0; i < im.map.n; i++) {
-        const model_image *img = im.image[i];
+/* Every image, with the bytes the loader checked, under its media/ name. */
+static int add_images(epub_pkg *p, const model_book *book, const epub_images *im, diag *d) {
+    for (size_t i = 0; i < im->map.n; i++) {
+        const model_image *img = im->image[i];
         if (!img->data || !img->size) { /* the loader keeps the bytes of every image it checked */
             diag_error(d, img->book_path, 0, 0, "cannot embed image: its bytes were not loaded");
-            rc = QUIRE_EINPUT;
-            goto done;
+            return QUIRE_EINPUT;
         }
         bool svg = img->media_type && strcmp(img->media_type, "image/svg+xml") == 0;
-        char *name = xasprintf("EPUB/%s", im.map.hrefs[i]);
+        char *name = xasprintf("EPUB/%s", im->map.hrefs[i]);
         char id[32];
         bool cover = book->meta.has_cover && strcmp(img->book_path, book->meta.cover.book_path) == 0;
         if (cover) {
             snprintf(id, sizeof id, "cover-image");
         } else { /* "media/img-02.svg" → "img-02" */
-            const char *base = im.map.hrefs[i] + strlen("media/");
+            const char *base = im->map.hrefs[i] + strlen("media/");
             snprintf(id, sizeof id, "%.*s", (int)strcspn(base, "."), base);
         }
-        epub_add_borrowed(&p, name, img->data, img->size, !svg);
-        epub_item(&p, id, im.map.hrefs[i], img->media_type ? img->media_type : "application/octet-stream",
+        epub_add_borrowed(p, name, img->data, img->size, !svg);
+        epub_item(p, id, im->map.hrefs[i], img->media_type ? img->media_type : "application/octet-stream",
                   cover ? "cover-image" : NULL, false);
         free(name);
     }
+    return QUIRE_OK;
+}
 
-    xhtml_opf_paged(book, p.items, p.n_items, ts, im.map.n > 0, pages, &b);
-    p.entries[opf_slot].data = buf_detach(&b, &p.entries[opf_slot].len);
-
+/* The package zipped and written atomically to out_path. */
+static int write_package(epub_pkg *p, int64_t ts, const char *out_path, diag *d) {
     size_t zip_len = 0;
-    zip_data = epub_zip(&p, ts, &zip_len, d);
-    if (!zip_data) {
-        rc = QUIRE_EIO;
-        goto done;
-    }
+    char *zip_data = epub_zip(p, ts, &zip_len, d);
+    if (!zip_data) return QUIRE_EIO;
+    int rc = QUIRE_OK;
     if (file_write_atomic(out_path, zip_data, zip_len) != 0) {
         diag_error(d, out_path, 0, 0, "cannot write the EPUB: %s", strerror(errno));
         rc = QUIRE_EIO;
     }
-done:
     free(zip_data);
-    buf_free(&b);
-    buf_free(&font_css);
+    return rc;
+}
+
+int epub_write_paged(const model_book *book, const model_page_map *pages, const char *out_path, diag *d) {
+    epub_pkg p = {0};
+    epub_images im = {0};
+    hb_set_t *used = hb_set_create();
+    locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    int64_t ts = book->timestamp; /* checked once by the loader */
+
+    epub_add(&p, "mimetype", xstrdup("application/epub+zip"), strlen("application/epub+zip"), true);
+    epub_add(&p, "META-INF/container.xml", xstrdup(container_xml), strlen(container_xml), false);
+    size_t opf_slot = p.n; /* the package document comes third; filled in last */
+    epub_add(&p, "EPUB/package.opf", NULL, 0, false);
+
+    epub_images_collect(&im, book);
+    add_documents(&p, book, &im, pages, used, loc);
+    int rc = add_fonts_and_css(&p, book, used, d);
+    if (rc == QUIRE_OK) rc = add_images(&p, book, &im, d);
+    if (rc == QUIRE_OK) {
+        buf b;
+        buf_init(&b);
+        xhtml_opf_paged(book, p.items, p.n_items, ts, im.map.n > 0, pages, &b);
+        p.entries[opf_slot].data = buf_detach(&b, &p.entries[opf_slot].len);
+        rc = write_package(&p, ts, out_path, d);
+    }
     hb_set_destroy(used);
     if (loc != (locale_t)0) freelocale(loc);
     epub_images_free(&im);
