@@ -86,23 +86,8 @@ static void report_leak(void *ctx, const char *path, const char *out) {
 /* Font files are read once, here, and kept: the writers embed these bytes. */
 #define FONT_MAX_BYTES ((size_t)64 << 20)
 
-bool fonts_scan(model_book *book, diag *d) {
-    const style_sheet *s = book->style;
-    if (!s) return true;
-    /* the book's own fonts/ may not lead out of the book (quire's own folders may) */
-    leak_report lr = {book, d, true};
-    for (size_t i = 0; i < book->n_font_dirs; i++) {
-        const char *confine = fontset_confine(book, book->font_dirs[i]);
-        if (confine) fontset_walk(book->font_dirs[i], confine, report_leak, &lr);
-    }
-    if (!lr.ok) return false;
-    FcConfig *cfg = fontset_config(book);
-    FcPattern *all = FcPatternCreate();
-    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_WEIGHT, FC_SLANT, FC_FILE, FC_FONTFORMAT, NULL);
-    FcFontSet *fs = FcFontList(cfg, all, os);
-    FcObjectSetDestroy(os);
-    FcPatternDestroy(all);
-
+/* The faces fontconfig lists in `fs`, sorted (face_cmp); *n gets their count. Caller frees. */
+static face *list_faces(const model_book *book, FcFontSet *fs, size_t *n_out) {
     size_t n = 0;
     face *faces = xcalloc(fs && fs->nfont ? (size_t)fs->nfont : 1, sizeof *faces);
     for (int i = 0; fs && i < fs->nfont; i++) {
@@ -124,23 +109,28 @@ bool fonts_scan(model_book *book, diag *d) {
         f->media_type = media_type_of(p, f->path);
     }
     qsort(faces, n, sizeof *faces, face_cmp);
+    *n_out = n;
+    return faces;
+}
 
-    /* Sorted distinct family names, for the error message. */
+/* The distinct family names, sorted and joined with ", ", for the error message. */
+static void family_list(const face *faces, size_t n, buf *list) {
     const char **names = xcalloc(n ? n : 1, sizeof *names);
     size_t n_names = 0;
     for (size_t i = 0; i < n; i++)
         if (!n_names || strcmp(names[n_names - 1], faces[i].family) != 0) names[n_names++] = faces[i].family;
     qsort(names, n_names, sizeof *names, str_cmp);
-    buf list;
-    buf_init(&list);
     for (size_t i = 0; i < n_names; i++) {
-        if (i) buf_puts(&list, ", ");
-        buf_puts(&list, names[i]);
+        if (i) buf_puts(list, ", ");
+        buf_puts(list, names[i]);
     }
-    if (!n_names) buf_puts(&list, "(none found)");
+    if (!n_names) buf_puts(list, "(none found)");
+    free(names);
+}
 
-    /* Mark the faces of every family a role names; report each unknown family once, where first named. */
-    bool *used = xcalloc(n ? n : 1, sizeof *used);
+/* Marks in `used` the faces of every family a role names; reports each unknown family
+ * once, where it is first named. False when one is unknown. */
+static bool mark_used(const style_sheet *s, const face *faces, size_t n, bool *used, diag *d) {
     bool ok = true;
     for (int r = 0; r < STYLE_ROLE_COUNT; r++) {
         const style_text *t = &s->roles[r];
@@ -152,47 +142,78 @@ bool fonts_scan(model_book *book, diag *d) {
             if (face_has_family(&faces[i], t->family)) used[i] = found = true;
         if (!found) {
             ok = false;
-            if (!reported)
+            if (!reported) {
+                buf list;
+                buf_init(&list);
+                family_list(faces, n, &list);
                 diag_error(d, s->path, t->family_line, t->family_col, "unknown font family '%s'; bundled families: %s",
                            t->family, list.data);
-        }
-    }
-
-    if (ok) {
-        size_t count = 0;
-        for (size_t i = 0; i < n; i++) count += used[i];
-        book->fonts = arena_alloc(book->mem, (count ? count : 1) * sizeof *book->fonts);
-        book->n_fonts = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!used[i]) continue;
-            model_font *prev = book->n_fonts ? &book->fonts[book->n_fonts - 1] : NULL;
-            /* The same face from a later folder (e.g. the shared fonts/ after the book's own) loses. */
-            if (prev && strcmp(prev->family, faces[i].family) == 0 && prev->weight == faces[i].weight &&
-                prev->italic == faces[i].italic)
-                continue;
-            model_font *f = &book->fonts[book->n_fonts++];
-            f->path = arena_strdup(book->mem, faces[i].path);
-            const char *slash = strrchr(f->path, '/');
-            f->file_name = slash ? slash + 1 : f->path;
-            f->family = arena_strdup(book->mem, faces[i].family);
-            f->weight = faces[i].weight;
-            f->italic = faces[i].italic;
-            f->media_type = faces[i].media_type;
-            char *data = NULL;
-            size_t len = 0;
-            if (file_read(f->path, FONT_MAX_BYTES, &data, &len) != 0) {
-                diag_error(d, f->path, 0, 0, "cannot read font file: %s",
-                           errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
-                ok = false;
-                continue;
+                buf_free(&list);
             }
-            f->data = arena_adopt(book->mem, data);
-            f->size = len;
         }
     }
+    return ok;
+}
+
+/* book->fonts: the used faces (the first of equal ones: a book's own before the
+ * shared fonts/), each with its file's bytes, read once here. */
+static bool keep_fonts(model_book *book, const face *faces, size_t n, const bool *used, diag *d) {
+    bool ok = true;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) count += used[i];
+    book->fonts = arena_alloc(book->mem, (count ? count : 1) * sizeof *book->fonts);
+    book->n_fonts = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!used[i]) continue;
+        model_font *prev = book->n_fonts ? &book->fonts[book->n_fonts - 1] : NULL;
+        /* The same face from a later folder (e.g. the shared fonts/ after the book's own) loses. */
+        if (prev && strcmp(prev->family, faces[i].family) == 0 && prev->weight == faces[i].weight &&
+            prev->italic == faces[i].italic)
+            continue;
+        model_font *f = &book->fonts[book->n_fonts++];
+        f->path = arena_strdup(book->mem, faces[i].path);
+        const char *slash = strrchr(f->path, '/');
+        f->file_name = slash ? slash + 1 : f->path;
+        f->family = arena_strdup(book->mem, faces[i].family);
+        f->weight = faces[i].weight;
+        f->italic = faces[i].italic;
+        f->media_type = faces[i].media_type;
+        char *data = NULL;
+        size_t len = 0;
+        if (file_read(f->path, FONT_MAX_BYTES, &data, &len) != 0) {
+            diag_error(d, f->path, 0, 0, "cannot read font file: %s",
+                       errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+            ok = false;
+            continue;
+        }
+        f->data = arena_adopt(book->mem, data);
+        f->size = len;
+    }
+    return ok;
+}
+
+bool fonts_scan(model_book *book, diag *d) {
+    const style_sheet *s = book->style;
+    if (!s) return true;
+    /* the book's own fonts/ may not lead out of the book (quire's own folders may) */
+    leak_report lr = {book, d, true};
+    for (size_t i = 0; i < book->n_font_dirs; i++) {
+        const char *confine = fontset_confine(book, book->font_dirs[i]);
+        if (confine) fontset_walk(book->font_dirs[i], confine, report_leak, &lr);
+    }
+    if (!lr.ok) return false;
+    FcConfig *cfg = fontset_config(book);
+    FcPattern *all = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_WEIGHT, FC_SLANT, FC_FILE, FC_FONTFORMAT, NULL);
+    FcFontSet *fs = FcFontList(cfg, all, os);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(all);
+
+    size_t n = 0;
+    face *faces = list_faces(book, fs, &n);
+    bool *used = xcalloc(n ? n : 1, sizeof *used);
+    bool ok = mark_used(s, faces, n, used, d) && keep_fonts(book, faces, n, used, d);
     free(used);
-    buf_free(&list);
-    free(names);
     free(faces);
     if (fs) FcFontSetDestroy(fs);
     return ok;
