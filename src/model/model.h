@@ -150,8 +150,10 @@ typedef struct model_meta {
 /* A font file the style uses, bundled in fonts/.
  *
  * `data` holds the file's bytes as the loader read them, once, when it listed the
- * faces. Writers must subset and embed these bytes and never read `path` again
- * (same reasons as for images). */
+ * faces: the EPUB writer subsets and embeds these bytes. The PDF does not: Pango and
+ * cairo open the files by `path` through the book's private fontconfig configuration
+ * (model/fontset, print/fontmap), and cairo embeds subsets of what FreeType loaded
+ * from them. A font file changed during a build can therefore differ between the two. */
 typedef struct model_font {
     const char *path;        /* filesystem path (for messages, and for fontconfig) */
     const char *file_name;   /* base name, e.g. "CharisSIL-Regular.ttf" */
