@@ -266,7 +266,7 @@ const pdffinish_structure *pdftag_structure(pdftag *t) {
         const tag_elem *e = &t->elems[i];
         pdffinish_elem *o = &t->out[i];
         o->type = e->type;
-        memcpy(t->out_kids + at, e->kids, (size_t)e->n_kids * sizeof *e->kids);
+        if (e->n_kids) memcpy(t->out_kids + at, e->kids, (size_t)e->n_kids * sizeof *e->kids);
         o->kids = t->out_kids + at;
         o->n_kids = e->n_kids;
         at += (size_t)e->n_kids;
