@@ -581,7 +581,6 @@ static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p
     }
     /* A continued code line's mark is drawn before its first run: an artifact. */
     if (ln->continued) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
-    else paint_content(cr, st, e);
     text_draw_line_hooked(cr, p, line, x, baseline, tag_run, &lt);
 }
 

@@ -1,0 +1,406 @@
+#!/usr/bin/python3
+"""structure.py PDF [--expect WHAT,...] [--words CHAPTER.md,...]
+
+Checks the tagging of a PDF quire wrote, read back with pikepdf (libqpdf): the catalog
+and the PDF/UA-1 claim, the structure tree and its /ParentTree, that everything painted
+is tagged content or an Artifact (running heads and folios as /Pagination /Header and
+/Footer), links and their annotations, notes, figures, lists, tables, code and headings.
+--expect names what the book must hold (split-paragraph, list-depth-3, table, repeated-
+header, note, code, figure, caption, link, decorative); --words lists Markdown files
+whose long words must come back whole from pdftotext (hyphenated ones too).
+Prints one line per failed check and a summary; exits 1 when a check fails.
+"""
+import collections
+import re
+import subprocess
+import sys
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+STANDARD = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private
+P H H1 H2 H3 H4 H5 H6 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference
+BibEntry Code Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form""".split())
+PAINT = {'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'S', 's', 'sh', 'BI', 'INLINE IMAGE'}
+SHOW = {'Tj', 'TJ', "'", '"'}
+
+failures = []
+passes = 0
+
+
+def check(cond, what):
+    global passes
+    if cond:
+        passes += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def og(o):
+    try:
+        return o.objgen
+    except Exception:
+        return None
+
+
+def kids_of(node):
+    k = node.get('/K')
+    if k is None:
+        return []
+    return list(k) if isinstance(k, Array) else [k]
+
+
+class Elem:
+    def __init__(self, obj, parent):
+        self.obj, self.parent = obj, parent
+        self.type = str(obj.get('/S', '/?'))[1:]
+        self.kids = []       # Elem, ('mc', page, mcid) or ('objr', annot)
+        self.text = ''       # its own marked content's text
+
+
+def walk_tree(pdf):
+    page_of = {og(p.obj): i for i, p in enumerate(pdf.pages)}
+    root = pdf.Root.StructTreeRoot
+    elems = []
+
+    def walk(node, parent, pg):
+        e = Elem(node, parent)
+        elems.append(e)
+        pg = node.get('/Pg', pg)
+        for k in kids_of(node):
+            if isinstance(k, int) or (hasattr(k, 'is_integer') and k.is_integer):
+                e.kids.append(('mc', page_of.get(og(pg)), int(k)))
+            elif isinstance(k, Dictionary) and k.get('/Type') == Name.MCR:
+                e.kids.append(('mc', page_of.get(og(k.get('/Pg', pg))), int(k.MCID)))
+            elif isinstance(k, Dictionary) and k.get('/Type') == Name.OBJR:
+                e.kids.append(('objr', k.Obj))
+            elif isinstance(k, Dictionary) and '/S' in k:
+                check(og(k.get('/P')) == og(node), f"{str(k.S)} element's /P is its parent")
+                e.kids.append(walk(k, e, pg))
+        return e
+
+    tops = kids_of(root)
+    check(len(tops) == 1 and str(tops[0].get('/S')) == '/Document', 'one Document element at the root')
+    return [walk(t, None, None) for t in tops], elems, page_of
+
+
+def scan_content(pdf):
+    """Per page: MCIDs with their text and what they paint; artifacts with their kind and text;
+    untagged paints; nesting problems."""
+    out = []
+    for pi, page in enumerate(pdf.pages):
+        res = page.obj.get('/Resources', Dictionary())
+        info = dict(mc=collections.defaultdict(lambda: {'text': '', 'image': False}), art=[], untagged=0,
+                    nested=0)
+        stack = []   # ('mc', mcid) | ('art', kind, textlist)
+
+        def scan(ops, res, depth):
+            fonts = res.get('/Font', Dictionary()) if res is not None else Dictionary()
+            xobjs = res.get('/XObject', Dictionary()) if res is not None else Dictionary()
+            for operands, op in ops:
+                op = str(op)
+                if op == 'BDC' or op == 'BMC':
+                    tag = str(operands[0])
+                    props = operands[1] if op == 'BDC' else None
+                    if tag == '/Artifact':
+                        if any(s[0] in ('mc', 'art') for s in stack):
+                            info['nested'] += 1
+                        kind = ''
+                        if isinstance(props, Dictionary):
+                            kind = str(props.get('/Type', '')) + str(props.get('/Subtype', ''))
+                        stack.append(['art', kind, []])
+                    elif isinstance(props, Dictionary) and '/MCID' in props:
+                        if any(s[0] in ('mc', 'art') for s in stack):
+                            info['nested'] += 1
+                        stack.append(['mc', int(props.MCID)])
+                        info['mc'][int(props.MCID)]['painted'] = False
+                    else:
+                        stack.append(['span'])
+                elif op == 'EMC':
+                    if stack:
+                        stack.pop()
+                elif op in SHOW or op in PAINT or op == 'Do':
+                    owner = next((s for s in reversed(stack) if s[0] in ('mc', 'art')), None)
+                    is_form = False
+                    if op == 'Do':
+                        xo = xobjs.get(str(operands[0]))
+                        is_form = xo is not None and xo.get('/Subtype') == Name.Form
+                        if is_form and depth < 6 and owner is None:
+                            scan(pikepdf.parse_content_stream(xo), xo.get('/Resources', res), depth + 1)
+                            continue
+                    if owner is None:
+                        info['untagged'] += 1
+                        continue
+                    text = ''
+                    if op in SHOW:
+                        arr = operands[-1]
+                        if op == 'TJ':
+                            text = ''.join(str(x) for x in arr if isinstance(x, pikepdf.String))
+                        else:
+                            text = str(arr)
+                    if owner[0] == 'mc':
+                        m = info['mc'][(owner[1])]
+                        m['painted'] = True
+                        m['text'] += text
+                        if op == 'Do' or op in ('BI', 'INLINE IMAGE'):
+                            m['image'] = True
+                    else:
+                        owner[2].append(text)
+                if op == 'EMC' and False:
+                    pass
+            return
+
+        scan(pikepdf.parse_content_stream(page.obj), res, 0)
+        out.append(info)
+    return out
+
+
+def artifact_kinds(pdf):
+    """Per page: list of (kind, extracted text) of artifacts, from pdftotext-free reading:
+    the raw content is re-read with the fonts' ToUnicode through pikepdf's text-free scan,
+    so only the kinds are used here; the folio text is checked with pdftotext -bbox."""
+    kinds = []
+    for page in pdf.pages:
+        ks = []
+        for operands, op in pikepdf.parse_content_stream(page.obj):
+            if str(op) == 'BDC' and str(operands[0]) == '/Artifact' and isinstance(operands[1], Dictionary):
+                d = operands[1]
+                ks.append(str(d.get('/Type', '')) + str(d.get('/Subtype', '')))
+        kinds.append(ks)
+    return kinds
+
+
+def text_of(e, mc_text):
+    s = ''
+    for k in e.kids:
+        if isinstance(k, Elem):
+            s += text_of(k, mc_text)
+        elif k[0] == 'mc':
+            s += mc_text.get((k[1], k[2]), '')
+    return s
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        print(__doc__)
+        return 2
+    path = args[0]
+    expect = set(args[args.index('--expect') + 1].split(',')) if '--expect' in args else set()
+    words_from = args[args.index('--words') + 1].split(',') if '--words' in args else []
+    pdf = pikepdf.open(path)
+    root = pdf.Root
+
+    # catalog and claim
+    check(root.get('/MarkInfo', {}).get('/Marked') is True, '/MarkInfo /Marked true')
+    check(bool(str(root.get('/Lang', ''))), '/Lang set')
+    check(root.get('/ViewerPreferences', {}).get('/DisplayDocTitle') is True, 'DisplayDocTitle')
+    xmp = root.Metadata.read_bytes().decode('utf-8', 'replace') if '/Metadata' in root else ''
+    check(re.search(r'<pdfuaid:part>1</pdfuaid:part>', xmp) is not None, 'XMP claims pdfuaid:part 1')
+    check('<dc:title>' in xmp, 'XMP dc:title')
+
+    tops, elems, page_of = walk_tree(pdf)
+    types = collections.Counter(e.type for e in elems)
+    check(all(t in STANDARD for t in types), f'standard types only: {sorted(set(types) - STANDARD)}')
+
+    # content: every paint tagged or an artifact, no nesting
+    content = scan_content(pdf)
+    untagged = sum(c['untagged'] for c in content)
+    check(untagged == 0, f'everything painted is tagged or an Artifact ({untagged} untagged)')
+    check(sum(c['nested'] for c in content) == 0, 'no marked content nested in another')
+
+    # tree and content agree; parent tree points at the owner of each MCID
+    owner = {}
+    for e in elems:
+        for k in e.kids:
+            if not isinstance(k, Elem) and k[0] == 'mc':
+                check((k[1], k[2]) not in owner, f'MCID {k[2]} on page {k[1]} in one element only')
+                owner[(k[1], k[2])] = e
+    in_content = {(pi, m) for pi, c in enumerate(content) for m in c['mc']}
+    check(in_content == set(owner), f'MCIDs of the content == MCIDs of the tree '
+          f'({len(in_content - set(owner))} untreed, {len(set(owner) - in_content)} missing)')
+    nums = {}
+
+    def numtree(n):
+        if '/Nums' in n:
+            a = n.Nums
+            for i in range(0, len(a), 2):
+                nums[int(a[i])] = a[i + 1]
+        for k in n.get('/Kids', []):
+            numtree(k)
+    numtree(root.StructTreeRoot.ParentTree)
+    by_og = {og(e.obj): e for e in elems}
+    bad_pt = 0
+    for pi, page in enumerate(pdf.pages):
+        if '/StructParents' not in page.obj:
+            continue
+        arr = nums.get(int(page.obj.StructParents))
+        for (p, m), e in owner.items():
+            if p == pi and (arr is None or m >= len(arr) or og(arr[m]) != og(e.obj)):
+                bad_pt += 1
+    check(bad_pt == 0, f'/ParentTree names the element of every MCID ({bad_pt} wrong)')
+    empty = [(pi + 1, m) for pi, c in enumerate(content) for m, v in c['mc'].items() if not v.get('painted')]
+    check(not empty, f'no empty marked content (page, MCID: {empty[:6]})')
+    mc_text = {(pi, m): v['text'] for pi, c in enumerate(content) for m, v in c['mc'].items()}
+    mc_image = {(pi, m) for pi, c in enumerate(content) for m, v in c['mc'].items() if v['image']}
+
+    # artifacts: running heads and folios
+    kinds = artifact_kinds(pdf)
+    for pi in range(1, len(pdf.pages)):
+        if kinds[pi] or content[pi]['mc']:
+            check('/Pagination/Footer' in kinds[pi], f'page {pi + 1}: its folio is a /Pagination /Footer artifact')
+    check(any('/Pagination/Header' in k for k in kinds) or len(pdf.pages) < 4, 'running heads are /Pagination /Header')
+    if 'repeated-header' in expect:
+        check(any('/Pagination' in k for k in kinds), 'a repeated table header is a /Pagination artifact')
+
+    # a paragraph over a page break is one element
+    split = [e for e in elems if e.type == 'P' and len({k[1] for k in e.kids if not isinstance(k, Elem) and k[0] == 'mc'}) > 1]
+    if 'split-paragraph' in expect:
+        check(split, 'a paragraph broken across pages is one P with MCRs on both pages')
+
+    # links and their annotations
+    annots = {}
+    for pi, page in enumerate(pdf.pages):
+        for a in page.obj.get('/Annots', []):
+            if a.get('/Subtype') == Name.Link:
+                annots[og(a)] = (pi, a)
+        if page.obj.get('/Annots'):
+            check(page.obj.get('/Tabs') == Name.S, f'page {pi + 1} has annotations and /Tabs /S')
+    links = [e for e in elems if e.type == 'Link']
+    objr_of = {}
+    for e in links:
+        objrs = [k[1] for k in e.kids if not isinstance(k, Elem) and k[0] == 'objr']
+        check(objrs, 'every Link element has an annotation (OBJR)')
+        t = text_of(e, mc_text)
+        check(t.strip(), f'Link element holds its text ({t!r})')
+        for a in objrs:
+            objr_of[og(a)] = e
+    for key, (pi, a) in annots.items():
+        check(key in objr_of, f'link annotation on page {pi + 1} is in a Link element')
+        check(bool(str(a.get('/Contents', '')).strip()), f'link annotation on page {pi + 1} has /Contents')
+        sp = a.get('/StructParent')
+        check(sp is not None and og(nums.get(int(sp))) == og(objr_of.get(key, Elem(Dictionary(), None)).obj),
+              f'link annotation on page {pi + 1}: /StructParent names its Link')
+    if 'link' in expect:
+        check(len(links) >= 2, 'links are tagged')
+        inline = [e for e in links if e.parent and e.parent.type == 'P' and text_of(e.parent, mc_text).strip() != text_of(e, mc_text).strip()]
+        check(inline, 'a paragraph with a link holds its own text and the Link')
+
+    # notes
+    notes = [e for e in elems if e.type == 'Note']
+    ids = [bytes(e.obj.ID).decode() for e in notes if '/ID' in e.obj]
+    check(len(ids) == len(notes) and len(set(ids)) == len(ids), 'every Note has a unique /ID')
+    idtree = root.StructTreeRoot.get('/IDTree')
+    names = [str(x) for x in list(idtree.Names)[0::2]] if idtree is not None and '/Names' in idtree else []
+    check(sorted(names) == sorted(ids), 'the /IDTree lists every Note /ID')
+    for e in notes:
+        nid = bytes(e.obj.ID).decode()
+        refs = [l for l in links if any(str(annots.get(og(k[1]), (0, Dictionary()))[1].get('/Dest', '')) == nid
+                                        for k in l.kids if not isinstance(k, Elem) and k[0] == 'objr')]
+        check(refs, f'note {nid} is cited by a Link')
+        if refs and e.parent:
+            cite = refs[0].parent
+            sib = e.parent.kids
+            placed = cite is e.parent or (cite in sib and sib.index(e) > sib.index(cite) and
+                                          all(isinstance(x, Elem) and x.type == 'Note' for x in sib[sib.index(cite) + 1:sib.index(e)]))
+            check(placed, f'note {nid} comes right after the {cite.type} citing it')
+    if 'note' in expect:
+        check(len(notes) >= 2, 'notes are tagged')
+
+    # figures
+    figs = [e for e in elems if e.type == 'Figure']
+    for e in figs:
+        check(bool(str(e.obj.get('/Alt', '')).strip()), 'Figure has /Alt')
+        a = e.obj.get('/A')
+        box = a.get('/BBox') if isinstance(a, Dictionary) else None
+        check(box is not None and len(box) == 4 and float(box[0]) < float(box[2]) and float(box[1]) < float(box[3]),
+              'Figure has a /BBox')
+        own = [(k[1], k[2]) for k in e.kids if not isinstance(k, Elem) and k[0] == 'mc']
+        check(any(k in mc_image for k in own), 'Figure holds its image')
+    if 'figure' in expect:
+        check(len(figs) >= 2, 'the cover and the figure are Figures')
+    caps = [e for e in elems if e.type == 'Caption']
+    for e in caps:
+        check(e.parent and e.parent.type in ('Figure', 'Table'), 'Caption inside its Figure or Table')
+    if 'caption' in expect:
+        check(caps, 'a figure caption is tagged')
+
+    # lists
+    depth_max = 0
+    for e in elems:
+        if e.type == 'L':
+            check(all(isinstance(k, Elem) and k.type == 'LI' for k in e.kids), 'L holds only LI')
+            d, p = 1, e.parent
+            while p:
+                d += p.type == 'L'
+                p = p.parent
+            depth_max = max(depth_max, d)
+        if e.type == 'LI':
+            kt = [k.type for k in e.kids if isinstance(k, Elem)]
+            check(kt in (['Lbl', 'LBody'], ['LBody']), f'LI holds Lbl and LBody ({kt})')
+            body = [k for k in e.kids if isinstance(k, Elem) and k.type == 'LBody']
+            check(body and text_of(body[0], mc_text).strip(), 'LBody holds the item text')
+    if 'list-depth-3' in expect:
+        check(depth_max >= 3, f'lists nest three deep ({depth_max})')
+
+    # tables
+    for t in (e for e in elems if e.type == 'Table'):
+        groups = [k for k in t.kids if isinstance(k, Elem)]
+        check([g.type for g in groups if g.type != 'Caption'] in (['THead', 'TBody'], ['TBody'], ['THead']),
+              'Table holds THead and TBody')
+        widths = set()
+        for g in groups:
+            for r in g.kids:
+                if not isinstance(r, Elem) or r.type != 'TR':
+                    check(g.type == 'Caption', f'{g.type} holds only TR')
+                    continue
+                cells = [c for c in r.kids if isinstance(c, Elem)]
+                widths.add(len(cells))
+                want = 'TH' if g.type == 'THead' else 'TD'
+                check(all(c.type == want for c in cells), f'{g.type} rows hold {want}')
+                for c in cells:
+                    if c.type == 'TH':
+                        a = c.obj.get('/A')
+                        check(isinstance(a, Dictionary) and a.get('/Scope') in (Name.Column, Name.Row), 'TH has /Scope')
+        check(len(widths) == 1, 'every row has as many cells')
+    if 'table' in expect:
+        check(types['Table'] >= 1 and types['TH'] >= 1, 'a table is tagged')
+
+    # code
+    for e in (e for e in elems if e.type == 'Code'):
+        check(e.parent and e.parent.type == 'P' and text_of(e, mc_text).strip(), 'Code inside its P, with its text')
+    if 'code' in expect:
+        check(types['Code'] >= 1, 'a code block is tagged')
+    if 'decorative' in expect:
+        check(any('/Layout' in k for k in kinds), 'an image without alt text is a /Layout artifact')
+
+    # headings
+    heads = [int(e.type[1]) for e in elems if re.fullmatch(r'H[1-6]', e.type)]
+    check(heads and heads[0] == 1, 'the first heading is H1')
+    check(all(b <= a + 1 for a, b in zip(heads, heads[1:])), 'no heading level skipped')
+
+    # words come back whole
+    if words_from:
+        txt = subprocess.run(['pdftotext', path, '-'], capture_output=True, text=True).stdout
+        have = {w.lower() for w in re.findall(r'[A-Za-z]+', txt)}
+        want, every = set(), set()
+        for f in words_from:
+            src = open(f, encoding='utf-8').read()
+            src = re.sub(r'!\[[^\]]*\]\([^)]*\)', ' ', src)             # images: alt text is not shown
+            src = re.sub(r'\]\([^)]*\)|<[^>]*>|\[\^[^\]]*\]', ' ', src)  # link targets, autolinks, note labels
+            every |= {w.lower() for w in re.findall(r'[A-Za-z]+', src)}
+            src = re.sub(r'```.*?```', ' ', src, flags=re.S)
+            want |= {w.lower() for w in re.findall(r'[A-Za-z]+', src) if len(w) >= 5}
+        lost = sorted(want - have)
+        check(not lost, f'every word of the text comes back whole from pdftotext (lost: {lost[:8]})')
+        meta = {w.lower() for w in re.findall(r'[A-Za-z]+', ' '.join(str(pdf.docinfo.get(k, '')) for k in ('/Title', '/Author', '/Subject')))}
+        pieces = sorted(w for w in have - every - meta if len(w) >= 3 and w not in ('contents', 'fixture', 'press'))
+        check(not pieces, f'no word comes back in pieces (pieces: {pieces[:8]})')
+
+    print(f"{len(failures)} failed, {passes} passed ({len(elems)} elements)")
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The PDF's tagging on the fixtures: tests/print/a11y/structure.py (pikepdf) on a book of
+# every Markdown feature, the sample book and two public books, each built from scratch.
+set -u
+BIN=$1 SRC=$2 WORK=$3
+PY=/usr/bin/python3   # Debian's, where python3-pikepdf is installed
+if ! "$PY" -c 'import pikepdf' 2>/dev/null; then
+    echo "python3-pikepdf is not installed (bash .ci/deps.sh --test)"
+    exit 77
+fi
+rm -rf "$WORK" && mkdir -p "$WORK"
+A=$SRC/tests/print/a11y
+fail=0
+run() {   # name book-dir expect [words]
+    local name=$1 book=$2 expect=$3 words=${4:-}
+    if ! SOURCE_DATE_EPOCH=1700000000 "$BIN" build "$book" -o "$WORK/$name" --pdf -q; then
+        echo "FAIL: $name: build"
+        fail=1
+        return
+    fi
+    local pdf
+    pdf=$(ls "$WORK/$name"/*.pdf)
+    local args=("$pdf" --expect "$expect")
+    [ -n "$words" ] && args+=(--words "$words")
+    if "$PY" "$A/structure.py" "${args[@]}" >"$WORK/$name.txt" 2>&1; then
+        echo "ok: $name: $(tail -n 1 "$WORK/$name.txt")"
+    else
+        echo "FAIL: $name:"
+        cat "$WORK/$name.txt"
+        fail=1
+    fi
+}
+F=$A/fixtures/features
+run features "$F" split-paragraph,list-depth-3,table,repeated-header,note,code,figure,caption,link,decorative
+run io "$SRC/book" figure,caption,link
+run rust-by-example "$A/books/rust-by-example" code,link
+run system-design "$A/books/system-design" table,figure
+exit $fail
