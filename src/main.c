@@ -44,6 +44,7 @@ static const char usage_text[] =
     "      --style FILE     use this style file instead of the one book.yaml names\n"
     "      --paper a4|letter  override the style's paper size\n"
     "      --pages          with dump: every print page's boxes (kind, position, size, text)\n"
+    "      --strict         treat every warning as an error (exit 1), for CI\n"
     "  -q, --quiet          print errors only\n"
     "  -v, --verbose        also print how long each stage took (load, pdf, epub)\n"
     "  -h, --help           show this help\n"
@@ -66,13 +67,14 @@ static void print_version(void) {
 }
 
 static int parse_args(int argc, char **argv, cli *c) {
-    enum { OPT_PDF = 256, OPT_EPUB, OPT_STYLE, OPT_PAPER, OPT_PAGES, OPT_VERSION };
+    enum { OPT_PDF = 256, OPT_EPUB, OPT_STYLE, OPT_PAPER, OPT_PAGES, OPT_VERSION, OPT_STRICT };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"pdf", no_argument, NULL, OPT_PDF},
         {"epub", no_argument, NULL, OPT_EPUB},    {"style", required_argument, NULL, OPT_STYLE},
         {"paper", required_argument, NULL, OPT_PAPER}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION}, {"pages", no_argument, NULL, OPT_PAGES},
+        {"strict", no_argument, NULL, OPT_STRICT},
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof *c);
@@ -99,6 +101,7 @@ static int parse_args(int argc, char **argv, cli *c) {
             o->book.paper = optarg;
             break;
         case OPT_PAGES: c->pages = true; break;
+        case OPT_STRICT: o->book.strict = true; break;
         case 'q': o->quiet = true; break;
         case 'v': o->verbose = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);

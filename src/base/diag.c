@@ -52,6 +52,8 @@ static void emit(diag *d, diag_level level, const char *msg, size_t len, size_t 
 }
 
 void diag_vreport(diag *d, diag_level level, const char *file, int line, int col, const char *fmt, va_list ap) {
+    bool promoted = d->strict && level == DIAG_WARNING;
+    if (promoted) level = DIAG_ERROR;
     if (level == DIAG_ERROR) d->errors++;
     else if (level == DIAG_WARNING) d->warnings++;
     if (d->quiet && level != DIAG_ERROR) return;
@@ -71,6 +73,7 @@ void diag_vreport(diag *d, diag_level level, const char *file, int line, int col
     size_t level_at = msg.len;
     buf_printf(&msg, "%s: ", level_names[level]);
     buf_vprintf(&msg, fmt, ap);
+    if (promoted) buf_puts(&msg, " (a warning; strict mode makes it an error)");
     emit(d, level, msg.data, msg.len, level_at);
     buf_free(&msg);
 }

@@ -22,6 +22,7 @@ typedef struct diag {
     FILE *out;
     bool color;        /* ANSI colours (only on a TTY and without NO_COLOR) */
     bool quiet;        /* drop warnings and notes */
+    bool strict;       /* warnings are errors (--strict, `strict: true`): counted and printed as such */
     bool capture;
     char *captured;    /* malloc'd, all messages joined by '\n' when capture is on */
     size_t captured_len;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <webp/decode.h>
+
 #include "base/util.h"
 
 typedef struct mem_reader {
@@ -100,4 +102,97 @@ bool image_size_allowed(long w, long h) {
 char *image_too_large(long w, long h) {
     return xasprintf("too large: %ld × %ld pixels (at most %d pixels a side and %ld million in all)", w, h,
                      IMAGE_MAX_SIDE, IMAGE_MAX_PIXELS / 1000000);
+}
+
+const char *image_convertible(const unsigned char *data, size_t len) {
+    if (len >= 12 && memcmp(data, "RIFF", 4) == 0 && memcmp(data + 8, "WEBP", 4) == 0) return "webp";
+    if (len >= 6 && (memcmp(data, "GIF87a", 6) == 0 || memcmp(data, "GIF89a", 6) == 0)) return "gif";
+    return NULL;
+}
+
+static cairo_status_t write_mem(void *closure, const unsigned char *in, unsigned int n) {
+    buf_put(closure, (const char *)in, n);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Straight RGBA rows into a cairo image (premultiplied ARGB32). */
+static cairo_surface_t *surface_from_rgba(const unsigned char *px, int w, int h, int stride, int channels) {
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) return s;
+    unsigned char *dst = cairo_image_surface_get_data(s);
+    int ds = cairo_image_surface_get_stride(s);
+    cairo_surface_flush(s);
+    for (int y = 0; y < h; y++) {
+        const unsigned char *p = px + (size_t)y * (size_t)stride;
+        uint32_t *q = (uint32_t *)(dst + (size_t)y * (size_t)ds);
+        for (int x = 0; x < w; x++, p += channels) {
+            uint32_t a = channels == 4 ? p[3] : 255;
+            q[x] = a << 24 | (p[0] * a / 255) << 16 | (p[1] * a / 255) << 8 | (p[2] * a / 255);
+        }
+    }
+    cairo_surface_mark_dirty(s);
+    return s;
+}
+
+static cairo_surface_t *decode_webp(const unsigned char *data, size_t len, char **why) {
+    int w = 0, h = 0;
+    if (WebPGetInfo(data, len, &w, &h) && !image_size_allowed(w, h)) {
+        *why = image_too_large(w, h);
+        return NULL;
+    }
+    uint8_t *px = WebPDecodeRGBA(data, len, &w, &h);
+    if (!px) {
+        *why = xstrdup("is a damaged WebP image");
+        return NULL;
+    }
+    cairo_surface_t *s = surface_from_rgba(px, w, h, w * 4, 4);
+    WebPFree(px);
+    return s;
+}
+
+static cairo_surface_t *decode_gif(const unsigned char *data, size_t len, char **why) {
+    int w = 0, h = 0;
+    if (image_header_size(data, len, "gif", &w, &h) && !image_size_allowed(w, h)) {
+        *why = image_too_large(w, h);
+        return NULL;
+    }
+    GError *err = NULL;
+    GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("gif", &err);
+    cairo_surface_t *s = NULL;
+    if (ld) {
+        bool wrote = gdk_pixbuf_loader_write(ld, data, len, &err);
+        bool closed = gdk_pixbuf_loader_close(ld, wrote ? &err : NULL);
+        /* an animation gives its first frame */
+        GdkPixbuf *pb = wrote && closed ? gdk_pixbuf_loader_get_pixbuf(ld) : NULL;
+        if (pb)
+            s = surface_from_rgba(gdk_pixbuf_read_pixels(pb), gdk_pixbuf_get_width(pb), gdk_pixbuf_get_height(pb),
+                                  gdk_pixbuf_get_rowstride(pb), gdk_pixbuf_get_n_channels(pb));
+        g_object_unref(ld);
+    }
+    if (!s) *why = xasprintf("is a damaged GIF image (%s)", err ? err->message : "no picture in it");
+    if (err) g_error_free(err);
+    return s;
+}
+
+unsigned char *image_png_from(const unsigned char *data, size_t len, size_t *png_len, char **why) {
+    *why = NULL;
+    const char *kind = image_convertible(data, len);
+    cairo_surface_t *s = !kind                       ? NULL
+                         : strcmp(kind, "webp") == 0 ? decode_webp(data, len, why)
+                                                     : decode_gif(data, len, why);
+    if (!s) {
+        if (!*why) *why = xstrdup("is not a WebP or GIF image");
+        return NULL;
+    }
+    buf b;
+    buf_init(&b);
+    cairo_status_t st = cairo_surface_status(s);
+    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_write_to_png_stream(s, write_mem, &b);
+    cairo_surface_destroy(s);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        *why = xasprintf("cannot be converted to PNG (%s)", cairo_status_to_string(st));
+        buf_free(&b);
+        return NULL;
+    }
+    return (unsigned char *)buf_detach(&b, png_len);
 }

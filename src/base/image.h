@@ -1,4 +1,4 @@
-/* image: decoding PNG and JPEG bytes held in memory, for the loader's checks and the
+/* image: decoding PNG and JPEG bytes held in memory (and WebP and GIF into PNG), for the loader's checks and the
  * print writer's drawing alike. */
 #ifndef QUIRE_IMAGE_H
 #define QUIRE_IMAGE_H
@@ -34,5 +34,13 @@ GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why);
 /* The resolution a PNG (pHYs) or JPEG (JFIF density) states, in pixels per inch, read with
  * gdk-pixbuf's loader of `loader_type` ("png", "jpeg"); 0 when it states none. */
 double image_ppi(const unsigned char *data, size_t len, const char *loader_type);
+
+/* "webp" or "gif" when the bytes are a WebP or GIF image (by their signature), else NULL. */
+const char *image_convertible(const unsigned char *data, size_t len);
+
+/* A WebP (libwebp) or GIF (gdk-pixbuf; an animation's first frame) image re-encoded as
+ * PNG: the raster format both writers draw and EPUB 3's core media types hold. NULL with
+ * *why set (malloc'd) when the bytes do not decode. Caller frees. */
+unsigned char *image_png_from(const unsigned char *data, size_t len, size_t *png_len, char **why);
 
 #endif

@@ -21,6 +21,10 @@ char *uri_encode(const char *url);
  * number. Such a link is no link: the writers keep its text only. */
 bool uri_host_ok(const char *url);
 
+/* Decodes "%XX" escapes of the first n bytes of a URL ("%20" names a space in a file
+ * name). Caller frees. */
+char *uri_percent_decode(const char *s, size_t n);
+
 /* True when `ref` starts with a URL scheme ("https:", "mailto:", "data:"). */
 bool uri_has_scheme(const char *ref);
 

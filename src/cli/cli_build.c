@@ -120,6 +120,7 @@ static void prefetch_for_layout(const model_book *book, void *arg) {
 int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     memset(r, 0, sizeof *r);
     int errors0 = d->errors, warnings0 = d->warnings;
+    bool strict0 = d->strict; /* the book may turn strict mode on for this build only */
     double t0 = monotonic_seconds();
     cli_progress *prog = cli_progress_start(o->progress && !o->quiet, d);
 
@@ -163,6 +164,7 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             diag_init(&job.d);
             job.d.out = NULL;
             job.d.capture = true;
+            job.d.strict = d->strict;
             threaded = pthread_create(&tid, NULL, epub_thread, &job) == 0;
             if (!threaded) diag_free(&job.d); /* no thread: the EPUB is written below, reporting to d */
         }
@@ -191,9 +193,12 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
             r->t_epub = monotonic_seconds() - t2;
         }
         if (r->rc == QUIRE_OK) r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
+        /* strict mode: a writer's warning is an error too */
+        if (r->rc == QUIRE_OK && d->errors > errors0) r->rc = QUIRE_EINPUT;
         model_page_map_free(&pages);
         model_book_free(book);
     }
+    d->strict = strict0;
     cli_progress_end(prog);
     r->t_total = monotonic_seconds() - t0;
     r->errors = d->errors - errors0;

@@ -269,7 +269,11 @@ static void css_figures_tables(css_out *o, const style_sheet *s, const style_tex
     buf_puts(b, "figure {\n  margin: 1em 0;\n  text-align: center;\n  page-break-inside: avoid;\n"
                 "  break-inside: avoid;\n}\nimg {\n  max-width: 100%;\n}\nfigure img {\n  display: block;\n"
                 "  margin: 0 auto;\n  width: auto;\n  height: auto;\n  max-width: 100%;\n  max-height: 60vh;\n"
-                "  object-fit: contain;\n}\n");
+                "  object-fit: contain;\n}\n"
+                /* badges and icons in running text: as tall as a line's letters */
+                "img.inline {\n  height: 1em;\n  width: auto;\n  vertical-align: text-bottom;\n}\n"
+                "kbd {\n  font-family: inherit;\n  font-size: 0.9em;\n  border: 1px solid currentColor;\n"
+                "  border-radius: 0.2em;\n  padding: 0 0.2em;\n}\n");
     css_rule(o, "figcaption", &r[STYLE_CAPTION], CSS_FONT | CSS_BLOCK | CSS_NO_BREAK);
     /* a table wider than the screen scrolls sideways in its box, not the page */
     buf_puts(b, "div.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n  margin: 1em 0;\n}\n"

@@ -116,7 +116,8 @@ static void epub_images_collect_tree(epub_images *im, const model_node *root) {
     const model_node *n;
     model_event ev;
     while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
-        if (ev == MODEL_EVENT_ENTER && n->type == MODEL_FIGURE) epub_images_add(im, &n->as.figure.image, false);
+        if (ev == MODEL_EVENT_ENTER && (n->type == MODEL_FIGURE || n->type == MODEL_IMAGE))
+            epub_images_add(im, &n->as.figure.image, false);
 }
 
 static void epub_images_collect(epub_images *im, const model_book *book) {

@@ -208,6 +208,7 @@ static void put_blocks(chapter_ctx *c, const model_node *first);
 static void put_block(chapter_ctx *c, const model_node *n);
 
 static void put_inline_range(chapter_ctx *c, const model_node *first, const model_node *stop);
+static void put_inline_image(chapter_ctx *c, const model_node *n);
 
 static void put_inlines(chapter_ctx *c, const model_node *first) { put_inline_range(c, first, NULL); }
 
@@ -245,6 +246,16 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
             put_inlines(c, n->first_child);
             buf_puts(out, "</del>");
             break;
+        case MODEL_SUPERSCRIPT:
+        case MODEL_SUBSCRIPT:
+        case MODEL_KEYS: {
+            const char *tag = n->type == MODEL_SUPERSCRIPT ? "sup" : n->type == MODEL_SUBSCRIPT ? "sub" : "kbd";
+            buf_printf(out, "<%s>", tag);
+            put_inlines(c, n->first_child);
+            buf_printf(out, "</%s>", tag);
+            break;
+        }
+        case MODEL_IMAGE: put_inline_image(c, n); break;
         case MODEL_ANCHOR:
             if (n->id) {
                 buf_puts(out, "<span id=\"");
@@ -349,6 +360,20 @@ static void put_table(chapter_ctx *c, const model_node *t) {
 static void put_image_size(buf *out, const model_image *img) {
     if (img->width >= 1 && img->height >= 1 && img->width < 1e6 && img->height < 1e6)
         buf_printf(out, " width=\"%ld\" height=\"%ld\"", (long)(img->width + 0.5), (long)(img->height + 0.5));
+}
+
+/* An image in running text: as tall as the text (the stylesheet's img.inline). */
+static void put_inline_image(chapter_ctx *c, const model_node *n) {
+    const char *href = xhtml_image_href(c->images, n->as.figure.image.book_path);
+    if (!href) {
+        put_counted_text(c, n->as.figure.alt);
+        return;
+    }
+    buf_puts(c->out, "<img class=\"inline\" src=\"");
+    xhtml_put_text(c->out, href);
+    buf_puts(c->out, "\" alt=\"");
+    xhtml_put_text(c->out, n->as.figure.alt ? n->as.figure.alt : "");
+    buf_puts(c->out, "\"/>");
 }
 
 static void put_figure(chapter_ctx *c, const model_node *n) {
@@ -858,7 +883,9 @@ static bool all_images_described(const model_book *book) {
         const model_node *n;
         model_event ev;
         while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
-            if (ev == MODEL_EVENT_ENTER && n->type == MODEL_FIGURE && !has_text(n->as.figure.alt)) return false;
+            if (ev == MODEL_EVENT_ENTER && (n->type == MODEL_FIGURE || n->type == MODEL_IMAGE) &&
+                !has_text(n->as.figure.alt))
+                return false;
     }
     return true;
 }

@@ -178,7 +178,7 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
         out->height = hgt;
         return true;
     }
-    *why = xstrdup("is not a PNG, JPEG or SVG image");
+    *why = xstrdup("is not a PNG, JPEG, SVG, WebP or GIF image");
     return false;
 }
 
@@ -241,6 +241,17 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         else diag_error(d, where, pos.line, pos.col, "cannot read image '%s': %s", ref, strerror(errno));
         goto done;
     }
+    if (image_convertible((const unsigned char *)data, len)) {
+        /* WebP and GIF: converted once here, so both writers get the same PNG */
+        size_t png_len = 0;
+        char *png = (char *)image_png_from((const unsigned char *)data, len, &png_len, &why);
+        if (!png) {
+            diag_error(d, where, pos.line, pos.col, "image '%s' %s", ref, why);
+            goto done;
+        }
+        free(data);
+        data = png, len = png_len;
+    }
     if (!decode_image(data, len, out, &why)) {
         diag_error(d, where, pos.line, pos.col, "image '%s' %s", ref, why);
         goto done;
@@ -280,6 +291,17 @@ static bool blank(const char *s, size_t n) {
     return true;
 }
 
+/* A leading YAML front matter block is metadata, not text: blanked in place (every line
+ * where it was), after giving the book its metadata when `front` (a one-file book). */
+static bool front_matter(model_book *book, char *text, size_t len, const char *where, bool front, diag *d) {
+    size_t fm = manifest_front_matter_len(text, len);
+    if (!fm) return true;
+    bool ok = !front || manifest_front_matter(book, text, fm, where, d);
+    for (size_t i = 0; i < fm; i++)
+        if (text[i] != '\n' && text[i] != '\r') text[i] = ' ';
+    return ok;
+}
+
 /* The files the chapters read so far, by identity: the same file under another
  * spelling ("./x.md", "a/../x.md"), through a symbolic or a hard link is a repeat. */
 typedef struct chapter_file {
@@ -312,8 +334,8 @@ static bool resolve_image(void *ctx, model_book *book, const char *ref, model_po
 const markdown_resolver book_files = {resolve_image, NULL};
 
 /* One chapter: checks where it lives and what it holds, then parses it. */
-static bool load_chapter(model_book *book, const manifest_ref *ref, int index, chapter_file *seen, size_t *n_seen,
-                         diag *d) {
+static bool load_chapter(model_book *book, const manifest_ref *ref, int index, bool front, chapter_file *seen,
+                         size_t *n_seen, diag *d) {
     model_chapter *ch = &book->chapters[index];
     const char *v = ref->value;
     const model_pos *p = &ref->pos;
@@ -375,7 +397,8 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, c
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
     } else {
-        ok = markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
+        ok = front_matter(book, data + bom, len - bom, where, front, d);
+        ok &= markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
     }
     free(where);
 done:
@@ -498,6 +521,65 @@ static bool set_font_dirs(model_book *book, diag *d) {
     return ok;
 }
 
+static bool markdown_name(const char *path) {
+    const char *dot = strrchr(path, '.');
+    return dot && (strcmp(dot, ".md") == 0 || strcmp(dot, ".markdown") == 0);
+}
+
+/* A one-file book: the file is the only chapter; its name names the artifacts (letters,
+ * digits, '.', '_' and '-'; others become '-'). Metadata comes from its front matter. */
+static void single_manifest(model_book *book, const char *real, manifest *m) {
+    const char *base = strrchr(real, '/');
+    base = base ? base + 1 : real;
+    m->chapters = arena_alloc(book->mem, sizeof *m->chapters);
+    m->chapters[0] = (manifest_ref){arena_strdup(book->mem, base), {book->manifest, 0, 0}};
+    m->n_chapters = 1;
+    char *name = arena_strndup(book->mem, base, (size_t)(strrchr(base, '.') - base));
+    for (char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
+    while (*name == '.') name++;
+    book->meta.name = *name ? name : "book";
+    book->meta.style = "brochure";
+}
+
+/* What a one-file book lacks after its chapter is read: the first heading as the title,
+ * English, and a name-based identifier. */
+static void single_defaults(model_book *book) {
+    model_meta *m = &book->meta;
+    if (!m->title) m->title = book->n_chapters && book->chapters[0].title ? book->chapters[0].title : m->name;
+    if (!m->language) m->language = "en";
+    if (!m->identifier) m->identifier = manifest_name_uuid(book);
+}
+
+/* The book.yaml of a book folder, read into book->meta and m. False when there is none
+ * to read (reported); *ok false after errors in it. */
+static bool read_book_yaml(model_book *book, manifest *m, bool *ok, diag *d) {
+    char *yaml = path_join(book->dir, "book.yaml");
+    if (!path_is_file(yaml)) {
+        diag_error(d, book->manifest, 0, 0, "%s", path_is_dir(yaml) ? "book.yaml is a folder, not a file"
+                                                                     : "no book.yaml in the book folder");
+        free(yaml);
+        return false;
+    }
+    /* a book.yaml that is a link to a file elsewhere is not the book's own */
+    char *real_yaml = path_real(yaml);
+    bool inside = real_yaml && path_is_inside(real_yaml, book->dir);
+    if (!inside)
+        diag_error(d, book->manifest, 0, 0, "book.yaml leaves the book folder (a symbolic link to %s)",
+                   real_yaml ? real_yaml : "?");
+    free(real_yaml);
+    if (!inside) {
+        free(yaml);
+        return false;
+    }
+    bool manifest_ok = manifest_load(book, yaml, book->manifest, m, d);
+    free(yaml);
+    if (book->meta.strict) d->strict = true;
+    *ok = *ok && manifest_ok;
+    /* keep going after a bad manifest where possible: every error at once */
+    return manifest_ok || m->n_chapters > 0 || book->meta.name;
+}
+
 model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!dir || !*dir) dir = ".";
     int errors_before = d->errors;
@@ -506,54 +588,37 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
         diag_error(d, dir, 0, 0, "book folder not found (%s)", strerror(errno));
         return NULL;
     }
-    if (!path_is_dir(real)) {
-        diag_error(d, dir, 0, 0, "not a folder: a book is a folder holding book.yaml");
+    bool single = !path_is_dir(real) && path_is_file(real) && markdown_name(real);
+    if (!single && !path_is_dir(real)) {
+        diag_error(d, dir, 0, 0, "not a folder: a book is a folder holding book.yaml, or one Markdown file (.md)");
         free(real);
         return NULL;
     }
-    if (access(real, R_OK | X_OK) != 0) {
+    char *folder = single ? path_dirname(real) : xstrdup(real);
+    if (access(folder, R_OK | X_OK) != 0) {
         diag_error(d, dir, 0, 0, "cannot read the book folder (%s)", strerror(errno));
+        free(folder);
         free(real);
         return NULL;
     }
     model_book *book = model_book_new();
-    book->dir = arena_strdup(book->mem, real);
-    free(real);
+    book->dir = arena_strdup(book->mem, folder);
+    free(folder);
     bool here = strcmp(dir, ".") == 0 || strcmp(dir, "./") == 0;
-    char *display = here ? xstrdup("book.yaml") : path_join(dir, "book.yaml");
+    char *display = single ? xstrdup(dir) : here ? xstrdup("book.yaml") : path_join(dir, "book.yaml");
     book->manifest = arena_strdup(book->mem, display);
     free(display);
-    char *yaml = path_join(book->dir, "book.yaml");
+    /* styles are found through the folder as the user named it */
+    char *given_dir = single ? path_dirname(dir) : xstrdup(dir);
     bool ok = true;
     manifest m;
     memset(&m, 0, sizeof m);
     if (book_timestamp(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
-    if (!path_is_file(yaml)) {
-        diag_error(d, book->manifest, 0, 0, "%s", path_is_dir(yaml) ? "book.yaml is a folder, not a file"
-                                                                     : "no book.yaml in the book folder");
-        free(yaml);
-        goto fail;
-    }
-    {
-        /* a book.yaml that is a link to a file elsewhere is not the book's own */
-        char *real_yaml = path_real(yaml);
-        bool inside = real_yaml && path_is_inside(real_yaml, book->dir);
-        if (!inside)
-            diag_error(d, book->manifest, 0, 0, "book.yaml leaves the book folder (a symbolic link to %s)",
-                       real_yaml ? real_yaml : "?");
-        free(real_yaml);
-        if (!inside) {
-            free(yaml);
-            goto fail;
-        }
-    }
-    bool manifest_ok = manifest_load(book, yaml, book->manifest, &m, d);
-    free(yaml);
-    ok = ok && manifest_ok;
-    /* keep going after a bad manifest where possible: every error at once */
-    if (!manifest_ok && m.n_chapters == 0 && !book->meta.name) goto fail;
+    if (opt && opt->strict) d->strict = true;
+    if (single) single_manifest(book, real, &m);
+    else if (!read_book_yaml(book, &m, &ok, d)) goto fail;
 
-    if (!load_style(book, dir, opt, &m, d)) ok = false;
+    if (!load_style(book, given_dir, opt, &m, d)) ok = false;
     if (ok && book->style && opt && opt->on_style) opt->on_style(book, opt->on_style_arg);
     if (!set_font_dirs(book, d)) ok = false;
     if (book->style && !fonts_scan(book, d)) ok = false;
@@ -564,10 +629,11 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     chapter_file *seen = xcalloc(m.n_chapters ? m.n_chapters : 1, sizeof *seen);
     size_t n_seen = 0;
     for (size_t i = 0; i < m.n_chapters; i++)
-        if (!load_chapter(book, &m.chapters[i], (int)i, seen, &n_seen, d)) chapters_ok = false;
+        if (!load_chapter(book, &m.chapters[i], (int)i, single && i == 0, seen, &n_seen, d)) chapters_ok = false;
     free(seen);
     if (!chapters_ok) ok = false;
     if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
+    if (single) single_defaults(book);
 
     if (m.cover.value) {
         /* the cover path is relative to the book folder, where book.yaml lives */
@@ -577,8 +643,12 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     }
     if (!ok || d->errors > errors_before) goto fail;
     model_contents_build(book, book->style->contents_depth);
+    free(given_dir);
+    free(real);
     return book;
 fail:
+    free(given_dir);
+    free(real);
     model_book_free(book);
     return NULL;
 }

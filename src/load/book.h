@@ -14,9 +14,11 @@ typedef struct book_options {
      * start work that needs only those (a writer's hyphenation patterns). May be NULL. */
     void (*on_style)(const model_book *book, void *arg);
     void *on_style_arg;
+    bool strict;             /* --strict: warnings are errors (book.yaml's `strict: true` too) */
 } book_options;
 
-/* Loads and checks the whole book. NULL after reporting errors to d. */
+/* Loads and checks the whole book. NULL after reporting errors to d. With --strict or
+ * `strict: true` d->strict is set (and left set, so the writers' warnings count too). */
 model_book *book_load(const char *dir, const book_options *opt, diag *d);
 
 /* The build time, read once per book: SOURCE_DATE_EPOCH when set (0 to 253402300799),

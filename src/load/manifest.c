@@ -2,10 +2,13 @@
 #include "load/manifest.h"
 
 #include <ctype.h>
+#include <glob.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <glib.h>
 
 #include "load/ytree.h"
 
@@ -16,11 +19,13 @@
 
 static const char *const manifest_keys[] = {
     "name", "title", "subtitle", "authors", "publisher", "language", "identifier", "date",
-    "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", "contents-title", NULL};
+    "rights", "description", "keywords", "style", "cover", "cover-alt", "chapters", "contents-title",
+    "links-base", "strict", NULL};
 
 enum {
     K_NAME, K_TITLE, K_SUBTITLE, K_AUTHORS, K_PUBLISHER, K_LANGUAGE, K_IDENTIFIER, K_DATE,
-    K_RIGHTS, K_DESCRIPTION, K_KEYWORDS, K_STYLE, K_COVER, K_COVER_ALT, K_CHAPTERS, K_CONTENTS_TITLE, K_COUNT
+    K_RIGHTS, K_DESCRIPTION, K_KEYWORDS, K_STYLE, K_COVER, K_COVER_ALT, K_CHAPTERS, K_CONTENTS_TITLE,
+    K_LINKS_BASE, K_STRICT, K_COUNT
 };
 
 typedef struct mctx {
@@ -215,6 +220,59 @@ static size_t get_string_list(mctx *c, const char *key, const ytree_node *v, con
     return k;
 }
 
+/* Appends a chapter; one a folder or a glob brought in again is left out quietly. */
+static void add_chapter(mctx *c, manifest *m, size_t *cap, const char *s, const ytree_node *it, bool expanded) {
+    for (size_t k = 0; k < m->n_chapters; k++) {
+        if (strcmp(m->chapters[k].value, s) == 0) {
+            if (!expanded) verr(c, it, "chapter '%s' is listed twice (first at line %d)", s, m->chapters[k].pos.line);
+            return;
+        }
+    }
+    if (m->n_chapters == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        manifest_ref *grown = arena_alloc(c->book->mem, *cap * sizeof *grown);
+        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
+        m->chapters = grown;
+    }
+    manifest_ref *r = &m->chapters[m->n_chapters++];
+    r->value = s;
+    r->pos = (model_pos){c->display, it->line, it->col};
+}
+
+/* A folder (its Markdown files) or a glob such as chapters/\*.md: the files it names, sorted by
+ * name. False when the entry is a single file. */
+static bool add_many(mctx *c, manifest *m, size_t *cap, const char *s, const ytree_node *it) {
+    bool pattern = strpbrk(s, "*?[") != NULL;
+    char *full = c->book->dir ? path_join(c->book->dir, s) : NULL;
+    bool folder = !pattern && full && path_is_dir(full);
+    if (!pattern && !folder) {
+        free(full);
+        return false;
+    }
+    if (s[0] == '/' || !full) {
+        verr(c, it, "chapter path leaves the book folder: '%s' is absolute", s);
+        free(full);
+        return true;
+    }
+    char *pat = folder ? xasprintf("%s/*.md", full) : xstrdup(full);
+    glob_t g;
+    size_t prefix = strlen(c->book->dir) + 1, before = m->n_chapters;
+    /* glob sorts by name (the C locale's byte order) */
+    if (glob(pat, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            if (strncmp(g.gl_pathv[i], c->book->dir, prefix - 1) != 0 || g.gl_pathv[i][prefix - 1] != '/')
+                verr(c, it, "chapter path leaves the book folder: '%s'", s);
+            else if (path_is_file(g.gl_pathv[i]))
+                add_chapter(c, m, cap, arena_strdup(c->book->mem, g.gl_pathv[i] + prefix), it, true);
+        globfree(&g);
+    }
+    if (m->n_chapters == before)
+        verr(c, it, "'%s' %s", s, folder ? "is a folder without Markdown files (*.md)" : "matches no file");
+    free(pat);
+    free(full);
+    return true;
+}
+
 static void read_chapters(mctx *c, const ytree_node *v, manifest *m) {
     if (v->kind != YTREE_LIST) {
         if (ytree_is_null(v)) verr(c, v, "'chapters' is empty: list at least one Markdown file");
@@ -225,7 +283,7 @@ static void read_chapters(mctx *c, const ytree_node *v, manifest *m) {
         verr(c, v, "'chapters' is empty: list at least one Markdown file");
         return;
     }
-    m->chapters = arena_alloc(c->book->mem, v->n * sizeof *m->chapters);
+    size_t cap = 0;
     for (size_t i = 0; i < v->n; i++) {
         const ytree_node *it = v->items[i];
         if (it->kind != YTREE_SCALAR) {
@@ -237,20 +295,7 @@ static void read_chapters(mctx *c, const ytree_node *v, manifest *m) {
             verr(c, it, "empty chapter path");
             continue;
         }
-        bool dup = false;
-        for (size_t k = 0; k < m->n_chapters; k++) {
-            if (strcmp(m->chapters[k].value, s) == 0) {
-                verr(c, it, "chapter '%s' is listed twice (first at line %d)", s, m->chapters[k].pos.line);
-                dup = true;
-                break;
-            }
-        }
-        if (dup) continue;
-        manifest_ref *r = &m->chapters[m->n_chapters++];
-        r->value = s;
-        r->pos.file = c->display;
-        r->pos.line = it->line;
-        r->pos.col = it->col;
+        if (!add_many(c, m, &cap, s, it)) add_chapter(c, m, &cap, s, it, false);
     }
 }
 
@@ -312,6 +357,11 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
         case K_CHAPTERS:
             read_chapters(&c, v, m);
             break;
+        case K_STRICT:
+            if (v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "true") == 0) meta->strict = true;
+            else if (!(v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "false") == 0))
+                verr(&c, v, "'strict' must be true or false");
+            break;
         default:
             s = get_string(&c, manifest_keys[key], v);
             if (!s && v->kind == YTREE_SCALAR &&
@@ -357,6 +407,14 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
             break;
         case K_COVER_ALT: meta->cover_alt = s; break;
         case K_CONTENTS_TITLE: meta->contents_title = s; break;
+        case K_LINKS_BASE:
+            /* links to files outside the book lead there: a web address */
+            if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+                verr(&c, v, "'links-base' must be an http:// or https:// address, not '%s'", s);
+            else if (strpbrk(s, " \t\"<>\\"))
+                verr(&c, v, "'links-base' must be a URL without spaces, quotes or angle brackets: '%s'", s);
+            else meta->links_base = s;
+            break;
         default: break;
         }
     }
@@ -367,4 +425,112 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
     meta->style = m->style.value ? m->style.value : "brochure";
     ytree_free(root);
     return c.ok;
+}
+
+/*** one Markdown file: pandoc's front matter ***/
+
+size_t manifest_front_matter_len(const char *src, size_t len) {
+    if (len < 4 || strncmp(src, "---", 3) != 0 || (src[3] != '\n' && !(src[3] == '\r' && len > 4 && src[4] == '\n')))
+        return 0;
+    const char *p = memchr(src, '\n', len);
+    for (p = p ? p + 1 : src + len; p < src + len;) {
+        const char *eol = memchr(p, '\n', (size_t)(src + len - p));
+        size_t n = (size_t)((eol ? eol : src + len) - p);
+        if (n && p[n - 1] == '\r') n--;
+        if ((n == 3 && (strncmp(p, "---", 3) == 0 || strncmp(p, "...", 3) == 0))) return (size_t)((eol ? eol + 1 : src + len) - src);
+        p = eol ? eol + 1 : src + len;
+    }
+    return 0;
+}
+
+static const char *const front_keys[] = {"title",       "subtitle", "author",     "authors", "lang",
+                                         "language",    "date",     "rights",     "description",
+                                         "keywords",    "identifier", "publisher", NULL};
+
+/* One front-matter value into the metadata. Values pandoc allows that book.yaml's checks
+ * refuse (a free-form date) are left out with a warning: the text is all there. */
+static void front_value(mctx *c, const char *key, const ytree_node *v) {
+    model_meta *meta = &c->book->meta;
+    if (strcmp(key, "author") == 0 || strcmp(key, "authors") == 0) {
+        const char **arr;
+        meta->n_authors = get_string_list(c, key, v, &arr);
+        meta->authors = arr;
+        return;
+    }
+    if (strcmp(key, "keywords") == 0) {
+        const char **arr;
+        size_t n = get_string_list(c, key, v, &arr);
+        buf b;
+        buf_init(&b);
+        for (size_t j = 0; j < n; j++) buf_printf(&b, "%s%s", j ? ", " : "", arr[j]);
+        if (n) meta->keywords = arena_strdup(c->book->mem, b.data);
+        buf_free(&b);
+        return;
+    }
+    const char *s = get_string(c, key, v);
+    if (!s) return;
+    if (strcmp(key, "title") == 0) meta->title = s;
+    else if (strcmp(key, "subtitle") == 0) meta->subtitle = s;
+    else if (strcmp(key, "rights") == 0) meta->rights = s;
+    else if (strcmp(key, "description") == 0) meta->description = s;
+    else if (strcmp(key, "publisher") == 0) meta->publisher = s;
+    else if (strcmp(key, "identifier") == 0) meta->identifier = normalise_identifier(c, s, v);
+    else if (strcmp(key, "date") == 0) {
+        if (valid_date(s)) meta->date = s;
+        else diag_warning(c->d, c->display, v->line, v->col, "date '%s' is not YYYY, YYYY-MM or YYYY-MM-DD; left out", s);
+    } else if (valid_language(s)) {
+        meta->language = s;
+    } else {
+        verr(c, v, "'%s' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", key, s);
+    }
+}
+
+bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, const char *display, diag *d) {
+    mctx c = {book, arena_strdup(book->mem, display), d, true};
+    /* the YAML ends where the closing "---" or "..." line starts */
+    size_t yaml_len = fm_len;
+    if (yaml_len && src[yaml_len - 1] == '\n') yaml_len--;
+    while (yaml_len && src[yaml_len - 1] != '\n') yaml_len--;
+    ytree_node *root = ytree_parse(src, yaml_len, c.display, d);
+    if (!root) return false;
+    if (root->kind != YTREE_MAP) {
+        if (!ytree_is_null(root)) verr(&c, root, "front matter must be a mapping of keys (title: …), not %s", ytree_kind_name(root));
+        ytree_free(root);
+        return c.ok;
+    }
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        const ytree_node *k = root->items[i], *v = root->items[i + 1];
+        if (k->kind != YTREE_SCALAR) continue;
+        bool known = false;
+        for (int j = 0; front_keys[j] && !known; j++) known = strcmp(front_keys[j], k->value) == 0;
+        /* pandoc and static site generators keep keys of their own there */
+        if (!known) diag_warning(d, c.display, k->line, k->col, "front matter key '%s' is not used by quire; ignored", k->value);
+        else front_value(&c, k->value, v);
+    }
+    ytree_free(root);
+    return c.ok;
+}
+
+const char *manifest_name_uuid(model_book *book) {
+    /* RFC 4122 version 5 (SHA-1) in the URL namespace, from the title and the authors */
+    static const unsigned char ns[16] = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+                                         0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA1);
+    g_checksum_update(sum, ns, sizeof ns);
+    const char *title = book->meta.title ? book->meta.title : "";
+    g_checksum_update(sum, (const guchar *)"quire:", 6);
+    g_checksum_update(sum, (const guchar *)title, (gssize)strlen(title));
+    for (size_t i = 0; i < book->meta.n_authors; i++) {
+        g_checksum_update(sum, (const guchar *)"\n", 1);
+        g_checksum_update(sum, (const guchar *)book->meta.authors[i], (gssize)strlen(book->meta.authors[i]));
+    }
+    guint8 h[20];
+    gsize n = sizeof h;
+    g_checksum_get_digest(sum, h, &n);
+    g_checksum_free(sum);
+    h[6] = (guint8)((h[6] & 0x0F) | 0x50);
+    h[8] = (guint8)((h[8] & 0x3F) | 0x80);
+    return arena_printf(book->mem,
+                        "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
+                        h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
 }

@@ -21,4 +21,17 @@ typedef struct manifest {
  * Strings live in book->mem. False after reporting errors. */
 bool manifest_load(model_book *book, const char *path, const char *display, manifest *m, diag *d);
 
+/* Bytes of a chapter's leading YAML front matter (a "---" line, then lines up to a "---"
+ * or "..." line, through its line end); 0 when it has none. */
+size_t manifest_front_matter_len(const char *src, size_t len);
+
+/* Reads pandoc's front matter keys (title, subtitle, author or authors, lang, date,
+ * rights, description, keywords; also identifier, publisher) from the first fm_len bytes
+ * of a chapter into book->meta. Other keys warn. False after reporting errors. */
+bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, const char *display, diag *d);
+
+/* A stable identifier for a book that names none: "urn:uuid:…", a name-based (version 5)
+ * UUID of the title and the authors. Arena memory. */
+const char *manifest_name_uuid(model_book *book);
+
 #endif

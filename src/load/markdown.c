@@ -13,6 +13,7 @@
 #include <cmark-gfm/node.h>
 
 #include "base/uri.h"
+#include "load/html.h"
 
 #define MAX_NESTING 64
 
@@ -1046,24 +1047,63 @@ static void heading_done(md_ctx *c, model_node *h) {
     free(plain);
 }
 
-/* Markdown destinations are URLs: "%20" names a space in a file name. Caller frees. */
-static char *percent_decode(const char *s, size_t n) {
-    char *out = xmalloc(n + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
-            char hex[3] = {s[i + 1], s[i + 2], 0};
-            out[o++] = (char)strtol(hex, NULL, 16);
-            i += 2;
-        } else {
-            out[o++] = s[i];
-        }
+/* http(s) and protocol-relative addresses: never fetched. Other schemes stay errors. */
+static bool is_remote(const char *url) {
+    return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
+                   strncmp(url, "//", 2) == 0);
+}
+
+/* A remote image: its alt text stands in, under `into`. */
+static void remote_image(md_ctx *c, cmark_node *img, model_node *into) {
+    model_pos p = pos_of(c, img);
+    char *alt = cm_plain(img);
+    diag_warning(c->d, c->where, p.line, p.col, "remote image '%s' is not fetched; %s", cmark_node_get_url(img),
+                 *alt ? "its alt text is set in its place" : "it has no alt text to set in its place");
+    if (*alt) {
+        model_node *t = model_node_new(c->book, MODEL_TEXT, p);
+        t->chapter = c->index;
+        t->text = arena_strdup(c->book->mem, alt);
+        model_append_child(into, t);
     }
-    out[o] = '\0';
-    return out;
+    free(alt);
+}
+
+/* A file name is decoded; a URL keeps its scheme for the check. Caller frees. */
+static char *image_ref(const char *url) {
+    return url && !uri_has_scheme(url) ? uri_percent_decode(url, strlen(url)) : xstrdup(url ? url : "");
+}
+
+/* An image inside running text (a badge, an icon, a linked picture): set inline at
+ * the height of the line. */
+static void inline_image(md_ctx *c, cmark_node *img) {
+    const char *url = cmark_node_get_url(img);
+    if (is_remote(url)) {
+        remote_image(c, img, top(c));
+        return;
+    }
+    model_node *n = add(c, MODEL_IMAGE, img);
+    char *alt = cm_plain(img);
+    n->as.figure.alt = arena_strdup(c->book->mem, alt);
+    free(alt);
+    char *ref = image_ref(url);
+    if (!c->res->image(c->res->ctx, c->book, ref, n->pos, &n->as.figure.image, c->d)) {
+        c->ok = false;
+        model_unlink(n);
+    } else {
+        diag_warning(c->d, c->where, n->pos.line, n->pos.col,
+                     "image '%s' inside running text is set inline, at the height of the line", ref);
+    }
+    free(ref);
 }
 
 static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
+    if (is_remote(cmark_node_get_url(img))) {
+        model_node *p = add(c, MODEL_PARAGRAPH, para);
+        set_role(c, p, context_role(c));
+        remote_image(c, img, p);
+        if (!p->first_child) model_unlink(p);
+        return;
+    }
     model_node *f = add(c, MODEL_FIGURE, para);
     set_role(c, f, STYLE_CAPTION);
     char *alt = cm_plain(img);
@@ -1073,8 +1113,7 @@ static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
     f->as.figure.caption = title && *title ? arena_strdup(c->book->mem, title) : NULL;
     const char *url = cmark_node_get_url(img);
     model_pos ipos = pos_of(c, img);
-    /* a URL keeps its scheme check; a file name is decoded */
-    char *ref = url && !uri_has_scheme(url) ? percent_decode(url, strlen(url)) : xstrdup(url ? url : "");
+    char *ref = image_ref(url);
     bool found = c->res->image(c->res->ctx, c->book, ref, ipos, &f->as.figure.image, c->d);
     free(ref);
     if (!found) {
@@ -1195,14 +1234,10 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         remember_literal_lines(c, cm);
         return;
     }
-    case CMARK_NODE_HTML_BLOCK: {
+    case CMARK_NODE_HTML_BLOCK:
+        /* html_rewrite put what it holds after it, as Markdown nodes */
         remember_literal_lines(c, cm);
-        const char *lit = cmark_node_get_literal(cm);
-        if (lit && is_comment(lit)) return;
-        model_pos p = pos_of(c, cm);
-        diag_warning(c->d, c->where, p.line, p.col, "raw HTML is not supported; dropped");
         return;
-    }
     case CMARK_NODE_THEMATIC_BREAK:
         n = add(c, MODEL_RULE, cm);
         set_role(c, n, STYLE_BODY);
@@ -1246,11 +1281,26 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         push(c, cm, n);
         return;
     }
-    case CMARK_NODE_IMAGE: {
-        model_pos p = pos_of(c, cm);
-        diag_error(c->d, c->where, p.line, p.col, "an image must stand alone in its paragraph to become a figure");
-        c->ok = false;
+    case CMARK_NODE_IMAGE:
+        inline_image(c, cm);
         skip_subtree(it, cm);
+        return;
+    case CMARK_NODE_CUSTOM_INLINE: {
+        const char *tag = cmark_node_get_on_enter(cm);
+        if (tag && strcmp(tag, "code") == 0) {
+            char *plain = cm_plain(cm);
+            n = add(c, MODEL_CODE, cm);
+            n->text = arena_strdup(book->mem, plain);
+            free(plain);
+            skip_subtree(it, cm);
+            return;
+        }
+        if (!nest(c, cm, it)) return;
+        model_type mt = tag && strcmp(tag, "sup") == 0   ? MODEL_SUPERSCRIPT
+                        : tag && strcmp(tag, "sub") == 0 ? MODEL_SUBSCRIPT
+                                                         : MODEL_KEYS;
+        n = add(c, mt, cm);
+        push(c, cm, n);
         return;
     }
     case CMARK_NODE_FOOTNOTE_REFERENCE:
@@ -1308,6 +1358,9 @@ static void leave(md_ctx *c, cmark_node *cm) {
     case MODEL_EMPH:
     case MODEL_STRONG:
     case MODEL_STRIKE:
+    case MODEL_SUPERSCRIPT:
+    case MODEL_SUBSCRIPT:
+    case MODEL_KEYS:
     case MODEL_LINK: c->nesting--; break;
     default: break;
     }
@@ -1372,6 +1425,8 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     }
     cmark_parser_feed(parser, src, len);
     cmark_node *doc = cmark_parser_finish(parser);
+    char *where = model_display_path(book, ch->file);
+    html_rewrite(doc, src, len, where, d);
 
     md_ctx c = {0};
     c.book = book;
@@ -1380,7 +1435,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     c.index = index;
     c.d = d;
     c.file = ch->file;
-    c.where = model_display_path(book, ch->file);
+    c.where = where;
     c.src = src;
     c.len = len;
     c.ok = true;
@@ -1428,94 +1483,4 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     cmark_node_free(doc);
     cmark_parser_free(parser);
     return c.ok;
-}
-
-/*** links across the book ***/
-
-/* Finds the chapter a relative link names: beside the linking chapter first, then from the book folder. */
-static const model_chapter *chapter_named(const model_book *book, const char *from_file, const char *path) {
-    char *dir = path_dirname(from_file);
-    char *beside = strcmp(dir, ".") == 0 ? xstrdup(path) : xasprintf("%s/%s", dir, path);
-    free(dir);
-    const char *tries[2] = {beside, path};
-    const model_chapter *found = NULL;
-    for (int t = 0; t < 2 && !found; t++) {
-        char *norm = path_normalise(tries[t]);
-        for (size_t i = 0; norm && i < book->n_chapters; i++)
-            if (book->chapters[i].file && strcmp(book->chapters[i].file, norm) == 0) found = &book->chapters[i];
-        free(norm);
-    }
-    free(beside);
-    return found;
-}
-
-static const model_node *chapter_start(const model_chapter *ch) {
-    if (!ch->root) return NULL;
-    for (const model_node *k = ch->root->first_child; k; k = k->next)
-        if (k->type == MODEL_HEADING) return k;
-    return ch->root;
-}
-
-static bool link_one(model_book *book, const model_chapter *from, model_node *link, diag *d) {
-    const char *url = link->as.link.url;
-    link->as.link.kind = MODEL_LINK_TEXT;
-    if (!url || !*url || strncmp(url, "//", 2) == 0) return true;
-    if (uri_has_scheme(url)) {
-        /* a host no URI can name keeps its text, unlinked, in both writers */
-        if (uri_host_ok(url)) link->as.link.kind = MODEL_LINK_EXTERNAL;
-        return true;
-    }
-    const model_node *target = NULL;
-    const char *hash = strchr(url, '#');
-    if (url[0] == '#') {
-        target = model_find_id(book, url + 1);
-    } else {
-        char *path = percent_decode(url, hash ? (size_t)(hash - url) : strlen(url));
-        const model_chapter *ch = chapter_named(book, from->file, path);
-        free(path);
-        if (ch) {
-            if (!hash || !hash[1]) {
-                target = chapter_start(ch);
-            } else {
-                target = model_find_id(book, hash + 1);
-                if (target && target->chapter != (int)(ch - book->chapters)) target = NULL;
-            }
-        }
-    }
-    /* a footnote marker is not a place to send a reader */
-    if (target && target->type == MODEL_NOTE_REF) target = NULL;
-    if (!target) {
-        char *where = model_display_path(book, link->pos.file);
-        diag_error(d, where, link->pos.line, link->pos.col, "link target '%s' does not exist", url);
-        free(where);
-        return false;
-    }
-    link->as.link.target = target;
-    link->as.link.kind = MODEL_LINK_INTERNAL;
-    return true;
-}
-
-static bool link_tree(model_book *book, const model_chapter *from, model_node *root, diag *d) {
-    bool ok = true;
-    model_iter it;
-    model_iter_init(&it, root);
-    const model_node *n;
-    model_event ev;
-    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
-        if (ev == MODEL_EVENT_ENTER && n->type == MODEL_LINK)
-            ok &= link_one(book, from, (model_node *)n, d); /* the tree is the book's own, writable */
-    }
-    return ok;
-}
-
-bool markdown_link_book(model_book *book, diag *d) {
-    bool ok = true;
-    for (size_t i = 0; i < book->n_chapters; i++)
-        if (book->chapters[i].root) ok &= link_tree(book, &book->chapters[i], book->chapters[i].root, d);
-    for (size_t i = 0; i < book->n_footnotes; i++) {
-        model_node *fn = book->footnotes[i];
-        if (fn->chapter >= 0 && (size_t)fn->chapter < book->n_chapters)
-            ok &= link_tree(book, &book->chapters[fn->chapter], fn, d);
-    }
-    return ok;
 }

@@ -21,8 +21,14 @@ typedef struct markdown_resolver {
 bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
                             const markdown_resolver *res, diag *d);
 
-/* After all chapters: resolves internal links ("#id", "file.md", "file.md#id") to
- * their targets (as.link.target). False after reporting errors. */
+/* After all chapters (links.c): resolves internal links ("#id", "file.md", "/file.md#id",
+ * "docs/" for docs/README.md) to their targets (as.link.target). A fragment is quire's
+ * id, GitHub's slug of a heading in that chapter, or either ignoring case. A link to a
+ * file that is no chapter warns and leads to book.yaml's links-base, else becomes plain
+ * text. False after reporting errors (a fragment that matches nothing). */
 bool markdown_link_book(model_book *book, diag *d);
+
+/* GitHub's anchor for a heading's text ("Why doesn't X?" gives "why-doesnt-x"). Caller frees. */
+char *markdown_github_slug(const char *text);
 
 #endif

@@ -221,6 +221,12 @@ ytree_node *ytree_load(const char *path, const char *display, diag *d) {
     size_t len = 0;
     char *data = read_text(path, display, &len, d);
     if (!data) return NULL;
+    ytree_node *root = ytree_parse(data, len, display, d);
+    free(data);
+    return root;
+}
+
+ytree_node *ytree_parse(const char *data, size_t len, const char *display, diag *d) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         fprintf(stderr, "quire: out of memory\n");
@@ -240,7 +246,6 @@ ytree_node *ytree_load(const char *path, const char *display, diag *d) {
     }
     yaml_parser_delete(&parser);
     free(b.stack);
-    free(data);
     if (!b.ok) {
         ytree_free(b.root);
         return NULL;

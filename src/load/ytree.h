@@ -26,6 +26,8 @@ struct ytree_node {
 /* Reads and parses a YAML file into a tree (one document). Checks UTF-8 first.
  * NULL after reporting errors to d as `display:line:col`. Free with ytree_free. */
 ytree_node *ytree_load(const char *path, const char *display, diag *d);
+/* The same for text already read and checked as UTF-8 (a chapter's front matter). */
+ytree_node *ytree_parse(const char *data, size_t len, const char *display, diag *d);
 void ytree_free(ytree_node *n);
 /* "a string", "a list" or "a mapping" (for "must be X, not Y" messages). */
 const char *ytree_kind_name(const ytree_node *n);

@@ -124,6 +124,7 @@ static void node_fields(buf *b, const model_book *book, const model_node *n, int
         kv_str(b, depth, &first, "first_ref", n->as.footnote.first_ref ? n->as.footnote.first_ref->id : NULL);
         break;
     case MODEL_FIGURE:
+    case MODEL_IMAGE:
         key(b, depth, &first, "image");
         image_obj(b, depth, &n->as.figure.image);
         kv_str(b, depth, &first, "alt", n->as.figure.alt);

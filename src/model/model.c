@@ -232,6 +232,23 @@ void model_unlink(model_node *node) {
     node->parent = node->prev = node->next = NULL;
 }
 
+void model_unwrap(model_node *node) {
+    model_node *parent = node->parent;
+    for (model_node *k = node->first_child; k; k = k->next) k->parent = parent;
+    if (node->first_child) {
+        node->first_child->prev = node->prev;
+        node->last_child->next = node->next;
+        if (node->prev) node->prev->next = node->first_child;
+        else if (parent) parent->first_child = node->first_child;
+        if (node->next) node->next->prev = node->last_child;
+        else if (parent) parent->last_child = node->last_child;
+        node->parent = node->prev = node->next = NULL;
+    } else {
+        model_unlink(node);
+    }
+    node->first_child = node->last_child = NULL;
+}
+
 /*** reading ***/
 
 static const char *const type_names[MODEL_TYPE_COUNT] = {
@@ -260,6 +277,10 @@ static const char *const type_names[MODEL_TYPE_COUNT] = {
     [MODEL_ANCHOR] = "anchor",
     [MODEL_SOFT_BREAK] = "soft_break",
     [MODEL_LINE_BREAK] = "line_break",
+    [MODEL_IMAGE] = "image",
+    [MODEL_SUPERSCRIPT] = "superscript",
+    [MODEL_SUBSCRIPT] = "subscript",
+    [MODEL_KEYS] = "keys",
 };
 
 const char *model_type_name(model_type t) {
@@ -280,6 +301,7 @@ bool model_is_leaf(model_type t) {
     case MODEL_ANCHOR:
     case MODEL_SOFT_BREAK:
     case MODEL_LINE_BREAK:
+    case MODEL_IMAGE:
     case MODEL_NONE:
         return true;
     default:

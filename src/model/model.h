@@ -43,6 +43,10 @@ typedef enum model_type {
     MODEL_ANCHOR,       /* a link target inside text: id set (from <a id="..."></a>) */
     MODEL_SOFT_BREAK,   /* a line end in the source: a space when rendered */
     MODEL_LINE_BREAK,   /* a hard break */
+    MODEL_IMAGE,        /* an image inside running text (a badge, an icon): as.figure, caption NULL; set at the line's height */
+    MODEL_SUPERSCRIPT,  /* children inlines (HTML <sup>) */
+    MODEL_SUBSCRIPT,    /* children inlines (HTML <sub>) */
+    MODEL_KEYS,         /* children inlines (HTML <kbd>): keys to press, set like code */
     MODEL_TYPE_COUNT
 } model_type;
 
@@ -111,7 +115,7 @@ struct model_node {
         } link;
         struct { int number; model_node *note; } note_ref;  /* note: the FOOTNOTE node */
         struct { int number; const model_node *first_ref; } footnote;
-        struct {
+        struct {                                    /* FIGURE and IMAGE */
             model_image image;
             const char *alt;                        /* alt text (plain) */
             const char *caption;                    /* from the image title; may be NULL */
@@ -145,6 +149,8 @@ typedef struct model_meta {
     model_image cover;       /* when has_cover */
     const char *cover_alt;
     const char *contents_title; /* heading of the printed contents; NULL: by language */
+    const char *links_base;  /* links-base: where links to files outside the book lead; may be NULL */
+    bool strict;             /* strict: true (warnings are errors) */
 } model_meta;
 
 /* A font file the style uses, bundled in fonts/.
@@ -207,6 +213,8 @@ void model_book_free(model_book *book);
 model_node *model_node_new(model_book *book, model_type type, model_pos pos);
 void model_append_child(model_node *parent, model_node *child);
 void model_unlink(model_node *node);
+/* Puts a node's children in its place and unlinks it (a link that becomes plain text). */
+void model_unwrap(model_node *node);
 /* Unique id in the book from text: lowercase ASCII letters and digits, other runs
  * become '-', no leading digit; "-2", "-3"… on repeats. Returns arena memory. */
 const char *model_unique_slug(model_book *book, const char *text);

@@ -54,6 +54,20 @@ text_para *layout_keep_para(layout_list *l, text_para *p) {
     return p;
 }
 
+/* Keeps a paragraph of inlines, with its inline images loaded into the list that draws them. */
+static text_para *keep_inlines(lctx *c, layout_list *l, text_para *p) {
+    if (!layout_keep_para(l, p)) return NULL;
+    for (int i = 0; i < p->n_spans; i++) {
+        text_span *sp = &p->spans[i];
+        if (sp->kind != TEXT_SPAN_IMAGE || !sp->image) continue;
+        layout_image *im = layout_load_image(l, sp->image, (model_pos){sp->image->book_path, 0, 0}, c->d);
+        if (im) im->uses++; /* one more box draws it */
+        else c->ok = false;
+        sp->drawable = im;
+    }
+    return p;
+}
+
 static const char *keep_str(layout_list *l, char *s) {
     if (l->n_strs == l->cap_strs) {
         l->cap_strs = l->cap_strs ? l->cap_strs * 2 : 16;
@@ -346,7 +360,7 @@ static void do_heading(lctx *c, const model_node *n) {
     static const char *const names[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
     push_tag(c, names[level < 1 ? 0 : level > 6 ? 5 : level - 1]);
     text_opts o = base_opts(c, width_here(c));
-    text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, n, st, &o, c->d));
+    text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, n, st, &o, c->d));
     if (!p) {
         c->ok = false;
         pop_tag(c);
@@ -366,7 +380,7 @@ static void do_heading(lctx *c, const model_node *n) {
 
 static void do_paragraph(lctx *c, const model_node *n, const style_text *st, const char *tag, text_opts *o) {
     push_tag(c, tag);
-    text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, n, st, o, c->d));
+    text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, n, st, o, c->d));
     if (!p) {
         c->ok = false;
         pop_tag(c);
@@ -401,7 +415,7 @@ static void do_pull_quote(lctx *c, const model_node *n) {
             o.align_override = STYLE_ALIGN_LEFT;
             double sb = first ? qs->space_before + 4 : qs->size * 0.5;
             push_tag(c, "P");
-            text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, ch, qs, &o, c->d));
+            text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, ch, qs, &o, c->d));
             if (!p) c->ok = false;
             else push_lines(c, p, ch, sb, true);
             pop_tag(c);
@@ -613,7 +627,7 @@ static void do_table(lctx *c, const model_node *n) {
             o.no_justify = true;
             model_align al = cell->as.cell.align;
             o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
-            text_para *p = layout_keep_para(c->out, text_para_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, c->d));
+            text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, c->d));
             if (!p) {
                 c->ok = false;
                 continue;
@@ -728,7 +742,7 @@ static void layout_notes(lctx *c) {
             text_opts o = base_opts(c, c->lp->col_width);
             o.prefix = first ? prefix : NULL;
             o.no_justify = false;
-            text_para *p = layout_keep_para(l, text_para_inlines(c->tc, b, fs, &o, c->d));
+            text_para *p = keep_inlines(c, l, text_para_inlines(c->tc, b, fs, &o, c->d));
             if (!p) {
                 c->ok = false;
                 continue;

@@ -582,6 +582,16 @@ static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p
     /* A continued code line's mark is drawn before its first run: an artifact. */
     if (ln->continued) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
     text_draw_line_hooked(cr, p, line, x, baseline, tag_run, &lt);
+    /* inline images: into the boxes the line kept for them (top 0.85 of the box above the baseline) */
+    for (int s = 0; s < p->n_spans; s++) {
+        const text_span *sp = &p->spans[s];
+        double xs[2];
+        if (sp->kind != TEXT_SPAN_IMAGE || !sp->drawable || text_line_ranges(p, line, sp->start, sp->end, xs, 1) < 1)
+            continue;
+        if (!layout_draw_image(cr, sp->drawable, st->page, x + xs[0], baseline - sp->image_h * 0.85, sp->image_w,
+                               sp->image_h))
+            st->failed_image = ((const layout_image *)sp->drawable)->book_path;
+    }
 }
 
 static void draw_para_line(cairo_t *cr, pdf_draw_state *st, const text_para *p, int line, double x, double top,
@@ -809,7 +819,7 @@ static double draw_note(cairo_t *cr, const layout_note *ln, double x, double y, 
         const text_para *tp = ln->paras[p];
         int e = pdftag_elem(st->tag, note, "P", tp, 0);
         for (int k = 0; k < tp->n_lines; k++) {
-            text_span back = {TEXT_SPAN_LINK, 0, snprintf(NULL, 0, "%d", ln->number), NULL, ref ? ref->id : NULL, NULL, 0};
+            text_span back = {.kind = TEXT_SPAN_LINK, .end = snprintf(NULL, 0, "%d", ln->number), .dest = ref ? ref->id : NULL};
             bool first = p == 0 && k == 0 && ref;
             draw_para_line_x(cr, st, tp, k, x, y, y + tp->ascent, e, first ? &back : NULL, ln);
             y += tp->leading;

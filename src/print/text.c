@@ -100,12 +100,13 @@ double text_leading(const style_text *st) {
 
 /*** building the text and its attributes ***/
 
-typedef enum { A_ITALIC, A_BOLD, A_STRIKE, A_CODE, A_SUPER, A_COLOR } attr_kind;
+typedef enum { A_ITALIC, A_BOLD, A_STRIKE, A_CODE, A_SUPER, A_SUB, A_COLOR, A_SHAPE } attr_kind;
 
 typedef struct battr {
     attr_kind kind;
     int start, end;
     uint32_t color;
+    double w, h;     /* A_SHAPE: the box an inline image takes, points */
 } battr;
 
 typedef struct builder {
@@ -155,7 +156,7 @@ static void add_attr(builder *b, attr_kind k, int start, int end, uint32_t color
         b->cap_attrs = b->cap_attrs ? b->cap_attrs * 2 : 8;
         b->attrs = xrealloc(b->attrs, (size_t)b->cap_attrs * sizeof *b->attrs);
     }
-    b->attrs[b->n_attrs++] = (battr){k, start, end, color};
+    b->attrs[b->n_attrs++] = (battr){k, start, end, color, 0, 0};
 }
 
 static text_span *add_span(builder *b, text_span_kind k, int start, int end) {
@@ -214,6 +215,24 @@ static void put_text(builder *b, const char *s, size_t n) {
     g_free(up);
 }
 
+/* An image in running text: an object replacement character holding a box as tall as
+ * the font size (no wider than the line); the PDF writer draws the image into it. */
+static void inline_image(builder *b, const model_node *n) {
+    const model_image *im = &n->as.figure.image;
+    double size = b->st->size > 0 ? b->st->size : 10;
+    if (b->o->size_scale > 0) size *= b->o->size_scale;
+    double h = size, w = im->height > 0 ? h * im->width / im->height : h;
+    if (w > b->o->width) h *= b->o->width / w, w = b->o->width;
+    int s = (int)b->text.len;
+    buf_puts(&b->text, "\xEF\xBF\xBC");
+    add_attr(b, A_SHAPE, s, (int)b->text.len, 0);
+    if (b->n_attrs && b->attrs[b->n_attrs - 1].kind == A_SHAPE) b->attrs[b->n_attrs - 1].w = w, b->attrs[b->n_attrs - 1].h = h;
+    text_span *sp = add_span(b, TEXT_SPAN_IMAGE, s, (int)b->text.len);
+    sp->image = im;
+    sp->image_w = w, sp->image_h = h;
+    sp->alt = n->as.figure.alt;
+}
+
 static void build_inlines(builder *b, const model_node *parent) {
     for (const model_node *n = parent->first_child; n; n = n->next) {
         int s = (int)b->text.len;
@@ -259,6 +278,18 @@ static void build_inlines(builder *b, const model_node *parent) {
         }
         case MODEL_ANCHOR:
             add_span(b, TEXT_SPAN_ANCHOR, s, s)->id = n->id;
+            break;
+        case MODEL_SUPERSCRIPT:
+        case MODEL_SUBSCRIPT:
+            build_inlines(b, n);
+            add_attr(b, n->type == MODEL_SUPERSCRIPT ? A_SUPER : A_SUB, s, (int)b->text.len, 0);
+            break;
+        case MODEL_KEYS:
+            build_inlines(b, n);
+            add_attr(b, A_CODE, s, (int)b->text.len, 0);
+            break;
+        case MODEL_IMAGE:
+            inline_image(b, n);
             break;
         case MODEL_SOFT_BREAK:
             buf_putc(&b->text, ' ');
@@ -319,6 +350,15 @@ static PangoAttrList *make_attrs(const builder *b, double size, const PangoFontD
             pango_attr_list_insert(al, ranged(pango_attr_size_new_absolute((int)(size * 0.62 * PANGO_SCALE)), a->start, a->end));
             pango_attr_list_insert(al, ranged(pango_attr_rise_new((int)(size * 0.36 * PANGO_SCALE)), a->start, a->end));
             break;
+        case A_SUB:
+            pango_attr_list_insert(al, ranged(pango_attr_size_new_absolute((int)(size * 0.62 * PANGO_SCALE)), a->start, a->end));
+            pango_attr_list_insert(al, ranged(pango_attr_rise_new((int)(-size * 0.15 * PANGO_SCALE)), a->start, a->end));
+            break;
+        case A_SHAPE: {
+            PangoRectangle r = {0, (int)(-a->h * 0.85 * PANGO_SCALE), (int)(a->w * PANGO_SCALE), (int)(a->h * PANGO_SCALE)};
+            pango_attr_list_insert(al, ranged(pango_attr_shape_new(&r, &r), a->start, a->end));
+            break;
+        }
         case A_COLOR:
             pango_attr_list_insert(al, ranged(pango_attr_foreground_new(c16(a->color, 16), c16(a->color, 8), c16(a->color, 0)), a->start, a->end));
             break;

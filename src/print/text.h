@@ -30,7 +30,8 @@ void text_ctx_set_hyph(text_ctx *tc, hyph *hy);
 typedef enum text_span_kind {
     TEXT_SPAN_LINK,    /* uri (external) or dest (internal id) */
     TEXT_SPAN_NOTE,    /* a footnote marker: note = footnote number; dest = the note's id, id = the ref's id */
-    TEXT_SPAN_ANCHOR   /* a link target: id; start == end */
+    TEXT_SPAN_ANCHOR,  /* a link target: id; start == end */
+    TEXT_SPAN_IMAGE    /* an inline image: image, its box image_w × image_h (top 0.85 h above the baseline), alt */
 } text_span_kind;
 
 typedef struct text_span {
@@ -40,6 +41,10 @@ typedef struct text_span {
     const char *dest;
     const char *id;
     int note;
+    const model_image *image;
+    double image_w, image_h;
+    const char *alt;
+    void *drawable;       /* TEXT_SPAN_IMAGE: the layout's loaded image (layout_image), set by the layout */
 } text_span;
 
 typedef struct text_line {

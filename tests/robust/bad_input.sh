@@ -120,12 +120,12 @@ expect_error "truncated SVG" 1 "cutsvg/chapters/01-start.md:5:1: error: image 'i
 new_book notsvg
 printf '<html><body>not an image</body></html>\n' >notsvg/images/dot.svg
 run_quire build notsvg -o out-q
-expect_error "SVG file holding HTML" 1 "notsvg/chapters/01-start.md:5:1: error: image 'images/dot.svg' is not a PNG, JPEG or SVG image" out-q
+expect_error "SVG file holding HTML" 1 "notsvg/chapters/01-start.md:5:1: error: image 'images/dot.svg' is not a PNG, JPEG, SVG, WebP or GIF image" out-q
 
 new_book emptyimg
 : >emptyimg/images/dot.svg
 run_quire build emptyimg -o out-r
-expect_error "empty image file" 1 "emptyimg/chapters/01-start.md:5:1: error: image 'images/dot.svg' is not a PNG, JPEG or SVG image" out-r
+expect_error "empty image file" 1 "emptyimg/chapters/01-start.md:5:1: error: image 'images/dot.svg' is not a PNG, JPEG, SVG, WebP or GIF image" out-r
 
 new_book badcover
 head -c 50 "$FIXTURE/images/cover.svg" >badcover/images/cover.svg

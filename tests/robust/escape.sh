@@ -62,8 +62,18 @@ img_case img-link "images/link.svg" "image path 'images/link.svg' leaves the boo
   'ln -s "$OUTSIDE/secret.svg" img-link/images/link.svg'
 img_case img-dirlink "images/up/secret.svg" "image path 'images/up/secret.svg' leaves the book folder \(through a link\)" \
   'ln -s "$OUTSIDE" img-dirlink/images/up'
-img_case img-https "https://example.org/x.svg" "image 'https://example.org/x.svg' is not a local file; remote images are never fetched"
-img_case img-proto-relative "//example.org/x.svg" "image '//example.org/x.svg' is not a local file; remote images are never fetched"
+# http(s) images are never fetched: their alt text stands in, with a warning (--strict: an error)
+remote_case() { # name, reference
+  new_book "$1"
+  sed -i "s#(images/dot.svg#($2#" "$1/chapters/01-start.md"
+  run_quire build "$1" -o "out-$1"
+  expect_ok "image: $1"
+  check "image: $1: warning" grep -q "^$1/chapters/01-start.md:5:1: warning: remote image '$2' is not fetched" "$ERR"
+  run_quire build --strict "$1" -o "out-$1-strict"
+  expect_error "image: $1 --strict" 1 "$1/chapters/01-start.md:5:1: error: remote image '$2' is not fetched" "out-$1-strict"
+}
+remote_case img-https "https://example.org/x.svg"
+remote_case img-proto-relative "//example.org/x.svg"
 img_case img-file-url "file://$OUTSIDE/secret.svg" "image 'file://.*' is not a local file; remote images are never fetched"
 img_case img-data-url "data:image/svg+xml;base64,PHN2Zz4=" "image 'data:image/svg\+xml;base64,PHN2Zz4=' is not a local file"
 

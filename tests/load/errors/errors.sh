@@ -27,6 +27,27 @@ expect() {
     fi
 }
 
+# expect_warning NAME POS TEXT: `quire build NAME` succeeds with "POS: warning: TEXT"; with
+# --strict it fails with status 1, "POS: error: TEXT", and writes nothing
+expect_warning() {
+    local name=$1 pos=$2 text=$3 why=""
+    "$bin" build "$name" -o "$name.lenient" >"$name.stdout" 2>"$name.stderr"
+    local rc=$?
+    [ "$rc" -eq 0 ] || why="lenient exit status $rc, want 0"
+    grep -qF -- "$pos: warning: $text" "$name.stderr" || why="${why:+$why; }no '$pos: warning: $text' in stderr"
+    [ -s "$name.lenient/good.pdf" ] && [ -s "$name.lenient/good.epub" ] || why="${why:+$why; }no artifacts"
+    "$bin" build --strict "$name" -o "$name.out" >"$name.stdout" 2>"$name.strict"
+    rc=$?
+    [ "$rc" -eq 1 ] || why="${why:+$why; }strict exit status $rc, want 1"
+    grep -qF -- "$pos: error: $text" "$name.strict" || why="${why:+$why; }no '$pos: error: $text' with --strict"
+    if [ -e "$name.out" ] && [ -n "$(ls -A "$name.out")" ]; then why="${why:+$why; }files written with --strict"; fi
+    if [ -z "$why" ]; then
+        echo "ok   $name"; pass=$((pass + 1))
+    else
+        echo "FAIL $name: $why"; sed 's/^/     | /' "$name.stderr" "$name.strict" | grep -v Fontconfig; fail=$((fail + 1))
+    fi
+}
+
 # the unbroken book passes (so the failures below are the breakage, not the fixture)
 fresh good
 if "$bin" dump good >good.json 2>good.stderr; then echo "ok   good"; pass=$((pass + 1))
@@ -78,12 +99,13 @@ expect symlink-out "symlink-out/book.yaml:10:5: error: chapter path leaves the b
 
 fresh remote-image
 sed -i 's|images/dot.svg|https://example.org/dot.png|' remote-image/chapters/one.md
-expect remote-image "remote-image/chapters/one.md:5:1: error: image 'https://example.org/dot.png' is not a local file"
+expect_warning remote-image remote-image/chapters/one.md:5:1 \
+    "remote image 'https://example.org/dot.png' is not fetched; its alt text is set in its place"
 
 fresh text-as-png
 echo "not really an image" >text-as-png/images/fake.png
 sed -i 's|images/dot.svg|images/fake.png|' text-as-png/chapters/one.md
-expect text-as-png "text-as-png/chapters/one.md:5:1: error: image 'images/fake.png' is not a PNG, JPEG or SVG image"
+expect text-as-png "text-as-png/chapters/one.md:5:1: error: image 'images/fake.png' is not a PNG, JPEG, SVG, WebP or GIF image"
 
 fresh truncated-png
 head -c 60 "$src/tests/load/errors/fixtures/good/images/pixel.png" >truncated-png/images/cut.png
@@ -110,7 +132,36 @@ expect chapter-folder "chapter-folder/book.yaml:10:5: error: chapter 'chapters/o
 
 fresh inline-image
 printf '# One\n\nText ![dot](images/dot.svg) text.\n' >inline-image/chapters/one.md
-expect inline-image "inline-image/chapters/one.md:3:6: error: an image must stand alone in its paragraph"
+expect_warning inline-image inline-image/chapters/one.md:3:6 \
+    "image 'images/dot.svg' inside running text is set inline, at the height of the line"
+
+fresh linked-image
+printf '# One\n\n[![dot](images/dot.svg)](https://example.org/)\n' >linked-image/chapters/one.md
+expect_warning linked-image linked-image/chapters/one.md:3:2 \
+    "image 'images/dot.svg' inside running text is set inline, at the height of the line"
+
+fresh outside-link
+printf '# One\n\nSee the [licence](../LICENSE).\n' >outside-link/chapters/one.md
+expect_warning outside-link outside-link/chapters/one.md:3:9 \
+    "link to '../LICENSE', which is not a chapter of the book, is set as plain text"
+
+fresh unknown-tag
+printf '# One\n\nSome <u>underlined</u> text.\n' >unknown-tag/chapters/one.md
+expect_warning unknown-tag unknown-tag/chapters/one.md:3:6 \
+    "raw HTML tag <u> is not supported; dropped, its text kept"
+
+fresh strict-yaml
+printf '# One\n\nSome <u>underlined</u> text.\n' >strict-yaml/chapters/one.md
+echo "strict: true" >>strict-yaml/book.yaml
+expect strict-yaml "strict-yaml/chapters/one.md:3:6: error: raw HTML tag <u> is not supported; dropped, its text kept (a warning; strict mode makes it an error)"
+
+fresh strict-not-bool
+echo "strict: yes" >>strict-not-bool/book.yaml
+expect strict-not-bool "strict-not-bool/book.yaml:11:9: error: 'strict' must be true or false"
+
+fresh links-base-bad
+echo "links-base: ftp://example.org/" >>links-base-bad/book.yaml
+expect links-base-bad "links-base-bad/book.yaml:11:13: error: 'links-base' must be an http:// or https:// address"
 
 fresh bad-link
 printf '# One\n\nSee [there](#nowhere).\n' >bad-link/chapters/one.md

@@ -1,0 +1,517 @@
+/* html: raw HTML blocks and tags of a cmark tree into the cmark nodes they stand for.
+ * libxml2's HTML parser reads the markup (tags, attributes, entities); this file only
+ * decides what each element becomes. */
+#include "load/html.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+/* positions are only settable in the node struct */
+#include <cmark-gfm/node.h>
+
+#include "base/util.h"
+
+/* Deeper inline tag nesting is dropped instead of wrapped (recursion stays bounded). */
+#define MAX_WRAP_DEPTH 64
+
+typedef struct hctx {
+    const char *src;
+    size_t len;
+    const char *where;
+    diag *d;
+    /* an HTML block being rewritten */
+    cmark_node *after;       /* the last block inserted (new blocks go after it) */
+    cmark_node *para;        /* the paragraph or heading taking inlines, or NULL */
+    int line, col;           /* the block's position */
+    int tag_line, tag_col;   /* where the last tag was found: the next is searched after it */
+    const char *align;       /* from the nearest align="…" */
+} hctx;
+
+/*** positions ***/
+
+static const char *src_line(const hctx *c, int line, size_t *n) {
+    const char *p = c->src, *end = c->src + c->len;
+    for (int l = 1; l < line && p < end; l++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) return NULL;
+        p = nl + 1;
+    }
+    if (p >= end && line > 1) return NULL;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    *n = (size_t)((nl ? nl : end) - p);
+    return p;
+}
+
+/* The column of "<name" on `line` at or after `from` (1-based) and after the last tag
+ * found on that line, else `from`. */
+static int tag_col(hctx *c, int line, int from, const char *name) {
+    size_t n, k = strlen(name);
+    const char *s = src_line(c, line, &n);
+    if (c->tag_line == line && c->tag_col >= from) from = c->tag_col + 1;
+    for (size_t i = from > 0 ? (size_t)from - 1 : 0; s && i + k + 1 <= n; i++) {
+        if (s[i] == '<' && strncasecmp(s + i + 1, name, k) == 0) {
+            c->tag_line = line, c->tag_col = (int)i + 1;
+            return (int)i + 1;
+        }
+    }
+    return from > 0 ? from : 1;
+}
+
+static void set_pos(cmark_node *n, int line, int col) {
+    n->start_line = n->end_line = line;
+    n->start_column = n->end_column = col;
+}
+
+static void warn_tag(hctx *c, int line, int col, const char *name) {
+    diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped, its text kept", name);
+}
+
+/*** one tag ***/
+
+/* The element a single tag's text opens ("<img src=x>"), in a document the caller frees. */
+static xmlNode *parse_tag(const char *lit, xmlDoc **doc) {
+    *doc = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
+                          HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+    if (!*doc) return NULL;
+    for (xmlNode *n = (*doc)->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE) return n;
+    return NULL;
+}
+
+static char *attr(xmlNode *e, const char *name) {
+    xmlChar *v = xmlGetProp(e, (const xmlChar *)name);
+    if (!v) return NULL;
+    char *s = xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static bool is_name(const char *name, const char *const *set) {
+    for (; *set; set++)
+        if (strcmp(name, *set) == 0) return true;
+    return false;
+}
+
+static const char *const INLINE_WRAPS[] = {"b", "strong", "i", "em", "sup", "sub", "kbd", "code", NULL};
+/* dropped with what they hold: their text is not the book's */
+static const char *const HIDDEN_TAGS[] = {"script", "style", "title", "template", "noscript", "svg", "math", NULL};
+
+/* The cmark node an inline element wraps its content in. */
+static cmark_node *wrapper_for(const char *name) {
+    if (strcmp(name, "b") == 0 || strcmp(name, "strong") == 0) return cmark_node_new(CMARK_NODE_STRONG);
+    if (strcmp(name, "i") == 0 || strcmp(name, "em") == 0) return cmark_node_new(CMARK_NODE_EMPH);
+    cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+    cmark_node_set_on_enter(n, name);
+    return n;
+}
+
+static cmark_node *image_node(xmlNode *e, int line, int col) {
+    char *src = attr(e, "src"), *alt = attr(e, "alt"), *title = attr(e, "title");
+    cmark_node *img = cmark_node_new(CMARK_NODE_IMAGE);
+    cmark_node_set_url(img, src ? src : "");
+    if (title) cmark_node_set_title(img, title);
+    if (alt && *alt) {
+        cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+        cmark_node_set_literal(t, alt);
+        set_pos(t, line, col);
+        cmark_node_append_child(img, t);
+    }
+    set_pos(img, line, col);
+    free(src), free(alt), free(title);
+    return img;
+}
+
+/*** tags inside Markdown text (cmark's HTML_INLINE nodes) ***/
+
+/* The name of a closing tag ("</b >" gives "b"), lower case, in out; false for anything else. */
+static bool close_name(const char *lit, char *out, size_t cap) {
+    if (strncmp(lit, "</", 2) != 0) return false;
+    size_t k = 0;
+    const char *p = lit + 2;
+    while (isalnum((unsigned char)*p) && k + 1 < cap) out[k++] = (char)tolower((unsigned char)*p++);
+    out[k] = 0;
+    while (isspace((unsigned char)*p)) p++;
+    return k > 0 && *p == '>' && !p[1];
+}
+
+static bool is_comment(const char *lit) {
+    while (isspace((unsigned char)*lit)) lit++;
+    return strncmp(lit, "<!--", 4) == 0 || strncmp(lit, "<!", 2) == 0 || strncmp(lit, "<?", 2) == 0;
+}
+
+/* The sibling closing an element `name` opened at `open`, counting nested ones; NULL if none. */
+static cmark_node *find_close(cmark_node *open, const char *name) {
+    int depth = 0;
+    char cn[32];
+    for (cmark_node *k = cmark_node_next(open); k; k = cmark_node_next(k)) {
+        if (cmark_node_get_type(k) != CMARK_NODE_HTML_INLINE) continue;
+        const char *lit = cmark_node_get_literal(k);
+        if (!lit) continue;
+        if (close_name(lit, cn, sizeof cn)) {
+            if (strcmp(cn, name) == 0 && depth-- == 0) return k;
+        } else if (lit[0] == '<' && strncasecmp(lit + 1, name, strlen(name)) == 0 &&
+                   !isalnum((unsigned char)lit[1 + strlen(name)])) {
+            depth++;
+        }
+    }
+    return NULL;
+}
+
+static void rewrite_inlines(hctx *c, cmark_node *parent, int depth);
+
+/* Moves the siblings between `open` and `close` (or the end) into `w`, put where `open` was. */
+static void wrap(hctx *c, cmark_node *open, cmark_node *close, cmark_node *w, int depth) {
+    set_pos(w, open->start_line, open->start_column);
+    cmark_node_insert_before(open, w);
+    for (cmark_node *k = cmark_node_next(open); k && k != close;) {
+        cmark_node *next = cmark_node_next(k);
+        cmark_node_unlink(k);
+        cmark_node_append_child(w, k);
+        k = next;
+    }
+    cmark_node_free(open);
+    if (close) cmark_node_free(close);
+    rewrite_inlines(c, w, depth + 1);
+}
+
+/* One opening (or void) tag among the inlines; returns the node to continue after. */
+static cmark_node *inline_tag(hctx *c, cmark_node *k, int depth) {
+    const char *lit = cmark_node_get_literal(k);
+    int line = k->start_line, col = k->start_column;
+    xmlDoc *doc = NULL;
+    xmlNode *e = parse_tag(lit, &doc);
+    cmark_node *next = cmark_node_next(k);
+    if (!e) {
+        diag_warning(c->d, c->where, line, col, "raw HTML is not supported; dropped");
+        cmark_node_free(k);
+        xmlFreeDoc(doc);
+        return next;
+    }
+    const char *name = (const char *)e->name;
+    char *href = attr(e, "href"), *id = attr(e, "id"), *aname = attr(e, "name");
+    if (strcmp(name, "br") == 0) {
+        cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+        set_pos(br, line, col);
+        cmark_node_insert_before(k, br);
+        cmark_node_free(k);
+    } else if (strcmp(name, "img") == 0) {
+        cmark_node_insert_before(k, image_node(e, line, col));
+        cmark_node_free(k);
+    } else if (strcmp(name, "a") == 0 && href) {
+        cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+        cmark_node_set_url(link, href);
+        char *title = attr(e, "title");
+        if (title) cmark_node_set_title(link, title);
+        free(title);
+        if (depth < MAX_WRAP_DEPTH) {
+            cmark_node *close = find_close(k, "a");
+            next = close ? cmark_node_next(close) : NULL;
+            wrap(c, k, close, link, depth);
+        } else {
+            cmark_node_free(link);
+            cmark_node_free(k);
+        }
+    } else if ((strcmp(name, "a") == 0 || strcmp(name, "span") == 0) && (id || aname)) {
+        /* an anchor: left for the reader, GitHub's name= written as id= */
+        if (!id) {
+            char *lit2 = xasprintf("<%s id=\"%s\">", name, aname);
+            cmark_node_set_literal(k, lit2);
+            free(lit2);
+        }
+    } else if (is_name(name, INLINE_WRAPS)) {
+        if (depth < MAX_WRAP_DEPTH) {
+            cmark_node *close = find_close(k, name);
+            next = close ? cmark_node_next(close) : NULL;
+            wrap(c, k, close, wrapper_for(name), depth);
+        } else {
+            cmark_node_free(k);
+        }
+    } else {
+        warn_tag(c, line, col, name);
+        cmark_node_free(k);
+    }
+    free(href), free(id), free(aname);
+    xmlFreeDoc(doc);
+    return next;
+}
+
+static void rewrite_inlines(hctx *c, cmark_node *parent, int depth) {
+    for (cmark_node *k = cmark_node_first_child(parent); k;) {
+        if (cmark_node_get_type(k) != CMARK_NODE_HTML_INLINE) {
+            k = cmark_node_next(k);
+            continue;
+        }
+        const char *lit = cmark_node_get_literal(k);
+        char cn[32];
+        if (!lit || is_comment(lit)) {
+            k = cmark_node_next(k);
+        } else if (close_name(lit, cn, sizeof cn)) {
+            /* an unmatched closing tag: its opening one was reported (anchors' are the reader's) */
+            cmark_node *next = cmark_node_next(k);
+            if (strcmp(cn, "a") != 0 && strcmp(cn, "span") != 0) cmark_node_free(k);
+            k = next;
+        } else {
+            k = inline_tag(c, k, depth);
+        }
+    }
+}
+
+/*** HTML blocks ***/
+
+static const char *const BLOCK_TAGS[] = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "details", "summary", "pre", "center", "table", "thead",
+    "tbody", "tfoot", "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "section", "article",
+    "header", "footer", "nav", "main", "aside", "figure", "figcaption", "hr", "address", "caption", "picture",
+    "form", "fieldset", "body", "html", "head", NULL};
+static const char *const KNOWN_BLOCKS[] = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "details", "summary",
+                                           "pre", "body", "html", "head", NULL};
+
+static void insert_block(hctx *c, cmark_node *b, int line, int col) {
+    set_pos(b, line, col);
+    cmark_node_insert_after(c->after, b);
+    c->after = b;
+}
+
+/* The paragraph inline content goes to, made when first needed. */
+static cmark_node *para(hctx *c, int line, int col) {
+    if (!c->para) {
+        c->para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+        if (c->align) cmark_node_set_user_data(c->para, (void *)c->align);
+        insert_block(c, c->para, line, col);
+    }
+    return c->para;
+}
+
+/* Ends the open paragraph: trailing spaces go, an empty one goes. */
+static void end_para(hctx *c) {
+    cmark_node *p = c->para;
+    c->para = NULL;
+    if (!p) return;
+    cmark_node *last = cmark_node_last_child(p);
+    if (last && cmark_node_get_type(last) == CMARK_NODE_TEXT) {
+        const char *lit = cmark_node_get_literal(last);
+        size_t n = strlen(lit);
+        while (n && lit[n - 1] == ' ') n--;
+        char *t = xstrndup(lit, n);
+        if (n) cmark_node_set_literal(last, t);
+        else cmark_node_free(last);
+        free(t);
+    }
+    if (!cmark_node_first_child(p)) {
+        if (c->after == p) c->after = cmark_node_previous(p);
+        cmark_node_free(p);
+    }
+}
+
+/* HTML text: runs of white space are one space, none at a paragraph's start. */
+static void add_text(hctx *c, cmark_node *into, const char *s, int line, int col) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "");
+    cmark_node *last = cmark_node_last_child(into);
+    cmark_node_type it = cmark_node_get_type(into);
+    bool space = !last && (it == CMARK_NODE_PARAGRAPH || it == CMARK_NODE_HEADING);
+    if (last && cmark_node_get_type(last) == CMARK_NODE_TEXT) {
+        const char *l = cmark_node_get_literal(last);
+        space = !*l || l[strlen(l) - 1] == ' ';
+    } else if (last && cmark_node_get_type(last) == CMARK_NODE_LINEBREAK) {
+        space = true;
+    }
+    for (const char *p = s; *p; p++) {
+        if (isspace((unsigned char)*p)) {
+            if (!space) buf_putc(&b, ' ');
+            space = true;
+        } else {
+            buf_putc(&b, *p);
+            space = false;
+        }
+    }
+    if (b.len) {
+        cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+        cmark_node_set_literal(t, b.data);
+        set_pos(t, line, col);
+        cmark_node_append_child(into, t);
+    }
+    buf_free(&b);
+}
+
+static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth);
+static void walk_block(hctx *c, xmlNode *n, int depth);
+
+static int xml_line(const hctx *c, xmlNode *n) {
+    long l = xmlGetLineNo(n);
+    return c->line + (l > 0 ? (int)l - 1 : 0);
+}
+
+static void walk_children(hctx *c, xmlNode *n, cmark_node *into, int depth) {
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (into) walk_inline(c, k, into, depth + 1);
+        else walk_block(c, k, depth + 1);
+    }
+}
+
+/* An element or text inside a paragraph (or heading, link, emphasis). */
+static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth) {
+    int line = xml_line(c, n);
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content) add_text(c, into, (const char *)n->content, line, c->col);
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE) return;
+    const char *name = (const char *)n->name;
+    int col = tag_col(c, line, line == c->line ? c->col : 1, name);
+    if (is_name(name, BLOCK_TAGS) && cmark_node_get_type(into) == CMARK_NODE_PARAGRAPH && into == c->para) {
+        /* a block inside the paragraph: ends it */
+        walk_block(c, n, depth);
+        return;
+    }
+    if (depth > MAX_WRAP_DEPTH) return;
+    if (strcmp(name, "br") == 0) {
+        cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+        set_pos(br, line, col);
+        cmark_node_append_child(into, br);
+    } else if (strcmp(name, "img") == 0) {
+        cmark_node_append_child(into, image_node(n, line, col));
+    } else if (strcmp(name, "a") == 0) {
+        char *href = attr(n, "href");
+        if (href) {
+            cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+            cmark_node_set_url(link, href);
+            set_pos(link, line, col);
+            cmark_node_append_child(into, link);
+            walk_children(c, n, link, depth);
+        } else {
+            walk_children(c, n, into, depth);
+        }
+        free(href);
+    } else if (is_name(name, HIDDEN_TAGS)) {
+        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+    } else if (is_name(name, INLINE_WRAPS)) {
+        cmark_node *w = wrapper_for(name);
+        set_pos(w, line, col);
+        cmark_node_append_child(into, w);
+        walk_children(c, n, w, depth);
+    } else {
+        if (strcmp(name, "span") != 0) warn_tag(c, line, col, name);
+        walk_children(c, n, into, depth);
+    }
+}
+
+static int heading_level(const char *name) {
+    return name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2] ? name[1] - '0' : 0;
+}
+
+/* An element or text between blocks. */
+static void walk_block(hctx *c, xmlNode *n, int depth) {
+    int line = xml_line(c, n);
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        const char *s = (const char *)n->content;
+        bool blank = true;
+        for (const char *p = s; p && *p; p++)
+            if (!isspace((unsigned char)*p)) blank = false;
+        if (!blank) add_text(c, para(c, line, c->col), s, line, c->col);
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE || depth > MAX_WRAP_DEPTH) return;
+    const char *name = (const char *)n->name;
+    int col = tag_col(c, line, line == c->line ? c->col : 1, name);
+    if (is_name(name, HIDDEN_TAGS)) {
+        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+        return;
+    }
+    if (!is_name(name, BLOCK_TAGS)) {
+        walk_inline(c, n, para(c, line, col), depth);
+        return;
+    }
+    end_para(c);
+    if (!is_name(name, KNOWN_BLOCKS)) warn_tag(c, line, col, name);
+    const char *saved = c->align;
+    char *align = attr(n, "align");
+    if (align && (strcasecmp(align, "center") == 0 || strcasecmp(align, "middle") == 0)) c->align = "center";
+    else if (align && strcasecmp(align, "right") == 0) c->align = "right";
+    else if (align) c->align = NULL;
+    free(align);
+    int level = heading_level(name);
+    if (level) {
+        cmark_node *h = cmark_node_new(CMARK_NODE_HEADING);
+        cmark_node_set_heading_level(h, level);
+        if (c->align) cmark_node_set_user_data(h, (void *)c->align);
+        insert_block(c, h, line, col);
+        c->para = h;
+        walk_children(c, n, h, depth);
+        c->para = h; /* end_para trims it, and drops it when empty */
+        end_para(c);
+    } else if (strcmp(name, "pre") == 0) {
+        xmlChar *t = xmlNodeGetContent(n);
+        cmark_node *code = cmark_node_new(CMARK_NODE_CODE_BLOCK);
+        cmark_node_set_literal(code, t ? (const char *)t : "");
+        xmlFree(t);
+        insert_block(c, code, line, col);
+    } else if (strcmp(name, "hr") == 0) {
+        insert_block(c, cmark_node_new(CMARK_NODE_THEMATIC_BREAK), line, col);
+    } else {
+        walk_children(c, n, NULL, depth);
+        end_para(c);
+    }
+    c->align = saved;
+}
+
+static void rewrite_block(hctx *c, cmark_node *blk) {
+    const char *lit = cmark_node_get_literal(blk);
+    if (!lit || is_comment(lit)) return;
+    c->after = blk;
+    c->para = NULL;
+    c->align = NULL;
+    c->line = blk->start_line > 0 ? blk->start_line : 1;
+    c->col = blk->start_column > 0 ? blk->start_column : 1;
+    htmlDocPtr doc = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    if (doc) {
+        xmlNode *root = xmlDocGetRootElement(doc);
+        if (root) walk_block(c, root, 0);
+        end_para(c);
+        xmlFreeDoc(doc);
+    }
+    cmark_node_set_literal(blk, "");
+}
+
+static int by_address(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t) * (cmark_node *const *)a, y = (uintptr_t) * (cmark_node *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, diag *d) {
+    hctx c = {src, len, where, d, NULL, NULL, 0, 0, 0, 0, NULL};
+    /* collected first: rewriting changes the tree under an iterator */
+    cmark_node **blocks = NULL, **parents = NULL;
+    size_t nb = 0, np = 0, cb = 0, cp = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HTML_BLOCK) {
+            if (nb == cb) blocks = xrealloc(blocks, (cb = cb ? cb * 2 : 8) * sizeof *blocks);
+            blocks[nb++] = n;
+        } else if (t == CMARK_NODE_HTML_INLINE) {
+            cmark_node *p = cmark_node_parent(n);
+            if (np && parents[np - 1] == p) continue;
+            if (np == cp) parents = xrealloc(parents, (cp = cp ? cp * 2 : 8) * sizeof *parents);
+            parents[np++] = p;
+        }
+    }
+    cmark_iter_free(it);
+    /* the same parent may come back after a nested container: once is enough */
+    if (np) qsort(parents, np, sizeof *parents, by_address);
+    for (size_t i = 0; i < np; i++)
+        if (i == 0 || parents[i] != parents[i - 1]) rewrite_inlines(&c, parents[i], 0);
+    for (size_t i = 0; i < nb; i++) rewrite_block(&c, blocks[i]);
+    free(blocks);
+    free(parents);
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""sentences: how many sentences of a book's Markdown sources are in its PDF and EPUB.
+
+  sentences.py MIN_PERCENT PDF_TEXT EPUB_DIR SOURCE.md...
+
+The sources are read independently of quire: Markdown and HTML syntax stripped with
+regular expressions (link and image addresses, tags, emphasis marks, list and table
+markup, code fences), then split into sentences at . ? ! and line ends. PDF_TEXT is
+`pdftotext` output; EPUB_DIR an unzipped EPUB (the text of its XHTML files). Both sides
+are compared as lower-case letters and digits only, so line breaks, hyphenation, curly
+quotes and dashes do not matter. A sentence passes when it is found in the artifact.
+Prints the coverage of each artifact and the first sentences missing; exit 1 when
+either is under MIN_PERCENT. Standard library only.
+"""
+import html
+import os
+import re
+import sys
+
+
+def squash(text):
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def strip_markdown(src):
+    src = re.sub(r"<!--.*?-->", " ", src, flags=re.S)
+    src = re.sub(r"<(script|style)\b.*?</\1>", " ", src, flags=re.S | re.I)
+    # fenced code: its lines are text as they are
+    src = re.sub(r"^\s*(```|~~~).*$", " ", src, flags=re.M)
+    # mdBook and pandoc extras a reader never sees
+    src = re.sub(r"^---\n.*?\n---\n", " ", src, count=1, flags=re.S)
+    src = re.sub(r"\{\{#[^}]*\}\}", " ", src)
+    # images: their alt text; links: their text; autolinks: the address
+    src = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r" \1 ", src)
+    src = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", src)
+    src = re.sub(r"\[([^\]]*)\]\[[^\]]*\]", r"\1", src)
+    src = re.sub(r"^\s*\[[^\]]+\]:\s*\S+.*$", " ", src, flags=re.M)
+    src = re.sub(r"<(https?://[^>]+)>", r"\1", src)
+    src = re.sub(r"<img\b[^>]*\balt=\"([^\"]*)\"[^>]*>", r" \1 ", src, flags=re.I | re.S)
+    src = re.sub(r"</?[A-Za-z][^>]*>", " ", src, flags=re.S)
+    src = html.unescape(src)
+    src = re.sub(r"^\s{0,3}#{1,6}\s*", "", src, flags=re.M)
+    src = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", src, flags=re.M)
+    src = re.sub(r"^\s*>+", "", src, flags=re.M)
+    src = re.sub(r"^\s*\|?[\s:|-]+\|[\s:|-]*$", " ", src, flags=re.M)
+    src = src.replace("|", "\n")
+    src = re.sub(r"[*_`~]", "", src)
+    src = re.sub(r"\\(.)", r"\1", src)
+    return src
+
+
+def sentences(src):
+    out = []
+    for line in strip_markdown(src).split("\n"):
+        for s in re.split(r"(?<=[.?!])\s+", line):
+            if len(squash(s)) >= 12:  # fragments shorter than this say little
+                out.append(s.strip())
+    return out
+
+
+def epub_text(folder):
+    parts = []
+    for root, _, files in os.walk(folder):
+        for f in sorted(files):
+            if f.endswith(".xhtml"):
+                with open(os.path.join(root, f), encoding="utf-8") as fh:
+                    parts.append(html.unescape(re.sub(r"<[^>]+>", " ", fh.read())))
+    return "".join(parts)
+
+
+def main(argv):
+    if len(argv) < 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    need = float(argv[1])
+    with open(argv[2], encoding="utf-8", errors="replace") as fh:
+        pdf = squash(fh.read())
+    epub = squash(epub_text(argv[3]))
+    sents = []
+    for path in argv[4:]:
+        with open(path, encoding="utf-8") as fh:
+            sents += sentences(fh.read())
+    ok = True
+    for name, text in (("PDF", pdf), ("EPUB", epub)):
+        missing = [s for s in sents if squash(s) not in text]
+        pct = 100.0 * (len(sents) - len(missing)) / max(1, len(sents))
+        print(f"{name}: {len(sents) - len(missing)} of {len(sents)} sentences ({pct:.1f} %)")
+        for s in missing[:10]:
+            print(f"  missing: {s[:120]}")
+        ok &= pct >= need
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,267 @@
+/* test_sources: other people's Markdown: inline and remote images, links to files
+ * outside the book, GitHub heading slugs and fragments, the raw HTML subset, and
+ * strict mode. Each case parses Markdown into the model and checks the nodes made and
+ * the exact messages. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "load/markdown.h"
+#include "model/model.h"
+#include "check.h"
+
+#define FIXTURES QUIRE_TEST_DIR "/model/fixtures"
+
+typedef struct parsed {
+    model_book *book;
+    diag d;
+    bool ok;
+} parsed;
+
+/* Chapters (NULL-terminated) named by `names` (or "a.md", "b.md"…) in a book rooted
+ * at the model tests' basic fixture, which holds images/dot.svg and images/pixel.png. */
+static parsed parse_named(const char *const *srcs, const char *const *names, const char *links_base, bool strict) {
+    parsed p;
+    diag_init(&p.d);
+    p.d.out = NULL;
+    p.d.capture = true;
+    p.d.strict = strict;
+    p.book = model_book_new();
+    char *dir = path_real(FIXTURES "/basic");
+    p.book->dir = arena_strdup(p.book->mem, dir);
+    free(dir);
+    p.book->meta.links_base = links_base;
+    size_t n = 0;
+    while (srcs[n]) n++;
+    p.book->chapters = arena_alloc(p.book->mem, n * sizeof *p.book->chapters);
+    p.book->n_chapters = n;
+    p.ok = true;
+    for (size_t i = 0; i < n; i++) {
+        p.book->chapters[i].file =
+            names ? arena_strdup(p.book->mem, names[i]) : arena_printf(p.book->mem, "%c.md", (char)('a' + i));
+        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &p.d);
+    }
+    p.ok &= markdown_link_book(p.book, &p.d);
+    return p;
+}
+
+static parsed parse1(const char *src) {
+    const char *srcs[] = {src, NULL};
+    return parse_named(srcs, NULL, NULL, false);
+}
+
+static void done(parsed *p) {
+    model_book_free(p->book);
+    diag_free(&p->d);
+}
+
+static bool has(const diag *d, const char *needle) { return d->captured && strstr(d->captured, needle) != NULL; }
+static const char *said(const diag *d) { return d->captured ? d->captured : "(nothing)"; }
+
+static const model_node *nth(const model_node *root, model_type type, int n) {
+    model_iter it;
+    model_iter_init(&it, root);
+    const model_node *node;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &node)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && node->type == type && n-- == 0) return node;
+    return NULL;
+}
+
+static void plain_is(const model_node *n, const char *want) {
+    char *t = model_plain_text(n);
+    STR_EQ(t, want);
+    free(t);
+}
+
+static void test_inline_images(void) {
+    parsed p = parse1("# T\n\nA badge ![dot](images/dot.svg) in text and [![px](images/pixel.png)](https://example.org/) linked.\n");
+    OK(p.ok, "inline images load: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 2);
+    OK(has(&p.d, "a.md:3:9: warning: image 'images/dot.svg' inside running text is set inline, at the height of the line"),
+       "%s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *img = nth(root, MODEL_IMAGE, 0);
+    OK(img && img->parent->type == MODEL_PARAGRAPH, "an inline image in the paragraph");
+    if (img) {
+        STR_EQ(img->as.figure.image.media_type, "image/svg+xml");
+        STR_EQ(img->as.figure.alt, "dot");
+    }
+    const model_node *linked = nth(root, MODEL_IMAGE, 1);
+    OK(linked && linked->parent->type == MODEL_LINK, "an image inside a link keeps both");
+    if (linked) STR_EQ(linked->parent->as.link.url, "https://example.org/");
+    OK(nth(root, MODEL_FIGURE, 0) == NULL, "no figure");
+    done(&p);
+
+    /* a missing local image stays an error */
+    parsed m = parse1("Text ![gone](images/gone.png) here.\n");
+    OK(!m.ok, "missing inline image fails");
+    OK(has(&m.d, "a.md:1:6: error: image 'images/gone.png' not found"), "%s", said(&m.d));
+    done(&m);
+}
+
+static void test_remote_images(void) {
+    parsed p = parse1("![Build status](https://img.shields.io/badge/x.svg)\n\n"
+                      "[![Discord](https://img.shields.io/d.svg)](https://discord.gg/x) join us\n\n"
+                      "![](https://example.org/no-alt.png)\n");
+    OK(p.ok, "remote images only warn: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 3);
+    OK(has(&p.d, "a.md:1:1: warning: remote image 'https://img.shields.io/badge/x.svg' is not fetched; its alt text is set "
+                 "in its place"),
+       "%s", said(&p.d));
+    OK(has(&p.d, "a.md:3:2: warning: remote image 'https://img.shields.io/d.svg' is not fetched"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:5:1: warning: remote image 'https://example.org/no-alt.png' is not fetched; it has no alt text"),
+       "%s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    plain_is(root, "Build status Discord join us");
+    const model_node *link = nth(root, MODEL_LINK, 0);
+    OK(link != NULL, "the badge's link stays");
+    if (link) plain_is(link, "Discord");
+    OK(nth(root, MODEL_FIGURE, 0) == NULL && nth(root, MODEL_IMAGE, 0) == NULL, "nothing fetched");
+    done(&p);
+}
+
+static void test_outside_links(void) {
+    const char *src = "# T\n\nSee [the licence](../LICENSE), [code](/src/main.c#L3) and [x](notes.txt).\n";
+    parsed p = parse1(src);
+    OK(p.ok, "outside links only warn: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 3);
+    OK(has(&p.d, "a.md:3:5: warning: link to '../LICENSE', which is not a chapter of the book, is set as plain text; "
+                 "book.yaml's links-base: would make it a web link"),
+       "%s", said(&p.d));
+    OK(nth(p.book->chapters[0].root, MODEL_LINK, 0) == NULL, "plain text, no links");
+    plain_is(p.book->chapters[0].root, "T See the licence, code and x.");
+    done(&p);
+
+    const char *srcs[] = {"# T\n\n[code](/src/main.c#L3) [x](docs/notes.txt) [up](../LICENSE)\n", NULL};
+    const char *names[] = {"docs/a.md", NULL};
+    parsed b = parse_named(srcs, names, "https://github.com/o/r/blob/main", false);
+    OK(b.ok, "links-base: %s", said(&b.d));
+    const model_node *root = b.book->chapters[0].root;
+    const model_node *l0 = nth(root, MODEL_LINK, 0), *l1 = nth(root, MODEL_LINK, 1), *l2 = nth(root, MODEL_LINK, 2);
+    OK(l0 && l1 && l2, "three links kept");
+    if (l0 && l1 && l2) {
+        STR_EQ(l0->as.link.url, "https://github.com/o/r/blob/main/src/main.c#L3");
+        STR_EQ(l1->as.link.url, "https://github.com/o/r/blob/main/docs/docs/notes.txt");
+        STR_EQ(l2->as.link.url, "https://github.com/o/r/blob/main/LICENSE");
+        OK(l0->as.link.target == NULL, "external");
+    }
+    OK(has(&b.d, "docs/a.md:3:1: warning: link to '/src/main.c#L3', which is not a chapter of the book, leads to "
+                 "https://github.com/o/r/blob/main/src/main.c#L3"),
+       "%s", said(&b.d));
+    done(&b);
+}
+
+static void test_github_slugs(void) {
+    char *s = markdown_github_slug("Why doesn't the curriculum cover/ignore topic X?");
+    STR_EQ(s, "why-doesnt-the-curriculum-coverignore-topic-x");
+    free(s);
+    s = markdown_github_slug("C++ & Rust: a_b -- c");
+    STR_EQ(s, "c--rust-a_b----c");
+    free(s);
+    s = markdown_github_slug("Caf\xc3\xa9 \xc3\x9c" "ber");
+    STR_EQ(s, "caf\xc3\xa9-\xc3\xbc" "ber");
+    free(s);
+
+    /* the README's anchors, as GitHub makes them; quire's own ids stay as they were */
+    const char *srcs[] = {"# Core\n\n## Why doesn't the curriculum cover/ignore topic X?\n\n## C\n\n## C\n\n"
+                          "[a](#why-doesnt-the-curriculum-coverignore-topic-x) [b](#c-1) [c](#C) [d](#Core) "
+                          "[e](other.md#deep-dive) [f](/other.md#Deep-Dive) [g](#c-2)\n",
+                          "# Other\n\n## Deep Dive\n\n[back](README.md#core) [home](/README.md) [dir](./)\n", NULL};
+    const char *names[] = {"README.md", "other.md", NULL};
+    parsed p = parse_named(srcs, names, NULL, false);
+    OK(p.ok, "GitHub anchors resolve: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 0);
+    const model_node *r0 = p.book->chapters[0].root, *r1 = p.book->chapters[1].root;
+    const model_node *why = nth(r0, MODEL_HEADING, 1), *c1 = nth(r0, MODEL_HEADING, 2), *c2 = nth(r0, MODEL_HEADING, 3);
+    STR_EQ(why->id, "why-doesn-t-the-curriculum-cover-ignore-topic-x");
+    STR_EQ(c1->id, "c");
+    STR_EQ(c2->id, "c-2");
+    OK(nth(r0, MODEL_LINK, 0)->as.link.target == why, "GitHub slug");
+    OK(nth(r0, MODEL_LINK, 1)->as.link.target == c2, "#c-1 is GitHub's second C");
+    OK(nth(r0, MODEL_LINK, 2)->as.link.target == c1, "#C ignoring case");
+    OK(nth(r0, MODEL_LINK, 3)->as.link.target == nth(r0, MODEL_HEADING, 0), "#Core ignoring case");
+    OK(nth(r0, MODEL_LINK, 4)->as.link.target == nth(r1, MODEL_HEADING, 1), "other.md#deep-dive");
+    OK(nth(r0, MODEL_LINK, 5)->as.link.target == nth(r1, MODEL_HEADING, 1), "/other.md#Deep-Dive");
+    OK(nth(r0, MODEL_LINK, 6)->as.link.target == c2, "#c-2, quire's own id");
+    OK(nth(r1, MODEL_LINK, 0)->as.link.target == nth(r0, MODEL_HEADING, 0), "README.md#core");
+    OK(nth(r1, MODEL_LINK, 1)->as.link.target == nth(r0, MODEL_HEADING, 0), "/README.md");
+    OK(nth(r1, MODEL_LINK, 2)->as.link.target == nth(r0, MODEL_HEADING, 0), "./ is the folder's README.md");
+    done(&p);
+
+    parsed bad = parse1("# T\n\n[x](#nothing-like-this)\n");
+    OK(!bad.ok, "a fragment that matches nothing is an error");
+    OK(has(&bad.d, "a.md:3:1: error: link target '#nothing-like-this' does not exist"), "%s", said(&bad.d));
+    done(&bad);
+}
+
+static void test_html_subset(void) {
+    parsed p = parse1("<p align=\"center\">\n  <img src=\"images/pixel.png\" alt=\"Logo\" width=\"200\">\n</p>\n\n"
+                      "<h1 align=\"center\">The <i>Title</i></h1>\n\n"
+                      "Water is H<sub>2</sub>O, x<sup>2</sup>, press <kbd>Ctrl</kbd>+<kbd>C</kbd>, "
+                      "<b>bold</b> <strong>strong</strong> <em>em</em> <a href=\"https://example.org/\">site</a>,"
+                      "<br>next <code>a&lt;b</code>.\n\n"
+                      "<details>\n<summary>More</summary>\n\nInside.\n\n</details>\n\n"
+                      "<div>Block <b>text</b> &amp; more<br/>on two lines</div>\n");
+    OK(p.ok, "the subset loads: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 0);
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *fig = nth(root, MODEL_FIGURE, 0);
+    OK(fig != NULL, "a lone <img> is a figure");
+    if (fig) STR_EQ(fig->as.figure.alt, "Logo");
+    const model_node *h = nth(root, MODEL_HEADING, 0);
+    OK(h && h->as.heading.level == 1, "h1");
+    if (h) plain_is(h, "The Title");
+    STR_EQ(p.book->chapters[0].title, "The Title");
+    OK(nth(h, MODEL_EMPH, 0) != NULL, "<i> in the heading");
+    plain_is(nth(root, MODEL_SUBSCRIPT, 0), "2");
+    plain_is(nth(root, MODEL_SUPERSCRIPT, 0), "2");
+    plain_is(nth(root, MODEL_KEYS, 1), "C");
+    plain_is(nth(root, MODEL_STRONG, 1), "strong");
+    plain_is(nth(root, MODEL_EMPH, 1), "em");
+    const model_node *a = nth(root, MODEL_LINK, 0);
+    OK(a && strcmp(a->as.link.url, "https://example.org/") == 0, "<a href>");
+    OK(nth(root, MODEL_LINE_BREAK, 0) != NULL, "<br>");
+    const model_node *code = nth(root, MODEL_CODE, 0);
+    OK(code && strcmp(code->text, "a<b") == 0, "<code> keeps its text");
+    const model_node *more = nth(root, MODEL_PARAGRAPH, 1);
+    OK(more != NULL, "summary paragraph");
+    if (more) plain_is(more, "More");
+    plain_is(nth(root, MODEL_PARAGRAPH, 2), "Inside.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 3), "Block text & more on two lines");
+    done(&p);
+
+    /* unknown tags: dropped with a warning at their place, their text kept; scripts go whole */
+    parsed u = parse1("Some <u>under</u> and <font color=red>red</font>.\n\n<table><tr><td>cell one</td><td>two</td></tr></table>\n\n"
+                      "<script>alert(1)</script>\n");
+    OK(u.ok, "warnings only: %s", said(&u.d));
+    OK(has(&u.d, "a.md:1:6: warning: raw HTML tag <u> is not supported; dropped, its text kept"), "%s", said(&u.d));
+    OK(has(&u.d, "a.md:1:23: warning: raw HTML tag <font> is not supported; dropped, its text kept"), "%s", said(&u.d));
+    OK(has(&u.d, "a.md:3:1: warning: raw HTML tag <table> is not supported; dropped, its text kept"), "%s", said(&u.d));
+    OK(has(&u.d, "a.md:3:29: warning: raw HTML tag <td> is not supported"), "%s", said(&u.d));
+    OK(has(&u.d, "a.md:5:1: warning: raw HTML tag <script> is not supported; dropped with its content"), "%s", said(&u.d));
+    plain_is(u.book->chapters[0].root, "Some under and red. cell one two");
+    done(&u);
+}
+
+static void test_strict(void) {
+    const char *srcs[] = {"# T\n\nSome <u>under</u> text.\n", NULL};
+    parsed p = parse_named(srcs, NULL, NULL, true);
+    INT_EQ(p.d.warnings, 0);
+    INT_EQ(p.d.errors, 1);
+    OK(has(&p.d, "a.md:3:6: error: raw HTML tag <u> is not supported; dropped, its text kept (a warning; strict mode "
+                 "makes it an error)"),
+       "%s", said(&p.d));
+    done(&p);
+}
+
+int main(void) {
+    setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
+    test_inline_images();
+    test_remote_images();
+    test_outside_links();
+    test_github_slugs();
+    test_html_subset();
+    test_strict();
+    return CHECK_DONE();
+}
