@@ -256,18 +256,20 @@ static bool add_many(mctx *c, manifest *m, size_t *cap, const char *s, const ytr
     }
     char *pat = folder ? xasprintf("%s/*.md", full) : xstrdup(full);
     glob_t g;
-    size_t prefix = strlen(c->book->dir) + 1, before = m->n_chapters;
+    size_t prefix = strlen(c->book->dir) + 1, matched = 0;
     /* glob sorts by name (the C locale's byte order) */
     if (glob(pat, 0, NULL, &g) == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++)
             if (strncmp(g.gl_pathv[i], c->book->dir, prefix - 1) != 0 || g.gl_pathv[i][prefix - 1] != '/')
                 verr(c, it, "chapter path leaves the book folder: '%s'", s);
-            else if (path_is_file(g.gl_pathv[i]))
+            else if (path_is_file(g.gl_pathv[i]) && ++matched)
                 add_chapter(c, m, cap, arena_strdup(c->book->mem, g.gl_pathv[i] + prefix), it, true);
         globfree(&g);
     }
-    if (m->n_chapters == before)
-        verr(c, it, "'%s' %s", s, folder ? "is a folder without Markdown files (*.md)" : "matches no file");
+    if (!matched && folder)
+        verr(c, it, "chapter '%s' is a folder, not a Markdown file, and holds no Markdown files (.md)", s);
+    else if (!matched)
+        verr(c, it, "'%s' matches no file", s);
     free(pat);
     free(full);
     return true;
