@@ -72,8 +72,21 @@ static void index_chars(paraset *ps) {
 /* Glyphs that must not show: a forced break, a soft hyphen left in the text. */
 static bool hidden(gunichar c) { return is_forced(c) || c == '\r' || c == 0xAD; }
 
+/* The width an inline image's shape attribute asks for in a run, or -1: the run's glyph
+ * draws nothing and takes that width (the PDF writer draws the image into the box). */
+static int shape_width(const PangoItem *it) {
+    for (GSList *l = it->analysis.extra_attrs; l; l = l->next) {
+        const PangoAttribute *a = l->data;
+        if (a->klass->type == PANGO_ATTR_SHAPE) return ((const PangoAttrShape *)a)->logical_rect.width;
+    }
+    return -1;
+}
+
 static void shape_item(const paraset *ps, PangoItem *it, PangoGlyphString *gs) {
     pango_shape_with_flags(ps->text + it->offset, it->length, ps->text, ps->len, &it->analysis, gs, PANGO_SHAPE_NONE);
+    int sw = shape_width(it);
+    for (int g = 0; sw >= 0 && g < gs->num_glyphs; g++)
+        gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = g ? 0 : sw;
 }
 
 /* The first byte of the item whose glyph the font lacks, or -1. */
