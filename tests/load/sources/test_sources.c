@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "load/book.h"
 #include "load/markdown.h"
 #include "model/model.h"
 #include "check.h"
@@ -39,7 +40,7 @@ static parsed parse_named(const char *const *srcs, const char *const *names, con
     for (size_t i = 0; i < n; i++) {
         p.book->chapters[i].file =
             names ? arena_strdup(p.book->mem, names[i]) : arena_printf(p.book->mem, "%c.md", (char)('a' + i));
-        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &p.d);
+        p.ok &= markdown_parse_chapter(p.book, &p.book->chapters[i], (int)i, srcs[i], strlen(srcs[i]), &book_files, &p.d);
     }
     p.ok &= markdown_link_book(p.book, &p.d);
     return p;
