@@ -46,12 +46,14 @@ python3 "$ROOT/tests/bench/genbook.py" --out "$WORK" --pages "$PAGES" >/dev/null
 BOOK="$WORK/${PAGES}p"
 MD=$(ls "$BOOK"/*.md)
 
-# The first page of the body: the one opening with "Chapter 1 ".
+# The first page of the body: the first with the line "Chapter 1 …" and no "Chapter 2 …"
+# (the contents pages list them all).
 first_page() {
-  local n i
+  local n i t
   n=$(pdfinfo "$1" | awk '/^Pages:/ {print $2}')
   for ((i = 1; i <= n; i++)); do
-    pdftotext -f "$i" -l "$i" "$1" - | grep -m1 . | grep -q '^Chapter 1 ' && { echo "$i"; return; }
+    t=$(pdftotext -f "$i" -l "$i" "$1" -)
+    if grep -q '^Chapter 1 ' <<<"$t" && ! grep -q '^Chapter 2 ' <<<"$t"; then echo "$i"; return; fi
   done
   echo 1
 }
