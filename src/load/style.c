@@ -239,10 +239,10 @@ enum {
     G_SIZE, G_MT, G_MB, G_MI, G_MO, G_COLUMNS, G_GAP, G_BLEED, G_WIDOWS, G_ORPHANS,
     G_HEAD_RECTO, G_HEAD_VERSO, G_FIG_WIDTH, G_CHAPTER_START, G_PLACEMENT, G_STRETCH, G_COUNT
 };
-static const char *const page_keys[] = { /* the keys after the first NULL are not read yet */
+static const char *const page_keys[G_COUNT + 1] = {
     "size", "margin-top", "margin-bottom", "margin-inner", "margin-outer", "columns",
     "column-gap", "bleed", "widows", "orphans", "head-recto", "head-verso", "figure-width", "chapter-start",
-    NULL, "figure-placement", "vertical-stretch", NULL};
+    "figure-placement", "vertical-stretch", NULL};
 
 /* The values of the page's word-valued keys, in the order of their enums. */
 static const char *const head_names[] = {"none", "title", "chapter", "section", NULL};

@@ -337,9 +337,13 @@ static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, do
         it->line = i;
         it->height = p->leading;
         it->baseline = p->ascent;
-        /* Lines 0..orphans-2 stay with the next; so do lines n-widows..n-2. */
-        it->keep_with_next = keep_all || i < orphans - 1 || i >= n - widows;
-        if (i == n - 1) it->keep_with_next = keep_all;
+        /* A break after lines 0..orphans-2 leaves an orphan, after n-widows..n-2 a widow:
+         * both cost, neither is forbidden (a hole can be worse). */
+        it->keep_with_next = keep_all;
+        if (!keep_all && i < n - 1) {
+            if (i < orphans - 1) it->penalty += LAYOUT_PENALTY_ORPHAN;
+            if (i >= n - widows) it->penalty += LAYOUT_PENALTY_WIDOW;
+        }
         if (!first) first = it;
     }
     return first;
@@ -424,10 +428,14 @@ static void do_pull_quote(lctx *c, const model_node *n) {
         }
         first = false;
     }
-    /* Kept whole, with the bar beside every box. */
+    /* The bar beside every box. Kept whole unless it is long: then it may split, at a cost, with
+     * at least two lines on each side; never right after its attribution's dash line. */
     for (int i = first_item; i < c->out->n; i++) {
-        c->out->items[i].bar = true;
-        c->out->items[i].keep_with_next = i + 1 < c->out->n;
+        layout_item *it = &c->out->items[i];
+        it->bar = true;
+        bool edge = i == first_item || i >= c->out->n - 2;
+        it->keep_with_next = i + 1 < c->out->n && (edge || c->out->items[i + 1].node->type == MODEL_ATTRIBUTION);
+        it->penalty = i + 1 < c->out->n ? LAYOUT_PENALTY_QUOTE : 0;
     }
     c->pending_after = qs->space_after + 4;
     c->indent = save;
@@ -558,14 +566,17 @@ static void do_figure(lctx *c, const model_node *n) {
     it->x = c->indent + (w - iw) / 2;
     it->dest = n->id;
     it->keep_with_next = cap != NULL;
+    int fig = c->out->n - 1;
     if (cap) {
         push_tag(c, "Caption");
         push_lines(c, cap, n, cs->space_before, true);
+        c->out->items[c->out->n - 1].keep_with_next = false; /* the float ends with its caption */
         pop_tag(c);
         c->pending_after = cs->space_after;
     } else {
         c->pending_after = 12;
     }
+    c->out->items[fig].float_len = c->out->n - fig;
     pop_tag(c);
 }
 
@@ -648,6 +659,7 @@ static void do_table(lctx *c, const model_node *n) {
         /* The header stays with the first body row; so do the first two and last two rows. */
         it->keep_with_next = ri < t->header_rows || ri == t->header_rows || ri >= rows - 2;
         if (ri == rows - 1) it->keep_with_next = false;
+        it->penalty = LAYOUT_PENALTY_ROW;
     }
     pop_tag(c);
     c->pending_after = ts->space_after > 10 ? ts->space_after : 10;
@@ -673,8 +685,14 @@ static void do_code(lctx *c, const model_node *n) {
     }
     double save = c->indent;
     c->indent += 6;
-    layout_item *first = push_lines(c, p, n, cs->space_before + 4, p->n_lines <= 6);
-    (void)first;
+    /* Short blocks stay whole; a long one splits, at a cost, with two lines on each side. */
+    int first = c->out->n;
+    push_lines(c, p, n, cs->space_before + 4, p->n_lines <= 6);
+    for (int i = first; p->n_lines > 6 && i < c->out->n - 1; i++) {
+        layout_item *it = &c->out->items[i];
+        it->keep_with_next = i == first || i >= c->out->n - 2;
+        it->penalty = LAYOUT_PENALTY_CODE;
+    }
     c->indent = save;
     c->pending_after = cs->space_after + 4;
     pop_tag(c);

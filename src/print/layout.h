@@ -54,6 +54,8 @@ typedef struct layout_item {
     double x;                /* left edge within the column */
     double width;            /* for rules, rows and figures */
     bool keep_with_next;     /* no column break after this item */
+    double penalty;          /* otherwise the cost of a column break after it (widow, orphan, split quote…) */
+    int float_len;           /* FIGURE: the items of the float (the image and its caption lines); 0: none */
     bool break_before;       /* starts a new page */
     bool bar;                /* pull quote: draw the accent bar beside this box */
     int chapter;             /* index, -1 for front matter */
@@ -119,6 +121,14 @@ typedef struct layout_list {
     double note_gap;         /* space between notes */
     double note_sep;         /* space above the first note, holding the rule */
 } layout_list;
+
+/* Costs of a column break after an item, weighed against empty space by paginate (a column
+ * left a quarter empty costs 625; see paginate.c). */
+#define LAYOUT_PENALTY_WIDOW 3000.0     /* leaves the last `widows` lines of a paragraph alone */
+#define LAYOUT_PENALTY_ORPHAN 3000.0    /* leaves the first `orphans` lines alone */
+#define LAYOUT_PENALTY_QUOTE 1200.0     /* splits a pull quote */
+#define LAYOUT_PENALTY_CODE 400.0       /* splits a code block */
+#define LAYOUT_PENALTY_ROW 60.0         /* splits a table between rows */
 
 typedef struct layout_params {
     double col_width;

@@ -1,10 +1,73 @@
-/* paginate: layout boxes → pages (columns, keeps, footnotes, repeated table headers). */
+/* paginate: layout boxes → pages and columns.
+ *
+ * Breaks are chosen by cost, not greedily: between two forced page breaks (a segment) every
+ * feasible column break is a node of a shortest-path search (optimal page breaking in the
+ * manner of Plass's thesis). A column from break i to break j costs the penalty of breaking
+ * after its last item (widow, orphan, a split quote, code block or table; kept headings and
+ * figure captions cannot be parted at all) plus the space it leaves empty, squared; the last
+ * column of a segment leaves what it leaves for free. Figures float: one that does not fit
+ * where it stands goes to the top of the next column while the text flows on, and the queue
+ * of floats waiting is carried along the best path to each break. Full columns are then
+ * stretched (space above headings, figures, quotes, lists, up to `stretch` per gap) so facing
+ * pages end on one baseline. */
 #include "print/paginate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EPS 0.01
+#define MAXQ 8               /* floats waiting at once; more are set where they stand */
+#define COST_INF 1e30
+#define FILL_WEIGHT 100000.0 /* a column a quarter empty costs 6250, a tenth 1000, one line about 40 */
+#define STRETCH_COST 100.0   /* a column stretched by its whole height (never that much) */
+#define COLUMN_COST 5000.0   /* every column: spreading the text over more pages is no saving */
+#define DEFER_COST 30.0      /* a float set away from its place in the text */
+#define LEFT_OVER_COST 3000.0 /* a float still waiting when its segment ends */
+
+typedef struct fqueue {
+    int n;
+    int f[MAXQ];             /* first items of waiting floats, in source order */
+} fqueue;
+
+typedef struct dpnode {
+    double cost;
+    int prev;                /* break the best column into this one starts at; -1: none */
+    fqueue q;                /* floats waiting at this break, along the best path */
+} dpnode;
+
+typedef struct pctx {
+    const layout_list *l;
+    const paginate_params *pp;
+    double colh;
+    double *note_h;          /* per item: heights of the notes it cites first */
+    int *note_n;             /* per item: how many */
+    int *note_first;         /* per item: index into notes_of of its first note */
+    int *notes_of;           /* the notes, item by item */
+    int start, end;          /* the segment [start, end) */
+    dpnode *nodes;           /* end - start + 1 of them, for breaks start..end */
+} pctx;
+
+/* One column being filled: from break `i` with the floats `in` waiting. */
+typedef struct colscan {
+    double top_h, bot_h;     /* floats at the top / bottom, with their gaps */
+    double y;                /* text height so far */
+    double notes_h;          /* the notes' own heights */
+    int notes_n;
+    int k;                   /* next item */
+    int last_text;           /* last item set in the text, -1: none */
+    bool started;            /* text or repeated headers placed */
+    int gaps;                /* places that may stretch */
+    int n_deferred;          /* floats this column passed on */
+    int top[2 * MAXQ], n_top;
+    int bot[MAXQ], n_bot;
+    fqueue out;
+    /* with a page: the text boxes, y relative to the text's top */
+    paginate_page *pg;
+    int col, first_box;
+} colscan;
+
+/*** boxes and notes on a page ***/
 
 static paginate_page *new_page(paginate_result *r) {
     r->pages = xrealloc(r->pages, (size_t)(r->n_pages + 1) * sizeof *r->pages);
@@ -15,12 +78,14 @@ static paginate_page *new_page(paginate_result *r) {
     return pg;
 }
 
-static void add_box(paginate_page *pg, int item, int col, double y, bool repeated) {
+static paginate_box *add_box(paginate_page *pg, int item, int col, double y, bool repeated) {
     if (pg->n_boxes == pg->cap_boxes) {
         pg->cap_boxes = pg->cap_boxes ? pg->cap_boxes * 2 : 64;
         pg->boxes = xrealloc(pg->boxes, (size_t)pg->cap_boxes * sizeof *pg->boxes);
     }
-    pg->boxes[pg->n_boxes++] = (paginate_box){item, col, y, repeated};
+    paginate_box *b = &pg->boxes[pg->n_boxes++];
+    *b = (paginate_box){item, col, y, repeated, false};
+    return b;
 }
 
 static void add_note(paginate_page *pg, int note, int col, int item) {
@@ -49,137 +114,468 @@ static int cited_notes(const layout_list *l, const layout_item *it, const bool *
     return k;
 }
 
+/* Which notes each item cites first, in reading order. */
+static void find_notes(pctx *c) {
+    const layout_list *l = c->l;
+    int n = l->n ? l->n : 1;
+    c->note_h = xcalloc((size_t)n, sizeof *c->note_h);
+    c->note_n = xcalloc((size_t)n, sizeof *c->note_n);
+    c->note_first = xcalloc((size_t)n, sizeof *c->note_first);
+    c->notes_of = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *c->notes_of);
+    bool *placed = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *placed);
+    int total = 0, cites[16];
+    for (int i = 0; i < l->n; i++) {
+        c->note_first[i] = total;
+        int k = cited_notes(l, &l->items[i], placed, cites, 16);
+        for (int j = 0; j < k && total < l->n_notes; j++) {
+            placed[cites[j]] = true;
+            c->notes_of[total++] = cites[j];
+            c->note_h[i] += l->notes[cites[j]].height;
+            c->note_n[i]++;
+        }
+    }
+    free(placed);
+}
+
+static double notes_block(const layout_list *l, int n, double h) {
+    return n ? h + (n - 1) * l->note_gap + l->note_sep : 0;
+}
+
 double paginate_notes_height(const layout_list *l, const paginate_page *pg, int col) {
     double h = 0;
     int n = 0;
     for (int i = 0; i < pg->n_notes; i++) {
         if (pg->notes[i].col != col) continue;
-        h += l->notes[pg->notes[i].note].height + (n ? l->note_gap : 0);
+        h += l->notes[pg->notes[i].note].height;
         n++;
     }
-    return n ? h + l->note_sep : 0;
+    return notes_block(l, n, h);
 }
 
-/* Fills page `pg` (the last of r) from item i with `columns` columns of height colh.
- * Stops at an item that starts a page by rule, when the columns are full or at the end.
- * Returns the first item not placed. */
-static int fill_page(const layout_list *l, int i, int columns, double colh, bool *placed, paginate_result *r,
-                     paginate_page *pg) {
-    int col = 0;
-    double y = 0, notes_h = 0;
-    int col_start = i;          /* first item placed in this column */
-    int col_first_box = 0;      /* index of the column's first box on the page */
-    int cites[16];
-    while (i < l->n) {
-        const layout_item *it = &l->items[i];
-        if (it->break_before && pg->n_boxes > 0) break;
-        bool fresh = pg->n_boxes == col_first_box;
-        /* A table continued in a new column shows its header rows again. */
-        if (fresh && it->kind == LAYOUT_ROW && !it->header_row && it->table->header_rows > 0 && it->row > it->table->header_rows &&
-            i - it->row >= 0) {
-            for (int h = 0; h < it->table->header_rows; h++) {
-                int hi = i - it->row + h;
-                add_box(pg, hi, col, y, true);
-                y += l->items[hi].height;
-            }
-        }
-        double sb = (fresh && !it->break_before) || (fresh && it->kind == LAYOUT_ROW) ? 0 : it->space_before;
-        int nc = cited_notes(l, it, placed, cites, 16);
-        double nh = 0;
-        for (int k = 0; k < nc; k++) nh += l->notes[cites[k]].height + ((notes_h > 0 || k) ? l->note_gap : 0);
-        if (nc && notes_h == 0) nh += l->note_sep;
-        bool fits = y + sb + it->height + notes_h + nh <= colh + EPS;
-        if (fits || fresh) {
-            add_box(pg, i, col, y + sb, false);
-            y += sb + it->height;
-            for (int k = 0; k < nc; k++) {
-                add_note(pg, cites[k], col, i);
-                placed[cites[k]] = true;
-            }
-            notes_h += nh;
-            r->item_page[i] = r->n_pages - 1;
-            if (pg->chapter < 0) pg->chapter = it->chapter;
-            if (it->break_before) pg->opens_chapter = true;
-            i++;
-            continue;
-        }
-        /* Break before i; back up over a chain of boxes kept with their next. */
-        int b = i;
-        while (b > col_start && l->items[b - 1].keep_with_next) b--;
-        if (b == col_start) b = i;
-        while (pg->n_boxes > col_first_box && pg->boxes[pg->n_boxes - 1].item >= b) {
-            r->item_page[pg->boxes[pg->n_boxes - 1].item] = -1;
-            pg->n_boxes--;
-        }
-        while (pg->n_notes > 0 && pg->notes[pg->n_notes - 1].col == col && pg->notes[pg->n_notes - 1].item >= b) {
-            placed[pg->notes[pg->n_notes - 1].note] = false;
-            pg->n_notes--;
-        }
-        i = b;
-        if (++col >= columns) break;
-        y = 0, notes_h = 0;
-        col_start = i;
-        col_first_box = pg->n_boxes;
+/*** floats ***/
+
+static bool is_float(const pctx *c, int k) {
+    return c->pp->placement != STYLE_PLACE_HERE && c->l->items[k].float_len > 0;
+}
+
+/* A float's height: its image and caption lines with the space between them. */
+static double float_h(const pctx *c, int k) {
+    const layout_item *it = c->l->items;
+    double h = it[k].height;
+    for (int m = k + 1; m < k + it[k].float_len && m < c->l->n; m++) h += it[m].space_before + it[m].height;
+    return h;
+}
+
+static double float_gap(const pctx *c) {
+    return c->pp->float_gap > 0 ? c->pp->float_gap : 12;
+}
+
+/* Floats waiting that cannot share a column with any text go on columns of their own:
+ * how many of q's first floats, packed into `cols` columns. */
+static int float_only(const pctx *c, int i, fqueue *q, int *cols) {
+    double first = i < c->end ? c->l->items[i].height : 0;
+    int taken = 0;
+    *cols = 0;
+    while (taken < q->n) {
+        int f = q->f[taken];
+        bool alone = c->pp->placement == STYLE_PLACE_PAGE;
+        if (!alone && float_h(c, f) + float_gap(c) + first <= c->colh + EPS && i < c->end) break;
+        /* one column: this float and those after it that fit too */
+        double h = float_h(c, f);
+        taken++;
+        while (taken < q->n && h + float_gap(c) + float_h(c, q->f[taken]) <= c->colh + EPS) h += float_gap(c) + float_h(c, q->f[taken++]);
+        (*cols)++;
+        if (i < c->end && !alone) break;
     }
-    return i;
+    memmove(q->f, q->f + taken, (size_t)(q->n - taken) * sizeof *q->f);
+    q->n -= taken;
+    return taken;
 }
 
-/* Takes everything off a page again. */
-static void clear_page(paginate_page *pg, bool *placed, paginate_result *r) {
-    for (int k = 0; k < pg->n_boxes; k++)
-        if (!pg->boxes[k].repeated) r->item_page[pg->boxes[k].item] = -1;
-    for (int k = 0; k < pg->n_notes; k++) placed[pg->notes[k].note] = false;
-    pg->n_boxes = pg->n_notes = 0;
-    pg->chapter = -1;
-    pg->opens_chapter = false;
+/*** one column ***/
+
+/* No break after an item kept with the next, nor after a heading's first following line. */
+static bool breakable_after(const layout_list *l, int k) {
+    const layout_item *it = &l->items[k];
+    if (it->keep_with_next) return false;
+    if (k > 0 && it->kind == LAYOUT_LINE && it->line == 0 && l->items[k - 1].keep_with_next && l->items[k - 1].node &&
+        l->items[k - 1].node->type == MODEL_HEADING && (!it->para || it->para->n_lines > 1))
+        return false;
+    return true;
 }
 
-/* The lowest point any column of the page reaches, its footnotes included. */
-static double page_bottom(const layout_list *l, const paginate_page *pg, int columns) {
-    double bottom = 0;
-    for (int c = 0; c < columns; c++) {
-        double y = 0;
-        for (int k = 0; k < pg->n_boxes; k++)
-            if (pg->boxes[k].col == c && pg->boxes[k].y + l->items[pg->boxes[k].item].height > y)
-                y = pg->boxes[k].y + l->items[pg->boxes[k].item].height;
-        y += paginate_notes_height(l, pg, c);
-        if (y > bottom) bottom = y;
+static double used_h(const pctx *c, const colscan *s) {
+    return s->top_h + s->y + s->bot_h + notes_block(c->l, s->notes_n, s->notes_h);
+}
+
+static double slack_of(const pctx *c, const colscan *s) {
+    double sl = c->colh - used_h(c, s);
+    return sl > 0 ? sl : 0;
+}
+
+static void text_box(colscan *s, int item, double y, bool repeated) {
+    if (s->pg) add_box(s->pg, item, s->col, y, repeated);
+}
+
+/* Starts a column at break i: the waiting floats that fit go on top (leaving room for the
+ * first line), a table continued here repeats its header rows. */
+static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, paginate_page *pg, int col) {
+    memset(s, 0, sizeof *s);
+    s->k = i;
+    s->last_text = -1;
+    s->pg = pg;
+    s->col = col;
+    s->first_box = pg ? pg->n_boxes : 0;
+    double first = i < c->end ? c->l->items[i].height : 0;
+    for (int f = 0; f < in->n; f++) {
+        double h = float_h(c, in->f[f]) + float_gap(c);
+        if (s->out.n == 0 && s->top_h + h + first <= c->colh + EPS) {
+            s->top[s->n_top++] = in->f[f];
+            s->top_h += h;
+            s->gaps++;
+        } else {
+            s->out.f[s->out.n++] = in->f[f];
+        }
     }
-    return bottom;
+    const layout_item *it = i < c->end ? &c->l->items[i] : NULL;
+    if (it && it->kind == LAYOUT_ROW && !it->header_row && it->table->header_rows > 0 && it->row > it->table->header_rows &&
+        i - it->row >= 0) {
+        for (int h = 0; h < it->table->header_rows; h++) {
+            int hi = i - it->row + h;
+            text_box(s, hi, s->y, true);
+            s->y += c->l->items[hi].height;
+        }
+        s->started = true;
+    }
+}
+
+/* Sets item k in the text if it fits (or nothing is in the column yet). */
+static bool place_text(const pctx *c, colscan *s, int k) {
+    const layout_item *it = &c->l->items[k];
+    bool sink = !s->started && it->break_before && c->pp->columns == 1; /* a chapter's sink, one column only */
+    double sb = s->started || sink ? it->space_before : 0;
+    if (it->kind == LAYOUT_ROW && !s->started) sb = 0;
+    double nb = notes_block(c->l, s->notes_n + c->note_n[k], s->notes_h + c->note_h[k]);
+    bool fits = s->top_h + s->y + sb + it->height + s->bot_h + nb <= c->colh + EPS;
+    if (!fits && (s->started || s->n_top > 0)) return false;
+    if (s->started && sb > 0) s->gaps++;
+    text_box(s, k, s->y + sb, false);
+    s->y += sb + it->height;
+    s->notes_h += c->note_h[k];
+    s->notes_n += c->note_n[k];
+    s->last_text = k;
+    s->started = true;
+    return true;
+}
+
+/* A float met in the text: set where it stands, at the top or the bottom of this column,
+ * or passed on to the next. Returns false when the column is full (nothing was set). */
+static bool meet_float(const pctx *c, colscan *s, int k) {
+    int len = c->l->items[k].float_len;
+    double h = float_h(c, k), gap = float_gap(c);
+    style_place pl = c->pp->placement;
+    bool room = used_h(c, s) + h + gap <= c->colh + EPS;
+    if (s->out.n == 0 && pl == STYLE_PLACE_AUTO) {
+        /* where it stands, when all of it fits */
+        double need = c->l->items[k].space_before + h;
+        if (!s->started || s->top_h + s->y + need + s->bot_h + notes_block(c->l, s->notes_n, s->notes_h) <= c->colh + EPS) {
+            for (int m = k; m < k + len; m++) place_text(c, s, m);
+            s->k = k + len;
+            return true;
+        }
+    } else if (s->out.n == 0 && room && (pl == STYLE_PLACE_TOP || pl == STYLE_PLACE_BOTTOM)) {
+        if (pl == STYLE_PLACE_TOP) s->top[s->n_top++] = k, s->top_h += h + gap;
+        else s->bot[s->n_bot++] = k, s->bot_h += h + gap;
+        s->gaps++;
+        s->k = k + len;
+        return true;
+    }
+    if (s->out.n == MAXQ) { /* too many waiting: this one stays in the text */
+        for (int m = k; m < k + len; m++)
+            if (!place_text(c, s, m)) return false;
+        s->k = k + len;
+        return true;
+    }
+    s->out.f[s->out.n++] = k;
+    s->n_deferred++;
+    s->k = k + len;
+    return true;
+}
+
+/* Advances by one item or float. False when the column can take nothing more. */
+static bool col_step(const pctx *c, colscan *s) {
+    int k = s->k;
+    if (k >= c->end) return false;
+    if (is_float(c, k)) return meet_float(c, s, k);
+    if (!place_text(c, s, k)) return false;
+    s->k = k + 1;
+    return true;
+}
+
+/* What a column ending at break j costs (COST_INF: not a break). */
+static double col_cost(const pctx *c, const colscan *s, int i) {
+    int j = s->k;
+    if (j <= i) return COST_INF;
+    double cost = COLUMN_COST + s->n_deferred * DEFER_COST;
+    if (j >= c->end) return cost + s->out.n * LEFT_OVER_COST;
+    if (s->last_text < 0 || !breakable_after(c->l, s->last_text)) return COST_INF;
+    cost += c->l->items[s->last_text].penalty;
+    double slack = slack_of(c, s), stretch = s->gaps * c->pp->stretch;
+    double rem = slack > stretch ? slack - stretch : 0;
+    cost += FILL_WEIGHT * (rem / c->colh) * (rem / c->colh) + STRETCH_COST * (slack - rem) / c->colh;
+    return cost;
+}
+
+/*** the search ***/
+
+static void relax(pctx *c, int i, double base, const colscan *s) {
+    double cost = col_cost(c, s, i);
+    if (cost >= COST_INF) return;
+    dpnode *n = &c->nodes[s->k - c->start];
+    if (base + cost < n->cost) {
+        n->cost = base + cost;
+        n->prev = i;
+        n->q = s->out;
+    }
+}
+
+/* Every column that can start at break i, with the floats waiting there. */
+static void expand(pctx *c, int i) {
+    dpnode *n = &c->nodes[i - c->start];
+    fqueue q = n->q;
+    int cols;
+    float_only(c, i, &q, &cols);
+    colscan s;
+    col_begin(c, &s, i, &q, NULL, 0);
+    while (col_step(c, &s)) relax(c, i, n->cost, &s);
+}
+
+static void search(pctx *c, const fqueue *q0) {
+    int n = c->end - c->start + 1;
+    for (int k = 0; k < n; k++) c->nodes[k] = (dpnode){COST_INF, -1, {0, {0}}};
+    c->nodes[0].cost = 0;
+    c->nodes[0].q = *q0;
+    for (int i = c->start; i < c->end; i++)
+        if (c->nodes[i - c->start].cost < COST_INF) expand(c, i);
+}
+
+/*** setting the chosen columns on pages ***/
+
+typedef struct placer {
+    paginate_result *r;
+    int columns;
+    int col;                 /* next column on the current page; == columns: a new page first */
+    int n_cols;              /* columns set so far in this segment */
+    bool *note_placed;
+} placer;
+
+static paginate_page *next_column(placer *pl, int *col) {
+    if (pl->col >= pl->columns || pl->r->n_pages == 0) {
+        new_page(pl->r);
+        pl->col = 0;
+    }
+    *col = pl->col++;
+    pl->n_cols++;
+    return &pl->r->pages[pl->r->n_pages - 1];
+}
+
+static void place_float(const pctx *c, paginate_page *pg, int col, int f, double y, paginate_result *r) {
+    const layout_item *it = c->l->items;
+    int page = (int)(pg - r->pages);
+    for (int m = f; m < f + it[f].float_len && m < c->l->n; m++) {
+        if (m > f) y += it[m].space_before;
+        add_box(pg, m, col, y, false)->floated = true;
+        r->item_page[m] = page;
+        y += it[m].height;
+    }
+}
+
+/* A column of floats only (they fit no text beside them). */
+static void set_float_column(const pctx *c, placer *pl, fqueue *q, int take) {
+    int col;
+    paginate_page *pg = next_column(pl, &col);
+    double y = 0;
+    for (int t = 0; t < take; t++) {
+        if (t > 0 && y + float_h(c, q->f[t]) > c->colh + EPS) {
+            pg = next_column(pl, &col);
+            y = 0;
+        }
+        place_float(c, pg, col, q->f[t], y, pl->r);
+        y += float_h(c, q->f[t]) + float_gap(c);
+    }
+}
+
+/* Re-runs the column from break i to break j onto the page, then stretches its gaps when it
+ * is not the segment's last. */
+static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in) {
+    fqueue q = *in;
+    int cols;
+    int take = float_only(c, i, &q, &cols);
+    if (take > 0) {
+        fqueue all = *in;
+        set_float_column(c, pl, &all, take);
+    }
+    int col;
+    paginate_page *pg = next_column(pl, &col);
+    int page = (int)(pg - pl->r->pages);
+    colscan s;
+    col_begin(c, &s, i, &q, pg, col);
+    while (s.k < j && col_step(c, &s)) {
+    }
+    double slack = slack_of(c, &s);
+    double extra = j < c->end && s.gaps > 0 ? slack / s.gaps : 0;
+    if (extra > c->pp->stretch) extra = c->pp->stretch;
+    /* floats at the top, then the text below them, each gap widened by `extra` */
+    double y = 0;
+    for (int t = 0; t < s.n_top; t++) {
+        place_float(c, pg, col, s.top[t], y, pl->r);
+        y += float_h(c, s.top[t]) + float_gap(c) + extra;
+    }
+    double shift = y;
+    bool seen_first = false;
+    for (int b = s.first_box; b < pg->n_boxes; b++) {
+        paginate_box *bx = &pg->boxes[b];
+        if (bx->floated) continue;
+        const layout_item *it = &c->l->items[bx->item];
+        if (seen_first && !bx->repeated && it->space_before > 0) shift += extra;
+        seen_first = true;
+        bx->y += shift;
+        if (!bx->repeated) pl->r->item_page[bx->item] = page;
+        for (int m = 0; m < c->note_n[bx->item] && !bx->repeated; m++)
+            add_note(pg, c->notes_of[c->note_first[bx->item] + m], col, bx->item);
+    }
+    double bottom = c->colh - notes_block(c->l, s.notes_n, s.notes_h);
+    for (int t = s.n_bot - 1; t >= 0; t--) {
+        bottom -= float_h(c, s.bot[t]);
+        place_float(c, pg, col, s.bot[t], bottom, pl->r);
+        bottom -= float_gap(c);
+    }
+}
+
+/* The columns of the best path from c->start to c->end, in order: breaks[0..n]. */
+static int best_path(const pctx *c, int *breaks) {
+    int n = 0;
+    for (int j = c->end; j != c->start; j = c->nodes[j - c->start].prev) breaks[n++] = j;
+    breaks[n++] = c->start;
+    for (int a = 0, b = n - 1; a < b; a++, b--) {
+        int t = breaks[a];
+        breaks[a] = breaks[b], breaks[b] = t;
+    }
+    return n - 1;
+}
+
+static void set_path(pctx *c, placer *pl, const int *breaks, int n) {
+    for (int k = 0; k < n; k++) set_column(c, pl, breaks[k], breaks[k + 1], &c->nodes[breaks[k] - c->start].q);
+    fqueue left = c->nodes[c->end - c->start].q;
+    if (left.n) set_float_column(c, pl, &left, left.n);
+}
+
+/* The fewest columns a path from `from` (floats q waiting) needs at column height h. */
+static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
+    pctx t = *c;
+    t.start = from;
+    t.colh = h;
+    search(&t, q);
+    if (t.nodes[t.end - t.start].cost >= COST_INF || t.nodes[t.end - t.start].q.n) return 1 << 30;
+    int n = 0;
+    for (int j = t.end; j != t.start; j = t.nodes[j - t.start].prev) n++;
+    return n;
+}
+
+/* One segment: the search, then its columns; the last page's columns balanced when there
+ * are several (as short as they can be with everything on the page, so they end together). */
+static void set_segment(pctx *c, placer *pl) {
+    fqueue none = {0, {0}};
+    search(c, &none);
+    int *breaks = xmalloc((size_t)(c->end - c->start + 2) * sizeof *breaks);
+    int n = best_path(c, breaks);
+    int C = pl->columns;
+    if (C == 1 || n == 0 || c->nodes[c->end - c->start].q.n > 0) {
+        set_path(c, pl, breaks, n);
+        free(breaks);
+        return;
+    }
+    int last_from = n - 1 - (n - 1) % C; /* the first column of the last page */
+    for (int k = 0; k < last_from; k++) set_column(c, pl, breaks[k], breaks[k + 1], &c->nodes[breaks[k] - c->start].q);
+    int from = breaks[last_from], cols = C;
+    fqueue q = c->nodes[from - c->start].q;
+    free(breaks);
+    /* (the searches below reuse c->nodes from index 0 for the breaks from `from` on) */
+    double lo = 0, hi = c->colh;
+    while (hi - lo > 0.25) {
+        double mid = (lo + hi) / 2;
+        if (columns_needed(c, from, &q, mid) <= cols) hi = mid;
+        else lo = mid;
+    }
+    pctx t = *c;
+    t.start = from;
+    t.colh = hi;
+    search(&t, &q);
+    int *tb = xmalloc((size_t)(t.end - t.start + 2) * sizeof *tb);
+    int tn = best_path(&t, tb);
+    set_path(&t, pl, tb, tn);
+    free(tb);
+}
+
+/* Boxes in source order within a page, so the structure tags follow the text even where a
+ * float was set above text that precedes it; repeated header rows go with the row after them. */
+static int cmp_key(const void *a, const void *b) {
+    const long *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void source_order(paginate_page *pg) {
+    int n = pg->n_boxes;
+    if (n < 2) return;
+    long *keys = xmalloc((size_t)n * 2 * sizeof *keys);
+    long next = 1L << 40;
+    for (int b = n - 1; b >= 0; b--) {
+        long k = pg->boxes[b].repeated ? next : pg->boxes[b].item;
+        if (!pg->boxes[b].repeated) next = k;
+        keys[2 * b] = pg->boxes[b].repeated ? next * 2 - 1 : k * 2, keys[2 * b + 1] = b;
+    }
+    qsort(keys, (size_t)n, 2 * sizeof *keys, cmp_key);
+    paginate_box *sorted = xmalloc((size_t)n * sizeof *sorted);
+    for (int b = 0; b < n; b++) sorted[b] = pg->boxes[keys[2 * b + 1]];
+    memcpy(pg->boxes, sorted, (size_t)n * sizeof *sorted);
+    free(sorted);
+    free(keys);
 }
 
 void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *r) {
     memset(r, 0, sizeof *r);
     r->item_page = xmalloc((size_t)(l->n ? l->n : 1) * sizeof *r->item_page);
     for (int i = 0; i < l->n; i++) r->item_page[i] = -1;
-    bool *placed = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *placed);
-    int columns = pp->columns > 0 ? pp->columns : 1;
-    double colh = pp->col_height;
+    paginate_params p = *pp;
+    if (p.columns < 1) p.columns = 1;
+    pctx c = {0};
+    c.l = l;
+    c.pp = &p;
+    c.colh = p.col_height;
+    find_notes(&c);
+    c.nodes = xmalloc((size_t)(l->n + 1) * sizeof *c.nodes);
+    placer pl = {r, p.columns, p.columns, 0, NULL};
     int i = 0;
     while (i < l->n) {
+        int end = i + 1;
+        while (end < l->n && !l->items[end].break_before) end++;
         /* A chapter opening by rule on a verso: that verso stays blank. */
-        if (pp->recto_chapters && l->items[i].break_before && r->n_pages % 2 == 1) new_page(r)->blank = true;
-        paginate_page *pg = new_page(r);
-        int start = i;
-        int next = fill_page(l, i, columns, colh, placed, r, pg);
-        /* The last page of a chapter that ends before a page break, and of the book: its
-         * columns are balanced, as short as they can be with everything on the page and the
-         * keep rules kept, so they end at about the same height. */
-        if (columns > 1 && next > start && (next >= l->n || l->items[next].break_before)) {
-            double lo = 0, hi = colh;
-            while (hi - lo > 0.25) {
-                double mid = (lo + hi) / 2;
-                clear_page(pg, placed, r);
-                int got = fill_page(l, start, columns, mid, placed, r, pg);
-                if (got == next && page_bottom(l, pg, columns) <= mid + EPS) hi = mid;
-                else lo = mid;
-            }
-            clear_page(pg, placed, r);
-            fill_page(l, start, columns, hi, placed, r, pg);
-        }
-        i = next;
+        if (p.recto_chapters && l->items[i].break_before && r->n_pages % 2 == 1) new_page(r)->blank = true;
+        c.start = i, c.end = end;
+        pl.col = p.columns; /* a segment starts a page */
+        int first_page = r->n_pages;
+        set_segment(&c, &pl);
+        if (r->n_pages > first_page && l->items[i].break_before) r->pages[first_page].opens_chapter = true;
+        i = end;
     }
-    free(placed);
+    for (int k = 0; k < r->n_pages; k++) {
+        paginate_page *pg = &r->pages[k];
+        source_order(pg);
+        for (int b = 0; b < pg->n_boxes && pg->chapter < 0; b++) pg->chapter = l->items[pg->boxes[b].item].chapter;
+    }
+    free(c.nodes);
+    free(c.note_h), free(c.note_n), free(c.note_first), free(c.notes_of);
     paginate_marks(l, r);
 }
 
@@ -189,11 +585,13 @@ void paginate_marks(const layout_list *l, paginate_result *r) {
         paginate_page *pg = &r->pages[p];
         pg->mark[0] = pg->mark[1] = -1;
         int last[2] = {in_effect[0], in_effect[1]};
+        bool first_text = true;
         for (int b = 0; b < pg->n_boxes; b++) {
-            if (pg->boxes[b].repeated) continue;
+            if (pg->boxes[b].repeated || pg->boxes[b].floated) continue;
             int item = pg->boxes[b].item, lv = l->items[item].heading_level;
+            if (first_text && lv == 1) pg->opens_chapter = true;
+            first_text = false;
             if (lv < 1 || lv > 2) continue;
-            if (b == 0 && lv == 1) pg->opens_chapter = true;
             /* An h1 is also the section mark until an h2 follows it. */
             for (int k = lv - 1; k < 2; k++) {
                 if (pg->mark[k] < 0) pg->mark[k] = item;

@@ -13,6 +13,7 @@ typedef struct paginate_box {
     int col;
     double y;
     bool repeated;   /* a table header row repeated after a break */
+    bool floated;    /* part of a float set away from the text around it (or a column of its own) */
 } paginate_box;
 
 /* A footnote set at the foot of a column, in order. */
@@ -40,6 +41,9 @@ typedef struct paginate_params {
     int columns;
     double col_height;
     bool recto_chapters;  /* a page that starts by rule is a recto (even index): blank versos */
+    style_place placement; /* where figures (items with float_len) go */
+    double stretch;       /* most space added to one gap of a full column */
+    double float_gap;     /* between a float and the text (0: 12pt) */
 } paginate_params;
 
 typedef struct paginate_result {
@@ -48,8 +52,9 @@ typedef struct paginate_result {
     int *item_page;      /* per layout item: the page it landed on (-1: not placed) */
 } paginate_result;
 
-/* Distributes every item of `l`. Items taller than a column are placed alone (they
- * overflow rather than loop). */
+/* Distributes every item of `l`, choosing the breaks of each run of pages between forced
+ * page breaks by least total cost (penalties of the items broken after, empty space). Items
+ * taller than a column are placed alone (they overflow rather than loop). */
 void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *out);
 void paginate_result_free(paginate_result *r);
 

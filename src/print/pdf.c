@@ -168,7 +168,9 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     }
     layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans, pg->figure_natural};
     if (!layout_book(doc->tc, book, &lp, &doc->body, d)) return QUIRE_EINPUT;
-    paginate_params pp = {cols, doc->col_h, pg->chapter_recto};
+    paginate_params pp = {.columns = cols, .col_height = doc->col_h, .recto_chapters = pg->chapter_recto,
+                          .placement = pg->figure_placement, .stretch = pg->stretch,
+                          .float_gap = role(doc, STYLE_CAPTION)->space_after};
     paginate_run(&doc->body, &pp, &doc->bp);
     if (book->meta.has_cover) {
         doc->cover = layout_load_image(&doc->misc, &book->meta.cover, (model_pos){book->manifest, 0, 0}, d);
@@ -178,7 +180,7 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     /* Body folios start at 1 whatever the length of the front matter, so the contents
      * need one pass: their page numbers cannot move when the contents grow. */
     build_toc(doc);
-    paginate_params tpp = {1, doc->col_h, false};
+    paginate_params tpp = {.columns = 1, .col_height = doc->col_h, .placement = STYLE_PLACE_HERE};
     paginate_run(&doc->toc, &tpp, &doc->tp);
     doc->n_front = 1 + doc->tp.n_pages;
     /* Chapters that open on a recto: the body's page 1 is a recto too (a blank page before it). */
@@ -281,7 +283,7 @@ void pdf_page_map(const pdf_doc *doc, model_page_map *out) {
         bool found = false;
         /* The first box in reading order that begins something; the boxes of a page are in order. */
         for (int b = 0; b < pg->n_boxes && !found; b++)
-            if (!pg->boxes[b].repeated) found = box_position(&doc->body.items[pg->boxes[b].item], mp);
+            if (!pg->boxes[b].repeated && !pg->boxes[b].floated) found = box_position(&doc->body.items[pg->boxes[b].item], mp);
         if (!found) {
             /* A page that only continues a block: its break goes where the last one went. */
             if (!last.node) continue;
@@ -750,6 +752,19 @@ static void draw_figure(cairo_t *cr, const layout_item *it, double x, double y, 
     if (!layout_draw_image(cr, it->image, st->page, x, y, it->width, it->height)) st->failed_image = it->image->book_path;
 }
 
+/* Whether box b of a page has a row of the same table right above it in its column (the boxes
+ * are in source order, which a float may interleave with another column's). */
+static bool row_above(const layout_list *l, const paginate_page *pg, int b) {
+    const paginate_box *bx = &pg->boxes[b];
+    for (int k = b - 1; k >= 0; k--) {
+        const paginate_box *o = &pg->boxes[k];
+        if (o->col != bx->col || o->floated) continue;
+        const layout_item *it = &l->items[o->item];
+        return it->kind == LAYOUT_ROW && it->table == l->items[bx->item].table && o->y < bx->y;
+    }
+    return false;
+}
+
 /* Draws the boxes of one page of a list. col_x: left of each column. */
 static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
                        double top, pdf_draw_state *st) {
@@ -799,8 +814,7 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
             draw_figure(cr, it, x, y, st);
             break;
         case LAYOUT_ROW:
-            draw_row(cr, doc, it, x, y, bx->repeated || (b > 0 && pg->boxes[b - 1].col != bx->col) || b == 0,
-                     bx->repeated, st);
+            draw_row(cr, doc, it, x, y, bx->repeated || !row_above(l, pg, b), bx->repeated, st);
             break;
         case LAYOUT_SPACE:
             break;

@@ -109,6 +109,8 @@ static void test_brochure_is_defaults(void) {
     INT_EQ(s->page.head_verso, def.page.head_verso);
     INT_EQ(s->page.figure_natural, def.page.figure_natural);
     INT_EQ(s->page.chapter_recto, def.page.chapter_recto);
+    INT_EQ(s->page.figure_placement, def.page.figure_placement);
+    NEAR(s->page.stretch, def.page.stretch);
     INT_EQ(s->accent, def.accent);
     INT_EQ(s->link_color, def.link_color);
     for (int r = 0; r < STYLE_ROLE_COUNT; r++) {
@@ -172,6 +174,8 @@ static void test_override(void) {
     INT_EQ(s->page.head_verso, STYLE_HEAD_NONE);
     OK(!s->page.figure_natural, "figure-width: column");
     OK(s->page.chapter_recto, "chapter-start: recto");
+    INT_EQ(s->page.figure_placement, STYLE_PLACE_TOP);
+    NEAR(s->page.stretch, 3);
     INT_EQ(s->accent, 0xa01010);
     INT_EQ(s->link_color, 0xa01010);        /* link follows the accent unless set */
     const style_text *b = &s->roles[STYLE_BODY];
@@ -180,7 +184,7 @@ static void test_override(void) {
     NEAR(b->line_height, 1.5);              /* 18pt / 12pt */
     INT_EQ(b->color, 0x333333);             /* #333 expands */
     NEAR(b->first_indent, 24);              /* 2em of 12pt */
-    INT_EQ(b->family_line, 19);
+    INT_EQ(b->family_line, 21);
     INT_EQ(b->family_col, 16);
     const style_text *h2 = &s->roles[STYLE_H2];
     NEAR(h2->size, 18);                     /* 1.5em of the body */
@@ -194,7 +198,7 @@ static void test_override(void) {
     INT_EQ(s->roles[STYLE_COVER].background, 0xa01010);
     const style_text *q = &s->roles[STYLE_QUOTE];
     STR_EQ(q->family, "Lato");         /* follows the body's family */
-    INT_EQ(q->family_line, 19);
+    INT_EQ(q->family_line, 21);
     INT_EQ(q->color, 0x333333);
     INT_EQ(q->weight, 600);
     INT_EQ(q->background, 0xf0f0f0);
@@ -250,6 +254,9 @@ static void test_errors(void) {
     expect_error("bdy:\n  font-size: 10pt\n", ":1:1: error: unknown key 'bdy' in the style file; did you mean 'body'?");
     expect_error("page:\n  head-recto: chapters\n",
                  ":2:15: error: 'head-recto' must be none, title, chapter or section, not 'chapters'; did you mean 'chapter'?");
+    expect_error("page:\n  figure-placement: float\n",
+                 ":2:21: error: 'figure-placement' must be auto, here, top, bottom or page, not 'float'");
+    expect_error("page:\n  vertical-stretch: 2in\n", ":2:21: error: 'vertical-stretch' of more than 72pt would open holes between blocks");
     expect_error("page:\n  figure-width: [1]\n", ":2:17: error: 'figure-width' must be column or natural, not a list");
     expect_error("page:\n  margn-top: 1in\n", ":2:3: error: unknown key 'margn-top' in 'page'; did you mean 'margin-top'?");
     expect_error("body: 12pt\n", ":1:7: error: 'body' must be a mapping of keys, not a string");

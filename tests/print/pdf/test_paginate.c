@@ -1,0 +1,204 @@
+/* test_paginate: paginate_run on hand-made box lists, each line 10 pt high, with the
+ * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
+ * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
+ * side and no hole, a float passed to the next page while the text flows on, the running
+ * head marks, and full pages stretched to the foot. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "print/paginate.h"
+
+#define LINE 10.0
+
+static layout_item *add(layout_list *l, double h, double sb) {
+    layout_item *it = layout_push(l);
+    it->kind = LAYOUT_LINE;
+    it->height = h;
+    it->space_before = sb;
+    it->chapter = 0;
+    return it;
+}
+
+/* A paragraph of n lines with the widow and orphan costs of 2-line rules; returns its first item. */
+static int para(layout_list *l, int n, double sb) {
+    int first = l->n;
+    for (int i = 0; i < n; i++) {
+        layout_item *it = add(l, LINE, i == 0 ? sb : 0);
+        if (i < n - 1 && i < 1) it->penalty += LAYOUT_PENALTY_ORPHAN;
+        if (i < n - 1 && i >= n - 2) it->penalty += LAYOUT_PENALTY_WIDOW;
+    }
+    return first;
+}
+
+static paginate_params params(double colh) {
+    paginate_params p = {0};
+    p.columns = 1;
+    p.col_height = colh;
+    p.placement = STYLE_PLACE_AUTO;
+    p.stretch = 0;
+    p.float_gap = 10;
+    return p;
+}
+
+static int boxes_of_page(const paginate_result *r, int page) {
+    return page < r->n_pages ? r->pages[page].n_boxes : -1;
+}
+
+/* 9 lines, then a paragraph of 4, on pages of 12 lines: filling the page leaves the 4th
+ * line alone overleaf (a widow, 3000). Carrying two lines costs one empty line (~700). */
+static void test_widow(void) {
+    layout_list l = {0};
+    para(&l, 9, 0);
+    int b = para(&l, 4, 0);
+    para(&l, 10, 0);
+    paginate_params p = params(12 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 11);
+    INT_EQ(r.item_page[b + 1], 0);
+    INT_EQ(r.item_page[b + 2], 1);
+    INT_EQ(r.item_page[b + 3], 1);
+    /* the greedy fill, for contrast, would have put 12 lines on page 1 */
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+/* 5 lines of text, a pull quote of 30 lines, more text, on pages of 20 lines: the quote
+ * splits (it cannot fit any page) and page 1 is full, with at least 2 quote lines each side. */
+static void test_long_quote(void) {
+    layout_list l = {0};
+    para(&l, 5, 0);
+    int q = l.n;
+    for (int i = 0; i < 30; i++) {
+        layout_item *it = add(&l, LINE, 0);
+        it->bar = true;
+        it->keep_with_next = i == 0 || i >= 28;
+        it->penalty = i < 29 ? LAYOUT_PENALTY_QUOTE : 0;
+        if (i == 29) it->keep_with_next = false;
+    }
+    para(&l, 10, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 20);
+    INT_EQ(r.item_page[q], 0);
+    INT_EQ(r.item_page[q + 14], 0);
+    INT_EQ(r.item_page[q + 15], 1);
+    int on_first = 0;
+    for (int i = q; i < q + 30; i++) on_first += r.item_page[i] == 0;
+    OK(on_first >= 2 && 30 - on_first >= 2, "%d quote lines before the break", on_first);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+/* 15 lines, a figure 80 pt high that no longer fits, 20 lines: the figure goes to the top
+ * of page 2 while 5 more lines fill page 1; on page 2 it comes first (source order). */
+static void test_float(void) {
+    layout_list l = {0};
+    para(&l, 15, 0);
+    layout_item *fig = add(&l, 80, 10);
+    fig->kind = LAYOUT_FIGURE;
+    fig->float_len = 1;
+    int f = l.n - 1;
+    int after = para(&l, 20, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(r.item_page[f], 1);
+    INT_EQ(boxes_of_page(&r, 0), 20);
+    INT_EQ(r.item_page[after + 4], 0);
+    INT_EQ(r.item_page[after + 5], 1);
+    if (r.n_pages > 1 && r.pages[1].n_boxes > 1) {
+        const paginate_box *b0 = &r.pages[1].boxes[0];
+        INT_EQ(b0->item, f);
+        OK(b0->floated && fabs(b0->y) < 0.01, "the figure at the top of page 2 (y %.1f)", b0->y);
+        const paginate_box *b1 = &r.pages[1].boxes[1];
+        OK(fabs(b1->y - 90) < 0.01, "text under the figure and its gap (y %.1f)", b1->y);
+    }
+    /* placement `here` keeps the old behaviour: the figure where it stands, on page 2 */
+    p.placement = STYLE_PLACE_HERE;
+    paginate_result_free(&r);
+    paginate_run(&l, &p, &r);
+    INT_EQ(r.item_page[f], 1);
+    INT_EQ(boxes_of_page(&r, 0), 15);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+static void heading(layout_list *l, int level, const char *text) {
+    layout_item *it = add(l, 2 * LINE, 0);
+    it->heading_level = level;
+    it->heading_text = text;
+    it->keep_with_next = true;
+}
+
+/* Page 1 opens with h1 A; page 2 has A in effect at its top and B opening half-way (the
+ * mark is B); page 3 has B in effect; its h2 "b.1" is the section mark there and after. */
+static void test_marks(void) {
+    layout_list l = {0};
+    heading(&l, 1, "A");
+    int a = 0;
+    para(&l, 18, 0);
+    para(&l, 10, 0);
+    heading(&l, 1, "B");
+    int b = l.n - 1;
+    para(&l, 8, 0);
+    para(&l, 10, 0);
+    heading(&l, 2, "b.1");
+    int b1 = l.n - 1;
+    para(&l, 12, 0);
+    para(&l, 20, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    OK(r.n_pages >= 4, "%d pages", r.n_pages);
+    if (r.n_pages < 4) return;
+    INT_EQ(r.item_page[b], 1);
+    INT_EQ(r.item_page[b1], 2);
+    INT_EQ(r.pages[0].mark[0], a);
+    OK(r.pages[0].opens_chapter, "page 1 opens a chapter");
+    INT_EQ(r.pages[1].mark[0], b);
+    OK(!r.pages[1].opens_chapter, "B opens mid-page 2, not at its top");
+    INT_EQ(r.pages[2].mark[0], b);
+    INT_EQ(r.pages[2].mark[1], b1);
+    INT_EQ(r.pages[1].mark[1], b);   /* the h1 is the section mark until an h2 */
+    INT_EQ(r.pages[3].mark[0], b);
+    INT_EQ(r.pages[3].mark[1], b1);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+/* Paragraphs of 3 lines 4 pt apart on pages of 195 pt: five fit (166 pt), a sixth does not
+ * and cannot split (widow and orphan). The 29 pt left are spread over the four gaps, so
+ * the page ends at its foot; the book's last page is not stretched. */
+static void test_stretch(void) {
+    layout_list l = {0};
+    for (int k = 0; k < 8; k++) para(&l, 3, k ? 4 : 0);
+    paginate_params p = params(195);
+    p.stretch = 10;
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    OK(r.n_pages == 2, "%d pages", r.n_pages);
+    if (r.n_pages == 2) {
+        const paginate_page *pg = &r.pages[0];
+        INT_EQ(pg->n_boxes, 15);
+        const paginate_box *last = &pg->boxes[pg->n_boxes - 1];
+        OK(fabs(last->y + LINE - 195) < 0.01, "page 1 ends at %.2f, not 195", last->y + LINE);
+        const paginate_page *p2 = &r.pages[1];
+        const paginate_box *l2 = &p2->boxes[p2->n_boxes - 1];
+        OK(fabs(l2->y + LINE - (9 * LINE + 2 * 4)) < 0.01, "the last page keeps its spacing: %.2f", l2->y + LINE);
+    }
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+int main(void) {
+    test_widow();
+    test_long_quote();
+    test_float();
+    test_marks();
+    test_stretch();
+    return CHECK_DONE();
+}
