@@ -19,6 +19,7 @@
 #define EPS 0.01
 #define MAXQ 8               /* floats waiting at once; more are set where they stand */
 #define COST_INF 1e30
+#define KEEP_BROKEN 1e9      /* a keep broken because nothing else fits (a 300pt line after its heading) */
 #define FILL_WEIGHT 100000.0 /* a column a quarter empty costs 6250, a tenth 1000, one line about 40 */
 #define STRETCH_COST 100.0   /* a column stretched by its whole height (never that much) */
 #define COLUMN_COST 5000.0   /* every column: spreading the text over more pages is no saving */
@@ -57,6 +58,7 @@ typedef struct colscan {
     int k;                   /* next item */
     int last_text;           /* last item set in the text, -1: none */
     bool started;            /* text or repeated headers placed */
+    bool force;              /* set items even where they do not fit (a break the search could not avoid) */
     int gaps;                /* places that may stretch */
     int n_deferred;          /* floats this column passed on */
     int top[2 * MAXQ], n_top;
@@ -257,7 +259,7 @@ static bool place_text(const pctx *c, colscan *s, int k) {
     if (it->kind == LAYOUT_ROW && !s->started) sb = 0;
     double nb = notes_block(c->l, s->notes_n + c->note_n[k], s->notes_h + c->note_h[k]);
     bool fits = s->top_h + s->y + sb + it->height + s->bot_h + nb <= c->colh + EPS;
-    if (!fits && (s->started || s->n_top > 0)) return false;
+    if (!fits && (s->started || s->n_top > 0) && !s->force) return false;
     if (s->started && sb > 0) s->gaps++;
     text_box(s, k, s->y + sb, false);
     s->y += sb + it->height;
@@ -318,8 +320,9 @@ static double col_cost(const pctx *c, const colscan *s, int i) {
     if (j <= i) return COST_INF;
     double cost = COLUMN_COST + s->n_deferred * DEFER_COST;
     if (j >= c->end) return cost + s->out.n * LEFT_OVER_COST;
-    if (s->last_text < 0 || !breakable_after(c->l, s->last_text)) return COST_INF;
-    cost += c->l->items[s->last_text].penalty;
+    if (s->last_text < 0) return COST_INF; /* nothing but floats passed on: no column */
+    if (!breakable_after(c->l, s->last_text)) cost += KEEP_BROKEN;
+    else cost += c->l->items[s->last_text].penalty;
     double slack = slack_of(c, s), stretch = s->gaps * c->pp->stretch;
     double rem = slack > stretch ? slack - stretch : 0;
     cost += FILL_WEIGHT * (rem / c->colh) * (rem / c->colh) + STRETCH_COST * (slack - rem) / c->colh;
@@ -347,7 +350,18 @@ static void expand(pctx *c, int i) {
     float_only(c, i, &q, &cols);
     colscan s;
     col_begin(c, &s, i, &q, NULL, 0);
-    while (col_step(c, &s)) relax(c, i, n->cost, &s);
+    bool any = false;
+    while (col_step(c, &s)) {
+        double before = c->nodes[s.k - c->start].cost;
+        relax(c, i, n->cost, &s);
+        any |= c->nodes[s.k - c->start].cost < before || before < COST_INF;
+    }
+    /* Never a dead end: item i alone, overflowing, rather than text lost. */
+    dpnode *next = &c->nodes[i + 1 - c->start];
+    if (!any && next->cost >= COST_INF) {
+        col_begin(c, &s, i, &q, NULL, 0); /* the floats it leaves waiting */
+        *next = (dpnode){n->cost + 2 * KEEP_BROKEN, i, s.out};
+    }
 }
 
 static void search(pctx *c, const fqueue *q0) {
@@ -420,6 +434,9 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
     int page = (int)(pg - pl->r->pages);
     colscan s;
     col_begin(c, &s, i, &q, pg, col);
+    while (s.k < j && col_step(c, &s)) {
+    }
+    s.force = true; /* only when the search had no other way on */
     while (s.k < j && col_step(c, &s)) {
     }
     double slack = slack_of(c, &s);
