@@ -18,6 +18,7 @@
 #include "load/fonts.h"
 #include "load/manifest.h"
 #include "load/markdown.h"
+#include "load/mdbook.h"
 #include "load/style.h"
 #include "model/facts.h"
 
@@ -333,12 +334,62 @@ static bool resolve_image(void *ctx, model_book *book, const char *ref, model_po
 
 const markdown_resolver book_files = {resolve_image, NULL};
 
+/* A heading of `text` put first in a chapter: an mdBook part's title, or a SUMMARY.md
+ * entry's for a chapter that has no heading of its own (every entry is in the outline). */
+static void title_heading(model_book *book, model_chapter *ch, int index, const char *text, model_pos pos) {
+    int level = ch->depth + 1 > 6 ? 6 : ch->depth + 1;
+    style_role role = level == 1 ? STYLE_H1 : level == 2 ? STYLE_H2 : STYLE_H3;
+    model_node *h = model_node_new(book, MODEL_HEADING, pos);
+    h->chapter = index;
+    h->as.heading.level = level;
+    h->role = role;
+    h->style = book->style ? &book->style->roles[role] : NULL;
+    model_node *t = model_node_new(book, MODEL_TEXT, pos);
+    t->chapter = index;
+    t->text = arena_strdup(book->mem, text);
+    model_append_child(h, t);
+    /* a chapter without a heading already holds its id (made from the same title) */
+    h->id = ch->id ? ch->id : model_unique_slug(book, text);
+    model_bind_id(book, h->id, h);
+    model_prepend_child(ch->root, h);
+    ch->title = t->text;
+    ch->id = h->id;
+}
+
+/* An mdBook part: a chapter holding only its title. */
+static void part_chapter(model_book *book, const manifest_ref *ref, int index) {
+    model_chapter *ch = &book->chapters[index];
+    ch->file = ref->value;
+    ch->root = model_node_new(book, MODEL_CHAPTER, (model_pos){ch->file, ref->pos.line, ref->pos.col});
+    ch->root->chapter = index;
+    ch->root->role = STYLE_BODY;
+    ch->root->style = book->style ? &book->style->roles[STYLE_BODY] : NULL;
+    title_heading(book, ch, index, ref->part, (model_pos){ch->file, ref->pos.line, ref->pos.col});
+}
+
+/* mdBook's {{#include}} links replaced in a chapter's text; false after an error. */
+static bool expand_includes(model_book *book, const model_chapter *ch, char **data, size_t *len, size_t bom,
+                            const char *where, diag *d) {
+    size_t n = 0;
+    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, d);
+    if (!x) return false;
+    free(*data);
+    *data = x, *len = n;
+    return true;
+}
+
 /* One chapter: checks where it lives and what it holds, then parses it. */
 static bool load_chapter(model_book *book, const manifest_ref *ref, int index, bool front, chapter_file *seen,
                          size_t *n_seen, diag *d) {
     model_chapter *ch = &book->chapters[index];
     const char *v = ref->value;
     const model_pos *p = &ref->pos;
+    ch->depth = ref->depth;
+    ch->rust_hidden = ref->mdbook;
+    if (ref->part) {
+        part_chapter(book, ref, index);
+        return true;
+    }
     if (v[0] == '/') {
         diag_error(d, p->file, p->line, p->col, "chapter path leaves the book folder: '%s' is absolute", v);
         return false;
@@ -396,9 +447,14 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
                        "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
-    } else {
+    } else if (!ref->mdbook || expand_includes(book, ch, &data, &len, bom, where, d)) {
+        if (ref->mdbook) bom = 0;
+        ch->title = ref->title;
         ok = front_matter(book, data + bom, len - bom, where, front, d);
         ok &= markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
+        /* no heading of its own: the chapter's id then names its root */
+        if (ref->title && ch->root && ch->id && model_find_id(book, ch->id) == ch->root)
+            title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});
     }
     free(where);
 done:
@@ -532,7 +588,7 @@ static void single_manifest(model_book *book, const char *real, manifest *m) {
     const char *base = strrchr(real, '/');
     base = base ? base + 1 : real;
     m->chapters = arena_alloc(book->mem, sizeof *m->chapters);
-    m->chapters[0] = (manifest_ref){arena_strdup(book->mem, base), {book->manifest, 0, 0}};
+    m->chapters[0] = (manifest_ref){.value = arena_strdup(book->mem, base), .pos = {book->manifest, 0, 0}};
     m->n_chapters = 1;
     char *name = arena_strndup(book->mem, base, (size_t)(strrchr(base, '.') - base));
     for (char *p = name; *p; p++)
@@ -542,8 +598,8 @@ static void single_manifest(model_book *book, const char *real, manifest *m) {
     book->meta.style = "brochure";
 }
 
-/* What a one-file book lacks after its chapter is read: the first heading as the title,
- * English, and a name-based identifier. */
+/* What a one-file (or mdBook) book lacks after its chapters are read: the first heading
+ * as the title, English, and a name-based identifier. */
 static void single_defaults(model_book *book) {
     model_meta *m = &book->meta;
     if (!m->title) m->title = book->n_chapters && book->chapters[0].title ? book->chapters[0].title : m->name;
@@ -615,8 +671,19 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     memset(&m, 0, sizeof m);
     if (book_timestamp(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
     if (opt && opt->strict) d->strict = true;
-    if (single) single_manifest(book, real, &m);
-    else if (!read_book_yaml(book, &m, &ok, d)) goto fail;
+    bool mdbook = !single && mdbook_is_project(book->dir);
+    if (mdbook) {
+        /* messages name book.toml and SUMMARY.md beside it */
+        char *toml = here ? xstrdup("book.toml") : path_join(dir, "book.toml");
+        book->manifest = arena_strdup(book->mem, toml);
+        free(toml);
+        if (!mdbook_load(book, &m, d)) ok = false;
+        if (m.n_chapters == 0) goto fail;
+    } else if (single) {
+        single_manifest(book, real, &m);
+    } else if (!read_book_yaml(book, &m, &ok, d)) {
+        goto fail;
+    }
 
     if (!load_style(book, given_dir, opt, &m, d)) ok = false;
     if (ok && book->style && opt && opt->on_style) opt->on_style(book, opt->on_style_arg);
@@ -633,7 +700,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     free(seen);
     if (!chapters_ok) ok = false;
     if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
-    if (single) single_defaults(book);
+    if (single || mdbook) single_defaults(book);
 
     if (m.cover.value) {
         /* the cover path is relative to the book folder, where book.yaml lives */
@@ -642,7 +709,11 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
         else ok = false;
     }
     if (!ok || d->errors > errors_before) goto fail;
-    model_contents_build(book, book->style->contents_depth);
+    /* an mdBook outline lists every SUMMARY entry, however deep */
+    int contents = book->style->contents_depth;
+    for (size_t i = 0; mdbook && i < m.n_chapters; i++)
+        if (m.chapters[i].depth + 1 > contents) contents = m.chapters[i].depth + 1 > 6 ? 6 : m.chapters[i].depth + 1;
+    model_contents_build(book, contents);
     free(given_dir);
     free(real);
     return book;

@@ -22,6 +22,8 @@
 typedef struct hctx {
     const char *src;
     size_t len;
+    size_t *line_starts;     /* offset of each line's first byte: line_starts[line - 1] */
+    size_t n_lines;
     const char *where;
     diag *d;
     /* an HTML block being rewritten */
@@ -35,16 +37,11 @@ typedef struct hctx {
 /*** positions ***/
 
 static const char *src_line(const hctx *c, int line, size_t *n) {
-    const char *p = c->src, *end = c->src + c->len;
-    for (int l = 1; l < line && p < end; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) return NULL;
-        p = nl + 1;
-    }
-    if (p >= end && line > 1) return NULL;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    *n = (size_t)((nl ? nl : end) - p);
-    return p;
+    if (line < 1 || (size_t)line > c->n_lines) return NULL;
+    size_t a = c->line_starts[line - 1];
+    size_t e = (size_t)line < c->n_lines ? c->line_starts[line] - 1 : c->len;
+    *n = e - a;
+    return c->src + a;
 }
 
 /* The column of "<name" on `line` at or after `from` (1-based) and after the last tag
@@ -486,7 +483,13 @@ static int by_address(const void *a, const void *b) {
 }
 
 void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, diag *d) {
-    hctx c = {src, len, where, d, NULL, NULL, 0, 0, 0, 0, NULL};
+    hctx c = {src, len, NULL, 0, where, d, NULL, NULL, 0, 0, 0, 0, NULL};
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
+    c.line_starts = xmalloc(lines * sizeof *c.line_starts);
+    c.line_starts[c.n_lines++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (src[i] == '\n') c.line_starts[c.n_lines++] = i + 1;
     /* collected first: rewriting changes the tree under an iterator */
     cmark_node **blocks = NULL, **parents = NULL;
     size_t nb = 0, np = 0, cb = 0, cp = 0;
@@ -514,4 +517,5 @@ void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *wher
     for (size_t i = 0; i < nb; i++) rewrite_block(&c, blocks[i]);
     free(blocks);
     free(parents);
+    free(c.line_starts);
 }

@@ -80,6 +80,8 @@ static bool valid_language(const char *s) {
     return true;
 }
 
+bool manifest_valid_language(const char *s) { return valid_language(s); }
+
 static bool is_uuid(const char *s) {
     static const int groups[] = {8, 4, 4, 4, 12};
     for (int g = 0; g < 5; g++) {

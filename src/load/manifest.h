@@ -6,8 +6,13 @@
 #include "model/model.h"
 
 typedef struct manifest_ref {
-    const char *value;       /* as written */
-    model_pos pos;           /* where, in book.yaml */
+    const char *value;       /* as written (a chapter: its path from the book folder) */
+    model_pos pos;           /* where, in book.yaml (or SUMMARY.md) */
+    /* mdBook (load/mdbook.c): */
+    const char *part;        /* a "# Part" line: a chapter holding only this heading (value NULL) */
+    const char *title;       /* the SUMMARY.md entry's text: the heading of a chapter without one */
+    int depth;               /* nesting in SUMMARY.md */
+    bool mdbook;             /* {{#include}} expanded, Rust lines hidden */
 } manifest_ref;
 
 typedef struct manifest {
@@ -29,6 +34,9 @@ size_t manifest_front_matter_len(const char *src, size_t len);
  * rights, description, keywords; also identifier, publisher) from the first fm_len bytes
  * of a chapter into book->meta. Other keys warn. False after reporting errors. */
 bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, const char *display, diag *d);
+
+/* A BCP 47 tag's shape ("en", "en-GB", "pt-BR"). */
+bool manifest_valid_language(const char *s);
 
 /* A stable identifier for a book that names none: "urn:uuid:…", a name-based (version 5)
  * UUID of the title and the authors. Arena memory. */

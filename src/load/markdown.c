@@ -1144,6 +1144,40 @@ static void check_link_scheme(md_ctx *c, const model_node *link, const char *url
     c->ok = false;
 }
 
+/* mdBook's Rust code blocks: "rust" first in the info string ("rust,ignore"). */
+static bool is_rust(const char *info) {
+    return info && strncmp(info, "rust", 4) == 0 && (!info[4] || info[4] == ',' || info[4] == ' ');
+}
+
+/* The lines of a Rust code block a reader sees: mdBook hides "# " lines (and a lone "#");
+ * "##" shows as "#". Arena memory. */
+static const char *rust_shown(model_book *book, const char *lit, size_t len) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "");
+    bool first = true;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(lit + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - lit) : len, k = i;
+        while (k < end && (lit[k] == ' ' || lit[k] == '\t')) k++;
+        bool hidden = k < end && lit[k] == '#' && (k + 1 == end || lit[k + 1] == ' ');
+        if (!hidden) {
+            if (!first) buf_putc(&b, '\n');
+            first = false;
+            if (k + 1 < end && lit[k] == '#' && lit[k + 1] == '#') {
+                buf_put(&b, lit + i, k - i);
+                buf_put(&b, lit + k + 1, end - k - 1);
+            } else {
+                buf_put(&b, lit + i, end - i);
+            }
+        }
+        i = end + 1;
+    }
+    const char *out = arena_strdup(book->mem, b.data);
+    buf_free(&b);
+    return out;
+}
+
 static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     model_book *book = c->book;
     cmark_node_type t = cmark_node_get_type(cm);
@@ -1188,7 +1222,8 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     case CMARK_NODE_HEADING: {
         smarten_block(c, cm);
         n = add(c, MODEL_HEADING, cm);
-        int level = cmark_node_get_heading_level(cm);
+        int level = cmark_node_get_heading_level(cm) + c->ch->depth;
+        if (level > 6) level = 6;
         n->as.heading.level = level;
         set_role(c, n, level == 1 ? STYLE_H1 : level == 2 ? STYLE_H2 : STYLE_H3);
         push(c, cm, n);
@@ -1226,8 +1261,9 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         const char *lit = cmark_node_get_literal(cm);
         size_t len = lit ? strlen(lit) : 0;
         if (len && lit[len - 1] == '\n') len--; /* the fence's own line end */
-        n->text = arena_strndup(book->mem, lit ? lit : "", len);
         const char *info = cmark_node_get_fence_info(cm);
+        n->text = c->ch->rust_hidden && is_rust(info) ? rust_shown(book, lit ? lit : "", len)
+                                                      : arena_strndup(book->mem, lit ? lit : "", len);
         if (!check_decoded(c, cm, info, NULL, "the code block's info string")) info = NULL;
         n->as.code.info = info && *info ? arena_strdup(book->mem, info) : NULL;
         set_role(c, n, STYLE_CODE);
@@ -1465,12 +1501,13 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     c.in_footnote = false;
     warn_unreferenced(&c);
 
-    if (!ch->title) {
-        /* no heading: the file name stands in */
+    if (!c.have_title) {
+        /* no heading: a title the loader gave (an mdBook SUMMARY entry's), else the file name */
         const char *base = strrchr(ch->file, '/');
         base = base ? base + 1 : ch->file;
         const char *dot = strrchr(base, '.');
-        ch->title = arena_strndup(book->mem, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+        if (!ch->title)
+            ch->title = arena_strndup(book->mem, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
         ch->id = model_unique_slug(book, ch->title);
         model_bind_id(book, ch->id, root);
     }

@@ -14,7 +14,8 @@ typedef struct markdown_resolver {
     void *ctx;
 } markdown_resolver;
 
-/* Parses `src` into ch->root and sets ch->id and ch->title (ch->file already set).
+/* Parses `src` into ch->root and sets ch->id and ch->title (ch->file already set; a
+ * ch->title set before stands in for a chapter without a heading).
  * Footnotes are numbered as they are first referenced and appended to book->footnotes,
  * so parsing chapters in order numbers them across the book. Images go through
  * `res`. False after reporting errors (ch->root is still set). */

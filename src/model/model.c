@@ -232,6 +232,15 @@ void model_unlink(model_node *node) {
     node->parent = node->prev = node->next = NULL;
 }
 
+void model_prepend_child(model_node *parent, model_node *child) {
+    child->parent = parent;
+    child->prev = NULL;
+    child->next = parent->first_child;
+    if (parent->first_child) parent->first_child->prev = child;
+    else parent->last_child = child;
+    parent->first_child = child;
+}
+
 void model_unwrap(model_node *node) {
     model_node *parent = node->parent;
     for (model_node *k = node->first_child; k; k = k->next) k->parent = parent;

@@ -129,6 +129,8 @@ typedef struct model_chapter {
     const char *id;          /* stable slug, e.g. "getting-started" (from the first heading, else the file name) */
     const char *title;       /* plain text of the first heading, or the file name */
     model_node *root;        /* MODEL_CHAPTER */
+    int depth;               /* nesting in an mdBook SUMMARY.md: its headings are this many levels lower */
+    bool rust_hidden;        /* mdBook: lines starting with "# " in Rust code blocks are not shown */
 } model_chapter;
 
 typedef struct model_meta {
@@ -212,6 +214,7 @@ void model_book_free(model_book *book);
 /*** building (used by the parsers) ***/
 model_node *model_node_new(model_book *book, model_type type, model_pos pos);
 void model_append_child(model_node *parent, model_node *child);
+void model_prepend_child(model_node *parent, model_node *child);
 void model_unlink(model_node *node);
 /* Puts a node's children in its place and unlinks it (a link that becomes plain text). */
 void model_unwrap(model_node *node);

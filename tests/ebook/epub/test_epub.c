@@ -70,7 +70,7 @@ static model_book *hand_book(void) {
     b->chapters = arena_alloc(b->mem, 2 * sizeof *b->chapters);
 
     model_node *r0 = add(b, NULL, MODEL_CHAPTER, 0);
-    b->chapters[0] = (model_chapter){"one.md", "a-b", "A & B", r0};
+    b->chapters[0] = (model_chapter){.file = "one.md", .id = "a-b", .title = "A & B", .root = r0};
     heading(b, r0, 1, "a-b", "A & B", 0);
     model_node *p = add(b, r0, MODEL_PARAGRAPH, 0);
     text(b, p, "x < y \"quoted\" \x01", 0);
@@ -91,7 +91,7 @@ static model_book *hand_book(void) {
     b->n_footnotes = 1;
 
     model_node *r1 = add(b, NULL, MODEL_CHAPTER, 1);
-    b->chapters[1] = (model_chapter){"two.md", "second", "Second", r1};
+    b->chapters[1] = (model_chapter){.file = "two.md", .id = "second", .title = "Second", .root = r1};
     heading(b, r1, 1, "second", "Second", 1);
     model_node *p1 = add(b, r1, MODEL_PARAGRAPH, 1);
     model_node *l = add(b, p1, MODEL_LINK, 1);

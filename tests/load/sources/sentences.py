@@ -22,11 +22,38 @@ def squash(text):
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
+def protect(src, kept):
+    """Code (fenced blocks and `spans`) is text as written: it is set aside, as \x00N\x00,
+    before markup is stripped, and put back after."""
+    def keep(text):
+        kept.append(text)
+        return "\x00%d\x00" % (len(kept) - 1)
+    out, fence = [], None
+    for line in src.split("\n"):
+        m = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if fence is None and m:
+            fence = m.group(1)
+            out.append(" ")
+        elif fence is not None:
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+                out.append(" ")
+            else:
+                out.append(keep(line))
+        else:
+            out.append(re.sub(r"(`+)(.+?)\1", lambda m: keep(m.group(2)), line))
+    return "\n".join(out)
+
+
+def restore(text, kept):
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
 def strip_markdown(src):
+    kept = []
+    src = protect(src, kept)
     src = re.sub(r"<!--.*?-->", " ", src, flags=re.S)
     src = re.sub(r"<(script|style)\b.*?</\1>", " ", src, flags=re.S | re.I)
-    # fenced code: its lines are text as they are
-    src = re.sub(r"^\s*(```|~~~).*$", " ", src, flags=re.M)
     # mdBook and pandoc extras a reader never sees
     src = re.sub(r"^---\n.*?\n---\n", " ", src, count=1, flags=re.S)
     src = re.sub(r"\{\{#[^}]*\}\}", " ", src)
@@ -46,7 +73,7 @@ def strip_markdown(src):
     src = src.replace("|", "\n")
     src = re.sub(r"[*_`~]", "", src)
     src = re.sub(r"\\(.)", r"\1", src)
-    return src
+    return restore(src, kept)
 
 
 def sentences(src):

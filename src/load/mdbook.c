@@ -1,0 +1,493 @@
+/* mdbook: book.toml (load/toml.c) and SUMMARY.md (cmark) into the metadata and chapter list;
+ * {{#include}} links expanded in a chapter's text before it is parsed. */
+#include "load/mdbook.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm.h>
+
+#include "base/uri.h"
+#include "base/util.h"
+#include "load/toml.h"
+
+#define MDBOOK_MAX_BYTES ((size_t)64 << 20)
+#define SUMMARY_MAX_DEPTH 32
+#define INCLUDE_MAX_DEPTH 10
+
+bool mdbook_is_project(const char *dir) {
+    char *toml = path_join(dir, "book.toml"), *yaml = path_join(dir, "book.yaml");
+    bool yes = path_is_file(toml) && !path_is_file(yaml) && !path_is_dir(yaml);
+    free(toml);
+    free(yaml);
+    return yes;
+}
+
+static void line_col(const char *text, size_t off, int *line, int *col) {
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') l++, c = 1;
+        else c++;
+    }
+    *line = l, *col = c;
+}
+
+/* A text file of the book, checked as UTF-8 like a chapter. NULL after an error. */
+static char *read_text(const char *full, const char *shown, model_pos at, size_t *len, diag *d) {
+    char *data = NULL;
+    if (file_read(full, MDBOOK_MAX_BYTES, &data, len) != 0) {
+        if (errno == ENOENT) diag_error(d, at.file, at.line, at.col, "'%s' not found", shown);
+        else diag_error(d, at.file, at.line, at.col, "cannot read '%s': %s", shown, strerror(errno));
+        return NULL;
+    }
+    uint32_t cp;
+    long bad = text_find_invalid(data, *len, &cp);
+    if (bad >= 0) {
+        int line, col;
+        line_col(data, (size_t)bad, &line, &col);
+        char tmp[48];
+        diag_error(d, shown, line, col, "%s in a text file",
+                   cp == UINT32_MAX ? "invalid UTF-8" : text_problem(cp, tmp, sizeof tmp));
+        free(data);
+        return NULL;
+    }
+    return data;
+}
+
+/*** book.toml ***/
+
+typedef struct tctx {
+    model_book *book;
+    const char *shown;       /* book.toml as messages name it */
+    diag *d;
+    bool ok;
+} tctx;
+
+static const char *toml_string(tctx *c, const char *key, const toml_value *v) {
+    if (v->kind != TOML_STRING) {
+        diag_error(c->d, c->shown, v->line, v->col, "'book.%s' must be a string, not %s", key, toml_kind_name(v));
+        c->ok = false;
+        return NULL;
+    }
+    const char *s = v->string;
+    while (isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    return n ? arena_strndup(c->book->mem, s, n) : NULL;
+}
+
+static void read_authors(tctx *c, const toml_value *v) {
+    if (v->kind == TOML_STRING) {
+        const char *s = toml_string(c, "authors", v);
+        if (!s) return;
+        c->book->meta.authors = arena_alloc(c->book->mem, sizeof *c->book->meta.authors);
+        c->book->meta.authors[0] = s;
+        c->book->meta.n_authors = 1;
+        return;
+    }
+    if (v->kind != TOML_ARRAY) {
+        diag_error(c->d, c->shown, v->line, v->col, "'book.authors' must be a list of strings, not %s", toml_kind_name(v));
+        c->ok = false;
+        return;
+    }
+    const char **arr = arena_alloc(c->book->mem, (v->n ? v->n : 1) * sizeof *arr);
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const char *s = toml_string(c, "authors", v->items[i]);
+        if (s) arr[k++] = s;
+    }
+    c->book->meta.authors = arr;
+    c->book->meta.n_authors = k;
+}
+
+/* [book]: what quire uses of it; its other keys warn. Returns the source folder. */
+static const char *read_book_table(tctx *c, const toml_value *book) {
+    const char *src = "src";
+    model_meta *meta = &c->book->meta;
+    for (size_t i = 0; i < book->n; i++) {
+        const char *key = book->keys[i];
+        const toml_value *v = book->items[i];
+        if (strcmp(key, "title") == 0) meta->title = toml_string(c, key, v);
+        else if (strcmp(key, "description") == 0) meta->description = toml_string(c, key, v);
+        else if (strcmp(key, "authors") == 0) read_authors(c, v);
+        else if (strcmp(key, "language") == 0) {
+            const char *s = toml_string(c, key, v);
+            if (s && !manifest_valid_language(s)) {
+                diag_error(c->d, c->shown, v->line, v->col, "'book.language' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", s);
+                c->ok = false;
+            } else if (s) {
+                meta->language = s;
+            }
+        } else if (strcmp(key, "src") == 0) {
+            const char *s = toml_string(c, key, v);
+            char *norm = s ? path_normalise(s) : NULL;
+            if (s && (s[0] == '/' || !norm || !*norm)) {
+                diag_error(c->d, c->shown, v->line, v->col, "'book.src' leaves the book folder: '%s'", s);
+                c->ok = false;
+            } else if (norm) {
+                src = arena_strdup(c->book->mem, norm);
+            }
+            free(norm);
+        } else if (strcmp(key, "multilingual") != 0 && strcmp(key, "text-direction") != 0) {
+            diag_warning(c->d, c->shown, v->line, v->col, "book.toml key 'book.%s' is not used by quire; ignored", key);
+        }
+    }
+    return src;
+}
+
+/*** SUMMARY.md ***/
+
+typedef struct sctx {
+    model_book *book;
+    manifest *m;
+    size_t cap;
+    const char *src;         /* the source folder, from the book folder */
+    const char *shown;       /* SUMMARY.md as messages name it */
+    diag *d;
+    bool titled;             /* the first heading (the summary's own title) was seen */
+} sctx;
+
+static manifest_ref *new_ref(sctx *c, cmark_node *at) {
+    manifest *m = c->m;
+    if (m->n_chapters == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        manifest_ref *grown = arena_alloc(c->book->mem, c->cap * sizeof *grown);
+        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
+        m->chapters = grown;
+    }
+    manifest_ref *r = &m->chapters[m->n_chapters++];
+    memset(r, 0, sizeof *r);
+    r->pos = (model_pos){c->shown, cmark_node_get_start_line(at), cmark_node_get_start_column(at)};
+    r->mdbook = true;
+    return r;
+}
+
+static char *plain(cmark_node *root) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "");
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER) continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) buf_puts(&b, cmark_node_get_literal(n));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) buf_putc(&b, ' ');
+    }
+    cmark_iter_free(it);
+    return buf_detach(&b, NULL);
+}
+
+/* One SUMMARY entry: a link to a chapter file (an empty one is a draft). */
+static void entry(sctx *c, cmark_node *link, int depth) {
+    char *title = plain(link);
+    const char *url = cmark_node_get_url(link);
+    int line = cmark_node_get_start_line(link), col = cmark_node_get_start_column(link);
+    if (!url || !*url) {
+        diag_warning(c->d, c->shown, line, col, "draft chapter '%s' has no file; left out", title);
+        free(title);
+        return;
+    }
+    const char *hash = strchr(url, '#');
+    char *path = uri_percent_decode(url, hash ? (size_t)(hash - url) : strlen(url));
+    char *joined = xasprintf("%s/%s", c->src, path);
+    char *norm = path_normalise(joined);
+    bool dup = false;
+    for (size_t i = 0; norm && i < c->m->n_chapters && !dup; i++)
+        dup = c->m->chapters[i].value && strcmp(c->m->chapters[i].value, norm) == 0;
+    if (dup) {
+        diag_warning(c->d, c->shown, line, col, "chapter '%s' is listed twice in SUMMARY.md; read once", path);
+    } else {
+        manifest_ref *r = new_ref(c, link);
+        /* a path leaving the book is refused when the chapter is read */
+        r->value = arena_strdup(c->book->mem, norm ? norm : joined);
+        r->title = arena_strdup(c->book->mem, title);
+        r->depth = depth;
+    }
+    free(norm);
+    free(joined);
+    free(path);
+    free(title);
+}
+
+static cmark_node *first_link(cmark_node *n) {
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    cmark_node *found = NULL;
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_LINK)
+            found = cmark_iter_get_node(it);
+    cmark_iter_free(it);
+    return found;
+}
+
+static void list(sctx *c, cmark_node *l, int depth) {
+    if (depth > SUMMARY_MAX_DEPTH) depth = SUMMARY_MAX_DEPTH;
+    for (cmark_node *item = cmark_node_first_child(l); item; item = cmark_node_next(item)) {
+        for (cmark_node *k = cmark_node_first_child(item); k; k = cmark_node_next(k)) {
+            cmark_node_type t = cmark_node_get_type(k);
+            if (t == CMARK_NODE_LIST) {
+                list(c, k, depth + 1);
+            } else if (t == CMARK_NODE_PARAGRAPH) {
+                cmark_node *link = first_link(k);
+                if (link) {
+                    entry(c, link, depth);
+                } else {
+                    char *title = plain(k);
+                    diag_warning(c->d, c->shown, cmark_node_get_start_line(k), cmark_node_get_start_column(k),
+                                 "draft chapter '%s' has no file; left out", title);
+                    free(title);
+                }
+            }
+        }
+    }
+}
+
+static void summary(sctx *c, cmark_node *doc) {
+    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_HEADING:
+            if (!c->titled && c->m->n_chapters == 0) {
+                c->titled = true; /* "# Summary" */
+            } else {
+                char *title = plain(n);
+                manifest_ref *r = new_ref(c, n);
+                r->part = arena_strdup(c->book->mem, title);
+                r->value = arena_printf(c->book->mem, "%s/SUMMARY.md", c->src);
+                free(title);
+            }
+            break;
+        case CMARK_NODE_PARAGRAPH:
+            /* prefix and suffix chapters: plain links */
+            for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k))
+                if (cmark_node_get_type(k) == CMARK_NODE_LINK) entry(c, k, 0);
+            break;
+        case CMARK_NODE_LIST: list(c, n, 0); break;
+        default: break;
+        }
+    }
+}
+
+bool mdbook_load(model_book *book, manifest *m, diag *d) {
+    memset(m, 0, sizeof *m);
+    model_pos none = {NULL, 0, 0};
+    char *toml_path = path_join(book->dir, "book.toml");
+    char *toml_shown = model_display_path(book, "book.toml");
+    none.file = toml_shown;
+    size_t len = 0;
+    char *text = read_text(toml_path, toml_shown, none, &len, d);
+    free(toml_path);
+    tctx c = {book, arena_strdup(book->mem, toml_shown), d, text != NULL};
+    free(toml_shown);
+    toml_value *root = text ? toml_parse(text, len, c.shown, d) : NULL;
+    free(text);
+    if (!root) return false;
+    const toml_value *bt = toml_get(root, "book");
+    const char *src = "src";
+    if (bt && bt->kind == TOML_TABLE) src = read_book_table(&c, bt);
+    toml_free(root);
+
+    /* the artifacts take the folder's name */
+    const char *base = strrchr(book->dir, '/');
+    char *name = arena_strdup(book->mem, base && base[1] ? base + 1 : "book");
+    for (char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
+    while (*name == '.') name++;
+    book->meta.name = *name ? name : "book";
+    book->meta.style = "brochure";
+
+    char *rel = xasprintf("%s/SUMMARY.md", src);
+    char *full = path_join(book->dir, rel);
+    char *sum_shown = model_display_path(book, rel);
+    model_pos at = {c.shown, 0, 0};
+    char *sum = c.ok ? read_text(full, sum_shown, at, &len, d) : NULL;
+    if (sum) {
+        cmark_node *doc = cmark_parse_document(sum, len, CMARK_OPT_SOURCEPOS);
+        sctx s = {book, m, 0, src, arena_strdup(book->mem, sum_shown), d, false};
+        summary(&s, doc);
+        cmark_node_free(doc);
+        if (m->n_chapters == 0) {
+            diag_error(d, s.shown, 1, 1, "SUMMARY.md lists no chapter");
+            c.ok = false;
+        }
+    } else {
+        c.ok = false;
+    }
+    free(sum);
+    free(sum_shown);
+    free(full);
+    free(rel);
+    return c.ok;
+}
+
+/*** {{#include}} ***/
+
+typedef struct xctx {
+    const model_book *book;
+    diag *d;
+    bool ok;
+} xctx;
+
+static bool all_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i])) return false;
+    return true;
+}
+
+static bool anchor_line(const char *s, size_t n) {
+    for (size_t i = 0; i + 7 <= n; i++)
+        if (memcmp(s + i, "ANCHOR:", 7) == 0 || (i + 11 <= n && memcmp(s + i, "ANCHOR_END:", 11) == 0)) return true;
+    return false;
+}
+
+/* Is this the ANCHOR (or ANCHOR_END) line of `name`? */
+static bool names_anchor(const char *s, size_t n, const char *marker, const char *name) {
+    size_t mk = strlen(marker), nk = strlen(name);
+    for (size_t i = 0; i + mk <= n; i++) {
+        if (memcmp(s + i, marker, mk) != 0) continue;
+        size_t j = i + mk;
+        while (j < n && s[j] == ' ') j++;
+        if (n - j >= nk && memcmp(s + j, name, nk) == 0 && (j + nk == n || !(isalnum((unsigned char)s[j + nk]) || s[j + nk] == '_' || s[j + nk] == '-')))
+            return true;
+    }
+    return false;
+}
+
+/* The lines of `text` a range or an anchor names, without anchor lines. False when an
+ * anchor is not there. */
+static bool select_lines(const char *text, size_t len, const char *spec, buf *out) {
+    long from = 1, to = -1;
+    const char *anchor = NULL;
+    if (spec && *spec) {
+        const char *colon = strchr(spec, ':');
+        size_t a = colon ? (size_t)(colon - spec) : strlen(spec);
+        if (all_digits(spec, a) && (!colon || all_digits(colon + 1, strlen(colon + 1)))) {
+            if (a) from = atol(spec);
+            if (!colon) to = from;             /* file:2 is line 2 alone */
+            else if (colon[1]) to = atol(colon + 1);
+        } else {
+            anchor = spec;
+        }
+    }
+    bool inside = !anchor, found = !anchor, first = true;
+    long line = 1;
+    for (size_t i = 0; i <= len; line++) {
+        const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
+        size_t end = nl ? (size_t)(nl - text) : len;
+        const char *s = text + i;
+        size_t n = end - i;
+        if (i == len) break;
+        if (anchor && names_anchor(s, n, "ANCHOR_END:", anchor)) inside = false;
+        bool in_range = anchor ? inside : line >= from && (to < 0 || line <= to);
+        if (anchor && names_anchor(s, n, "ANCHOR:", anchor)) inside = found = true;
+        if (in_range && !anchor_line(s, n)) {
+            if (!first) buf_putc(out, '\n');
+            buf_put(out, s, n);
+            first = false;
+        }
+        i = end + 1;
+    }
+    return found;
+}
+
+static void expand_into(xctx *x, const char *chapter, const char *text, size_t len, const char *where, int depth, buf *out);
+
+/* One {{#include …}} at `at` (its "{{"), with `args` (path and range) of `n` bytes. */
+static void include(xctx *x, const char *chapter, const char *where, int line, int col, const char *args, size_t n,
+                    int depth, buf *out) {
+    while (n && isspace((unsigned char)*args)) args++, n--;
+    while (n && isspace((unsigned char)args[n - 1])) n--;
+    char *arg = xstrndup(args, n);
+    char *colon = strchr(arg, ':');
+    const char *spec = NULL;
+    if (colon) *colon = '\0', spec = colon + 1;
+    char *dir = path_dirname(chapter);
+    char *joined = strcmp(dir, ".") == 0 ? xstrdup(arg) : xasprintf("%s/%s", dir, arg);
+    char *rel = arg[0] == '/' ? NULL : path_normalise(joined);
+    char *full = rel && *rel ? path_join(x->book->dir, rel) : NULL;
+    char *real = full ? path_real(full) : NULL;
+    if (!rel || !*rel || (real && !path_is_inside(real, x->book->dir))) {
+        diag_error(x->d, where, line, col, "included file '%s' leaves the book folder", arg);
+        x->ok = false;
+    } else if (!real) {
+        diag_error(x->d, where, line, col, "included file '%s' not found", arg);
+        x->ok = false;
+    } else if (depth >= INCLUDE_MAX_DEPTH) {
+        diag_error(x->d, where, line, col, "includes nested deeper than %d files ('%s')", INCLUDE_MAX_DEPTH, arg);
+        x->ok = false;
+    } else {
+        size_t flen = 0;
+        char *shown = model_display_path(x->book, rel);
+        char *data = read_text(real, shown, (model_pos){where, line, col}, &flen, x->d);
+        if (!data) {
+            x->ok = false;
+        } else {
+            buf part;
+            buf_init(&part);
+            buf_puts(&part, "");
+            if (!select_lines(data, flen, spec, &part)) {
+                diag_error(x->d, where, line, col, "anchor '%s' not found in '%s'", spec, arg);
+                x->ok = false;
+            } else {
+                expand_into(x, rel, part.data, part.len, shown, depth + 1, out);
+            }
+            buf_free(&part);
+        }
+        free(data);
+        free(shown);
+    }
+    free(real);
+    free(full);
+    free(rel);
+    free(joined);
+    free(dir);
+    free(arg);
+}
+
+static void expand_into(xctx *x, const char *chapter, const char *text, size_t len, const char *where, int depth, buf *out) {
+    static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", NULL};
+    int line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < len && x->ok;) {
+        if (text[i] == '\n') line++, line_start = i + 1;
+        if (text[i] == '\\' && i + 3 < len && memcmp(text + i + 1, "{{#", 3) == 0) {
+            /* an escaped link stays as written, without the backslash */
+            buf_put(out, "{{#", 3);
+            i += 4;
+            continue;
+        }
+        const char *kind = NULL;
+        for (int k = 0; kinds[k] && !kind; k++)
+            if (len - i >= strlen(kinds[k]) && memcmp(text + i, kinds[k], strlen(kinds[k])) == 0) kind = kinds[k];
+        const char *close = kind ? memchr(text + i, '}', len - i) : NULL;
+        const char *nl = kind ? memchr(text + i, '\n', len - i) : NULL;
+        if (!kind || !close || (nl && nl < close) || (size_t)(close - text) + 1 >= len || close[1] != '}') {
+            buf_putc(out, text[i++]);
+            continue;
+        }
+        const char *args = text + i + strlen(kind);
+        include(x, chapter, where, line, (int)(i - line_start) + 1, args, (size_t)(close - args), depth, out);
+        i = (size_t)(close - text) + 2;
+        if (out->len > MDBOOK_MAX_BYTES) {
+            diag_error(x->d, where, line, 1, "includes make the chapter larger than 64 MiB");
+            x->ok = false;
+        }
+    }
+}
+
+char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
+                    size_t *out_len, diag *d) {
+    xctx x = {book, d, true};
+    buf out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    expand_into(&x, chapter, text, len, where, 0, &out);
+    if (!x.ok) {
+        buf_free(&out);
+        return NULL;
+    }
+    return buf_detach(&out, out_len);
+}

@@ -1,0 +1,32 @@
+/* mdbook: an mdBook project (book.toml and src/SUMMARY.md, no book.yaml) read as a book:
+ * its metadata, its chapters in SUMMARY.md's order, and the {{#include}} links of its
+ * chapters. */
+#ifndef QUIRE_MDBOOK_H
+#define QUIRE_MDBOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+#include "load/manifest.h"
+#include "model/model.h"
+
+/* True when book->dir holds book.toml and no book.yaml. */
+bool mdbook_is_project(const char *dir);
+
+/* Reads book.toml ([book] title, authors, description, language, src) into book->meta and
+ * SUMMARY.md into m: prefix, numbered and suffix chapters with their nesting, "# Part"
+ * lines (value: SUMMARY.md's path); draft chapters (empty links) are left out with a
+ * warning. book->dir and book->manifest (book.toml as messages name it) are set. False
+ * after reporting errors. */
+bool mdbook_load(model_book *book, manifest *m, diag *d);
+
+/* A chapter's text with mdBook's {{#include file}}, {{#include file:2:10}},
+ * {{#include file:anchor}} and {{#rustdoc_include …}} replaced by what they name (paths
+ * from the chapter's folder, inside the book; includes inside included files too, up to
+ * 10 deep). `chapter` is the chapter's path from the book folder, `where` as messages
+ * name it. NULL after reporting an error; else malloc'd, *out_len bytes. */
+char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
+                    size_t *out_len, diag *d);
+
+#endif

@@ -1,0 +1,134 @@
+#!/bin/bash
+# mdbook_book: an mdBook project builds as it is (tests/load/sources/mdbook-guide, mdBook's own
+# guide: book.toml, src/SUMMARY.md with parts, nesting and a draft chapter, {{#include}}
+# links, hidden Rust lines), and a small project of every include form; book.toml errors
+# carry their line and column.
+# Usage: mdbook_book.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+export QUIRE_DATA_DIR=$src SOURCE_DATE_EPOCH=1700000000
+guide=$src/tests/load/sources/mdbook-guide
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+pass=0 fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+cp -R "$guide" guide
+"$bin" build guide -o out >build.out 2>build.err
+check "the guide builds (exit 0)" [ $? -eq 0 ]
+check "the draft chapter warns" grep -q "^guide/src/SUMMARY.md:23:11: warning: draft chapter 'Draft chapter' has no file; left out" build.err
+check "no errors" bash -c "! grep -q ': error: ' build.err"
+check "book.toml's title" bash -c "pdfinfo out/guide.pdf | grep -q '^Title: *mdBook Documentation$'"
+mkdir -p epub && (cd epub && unzip -q ../out/guide.epub)
+opf=$(find epub -name '*.opf')
+check "EPUB title and authors" bash -c "grep -q '>mdBook Documentation</dc:title>' $opf && grep -q '>Michael-F-Bryan</dc:creator>' $opf"
+check "a name-based urn:uuid" grep -Eq '<dc:identifier[^>]*>urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5' "$opf"
+
+# an outline entry for every SUMMARY entry: its 35 chapters and 2 parts, by title
+qpdf --json out/guide.pdf | python3 -c '
+import json, re, sys
+def walk(items, out):
+    for o in items:
+        out.append(o["title"]); walk(o.get("kids", []), out)
+titles = []
+walk(json.load(sys.stdin)["outlines"], titles)
+want = [re.sub(r"\\(.)", r"\1", m) for m in re.findall(r"^\s*(?:- )?\[([^\]]+)\]\((?!\))", open(sys.argv[1]).read(), re.M)]
+want += ["User guide", "Reference guide"]
+missing = [w for w in want if not any(w.lower() in t.lower() or t.lower() in w.lower() for t in titles)]
+print(len(want), "entries,", len(titles), "outline items; missing:", missing)
+sys.exit(1 if missing or len(want) < 30 else 0)' guide/src/SUMMARY.md >outline.out 2>&1
+check "outline: $(cat outline.out)" [ $? -eq 0 ]
+
+pdftotext -raw out/guide.pdf book.txt
+chapters=$(sed -n 's/^ *- \[[^]]*\](\([^)][^)]*\)).*/src\/\1/p; s/^\[[^]]*\](\([^)]*\))$/src\/\1/p' guide/src/SUMMARY.md)
+if (cd guide && python3 "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
+    ok "sentences: $(grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' sentences.out | tr '\n' ' ')"
+else
+    bad "sentences"; cat sentences.out
+fi
+# hidden lines: no Rust block of the model (both writers set it) has a "# " line, and the
+# PDF shows the guide's hidden "assert_eq!(x, 3);" only where it is not hidden: once in the
+# plain file.rs listing, once quoted with its "# " in a ````hbs block
+"$bin" dump guide >guide.json 2>/dev/null
+python3 - guide.json <<'PY' >hidden.out
+import json, re, sys
+def walk(n):
+    if n.get("type") == "code_block" and (n.get("info") or "").startswith("rust"):
+        yield n["text"]
+    for k in n.get("children", []):
+        yield from walk(k)
+b = json.load(open(sys.argv[1]))
+blocks = [t for c in b["chapters"] for blk in c["blocks"] for t in walk(blk)]
+bad = [t for t in blocks if re.search(r"^\s*#( |$)", t, re.M)]
+print(len(blocks), len(bad))
+PY
+check "hidden Rust lines absent from the model's Rust blocks ($(cat hidden.out): blocks, with # lines)" bash -c "[ \"\$(cut -d' ' -f2 hidden.out)\" = 0 ] && [ \"\$(cut -d' ' -f1 hidden.out)\" -gt 5 ]"
+check "the hidden 'assert_eq!(x, 3);' printed only where not hidden" [ "$(grep -c 'assert_eq!(x, 3);' book.txt)" -eq 2 ]
+check "an include brings its file in (arg-watcher.md)" grep -q "watch" book.txt
+check "an escaped include stays as written" grep -q '{{#include file.rs}}' book.txt
+
+if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
+    java -jar /usr/share/java/epubcheck.jar out/guide.epub >ec.out 2>&1
+    check "EPUBCheck: no message" grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out
+fi
+"$bin" build --strict guide -o strict >/dev/null 2>strict.err
+check "--strict exits 1" [ $? -eq 1 ]
+
+# every include form, on a small project
+mkdir -p mini/src/code
+printf '[book]\ntitle = "Mini"\nauthors = ["A. Writer"]\nlanguage = "en"\n' >mini/book.toml
+printf '# Summary\n\n[Intro](intro.md)\n\n# Part One\n\n- [Lines](lines.md)\n    - [Deep](deep.md)\n' >mini/src/SUMMARY.md
+printf 'fn a() {}\n// ANCHOR: two\nfn b() {}\nfn c() {}\n// ANCHOR_END: two\nfn d() {}\n' >mini/src/code/x.rs
+printf 'Intro text without a heading.\n\n{{#include code/x.rs}}\n' >mini/src/intro.md
+printf '# Lines\n\n```rust\n{{#include code/x.rs:3}}\n```\n\n```rust\n{{#include code/x.rs:3:4}}\n```\n\n```rust\n{{#include code/x.rs:two}}\n```\n\n```rust\n{{#rustdoc_include code/x.rs:6}}\n# fn hidden() {}\n## not hidden\n```\n' >mini/src/lines.md
+printf '# Deep\n\n## Deeper\n' >mini/src/deep.md
+"$bin" dump mini >mini.json 2>mini.err
+check "the small project loads: $(head -c 300 mini.err)" [ $? -eq 0 ]
+python3 - mini.json <<'PY' >mini.out
+import json, sys
+b = json.load(open(sys.argv[1]))
+def walk(n, out):
+    out.append(n); [walk(k, out) for k in n.get("children", [])]
+nodes = []
+for c in b["chapters"]:
+    for blk in c["blocks"]:
+        walk(blk, nodes)
+codes = [n["text"] for n in nodes if n.get("type") == "code_block"]
+heads = [(n.get("level"), n.get("id")) for n in nodes if n.get("type") == "heading"]
+texts = " ".join(n.get("text", "") for n in nodes if n.get("type") == "text")
+print(json.dumps({"codes": codes, "heads": heads, "title": b["meta"]["title"], "texts": texts}))
+PY
+r=$(cat mini.out)
+field() { python3 -c "import json,sys; print(json.dumps(json.loads(sys.argv[1])[sys.argv[2]]))" "$r" "$2"; }
+check "file: the whole file, anchor lines left out" bash -c "grep -q 'fn a() {} fn b() {} fn c() {} fn d() {}' <<<'$(field x texts)'"
+check "file:3 (one line), file:3:4, file:anchor, rustdoc_include, hidden and ## lines: $(field x codes)" \
+    [ "$(field x codes)" = '["fn b() {}", "fn b() {}\nfn c() {}", "fn b() {}\nfn c() {}", "fn d() {}\n# not hidden"]' ]
+check "parts and nesting as heading levels; a chapter without a heading gets its SUMMARY title: $(field x heads)" \
+    [ "$(field x heads)" = '[[1, "intro"], [1, "part-one"], [1, "lines"], [2, "deep"], [3, "deeper"]]' ]
+check "book.toml's title" [ "$(field x title)" = '"Mini"' ]
+
+printf '{{#include code/missing.rs}}\n' >>mini/src/deep.md
+"$bin" dump mini >/dev/null 2>missing.err
+check "a missing include is an error at its place" grep -q "^mini/src/deep.md:4:1: error: included file 'code/missing.rs' not found" missing.err
+printf '# D\n\n{{#include ../../outside.rs}}\n' >mini/src/deep.md
+"$bin" dump mini >/dev/null 2>out.err
+check "an include leaving the book is an error" grep -q "^mini/src/deep.md:3:1: error: included file '../../outside.rs' leaves the book folder" out.err
+printf '# D\n\n{{#include code/x.rs:nope}}\n' >mini/src/deep.md
+"$bin" dump mini >/dev/null 2>anchor.err
+check "a missing anchor is an error" grep -q "^mini/src/deep.md:3:1: error: anchor 'nope' not found in 'code/x.rs'" anchor.err
+printf '# D\n' >mini/src/deep.md
+
+# book.toml errors, with their positions
+printf '[book]\ntitle = 5\n' >mini/book.toml
+"$bin" dump mini >/dev/null 2>toml1.err
+check "book.toml: a wrong type" grep -q "^mini/book.toml:2:9: error: 'book.title' must be a string, not an integer" toml1.err
+printf '[book]\ntitle = "x\n' >mini/book.toml
+"$bin" dump mini >/dev/null 2>toml2.err
+check "book.toml: malformed TOML" grep -q "^mini/book.toml:2:9: error: string not closed before the line end" toml2.err
+printf '[book]\nlanguage = "en_GB"\n' >mini/book.toml
+"$bin" dump mini >/dev/null 2>toml3.err
+check "book.toml: a bad language" grep -q "^mini/book.toml:2:12: error: 'book.language' must be a BCP 47 tag" toml3.err
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
