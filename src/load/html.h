@@ -13,7 +13,8 @@
  * `br`, `img`, `a href`, `b`, `strong`, `i`, `em`, `code`, `sup`, `sub`, `kbd` (inlines;
  * sup, sub and kbd become CMARK_NODE_CUSTOM_INLINE nodes whose on_enter is the tag name).
  * The paragraphs and headings of a `p`, `div` or `h1`–`h6` with `align="center"` or
- * `"right"` carry that word as their cmark user data (a static string). Anchors (`<a id>`, `<a name>`, `<span id>`)
+ * `"right"` carry that word as their cmark user data (a static string; the model does
+ * not keep it yet). Anchors (`<a id>`, `<a name>`, `<span id>`)
  * stay raw HTML for the reader's anchor code, `<a name="x">` rewritten as `<a id="x">`.
  * Any other tag is dropped with a warning at its place; its text is kept. HTML blocks stay
  * in the tree, emptied, with their replacement after them. `src` is the chapter's text

@@ -82,5 +82,20 @@ printf '  - nothing/*.md\n' >>g/book.yaml
 "$bin" dump g >/dev/null 2>g2.err
 check "a glob matching nothing is an error" grep -q "^g/book.yaml:9:5: error: 'nothing/\*.md' matches no file" g2.err
 
+# GIF (its first frame) and WebP become PNG when loaded; a damaged one is an error at its place
+mkdir -p img
+printf 'GIF89a\001\000\001\000\200\000\000\377\000\000\000\000\000!\371\004\001\000\000\000\000,\000\000\000\000\001\000\001\000\000\002\002D\001\000;' >img/dot.gif
+printf '# Pictures\n\n![A red dot](dot.gif)\n' >img/pics.md
+"$bin" build img/pics.md -o img/out >/dev/null 2>img.err
+check "a GIF figure builds" [ $? -eq 0 ]
+mkdir -p img/ep && (cd img/ep && unzip -q ../out/pics.epub)
+check "the GIF is a PNG in the EPUB" bash -c "ls img/ep/*/media/img-01.png >/dev/null 2>&1 || find img/ep -name 'img-01.png' | grep -q ."
+check "no GIF in the EPUB" bash -c "! find img/ep -name '*.gif' | grep -q ."
+check "the GIF is drawn in the PDF" [ "$(pdfimages -list img/out/pics.pdf 2>/dev/null | tail -n +3 | wc -l)" -ge 1 ]
+printf 'RIFF\030\000\000\000WEBPVP8 \014\000\000\000broken bytes' >img/bad.webp
+printf '# Bad\n\n![Bad](bad.webp)\n' >img/bad.md
+"$bin" build img/bad.md -o img/badout >/dev/null 2>bad-webp.err
+check "a damaged WebP is an error at its place" grep -q "^img/bad.md:3:1: error: image 'bad.webp' is a damaged WebP image" bad-webp.err
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
