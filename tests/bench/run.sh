@@ -17,6 +17,7 @@
 #   --no-latex        skip pandoc -> XeLaTeX
 #   --callgrind       also count quire's instructions on the 300-page book (valgrind's callgrind)
 #   --build DIR       quire build folder (default: build-bench, configured Release)
+#   --quire BIN       time this quire binary as it is (no build)
 #   --work DIR        work folder (default: tests/bench/work, git-ignored)
 #   --npm-cache DIR   where the npm packages go (default: ${XDG_CACHE_HOME:-~/.cache}/quire-bench/npm)
 #
@@ -42,13 +43,14 @@ TYPST=1
 LATEX=1
 CALLGRIND=0
 BUILD="$ROOT/build-bench"
+QUIRE=""
 WORK="$HERE/work"
 NPM_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/quire-bench/npm"
 TYPST_PKG="@myriaddreamin/typst-ts-node-compiler@0.7.0"
 PANDOC_WASM_PKG="pandoc-wasm@1.1.0"
 ARGS="$*"
 
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
@@ -59,6 +61,7 @@ while [ $# -gt 0 ]; do
     --no-latex) LATEX=0; shift ;;
     --callgrind) CALLGRIND=1; shift ;;
     --build) BUILD="$(realpath -m "$2")"; shift 2 ;;
+    --quire) QUIRE="$(realpath -m "$2")"; shift 2 ;;
     --work) WORK="$(realpath -m "$2")"; shift 2 ;;
     --npm-cache) NPM_DIR="$(realpath -m "$2")"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -109,16 +112,18 @@ fi
 # ---- quire ---------------------------------------------------------------------------------------
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
-QUIRE="$BUILD/quire"
-if [ ! -f "$BUILD/CMakeCache.txt" ]; then
-  say "configuring $BUILD (Release)"
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$WORK/cmake.log" 2>&1 ||
-    { cat "$WORK/cmake.log" >&2; die "cmake configure failed"; }
+if [ -z "$QUIRE" ]; then
+  QUIRE="$BUILD/quire"
+  if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    say "configuring $BUILD (Release)"
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$WORK/cmake.log" 2>&1 ||
+      { cat "$WORK/cmake.log" >&2; die "cmake configure failed"; }
+  fi
+  say "building quire in $BUILD"
+  cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target quire >"$WORK/cmake.log" 2>&1 ||
+    { tail -30 "$WORK/cmake.log" >&2; die "quire does not build (log: $WORK/cmake.log)"; }
 fi
-say "building quire in $BUILD"
-cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)" --target quire >"$WORK/cmake.log" 2>&1 ||
-  { tail -30 "$WORK/cmake.log" >&2; die "quire does not build (log: $WORK/cmake.log)"; }
-[ -x "$QUIRE" ] || die "$QUIRE missing after the build"
+[ -x "$QUIRE" ] || die "$QUIRE is not an executable"
 
 # ---- books ---------------------------------------------------------------------------------------
 BOOKS_DIR="$WORK/books"
