@@ -193,7 +193,7 @@ int main(int argc, char **argv) {
             fputs("quire: error: quire new needs a folder: quire new DIR\n", stderr);
             rc = QUIRE_EUSAGE;
         } else {
-            rc = cli_cmd_new(c.o.book_dir, c.o.quiet, &d);
+            rc = cli_cmd_new(c.o.book_dir, c.o.book.style_path, c.o.quiet, &d);
         }
     } else if (strcmp(cmd, "build") == 0) {
         rc = cli_cmd_build(&c.o, &d);

@@ -47,14 +47,14 @@ int cli_cmd_build(const cli_options *o, diag *d);
 int cli_cmd_watch(const cli_options *o, diag *d);
 
 /* `quire new DIR`: writes a small working book into a new or empty folder. */
-int cli_cmd_new(const char *dir, bool quiet, diag *d);
+int cli_cmd_new(const char *dir, const char *style, bool quiet, diag *d);
 
 /* `quire styles [BOOK_DIR]`: lists the styles found, one a line, on `out`.
  * book_dir may be NULL (data folders only). */
 int cli_cmd_styles(const char *book_dir, FILE *out, diag *d);
 
 /* The scaffold's texts, for tests: book.yaml for `name` with the given identifier and date. Caller frees. */
-char *cli_new_manifest(const char *name, const char *title, const char *uuid, const char *date);
+char *cli_new_manifest(const char *name, const char *title, const char *uuid, const char *date, const char *style);
 extern const char cli_new_chapter[];
 
 /* A fresh random (version 4) UUID from /dev/urandom into out (37 bytes). False when unreadable. */

@@ -60,7 +60,7 @@ static const char manifest_template[] =
     "\n"
     "# The style sheet: styles/<style>.yaml in this folder, else one of quire's own\n"
     "# (list them with: quire styles). A copy of the default is in styles/.\n"
-    "style: " DEFAULT_STYLE "\n"
+    "style: %s\n"
     "\n"
     "# Optional: a cover image (SVG, PNG or JPEG) inside this folder, and its description.\n"
     "# cover: images/cover.svg\n"
@@ -81,7 +81,7 @@ const char cli_new_chapter[] =
     "\n"
     "- write more chapters in `chapters/`,\n"
     "- list each one under `chapters:` in `book.yaml`,\n"
-    "- change the look in `styles/" DEFAULT_STYLE ".yaml`.\n"
+    "- change the look in the style file in `styles/`.\n"
     "\n"
     "## Building\n"
     "\n"
@@ -99,11 +99,11 @@ static void put_yaml_quoted(buf *b, const char *s) {
     }
 }
 
-char *cli_new_manifest(const char *name, const char *title, const char *uuid, const char *date) {
+char *cli_new_manifest(const char *name, const char *title, const char *uuid, const char *date, const char *style) {
     buf t;
     buf_init(&t);
     put_yaml_quoted(&t, title);
-    char *s = xasprintf(manifest_template, name, t.data, uuid, date, date);
+    char *s = xasprintf(manifest_template, name, t.data, uuid, date, date, style);
     buf_free(&t);
     return s;
 }
@@ -223,17 +223,20 @@ static char *shell_quote(const char *s) {
     return buf_detach(&b, NULL);
 }
 
-/* The default style from quire's data folders (not from any book). Caller frees. */
-static char *find_default_style(void) {
+/* A style of quire's own data folders (not from any book). Caller frees. */
+static char *find_style(const char *style) {
+    if (!*style || strspn(style, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(style))
+        return NULL;
     for (const char *const *dirs = book_data_dirs(); dirs && *dirs; dirs++) {
-        char *p = xasprintf("%s/styles/%s.yaml", *dirs, DEFAULT_STYLE);
+        char *p = xasprintf("%s/styles/%s.yaml", *dirs, style);
         if (path_is_file(p)) return p;
         free(p);
     }
     return NULL;
 }
 
-int cli_cmd_new(const char *dir, bool quiet, diag *d) {
+int cli_cmd_new(const char *dir, const char *style, bool quiet, diag *d) {
+    if (!style) style = DEFAULT_STYLE;
     int why = check_target(dir);
     if (why == ENOTEMPTY) {
         diag_error(d, NULL, 0, 0, "'%s' is not empty; quire new writes into a new or empty folder only", dir);
@@ -245,10 +248,9 @@ int cli_cmd_new(const char *dir, bool quiet, diag *d) {
     }
 
     /* Everything that can fail without touching the disk comes first. */
-    char *style_src = find_default_style();
+    char *style_src = find_style(style);
     if (!style_src) {
-        diag_error(d, NULL, 0, 0, "the default style '%s' was not found in quire's data folders (set QUIRE_DATA_DIR)",
-                   DEFAULT_STYLE);
+        diag_error(d, NULL, 0, 0, "no style '%s' in quire's data folders (see quire styles; set QUIRE_DATA_DIR)", style);
         return QUIRE_EINPUT;
     }
     char *style_data = NULL;
@@ -280,19 +282,20 @@ int cli_cmd_new(const char *dir, bool quiet, diag *d) {
     if (mkdir_p(dir, d) && mkdir_p(chapters, d) && mkdir_p(styles, d)) {
         char *name = name_from_dir(dir);
         char *title = title_from_name(name);
-        char *manifest = cli_new_manifest(name, title, uuid, date);
+        char *manifest = cli_new_manifest(name, title, uuid, date, style);
+        char *style_file = xasprintf("styles/%s.yaml", style);
         if (write_text(dir, "book.yaml", manifest, strlen(manifest), d) &&
             write_text(dir, "chapters/01-introduction.md", cli_new_chapter, strlen(cli_new_chapter), d) &&
-            write_text(dir, "styles/" DEFAULT_STYLE ".yaml", style_data, style_len, d))
+            write_text(dir, style_file, style_data, style_len, d))
             rc = QUIRE_OK;
         if (rc == QUIRE_OK && !quiet) {
             char *q = shell_quote(dir), *out = path_join(dir, "out"), *qout = shell_quote(out);
             printf("Created the book '%s' in %s:\n", name, dir);
-            printf("  book.yaml\n  chapters/01-introduction.md\n  styles/%s.yaml\n", DEFAULT_STYLE);
+            printf("  book.yaml\n  chapters/01-introduction.md\n  %s\n", style_file);
             printf("Next: quire build %s -o %s   (or: quire watch %s -o %s)\n", q, qout, q, qout);
             free(q), free(out), free(qout);
         }
-        free(name), free(title), free(manifest);
+        free(name), free(title), free(manifest), free(style_file);
     }
     free(chapters), free(styles), free(style_src), free(style_data);
     return rc;

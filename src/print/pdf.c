@@ -93,6 +93,10 @@ static void build_toc(pdf_doc *doc) {
         eo.width = doc->text_w - indent - numw - ts->size * 2.5;
         text_para *ep = layout_keep_para(l, text_para_plain(doc->tc, it->contents->text, &es, &eo));
         id++;
+        /* An entry stays on the page of its first child entry. */
+        int next_level = 0;
+        for (int j = i + 1; j < doc->body.n && !next_level; j++)
+            if (doc->body.items[j].contents) next_level = doc->body.items[j].contents->level;
         for (int k = 0; k < ep->n_lines; k++) {
             ti = layout_push(l);
             ti->kind = LAYOUT_LINE;
@@ -103,7 +107,7 @@ static void build_toc(pdf_doc *doc) {
             ti->baseline = ep->ascent;
             double sb = level == 1 ? ts->size * 0.9 : 0;
             ti->space_before = k == 0 ? (first ? h1->space_after : sb + ts->space_before) : 0;
-            ti->keep_with_next = k + 1 < ep->n_lines;
+            ti->keep_with_next = k + 1 < ep->n_lines || next_level > level;
             ti->tags[0] = (layout_tag){"TOC", 1};
             ti->tags[1] = (layout_tag){"TOCI", id};
             ti->depth = 2;

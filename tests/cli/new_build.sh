@@ -72,4 +72,18 @@ check "build --quiet: nothing on stdout" bash -c "[ $RC -eq 0 ] && [ ! -s bq.out
 (cd other-book && "$QUIRE" build . >../o.out 2>../o.err)
 check "build . from inside the book" [ -s other-book/out/other-book.pdf ]
 
+# --style NAME: one of quire's styles, copied and named in book.yaml; the book builds with it.
+run nb new trade-book --style book
+check "new --style book: exit 0 (got $RC: $(cat nb.err))" [ "$RC" -eq 0 ]
+check "new --style book: the style copied" cmp -s trade-book/styles/book.yaml "$SRC/styles/book.yaml"
+check "new --style book: named in book.yaml" grep -qx 'style: book' trade-book/book.yaml
+check "new --style book: no brochure copy" [ ! -e trade-book/styles/brochure.yaml ]
+run nbb build trade-book -o trade-book/out --pdf
+check "new --style book: builds (got $RC: $(cat nbb.err))" [ "$RC" -eq 0 ]
+check "new --style book: a 6 x 9 in page" bash -c "pdfinfo trade-book/out/trade-book.pdf | grep -q 'Page size: *432 x 648 pts'"
+run nx new no-style-book --style nosuch
+check "new --style nosuch: exit 1 (got $RC)" [ "$RC" -eq 1 ]
+check "new --style nosuch: named" grep -q "no style 'nosuch'" nx.err
+check "new --style nosuch: nothing made" [ ! -e no-style-book ]
+
 finish

@@ -32,7 +32,7 @@ static void test_uuid(void) {
 
 static void test_manifest_loads(void) {
     char *yaml = cli_new_manifest("my-book", "My \"quoted\" book", "0b3c8a8e-2f4e-4c1a-9d6b-8f0e7a1b2c3d",
-                                  "2024-02-29");
+                                  "2024-02-29", "brochure");
     /* Every key is explained by a comment right above it. */
     static const char *const keys[] = {"name:", "title:", "authors:", "language:", "identifier:", "date:",
                                        "rights:", "description:", "keywords:", "style:", "chapters:",
