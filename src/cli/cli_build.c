@@ -117,6 +117,78 @@ static void prefetch_for_layout(const model_book *book, void *arg) {
     pdf_prefetch(book);
 }
 
+/* The print layout, first: the e-book carries its page breaks. Without the PDF it is
+ * made only for the e-book's page list, quietly (its messages are the PDF's business).
+ * True when laid out; *pdf_rc gets the layout's status when the PDF is wanted. */
+static bool lay_out(const cli_options *o, model_book *book, cli_progress *prog, diag *d, pdf_doc *doc,
+                    int *pdf_rc) {
+    if (o->want_pdf) {
+        cli_progress_stage(prog, "layout");
+        *pdf_rc = pdf_doc_build(doc, book, d);
+        return *pdf_rc == QUIRE_OK;
+    }
+    if (!o->want_epub || text_bytes(book) > PAGE_LIST_MAX_BYTES) return false;
+    diag quiet;
+    diag_init(&quiet);
+    quiet.out = NULL;
+    quiet.capture = true;
+    bool ok = pdf_doc_build(doc, book, &quiet) == QUIRE_OK;
+    diag_free(&quiet);
+    return ok;
+}
+
+/* The EPUB on a thread of its own while the PDF is drawn, its messages captured for
+ * merging. False when no thread could start (the EPUB is then written afterwards). */
+static bool start_epub_thread(epub_job *job, pthread_t *tid, const diag *d) {
+    diag_init(&job->d);
+    job->d.out = NULL;
+    job->d.capture = true;
+    job->d.strict = d->strict;
+    if (pthread_create(tid, NULL, epub_thread, job) == 0) return true;
+    diag_free(&job->d);
+    return false;
+}
+
+/* Writes the wanted artifacts of a loaded book to r->pdf_path and r->epub_path; fills r. */
+static void write_artifacts(const cli_options *o, model_book *book, cli_progress *prog, diag *d,
+                            cli_build_report *r) {
+    double t1 = monotonic_seconds();
+    int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
+    pdf_doc doc = {0};
+    model_page_map pages = {0};
+    bool laid_out = lay_out(o, book, prog, d, &doc, &pdf_rc);
+    if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
+    epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
+    pthread_t tid;
+    bool threaded = o->want_epub && o->want_pdf && start_epub_thread(&job, &tid, d);
+    if (o->want_pdf && laid_out) {
+        cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");
+        pdf_result pr = {0};
+        pdf_rc = pdf_write_doc(&doc, r->pdf_path, &pr, d);
+        r->pdf_ok = pdf_rc == QUIRE_OK;
+        r->pages = pr.pages;
+    } else {
+        pdf_doc_free(&doc);
+    }
+    double t2 = monotonic_seconds();
+    r->t_pdf = t2 - t1;
+    if (threaded) {
+        pthread_join(tid, NULL);
+        diag_merge(d, &job.d);
+        diag_free(&job.d);
+        epub_rc = job.rc;
+        r->epub_ok = epub_rc == QUIRE_OK;
+        r->t_epub = job.seconds;
+    } else if (o->want_epub) {
+        cli_progress_stage(prog, "EPUB");
+        epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
+        r->epub_ok = epub_rc == QUIRE_OK;
+        r->t_epub = monotonic_seconds() - t2;
+    }
+    r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
+    model_page_map_free(&pages);
+}
+
 int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     memset(r, 0, sizeof *r);
     int errors0 = d->errors, warnings0 = d->warnings;
@@ -128,8 +200,7 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     book_options bo = o->book;
     bo.on_style = prefetch_for_layout;
     model_book *book = book_load(o->book_dir, &bo, d);
-    double t1 = monotonic_seconds();
-    r->t_load = t1 - t0;
+    r->t_load = monotonic_seconds() - t0;
     if (!book) {
         r->rc = QUIRE_EINPUT;
     } else {
@@ -138,64 +209,9 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
         r->rc = make_dirs(out_dir, d);
         if (o->want_pdf) r->pdf_path = xasprintf("%s/%s.pdf", out_dir, book->meta.name);
         if (o->want_epub) r->epub_path = xasprintf("%s/%s.epub", out_dir, book->meta.name);
-        int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
-        /* The print layout comes first: the e-book carries its page breaks. */
-        pdf_doc doc = {0};
-        bool laid_out = false;
-        model_page_map pages = {0};
-        if (r->rc == QUIRE_OK && o->want_pdf) {
-            cli_progress_stage(prog, "layout");
-            pdf_rc = pdf_doc_build(&doc, book, d);
-            laid_out = pdf_rc == QUIRE_OK;
-        } else if (r->rc == QUIRE_OK && o->want_epub && text_bytes(book) <= PAGE_LIST_MAX_BYTES) {
-            /* The e-book alone: the same layout, its messages the PDF's business. */
-            diag quiet;
-            diag_init(&quiet);
-            quiet.out = NULL;
-            quiet.capture = true;
-            laid_out = pdf_doc_build(&doc, book, &quiet) == QUIRE_OK;
-            diag_free(&quiet);
-        }
-        if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
-        epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
-        pthread_t tid;
-        bool threaded = false;
-        if (r->rc == QUIRE_OK && o->want_epub && o->want_pdf) {
-            diag_init(&job.d);
-            job.d.out = NULL;
-            job.d.capture = true;
-            job.d.strict = d->strict;
-            threaded = pthread_create(&tid, NULL, epub_thread, &job) == 0;
-            if (!threaded) diag_free(&job.d); /* no thread: the EPUB is written below, reporting to d */
-        }
-        if (r->rc == QUIRE_OK && o->want_pdf && laid_out) {
-            cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");
-            pdf_result pr = {0};
-            pdf_rc = pdf_write_doc(&doc, r->pdf_path, &pr, d);
-            r->pdf_ok = pdf_rc == QUIRE_OK;
-            r->pages = pr.pages;
-        } else {
-            pdf_doc_free(&doc);
-        }
-        double t2 = monotonic_seconds();
-        r->t_pdf = t2 - t1;
-        if (threaded) {
-            pthread_join(tid, NULL);
-            diag_merge(d, &job.d);
-            diag_free(&job.d);
-            epub_rc = job.rc;
-            r->epub_ok = epub_rc == QUIRE_OK;
-            r->t_epub = job.seconds;
-        } else if (r->rc == QUIRE_OK && o->want_epub) {
-            cli_progress_stage(prog, "EPUB");
-            epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
-            r->epub_ok = epub_rc == QUIRE_OK;
-            r->t_epub = monotonic_seconds() - t2;
-        }
-        if (r->rc == QUIRE_OK) r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
+        if (r->rc == QUIRE_OK) write_artifacts(o, book, prog, d, r);
         /* strict mode: a writer's warning is an error too */
         if (r->rc == QUIRE_OK && d->errors > errors0) r->rc = QUIRE_EINPUT;
-        model_page_map_free(&pages);
         model_book_free(book);
     }
     d->strict = strict0;
