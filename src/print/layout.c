@@ -580,10 +580,8 @@ static void do_figure(lctx *c, const model_node *n) {
     pop_tag(c);
 }
 
-static void do_table(lctx *c, const model_node *n) {
-    const style_text *ts = role_style(c, STYLE_TABLE);
-    style_text hs = *ts;
-    hs.weight = 700;
+/* A table's grid, owned by the layout list: rows and the widest row's cell count. NULL when empty. */
+static layout_table *new_table(lctx *c, const model_node *n) {
     int rows = 0, cols = n->as.table.columns;
     for (const model_node *r = n->first_child; r; r = r->next) {
         rows++;
@@ -591,7 +589,7 @@ static void do_table(lctx *c, const model_node *n) {
         for (const model_node *cell = r->first_child; cell; cell = cell->next) k++;
         if (k > cols) cols = k;
     }
-    if (rows == 0 || cols == 0) return;
+    if (rows == 0 || cols == 0) return NULL;
     layout_table *t = xcalloc(1, sizeof *t);
     t->rows = rows, t->cols = cols;
     t->col_x = xcalloc((size_t)cols, sizeof *t->col_x);
@@ -602,7 +600,15 @@ static void do_table(lctx *c, const model_node *n) {
     t->rule_color = c->book->style->accent;
     c->out->tables = xrealloc(c->out->tables, (size_t)(c->out->n_tables + 1) * sizeof *c->out->tables);
     c->out->tables[c->out->n_tables++] = t;
-    double avail = width_here(c);
+    return t;
+}
+
+/* Column widths by content: natural widths when they fit (stretched to the full
+ * width), else shrink towards the longest words, else share what is left. Counts the
+ * header rows on the way. */
+static void size_columns(lctx *c, const model_node *n, layout_table *t, const style_text *ts, const style_text *hs,
+                         double avail) {
+    int cols = t->cols;
     double *mn = xcalloc((size_t)cols, sizeof *mn), *mx = xcalloc((size_t)cols, sizeof *mx);
     int ri = 0;
     for (const model_node *r = n->first_child; r; r = r->next, ri++) {
@@ -611,13 +617,11 @@ static void do_table(lctx *c, const model_node *n) {
         for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
             double a, b;
             text_opts o = base_opts(c, 0);
-            text_measure_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, &a, &b);
+            text_measure_inlines(c->tc, cell, r->as.row.header ? hs : ts, &o, &a, &b);
             if (a > mn[ci]) mn[ci] = a;
             if (b > mx[ci]) mx[ci] = b;
         }
     }
-    /* Column widths by content: natural widths when they fit (stretched to the full
-     * width), else shrink towards the longest words, else share what is left. */
     double smin = 0, smax = 0, pad2 = 2 * t->pad;
     for (int i = 0; i < cols; i++) smin += mn[i] + pad2, smax += mx[i] + pad2;
     for (int i = 0; i < cols; i++) {
@@ -627,27 +631,42 @@ static void do_table(lctx *c, const model_node *n) {
         t->col_x[i] = i ? t->col_x[i - 1] + t->col_w[i - 1] : 0;
     }
     free(mn), free(mx);
+}
+
+/* Sets the cells of row `ri` in their columns; returns the row's height. */
+static double set_row_cells(lctx *c, const model_node *r, int ri, layout_table *t, const style_text *st) {
+    double h = 0, pad2 = 2 * t->pad;
+    int ci = 0;
+    for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
+        text_opts o = base_opts(c, t->col_w[ci] - pad2);
+        o.no_justify = true;
+        model_align al = cell->as.cell.align;
+        o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
+        text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, cell, st, &o, c->d));
+        if (!p) {
+            c->ok = false;
+            continue;
+        }
+        t->cells[ri * t->cols + ci] = p;
+        double ph = p->n_lines * p->leading;
+        if (ph > h) h = ph;
+    }
+    return h + pad2;
+}
+
+static void do_table(lctx *c, const model_node *n) {
+    const style_text *ts = role_style(c, STYLE_TABLE);
+    style_text hs = *ts;
+    hs.weight = 700;
+    layout_table *t = new_table(c, n);
+    if (!t) return;
+    double avail = width_here(c);
+    size_columns(c, n, t, ts, &hs, avail);
     push_tag(c, "Table");
-    ri = 0;
+    int ri = 0, rows = t->rows;
     double sb = ts->space_before > 8 ? ts->space_before : 8;
     for (const model_node *r = n->first_child; r; r = r->next, ri++) {
-        int ci = 0;
-        double h = 0;
-        for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
-            text_opts o = base_opts(c, t->col_w[ci] - pad2);
-            o.no_justify = true;
-            model_align al = cell->as.cell.align;
-            o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
-            text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, cell, r->as.row.header ? &hs : ts, &o, c->d));
-            if (!p) {
-                c->ok = false;
-                continue;
-            }
-            t->cells[ri * cols + ci] = p;
-            double ph = p->n_lines * p->leading;
-            if (ph > h) h = ph;
-        }
-        t->row_h[ri] = h + pad2;
+        t->row_h[ri] = set_row_cells(c, r, ri, t, r->as.row.header ? &hs : ts);
         push_tag(c, "TR");
         layout_item *it = new_item(c, LAYOUT_ROW, r, ri == 0 ? sb : 0);
         pop_tag(c);
