@@ -370,6 +370,16 @@ static void css_narrow(css_out *o, const style_sheet *s, const style_text *r) {
     buf_puts(b, "  blockquote, blockquote footer {\n    margin-left: 0;\n  }\n}\n");
 }
 
+/* A reader's night mode: the colours above are made readable on a white page, so on a
+ * dark one the text, links, headings, rules and code take the reader's own colours
+ * (the cover keeps its panel); links stay underlined. */
+static void css_dark(css_out *o) {
+    buf_puts(&o->b, "@media (prefers-color-scheme: dark) {\n"
+                    "  body:not(.cover), body:not(.cover) * {\n    color: inherit;\n"
+                    "    background-color: transparent;\n    border-color: currentColor;\n  }\n"
+                    "  a {\n    text-decoration: underline;\n  }\n}\n");
+}
+
 char *style_to_css(const style_sheet *s, const char *font_css) {
     css_out o;
     buf_init(&o.b);
@@ -389,6 +399,7 @@ char *style_to_css(const style_sheet *s, const char *font_css) {
     css_contents(&o, s, r);
     css_cover(&o, s, r);
     css_narrow(&o, s, r);
+    css_dark(&o);
     buf_free(&o.justified);
     return buf_detach(&o.b, NULL);
 }

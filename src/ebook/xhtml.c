@@ -131,6 +131,9 @@ typedef struct chapter_ctx {
     const model_node *word_block;
     int words;
     bool in_word;
+    /* The names given to the chapter's table regions so far: each must differ. */
+    char **regions;
+    int n_regions;
 } chapter_ctx;
 
 static void put_pagebreak(chapter_ctx *c, size_t i) {
@@ -334,13 +337,42 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
     buf_puts(out, "</tr>\n");
 }
 
+/* A table region's name: "Table: " and its header cells (else its first row's), with
+ * " (2)", " (3)"… when the chapter already has a table of that name. Caller frees. */
+static char *region_name(chapter_ctx *c, const model_node *t) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s", words_for(c->book)->table);
+    const model_node *row = t->first_child;
+    bool first = true;
+    for (const model_node *cell = row ? row->first_child : NULL; cell; cell = cell->next) {
+        char *txt = model_plain_text(cell);
+        if (txt && *txt) {
+            buf_puts(&b, first ? ": " : ", ");
+            buf_puts(&b, txt);
+            first = false;
+        }
+        free(txt);
+    }
+    int same = 0;
+    for (int i = 0; i < c->n_regions; i++) same += strncmp(c->regions[i], b.data, b.len) == 0 &&
+                                                  (c->regions[i][b.len] == 0 || c->regions[i][b.len] == ' ');
+    c->regions = xrealloc(c->regions, (size_t)(c->n_regions + 1) * sizeof *c->regions);
+    if (same) buf_printf(&b, " (%d)", same + 1);
+    c->regions[c->n_regions++] = xstrdup(b.data);
+    return buf_detach(&b, NULL);
+}
+
 static void put_table(chapter_ctx *c, const model_node *t) {
     buf *out = c->out;
     if (t->first_child) put_marks_before(c, t->first_child);
     /* the box that scrolls sideways when the table is wider than the screen: focusable,
-     * so it can be scrolled from the keyboard, and named for those who land on it */
+     * so it can be scrolled from the keyboard, and named, differently from the chapter's
+     * other tables, for those who land on it */
     buf_puts(out, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
-    xhtml_put_text(out, words_for(c->book)->table);
+    char *name = region_name(c, t);
+    xhtml_put_text(out, name);
+    free(name);
     buf_puts(out, "\">\n<table>\n");
     const model_node *row = t->first_child;
     if (row && row->as.row.header) {
@@ -590,7 +622,7 @@ void xhtml_chapter_paged(const model_book *book, size_t index, const xhtml_image
         buf_putc(out, '"');
     }
     buf_puts(out, ">\n");
-    chapter_ctx c = {book, (int)index, images, backlink, out, NULL, 0, NULL, NULL, 0, false};
+    chapter_ctx c = {book, (int)index, images, backlink, out, NULL, 0, NULL, NULL, 0, false, NULL, 0};
     /* The pages that begin in this chapter: a run of the page map. */
     size_t first = 0;
     while (pages && first < pages->n && (!pages->pages[first].node || pages->pages[first].node->chapter != (int)index))
@@ -608,6 +640,8 @@ void xhtml_chapter_paged(const model_book *book, size_t index, const xhtml_image
         if (!c.done[i]) put_pagebreak(&c, i);
     c.n_pages = 0;
     free(c.done);
+    for (int i = 0; i < c.n_regions; i++) free(c.regions[i]);
+    free(c.regions);
     buf_puts(out, "</section>\n");
     for (size_t i = 0; i < book->n_footnotes; i++) {
         const model_node *fn = book->footnotes[i];
