@@ -743,19 +743,123 @@ static void draw_hyphen(cairo_t *cr, const seg *s, double x, double y) {
     cairo_show_text_glyphs(cr, "", 0, &g, 1, &cl, 1, 0);
 }
 
+/* A word hyphenated at the end of line i, drawn so it is extracted whole: bytes [ws, we)
+ * of the text; its first part is the last piece of line i from glyph k on (drawn with the
+ * hyphen as one cluster whose text is the whole word), its rest the first piece of line
+ * i+1 up to glyph m (one cluster with no text). */
+typedef struct split_word {
+    int ws, we, k, m;
+} split_word;
+
+static int first_glyph_at(const PangoGlyphItem *gi, int byte) {
+    const PangoGlyphString *gs = gi->glyphs;
+    int g = 0;
+    while (g < gs->num_glyphs && gi->item->offset + gs->log_clusters[g] < byte) g++;
+    return g;
+}
+
+/* False when the word does not sit so: in more than one piece on a line, right to left. */
+static bool split_word_at(const paraset *ps, int i, split_word *w) {
+    if (i < 0 || i + 1 >= ps->n_lines || !ps->lines[i].hyphenated) return false;
+    const line_segs *a = &ps->segs[i], *b = &ps->segs[i + 1];
+    if (a->n < 2 || b->n < 1) return false;
+    const seg *hy = &a->v[a->n - 1], *last = &a->v[a->n - 2], *next = &b->v[0];
+    if (hy->gi || !last->gi || !next->gi || last->level % 2 || next->level % 2 || next->start != hy->start) return false;
+    int ws = hy->start, we = hy->start;
+    while (ws > last->start && !(ps->flags[ws - 1] & F_SPACE)) ws--;
+    if (ws == last->start && ws > 0 && !(ps->flags[ws - 1] & F_SPACE)) return false;
+    while (we < next->end && !(ps->flags[we] & F_SPACE)) we++;
+    if (we == next->end && we < ps->len && !(ps->flags[we] & F_SPACE)) return false;
+    w->ws = ws, w->we = we;
+    w->k = first_glyph_at(last->gi, ws);
+    w->m = first_glyph_at(next->gi, we);
+    return w->k < last->gi->glyphs->num_glyphs && w->m > 0 && we > hy->start;
+}
+
+/* Glyphs [from, to) of a piece whose left is x, and `extra` (the hyphen, unless EMPTY) at
+ * extra_x, shown as one cluster with the text utf8[0, len). */
+static void show_cluster(cairo_t *cr, const seg *sg, int from, int to, double x, double y, PangoGlyph extra,
+                         double extra_x, const char *utf8, int len) {
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(sg->run->item->analysis.font));
+    if (!sf) return;
+    const PangoGlyphString *gs = sg->gi->glyphs;
+    cairo_glyph_t *g = xmalloc((size_t)(to - from + 1) * sizeof *g);
+    int n = 0;
+    double gx = x;
+    for (int k = 0; k < to; k++) {
+        const PangoGlyphInfo *gi = &gs->glyphs[k];
+        if (k >= from && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) && gi->glyph != PANGO_GLYPH_EMPTY)
+            g[n++] = (cairo_glyph_t){gi->glyph, gx + gi->geometry.x_offset / (double)PANGO_SCALE,
+                                     y + gi->geometry.y_offset / (double)PANGO_SCALE};
+        gx += gi->geometry.width / (double)PANGO_SCALE;
+    }
+    if (extra != PANGO_GLYPH_EMPTY) g[n++] = (cairo_glyph_t){extra, extra_x, y};
+    if (n > 0) {
+        cairo_set_scaled_font(cr, sf);
+        cairo_text_cluster_t cl = {len, n};
+        cairo_show_text_glyphs(cr, utf8, len, g, n, &cl, 1, 0);
+    }
+    free(g);
+}
+
+/* Shows glyphs [from, to) of a piece through Pango (the glyphs keep their own text),
+ * the piece's glyph item narrowed to them for the call. */
+static void show_part(const paraset *ps, cairo_t *cr, const seg *sg, int from, int to, double x, double y) {
+    PangoGlyphItem *gi = sg->gi;
+    PangoGlyphString *gs = gi->glyphs;
+    PangoItem *it = gi->item;
+    if (from >= to) return;
+    int n = gs->num_glyphs, off = it->offset, len = it->length, chars = it->num_chars;
+    int b0 = off + gs->log_clusters[from], b1 = to < n ? off + gs->log_clusters[to] : off + len;
+    double skip = 0;
+    for (int g = 0; g < from; g++) skip += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
+    gs->glyphs += from, gs->log_clusters += from, gs->num_glyphs = to - from;
+    for (int g = 0; g < gs->num_glyphs; g++) gs->log_clusters[g] -= b0 - off;
+    it->offset = b0, it->length = b1 - b0, it->num_chars = (int)g_utf8_strlen(ps->text + b0, b1 - b0);
+    cairo_move_to(cr, x + skip, y);
+    pango_cairo_show_glyph_item(cr, ps->text, gi);
+    for (int g = 0; g < gs->num_glyphs; g++) gs->log_clusters[g] += b0 - off;
+    gs->glyphs -= from, gs->log_clusters -= from, gs->num_glyphs = n;
+    it->offset = off, it->length = len, it->num_chars = chars;
+}
+
+/* Draws one glyph piece; `head` and `tail` are the words split by the line's breaks, or NULL. */
+static void draw_piece(const paraset *ps, cairo_t *cr, const seg *sg, const seg *hyphen, const split_word *head,
+                       const split_word *tail, double x, double y) {
+    int n = sg->gi->glyphs->num_glyphs, from = 0, to = n;
+    if (head) { /* the rest of the word hyphenated on the line before: no text of its own */
+        show_cluster(cr, sg, 0, head->m, x + sg->x, y, PANGO_GLYPH_EMPTY, 0, "", 0);
+        from = head->m;
+    }
+    if (tail) to = tail->k;
+    if (!head && !tail) {
+        cairo_move_to(cr, x + sg->x, y);
+        pango_cairo_show_glyph_item(cr, ps->text, sg->gi);
+    } else {
+        show_part(ps, cr, sg, from, to, x + sg->x, y);
+    }
+    if (tail) /* the word's first part and the hyphen: the whole word's text */
+        show_cluster(cr, sg, tail->k, n, x + sg->x, y, hyphen->hyphen, x + hyphen->x, ps->text + tail->ws,
+                     tail->we - tail->ws);
+}
+
 void paraset_draw_line(const paraset *ps, cairo_t *cr, int i, double x, double y, paraset_segment_fn fn, void *ud) {
     if (i < 0 || i >= ps->n_lines) return;
     const line_segs *ls = &ps->segs[i];
+    split_word head, tail;
+    bool has_head = split_word_at(ps, i - 1, &head), has_tail = split_word_at(ps, i, &tail);
     for (int s = 0; s < ls->n; s++) {
         const seg *sg = &ls->v[s];
+        bool tail_here = has_tail && s == ls->n - 2;
+        if (has_tail && s == ls->n - 1) break; /* the hyphen went with its word */
         if (fn) fn(ud, cr, sg->start, sg->end, false);
         cairo_save(cr);
         double rgb[3];
         if (run_color(sg->run, rgb)) cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         double sy = y - run_attr_int(sg->run, PANGO_ATTR_RISE) / (double)PANGO_SCALE;
         if (sg->gi) {
-            cairo_move_to(cr, x + sg->x, sy);
-            pango_cairo_show_glyph_item(cr, ps->text, sg->gi);
+            draw_piece(ps, cr, sg, tail_here ? &ls->v[s + 1] : NULL, has_head && s == 0 ? &head : NULL,
+                       tail_here ? &tail : NULL, x, sy);
             if (run_attr_int(sg->run, PANGO_ATTR_STRIKETHROUGH)) draw_strike(cr, sg, x + sg->x, sy);
         } else {
             draw_hyphen(cr, sg, x + sg->x, sy);

@@ -28,7 +28,7 @@ if "$BIN" build "$WORK/plain" -o "$WORK/plain/out" -q; then
         "Table des matières" "1:Premier chapitre" "2:Une section" "1:Second chapitre" "2:Autre section"
     # the table's label in the EPUB comes from the same French words
     if unzip -p "$WORK/plain/out/facts.epub" EPUB/text/ch01.xhtml >"$WORK/ch01.xhtml"; then
-        check "French table label in the EPUB" grep -q 'aria-label="Tableau"' "$WORK/ch01.xhtml"
+        check "French table label in the EPUB" grep -q 'aria-label="Tableau: ' "$WORK/ch01.xhtml"
     else
         check "unzip the EPUB" false
     fi

@@ -152,7 +152,7 @@ static void test_hand_model(void) {
     OK(strstr(out.data, "<ol start=\"4\">\n<li>vier</li>") != NULL, "ordered list start, tight item");
     OK(strstr(out.data, "<aside") == NULL, "no footnote in a chapter that does not cite it");
     /* a table scrolls sideways in its own focusable, named box on a narrow screen */
-    OK(strstr(out.data, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle\">\n<table>\n"
+    OK(strstr(out.data, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle: Kopf\">\n<table>\n"
                         "<thead>\n<tr><th scope=\"col\">Kopf</th></tr>\n</thead>\n<tbody>\n<tr><td>Zelle</td></tr>\n"
                         "</tbody>\n</table>\n</div>\n") != NULL,
        "table in its scrolling box: %s", out.data);

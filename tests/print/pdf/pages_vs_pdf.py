@@ -4,7 +4,8 @@ back with pdftotext -bbox-layout (poppler): every text box of the dump (line, no
 row) must be a text line of the PDF, on the same page, with the same words, starting
 at the same x (within 1.5 pt) and lying inside the box's height. A list label
 counts as the start of the line after it, a contents page number as its end; a line ending in a hyphen matches the PDF's
-text without it (the hyphen at a break is drawn, not text).
+text without it (the hyphen at a break is drawn, not text), or with the whole word, whose rest then is not at the start
+of the next line (a hyphenated word is extracted whole, its /ActualText on its first part).
 
 Usage: pages_vs_pdf.py DUMP PDF
 Exits 1 naming each box the PDF does not show, 2 when pdftotext fails."""
@@ -56,8 +57,19 @@ def main():
         elif kind != "label":
             boxes.append([page, x, y, h, words])
         joins = (x, words) if kind == "label" else None
+    # The whole-word reading of each box: a word hyphenated at its end completed from the
+    # next box, whose first word is then the rest of it.
+    whole = [b[4] for b in boxes]
+    rest_first = [False] * len(boxes)   # begins with the rest of a word: its x is that of the next word
+    for j in range(len(boxes) - 1):
+        w, nxt = whole[j], boxes[j + 1][4]
+        if w.endswith("-") and nxt:
+            first, _, rest = nxt.partition(" ")
+            whole[j] = w[:-1] + first
+            whole[j + 1] = rest
+            rest_first[j + 1] = True
     bad = seen = 0
-    for page, x, y, h, words in boxes:
+    for (page, x, y, h, words), alt, moved in zip(boxes, whole, rest_first):
         if not words:
             continue
         seen += 1
@@ -65,8 +77,10 @@ def main():
         # a box may be several PDF lines side by side: join those centred in its height.
         there = sorted(l for l in pages[page - 1] if y <= (l[1] + l[2]) / 2 <= y + h) if page <= len(pages) else []
         joined = norm(" ".join(l[3] for l in there))
-        same = joined == words or (words.endswith("-") and joined == words[:-1])
-        if not there or abs(there[0][0] - x) > 1.5 or not same:
+        same = joined == words or (words.endswith("-") and joined == words[:-1]) or joined == alt
+        if moved and alt == "" and not joined:
+            continue   # the whole line was the rest of a hyphenated word
+        if not there or (abs(there[0][0] - x) > 1.5 and not (moved and joined == alt)) or not same:
             bad += 1
             print("page %d: %r at x %.2f y %.2f: the PDF has %r at x %s" % (
                 page, words, x, y, joined, "%.2f" % there[0][0] if there else "-"))
