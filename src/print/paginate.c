@@ -495,7 +495,12 @@ static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
     search(&t, q);
     if (t.nodes[t.end - t.start].cost >= COST_INF || t.nodes[t.end - t.start].q.n) return 1 << 30;
     int n = 0;
-    for (int j = t.end; j != t.start; j = t.nodes[j - t.start].prev) n++;
+    for (int j = t.end; j != t.start; j = t.nodes[j - t.start].prev) {
+        int i = t.nodes[j - t.start].prev, cols;
+        fqueue wq = t.nodes[i - t.start].q;
+        float_only(&t, i, &wq, &cols); /* columns of floats alone count too */
+        n += 1 + cols;
+    }
     return n;
 }
 

@@ -66,7 +66,7 @@ def main():
         ph = float(re.search(r'height="([\d.]+)"', pg).group(1))
         words = [(float(m.group(2)), float(m.group(1)), m.group(3)) for m in
                  re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', pg)]
-        words = sorted(w for w in words if a.top - 2 <= w[0] <= ph - a.bottom)
+        words = sorted(w for w in words if a.top - 6 <= w[0] <= ph - a.bottom)
         if not words:
             return ""
         y = words[0][0]
@@ -77,7 +77,8 @@ def main():
         if p > n:
             return True
         first = first_line(p)
-        return bool(first) and any(h == first or h.startswith(first + " ") for h in h1)
+        # (in two columns the first line runs on into the second column)
+        return bool(first) and any(h == first or h.startswith(first + " ") or first.startswith(h + " ") for h in h1)
 
     empty, lowest_word = {}, {}
     for p in range(a.first_body, n + 1):
