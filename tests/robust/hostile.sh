@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Hostile input, second round: each case ends in a clear error at its place, with the
+# artifacts of an earlier build left as they were, or in a complete, valid result
+# (EPUBCheck without a message, every letter of the text in the PDF).
+#   bash tests/robust/hostile.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$HERE/lib.sh"
+
+if [ -f /usr/share/java/epubcheck.jar ]; then EPUBCHECK=(java -jar /usr/share/java/epubcheck.jar); else EPUBCHECK=(epubcheck); fi
+
+# The artifacts of a good build, which every failing case must leave as they are.
+new_book good
+run_quire build good -o out
+expect_ok "the fixture builds"
+cp out/tiny.pdf old.pdf
+cp out/tiny.epub old.epub
+
+# refused CASE STATUS PATTERN: the last run ended with STATUS and a message matching
+# PATTERN (anchored at a line start), and out/ still holds the old artifacts, nothing more.
+refused() {
+  local name="$1" status="$2" pattern="$3"
+  printf '%s\t%s\n' "$name" "$(grep -m1 -E 'error' "$ERR" || head -n1 "$ERR")" >>"$MESSAGES"
+  check "$name: exit $RC, want $status" [ "$RC" -eq "$status" ]
+  if grep -qE "^$pattern" "$ERR"; then pass; else
+    fail "$name: no message matching '^$pattern'; got:"
+    sed 's/^/    /' "$ERR" | head -n 5 >&2
+  fi
+  check "$name: the old PDF changed" cmp -s out/tiny.pdf old.pdf
+  check "$name: the old EPUB changed" cmp -s out/tiny.epub old.epub
+  check "$name: temporary files left: $(tmp_files out)" [ -z "$(tmp_files out)" ]
+  check "$name: something else in out/: $(ls -A out | tr '\n' ' ')" [ "$(ls -A out | wc -l)" -eq 2 ]
+}
+
+# built CASE BOOK OUTDIR: the last run built BOOK into OUTDIR with exit 0, EPUBCheck has
+# nothing to say about the EPUB and every letter of the book's text is in the PDF.
+built() {
+  local name="$1" book="$2" dir="$3"
+  printf '%s\t%s\n' "$name" "(builds: $(head -n1 "$OUT"))" >>"$MESSAGES"
+  if [ "$RC" -ne 0 ]; then
+    fail "$name: exit $RC"
+    sed 's/^/    /' "$ERR" | head -n 10 >&2
+    return
+  fi
+  pass
+  "${EPUBCHECK[@]}" "$dir/tiny.epub" >"$WORK/epubcheck.out" 2>&1
+  if grep -q 'Messages: 0 fatals / 0 errors / 0 warnings / 0 infos' "$WORK/epubcheck.out"; then pass; else
+    fail "$name: EPUBCheck:"
+    grep -E '^(FATAL|ERROR|WARNING|INFO|USAGE)' "$WORK/epubcheck.out" | head -n 5 >&2
+  fi
+  "$QUIRE" dump "$book" >"$WORK/dump.json" 2>/dev/null
+  pdftotext "$dir/tiny.pdf" "$WORK/pdf.txt"
+  check "$name: a letter of the text is missing from the PDF" python3 "$SRC/tests/robust/letters.py" "$WORK/dump.json" "$WORK/pdf.txt"
+}
+
+png() { # png W H FILE: a black RGB PNG, tiny on disk however large it says it is
+  python3 - "$@" <<'PY'
+import struct, sys, zlib
+w, h, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+z = zlib.compressobj(9)
+row = b"\0" * (1 + 3 * w)
+data = b"".join(z.compress(row) for _ in range(h)) + z.flush()
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                       + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+PY
+}
+
+jpeg_says() { # jpeg_says W H SRC DEST: SRC with the size in its frame header replaced
+  python3 - "$@" <<'PY'
+import struct, sys
+w, h, src, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+b = bytearray(open(src, "rb").read())
+i = 2
+while b[i + 1] not in (0xC0, 0xC1, 0xC2):
+    i += 2 + struct.unpack(">H", b[i + 2:i + 4])[0]
+struct.pack_into(">HH", b, i + 5, h, w)
+open(dst, "wb").write(b)
+PY
+}
+
+peak_kb() { awk '/Maximum resident set size/ { print $NF }' "$1"; }
+
+## 1, 7: images larger than quire decodes, refused from their headers
+
+new_book wide
+jpeg_says 40000 16 wide/images/photo.jpg wide/images/photo.jpg
+run_quire build wide -o out
+refused "JPEG that says 40000 x 16" 1 "wide/chapters/02-more.md:5:1: error: image 'images/photo.jpg' is too large: 40000 × 16 pixels \(at most 32767 pixels a side and 50 million in all\)"
+
+new_book bombs
+png 16000 16000 bombs/images/bomb.png
+for i in 1 2 3 4; do
+  cp bombs/images/bomb.png "bombs/images/bomb$i.png"
+  printf '\n![Bomb %d](images/bomb%d.png)\n' "$i" "$i" >>bombs/chapters/02-more.md
+done
+/usr/bin/time -v -o "$WORK/time.txt" timeout -k 10 600 "$QUIRE" build bombs -o out >"$WORK/last.out" 2>"$WORK/last.err" </dev/null
+RC=$? OUT="$WORK/last.out" ERR="$WORK/last.err"
+refused "four PNGs of 16000 x 16000" 1 "bombs/chapters/02-more.md:15:1: error: image 'images/bomb1.png' is too large: 16000 × 16000 pixels"
+check "four PNG bombs: all four reported" [ "$(grep -c 'is too large' "$ERR")" -eq 4 ]
+check "four PNG bombs: peak memory $(peak_kb "$WORK/time.txt") KB, want under 1 GB" [ "$(peak_kb "$WORK/time.txt")" -lt 1000000 ]
+
+# Six large images within the limits (49 million pixels, 196 MB decoded each): each is
+# decoded when its page is drawn and released after, so they never add up.
+new_book large
+png 7000 7000 large/images/large.png
+for i in 1 2 3 4 5 6; do
+  cp large/images/large.png "large/images/large$i.png"
+  printf '\n![Large %d](images/large%d.png "Large %d")\n' "$i" "$i" "$i" >>large/chapters/02-more.md
+done
+/usr/bin/time -v -o "$WORK/time.txt" timeout -k 10 600 "$QUIRE" build large -o out-large >"$WORK/last.out" 2>"$WORK/last.err" </dev/null
+RC=$? OUT="$WORK/last.out" ERR="$WORK/last.err"
+expect_ok "six images of 7000 x 7000"
+check "six large images: peak memory $(peak_kb "$WORK/time.txt") KB, want under 700 MB (not six decoded images)" \
+  [ "$(peak_kb "$WORK/time.txt")" -lt 700000 ]
+check "six large images: six figures in the PDF" [ "$(pdfimages -list out-large/tiny.pdf | grep -c ' 7000  7000 ')" -eq 6 ]
+
+## 5: a heading whose id would be a print page marker's
+
+new_book pages
+printf '\n# Page 2\n\nText under a heading that reads like a page marker.\n\n## Page\n\nAnd again.\n\n## Page\n\nOnce more.\n' >>pages/chapters/01-start.md
+run_quire build pages -o out-pages
+built "heading 'Page 2'" pages out-pages
+"$QUIRE" dump pages >"$WORK/pages.json"
+check "heading 'Page 2': no heading id is a page marker's" \
+  bash -c "! grep -qE '\"id\": \"page-[0-9]+\"' '$WORK/pages.json'"
+unzip -p out-pages/tiny.epub 'EPUB/*.xhtml' | grep -o 'id="[^"]*"' | sort | uniq -d >"$WORK/dup-ids"
+check "heading 'Page 2': duplicate ids in one XHTML file: $(head -c 200 "$WORK/dup-ids")" [ ! -s "$WORK/dup-ids" ]
+
+new_book anchor
+printf '\nSee <a id="page-3"></a>here.\n' >>anchor/chapters/01-start.md
+run_quire build anchor -o out
+refused "anchor id 'page-3'" 1 "anchor/chapters/01-start.md:10:5: error: anchor id 'page-3' is reserved for footnotes and print page markers"
+
+## 6: YAML nested 200,000 deep (a minute is a hang: it used to take 95 s)
+
+new_book deep
+python3 -c "import sys; sys.stdout.write('name: tiny\ntitle: ' + '[' * 200000 + ']' * 200000 + '\n')" >deep/book.yaml
+OUT="$WORK/last.out" ERR="$WORK/last.err"
+timeout -k 5 60 "$QUIRE" build deep -o out >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+refused "book.yaml nested 200,000 deep" 1 "deep/book.yaml:2:71: error: YAML nested deeper than 64 levels"
+
+new_book deepstyle
+mkdir -p deepstyle/styles
+python3 -c "import sys; sys.stdout.write('body:\n  font-family: ' + '{a: ' * 200000 + '}' * 200000 + '\n')" >deepstyle/styles/brochure.yaml
+timeout -k 5 60 "$QUIRE" build deepstyle -o out >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+refused "style nested 200,000 deep" 1 "deepstyle/styles/brochure.yaml:2:[0-9]+: error: YAML nested deeper than 64 levels"
+
+new_book bigyaml
+head -c 5000000 /dev/zero | tr '\0' '#' >>bigyaml/book.yaml
+run_quire build bigyaml -o out
+refused "book.yaml over 4 MiB" 1 "bigyaml/book.yaml: error: the file is larger than 4 MiB, the limit for book.yaml and style files"
+
+## 9: one chapter under other spellings and links
+
+new_book twice
+ln -s 02-more.md twice/chapters/link.md
+ln twice/chapters/02-more.md twice/chapters/hard.md
+printf '  - %s\n' ./chapters/02-more.md chapters//02-more.md chapters/../chapters/02-more.md chapters/link.md chapters/hard.md >>twice/book.yaml
+run_quire build twice -o out
+refused "a chapter listed as ./chapters/02-more.md" 1 "twice/book.yaml:17:5: error: chapter './chapters/02-more.md' is listed twice \(first at line 16 as 'chapters/02-more.md'\)"
+for line in 18 19 20 21; do
+  check "a chapter listed again (line $line)" grep -qE "^twice/book.yaml:$line:5: error: chapter '[^']+' is listed twice \(first at line 16 as 'chapters/02-more.md'\)" "$ERR"
+done
+
+## 10: a name no file system takes
+
+new_book longname
+sed -i "s/^name: tiny/name: $(printf 'n%.0s' $(seq 1 300))/" longname/book.yaml
+run_quire build longname -o out
+refused "name of 300 characters" 1 "longname/book.yaml:2:7: error: 'name' must be at most 200 characters \(it names the output files\), not 300"
+
+## 11: the same images as figures again and again, some on one page
+
+new_book reuse
+for i in 1 2 3 4 5 6; do printf '\n![A pixel](images/pixel.png)\n\n![A photo](images/photo.jpg)\n' >>reuse/chapters/02-more.md; done
+printf '\n![The cover again](images/cover.svg)\n\n![And again](images/cover.svg)\n' >>reuse/chapters/02-more.md
+run_quire build reuse -o out-reuse
+built "the same PNG, JPEG and SVG as figures many times" reuse out-reuse
+check "reused images: no warning: $(head -n 2 "$ERR")" [ ! -s "$ERR" ]
+check "reused images: qpdf finds a dictionary with a repeated key" \
+  bash -c "! qpdf --check out-reuse/tiny.pdf 2>&1 | grep -q 'duplicated key'"
+# one image object for each file, however often it is shown
+ids=$(pdfimages -list out-reuse/tiny.pdf | awk 'NR > 2 && $4 == 24 && $5 == 16 { print $11 }' | sort -u | wc -l)
+check "reused images: $ids image objects for the two raster files, want 2" [ "$ids" -eq 2 ]
+
+## smaller ones
+
+new_book exponent
+mkdir -p exponent/styles
+printf 'body:\n  font-size: 1e6pt\n' >exponent/styles/brochure.yaml
+run_quire build exponent -o out
+refused "font-size: 1e6pt" 1 "exponent/styles/brochure.yaml:2:14: error: 'font-size' must be a length .*not '1e6pt': a length is written without an exponent"
+
+run_quire build good -o ""
+refused "-o ''" 2 "quire: error: -o/--output needs a value, not an empty string"
+
+finish
