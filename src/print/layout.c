@@ -275,8 +275,13 @@ bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, doubl
     if (page == img->last_page) paint_image_again(cr, img, x, y, w, h);
     else paint_image(cr, img, x, y, w, h);
     img->last_page = page;
-    if (++img->drawn >= img->uses) release_decoded(img);
+    img->drawn++;
     return true;
+}
+
+void layout_release_drawn(layout_list *l) {
+    for (int i = 0; i < l->n_images; i++)
+        if (l->images[i]->drawn >= l->images[i]->uses) release_decoded(l->images[i]);
 }
 
 /*** structure ***/

@@ -149,9 +149,12 @@ text_para *layout_keep_para(layout_list *l, text_para *p);
 layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos pos, diag *d);
 
 /* Draws an image into the box (x, y, w, h) of the current cairo context, on page
- * `page`, decoding it first when needed and releasing it after its last use. An SVG is
+ * `page`, decoding it first when needed (layout_release_drawn releases it). An SVG is
  * drawn once into a recording surface and that is painted, so a PDF holds it once, as
  * a form. False when it could not be decoded (out of memory). */
 bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, double y, double w, double h);
+/* Releases the decoded images whose every box has been drawn. Call after a page is
+ * finished (cairo_show_page): cairo holds what a page shows until then. */
+void layout_release_drawn(layout_list *l);
 
 #endif

@@ -340,6 +340,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     for (int p = 0; p < doc.n_pages; p++) {
         pdf_draw_page(cr, &doc, p, &st);
         cairo_show_page(cr);
+        layout_release_drawn(&doc.body);
+        layout_release_drawn(&doc.misc);
     }
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
