@@ -71,16 +71,23 @@ typedef struct leak_report {
     bool ok;
 } leak_report;
 
+/* A link leading out of the book is an error; a damaged font file of the book's own
+ * is a warning: it is left out, and a bundled face of its family is used. */
 static void report_leak(void *ctx, const char *path, const char *out) {
     leak_report *r = ctx;
-    if (!out) return;
     size_t n = strlen(r->book->dir);
     const char *rel = strncmp(path, r->book->dir, n) == 0 && path[n] == '/' ? path + n + 1 : path;
     char *shown = model_display_path(r->book, rel);
-    diag_error(r->d, shown, 0, 0, "font %s leaves the book folder (a symbolic link to %s)",
-               path_is_dir(path) ? "folder" : "file", out);
+    if (out) {
+        diag_error(r->d, shown, 0, 0, "font %s leaves the book folder (a symbolic link to %s)",
+                   path_is_dir(path) ? "folder" : "file", out);
+        r->ok = false;
+    } else {
+        char *why = fontset_check_file(path);
+        if (why) diag_warning(r->d, shown, 0, 0, "font file not used: %s", why);
+        free(why);
+    }
     free(shown);
-    r->ok = false;
 }
 
 /* Font files are read once, here, and kept: the writers embed these bytes. */

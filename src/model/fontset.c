@@ -3,7 +3,13 @@
 #include "model/fontset.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hb-subset.h>
+#include <hb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +48,13 @@ static char *leaves(const char *path, const char *confine) {
         free(real);
         return NULL;
     }
-    return real ? real : xstrdup("?");
+    if (real) return real;
+    /* no path to resolve ("pipe:[123]" behind /proc/self/fd/0): what the link says */
+    char target[4096];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n <= 0) return xstrdup("?");
+    target[n] = 0;
+    return xstrdup(target);
 }
 
 static void walk_dir(const char *dir, int depth, const char *confine, fontset_file_fn fn, void *ctx) {
@@ -53,11 +65,14 @@ static void walk_dir(const char *dir, int depth, const char *confine, fontset_fi
         if (name[0] != '.') {
             char *path = path_join(dir, name);
             bool is_dir = path_is_dir(path);
-            if (is_dir || (is_font_file(name) && path_is_file(path))) {
+            struct stat ls;
+            bool is_link = lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode);
+            /* a link named like a font is judged by where it leads, even to a device */
+            if (is_dir || (is_font_file(name) && (path_is_file(path) || (is_link && confine)))) {
                 char *out = leaves(path, confine);
                 if (out) fn(ctx, path, out);
                 else if (is_dir && depth < 4) walk_dir(path, depth + 1, confine, fn, ctx);
-                else if (!is_dir) fn(ctx, path, NULL);
+                else if (!is_dir && path_is_file(path)) fn(ctx, path, NULL);
                 free(out);
             }
             free(path);
@@ -75,14 +90,124 @@ const char *fontset_confine(const model_book *book, const char *dir) {
     return book->dir && path_is_inside(dir, book->dir) ? book->dir : NULL;
 }
 
+/*** checking a font file ***/
+
+#define FONT_CHECK_MAX_BYTES ((size_t)64 << 20)
+
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint32_t table_checksum(const unsigned char *p, size_t len) {
+    uint32_t sum = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        unsigned char w[4] = {0, 0, 0, 0};
+        memcpy(w, p + i, len - i < 4 ? len - i : 4);
+        sum += be32(w);
+    }
+    return sum;
+}
+
+/* One sfnt table directory at `at`: every table inside the file, with its checksum
+ * ('head' holds the file's own adjustment, so it is not summed). */
+static char *check_directory(const unsigned char *f, size_t len, size_t at) {
+    if (at > len || len - at < 12) return xstrdup("the file is too short for a font");
+    uint32_t version = be32(f + at);
+    if (version != 0x00010000 && version != 0x4F54544F /* OTTO */ && version != 0x74727565 /* true */)
+        return xstrdup("not an OpenType or TrueType font");
+    size_t n = (size_t)f[at + 4] << 8 | f[at + 5];
+    if (n == 0 || len - at - 12 < n * 16) return xstrdup("its table directory is cut off");
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *r = f + at + 12 + i * 16;
+        char tag[5] = {(char)r[0], (char)r[1], (char)r[2], (char)r[3], 0};
+        for (int k = 0; k < 4; k++)
+            if ((unsigned char)tag[k] < 0x20 || (unsigned char)tag[k] > 0x7E) tag[k] = '?';
+        uint64_t off = be32(r + 8), size = be32(r + 12);
+        if (off + size > len) return xasprintf("table '%s' lies past the end of the file (cut off?)", tag);
+        if (strcmp(tag, "head") != 0 && table_checksum(f + off, (size_t)size) != be32(r + 4))
+            return xasprintf("table '%s' is damaged (its checksum is wrong)", tag);
+    }
+    return NULL;
+}
+
+static char *check_sfnt(const unsigned char *f, size_t len) {
+    if (len >= 12 && memcmp(f, "ttcf", 4) == 0) {
+        size_t n = be32(f + 8);
+        if (n == 0 || n > 1024 || (len - 12) / 4 < n) return xstrdup("its collection header is damaged");
+        for (size_t i = 0; i < n; i++) {
+            char *why = check_directory(f, len, be32(f + 12 + i * 4));
+            if (why) return why;
+        }
+        return NULL;
+    }
+    return check_directory(f, len, 0);
+}
+
+/* What HarfBuzz makes of face `index`: glyphs, characters, and a subset of them (what
+ * the e-book embeds). */
+static char *check_face(hb_blob_t *blob, unsigned index) {
+    hb_face_t *face = hb_face_create(blob, index);
+    char *why = NULL;
+    hb_set_t *chars = hb_set_create();
+    hb_face_collect_unicodes(face, chars);
+    if (hb_face_get_glyph_count(face) == 0) why = xstrdup("HarfBuzz finds no glyphs in it");
+    else if (hb_set_is_empty(chars)) why = xstrdup("HarfBuzz finds no character map in it");
+    if (!why) {
+        hb_subset_input_t *in = hb_subset_input_create_or_fail();
+        hb_face_t *sub = NULL;
+        if (in) {
+            hb_set_union(hb_subset_input_unicode_set(in), chars);
+            sub = hb_subset_or_fail(face, in);
+            hb_subset_input_destroy(in);
+        }
+        if (!sub) why = xstrdup("HarfBuzz cannot subset it");
+        hb_face_destroy(sub);
+    }
+    hb_set_destroy(chars);
+    hb_face_destroy(face);
+    return why;
+}
+
+char *fontset_check_file(const char *path) {
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read(path, FONT_CHECK_MAX_BYTES, &data, &len) != 0)
+        return xasprintf("cannot read it: %s", errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+    char *why = check_sfnt((const unsigned char *)data, len);
+    if (!why) {
+        hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+        unsigned faces = hb_face_count(blob);
+        if (faces == 0) why = xstrdup("HarfBuzz cannot read it");
+        for (unsigned i = 0; i < faces && !why; i++) why = check_face(blob, i);
+        hb_blob_destroy(blob);
+    }
+    free(data);
+    return why;
+}
+
+/* A file of the book's own fonts/ is added only when it is sound (fonts_scan reports it). */
+typedef struct adding {
+    FcConfig *config;
+    bool check;
+} adding;
+
 static void add_file(void *ctx, const char *path, const char *out) {
-    if (!out) FcConfigAppFontAddFile((FcConfig *)ctx, (const FcChar8 *)path);
+    adding *a = ctx;
+    if (out) return;
+    if (a->check) {
+        char *why = fontset_check_file(path);
+        free(why);
+        if (why) return;
+    }
+    FcConfigAppFontAddFile(a->config, (const FcChar8 *)path);
 }
 
 /* File by file rather than FcConfigAppFontAddDir: a folder scan wants to write a
  * fontconfig cache, and this configuration has (on purpose) no cache folder. */
 static void add_dir(FcConfig *config, const model_book *book, const char *dir) {
-    walk_dir(dir, 0, fontset_confine(book, dir), add_file, config);
+    const char *confine = fontset_confine(book, dir);
+    adding a = {config, confine != NULL};
+    walk_dir(dir, 0, confine, add_file, &a);
 }
 
 /* Finds or makes the entry for the book's folders; call with cache_lock held. */

@@ -19,6 +19,14 @@ FcConfig *fontset_config(const model_book *book);
 typedef void (*fontset_file_fn)(void *ctx, const char *path, const char *out);
 void fontset_walk(const char *dir, const char *confine, fontset_file_fn fn, void *ctx);
 
+/* Why the font file at `path` cannot be used (malloc'd: "table 'glyf' is damaged (its
+ * checksum is wrong)"), or NULL when it is sound: an OpenType table directory whose
+ * tables lie inside the file with the checksums they state, and a face HarfBuzz reads
+ * with glyphs, a character map and a subset of its own characters. The book's own
+ * font files are checked before fontconfig sees them, so a damaged one never shadows
+ * a bundled face. */
+char *fontset_check_file(const char *path);
+
 /* The book folder when `dir` is inside it (the book's own fonts/), else NULL. */
 const char *fontset_confine(const model_book *book, const char *dir);
 
