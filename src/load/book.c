@@ -14,6 +14,7 @@
 #include <librsvg/rsvg.h>
 
 #include "base/image.h"
+#include "base/svgsan.h"
 #include "base/uri.h"
 #include "load/fonts.h"
 #include "load/manifest.h"
@@ -183,6 +184,26 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
     return false;
 }
 
+/* An SVG as both writers get it: without what a reading system could run or fetch
+ * (a warning says what went), or refused. *data is replaced by the cleaned bytes. */
+static bool sanitise_svg(char **data, size_t *len, const char *ref, const char *where, model_pos pos, diag *d) {
+    svgsan_result r;
+    if (!svgsan_clean((const unsigned char *)*data, *len, &r)) {
+        diag_error(d, where, pos.line, pos.col, "image '%s' %s", ref, r.refused);
+        svgsan_result_free(&r);
+        return false;
+    }
+    if (r.data) {
+        diag_warning(d, where, pos.line, pos.col, "image '%s': taken out of the SVG, which may not run or fetch anything: %s",
+                     ref, r.removed);
+        free(*data);
+        *data = (char *)r.data, *len = r.len;
+        r.data = NULL;
+    }
+    svgsan_result_free(&r);
+    return true;
+}
+
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
     char *where = model_display_path(book, pos.file);
     bool ok = false;
@@ -257,6 +278,7 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         diag_error(d, where, pos.line, pos.col, "image '%s' %s", ref, why);
         goto done;
     }
+    if (strcmp(out->media_type, "image/svg+xml") == 0 && !sanitise_svg(&data, &len, ref, where, pos, d)) goto done;
     out->path = arena_strdup(book->mem, full);
     out->book_path = arena_strdup(book->mem, norm);
     /* the bytes just checked are the ones the writers get */
