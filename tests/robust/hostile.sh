@@ -186,6 +186,91 @@ check "reused images: qpdf finds a dictionary with a repeated key" \
 ids=$(pdfimages -list out-reuse/tiny.pdf | awk 'NR > 2 && $4 == 24 && $5 == 16 { print $11 }' | sort -u | wc -l)
 check "reused images: $ids image objects for the two raster files, want 2" [ "$ids" -eq 2 ]
 
+## 3, 4: SVG figures with scripts, event attributes, foreignObject and external references
+
+new_book svg
+python3 - svg/images/dot.svg "$SRC/tests/robust/fixtures/tiny/images/pixel.png" <<'PY'
+import base64, sys
+pixel = base64.b64encode(open(sys.argv[2], "rb").read()).decode()
+open(sys.argv[1], "w").write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet href="http://example.org/x.css"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100" onload="alert(1)">
+  <style>@import url(http://example.org/a.css); rect {{ stroke: url(http://example.org/x.svg#p); }}</style>
+  <script>alert(2)</script>
+  <rect id="r" width="50" height="50" fill="teal" onclick="alert(3)" style="fill: url('http://example.org/p.png')"/>
+  <foreignObject width="10" height="10"><iframe xmlns="http://www.w3.org/1999/xhtml" src="http://example.org/"/></foreignObject>
+  <image href="http://example.org/remote.png" width="10" height="10"/>
+  <use xlink:href="other.svg#x"/>
+  <use xlink:href="#r" x="50"/>
+  <image href="data:image/png;base64,{pixel}" width="10" height="10"/>
+  <a href="javascript:alert(4)"><text y="20">x</text></a>
+  <set attributeName="href" to="javascript:alert(5)"/>
+</svg>
+""")
+PY
+run_quire build svg -o out-svg
+built "SVG with scripts and external references" svg out-svg
+check "SVG: a warning at the figure saying what was taken out: $(head -c 300 "$ERR")" \
+  grep -q "^svg/chapters/01-start.md:5:1: warning: image 'images/dot.svg': taken out of the SVG, which may not run or fetch anything: a processing instruction <?xml-stylesheet?> (line 2), an event attribute 'onload' (line 3)" "$ERR"
+unzip -p out-svg/tiny.epub EPUB/media/img-01.svg >"$WORK/clean.svg"
+for bad in '<script' 'onload' 'onclick' 'foreignObject' 'iframe' 'example.org' 'javascript:' '@import' 'other.svg' 'xml-stylesheet'; do
+  check "SVG: '$bad' is still in the e-book's copy" bash -c "! grep -qi -- '$bad' '$WORK/clean.svg'"
+done
+check "SVG: the embedded PNG and the reference inside the file stay" \
+  bash -c "grep -q 'data:image/png;base64,' '$WORK/clean.svg' && grep -q 'xlink:href=\"#r\"' '$WORK/clean.svg'"
+
+new_book svgbomb
+python3 - svgbomb/images/dot.svg "$WORK/bombs/images/bomb.png" <<'PY'
+import base64, sys
+bomb = base64.b64encode(open(sys.argv[2], "rb").read()).decode()
+open(sys.argv[1], "w").write(f'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">'
+                             f'<image href="data:image/png;base64,{bomb}" width="100" height="100"/></svg>\n')
+PY
+/usr/bin/time -v -o "$WORK/time.txt" timeout -k 10 600 "$QUIRE" build svgbomb -o out >"$WORK/last.out" 2>"$WORK/last.err" </dev/null
+RC=$? OUT="$WORK/last.out" ERR="$WORK/last.err"
+refused "SVG holding a PNG of 16000 x 16000" 1 "svgbomb/chapters/01-start.md:5:1: error: image 'images/dot.svg' holds an embedded image \(line 1\) that is too large: 16000 × 16000 pixels"
+check "SVG bomb: peak memory $(peak_kb "$WORK/time.txt") KB, want under 1 GB" [ "$(peak_kb "$WORK/time.txt")" -lt 1000000 ]
+
+new_book svgxxe
+printf '<?xml version="1.0"?>\n<!DOCTYPE svg [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&secret;</text></svg>\n' >svgxxe/images/dot.svg
+run_quire build svgxxe -o out
+refused "SVG declaring an external entity" 1 "svgxxe/chapters/01-start.md:5:1: error: image 'images/dot.svg' (declares an external or parameter entity 'secret'|is not a valid SVG image)"
+
+## 12: damaged font files of the book's own, and font links to devices
+
+damaged_font() { # damaged_font BOOK HOW: fonts/Lato-Regular.ttf, the bundled one damaged
+  mkdir -p "$1/fonts"
+  python3 - "$SRC/fonts/lato/Lato-Regular.ttf" "$1/fonts/Lato-Regular.ttf" "$2" <<'PY'
+import random, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+random.seed(7)
+if sys.argv[3] == "scrambled":
+    for i in range(200000, 260000):
+        b[i] = random.randrange(256)
+else:
+    b = b[: len(b) // 2]
+open(sys.argv[2], "wb").write(b)
+PY
+}
+for how in scrambled truncated; do
+  new_book "font-$how"
+  damaged_font "font-$how" "$how"
+  run_quire build "font-$how" -o "out-font-$how"
+  built "a $how fonts/Lato-Regular.ttf" "font-$how" "out-font-$how"
+  check "$how font: a warning naming the file: $(head -c 200 "$ERR")" \
+    grep -qE "^font-$how/fonts/Lato-Regular.ttf: warning: font file not used: table '[^']+' (is damaged|lies past the end)" "$ERR"
+  size=$(unzip -l "out-font-$how/tiny.epub" | awk '/Lato-Regular.ttf/ { print $1 }')
+  check "$how font: the e-book embeds a subset of the bundled face ($size bytes), not the whole file" bash -c "[ ${size:-0} -gt 0 ] && [ ${size:-0} -lt 200000 ]"
+done
+
+for target in /dev/zero /proc/self/fd/0; do
+  new_book fontlink
+  mkdir -p fontlink/fonts
+  ln -s "$target" fontlink/fonts/Device.ttf
+  run_quire build fontlink -o out
+  refused "a font that links to $target" 1 "fontlink/fonts/Device.ttf: error: font file leaves the book folder \(a symbolic link to /"
+done
+
 ## smaller ones
 
 new_book exponent
