@@ -127,7 +127,10 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
         cairo_surface_t *s = image_png_decode(u, len);
         cairo_status_t st = cairo_surface_status(s);
         if (st != CAIRO_STATUS_SUCCESS) {
-            *why = xasprintf("is a damaged PNG image (%s)", cairo_status_to_string(st));
+            if (st == CAIRO_STATUS_NO_MEMORY)
+                *why = xstrdup("cannot be decoded: not enough memory (is a memory limit set?)");
+            else
+                *why = xasprintf("is a damaged PNG image (%s)", cairo_status_to_string(st));
             cairo_surface_destroy(s);
             return false;
         }
@@ -204,6 +207,28 @@ static bool sanitise_svg(char **data, size_t *len, const char *ref, const char *
     return true;
 }
 
+/* The images read so far, by file: a file shown as a figure a thousand times is read,
+ * checked and held once, and every figure of it shares those bytes. */
+struct book_image_file {
+    dev_t dev;
+    ino_t ino;
+    model_image image;
+    struct book_image_file *next;
+};
+
+static const model_image *image_read_before(const model_book *book, const struct stat *st) {
+    for (const struct book_image_file *f = book->image_files; f; f = f->next)
+        if (f->dev == st->st_dev && f->ino == st->st_ino) return &f->image;
+    return NULL;
+}
+
+static void remember_image(model_book *book, const struct stat *st, const model_image *im) {
+    struct book_image_file *f = arena_alloc(book->mem, sizeof *f);
+    f->dev = st->st_dev, f->ino = st->st_ino, f->image = *im;
+    f->next = book->image_files;
+    book->image_files = f;
+}
+
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
     char *where = model_display_path(book, pos.file);
     bool ok = false;
@@ -256,6 +281,14 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (through a link)", ref);
         goto done;
     }
+    struct stat st;
+    bool known = stat(real, &st) == 0 && S_ISREG(st.st_mode);
+    const model_image *before = known ? image_read_before(book, &st) : NULL;
+    if (before) {
+        *out = *before;
+        ok = true;
+        goto done;
+    }
     size_t len = 0;
     if (file_read(real, IMAGE_MAX_BYTES, &data, &len) != 0) {
         if (errno == EISDIR) diag_error(d, where, pos.line, pos.col, "image '%s' is a folder, not a file", ref);
@@ -285,6 +318,7 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     out->data = arena_adopt(book->mem, data);
     out->size = len;
     data = NULL;
+    if (known) remember_image(book, &st, out);
     ok = true;
 done:
     if (!ok) memset(out, 0, sizeof *out);

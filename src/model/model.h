@@ -204,6 +204,7 @@ typedef struct model_book {
     bool timestamp_from_env; /* true when it came from SOURCE_DATE_EPOCH */
     arena *mem;              /* owns everything above but `style` */
     struct model_ids *ids;   /* private: the id table behind model_find_id */
+    struct book_image_file *image_files; /* private to the loader: each image file read and checked once */
 } model_book;
 
 /* An empty book with its arena; filled by book_load. */
