@@ -371,7 +371,8 @@ static char *removed_list(const san *s) {
     return buf_detach(&b, NULL);
 }
 
-bool svgsan_clean(const unsigned char *svg, size_t len, svgsan_result *r) {
+/* One pass of cleaning. */
+static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, install_entity_loader);
     memset(r, 0, sizeof *r);
@@ -416,6 +417,31 @@ bool svgsan_clean(const unsigned char *svg, size_t len, svgsan_result *r) {
     for (int i = 0; i < SAN_MAX_NOTES; i++) free(s.notes[i]);
     xmlFreeDoc(s.doc);
     return r->refused == NULL;
+}
+
+/* Taking a piece out can join its neighbours into something new ("url(" + "http:…"), so
+ * the output is cleaned again until a pass takes nothing out; one that never settles is
+ * refused. */
+#define SAN_MAX_PASSES 4
+
+bool svgsan_clean(const unsigned char *svg, size_t len, svgsan_result *r) {
+    if (!clean_once(svg, len, r) || !r->data) return r->refused == NULL;
+    for (int pass = 1; pass < SAN_MAX_PASSES; pass++) {
+        svgsan_result again;
+        bool ok = clean_once(r->data, r->len, &again);
+        if (!ok) {
+            svgsan_result_free(r);
+            *r = again;
+            return false;
+        }
+        if (!again.data) return true; /* settled: r holds the clean SVG and what the first pass took */
+        free(r->data);
+        r->data = again.data, r->len = again.len;
+        free(again.removed);
+    }
+    svgsan_result_free(r);
+    r->refused = xstrdup("cannot be made safe: taking out its scripts and references keeps leaving new ones");
+    return false;
 }
 
 void svgsan_result_free(svgsan_result *r) {

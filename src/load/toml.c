@@ -245,6 +245,12 @@ static char *read_string(tparser *p) {
         buf_putc(&b, ch);
         p->i++;
     }
+    /* An escape may still spell what no text of the book may hold (\b, \f, \u0001): the
+     * same refusal as for a YAML escape. */
+    uint32_t cp;
+    char tmp[64];
+    if (p->ok && text_find_invalid(b.data, b.len, &cp) >= 0)
+        fail_at(p, line, col, "%s in a string", text_problem(cp, tmp, sizeof tmp));
     if (!p->ok) {
         buf_free(&b);
         return NULL;

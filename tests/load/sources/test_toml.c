@@ -95,6 +95,8 @@ static void test_errors(void) {
     refused("a = [1, 2\n", "book.toml:1:5: error: array not closed with ']'");
     refused("a = \"\\q\"\n", "book.toml:1:6: error: unknown escape '\\q' in a string");
     refused("a = \"\\u0000\"\n", "book.toml:1:6: error: \\u0000 is not a character a string may hold");
+    refused("a = \"x\\fy\"\n", "book.toml:1:5: error: control character U+000C in a string");
+    refused("a = \"\"\"x\\u0001\"\"\"\n", "book.toml:1:5: error: control character U+0001 in a string");
     refused("d = 1979-05-27\n", "book.toml:1:5: error: dates and times are not supported in book.toml");
     refused("[[out]]\n", "book.toml:1:1: error: arrays of tables ([[…]]) are not supported in book.toml");
     refused("n = 012\n", "book.toml:1:5: error: '012' is not a number");
