@@ -13,6 +13,7 @@
 #include <cmark-gfm/node.h>
 
 #include "base/uri.h"
+#include "load/cmtext.h"
 #include "load/html.h"
 
 #define MAX_NESTING 64
@@ -122,8 +123,7 @@ static model_node *add(md_ctx *c, model_type type, cmark_node *cm) {
 
 static void skip_subtree(cmark_iter *it, cmark_node *n) { cmark_iter_reset(it, n, CMARK_EVENT_EXIT); }
 
-/* Plain text of a cmark subtree (for alt text). Caller frees. */
-static char *cm_plain(cmark_node *root) {
+char *cmtext_plain(cmark_node *root) {
     buf b;
     buf_init(&b);
     buf_puts(&b, "");
@@ -1056,7 +1056,7 @@ static bool is_remote(const char *url) {
 /* A remote image: its alt text stands in, under `into`. */
 static void remote_image(md_ctx *c, cmark_node *img, model_node *into) {
     model_pos p = pos_of(c, img);
-    char *alt = cm_plain(img);
+    char *alt = cmtext_plain(img);
     diag_warning(c->d, c->where, p.line, p.col, "remote image '%s' is not fetched; %s", cmark_node_get_url(img),
                  *alt ? "its alt text is set in its place" : "it has no alt text to set in its place");
     if (*alt) {
@@ -1082,7 +1082,7 @@ static void inline_image(md_ctx *c, cmark_node *img) {
         return;
     }
     model_node *n = add(c, MODEL_IMAGE, img);
-    char *alt = cm_plain(img);
+    char *alt = cmtext_plain(img);
     n->as.figure.alt = arena_strdup(c->book->mem, alt);
     free(alt);
     char *ref = image_ref(url);
@@ -1106,7 +1106,7 @@ static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
     }
     model_node *f = add(c, MODEL_FIGURE, para);
     set_role(c, f, STYLE_CAPTION);
-    char *alt = cm_plain(img);
+    char *alt = cmtext_plain(img);
     f->as.figure.alt = arena_strdup(c->book->mem, alt);
     free(alt);
     const char *title = cmark_node_get_title(img);
@@ -1324,7 +1324,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     case CMARK_NODE_CUSTOM_INLINE: {
         const char *tag = cmark_node_get_on_enter(cm);
         if (tag && strcmp(tag, "code") == 0) {
-            char *plain = cm_plain(cm);
+            char *plain = cmtext_plain(cm);
             n = add(c, MODEL_CODE, cm);
             n->text = arena_strdup(book->mem, plain);
             free(plain);

@@ -11,6 +11,7 @@
 
 #include "base/uri.h"
 #include "base/util.h"
+#include "load/cmtext.h"
 #include "load/toml.h"
 
 #define MDBOOK_MAX_BYTES ((size_t)64 << 20)
@@ -164,26 +165,9 @@ static manifest_ref *new_ref(sctx *c, cmark_node *at) {
     return r;
 }
 
-static char *plain(cmark_node *root) {
-    buf b;
-    buf_init(&b);
-    buf_puts(&b, "");
-    cmark_iter *it = cmark_iter_new(root);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER) continue;
-        cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) buf_puts(&b, cmark_node_get_literal(n));
-        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) buf_putc(&b, ' ');
-    }
-    cmark_iter_free(it);
-    return buf_detach(&b, NULL);
-}
-
 /* One SUMMARY entry: a link to a chapter file (an empty one is a draft). */
 static void entry(sctx *c, cmark_node *link, int depth) {
-    char *title = plain(link);
+    char *title = cmtext_plain(link);
     const char *url = cmark_node_get_url(link);
     int line = cmark_node_get_start_line(link), col = cmark_node_get_start_column(link);
     if (!url || !*url) {
@@ -236,7 +220,7 @@ static void list(sctx *c, cmark_node *l, int depth) {
                 if (link) {
                     entry(c, link, depth);
                 } else {
-                    char *title = plain(k);
+                    char *title = cmtext_plain(k);
                     diag_warning(c->d, c->shown, cmark_node_get_start_line(k), cmark_node_get_start_column(k),
                                  "draft chapter '%s' has no file; left out", title);
                     free(title);
@@ -253,7 +237,7 @@ static void summary(sctx *c, cmark_node *doc) {
             if (!c->titled && c->m->n_chapters == 0) {
                 c->titled = true; /* "# Summary" */
             } else {
-                char *title = plain(n);
+                char *title = cmtext_plain(n);
                 manifest_ref *r = new_ref(c, n);
                 r->part = arena_strdup(c->book->mem, title);
                 r->value = arena_printf(c->book->mem, "%s/SUMMARY.md", c->src);
