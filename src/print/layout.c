@@ -761,6 +761,21 @@ static void layout_blocks(lctx *c, const model_node *parent) {
     for (const model_node *b = parent->first_child; b; b = b->next) layout_block(c, b);
 }
 
+/* The hang of the note numbers: the widest number and a space (the note text is indented by it). */
+static double note_hang(lctx *c, const style_text *fs) {
+    int widest = 0;
+    for (size_t i = 0; i < c->book->n_footnotes; i++)
+        if (c->book->footnotes[i]->as.footnote.number > widest) widest = c->book->footnotes[i]->as.footnote.number;
+    char num[24];
+    snprintf(num, sizeof num, "%d", widest);
+    for (char *d = num; *d; d++) *d = '0'; /* every digit as wide as a zero */
+    text_opts o = base_opts(c, c->lp->col_width);
+    text_para *p = text_para_plain(c->tc, num, fs, &o);
+    double w = p && p->n_lines ? p->lines[0].width : 0;
+    text_para_free(p);
+    return w + fs->size * 0.5;
+}
+
 static void layout_notes(lctx *c) {
     const model_book *book = c->book;
     const style_text *fs = role_style(c, STYLE_FOOTNOTE);
@@ -769,20 +784,24 @@ static void layout_notes(lctx *c) {
     l->notes = xcalloc(book->n_footnotes ? book->n_footnotes : 1, sizeof *l->notes);
     l->note_gap = fs->space_after > 0 ? fs->space_after : 2;
     l->note_sep = fs->size * 1.6;
+    double hang = book->n_footnotes ? note_hang(c, fs) : 0;
+    if (hang > c->lp->col_width / 4) hang = 0; /* a column too narrow to hang anything */
     for (size_t i = 0; i < book->n_footnotes; i++) {
         const model_node *fn = book->footnotes[i];
         layout_note *ln = &l->notes[i];
         ln->node = fn;
         ln->number = fn->as.footnote.number;
+        ln->hang = hang;
         int count = 0;
         for (const model_node *b = fn->first_child; b; b = b->next) count++;
         ln->paras = xcalloc((size_t)(count ? count : 1), sizeof *ln->paras);
-        char prefix[24];
-        snprintf(prefix, sizeof prefix, "%d\xC2\xA0", ln->number);
-        bool first = true;
+        char num[24];
+        snprintf(num, sizeof num, "%d", ln->number);
+        text_opts no = base_opts(c, hang > 0 ? hang : c->lp->col_width);
+        no.no_justify = true;
+        ln->num = layout_keep_para(l, text_para_plain(c->tc, num, fs, &no));
         for (const model_node *b = fn->first_child; b; b = b->next) {
-            text_opts o = base_opts(c, c->lp->col_width);
-            o.prefix = first ? prefix : NULL;
+            text_opts o = base_opts(c, c->lp->col_width - hang);
             o.no_justify = false;
             text_para *p = keep_inlines(c, l, text_para_inlines(c->tc, b, fs, &o, c->d));
             if (!p) {
@@ -790,16 +809,31 @@ static void layout_notes(lctx *c) {
                 continue;
             }
             ln->paras[ln->n_paras++] = p;
-            ln->height += p->n_lines * p->leading;
-            first = false;
         }
         if (ln->n_paras == 0) {
-            text_opts o = base_opts(c, c->lp->col_width);
-            text_para *p = layout_keep_para(l, text_para_plain(c->tc, prefix, fs, &o));
-            ln->paras[ln->n_paras++] = p;
-            ln->height += p->leading;
+            text_opts o = base_opts(c, c->lp->col_width - hang);
+            ln->paras[ln->n_paras++] = layout_keep_para(l, text_para_plain(c->tc, "\xC2\xA0", fs, &o));
         }
+        for (int p = 0; p < ln->n_paras; p++) ln->n_lines += ln->paras[p]->n_lines;
+        ln->height = layout_note_lines_h(ln, 0, ln->n_lines);
     }
+}
+
+layout_note_line layout_note_line_at(const layout_note *n, int k) {
+    for (int p = 0; p < n->n_paras; p++) {
+        if (k < n->paras[p]->n_lines) return (layout_note_line){n->paras[p], k};
+        k -= n->paras[p]->n_lines;
+    }
+    return (layout_note_line){NULL, 0};
+}
+
+double layout_note_lines_h(const layout_note *n, int from, int to) {
+    double h = 0;
+    for (int k = from; k < to && k < n->n_lines; k++) {
+        layout_note_line nl = layout_note_line_at(n, k);
+        if (nl.para) h += nl.para->leading;
+    }
+    return h;
 }
 
 static void layout_chapters(lctx *c, size_t from, size_t to) {

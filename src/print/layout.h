@@ -96,14 +96,27 @@ struct layout_table {
     uint32_t rule_color;
 };
 
-/* A footnote set for one column width. */
+/* A footnote set for one column width: its number hanging in the margin `hang` wide, its
+ * paragraphs indented by it. */
 typedef struct layout_note {
     const model_node *node;
     int number;
+    text_para *num;          /* the number (borrowed from the layout's list) */
+    double hang;
     text_para **paras;
     int n_paras;
+    int n_lines;             /* over all its paragraphs */
     double height;
 } layout_note;
+
+/* Line k of a note, counted over its paragraphs (para NULL past its end). */
+typedef struct layout_note_line {
+    const text_para *para;
+    int line;
+} layout_note_line;
+layout_note_line layout_note_line_at(const layout_note *n, int k);
+/* The height of lines [from, to) of a note. */
+double layout_note_lines_h(const layout_note *n, int from, int to);
 
 typedef struct layout_list {
     layout_item *items;

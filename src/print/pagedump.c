@@ -109,18 +109,25 @@ static void put_notes(buf *b, const pdf_doc *doc, const paginate_page *pg, const
         bool first = true;
         for (int i = 0; i < pg->n_notes; i++) {
             if (pg->notes[i].col != c) continue;
-            const layout_note *ln = &l->notes[pg->notes[i].note];
+            const paginate_note *pn = &pg->notes[i];
+            const layout_note *ln = &l->notes[pn->note];
             if (!first) y += l->note_gap;
             first = false;
-            for (int p = 0; p < ln->n_paras; p++) {
-                const text_para *tp = ln->paras[p];
-                for (int k = 0; k < tp->n_lines; k++) {
-                    put_box(b, "note", c, col_x[c] + tp->lines[k].x, y, tp->lines[k].width, tp->leading);
+            for (int k = pn->from; k < pn->to && k < ln->n_lines; k++) {
+                layout_note_line nl = layout_note_line_at(ln, k);
+                const text_para *tp = nl.para;
+                if (k == 0 && ln->num && ln->num->n_lines) {
+                    put_box(b, "label", c, col_x[c] + ln->num->lines[0].x, y, ln->num->lines[0].width, tp->leading);
                     buf_putc(b, ' ');
-                    put_line_text(b, tp, k);
+                    put_line_text(b, ln->num, 0);
                     buf_putc(b, '\n');
-                    y += tp->leading;
                 }
+                put_box(b, "note", c, col_x[c] + ln->hang + tp->lines[nl.line].x, y, tp->lines[nl.line].width,
+                        tp->leading);
+                buf_putc(b, ' ');
+                put_line_text(b, tp, nl.line);
+                buf_putc(b, '\n');
+                y += tp->leading;
             }
         }
     }

@@ -25,10 +25,15 @@
 #define COLUMN_COST 5000.0   /* every column: spreading the text over more pages is no saving */
 #define DEFER_COST 30.0      /* a float set away from its place in the text */
 #define LEFT_OVER_COST 3000.0 /* a float still waiting when its segment ends */
+#define NOTE_SPLIT_COST 300.0 /* a note continued in the next column */
+#define NOTE_MIN_LINES 2     /* lines of a split note on each side */
 
+/* What waits at a break: floats, and the rest of a note split in the column before. */
 typedef struct fqueue {
     int n;
     int f[MAXQ];             /* first items of waiting floats, in source order */
+    int carry;               /* 1 + the item whose notes continue (0: none) */
+    int carry_m, carry_line; /* from its note carry_m, line carry_line on */
 } fqueue;
 
 typedef struct dpnode {
@@ -60,6 +65,7 @@ typedef struct colscan {
     bool started;            /* text or repeated headers placed */
     bool force;              /* set items even where they do not fit (a break the search could not avoid) */
     int gaps;                /* places that may stretch */
+    bool split;              /* a note split here: out.carry says where it goes on */
     int n_deferred;          /* floats this column passed on */
     int top[2 * MAXQ], n_top;
     int bot[MAXQ], n_bot;
@@ -90,12 +96,12 @@ static paginate_box *add_box(paginate_page *pg, int item, int col, double y, boo
     return b;
 }
 
-static void add_note(paginate_page *pg, int note, int col, int item) {
+static void add_note(paginate_page *pg, int note, int col, int item, int from, int to) {
     if (pg->n_notes == pg->cap_notes) {
         pg->cap_notes = pg->cap_notes ? pg->cap_notes * 2 : 8;
         pg->notes = xrealloc(pg->notes, (size_t)pg->cap_notes * sizeof *pg->notes);
     }
-    pg->notes[pg->n_notes++] = (paginate_note){note, col, item};
+    pg->notes[pg->n_notes++] = (paginate_note){note, col, item, from, to};
 }
 
 /* Footnotes first cited by a line: indices into l->notes, not yet placed. */
@@ -148,10 +154,56 @@ double paginate_notes_height(const layout_list *l, const paginate_page *pg, int 
     int n = 0;
     for (int i = 0; i < pg->n_notes; i++) {
         if (pg->notes[i].col != col) continue;
-        h += l->notes[pg->notes[i].note].height;
+        h += layout_note_lines_h(&l->notes[pg->notes[i].note], pg->notes[i].from, pg->notes[i].to);
         n++;
     }
     return notes_block(l, n, h);
+}
+
+/* The m-th note item k cites first (an index into l->notes). */
+static int note_of(const pctx *c, int k, int m) {
+    return c->notes_of[c->note_first[k] + m];
+}
+
+static void put_note(const pctx *c, colscan *s, int k, int m, int from, int to);
+
+/* Lines of note (k, m) from line `from` that fit when the notes may take `room` in all:
+ * all of them, or a piece of at least NOTE_MIN_LINES (in at most half the column) leaving
+ * as many for later; -1: none. */
+static int note_lines_fit(const pctx *c, const colscan *s, int k, int m, int from, double room) {
+    const layout_note *ln = &c->l->notes[note_of(c, k, m)];
+    double rest = layout_note_lines_h(ln, from, ln->n_lines);
+    if (notes_block(c->l, s->notes_n + 1, s->notes_h + rest) <= room + EPS) return ln->n_lines;
+    /* A piece leaves the text at least half the column, so the text goes on beside a note of pages. */
+    if (room > c->colh / 2) room = c->colh / 2;
+    int to = from;
+    while (to < ln->n_lines &&
+           notes_block(c->l, s->notes_n + 1, s->notes_h + layout_note_lines_h(ln, from, to + 1)) <= room + EPS)
+        to++;
+    if (to - from < NOTE_MIN_LINES && from == 0) return -1;
+    if (to - from < 1 || ln->n_lines - to < NOTE_MIN_LINES) return -1;
+    return to;
+}
+
+/* Sets item k's notes from its note m, line `from`, into `room`: whole while they fit, then
+ * one split with the rest carried to the next column. False when not even a piece fits. */
+static bool place_notes(const pctx *c, colscan *s, int k, int m, int from, double room) {
+    for (; m < c->note_n[k]; m++, from = 0) {
+        int to = note_lines_fit(c, s, k, m, from, room);
+        if (to < 0) return false;
+        put_note(c, s, k, m, from, to);
+        if (to < c->l->notes[note_of(c, k, m)].n_lines) {
+            s->split = true;
+            s->out.carry = k + 1, s->out.carry_m = m, s->out.carry_line = to;
+            return true;
+        }
+    }
+    return true;
+}
+
+/* All of item k's notes, whole, however much room is left (a float's, or where nothing else fits). */
+static void place_notes_whole(const pctx *c, colscan *s, int k) {
+    for (int m = 0; m < c->note_n[k]; m++) put_note(c, s, k, m, 0, c->l->notes[note_of(c, k, m)].n_lines);
 }
 
 /*** floats ***/
@@ -166,6 +218,18 @@ static double float_h(const pctx *c, int k) {
     double h = it[k].height;
     for (int m = k + 1; m < k + it[k].float_len && m < c->l->n; m++) h += it[m].space_before + it[m].height;
     return h;
+}
+
+/* The notes a float's caption cites: their heights and how many. */
+static int float_notes(const pctx *c, int k, double *h) {
+    int n = 0;
+    *h = 0;
+    for (int m = k; m < k + c->l->items[k].float_len && m < c->l->n; m++) *h += c->note_h[m], n += c->note_n[m];
+    return n;
+}
+
+static void place_float_notes(const pctx *c, colscan *s, int k) {
+    for (int m = k; m < k + c->l->items[k].float_len && m < c->l->n; m++) place_notes_whole(c, s, m);
 }
 
 static double float_gap(const pctx *c) {
@@ -219,6 +283,33 @@ static void text_box(colscan *s, int item, double y, bool repeated) {
     if (s->pg) add_box(s->pg, item, s->col, y, repeated);
 }
 
+/* Lines [from, to) of note (k, m) at the foot of the column. */
+static void put_note(const pctx *c, colscan *s, int k, int m, int from, int to) {
+    const layout_note *ln = &c->l->notes[note_of(c, k, m)];
+    s->notes_h += layout_note_lines_h(ln, from, to);
+    s->notes_n++;
+    if (s->pg) add_note(s->pg, note_of(c, k, m), s->col, k, from, to);
+}
+
+/* The notes carried to the column starting at break i, first at its foot: the rest of the
+ * one split, the others of its line, then those of the lines set after it (they wait
+ * behind it). A floats' notes go with the float. */
+static void continue_notes(const pctx *c, colscan *s, const fqueue *in, int i, double room) {
+    int k = in->carry - 1;
+    for (int it = k; it < i && !s->split; it++) {
+        if (it > k && is_float(c, it)) {
+            it += c->l->items[it].float_len - 1;
+            continue;
+        }
+        int m0 = it == k ? in->carry_m : 0, from = it == k ? in->carry_line : 0;
+        if (c->note_n[it] == 0 || m0 >= c->note_n[it]) continue;
+        if (!place_notes(c, s, it, m0, from, room)) { /* a note taller than a column: shown whole */
+            for (int m = m0; m < c->note_n[it]; m++, from = 0)
+                put_note(c, s, it, m, from, c->l->notes[note_of(c, it, m)].n_lines);
+        }
+    }
+}
+
 /* Starts a column at break i: the waiting floats that fit go on top (leaving room for the
  * first line), a table continued here repeats its header rows. */
 static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, paginate_page *pg, int col) {
@@ -229,12 +320,16 @@ static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, pagina
     s->col = col;
     s->first_box = pg ? pg->n_boxes : 0;
     double first = i < c->end ? c->l->items[i].height : 0;
+    if (in->carry) continue_notes(c, s, in, i, c->colh - first);
     for (int f = 0; f < in->n; f++) {
-        double h = float_h(c, in->f[f]) + float_gap(c);
-        if (s->out.n == 0 && s->top_h + h + first <= c->colh + EPS) {
+        double h = float_h(c, in->f[f]) + float_gap(c), nh;
+        int nn = float_notes(c, in->f[f], &nh);
+        double nb = notes_block(c->l, s->notes_n + nn, s->notes_h + nh) - notes_block(c->l, s->notes_n, s->notes_h);
+        if (s->out.n == 0 && s->top_h + h + nb + first + notes_block(c->l, s->notes_n, s->notes_h) <= c->colh + EPS) {
             s->top[s->n_top++] = in->f[f];
             s->top_h += h;
             s->gaps++;
+            place_float_notes(c, s, in->f[f]);
         } else {
             s->out.f[s->out.n++] = in->f[f];
         }
@@ -257,14 +352,24 @@ static bool place_text(const pctx *c, colscan *s, int k) {
     bool sink = !s->started && it->break_before && c->pp->columns == 1; /* a chapter's sink, one column only */
     double sb = s->started || sink ? it->space_before : 0;
     if (it->kind == LAYOUT_ROW && !s->started) sb = 0;
-    double nb = notes_block(c->l, s->notes_n + c->note_n[k], s->notes_h + c->note_h[k]);
-    bool fits = s->top_h + s->y + sb + it->height + s->bot_h + nb <= c->colh + EPS;
-    if (!fits && (s->started || s->n_top > 0) && !s->force) return false;
+    bool strict = (s->started || s->n_top > 0) && !s->force;
+    double room = c->colh - (s->top_h + s->y + sb + it->height + s->bot_h);
+    if (room < notes_block(c->l, s->notes_n, s->notes_h) - EPS && strict) return false;
+    if (c->note_n[k] > 0 && !s->split) { /* (after a split, its notes wait behind the continued one) */
+        colscan try = *s;
+        try.pg = NULL;
+        if (place_notes(c, &try, k, 0, 0, room)) {
+            if (s->pg) place_notes(c, s, k, 0, 0, room);
+            else *s = try;
+        } else if (strict) {
+            return false;
+        } else {
+            place_notes_whole(c, s, k);
+        }
+    }
     if (s->started && sb > 0) s->gaps++;
     text_box(s, k, s->y + sb, false);
     s->y += sb + it->height;
-    s->notes_h += c->note_h[k];
-    s->notes_n += c->note_n[k];
     s->last_text = k;
     s->started = true;
     return true;
@@ -276,18 +381,26 @@ static bool meet_float(const pctx *c, colscan *s, int k) {
     int len = c->l->items[k].float_len;
     double h = float_h(c, k), gap = float_gap(c);
     style_place pl = c->pp->placement;
-    bool room = used_h(c, s) + h + gap <= c->colh + EPS;
-    if (s->out.n == 0 && pl == STYLE_PLACE_AUTO) {
-        /* where it stands, when all of it fits */
+    double nh;
+    int nn = float_notes(c, k, &nh);
+    double with_notes = notes_block(c->l, s->notes_n + nn, s->notes_h + nh);
+    bool notes_ok = !(nn > 0 && s->split); /* after a continued note: the float's notes wait with it */
+    bool room = s->top_h + s->y + s->bot_h + with_notes + h + gap <= c->colh + EPS && notes_ok;
+    if (s->out.n == 0 && pl == STYLE_PLACE_AUTO && notes_ok) {
+        /* where it stands, when all of it fits (its notes too) */
         double need = c->l->items[k].space_before + h;
-        if (!s->started || s->top_h + s->y + need + s->bot_h + notes_block(c->l, s->notes_n, s->notes_h) <= c->colh + EPS) {
+        if (!s->started || s->top_h + s->y + need + s->bot_h + with_notes <= c->colh + EPS) {
+            bool force = s->force;
+            s->force = true; /* its lines together, as measured */
             for (int m = k; m < k + len; m++) place_text(c, s, m);
+            s->force = force;
             s->k = k + len;
             return true;
         }
     } else if (s->out.n == 0 && room && (pl == STYLE_PLACE_TOP || pl == STYLE_PLACE_BOTTOM)) {
         if (pl == STYLE_PLACE_TOP) s->top[s->n_top++] = k, s->top_h += h + gap;
         else s->bot[s->n_bot++] = k, s->bot_h += h + gap;
+        place_float_notes(c, s, k);
         s->gaps++;
         s->k = k + len;
         return true;
@@ -318,8 +431,8 @@ static bool col_step(const pctx *c, colscan *s) {
 static double col_cost(const pctx *c, const colscan *s, int i) {
     int j = s->k;
     if (j <= i) return COST_INF;
-    double cost = COLUMN_COST + s->n_deferred * DEFER_COST;
-    if (j >= c->end) return cost + s->out.n * LEFT_OVER_COST;
+    double cost = COLUMN_COST + s->n_deferred * DEFER_COST + (s->split ? NOTE_SPLIT_COST : 0);
+    if (j >= c->end) return cost + (s->out.n + (s->out.carry > 0)) * LEFT_OVER_COST;
     if (s->last_text < 0) return COST_INF; /* nothing but floats passed on: no column */
     if (!breakable_after(c->l, s->last_text)) cost += KEEP_BROKEN;
     else cost += c->l->items[s->last_text].penalty;
@@ -366,7 +479,7 @@ static void expand(pctx *c, int i) {
 
 static void search(pctx *c, const fqueue *q0) {
     int n = c->end - c->start + 1;
-    for (int k = 0; k < n; k++) c->nodes[k] = (dpnode){COST_INF, -1, {0, {0}}};
+    for (int k = 0; k < n; k++) c->nodes[k] = (dpnode){COST_INF, -1, {0, {0}, 0, 0, 0}};
     c->nodes[0].cost = 0;
     c->nodes[0].q = *q0;
     for (int i = c->start; i < c->end; i++)
@@ -415,7 +528,36 @@ static void set_float_column(const pctx *c, placer *pl, fqueue *q, int take) {
             y = 0;
         }
         place_float(c, pg, col, q->f[t], y, pl->r);
+        for (int m = q->f[t]; m < q->f[t] + c->l->items[q->f[t]].float_len && m < c->l->n; m++)
+            for (int n = 0; n < c->note_n[m]; n++) add_note(pg, note_of(c, m, n), col, m, 0, c->l->notes[note_of(c, m, n)].n_lines);
         y += float_h(c, q->f[t]) + float_gap(c);
+    }
+}
+
+/* The rest of a note still carried when its segment ends: a column of its own. */
+static void set_note_column(const pctx *c, placer *pl, const fqueue *q) {
+    int col;
+    paginate_page *pg = next_column(pl, &col);
+    colscan s;
+    memset(&s, 0, sizeof s);
+    s.pg = pg, s.col = col;
+    continue_notes(c, &s, q, c->end, 1e9);
+}
+
+/* A column's notes in reading order: one continued from the column before first, one that
+ * continues in the next last, the others by number (a float's may have been met late). */
+static int note_rank(const paginate_note *n, const layout_list *l) {
+    if (n->from > 0) return -1;
+    if (n->to < l->notes[n->note].n_lines) return 1 << 30;
+    return l->notes[n->note].number;
+}
+
+static void order_notes_of(paginate_page *pg, int from, const layout_list *l) {
+    for (int a = from + 1; a < pg->n_notes; a++) { /* insertion sort: a column holds few notes */
+        paginate_note t = pg->notes[a];
+        int b = a;
+        while (b > from && note_rank(&pg->notes[b - 1], l) > note_rank(&t, l)) pg->notes[b] = pg->notes[b - 1], b--;
+        pg->notes[b] = t;
     }
 }
 
@@ -433,6 +575,7 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
     paginate_page *pg = next_column(pl, &col);
     int page = (int)(pg - pl->r->pages);
     colscan s;
+    int first_note = pg->n_notes;
     col_begin(c, &s, i, &q, pg, col);
     while (s.k < j && col_step(c, &s)) {
     }
@@ -458,9 +601,8 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
         seen_first = true;
         bx->y += shift;
         if (!bx->repeated) pl->r->item_page[bx->item] = page;
-        for (int m = 0; m < c->note_n[bx->item] && !bx->repeated; m++)
-            add_note(pg, c->notes_of[c->note_first[bx->item] + m], col, bx->item);
     }
+    order_notes_of(pg, first_note, c->l);
     double bottom = c->colh - notes_block(c->l, s.notes_n, s.notes_h);
     for (int t = s.n_bot - 1; t >= 0; t--) {
         bottom -= float_h(c, s.bot[t]);
@@ -485,6 +627,7 @@ static void set_path(pctx *c, placer *pl, const int *breaks, int n) {
     for (int k = 0; k < n; k++) set_column(c, pl, breaks[k], breaks[k + 1], &c->nodes[breaks[k] - c->start].q);
     fqueue left = c->nodes[c->end - c->start].q;
     if (left.n) set_float_column(c, pl, &left, left.n);
+    if (left.carry) set_note_column(c, pl, &left);
 }
 
 /* The fewest columns a path from `from` (floats q waiting) needs at column height h. */
@@ -493,7 +636,8 @@ static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
     t.start = from;
     t.colh = h;
     search(&t, q);
-    if (t.nodes[t.end - t.start].cost >= COST_INF || t.nodes[t.end - t.start].q.n) return 1 << 30;
+    if (t.nodes[t.end - t.start].cost >= COST_INF || t.nodes[t.end - t.start].q.n || t.nodes[t.end - t.start].q.carry)
+        return 1 << 30;
     int n = 0;
     for (int j = t.end; j != t.start; j = t.nodes[j - t.start].prev) {
         int i = t.nodes[j - t.start].prev, cols;
@@ -507,12 +651,12 @@ static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
 /* One segment: the search, then its columns; the last page's columns balanced when there
  * are several (as short as they can be with everything on the page, so they end together). */
 static void set_segment(pctx *c, placer *pl) {
-    fqueue none = {0, {0}};
+    fqueue none = {0, {0}, 0, 0, 0};
     search(c, &none);
     int *breaks = xmalloc((size_t)(c->end - c->start + 2) * sizeof *breaks);
     int n = best_path(c, breaks);
     int C = pl->columns;
-    if (C == 1 || n == 0 || c->nodes[c->end - c->start].q.n > 0) {
+    if (C == 1 || n == 0 || c->nodes[c->end - c->start].q.n > 0 || c->nodes[c->end - c->start].q.carry) {
         set_path(c, pl, breaks, n);
         free(breaks);
         return;

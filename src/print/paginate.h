@@ -16,11 +16,12 @@ typedef struct paginate_box {
     bool floated;    /* part of a float set away from the text around it (or a column of its own) */
 } paginate_box;
 
-/* A footnote set at the foot of a column, in order. */
+/* A footnote, or the part of one that fits, set at the foot of a column, in order. */
 typedef struct paginate_note {
     int note;        /* index into layout_list.notes */
     int col;
     int item;        /* the line that cites it */
+    int from, to;    /* its lines shown here: [from, to) of layout_note.n_lines (from > 0: continued) */
 } paginate_note;
 
 typedef struct paginate_page {

@@ -828,22 +828,24 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
     }
 }
 
-/* One footnote at the foot of a column: a Note (after the paragraph citing it) whose
- * number links back to the first reference. Returns the height drawn. */
-static double draw_note(cairo_t *cr, const layout_note *ln, double x, double y, pdf_draw_state *st) {
+/* Lines [from, to) of one footnote at the foot of a column: a Note (after the paragraph citing
+ * it) whose number, hanging before its first line, links back to the first reference; a note
+ * continued from the column before starts past its number. Returns the height drawn. */
+static double draw_note(cairo_t *cr, const layout_note *ln, int from, int to, double x, double y, pdf_draw_state *st) {
     int note = pdfstruct_note(st->tag, ln->node);
     double y0 = y;
-    emit_dest(cr, ln->node->id, x, y);
+    if (from == 0) emit_dest(cr, ln->node->id, x, y);
     const model_node *ref = ln->node->as.footnote.first_ref;
-    for (int p = 0; p < ln->n_paras; p++) {
-        const text_para *tp = ln->paras[p];
+    for (int k = from; k < to && k < ln->n_lines; k++) {
+        layout_note_line nl = layout_note_line_at(ln, k);
+        const text_para *tp = nl.para;
         int e = pdftag_elem(st->tag, note, "P", tp, 0);
-        for (int k = 0; k < tp->n_lines; k++) {
-            text_span back = {.kind = TEXT_SPAN_LINK, .end = snprintf(NULL, 0, "%d", ln->number), .dest = ref ? ref->id : NULL};
-            bool first = p == 0 && k == 0 && ref;
-            draw_para_line_x(cr, st, tp, k, x, y, y + tp->ascent, e, first ? &back : NULL, ln);
-            y += tp->leading;
+        if (k == 0 && ln->num && ln->num->n_lines > 0) {
+            text_span back = {.kind = TEXT_SPAN_LINK, .end = ln->num->len, .dest = ref ? ref->id : NULL};
+            draw_para_line_x(cr, st, ln->num, 0, x, y, y + tp->ascent, e, ref ? &back : NULL, ln);
         }
+        draw_para_line(cr, st, tp, nl.line, x + ln->hang, y, y + tp->ascent, e);
+        y += tp->leading;
     }
     return y - y0;
 }
@@ -864,10 +866,11 @@ static void draw_notes(cairo_t *cr, const pdf_doc *doc, const paginate_page *pg,
         y += l->note_sep;
         bool first = true;
         for (int i = 0; i < pg->n_notes; i++) {
-            if (pg->notes[i].col != c) continue;
+            const paginate_note *pn = &pg->notes[i];
+            if (pn->col != c) continue;
             if (!first) y += l->note_gap;
             first = false;
-            y += draw_note(cr, &l->notes[pg->notes[i].note], col_x[c], y, st);
+            y += draw_note(cr, &l->notes[pn->note], pn->from, pn->to, col_x[c], y, st);
         }
     }
 }

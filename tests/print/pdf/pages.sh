@@ -18,7 +18,6 @@ MATCH="python3 $SRC/tests/print/pdf/pages_match.py"
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 pass=0 fail=0
-NBSP=$(printf '\302\240')
 
 TOP=50 LEAD=12 RECTO=40 VERSO=60
 
@@ -96,12 +95,15 @@ check() {
 } >"$WORK/want"; check keep keep grid
 
 # A footnote at the foot of the page that cites it: its one line ends at the bottom
-# of the text block, 600 - 64 = 536, so it starts at 524.
+# of the text block, 600 - 64 = 536, so it starts at 524. Its number hangs at the
+# column's edge and the text is indented by the widest number (a zero of the 8 pt
+# face, 4.5 pt) and half an em (4 pt).
 {
     front
     echo "page 3 folio 1 chapter 0"
     line 0 $RECTO 50 $LEAD "Text with a note.1"
-    printf '  note col 0 x 40.00 y 524.00 w * h 12.00 "1%sThe note."\n' "$NBSP"
+    echo '  label col 0 x 40.00 y 524.00 w * h 12.00 "1"'
+    echo '  note col 0 x 48.50 y 524.00 w * h 12.00 "The note."'
 } >"$WORK/want"; check notes notes grid
 
 # Chapters that open a page (h1 page-break-before): no running head there; the

@@ -2,7 +2,8 @@
  * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
  * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
  * side and no hole, a float passed to the next page while the text flows on, the running
- * head marks, and full pages stretched to the foot. */
+ * head marks, full pages stretched to the foot, a long note continued on the next page and
+ * the note of a float's caption going with the float. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,11 +195,122 @@ static void test_stretch(void) {
     layout_list_free(&l);
 }
 
+/* A paragraph of n lines, each NOTE_LINE high, as a footnote's text (layout gives it real lines). */
+#define NOTE_LINE 8.0
+static int note(layout_list *l, int lines) {
+    l->notes = xrealloc(l->notes, (size_t)(l->n_notes + 1) * sizeof *l->notes);
+    layout_note *n = &l->notes[l->n_notes++];
+    memset(n, 0, sizeof *n);
+    text_para *p = layout_keep_para(l, xcalloc(1, sizeof *p));
+    p->n_lines = lines;
+    p->leading = NOTE_LINE;
+    n->paras = xcalloc(1, sizeof *n->paras);
+    n->paras[n->n_paras++] = p;
+    n->n_lines = lines;
+    n->number = l->n_notes;
+    n->height = lines * NOTE_LINE;
+    return l->n_notes - 1;
+}
+
+/* Makes line item `it` cite note number `number`. */
+static void cite(layout_list *l, layout_item *it, int number) {
+    text_para *p = layout_keep_para(l, xcalloc(1, sizeof *p));
+    p->text = xstrdup("x");
+    p->len = 1;
+    p->n_lines = 1;
+    p->lines = xcalloc(1, sizeof *p->lines);
+    p->lines[0] = (text_line){.start = 0, .length = 1};
+    p->spans = xcalloc(1, sizeof *p->spans);
+    p->spans[0] = (text_span){.kind = TEXT_SPAN_NOTE, .start = 0, .end = 1, .note = number};
+    p->n_spans = 1;
+    it->para = p;
+    it->line = 0;
+}
+
+/* The height the notes of page pg take at its foot. */
+static double notes_at(const layout_list *l, const paginate_result *r, int pg) {
+    return pg < r->n_pages ? paginate_notes_height(l, &r->pages[pg], 0) : -1;
+}
+
+/* 10 lines, the 10th citing a note of 30 lines (240 pt), then 30 lines, on pages of 20 text
+ * lines (200 pt): the note cannot fit under its line, so it starts there and goes on at the
+ * foot of page 2, with at least 2 of its lines on each page and none lost or shown twice. */
+static void test_note_continues(void) {
+    layout_list l = {0};
+    l.note_sep = 10;
+    l.note_gap = 0;
+    int n = note(&l, 30);
+    para(&l, 9, 0);
+    int c = l.n;
+    cite(&l, add(&l, LINE, 0), 1);
+    para(&l, 30, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    OK(r.n_pages >= 2, "%d pages", r.n_pages);
+    if (r.n_pages < 2) return;
+    INT_EQ(r.item_page[c], 0);
+    INT_EQ(r.pages[0].n_notes, 1);
+    INT_EQ(r.pages[1].n_notes, 1);
+    if (r.pages[0].n_notes == 1 && r.pages[1].n_notes == 1) {
+        const paginate_note *a = &r.pages[0].notes[0], *b = &r.pages[1].notes[0];
+        INT_EQ(a->note, n);
+        INT_EQ(b->note, n);
+        INT_EQ(a->from, 0);
+        OK(a->to >= 2 && a->to <= 28, "page 1 shows lines 0-%d", a->to);
+        INT_EQ(b->from, a->to);
+        INT_EQ(b->to, 30);
+    }
+    for (int pg = 0; pg < 2; pg++) {
+        const paginate_page *page = &r.pages[pg];
+        double bottom = 0;
+        for (int k = 0; k < page->n_boxes; k++)
+            if (page->boxes[k].y + l.items[page->boxes[k].item].height > bottom) bottom = page->boxes[k].y + l.items[page->boxes[k].item].height;
+        OK(bottom + notes_at(&l, &r, pg) <= 20 * LINE + 0.01, "page %d: text to %.1f and notes of %.1f", pg + 1,
+           bottom, notes_at(&l, &r, pg));
+    }
+    /* page 1 is full: the citing line, 9 before it and text after it above the note's start */
+    OK(notes_at(&l, &r, 0) + r.pages[0].n_boxes * LINE > 20 * LINE - LINE, "page 1 left %.1f pt empty",
+       20 * LINE - notes_at(&l, &r, 0) - r.pages[0].n_boxes * LINE);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+/* The caption of a figure that floats to page 2 cites a note: the note goes with it to page 2. */
+static void test_float_note(void) {
+    layout_list l = {0};
+    l.note_sep = 10;
+    l.note_gap = 0;
+    note(&l, 2);
+    para(&l, 15, 0);
+    layout_item *fig = add(&l, 60, 10);
+    fig->kind = LAYOUT_FIGURE;
+    fig->float_len = 2;
+    int f = l.n - 1;
+    cite(&l, add(&l, LINE, 4), 1);
+    para(&l, 20, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(r.item_page[f], 1);
+    INT_EQ(r.item_page[f + 1], 1);
+    OK(r.n_pages >= 2, "%d pages", r.n_pages);
+    if (r.n_pages >= 2) {
+        INT_EQ(r.pages[0].n_notes, 0);
+        INT_EQ(r.pages[1].n_notes, 1);
+        if (r.pages[1].n_notes == 1) INT_EQ(r.pages[1].notes[0].to, 2);
+    }
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
 int main(void) {
     test_widow();
     test_long_quote();
     test_float();
     test_marks();
     test_stretch();
+    test_note_continues();
+    test_float_note();
     return CHECK_DONE();
 }
