@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "base/util.h"
+#include "print/pdfpack.h"
 
 typedef struct raw_stream {
     int id;
@@ -358,8 +359,249 @@ static int fail(diag *d, const char *shown, const char *what, const char *detail
     return QUIRE_EIO;
 }
 
-int pdfupdate_write(pdfupdate *u, qpdf_data q, const char *in_path, const char *out_path, const char *id_seed,
-                    const char *shown, diag *d)
+/*** the compact rewrite ***/
+
+/* How each object of the result is written. */
+typedef enum obj_kind { OBJ_NONE, OBJ_TEXT, OBJ_VERBATIM, OBJ_EDITED, OBJ_EDITED_STREAM, OBJ_RAW_STREAM } obj_kind;
+
+typedef struct obj_plan {
+    obj_kind kind;
+    const char *body;        /* OBJ_TEXT, OBJ_VERBATIM: cairo's bytes */
+    size_t len;
+    char *text;              /* what references are read from (and, edited, what is written); owned */
+    unsigned char *data;     /* OBJ_EDITED_STREAM: the data as stored; owned */
+    size_t data_len;
+    const raw_stream *raw;
+    bool reached;
+} obj_plan;
+
+typedef struct plan {
+    obj_plan *objs;
+    int n;
+    int *stack;
+    int n_stack;
+} plan;
+
+static bool is_delim(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\0' || c == '(' || c == ')' ||
+           c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+}
+
+/* Every "N G R" in text marks object N as reached. Text inside strings is read too: that
+ * can only keep an object that is not needed, never drop one that is. */
+static void reach_refs(plan *pl, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != 'R' || (i + 1 < len && !is_delim(text[i + 1])))
+            continue;
+        size_t j = i;
+        int fields = 0;
+        long long id = 0;
+        while (fields < 2) {
+            size_t ws = j;
+            while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\n' || text[j - 1] == '\r' || text[j - 1] == '\t'))
+                j--;
+            size_t dig_end = j;
+            while (j > 0 && text[j - 1] >= '0' && text[j - 1] <= '9' && dig_end - j < 9)
+                j--;
+            if (j == dig_end || j == ws || (j > 0 && !is_delim(text[j - 1])))
+                break;
+            if (++fields == 2)
+                for (size_t k = j; k < dig_end; k++)
+                    id = id * 10 + (text[k] - '0');
+        }
+        if (fields == 2 && id > 0 && id < pl->n && !pl->objs[id].reached && pl->objs[id].kind != OBJ_NONE) {
+            pl->objs[id].reached = true;
+            pl->stack[pl->n_stack++] = (int)id;
+        }
+    }
+}
+
+/* Marks what the trailer's /Root and /Info lead to. */
+static void reach_all(plan *pl, const char *trailer)
+{
+    pl->stack = xmalloc((size_t)pl->n * sizeof *pl->stack);
+    pl->n_stack = 0;
+    reach_refs(pl, trailer, strlen(trailer));
+    while (pl->n_stack > 0) {
+        const obj_plan *o = &pl->objs[pl->stack[--pl->n_stack]];
+        if (o->text)
+            reach_refs(pl, o->text, strlen(o->text));
+        else
+            reach_refs(pl, o->body, o->len);
+    }
+    free(pl->stack);
+    pl->stack = NULL;
+}
+
+/* A stream's dictionary unparsed, its /Length left out (the writer puts the true one). */
+static char *stream_dict_text(qpdf_data q, qpdf_oh h)
+{
+    qpdf_oh dict = qpdf_oh_get_dict(q, h);
+    qpdf_oh_remove_key(q, dict, "/Length");
+    char *s = xstrdup(qpdf_oh_unparse_resolved(q, dict));
+    qpdf_oh_release(q, dict);
+    return s;
+}
+
+/* An object libqpdf holds (edited or new) as the plan's entry; false after a libqpdf error. */
+static bool plan_edited(obj_plan *o, qpdf_data q, qpdf_oh h)
+{
+    if (!qpdf_oh_is_stream(q, h)) {
+        o->kind = OBJ_EDITED;
+        o->text = xstrdup(qpdf_oh_unparse_resolved(q, h));
+        return !qpdf_has_error(q);
+    }
+    if (qpdf_oh_get_stream_data(q, h, qpdf_dl_none, NULL, &o->data, &o->data_len) != QPDF_SUCCESS)
+        return false;
+    o->kind = OBJ_EDITED_STREAM;
+    o->text = stream_dict_text(q, h);
+    return !qpdf_has_error(q);
+}
+
+/* cairo's object `id`, unedited, as the plan's entry; false when its bytes are not one object. */
+static bool plan_cairo(obj_plan *o, qpdf_data q, const char *data, const pdfpack_xref *x, int id)
+{
+    bool is_stream = false;
+    if (!pdfpack_object_at(data, x, id, &o->body, &o->len, &is_stream))
+        return false;
+    o->kind = is_stream ? OBJ_VERBATIM : OBJ_TEXT;
+    if (is_stream) {
+        /* References are read from the dictionary only (libqpdf parses just this object). */
+        qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
+        bool ok = qpdf_oh_is_stream(q, h);
+        if (ok) {
+            qpdf_oh dict = qpdf_oh_get_dict(q, h);
+            o->text = xstrdup(qpdf_oh_unparse_resolved(q, dict));
+            qpdf_oh_release(q, dict);
+        }
+        qpdf_oh_release(q, h);
+        return ok && !qpdf_has_error(q);
+    }
+    return true;
+}
+
+static void plan_free(plan *pl)
+{
+    for (int i = 0; i < pl->n; i++) {
+        free(pl->objs[i].text);
+        free(pl->objs[i].data);
+    }
+    free(pl->objs);
+    free(pl->stack);
+}
+
+static bool is_changed(const pdfupdate *u, int id)
+{
+    return bsearch(&id, u->changed, (size_t)u->n_changed, sizeof *u->changed, cmp_int) != NULL;
+}
+
+/* What each object of the result is: cairo's objects, edited or not, then the new ones. */
+static bool make_plan(plan *pl, pdfupdate *u, qpdf_data q, const char *data, const pdfpack_xref *x)
+{
+    qsort(u->changed, (size_t)u->n_changed, sizeof *u->changed, cmp_int);
+    int n = x->size > u->size ? x->size : u->size;
+    while (n < u->next || raw_stream_of(u, n))
+        n++;
+    pl->n = n + 1;
+    pl->objs = xcalloc((size_t)pl->n, sizeof *pl->objs);
+    bool ok = true;
+    for (int id = 1; id < pl->n && ok; id++) {
+        obj_plan *o = &pl->objs[id];
+        bool edited = id >= x->size || x->offset[id] < 0 || is_changed(u, id);
+        if ((o->raw = raw_stream_of(u, id))) {
+            o->kind = OBJ_RAW_STREAM;
+            o->text = xstrdup(o->raw->dict);
+        } else if (!edited) {
+            ok = plan_cairo(o, q, data, x, id);
+        } else {
+            qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
+            if (!qpdf_oh_is_null(q, h))
+                ok = plan_edited(o, q, h);
+            qpdf_oh_release(q, h);
+        }
+    }
+    return ok && !qpdf_has_error(q);
+}
+
+static void pack_plan(pdfpack *p, const plan *pl)
+{
+    for (int id = 1; id < pl->n; id++) {
+        const obj_plan *o = &pl->objs[id];
+        if (!o->reached)
+            continue;
+        switch (o->kind) {
+        case OBJ_TEXT: pdfpack_object(p, id, o->body, o->len); break;
+        case OBJ_VERBATIM: pdfpack_verbatim(p, id, o->body, o->len); break;
+        case OBJ_EDITED: pdfpack_object(p, id, o->text, strlen(o->text)); break;
+        case OBJ_EDITED_STREAM: pdfpack_stream(p, id, o->text, strlen(o->text), o->data, o->data_len); break;
+        case OBJ_RAW_STREAM: pdfpack_stream(p, id, o->raw->dict, strlen(o->raw->dict), o->raw->data, o->raw->len); break;
+        case OBJ_NONE: break;
+        }
+    }
+}
+
+/* The file's header ("%PDF-1.x" and its binary comment), at least version 1.5 (object
+ * streams); malloc'd. */
+static char *pack_header(const char *data, const pdfpack_xref *x, size_t *len)
+{
+    long long first = x->table_at;
+    for (int i = 1; i < x->size; i++)
+        if (x->offset[i] >= 0 && x->offset[i] < first)
+            first = x->offset[i];
+    char *h = xmalloc((size_t)first + 1);
+    memcpy(h, data, (size_t)first);
+    h[first] = 0;
+    if (first >= 8 && memcmp(h, "%PDF-1.", 7) == 0 && h[7] >= '0' && h[7] < '5')
+        h[7] = '5';
+    *len = (size_t)first;
+    return h;
+}
+
+/* The trailer's /Root and /Info, for the cross-reference stream; malloc'd. */
+static char *pack_trailer(qpdf_data q)
+{
+    char *root = trailer_ref(q, "/Root"), *info = trailer_ref(q, "/Info");
+    char *t = xasprintf("/Root %s%s%s", root ? root : "null", info ? " /Info " : "", info ? info : "");
+    free(root);
+    free(info);
+    return t;
+}
+
+/* The whole result in memory (cairo's file with the edits in place and nothing unused),
+ * or NULL when cairo's file is not one this rewrite can read (the update is appended then). */
+static char *compact_file(pdfupdate *u, qpdf_data q, const char *data, size_t len, const char *id_seed,
+                          size_t *out_len, bool *failed)
+{
+    pdfpack_xref x;
+    *failed = false;
+    if (!pdfpack_read_xref(data, len, &x))
+        return NULL;
+    plan pl = {0};
+    char *out = NULL;
+    if (make_plan(&pl, u, q, data, &x)) {
+        char *trailer = pack_trailer(q);
+        reach_all(&pl, trailer);
+        size_t hlen = 0;
+        char *header = pack_header(data, &x, &hlen);
+        pdfpack *p = pdfpack_new(header, hlen);
+        pack_plan(p, &pl);
+        out = pdfpack_finish(p, trailer, id_seed, out_len);
+        pdfpack_free(p);
+        free(header);
+        free(trailer);
+    } else {
+        *failed = qpdf_has_error(q);
+    }
+    plan_free(&pl);
+    pdfpack_xref_free(&x);
+    return out;
+}
+
+/* in_path's bytes, then the update. */
+static int write_appended(pdfupdate *u, qpdf_data q, const char *in_path, const char *out_path, const char *id_seed,
+                          const char *shown, diag *d)
 {
     update up = {0};
     buf_init(&up.body);
@@ -423,4 +665,45 @@ done:
     buf_free(&trailer);
     free(up.xref);
     return rc;
+}
+
+static int write_whole(const char *out_path, const char *data, size_t len, const char *shown, diag *d)
+{
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (out < 0)
+        return fail(d, shown, "cannot write PDF", strerror(errno));
+    bool ok = write_all(out, data, len);
+    int err = ok ? 0 : (errno ? errno : EIO);
+    if (close(out) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok) {
+        unlink(out_path);
+        return fail(d, shown, "cannot write PDF", strerror(err));
+    }
+    return QUIRE_OK;
+}
+
+int pdfupdate_write(pdfupdate *u, qpdf_data q, const char *in_path, const char *out_path, const char *id_seed,
+                    const char *shown, diag *d)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read(in_path, (size_t)1 << 34, &data, &len) == 0) {
+        bool failed = false;
+        size_t out_len = 0;
+        char *out = compact_file(u, q, data, len, id_seed, &out_len, &failed);
+        free(data);
+        if (failed) {
+            const char *detail = qpdf_get_error_full_text(q, qpdf_get_error(q));
+            return fail(d, shown, "cannot update PDF", detail);
+        }
+        if (out) {
+            int rc = write_whole(out_path, out, out_len, shown, d);
+            free(out);
+            return rc;
+        }
+    }
+    return write_appended(u, q, in_path, out_path, id_seed, shown, d);
 }

@@ -15,6 +15,8 @@ BOOK=$SRC/tests/print/pdf/fixtures/keeps
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/keeps.pdf
 check "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
+# finishing left nothing unused behind and no reference dangling (the tagged tree replaced cairo's)
+check "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
 check "fonts embedded" '[ "$(pdffonts "$PDF" | tail -n +3 | awk "{ if (\$(NF-4) != \"yes\") print }" | wc -l)" = 0 ]'
 check "fonts present" '[ "$(pdffonts "$PDF" | tail -n +3 | wc -l)" -ge 2 ]'
 INFO=$(pdfinfo "$PDF")
