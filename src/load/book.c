@@ -197,8 +197,9 @@ static bool sanitise_svg(char **data, size_t *len, const char *ref, const char *
         return false;
     }
     if (r.data) {
-        diag_warning(d, where, pos.line, pos.col, "image '%s': taken out of the SVG, which may not run or fetch anything: %s",
-                     ref, r.removed);
+        if (r.removed)
+            diag_warning(d, where, pos.line, pos.col,
+                         "image '%s': taken out of the SVG, which may not run or fetch anything: %s", ref, r.removed);
         free(*data);
         *data = (char *)r.data, *len = r.len;
         r.data = NULL;

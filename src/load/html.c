@@ -59,6 +59,29 @@ static int tag_col(hctx *c, int line, int from, const char *name) {
     return from > 0 ? from : 1;
 }
 
+/* tag_col without moving the search on: the caller's callee finds the same tag itself. */
+static int peek_tag_col(hctx *c, int line, int from, const char *name) {
+    int saved_line = c->tag_line, saved_col = c->tag_col;
+    int col = tag_col(c, line, from, name);
+    c->tag_line = saved_line, c->tag_col = saved_col;
+    return col;
+}
+
+/* The column where a text's first word stands on `line`, after the last tag found there;
+ * else `fallback`. */
+static int text_col(hctx *c, int line, const char *text, int fallback) {
+    while (*text && isspace((unsigned char)*text)) text++;
+    size_t k = 0;
+    while (text[k] && !isspace((unsigned char)text[k]) && k < 16) k++;
+    size_t n;
+    const char *s = src_line(c, line, &n);
+    if (!s || !k) return fallback;
+    size_t from = c->tag_line == line && c->tag_col > 0 ? (size_t)c->tag_col : 0;
+    for (size_t i = from; i + k <= n; i++)
+        if (memcmp(s + i, text, k) == 0) return (int)i + 1;
+    return fallback;
+}
+
 static void set_pos(cmark_node *n, int line, int col) {
     n->start_line = n->end_line = line;
     n->start_column = n->end_column = col;
@@ -356,17 +379,18 @@ static void walk_children(hctx *c, xmlNode *n, cmark_node *into, int depth) {
 static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth) {
     int line = xml_line(c, n);
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content) add_text(c, into, (const char *)n->content, line, c->col);
+        if (n->content)
+            add_text(c, into, (const char *)n->content, line, text_col(c, line, (const char *)n->content, c->col));
         return;
     }
     if (n->type != XML_ELEMENT_NODE) return;
     const char *name = (const char *)n->name;
-    int col = tag_col(c, line, line == c->line ? c->col : 1, name);
     if (is_name(name, BLOCK_TAGS) && cmark_node_get_type(into) == CMARK_NODE_PARAGRAPH && into == c->para) {
-        /* a block inside the paragraph: ends it */
+        /* a block inside the paragraph: ends it (walk_block finds its tag) */
         walk_block(c, n, depth);
         return;
     }
+    int col = tag_col(c, line, line == c->line ? c->col : 1, name);
     if (depth > MAX_WRAP_DEPTH) return;
     if (strcmp(name, "br") == 0) {
         cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
@@ -411,18 +435,23 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
         bool blank = true;
         for (const char *p = s; p && *p; p++)
             if (!isspace((unsigned char)*p)) blank = false;
-        if (!blank) add_text(c, para(c, line, c->col), s, line, c->col);
+        if (!blank) {
+            int col = text_col(c, line, s, c->col);
+            add_text(c, para(c, line, col), s, line, col);
+        }
         return;
     }
     if (n->type != XML_ELEMENT_NODE || depth > MAX_WRAP_DEPTH) return;
     const char *name = (const char *)n->name;
-    int col = tag_col(c, line, line == c->line ? c->col : 1, name);
-    if (is_name(name, HIDDEN_TAGS)) {
-        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+    int from = line == c->line ? c->col : 1;
+    if (!is_name(name, BLOCK_TAGS) && !is_name(name, HIDDEN_TAGS)) {
+        /* walk_inline finds the tag itself: searching here too would skip to the next one */
+        walk_inline(c, n, para(c, line, peek_tag_col(c, line, from, name)), depth);
         return;
     }
-    if (!is_name(name, BLOCK_TAGS)) {
-        walk_inline(c, n, para(c, line, col), depth);
+    int col = tag_col(c, line, from, name);
+    if (is_name(name, HIDDEN_TAGS)) {
+        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
         return;
     }
     end_para(c);

@@ -80,8 +80,10 @@ static void chapter_places(const model_chapter *ch, places *ps) {
     while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
         if (ev != MODEL_EVENT_ENTER || !n->id) continue;
         if (n->type == MODEL_HEADING) {
-            char *plain = model_plain_text(n);
-            char *base = markdown_github_slug(plain);
+            /* a heading with an id of its source's ("{#why}") is found by that id, as
+             * mdBook and kramdown find it; others by GitHub's slug */
+            char *plain = n->as.heading.anchor ? NULL : model_plain_text(n);
+            char *base = plain ? markdown_github_slug(plain) : xstrdup(n->as.heading.anchor);
             free(plain);
             char *slug = xstrdup(base);
             for (int k = 1; g_hash_table_contains(taken, slug); k++) {
@@ -104,14 +106,15 @@ static void places_free(places *ps) {
     free(ps->v);
 }
 
-/* A fragment inside one chapter: quire's id, GitHub's slug, then either ignoring case. */
-static const model_node *find_in_chapter(link_ctx *c, int index, const char *frag) {
+/* A fragment inside one chapter: quire's id, GitHub's slug, then (unless `exact`) either
+ * ignoring case. */
+static const model_node *find_in_chapter_as(link_ctx *c, int index, const char *frag, bool exact) {
     const model_node *t = model_find_id(c->book, frag);
     if (t && t->chapter == index) return t;
     places *ps = &c->chapters[index];
     if (!ps->made) chapter_places(&c->book->chapters[index], ps);
     const model_node *found = NULL;
-    for (int pass = 0; pass < 3 && !found; pass++) {
+    for (int pass = 0; pass < (exact ? 1 : 3) && !found; pass++) {
         for (size_t i = 0; i < ps->n && !found; i++) {
             const place *p = &ps->v[i];
             if (pass == 0 && p->github && strcmp(p->github, frag) == 0) found = p->node;
@@ -122,11 +125,18 @@ static const model_node *find_in_chapter(link_ctx *c, int index, const char *fra
     return found;
 }
 
-/* "#x": anywhere in the book by quire's id, else in the linking chapter as GitHub would. */
+static const model_node *find_in_chapter(link_ctx *c, int index, const char *frag) {
+    return find_in_chapter_as(c, index, frag, false);
+}
+
+/* "#x": in the linking chapter as GitHub would find it, else anywhere in the book by
+ * quire's id, else in the linking chapter ignoring case. Chapters written for GitHub
+ * often share heading ids ("{#why}" in three files): each link means its own file's. */
 static const model_node *find_fragment(link_ctx *c, const model_chapter *from, const char *frag) {
-    const model_node *t = model_find_id(c->book, frag);
-    if (t) return t;
-    return find_in_chapter(c, (int)(from - c->book->chapters), frag);
+    int index = (int)(from - c->book->chapters);
+    const model_node *t = find_in_chapter_as(c, index, frag, true);
+    if (!t) t = model_find_id(c->book, frag);
+    return t ? t : find_in_chapter(c, index, frag);
 }
 
 /*** chapters by path ***/
@@ -238,10 +248,13 @@ static bool link_one(link_ctx *c, const model_chapter *from, model_node *link) {
     /* a footnote marker is not a place to send a reader */
     if (target && target->type == MODEL_NOTE_REF) target = NULL;
     if (!target) {
+        /* the reader keeps the text: a warning, as on GitHub, where such a link goes nowhere */
         char *where = model_display_path(book, link->pos.file);
-        diag_error(d, where, link->pos.line, link->pos.col, "link target '%s' does not exist", url);
+        diag_warning(d, where, link->pos.line, link->pos.col, "link target '%s' does not exist; set as plain text",
+                     url);
         free(where);
-        return false;
+        model_unwrap(link);
+        return true;
     }
     link->as.link.target = target;
     link->as.link.kind = MODEL_LINK_INTERNAL;

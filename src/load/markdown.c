@@ -58,6 +58,7 @@ typedef struct md_ctx {
     size_t n_literal, literal_cap;
     cmark_node *skip_html;      /* the `</a>` that closes an anchor already made */
     int open_a, open_span;      /* anchors written around text: their closing tags are dropped */
+    char *heading_anchor;       /* the open heading's "{#id}", until the heading is done */
 } md_ctx;
 
 static const char *type_str(cmark_node *n) { return cmark_node_get_type_string(n); }
@@ -1035,9 +1036,96 @@ static bool nest(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     return true;
 }
 
+/*** heading attributes ***/
+
+/* One word of an attribute list: "#id", ".class" or "key=value" (value bare or in double quotes). */
+static bool attribute_word(const char *w, size_t n, char **id) {
+    if (n >= 2 && w[0] == '#') {
+        char *v = xstrndup(w + 1, n - 1);
+        if (!valid_anchor_id(v) || *id) {
+            free(v);
+            return false;
+        }
+        *id = v;
+        return true;
+    }
+    if (n >= 2 && w[0] == '.') return true;
+    const char *eq = memchr(w, '=', n);
+    if (!eq || eq == w) return false;
+    for (const char *k = w; k < eq; k++)
+        if (!isalnum((unsigned char)*k) && *k != '-' && *k != '_') return false;
+    return true;
+}
+
+/* Splits "#id .class key=value" into words (a quoted value keeps its spaces); false unless
+ * every word is an attribute. A kramdown ':' may lead. */
+static bool attribute_list(const char *s, size_t n, char **id) {
+    size_t i = 0, words = 0;
+    if (n && s[0] == ':') i++;
+    while (i < n) {
+        while (i < n && s[i] == ' ') i++;
+        if (i == n) break;
+        size_t start = i;
+        bool quoted = false;
+        while (i < n && (quoted || s[i] != ' ')) {
+            if (s[i] == '"') quoted = !quoted;
+            i++;
+        }
+        if (quoted || !attribute_word(s + start, i - start, id)) return false;
+        words++;
+    }
+    return words > 0;
+}
+
+/* A heading's trailing attribute list, as mdBook, pandoc and kramdown write it:
+ * "## Principles {#principles}", "{#id .class key=value}", kramdown's "{: #id}". It is
+ * taken out of the heading's last text; its id is kept in c->heading_anchor. Anything
+ * else in braces ("{x}", "{#1 bad}") is text and stays. */
+static void heading_attributes(md_ctx *c, cmark_node *heading) {
+    cmark_node *last = cmark_node_last_child(heading);
+    if (!last || cmark_node_get_type(last) != CMARK_NODE_TEXT) return;
+    const char *lit = cmark_node_get_literal(last);
+    size_t n = lit ? strlen(lit) : 0;
+    while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t')) n--;
+    if (n < 3 || lit[n - 1] != '}') return;
+    const char *open = NULL;
+    for (size_t i = n - 1; i-- > 0;)
+        if (lit[i] == '{') {
+            open = lit + i;
+            break;
+        }
+    if (!open || memchr(open + 1, '}', (size_t)(lit + n - 1 - (open + 1))) ) return;
+    char *id = NULL;
+    if (!attribute_list(open + 1, (size_t)(lit + n - 1 - (open + 1)), &id)) {
+        free(id);
+        return;
+    }
+    size_t keep = (size_t)(open - lit);
+    while (keep && (lit[keep - 1] == ' ' || lit[keep - 1] == '\t')) keep--;
+    char *text = xstrndup(lit, keep);
+    cmark_node_set_literal(last, text);
+    free(text);
+    free(c->heading_anchor);
+    c->heading_anchor = id;
+}
+
+/* The heading's id: the one its source gave it, when that is free and no writer's own;
+ * else a slug of that id or of its text. The source's id is remembered for links, which
+ * find it in its chapter also when another chapter took it first. */
+static const char *heading_id(md_ctx *c, model_node *h, const char *plain) {
+    char *want = c->heading_anchor;
+    c->heading_anchor = NULL;
+    if (!want) return model_unique_slug(c->book, plain);
+    h->as.heading.anchor = arena_strdup(c->book->mem, want);
+    const char *id = !model_id_reserved(want) && model_claim_id(c->book, want) ? h->as.heading.anchor
+                                                                                 : model_unique_slug(c->book, want);
+    free(want);
+    return id;
+}
+
 static void heading_done(md_ctx *c, model_node *h) {
     char *plain = model_plain_text(h);
-    h->id = model_unique_slug(c->book, plain);
+    h->id = heading_id(c, h, plain);
     model_bind_id(c->book, h->id, h);
     if (!c->have_title && !c->in_footnote) {
         c->have_title = true;
@@ -1220,6 +1308,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         return;
     }
     case CMARK_NODE_HEADING: {
+        heading_attributes(c, cm);
         smarten_block(c, cm);
         n = add(c, MODEL_HEADING, cm);
         int level = cmark_node_get_heading_level(cm) + c->ch->depth;
@@ -1515,6 +1604,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     free(c.where);
     free(c.stack);
     free(c.notes);
+    free(c.heading_anchor);
     free(c.literal_lines);
     free(c.line_starts);
     cmark_node_free(doc);

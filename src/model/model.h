@@ -98,6 +98,7 @@ struct model_node {
         struct {
             int level;
             int contents;                           /* its entry in book->contents, 1-based; 0: not listed */
+            const char *anchor;                     /* the id its source gave it ("{#why}"), or NULL */
         } heading;
         struct { bool pull; } quote;
         struct { bool ordered; int start; bool tight; } list;

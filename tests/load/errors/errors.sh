@@ -163,9 +163,11 @@ fresh links-base-bad
 echo "links-base: ftp://example.org/" >>links-base-bad/book.yaml
 expect links-base-bad "links-base-bad/book.yaml:11:13: error: 'links-base' must be an http:// or https:// address"
 
+# a link to nowhere keeps its text (a warning); strict mode refuses it
 fresh bad-link
 printf '# One\n\nSee [there](#nowhere).\n' >bad-link/chapters/one.md
-expect bad-link "bad-link/chapters/one.md:3:5: error: link target '#nowhere' does not exist"
+echo "strict: true" >>bad-link/book.yaml
+expect bad-link "bad-link/chapters/one.md:3:5: error: link target '#nowhere' does not exist; set as plain text (a warning; strict mode makes it an error)"
 
 fresh no-manifest
 rm no-manifest/book.yaml
@@ -242,9 +244,9 @@ else echo "FAIL escaped-footnote: \\[^nope] is text"; cat escaped-footnote.stder
 # every error is reported, not just the first
 fresh two-errors
 printf 'name: good\ntitle: Two\nlanguage: en\nidentifier: "urn:isbn:9780306406157"\nchapters:\n  - a.md\n  - b.md\n' >two-errors/book.yaml
-printf '# A\n\n[x](#gone)\n' >two-errors/a.md
+printf '# A\n\n[x](javascript:gone)\n' >two-errors/a.md
 printf '\n\n' >two-errors/b.md
-expect two-errors "two-errors/a.md:3:1: error: link target '#gone' does not exist"
+expect two-errors "two-errors/a.md:3:1: error: link scheme 'javascript:' is not allowed"
 expect two-errors "two-errors/b.md:1:1: error: chapter is empty"
 
 echo "$pass passed, $fail failed"

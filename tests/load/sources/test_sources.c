@@ -191,9 +191,43 @@ static void test_github_slugs(void) {
     done(&p);
 
     parsed bad = parse1("# T\n\n[x](#nothing-like-this)\n");
-    OK(!bad.ok, "a fragment that matches nothing is an error");
-    OK(has(&bad.d, "a.md:3:1: error: link target '#nothing-like-this' does not exist"), "%s", said(&bad.d));
+    OK(bad.ok, "a fragment that matches nothing keeps its text");
+    OK(has(&bad.d, "a.md:3:1: warning: link target '#nothing-like-this' does not exist; set as plain text"), "%s",
+       said(&bad.d));
     done(&bad);
+}
+
+/* "## Why {#why}" as mdBook, pandoc and kramdown write it (Google's eng-practices does,
+ * in three files): the braces are not text, the id is the heading's, and "#why" in each
+ * file means that file's heading, though only the first can be quire's "why". */
+static void test_heading_attributes(void) {
+    const char *srcs[] = {"# Speed\n\n## Why Be Fast? {#why}\n\n## Slow {: #slow .x}\n\n[w](#why) [s](#slow)\n",
+                          "# Comments\n\n## Explain Why {#why}\n\n## Lit {x} and {#1 no}\n\n"
+                          "[w](#why) [there](a.md#why) [other](a.md#slow) [q](#who_is_right)\n\n## Who? {#who_is_right}\n",
+                          NULL};
+    parsed p = parse_named(srcs, NULL, NULL, false);
+    OK(p.ok, "heading attributes: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 0);
+    const model_node *r0 = p.book->chapters[0].root, *r1 = p.book->chapters[1].root;
+    const model_node *why0 = nth(r0, MODEL_HEADING, 1), *slow = nth(r0, MODEL_HEADING, 2);
+    const model_node *why1 = nth(r1, MODEL_HEADING, 1), *lit = nth(r1, MODEL_HEADING, 2), *who = nth(r1, MODEL_HEADING, 3);
+    plain_is(why0, "Why Be Fast?");
+    STR_EQ(why0->id, "why");
+    plain_is(slow, "Slow");
+    STR_EQ(slow->id, "slow");
+    plain_is(why1, "Explain Why");
+    STR_EQ(why1->id, "why-2");
+    STR_EQ(why1->as.heading.anchor, "why");
+    plain_is(lit, "Lit {x} and {#1 no}");
+    OK(lit->as.heading.anchor == NULL, "braces that are no attribute list stay text");
+    STR_EQ(who->id, "who_is_right");
+    OK(nth(r0, MODEL_LINK, 0)->as.link.target == why0, "#why in a.md");
+    OK(nth(r0, MODEL_LINK, 1)->as.link.target == slow, "#slow");
+    OK(nth(r1, MODEL_LINK, 0)->as.link.target == why1, "#why in b.md is b.md's");
+    OK(nth(r1, MODEL_LINK, 1)->as.link.target == why0, "a.md#why");
+    OK(nth(r1, MODEL_LINK, 2)->as.link.target == slow, "a.md#slow");
+    OK(nth(r1, MODEL_LINK, 3)->as.link.target == who, "#who_is_right, an id the slug would change");
+    done(&p);
 }
 
 static void test_html_subset(void) {
@@ -262,6 +296,7 @@ int main(void) {
     test_remote_images();
     test_outside_links();
     test_github_slugs();
+    test_heading_attributes();
     test_html_subset();
     test_strict();
     return CHECK_DONE();
