@@ -25,6 +25,7 @@ typedef struct san {
     char *notes[SAN_MAX_NOTES];  /* the first things taken out, for the warning */
     int n_removed;
     long pixels;                 /* of the embedded images so far */
+    bool rewritten;              /* changed without taking anything a reader sees (the doctype) */
     char *refused;
 } san;
 
@@ -303,11 +304,31 @@ static void check_entity_ref(san *s, const xmlNode *ref) {
                                xmlGetLineNo(ref->parent ? ref->parent : ref));
 }
 
+/* Text that SVG never shows and EPUB's SVG schema refuses (EPUBCheck RSC-005, "text not
+ * allowed here"): characters straight inside an SVG element that holds no text, such as a
+ * stray "&gt;" after <svg …>. */
+static bool stray_text(const xmlNode *parent, const xmlNode *t) {
+    static const char *const holds_text[] = {"text", "tspan", "textPath", "tref", "altGlyph", "title", "desc",
+                                             "style", "script", "metadata", NULL};
+    if ((t->type != XML_TEXT_NODE && t->type != XML_CDATA_SECTION_NODE) || parent->type != XML_ELEMENT_NODE)
+        return false;
+    if (!parent->ns || !parent->ns->href || strcmp((const char *)parent->ns->href, "http://www.w3.org/2000/svg") != 0)
+        return false;
+    for (int i = 0; holds_text[i]; i++)
+        if (strcmp((const char *)parent->name, holds_text[i]) == 0) return false;
+    for (const xmlChar *p = t->content; p && *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return true;
+    return false;
+}
+
 /* libxml2 limits the depth of what it reads (256), which bounds this recursion. */
 static void clean_children(san *s, xmlNode *parent) {
     for (xmlNode *c = parent->children, *next; c && !s->refused; c = next) {
         next = c->next;
-        if (c->type == XML_ENTITY_REF_NODE) {
+        if (stray_text(parent, c)) {
+            drop_node(c);
+            s->rewritten = true;
+        } else if (c->type == XML_ENTITY_REF_NODE) {
             check_entity_ref(s, c);
         } else if (c->type == XML_PI_NODE) {
             note(s, xmlGetLineNo(c), "a processing instruction <?%s?>", (const char *)c->name);
@@ -330,8 +351,10 @@ static void clean_children(san *s, xmlNode *parent) {
     }
 }
 
-/* External entities are refused (nothing may be fetched or read from elsewhere); the
- * public SVG 1.0 and 1.1 document types stay, any other external DTD reference goes. */
+/* External entities are refused (nothing may be fetched or read from elsewhere). The
+ * doctype loses its external identifiers, which EPUB 3 forbids (EPUBCheck OPF-073):
+ * silently for the public SVG 1.0 and 1.1 ones, which every drawing program writes and
+ * which add nothing, with a note for any other; a doctype left empty goes. */
 static void check_doctype(san *s) {
     xmlDtd *dtd = s->doc->intSubset;
     if (!dtd) return;
@@ -345,11 +368,18 @@ static void check_doctype(san *s) {
     const char *pub = (const char *)dtd->ExternalID;
     bool svg_dtd = pub && (strcmp(pub, "-//W3C//DTD SVG 1.1//EN") == 0 || strcmp(pub, "-//W3C//DTD SVG 1.0//EN") == 0 ||
                            strcmp(pub, "-//W3C//DTD SVG 20010904//EN") == 0);
-    if ((dtd->ExternalID || dtd->SystemID) && !svg_dtd) {
+    if (s->refused || !(dtd->ExternalID || dtd->SystemID)) return;
+    if (svg_dtd)
+        s->rewritten = true;
+    else
         note(s, xmlGetLineNo((xmlNode *)dtd), "an external document type '%s'",
              dtd->SystemID ? (const char *)dtd->SystemID : pub);
-        xmlFree((xmlChar *)dtd->ExternalID), xmlFree((xmlChar *)dtd->SystemID);
-        dtd->ExternalID = dtd->SystemID = NULL;
+    xmlFree((xmlChar *)dtd->ExternalID), xmlFree((xmlChar *)dtd->SystemID);
+    dtd->ExternalID = dtd->SystemID = NULL;
+    if (!dtd->children) {
+        xmlUnlinkNode((xmlNode *)dtd);
+        s->doc->intSubset = NULL;
+        xmlFreeDtd(dtd);
     }
 }
 
@@ -404,7 +434,7 @@ static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
     if (!s.refused) clean_children(&s, (xmlNode *)s.doc);
     if (s.refused) {
         r->refused = s.refused;
-    } else if (s.n_removed) {
+    } else if (s.n_removed || s.rewritten) {
         xmlChar *mem = NULL;
         int size = 0;
         xmlDocDumpMemoryEnc(s.doc, &mem, &size, "UTF-8");
@@ -412,7 +442,7 @@ static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
         memcpy(r->data, mem, size > 0 ? (size_t)size : 0);
         r->len = size > 0 ? (size_t)size : 0;
         xmlFree(mem);
-        r->removed = removed_list(&s);
+        r->removed = s.n_removed ? removed_list(&s) : NULL;
     }
     for (int i = 0; i < SAN_MAX_NOTES; i++) free(s.notes[i]);
     xmlFreeDoc(s.doc);
@@ -437,6 +467,7 @@ bool svgsan_clean(const unsigned char *svg, size_t len, svgsan_result *r) {
         if (!again.data) return true; /* settled: r holds the clean SVG and what the first pass took */
         free(r->data);
         r->data = again.data, r->len = again.len;
+        if (!r->removed) r->removed = again.removed, again.removed = NULL;
         free(again.removed);
     }
     svgsan_result_free(r);

@@ -12,9 +12,10 @@
 #include <stddef.h>
 
 typedef struct svgsan_result {
-    unsigned char *data;  /* the cleaned SVG (malloc'd), or NULL when nothing was taken out */
+    unsigned char *data;  /* the cleaned SVG (malloc'd), or NULL when it needed no change */
     size_t len;
-    char *removed;        /* what was taken out, for a warning: "a <script> element (line 3), …"; or NULL */
+    char *removed;        /* what was taken out, for a warning: "a <script> element (line 3), …"; or NULL
+                           * when nothing was (only the public SVG doctype's identifiers went) */
     char *refused;        /* why the SVG cannot be used at all (an error), or NULL */
 } svgsan_result;
 

@@ -401,7 +401,7 @@ static void put_inline_image(chapter_ctx *c, const model_node *n) {
         put_counted_text(c, n->as.figure.alt);
         return;
     }
-    buf_puts(c->out, "<img class=\"inline\" src=\"");
+    buf_puts(c->out, "<img class=\"inline\" src=\"../");
     xhtml_put_text(c->out, href);
     buf_puts(c->out, "\" alt=\"");
     xhtml_put_text(c->out, n->as.figure.alt ? n->as.figure.alt : "");
