@@ -258,6 +258,12 @@ static void push_box(items *b, double w, int byte) {
 }
 
 static bool is_hyphen_char(gunichar c) { return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014; }
+/* TeX breaks after every explicit hyphen in a word; Unicode's line breaking (UAX #14,
+ * Pango) does not before a digit, so "593-603" or "COVID-19" could not break at all. */
+static bool explicit_hyphen_break(gunichar before, gunichar hy, gunichar next) {
+    return (hy == '-' || hy == 0x2010 || hy == 0x2013) && g_unichar_isalnum(before) && g_unichar_isalnum(next);
+}
+
 static bool protrudes(gunichar c) {
     return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == 0x2019 || c == 0x201D ||
            c == '-' || c == 0x2013 || c == 0x2014 || c == ')';
@@ -273,7 +279,7 @@ static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o
         rep->char_broken++;
         if (ww > rep->widest_word) rep->widest_word = ww;
     }
-    gunichar prev = 0;
+    gunichar prev = 0, before = 0;
     for (int k = from; k < to; k = (int)(g_utf8_next_char(ps->text + k) - ps->text)) {
         gunichar c = g_utf8_get_char(ps->text + k);
         const PangoLogAttr *a = &la[ps->cidx[k]];
@@ -283,15 +289,15 @@ static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o
                 hyphen_of(ps, r);
                 double hw = ps->hy_w[r] * (o->protrusion ? 0.3 : 1);
                 push(b, (lb_item){LB_PENALTY, hw, 0, 0, o->hyphen_penalty, true}, k, K_DISC);
-            } else if (a->is_line_break) {
+            } else if (a->is_line_break || explicit_hyphen_break(before, prev, c)) {
                 bool hy = is_hyphen_char(prev);
-                push(b, (lb_item){LB_PENALTY, 0, 0, 0, hy ? EX_HYPHEN_PENALTY : EX_HYPHEN_PENALTY, hy}, k, K_BREAK);
+                push(b, (lb_item){LB_PENALTY, 0, 0, 0, EX_HYPHEN_PENALTY, hy}, k, K_BREAK);
             } else if (chars && a->is_cursor_position) {
                 push(b, (lb_item){LB_PENALTY, 0, 0, 0, 0, false}, k, K_BREAK);
             }
         }
         push_box(b, ps->adv[k], k);
-        prev = c;
+        before = prev, prev = c;
     }
     /* A stop or hyphen at a line end may hang out: a break just after the word,
      * before its space, with a negative width. */
