@@ -1239,6 +1239,18 @@ static bool is_rust(const char *info) {
 
 /* The lines of a Rust code block a reader sees: mdBook hides "# " lines (and a lone "#");
  * "##" shows as "#". Arena memory. */
+/* Where the code's own first line starts: the line after a fence (whose indentation
+ * its lines lose), or an indented block's first line after its four columns (cmark's
+ * column for it). Unknown when hidden lines were taken out. */
+static void code_start(cmark_node *cm, model_node *n, bool lines_hidden) {
+    int fence_len = 0, offset = 0;
+    char fence_char = 0;
+    bool fenced = cmark_node_get_fenced(cm, &fence_len, &offset, &fence_char);
+    if (lines_hidden) return;
+    n->as.code.first_line = cmark_node_get_start_line(cm) + (fenced ? 1 : 0);
+    n->as.code.first_col = cmark_node_get_start_column(cm) - (fenced ? offset : 0);
+}
+
 static const char *rust_shown(model_book *book, const char *lit, size_t len) {
     buf b;
     buf_init(&b);
@@ -1355,6 +1367,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
                                                       : arena_strndup(book->mem, lit ? lit : "", len);
         if (!check_decoded(c, cm, info, NULL, "the code block's info string")) info = NULL;
         n->as.code.info = info && *info ? arena_strdup(book->mem, info) : NULL;
+        code_start(cm, n, c->ch->rust_hidden && is_rust(info));
         set_role(c, n, STYLE_CODE);
         remember_literal_lines(c, cm);
         return;

@@ -121,7 +121,10 @@ struct model_node {
             const char *alt;                        /* alt text (plain) */
             const char *caption;                    /* from the image title; may be NULL */
         } figure;
-        struct { const char *info; } code;
+        struct {
+            const char *info;
+            int first_line, first_col; /* where the code's first line starts in the source; 0: unknown */
+        } code;
     } as;
 };
 

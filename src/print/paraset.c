@@ -122,13 +122,25 @@ static bool noted(const gunichar *v, int n, gunichar c) {
     return false;
 }
 
-static void note_fallback(paraset_report *rep, gunichar c, PangoFont *f) {
+static void note_fallback(paraset_report *rep, gunichar c, int at, PangoFont *f) {
     if (noted(rep->fallback, rep->n_fallback, c) || rep->n_fallback >= PARASET_MAX_CHARS) return;
     PangoFontDescription *fd = pango_font_describe(f);
     const char *fam = pango_font_description_get_family(fd);
     snprintf(rep->fallback_family[rep->n_fallback], sizeof rep->fallback_family[0], "%s", fam ? fam : "?");
     pango_font_description_free(fd);
+    rep->fallback_at[rep->n_fallback] = at;
     rep->fallback[rep->n_fallback++] = c;
+}
+
+/* Right-to-left glyphs come last character first: keep the lowest byte of each. */
+static void note_missing(paraset_report *rep, gunichar c, int at) {
+    for (int i = 0; i < rep->n_missing; i++)
+        if (rep->missing[i] == c) {
+            if (at < rep->missing_at[i]) rep->missing_at[i] = at;
+            return;
+        }
+    if (rep->n_missing >= PARASET_MAX_CHARS) return;
+    rep->missing_at[rep->n_missing] = at, rep->missing[rep->n_missing++] = c;
 }
 
 /* Shapes one item, handing the characters its font lacks to a fallback font when one
@@ -157,7 +169,7 @@ static void shape_with_fallback(paraset *ps, PangoItem *it, const paraset_opts *
         while (e < end) {
             gunichar d = g_utf8_get_char(ps->text + e);
             if (e > u && (pango_font_has_char(it->analysis.font, d) || !pango_font_has_char(f, d))) break;
-            note_fallback(rep, d, f);
+            note_fallback(rep, d, e, f);
             e = (int)(g_utf8_next_char(ps->text + e) - ps->text);
         }
         PangoItem *mid = e < end ? split_before(ps, it, e) : it;
@@ -183,8 +195,7 @@ static void index_runs(paraset *ps, paraset_report *rep) {
             if (hidden(c)) {
                 gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = 0;
             } else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !g_unichar_iszerowidth(c)) {
-                if (!noted(rep->missing, rep->n_missing, c) && rep->n_missing < PARASET_MAX_CHARS)
-                    rep->missing[rep->n_missing++] = c;
+                note_missing(rep, c, b);
                 /* The font's own .notdef, not Pango's hex box: the glyph still maps
                  * to its character, so the text extracts. */
                 PangoRectangle lg;

@@ -43,12 +43,15 @@ typedef struct paraset_report {
     int char_broken;         /* words wider than the measure, broken between characters */
     double widest_word;      /* the widest of those, points */
     /* Characters no bundled font has, each once (up to PARASET_MAX_CHARS): those set
-     * in a fallback font, with its family, and those no font has (drawn as .notdef). */
+     * in a fallback font, with its family, and those no font has (drawn as .notdef);
+     * *_at: the byte of the text where each is first. */
     int n_fallback;
     gunichar fallback[PARASET_MAX_CHARS];
+    int fallback_at[PARASET_MAX_CHARS];
     char fallback_family[PARASET_MAX_CHARS][64];
     int n_missing;
     gunichar missing[PARASET_MAX_CHARS];
+    int missing_at[PARASET_MAX_CHARS];
 } paraset_report;
 
 /* One line as text.c publishes it. */

@@ -120,7 +120,20 @@ typedef struct builder {
     const hyph *hy;  /* NULL: no hyphenation */
     int *points;     /* byte offsets where libhyphen allows a break */
     int n_points, cap_points;
+    /* Where the text of each text or code node starts: its characters' source positions. */
+    const model_node **src;
+    int *src_at;
+    int n_src, cap_src;
 } builder;
+
+static void add_source(builder *b, const model_node *n) {
+    if (b->n_src == b->cap_src) {
+        b->cap_src = b->cap_src ? b->cap_src * 2 : 8;
+        b->src = xrealloc(b->src, (size_t)b->cap_src * sizeof *b->src);
+        b->src_at = xrealloc(b->src_at, (size_t)b->cap_src * sizeof *b->src_at);
+    }
+    b->src[b->n_src] = n, b->src_at[b->n_src++] = (int)b->text.len;
+}
 
 static void add_point(builder *b, int at) {
     if (b->n_points == b->cap_points) {
@@ -238,6 +251,7 @@ static void build_inlines(builder *b, const model_node *parent) {
         int s = (int)b->text.len;
         switch (n->type) {
         case MODEL_TEXT:
+            add_source(b, n);
             if (n->text) put_text(b, n->text, strlen(n->text));
             break;
         case MODEL_EMPH:
@@ -253,6 +267,7 @@ static void build_inlines(builder *b, const model_node *parent) {
             add_attr(b, A_STRIKE, s, (int)b->text.len, 0);
             break;
         case MODEL_CODE:
+            add_source(b, n);
             if (n->text) buf_puts(&b->text, n->text);
             add_attr(b, A_CODE, s, (int)b->text.len, 0);
             break;
@@ -460,6 +475,8 @@ static void builder_free(builder *b) {
     free(b->attrs);
     free(b->spans);
     free(b->points);
+    free(b->src);
+    free(b->src_at);
 }
 
 /* A line of one character still wider than the column: nothing can make it fit. */
@@ -475,8 +492,40 @@ static bool too_narrow(const text_para *p) {
     return false;
 }
 
-/* What the engine had to do that the author should know, at the block. */
-static void report(text_ctx *tc, const model_node *block, const paraset_report *r, diag *d) {
+/* The source position of character c, first at byte `at` of the paragraph's text. Code:
+ * the line of the block it is on, its column in that line as written (before tabs went
+ * to stops). Inlines: the text node it is in, counted on from the node's start (exact
+ * where the node's text is its source, as cmark keeps escapes and entities apart). */
+static model_pos char_pos(const model_node *block, const builder *b, const char *code, int at, gunichar c) {
+    model_pos p = block->pos;
+    const char *text = b->text.data;
+    if (code) {
+        if (block->type != MODEL_CODE_BLOCK || block->as.code.first_line <= 0) return p;
+        int line = 0;
+        for (int i = 0; i < at; i++) line += text[i] == '\n';
+        const char *s = code;
+        for (int k = 0; k < line && s; k++) s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL;
+        if (!s) return p;
+        const char *e = strchr(s, '\n');
+        char ch[8];
+        ch[g_unichar_to_utf8(c, ch)] = 0;
+        const char *hit = g_strstr_len(s, e ? e - s : -1, ch);
+        p.line = block->as.code.first_line + line;
+        p.col = block->as.code.first_col + (hit ? (int)(hit - s) : 0);
+        return p;
+    }
+    int k = -1;
+    for (int i = 0; i < b->n_src && b->src_at[i] <= at; i++) k = i;
+    if (k < 0 || b->src[k]->pos.line <= 0) return p;
+    p = b->src[k]->pos;
+    p.col += at - b->src_at[k];
+    return p;
+}
+
+/* What the engine had to do that the author should know: at the block, and for a
+ * character no font has, where that character is. */
+static void report(text_ctx *tc, const model_node *block, const builder *b, const char *code, const paraset_report *r,
+                   diag *d) {
     if (!d || !block) return;
     char *file = model_display_path(tc->book, block->pos.file);
     if (r->char_broken)
@@ -486,17 +535,25 @@ static void report(text_ctx *tc, const model_node *block, const paraset_report *
     else if (r->overfull)
         diag_warning(d, file, block->pos.line, block->pos.col, "%d line%s of this %s run past the measure",
                      r->overfull, r->overfull == 1 ? "" : "s", model_type_name(block->type));
-    for (int i = 0; i < r->n_fallback; i++)
-        diag_warning(d, file, block->pos.line, block->pos.col, "no bundled font has U+%04X; set in the system font '%s'",
+    for (int i = 0; i < r->n_fallback; i++) {
+        model_pos at = char_pos(block, b, code, r->fallback_at[i], r->fallback[i]);
+        char *f = model_display_path(tc->book, at.file);
+        diag_warning(d, f, at.line, at.col, "no bundled font has U+%04X; set in the system font '%s'",
                      (unsigned)r->fallback[i], r->fallback_family[i]);
-    for (int i = 0; i < r->n_missing; i++)
-        diag_warning(d, file, block->pos.line, block->pos.col,
-                     "no font has U+%04X; it prints as the font's missing-glyph box", (unsigned)r->missing[i]);
+        free(f);
+    }
+    for (int i = 0; i < r->n_missing; i++) {
+        model_pos at = char_pos(block, b, code, r->missing_at[i], r->missing[i]);
+        char *f = model_display_path(tc->book, at.file);
+        diag_warning(d, f, at.line, at.col, "no font has U+%04X; it prints as the font's missing-glyph box",
+                     (unsigned)r->missing[i]);
+        free(f);
+    }
     free(file);
 }
 
-static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block, const style_text *st,
-                               const text_opts *o, diag *d) {
+static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block, const char *code,
+                               const style_text *st, const text_opts *o, diag *d) {
     paraset_report rep;
     text_para *p = para_from_builder(tc, b, st, o, &rep);
     if (too_narrow(p)) {
@@ -507,7 +564,7 @@ static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block
         text_para_free(p);
         return NULL;
     }
-    report(tc, block, &rep, d);
+    report(tc, block, b, code, &rep, d);
     return p;
 }
 
@@ -518,7 +575,7 @@ text_para *text_para_inlines(text_ctx *tc, const model_node *block, const style_
     b.hy = st->hyphenate ? tc->hy : NULL;
     if (o->prefix) buf_puts(&b.text, o->prefix);
     build_inlines(&b, block);
-    text_para *p = para_checked(tc, &b, block, st, o, d);
+    text_para *p = para_checked(tc, &b, block, NULL, st, o, d);
     builder_free(&b);
     return p;
 }
@@ -531,7 +588,7 @@ text_para *text_para_verbatim(text_ctx *tc, const model_node *block, const char 
     buf_init(&b.text);
     b.st = st, b.o = &oo;
     put_text(&b, utf8, strlen(utf8));
-    text_para *p = para_checked(tc, &b, block, st, &oo, d);
+    text_para *p = para_checked(tc, &b, block, utf8, st, &oo, d);
     builder_free(&b);
     return p;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # glyphs: a character no bundled font has is set in a system font that has it (found
 # through fontconfig) or else as the font's .notdef; either way one warning names it
-# (U+XXXX) at its block, and the PDF's text still holds the character. Which of the
+# (U+XXXX) at the character's own line and column (in text, after a soft break, in
+# code after a tab), and the PDF's text still holds the character. Which of the
 # two applies is asked of fontconfig (fc-list), so the test holds on any machine.
 # Usage: glyphs.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
@@ -16,11 +17,11 @@ check() { local what=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((f
 check "build exits 0: $(cat err.txt)" [ $? -eq 0 ]
 pdftotext out/glyphs.pdf text.txt
 pdffonts out/glyphs.pdf >fonts.txt
-# expect CODE LINE: the warning for U+CODE at chapters/01-glyphs.md:LINE:1
+# expect CODE LINE COL: the warning for U+CODE at chapters/01-glyphs.md:LINE:COL (bytes)
 expect() {
-  local cp=$1 line=$2 ch
+  local cp=$1 line=$2 col=$3 ch
   ch=$(printf "\\u$cp")
-  local at="book/chapters/01-glyphs.md:$line:1: warning:"
+  local at="book/chapters/01-glyphs.md:$line:$col: warning:"
   local fam
   fam=$(fc-list ":charset=$cp" family | head -1 | cut -d, -f1)
   if [ -n "$fam" ]; then
@@ -30,11 +31,13 @@ expect() {
   fi
   check "U+$cp: extracted from the PDF" grep -qF "$ch" text.txt
 }
-expect 2654 3
-expect 6912 5
-expect e000 5
-expect 2654 7
-check "one warning per character and block: $(cat err.txt)" [ "$(grep -c warning: err.txt)" -eq 4 ]
+expect 2654 3 8
+expect 6912 5 10
+expect e000 5 28
+expect 2654 8 7
+expect 2654 12 14
+expect 6912 14 7
+check "one warning per character and block: $(cat err.txt)" [ "$(grep -c warning: err.txt)" -eq 6 ]
 if [ -n "$(fc-list ':charset=2654' family)" ]; then
   check "a system font beside the bundled ones is embedded" \
     grep -qv -e CharisSIL -e Lato -e NotoSansMono -e '^name' -e '^---' fonts.txt
