@@ -53,6 +53,7 @@ static style_text text(const char *family, double size, int weight, bool italic,
     t.word_stretch = 0.5, t.word_shrink = 0.333; /* XeTeX's glue for an OpenType face: 1/2 and 1/3 */
     t.hyphen_penalty = 50, t.tolerance = 200;
     t.tab_size = 4;
+    t.shrink_to_fit = 1;
     return t;
 }
 
@@ -90,6 +91,7 @@ void style_defaults(style_sheet *s) {
     R[STYLE_TABLE] = text(SERIF, 9, 400, false, 1.3, 0, 0, STYLE_ALIGN_LEFT, INK);
     R[STYLE_CODE] = text(MONO, 8, 400, false, 1.35, 6, 6, STYLE_ALIGN_LEFT, INK);
     R[STYLE_CODE].background = 0xeef2f3u;
+    R[STYLE_CODE].shrink_to_fit = 0.8;
 
     R[STYLE_HEADER] = text(SANS, 8, 400, false, 1.2, 0, 0, STYLE_ALIGN_LEFT, GREY);
     R[STYLE_HEADER].uppercase = true;
@@ -227,13 +229,14 @@ enum {
     P_FAMILY, P_SIZE, P_WEIGHT, P_STYLE, P_LINE_HEIGHT, P_SPACE_BEFORE, P_SPACE_AFTER, P_ALIGN,
     P_COLOR, P_BACKGROUND, P_TEXT_INDENT, P_INDENT, P_HYPHENATE, P_TRANSFORM, P_LETTER_SPACING,
     P_PAGE_BREAK, P_WORD_STRETCH, P_WORD_SHRINK, P_HYPHEN_PENALTY, P_TOLERANCE, P_PROTRUSION, P_TAB_SIZE,
-    P_COUNT
+    P_SHRINK_TO_FIT, P_COUNT
 };
 static const char *const text_keys[P_COUNT + 1] = {
     "font-family", "font-size", "font-weight", "font-style", "line-height", "space-before",
     "space-after", "text-align", "color", "background", "text-indent", "indent", "hyphenate",
     "text-transform", "letter-spacing", "page-break-before", "word-stretch", "word-shrink",
-    "hyphen-penalty", "tolerance", "margin-protrusion", "tab-size", NULL};
+    "hyphen-penalty", "tolerance", "margin-protrusion", "tab-size",
+    "shrink-to-fit", NULL};
 
 enum {
     G_SIZE, G_MT, G_MB, G_MI, G_MO, G_COLUMNS, G_GAP, G_BLEED, G_WIDOWS, G_ORPHANS,
@@ -565,6 +568,7 @@ static bool read_role_key(sctx *c, style_role r, int p, const ytree_node *v) {
     case P_TOLERANCE: return read_int(c, key, v, 0, 10000, &t->tolerance);
     case P_PROTRUSION: return read_bool(c, key, v, &t->protrusion);
     case P_TAB_SIZE: return read_int(c, key, v, 1, 16, &t->tab_size);
+    case P_SHRINK_TO_FIT: return read_num(c, key, v, 0.5, 1, &t->shrink_to_fit);
     case P_TRANSFORM: return read_two_words(c, key, v, "none", "uppercase", &t->uppercase);
     default: return true;
     }

@@ -59,6 +59,8 @@ typedef struct style_text {
     int tolerance;          /* largest badness of a line the first passes accept */
     bool protrusion;        /* hyphens and punctuation at line ends hang into the margin */
     int tab_size;           /* code blocks: a tab moves to the next multiple of this many columns */
+    double shrink_to_fit;   /* code blocks: with a line wider than the measure, set as small as this
+                               fraction of the size to make it fit before any line wraps (1: never) */
     int family_line;        /* where font-family was set in the style file (0: built-in default) */
     int family_col;
 } style_text;

@@ -619,7 +619,7 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
     bool *cont = xcalloc((size_t)cap, sizeof *cont);
     int start = 0;
     bool continued = false;
-    double acc = 0;
+    double acc = 0, whole = 0, widest = 0; /* whole: the source line so far, unwrapped */
     for (int k = 0; k <= ps->len; k++) {
         bool end = k == ps->len || ps->text[k] == '\n';
         bool wrap = false;
@@ -627,7 +627,9 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
             double lw = o->width - (continued ? o->hang : 0);
             wrap = o->width > 0 && k > start && acc + ps->adv[k] > lw + 1e-6;
             if (!wrap) acc += ps->adv[k];
+            whole += ps->adv[k];
         }
+        if (end) widest = whole > widest ? whole : widest, whole = 0;
         if (!end && !wrap) continue;
         if (n + 1 >= cap) {
             cap *= 2;
@@ -650,10 +652,7 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
         if (o->width > 0 && ps->lines[i].x + ps->lines[i].width > o->width + 0.01) rep->overfull++;
     }
     for (int i = 0; i < n; i++) ps->lines[i].end = i + 1 < n ? ps->lines[i + 1].start : ps->len;
-    ps->min_w = ps->max_w = 0;
-    for (int i = 0; i < n; i++)
-        if (ps->lines[i].width > ps->max_w) ps->max_w = ps->lines[i].width;
-    ps->min_w = ps->max_w;
+    ps->min_w = ps->max_w = widest; /* the widest source line as written */
     free(from), free(to), free(cont);
 }
 

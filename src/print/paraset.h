@@ -73,7 +73,8 @@ int paraset_line_count(const paraset *ps);
 const paraset_line *paraset_get_line(const paraset *ps, int i);
 
 /* The natural width of the widest forced-break-delimited line and the widest
- * unbreakable run (no hyphenation), for table columns. */
+ * unbreakable run (no hyphenation), for table columns; verbatim text: both are its
+ * widest source line, unwrapped. */
 void paraset_measure(const paraset *ps, double *min_width, double *max_width);
 
 /* Draws line i with its left at x (the paragraph's left) and its baseline at y. */

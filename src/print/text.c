@@ -552,10 +552,28 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
     free(file);
 }
 
+/* Code with a line wider than the measure: set again as much smaller (down to the
+ * style's shrink-to-fit) as makes its widest line fit, so fewer lines wrap, or none. */
+static text_para *fit_code(text_ctx *tc, builder *b, const style_text *st, const text_opts *o, text_para *p,
+                           paraset_report *rep) {
+    bool wraps = false;
+    for (int i = 0; i < p->n_lines; i++) wraps |= p->lines[i].continued;
+    if (!wraps || st->shrink_to_fit >= 1 || o->width <= 0) return p;
+    double lo, widest;
+    paraset_measure(p->set, &lo, &widest);
+    double scale = widest > 0 ? o->width / widest * 0.999 : 1;
+    if (scale < st->shrink_to_fit) scale = st->shrink_to_fit;
+    text_opts oo = *o;
+    oo.size_scale = (o->size_scale > 0 ? o->size_scale : 1) * scale;
+    text_para_free(p);
+    return para_from_builder(tc, b, st, &oo, rep);
+}
+
 static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block, const char *code,
                                const style_text *st, const text_opts *o, diag *d) {
     paraset_report rep;
     text_para *p = para_from_builder(tc, b, st, o, &rep);
+    if (o->verbatim) p = fit_code(tc, b, st, o, p, &rep);
     if (too_narrow(p)) {
         char *file = model_display_path(tc->book, block->pos.file);
         diag_error(d, file, block->pos.line, block->pos.col,

@@ -3,7 +3,8 @@
 # four columns) that fits the measure is one whole line of `pdftotext -layout`; the
 # line too long for it wraps into two output lines that together hold it all, the
 # second indented; code is set in the bundled monospaced face (one advance for every
-# character, tab stops at multiples of it); the EPUB's CSS names the same face with a
+# character, tab stops at multiples of it), a block with a line too long for the measure
+# at 80 % of the size (shrink-to-fit); the EPUB's CSS names the same face with a
 # monospace fallback and embeds it. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
@@ -69,14 +70,19 @@ def line_words(text):
         row = [t for t in words if abs(t[1] - y) < 0.5 and t[0] >= x - 0.1]
         if " ".join(t[3] for t in row).startswith(norm(text)): return row
     return None
-adv = []
-for l in ("abcd    e   f", "drwxr-xr-x  2 root root 4096 Jan  1 00:00 adduser", "package main"):
+def advances(l):
     row = line_words(l)
-    if not row: bad(f"no word boxes for {l!r}"); continue
-    for x, y, x1, w in row: adv.append((x1 - x) / len(w))
+    if not row: bad(f"no word boxes for {l!r}"); return []
+    return [(x1 - x) / len(w) for x, y, x1, w in row]
+adv = advances("abcd    e   f") + advances("drwxr-xr-x  2 root root 4096 Jan  1 00:00 adduser")
 if adv and max(adv) - min(adv) > 0.01:
     bad(f"code characters differ in advance: {min(adv):.3f} to {max(adv):.3f} pt")
 a = sum(adv) / len(adv) if adv else 0
+# The Go block holds a line too long for the measure even at 80 %: it is set at 80 %
+# of the code size (the style's shrink-to-fit), every character still one advance.
+small = advances("package main") + advances("// main prints its arguments, one to a line, numbered.")
+if small and (max(small) - min(small) > 0.01 or abs(sum(small) / len(small) - 0.8 * a) > 0.01):
+    bad(f"the Go block's advance {min(small):.3f} to {max(small):.3f} pt is not 80 % of {a:.3f}")
 for l in ("a   b   c", "ab  c   d", "abc d   e", "abcd    e   f"):
     row = line_words(l)
     if not row or not a: bad(f"no word boxes for the tab line {l!r}"); continue
