@@ -51,6 +51,10 @@ void *arena_adopt(arena *a, void *p);
  * (EISDIR for a directory, EFBIG when larger than max_bytes). */
 int file_read(const char *path, size_t max_bytes, char **data, size_t *len);
 
+/* Gives the heap's free pages back to the system (every thread's arena), between stages
+ * whose memory does not overlap, so the peak is one stage's and not the sum. */
+void mem_give_back(void);
+
 /* Atomic output: opens a temporary file beside `path`; commit fsyncs it and
  * renames it over `path`, abort removes it. The old file survives any failure. */
 typedef struct atomic_file {

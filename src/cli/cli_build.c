@@ -157,6 +157,7 @@ static void write_artifacts(const cli_options *o, model_book *book, cli_progress
     pdf_doc doc = {0};
     model_page_map pages = {0};
     bool laid_out = lay_out(o, book, prog, d, &doc, &pdf_rc);
+    mem_give_back();   /* what the layout threads freed */
     if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
     epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
     pthread_t tid;

@@ -367,6 +367,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     /* The laid-out book is not needed any more: release it before qpdf reads the whole
      * file into memory, so the two never add up in the peak. */
     pdf_doc_free(&doc);
+    mem_give_back();
     char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
                            book->meta.title ? book->meta.title : "", (long long)book->timestamp);
     pdffinish_options fo = {0};

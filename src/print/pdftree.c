@@ -34,7 +34,9 @@ typedef struct tree {
     tree_kid *kids;          /* every chunk's, in chunk order */
     int n_kids, cap_kids;
     int *chunk_first;        /* n_chunks + 1 offsets into kids */
-    qpdf_oh *elem_oh;        /* the new elements */
+    int base;                /* the new elements' object numbers: base + index */
+    int root_id;             /* the /StructTreeRoot's */
+    int *page_id;            /* each page's object number */
     int *parent;             /* element index of each element's parent, -1 the root */
 } tree;
 
@@ -142,6 +144,9 @@ static bool map_pages(tree *t) {
 
 /*** writing the elements ***/
 
+/* The new elements, parent-tree arrays and trees are written as text (pdfupdate_set_text):
+ * thousands of them, which as libqpdf objects cost more than the rest of finishing. */
+
 static void put_name(qpdf_data q, qpdf_oh dict, const char *key, const char *name) {
     qpdf_oh n = qpdf_oh_new_name(q, name);
     qpdf_oh_replace_key(q, dict, key, n);
@@ -160,40 +165,29 @@ static void put_int(qpdf_data q, qpdf_oh dict, const char *key, long long v) {
     qpdf_oh_release(q, n);
 }
 
-static void append_int(qpdf_data q, qpdf_oh arr, long long v) {
-    qpdf_oh n = qpdf_oh_new_integer(q, v);
-    qpdf_oh_append_item(q, arr, n);
-    qpdf_oh_release(q, n);
+/* A string as PDF writes it, encoded by libqpdf (PDFDocEncoding or UTF-16BE). */
+static void text_string(tree *t, buf *b, const char *s, bool unicode) {
+    qpdf_oh v = unicode ? qpdf_oh_new_unicode_string(t->q, s) : qpdf_oh_new_string(t->q, s);
+    buf_puts(b, qpdf_oh_unparse(t->q, v));
+    qpdf_oh_release(t->q, v);
+}
+
+static void text_real(tree *t, buf *b, double x) {
+    qpdf_oh v = qpdf_oh_new_real_from_double(t->q, x, 2);
+    buf_puts(b, qpdf_oh_unparse(t->q, v));
+    qpdf_oh_release(t->q, v);
 }
 
 /* The attributes: /Alt, /ID, a TH's /Scope, a figure's /BBox. */
-static void put_attributes(tree *t, qpdf_oh el, const pdffinish_elem *e) {
-    qpdf_data q = t->q;
-    if (e->alt && *e->alt) put_text(q, el, "/Alt", e->alt);
-    if (e->id && *e->id) {
-        qpdf_oh id = qpdf_oh_new_string(q, e->id);
-        qpdf_oh_replace_key(q, el, "/ID", id);
-        qpdf_oh_release(q, id);
-    }
+static void put_attributes(tree *t, buf *b, const pdffinish_elem *e) {
+    if (e->alt && *e->alt) buf_puts(b, " /Alt "), text_string(t, b, e->alt, true);
+    if (e->id && *e->id) buf_puts(b, " /ID "), text_string(t, b, e->id, false);
     if (e->scope) {
-        qpdf_oh a = qpdf_oh_new_dictionary(q);
-        put_name(q, a, "/O", "/Table");
-        put_name(q, a, "/Scope", e->scope == 'R' ? "/Row" : "/Column");
-        qpdf_oh_replace_key(q, el, "/A", a);
-        qpdf_oh_release(q, a);
+        buf_printf(b, " /A << /O /Table /Scope %s >>", e->scope == 'R' ? "/Row" : "/Column");
     } else if (e->has_bbox) {
-        qpdf_oh a = qpdf_oh_new_dictionary(q), box = qpdf_oh_new_array(q);
-        put_name(q, a, "/O", "/Layout");
-        put_name(q, a, "/Placement", "/Block");
-        for (int i = 0; i < 4; i++) {
-            qpdf_oh v = qpdf_oh_new_real_from_double(q, e->bbox[i], 2);
-            qpdf_oh_append_item(q, box, v);
-            qpdf_oh_release(q, v);
-        }
-        qpdf_oh_replace_key(q, a, "/BBox", box);
-        qpdf_oh_replace_key(q, el, "/A", a);
-        qpdf_oh_release(q, box);
-        qpdf_oh_release(q, a);
+        buf_puts(b, " /A << /O /Layout /Placement /Block /BBox [");
+        for (int i = 0; i < 4; i++) buf_putc(b, ' '), text_real(t, b, e->bbox[i]);
+        buf_puts(b, " ] >>");
     }
 }
 
@@ -207,55 +201,28 @@ static void finish_annot(tree *t, const tree_kid *k, const pdffinish_elem *e) {
     qpdf_oh_release(t->q, an);
 }
 
-/* Appends what chunk c holds to an element's /K; `pg` is the element's /Pg page (set by
- * the first marked content). */
-static void put_chunk(tree *t, int ei, qpdf_oh k, int c, int *pg) {
-    qpdf_data q = t->q;
+/* Appends what chunk c holds to an element's /K text; `pg` is the element's /Pg page (set
+ * by the first marked content). */
+static void put_chunk(tree *t, int ei, buf *k, int c, int *pg) {
     const pdffinish_elem *e = &t->s->elems[ei];
     for (int i = t->chunk_first[c]; i < t->chunk_first[c + 1]; i++) {
         const tree_kid *kid = &t->kids[i];
         if (kid->mcid >= 0) {
             t->pages[kid->page].elem[kid->mcid] = ei;
-            if (*pg < 0) {
-                *pg = kid->page;
-                qpdf_oh page = qpdf_get_page_n(q, (size_t)kid->page);
-                qpdf_oh_replace_key(q, t->elem_oh[ei], "/Pg", page);
-                qpdf_oh_release(q, page);
-            }
-            if (kid->page == *pg) {
-                append_int(q, k, kid->mcid);
-            } else {
-                qpdf_oh mcr = qpdf_oh_new_dictionary(q), page = qpdf_get_page_n(q, (size_t)kid->page);
-                put_name(q, mcr, "/Type", "/MCR");
-                qpdf_oh_replace_key(q, mcr, "/Pg", page);
-                put_int(q, mcr, "/MCID", kid->mcid);
-                qpdf_oh_append_item(q, k, mcr);
-                qpdf_oh_release(q, page);
-                qpdf_oh_release(q, mcr);
-            }
+            if (*pg < 0) *pg = kid->page;
+            if (kid->page == *pg) buf_printf(k, " %d", kid->mcid);
+            else buf_printf(k, " << /Type /MCR /Pg %d 0 R /MCID %d >>", t->page_id[kid->page], kid->mcid);
         } else {
-            qpdf_oh objr = qpdf_oh_new_dictionary(q), an = qpdf_get_object_by_id(q, kid->annot_id, kid->annot_gen);
-            put_name(q, objr, "/Type", "/OBJR");
-            qpdf_oh_replace_key(q, objr, "/Obj", an);
-            qpdf_oh_append_item(q, k, objr);
-            qpdf_oh_release(q, an);
-            qpdf_oh_release(q, objr);
+            buf_printf(k, " << /Type /OBJR /Obj %d %d R >>", kid->annot_id, kid->annot_gen);
             finish_annot(t, kid, e);
         }
     }
 }
 
-static bool write_elements(tree *t, qpdf_oh tree_root) {
-    qpdf_data q = t->q;
+static bool check_kids(tree *t) {
     const pdffinish_structure *s = t->s;
-    t->elem_oh = xcalloc((size_t)s->n_elems, sizeof *t->elem_oh);
     t->parent = xmalloc((size_t)s->n_elems * sizeof *t->parent);
-    for (int i = 0; i < s->n_elems; i++) {
-        qpdf_oh dict = qpdf_oh_new_dictionary(q);
-        t->elem_oh[i] = pdfupdate_new_object(t->u, q, dict);
-        qpdf_oh_release(q, dict);
-        t->parent[i] = -1;
-    }
+    for (int i = 0; i < s->n_elems; i++) t->parent[i] = -1;
     for (int i = 0; i < s->n_elems; i++) {
         const pdffinish_elem *e = &s->elems[i];
         for (int j = 0; j < e->n_kids; j++) {
@@ -269,25 +236,34 @@ static bool write_elements(tree *t, qpdf_oh tree_root) {
             if (k >= 0) t->parent[k] = i;
         }
     }
+    return true;
+}
+
+static bool write_elements(tree *t) {
+    const pdffinish_structure *s = t->s;
+    if (!check_kids(t)) return false;
+    t->base = pdfupdate_reserve(t->u, t->q, s->n_elems);
+    buf el, k;
+    buf_init(&el);
+    buf_init(&k);
     for (int i = 0; i < s->n_elems; i++) {
         const pdffinish_elem *e = &s->elems[i];
-        qpdf_oh el = t->elem_oh[i];
-        char name[64];
-        snprintf(name, sizeof name, "/%s", e->type);
-        put_name(q, el, "/Type", "/StructElem");
-        put_name(q, el, "/S", name);
-        qpdf_oh_replace_key(q, el, "/P", t->parent[i] >= 0 ? t->elem_oh[t->parent[i]] : tree_root);
-        put_attributes(t, el, e);
-        if (e->n_kids == 0) continue;
-        qpdf_oh k = qpdf_oh_new_array(q);
+        el.len = k.len = 0;
         int pg = -1;
         for (int j = 0; j < e->n_kids; j++) {
-            if (e->kids[j] >= 0) qpdf_oh_append_item(q, k, t->elem_oh[e->kids[j]]);
-            else put_chunk(t, i, k, -1 - e->kids[j], &pg);
+            if (e->kids[j] >= 0) buf_printf(&k, " %d 0 R", t->base + e->kids[j]);
+            else put_chunk(t, i, &k, -1 - e->kids[j], &pg);
         }
-        qpdf_oh_replace_key(q, el, "/K", k);
-        qpdf_oh_release(q, k);
+        buf_printf(&el, "<< /Type /StructElem /S /%s /P %d 0 R", e->type,
+                   t->parent[i] >= 0 ? t->base + t->parent[i] : t->root_id);
+        if (pg >= 0) buf_printf(&el, " /Pg %d 0 R", t->page_id[pg]);
+        put_attributes(t, &el, e);
+        if (e->n_kids > 0) buf_printf(&el, " /K [%s ]", k.data);
+        buf_puts(&el, " >>");
+        pdfupdate_set_text(t->u, t->base + i, el.data, el.len);
     }
+    buf_free(&el);
+    buf_free(&k);
     return true;
 }
 
@@ -295,7 +271,7 @@ static bool write_elements(tree *t, qpdf_oh tree_root) {
 
 typedef struct num_entry {
     int key;
-    qpdf_oh value;
+    int value;               /* object number */
 } num_entry;
 
 static int by_key(const void *a, const void *b) {
@@ -303,35 +279,58 @@ static int by_key(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+typedef struct num_list {
+    num_entry *v;
+    int n, cap, next_key;
+} num_list;
+
+static void add_num(num_list *l, int key, int value) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (num_entry){key, value};
+    if (key >= l->next_key) l->next_key = key + 1;
+}
+
+/* Each page's array: the element of each of its marked-content ids. */
+static void page_arrays(tree *t, num_list *l) {
+    qpdf_data q = t->q;
+    int n = 0;
+    int *keys = xmalloc((size_t)(t->n_pages ? t->n_pages : 1) * sizeof *keys);
+    for (int i = 0; i < t->n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), sp = qpdf_oh_get_key(q, page, "/StructParents");
+        keys[i] = qpdf_oh_is_integer(q, sp) ? qpdf_oh_get_int_value_as_int(q, sp) : -1;
+        n += keys[i] >= 0;
+        qpdf_oh_release(q, sp);
+        qpdf_oh_release(q, page);
+    }
+    int id = pdfupdate_reserve(t->u, q, n);
+    buf arr;
+    buf_init(&arr);
+    for (int i = 0; i < t->n_pages; i++) {
+        if (keys[i] < 0) continue;
+        const tree_page *p = &t->pages[i];
+        arr.len = 0;
+        buf_putc(&arr, '[');
+        for (int m = 0; m < p->n_mcid; m++)
+            if (p->elem[m] >= 0) buf_printf(&arr, " %d 0 R", t->base + p->elem[m]);
+            else buf_puts(&arr, " null");
+        buf_puts(&arr, " ]");
+        pdfupdate_set_text(t->u, id, arr.data, arr.len);
+        add_num(l, keys[i], id++);
+    }
+    buf_free(&arr);
+    free(keys);
+}
+
 /* /StructParents of each page and /StructParent of each annotation keep cairo's keys;
  * their values now name the new elements. */
 static void write_parent_tree(tree *t, qpdf_oh tree_root) {
     qpdf_data q = t->q;
     const pdffinish_structure *s = t->s;
-    num_entry *ents = NULL;
-    int n = 0, cap = 0, next_key = 0;
-#define ADD(k, v) do { if (n == cap) { cap = cap ? cap * 2 : 64; ents = xrealloc(ents, (size_t)cap * sizeof *ents); } \
-                       ents[n++] = (num_entry){(k), (v)}; if ((k) >= next_key) next_key = (k) + 1; } while (0)
-    for (int i = 0; i < t->n_pages; i++) {
-        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), sp = qpdf_oh_get_key(q, page, "/StructParents");
-        if (qpdf_oh_is_integer(q, sp)) {
-            qpdf_oh arr = qpdf_oh_new_array(q);
-            const tree_page *p = &t->pages[i];
-            for (int m = 0; m < p->n_mcid; m++) {
-                if (p->elem[m] >= 0) {
-                    qpdf_oh_append_item(q, arr, t->elem_oh[p->elem[m]]);
-                } else {
-                    qpdf_oh nl = qpdf_oh_new_null(q);
-                    qpdf_oh_append_item(q, arr, nl);
-                    qpdf_oh_release(q, nl);
-                }
-            }
-            ADD(qpdf_oh_get_int_value_as_int(q, sp), pdfupdate_new_object(t->u, q, arr));
-            qpdf_oh_release(q, arr);
-        }
-        qpdf_oh_release(q, sp);
-        qpdf_oh_release(q, page);
-    }
+    num_list l = {0};
+    page_arrays(t, &l);
     for (int i = 0; i < s->n_elems; i++) {
         const pdffinish_elem *e = &s->elems[i];
         for (int j = 0; j < e->n_kids; j++) {
@@ -342,29 +341,26 @@ static void write_parent_tree(tree *t, qpdf_oh tree_root) {
                 if (kid->mcid >= 0) continue;
                 qpdf_oh an = qpdf_get_object_by_id(q, kid->annot_id, kid->annot_gen);
                 qpdf_oh sp = qpdf_oh_get_key(q, an, "/StructParent");
-                if (qpdf_oh_is_integer(q, sp)) ADD(qpdf_oh_get_int_value_as_int(q, sp), qpdf_oh_new_object(q, t->elem_oh[i]));
+                if (qpdf_oh_is_integer(q, sp)) add_num(&l, qpdf_oh_get_int_value_as_int(q, sp), t->base + i);
                 qpdf_oh_release(q, sp);
                 qpdf_oh_release(q, an);
             }
         }
     }
-#undef ADD
-    qsort(ents, (size_t)n, sizeof *ents, by_key);
-    qpdf_oh nums = qpdf_oh_new_array(q);
-    for (int i = 0; i < n; i++) {
-        append_int(q, nums, ents[i].key);
-        qpdf_oh_append_item(q, nums, ents[i].value);
-        qpdf_oh_release(q, ents[i].value);
-    }
-    free(ents);
-    qpdf_oh dict = qpdf_oh_new_dictionary(q);
-    qpdf_oh_replace_key(q, dict, "/Nums", nums);
-    qpdf_oh ind = pdfupdate_new_object(t->u, q, dict);
-    qpdf_oh_replace_key(q, tree_root, "/ParentTree", ind);
-    put_int(q, tree_root, "/ParentTreeNextKey", next_key);
-    qpdf_oh_release(q, ind);
-    qpdf_oh_release(q, dict);
-    qpdf_oh_release(q, nums);
+    qsort(l.v, (size_t)l.n, sizeof *l.v, by_key);
+    buf nums;
+    buf_init(&nums);
+    buf_puts(&nums, "<< /Nums [");
+    for (int i = 0; i < l.n; i++) buf_printf(&nums, " %d %d 0 R", l.v[i].key, l.v[i].value);
+    buf_puts(&nums, " ] >>");
+    int id = pdfupdate_reserve(t->u, q, 1);
+    pdfupdate_set_text(t->u, id, nums.data, nums.len);
+    qpdf_oh ref = pdfupdate_ref(q, id);
+    qpdf_oh_replace_key(q, tree_root, "/ParentTree", ref);
+    put_int(q, tree_root, "/ParentTreeNextKey", l.next_key);
+    qpdf_oh_release(q, ref);
+    buf_free(&nums);
+    free(l.v);
 }
 
 typedef struct id_entry {
@@ -386,17 +382,21 @@ static void write_id_tree(tree *t, qpdf_oh tree_root) {
         if (s->elems[i].id && *s->elems[i].id) ids[n++] = (id_entry){s->elems[i].id, i};
     if (n > 0) {
         qsort(ids, (size_t)n, sizeof *ids, by_id);
-        qpdf_oh names = qpdf_oh_new_array(q), dict = qpdf_oh_new_dictionary(q);
+        buf names;
+        buf_init(&names);
+        buf_puts(&names, "<< /Names [");
         for (int i = 0; i < n; i++) {
-            qpdf_oh k = qpdf_oh_new_string(q, ids[i].id);
-            qpdf_oh_append_item(q, names, k);
-            qpdf_oh_append_item(q, names, t->elem_oh[ids[i].elem]);
-            qpdf_oh_release(q, k);
+            buf_putc(&names, ' ');
+            text_string(t, &names, ids[i].id, false);
+            buf_printf(&names, " %d 0 R", t->base + ids[i].elem);
         }
-        qpdf_oh_replace_key(q, dict, "/Names", names);
-        qpdf_oh_replace_key(q, tree_root, "/IDTree", dict);
-        qpdf_oh_release(q, names);
-        qpdf_oh_release(q, dict);
+        buf_puts(&names, " ] >>");
+        int id = pdfupdate_reserve(t->u, q, 1);
+        pdfupdate_set_text(t->u, id, names.data, names.len);
+        qpdf_oh ref = pdfupdate_ref(q, id);
+        qpdf_oh_replace_key(q, tree_root, "/IDTree", ref);
+        qpdf_oh_release(q, ref);
+        buf_free(&names);
     } else {
         qpdf_oh_remove_key(q, tree_root, "/IDTree");
     }
@@ -527,14 +527,21 @@ static void set_tabs(tree *t) {
     }
 }
 
+static void read_page_ids(tree *t) {
+    t->page_id = xmalloc((size_t)(t->n_pages ? t->n_pages : 1) * sizeof *t->page_id);
+    for (int i = 0; i < t->n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(t->q, (size_t)i);
+        t->page_id[i] = qpdf_oh_get_object_id(t->q, page);
+        qpdf_oh_release(t->q, page);
+    }
+}
+
 static void tree_free(tree *t) {
     for (int i = 0; t->pages && i < t->n_pages; i++) free(t->pages[i].elem), free(t->pages[i].art);
     free(t->pages);
     free(t->kids);
     free(t->chunk_first);
-    if (t->elem_oh)
-        for (int i = 0; i < t->s->n_elems; i++) qpdf_oh_release(t->q, t->elem_oh[i]);
-    free(t->elem_oh);
+    free(t->page_id);
     free(t->parent);
 }
 
@@ -549,10 +556,14 @@ int pdftree_apply(qpdf_data q, pdfupdate *u, const pdffinish_structure *s, diag 
         diag_error(d, path, 0, 0, "the PDF has no structure tree to finish");
         goto done;
     }
-    if (!read_chunks(&t, kids) || !map_pages(&t) || !write_elements(&t, tr)) goto done;
+    t.root_id = qpdf_oh_get_object_id(q, tr);
+    read_page_ids(&t);
+    if (!read_chunks(&t, kids) || !map_pages(&t) || !write_elements(&t)) goto done;
     write_parent_tree(&t, tr);
     write_id_tree(&t, tr);
-    qpdf_oh_replace_key(q, tr, "/K", t.elem_oh[0]);
+    qpdf_oh doc = pdfupdate_ref(q, t.base);
+    qpdf_oh_replace_key(q, tr, "/K", doc);
+    qpdf_oh_release(q, doc);
     qpdf_oh_remove_key(q, tr, "/RoleMap");
     pdfupdate_changed(u, q, tr);
     if (!write_artifacts(&t)) goto done;

@@ -28,6 +28,9 @@ struct pdfupdate {
     int n_changed, cap_changed;
     raw_stream *streams;
     int n_streams, cap_streams;
+    char **text;            /* by object number: a reserved object's text, or NULL */
+    size_t *text_len;
+    int cap_text;
 };
 
 static int trailer_size(qpdf_data q)
@@ -57,6 +60,10 @@ void pdfupdate_free(pdfupdate *u)
     }
     free(u->streams);
     free(u->changed);
+    for (int i = 0; i < u->cap_text; i++)
+        free(u->text[i]);
+    free(u->text);
+    free(u->text_len);
     free(u);
 }
 
@@ -112,6 +119,67 @@ qpdf_oh pdfupdate_new_stream(pdfupdate *u, qpdf_data q, qpdf_oh dict, const void
     st->id = take_number(u, q);
     qpdf_replace_object(q, st->id, 0, dict);
     return qpdf_get_object_by_id(q, st->id, 0);
+}
+
+int pdfupdate_reserve(pdfupdate *u, qpdf_data q, int n)
+{
+    int first = take_number(u, q);
+    if (n <= 0)
+        return first;
+    /* None of the block may be libqpdf's already; its last number is taken in libqpdf
+     * too, so that numbers libqpdf picks itself come after the block. */
+    for (int id = first + 1; id < first + n; id++)
+        if (number_taken(q, id)) {
+            u->next = id + 1;
+            first = take_number(u, q);
+            id = first;
+        }
+    qpdf_oh zero = qpdf_oh_new_integer(q, 0);
+    qpdf_replace_object(q, first + n - 1, 0, zero);
+    qpdf_oh_release(q, zero);
+    u->next = first + n;
+    if (first + n > u->cap_text) {
+        int cap = u->cap_text ? u->cap_text : 1024;
+        while (cap < first + n)
+            cap *= 2;
+        u->text = xrealloc(u->text, (size_t)cap * sizeof *u->text);
+        u->text_len = xrealloc(u->text_len, (size_t)cap * sizeof *u->text_len);
+        for (int i = u->cap_text; i < cap; i++)
+            u->text[i] = NULL, u->text_len[i] = 0;
+        u->cap_text = cap;
+    }
+    return first;
+}
+
+void pdfupdate_set_text(pdfupdate *u, int id, const char *text, size_t len)
+{
+    if (id <= 0 || id >= u->cap_text)
+        return;
+    free(u->text[id]);
+    u->text[id] = xmalloc(len + 1);
+    memcpy(u->text[id], text, len);
+    u->text[id][len] = 0;
+    u->text_len[id] = len;
+}
+
+qpdf_oh pdfupdate_ref(qpdf_data q, int id)
+{
+    /* libqpdf holds a placeholder under a reserved number, so the reference resolves; the
+     * object's text replaces it when the file is written. */
+    if (!number_taken(q, id)) {
+        qpdf_oh zero = qpdf_oh_new_integer(q, 0);
+        qpdf_replace_object(q, id, 0, zero);
+        qpdf_oh_release(q, zero);
+    }
+    return qpdf_get_object_by_id(q, id, 0);
+}
+
+static const char *text_of(const pdfupdate *u, int id, size_t *len)
+{
+    if (id <= 0 || id >= u->cap_text || !u->text[id])
+        return NULL;
+    *len = u->text_len[id];
+    return u->text[id];
 }
 
 static const raw_stream *raw_stream_of(const pdfupdate *u, int id)
@@ -213,9 +281,16 @@ static int put_changes(update *up, pdfupdate *u, qpdf_data q)
     /* New objects: ours, and any libqpdf numbered itself, up to the first unused number. */
     for (int id = u->size; ok; id++) {
         const raw_stream *st = raw_stream_of(u, id);
+        size_t tlen = 0;
+        const char *text = text_of(u, id, &tlen);
         qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
-        bool exists = st || !qpdf_oh_is_null(q, h);
-        if (st)
+        bool exists = st || text || !qpdf_oh_is_null(q, h);
+        if (text) {
+            new_entry(up, id, 0);
+            buf_printf(&up->body, "%d 0 obj\n", id);
+            buf_put(&up->body, text, tlen);
+            buf_puts(&up->body, "\nendobj\n");
+        } else if (st)
             put_raw_stream(up, st);
         else if (exists)
             ok = put_object(up, q, h, id);
@@ -510,7 +585,9 @@ static bool make_plan(plan *pl, pdfupdate *u, qpdf_data q, const char *data, con
     for (int id = 1; id < pl->n && ok; id++) {
         obj_plan *o = &pl->objs[id];
         bool edited = id >= x->size || x->offset[id] < 0 || is_changed(u, id);
-        if ((o->raw = raw_stream_of(u, id))) {
+        if ((o->body = text_of(u, id, &o->len))) {
+            o->kind = OBJ_TEXT;
+        } else if ((o->raw = raw_stream_of(u, id))) {
             o->kind = OBJ_RAW_STREAM;
             o->text = xstrdup(o->raw->dict);
         } else if (!edited) {

@@ -33,6 +33,15 @@ qpdf_oh pdfupdate_new_object(pdfupdate *u, qpdf_data q, qpdf_oh value);
  * written as they are. The caller releases the handle returned (an indirect reference). */
 qpdf_oh pdfupdate_new_stream(pdfupdate *u, qpdf_data q, qpdf_oh dict, const void *data, size_t len);
 
+/* Numbers for `n` new objects that are written from their text (pdfupdate_set_text) and
+ * never become libqpdf objects: cheap where thousands are made (the structure tree).
+ * Returns the first; they run first .. first+n-1. */
+int pdfupdate_reserve(pdfupdate *u, qpdf_data q, int n);
+/* The text of reserved object `id`: one PDF object, not a stream; copied. */
+void pdfupdate_set_text(pdfupdate *u, int id, const char *text, size_t len);
+/* A reference ("id 0 R") to any object, as a value for libqpdf objects; the caller releases it. */
+qpdf_oh pdfupdate_ref(qpdf_data q, int id);
+
 /* Writes out_path: in_path's bytes, then every changed and new object, a cross-reference
  * section and a trailer with /Prev and /ID. The first /ID string is the MD5 of id_seed
  * (NULL: of the content), the second the MD5 of the whole file before the trailer. Objects
