@@ -642,7 +642,7 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
             goto done;
         in_path = repaired;
     }
-    update = pdfupdate_begin(q);
+    update = pdfupdate_begin(q, in_path);
     int n_pages = qpdf_get_num_pages(q);
     if (take_error(q, d, in_shown, "cannot read the page tree"))
         goto done;

@@ -197,6 +197,108 @@ bool pdfpack_object_at(const char *data, const pdfpack_xref *x, int id, const ch
     return true;
 }
 
+/*** reading cairo's plain objects ***/
+
+static bool is_regular(char c)
+{
+    return !is_space(c) && !strchr("()<>[]{}/%", c);
+}
+
+/* An integer at lx->p (digits only, as cairo writes them), or false. */
+static bool lex_int(pdfpack_lex *lx, long long *v)
+{
+    const char *p = lx->p;
+    long long n = read_number(&p, lx->end);
+    if (n < 0 || (p < lx->end && is_regular(*p)))
+        return false;
+    lx->p = p;
+    *v = n;
+    return true;
+}
+
+static void skip_space(pdfpack_lex *lx)
+{
+    while (lx->p < lx->end && is_space(*lx->p))
+        lx->p++;
+}
+
+pdfpack_tok pdfpack_next(pdfpack_lex *lx)
+{
+    pdfpack_tok t = {PDFPACK_BAD, 0, 0, NULL, 0};
+    skip_space(lx);
+    if (lx->p >= lx->end) {
+        t.kind = PDFPACK_END;
+        return t;
+    }
+    char c = *lx->p;
+    if (c == '/') {
+        t.name = lx->p++;
+        while (lx->p < lx->end && is_regular(*lx->p) && *lx->p != '#')
+            lx->p++;
+        t.name_len = (size_t)(lx->p - t.name);
+        if (lx->p < lx->end && *lx->p == '#')
+            return (pdfpack_tok){PDFPACK_BAD, 0, 0, NULL, 0};
+        t.kind = PDFPACK_NAME;
+    } else if (c == '<' || c == '>') {
+        if (lx->end - lx->p >= 2 && lx->p[1] == c) {
+            t.kind = c == '<' ? PDFPACK_DICT : PDFPACK_DICT_END;
+            lx->p += 2;
+        }
+    } else if (c == '[' || c == ']') {
+        t.kind = c == '[' ? PDFPACK_ARRAY : PDFPACK_ARRAY_END;
+        lx->p++;
+    } else if (c >= '0' && c <= '9' && lex_int(lx, &t.num)) {
+        t.kind = PDFPACK_INT;
+        /* "N G R" is a reference. */
+        pdfpack_lex ahead = *lx;
+        long long gen;
+        skip_space(&ahead);
+        if (lex_int(&ahead, &gen) && gen < 65536) {
+            skip_space(&ahead);
+            if (ahead.p < ahead.end && *ahead.p == 'R' && (ahead.p + 1 == ahead.end || !is_regular(ahead.p[1]))) {
+                lx->p = ahead.p + 1;
+                t.kind = PDFPACK_REF;
+                t.gen = (int)gen;
+            }
+        }
+    }
+    return t;
+}
+
+bool pdfpack_is_name(const pdfpack_tok *t, const char *name)
+{
+    return t->kind == PDFPACK_NAME && t->name_len == strlen(name) && memcmp(t->name, name, t->name_len) == 0;
+}
+
+bool pdfpack_skip(pdfpack_lex *lx, pdfpack_tok t)
+{
+    enum { MAX_DEPTH = 32 };
+    int depth = 0;
+    for (;;) {
+        switch (t.kind) {
+        case PDFPACK_DICT:
+        case PDFPACK_ARRAY:
+            if (++depth > MAX_DEPTH)
+                return false;
+            break;
+        case PDFPACK_DICT_END:
+        case PDFPACK_ARRAY_END:
+            if (--depth < 0)
+                return false;
+            break;
+        case PDFPACK_NAME:
+        case PDFPACK_INT:
+        case PDFPACK_REF:
+            break;
+        default:
+            return false;
+        }
+        if (depth == 0)
+            return true;
+        t = pdfpack_next(lx);
+    }
+}
+
 /*** writing ***/
 
 typedef struct packed {

@@ -31,6 +31,32 @@ void pdfpack_xref_free(pdfpack_xref *x);
 bool pdfpack_object_at(const char *data, const pdfpack_xref *x, int id, const char **body, size_t *body_len,
                        bool *is_stream);
 
+/* A reader of the few tokens cairo's plain objects use: names, integers, references,
+ * dictionaries and arrays. Anything else (strings, reals, keywords) is PDFPACK_BAD, and
+ * the caller asks libqpdf instead. */
+typedef enum pdfpack_kind {
+    PDFPACK_END, PDFPACK_BAD, PDFPACK_NAME, PDFPACK_INT, PDFPACK_REF,
+    PDFPACK_DICT, PDFPACK_DICT_END, PDFPACK_ARRAY, PDFPACK_ARRAY_END
+} pdfpack_kind;
+
+typedef struct pdfpack_tok {
+    pdfpack_kind kind;
+    long long num;           /* INT: the value; REF: the object number */
+    int gen;                 /* REF: the generation */
+    const char *name;        /* NAME: from its '/' */
+    size_t name_len;
+} pdfpack_tok;
+
+typedef struct pdfpack_lex {
+    const char *p, *end;
+} pdfpack_lex;
+
+pdfpack_tok pdfpack_next(pdfpack_lex *lx);
+/* Whether a NAME token is `name` ("/Pg"). */
+bool pdfpack_is_name(const pdfpack_tok *t, const char *name);
+/* Skips the value that starts with token t (a whole dictionary or array); false on BAD or END. */
+bool pdfpack_skip(pdfpack_lex *lx, pdfpack_tok t);
+
 typedef struct pdfpack pdfpack;
 
 /* A file that starts with `header` ("%PDF-1.5" and its binary comment line). */

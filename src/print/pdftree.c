@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "base/util.h"
+#include "print/pdfpack.h"
 
 /* One thing one of cairo's elements held: marked content on a page, or an annotation. */
 typedef struct tree_kid {
@@ -37,6 +38,7 @@ typedef struct tree {
     int base;                /* the new elements' object numbers: base + index */
     int root_id;             /* the /StructTreeRoot's */
     int *page_id;            /* each page's object number */
+    struct page_ref { int id, index; } *page_order;   /* the same, sorted by number */
     int *parent;             /* element index of each element's parent, -1 the root */
 } tree;
 
@@ -76,6 +78,105 @@ static void read_kid(tree *t, qpdf_oh kid, int elem_page) {
     qpdf_oh_release(q, type);
 }
 
+/*** cairo's elements read from the file's text ***/
+
+/* Page index of the page object `id`, -1 when none (page_order is sorted by object number). */
+static int page_of_id(const tree *t, long long id) {
+    int lo = 0, hi = t->n_pages;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (t->page_order[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < t->n_pages && t->page_order[lo].id == id ? t->page_order[lo].index : -1;
+}
+
+#define ELEM_PAGE (-2)   /* a kid's page: the element's /Pg, known at its end */
+
+/* One of /K's dictionaries: an MCR or an OBJR. */
+static bool text_kid_dict(tree *t, pdfpack_lex *lx) {
+    int type = 0, page = ELEM_PAGE, obj = 0, gen = 0;
+    long long mcid = -1;
+    for (;;) {
+        pdfpack_tok k = pdfpack_next(lx);
+        if (k.kind == PDFPACK_DICT_END) break;
+        if (k.kind != PDFPACK_NAME) return false;
+        pdfpack_tok v = pdfpack_next(lx);
+        if (pdfpack_is_name(&k, "/Type")) type = pdfpack_is_name(&v, "/MCR") ? 1 : pdfpack_is_name(&v, "/OBJR") ? 2 : 3;
+        else if (pdfpack_is_name(&k, "/Pg") && v.kind == PDFPACK_REF) page = page_of_id(t, v.num);
+        else if (pdfpack_is_name(&k, "/MCID") && v.kind == PDFPACK_INT) mcid = v.num;
+        else if (pdfpack_is_name(&k, "/Obj") && v.kind == PDFPACK_REF) obj = (int)v.num, gen = v.gen;
+        else if (!pdfpack_skip(lx, v)) return false;
+    }
+    if (type == 1 && mcid >= 0 && mcid < 1 << 30) push_kid(t, (tree_kid){page, (int)mcid, 0, 0});
+    else if (type == 2 && obj > 0) push_kid(t, (tree_kid){ELEM_PAGE, -1, obj, gen});
+    else if (type != 3) return false;   /* what read_kid would not know either is left out */
+    return true;
+}
+
+static bool text_kid(tree *t, pdfpack_lex *lx, pdfpack_tok v) {
+    if (v.kind == PDFPACK_INT && v.num < 1 << 30) {
+        push_kid(t, (tree_kid){ELEM_PAGE, (int)v.num, 0, 0});
+        return true;
+    }
+    return v.kind == PDFPACK_DICT && text_kid_dict(t, lx);
+}
+
+/* Reads one of cairo's elements (its /Pg and /K) from its text; false when the text holds
+ * more than cairo writes (the caller then asks libqpdf). */
+static bool read_chunk_text(tree *t, const char *text, size_t len) {
+    pdfpack_lex lx = {text, text + len};
+    int first = t->n_kids, page = -1;
+    if (pdfpack_next(&lx).kind != PDFPACK_DICT) return false;
+    for (;;) {
+        pdfpack_tok k = pdfpack_next(&lx);
+        if (k.kind == PDFPACK_DICT_END) break;
+        if (k.kind != PDFPACK_NAME) return false;
+        pdfpack_tok v = pdfpack_next(&lx);
+        if (pdfpack_is_name(&k, "/Pg")) {
+            if (v.kind != PDFPACK_REF) return false;
+            page = page_of_id(t, v.num);
+        } else if (pdfpack_is_name(&k, "/K")) {
+            if (v.kind == PDFPACK_ARRAY) {
+                for (v = pdfpack_next(&lx); v.kind != PDFPACK_ARRAY_END; v = pdfpack_next(&lx))
+                    if (!text_kid(t, &lx, v)) return false;
+            } else if (!text_kid(t, &lx, v)) {
+                return false;
+            }
+        } else if (!pdfpack_skip(&lx, v)) {
+            return false;
+        }
+    }
+    if (pdfpack_next(&lx).kind != PDFPACK_END) return false;
+    for (int i = first; i < t->n_kids; i++)
+        if (t->kids[i].page == ELEM_PAGE) t->kids[i].page = page;
+    return true;
+}
+
+/* Cairo's element `e`: from the file's text, or else through libqpdf. */
+static void read_chunk(tree *t, qpdf_oh e) {
+    qpdf_data q = t->q;
+    size_t len = 0;
+    const char *text = qpdf_oh_is_indirect(q, e) ? pdfupdate_source_text(t->u, qpdf_oh_get_object_id(q, e), &len) : NULL;
+    int first = t->n_kids;
+    if (text && read_chunk_text(t, text, len)) return;
+    t->n_kids = first;
+    qpdf_oh pg = qpdf_oh_get_key(q, e, "/Pg"), k = qpdf_oh_get_key(q, e, "/K");
+    int page = page_index(t, pg);
+    if (qpdf_oh_is_array(q, k)) {
+        int m = qpdf_oh_get_array_n_items(q, k);
+        for (int j = 0; j < m; j++) {
+            qpdf_oh kid = qpdf_oh_get_array_item(q, k, j);
+            read_kid(t, kid, page);
+            qpdf_oh_release(q, kid);
+        }
+    } else {
+        read_kid(t, k, page);
+    }
+    qpdf_oh_release(q, pg);
+    qpdf_oh_release(q, k);
+}
+
 /* Collects the content of each of cairo's elements (the chunks, in order). */
 static bool read_chunks(tree *t, qpdf_oh cairo_kids) {
     qpdf_data q = t->q;
@@ -89,20 +190,7 @@ static bool read_chunks(tree *t, qpdf_oh cairo_kids) {
     for (int i = 0; i < n; i++) {
         t->chunk_first[i] = t->n_kids;
         qpdf_oh e = qpdf_oh_get_array_item(q, cairo_kids, i);
-        qpdf_oh pg = qpdf_oh_get_key(q, e, "/Pg"), k = qpdf_oh_get_key(q, e, "/K");
-        int page = page_index(t, pg);
-        if (qpdf_oh_is_array(q, k)) {
-            int m = qpdf_oh_get_array_n_items(q, k);
-            for (int j = 0; j < m; j++) {
-                qpdf_oh kid = qpdf_oh_get_array_item(q, k, j);
-                read_kid(t, kid, page);
-                qpdf_oh_release(q, kid);
-            }
-        } else {
-            read_kid(t, k, page);
-        }
-        qpdf_oh_release(q, pg);
-        qpdf_oh_release(q, k);
+        read_chunk(t, e);
         qpdf_oh_release(q, e);
     }
     t->chunk_first[n] = t->n_kids;
@@ -527,13 +615,22 @@ static void set_tabs(tree *t) {
     }
 }
 
+static int by_page_id(const void *a, const void *b) {
+    int x = ((const struct page_ref *)a)->id, y = ((const struct page_ref *)b)->id;
+    return (x > y) - (x < y);
+}
+
 static void read_page_ids(tree *t) {
-    t->page_id = xmalloc((size_t)(t->n_pages ? t->n_pages : 1) * sizeof *t->page_id);
+    size_t n = (size_t)(t->n_pages ? t->n_pages : 1);
+    t->page_id = xmalloc(n * sizeof *t->page_id);
+    t->page_order = xmalloc(n * sizeof *t->page_order);
     for (int i = 0; i < t->n_pages; i++) {
         qpdf_oh page = qpdf_get_page_n(t->q, (size_t)i);
         t->page_id[i] = qpdf_oh_get_object_id(t->q, page);
+        t->page_order[i] = (struct page_ref){t->page_id[i], i};
         qpdf_oh_release(t->q, page);
     }
+    qsort(t->page_order, (size_t)t->n_pages, sizeof *t->page_order, by_page_id);
 }
 
 static void tree_free(tree *t) {
@@ -542,6 +639,7 @@ static void tree_free(tree *t) {
     free(t->kids);
     free(t->chunk_first);
     free(t->page_id);
+    free(t->page_order);
     free(t->parent);
 }
 

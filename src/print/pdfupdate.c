@@ -28,6 +28,10 @@ struct pdfupdate {
     int n_changed, cap_changed;
     raw_stream *streams;
     int n_streams, cap_streams;
+    char *src;              /* the file's bytes, or NULL */
+    size_t src_len;
+    pdfpack_xref x;         /* its cross-reference table, when it is one the rewrite reads */
+    bool have_x;
     char **text;            /* by object number: a reserved object's text, or NULL */
     size_t *text_len;
     int cap_text;
@@ -43,11 +47,22 @@ static int trailer_size(qpdf_data q)
     return n > 0 && n < (1 << 23) ? n : 1;   /* PDF's object numbers stop at 8,388,607 */
 }
 
-pdfupdate *pdfupdate_begin(qpdf_data q)
+pdfupdate *pdfupdate_begin(qpdf_data q, const char *in_path)
 {
     pdfupdate *u = xcalloc(1, sizeof *u);
     u->size = u->next = trailer_size(q);
+    if (file_read(in_path, (size_t)1 << 34, &u->src, &u->src_len) == 0)
+        u->have_x = pdfpack_read_xref(u->src, u->src_len, &u->x);
     return u;
+}
+
+const char *pdfupdate_source_text(const pdfupdate *u, int id, size_t *len)
+{
+    const char *body;
+    bool is_stream;
+    if (!u->have_x || !pdfpack_object_at(u->src, &u->x, id, &body, len, &is_stream) || is_stream)
+        return NULL;
+    return body;
 }
 
 void pdfupdate_free(pdfupdate *u)
@@ -60,6 +75,8 @@ void pdfupdate_free(pdfupdate *u)
     }
     free(u->streams);
     free(u->changed);
+    free(u->src);
+    pdfpack_xref_free(&u->x);
     for (int i = 0; i < u->cap_text; i++)
         free(u->text[i]);
     free(u->text);
@@ -648,13 +665,13 @@ static char *pack_trailer(qpdf_data q)
 
 /* The whole result in memory (cairo's file with the edits in place and nothing unused),
  * or NULL when cairo's file is not one this rewrite can read (the update is appended then). */
-static char *compact_file(pdfupdate *u, qpdf_data q, const char *data, size_t len, const char *id_seed,
-                          size_t *out_len, bool *failed)
+static char *compact_file(pdfupdate *u, qpdf_data q, const char *id_seed, size_t *out_len, bool *failed)
 {
-    pdfpack_xref x;
     *failed = false;
-    if (!pdfpack_read_xref(data, len, &x))
+    if (!u->have_x)
         return NULL;
+    const char *data = u->src;
+    const pdfpack_xref x = u->x;
     plan pl = {0};
     char *out = NULL;
     if (make_plan(&pl, u, q, data, &x)) {
@@ -672,7 +689,6 @@ static char *compact_file(pdfupdate *u, qpdf_data q, const char *data, size_t le
         *failed = qpdf_has_error(q);
     }
     plan_free(&pl);
-    pdfpack_xref_free(&x);
     return out;
 }
 
@@ -765,13 +781,10 @@ static int write_whole(const char *out_path, const char *data, size_t len, const
 int pdfupdate_write(pdfupdate *u, qpdf_data q, const char *in_path, const char *out_path, const char *id_seed,
                     const char *shown, diag *d)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (file_read(in_path, (size_t)1 << 34, &data, &len) == 0) {
+    {
         bool failed = false;
         size_t out_len = 0;
-        char *out = compact_file(u, q, data, len, id_seed, &out_len, &failed);
-        free(data);
+        char *out = compact_file(u, q, id_seed, &out_len, &failed);
         if (failed) {
             const char *detail = qpdf_get_error_full_text(q, qpdf_get_error(q));
             return fail(d, shown, "cannot update PDF", detail);

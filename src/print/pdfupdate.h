@@ -17,8 +17,15 @@
 
 typedef struct pdfupdate pdfupdate;
 
-/* Starts an update of the file just read into q (its trailer's /Size numbers new objects). */
-pdfupdate *pdfupdate_begin(qpdf_data q);
+/* Starts an update of the file at in_path, just read into q (its trailer's /Size numbers
+ * new objects). The file's bytes are read once more, for pdfupdate_source_text and the
+ * compact rewrite. */
+pdfupdate *pdfupdate_begin(qpdf_data q, const char *in_path);
+
+/* The text of object `id` as the file holds it (between "N 0 obj" and "endobj"), when the
+ * file's cross-reference table could be read and the object is not a stream; else NULL.
+ * Valid until pdfupdate_free. Reading it costs far less than libqpdf's parse. */
+const char *pdfupdate_source_text(const pdfupdate *u, int id, size_t *len);
 void pdfupdate_free(pdfupdate *u);
 
 /* The indirect object `obj` (or the one `obj` is a reference to) has changed; a direct
