@@ -427,6 +427,80 @@ static int heading_level(const char *name) {
     return name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && !name[2] ? name[1] - '0' : 0;
 }
 
+/*** <figure> ***/
+
+static bool blank_text(const xmlNode *n) {
+    if (n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE) return false;
+    for (const xmlChar *p = n->content; p && *p; p++)
+        if (!isspace(*p)) return false;
+    return true;
+}
+
+/* The one <img> of a figure, itself a child or inside a child (<a>, <p>, <picture>); NULL
+ * when there is none or more than one. */
+static xmlNode *figure_image(xmlNode *fig, xmlNode **caption) {
+    xmlNode *img = NULL;
+    *caption = NULL;
+    for (xmlNode *k = fig->children; k; k = k->next) {
+        if (k->type == XML_COMMENT_NODE || blank_text(k)) continue;
+        if (k->type != XML_ELEMENT_NODE) return NULL;
+        const char *name = (const char *)k->name;
+        if (strcmp(name, "figcaption") == 0) {
+            if (*caption) return NULL;
+            *caption = k;
+        } else if (strcmp(name, "img") == 0) {
+            if (img) return NULL;
+            img = k;
+        } else if (strcmp(name, "br") != 0) {
+            /* one wrapper holding only the image */
+            xmlNode *only = NULL;
+            for (xmlNode *g = k->children; g; g = g->next) {
+                if (g->type == XML_COMMENT_NODE || blank_text(g)) continue;
+                if (only || g->type != XML_ELEMENT_NODE || strcmp((const char *)g->name, "img") != 0) return NULL;
+                only = g;
+            }
+            if (!only || img) return NULL;
+            img = only;
+        }
+    }
+    return img;
+}
+
+/* <figure><img …><figcaption>…</figcaption></figure>, as GitHub READMEs and books write
+ * a captioned figure: the model's figure, the caption's text as its caption. False (and
+ * nothing done) for any other figure, which is read as its parts. */
+static bool figure_block(hctx *c, xmlNode *fig, int line, int col) {
+    xmlNode *caption;
+    xmlNode *img = figure_image(fig, &caption);
+    if (!img) return false;
+    int iline = xml_line(c, img);
+    cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    insert_block(c, p, line, col);
+    cmark_node *im = image_node(img, iline, tag_col(c, iline, iline == c->line ? c->col : 1, "img"));
+    if (caption) {
+        xmlChar *t = xmlNodeGetContent(caption);
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "");
+        bool space = true;
+        for (const xmlChar *q = t; q && *q; q++) {
+            if (isspace(*q)) {
+                if (!space) buf_putc(&b, ' ');
+                space = true;
+            } else {
+                buf_putc(&b, (char)*q);
+                space = false;
+            }
+        }
+        while (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
+        if (b.len) cmark_node_set_title(im, b.data);
+        buf_free(&b);
+        xmlFree(t);
+    }
+    cmark_node_append_child(p, im);
+    return true;
+}
+
 /* An element or text between blocks. */
 static void walk_block(hctx *c, xmlNode *n, int depth) {
     int line = xml_line(c, n);
@@ -455,6 +529,7 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
         return;
     }
     end_para(c);
+    if (strcmp(name, "figure") == 0 && figure_block(c, n, line, col)) return;
     if (!is_name(name, KNOWN_BLOCKS)) warn_tag(c, line, col, name);
     const char *saved = c->align;
     char *align = attr(n, "align");

@@ -279,6 +279,36 @@ static void test_html_subset(void) {
     done(&u);
 }
 
+/* A captioned figure as You Don't Know JS Yet writes them (getify/You-Dont-Know-JS,
+ * get-started/ch1.md): <figure>, <img>, <figcaption> with <em>, trailing <br>s. One
+ * figure with its caption, no warning; a figure of two images is read as its parts. */
+static void test_html_figure(void) {
+    parsed p = parse1("# T\n\nSee Figure 1.\n\n<figure>\n    <img src=\"images/pixel.png\" width=\"650\" "
+                      "alt=\"Interpreting a script\" align=\"center\">\n"
+                      "    <figcaption><em>Fig. 1:  Interpreted\n Execution</em></figcaption>\n    <br><br>\n</figure>\n\n"
+                      "After.\n\n<figure><a href=\"https://example.org/\"><img src=\"images/dot.svg\" alt=\"Dot\"></a></figure>\n\n"
+                      "<figure>\n<img src=\"images/pixel.png\" alt=\"A\">\n<img src=\"images/dot.svg\" alt=\"B\">\n"
+                      "<figcaption>Two</figcaption>\n</figure>\n");
+    OK(p.ok, "figures load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *f0 = nth(root, MODEL_FIGURE, 0), *f1 = nth(root, MODEL_FIGURE, 1);
+    OK(f0 != NULL, "<figure> with <img> and <figcaption> is a figure");
+    if (f0) {
+        STR_EQ(f0->as.figure.alt, "Interpreting a script");
+        STR_EQ(f0->as.figure.caption, "Fig. 1: Interpreted Execution");
+        INT_EQ(f0->pos.line, 5);
+        INT_EQ(f0->pos.col, 1);
+    }
+    OK(f1 != NULL && f1->as.figure.caption == NULL, "an image in a link, alone in its figure: a figure without caption");
+    OK(!has(&p.d, "a.md:5:") && !has(&p.d, "a.md:7:") && !has(&p.d, "a.md:14:"), "no warning for the captioned ones: %s",
+       said(&p.d));
+    plain_is(nth(root, MODEL_PARAGRAPH, 1), "After.");
+    /* two images: as before, the tags warn and the caption stays text */
+    OK(has(&p.d, "a.md:16:1: warning: raw HTML tag <figure> is not supported; dropped, its text kept"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:19:1: warning: raw HTML tag <figcaption>"), "%s", said(&p.d));
+    done(&p);
+}
+
 static void test_strict(void) {
     const char *srcs[] = {"# T\n\nSome <u>under</u> text.\n", NULL};
     parsed p = parse_named(srcs, NULL, NULL, true);
@@ -298,6 +328,7 @@ int main(void) {
     test_github_slugs();
     test_heading_attributes();
     test_html_subset();
+    test_html_figure();
     test_strict();
     return CHECK_DONE();
 }
