@@ -351,10 +351,16 @@ static bool blank(const char *s, size_t n) {
 
 /* A leading YAML front matter block is metadata, not text: blanked in place (every line
  * where it was), after giving the book its metadata when `front` (a one-file book). */
-static bool front_matter(model_book *book, char *text, size_t len, const char *where, bool front, diag *d) {
+static bool front_matter(model_book *book, model_chapter *ch, char *text, size_t len, const char *where, bool front,
+                         diag *d) {
     size_t fm = manifest_front_matter_len(text, len);
     if (!fm) return true;
     bool ok = !front || manifest_front_matter(book, text, fm, where, d);
+    if (!front) {
+        int line = 1, col = 1;
+        ch->front_title = manifest_front_matter_title(book, text, fm, &line, &col);
+        ch->front_title_pos = (model_pos){ch->file, line, col};
+    }
     for (size_t i = 0; i < fm; i++)
         if (text[i] != '\n' && text[i] != '\r') text[i] = ' ';
     return ok;
@@ -391,8 +397,15 @@ static bool resolve_image(void *ctx, model_book *book, const char *ref, model_po
 
 const markdown_resolver book_files = {resolve_image, NULL};
 
-/* A heading of `text` put first in a chapter: an mdBook part's title, or a SUMMARY.md
- * entry's for a chapter that has no heading of its own (every entry is in the outline). */
+/* A chapter whose text starts with its own title: a heading of its top level. */
+static bool opens_with_title(const model_chapter *ch) {
+    const model_node *first = ch->root->first_child;
+    return first && first->type == MODEL_HEADING && first->as.heading.level <= ch->depth + 1;
+}
+
+/* A heading of `text` put first in a chapter: an mdBook part's title, a SUMMARY.md
+ * entry's for a chapter that has no heading of its own (every entry is in the outline),
+ * or its front matter's title for a chapter whose text does not open with one. */
 static void title_heading(model_book *book, model_chapter *ch, int index, const char *text, model_pos pos) {
     int level = ch->depth + 1 > 6 ? 6 : ch->depth + 1;
     style_role role = level == 1 ? STYLE_H1 : level == 2 ? STYLE_H2 : STYLE_H3;
@@ -406,7 +419,8 @@ static void title_heading(model_book *book, model_chapter *ch, int index, const 
     t->text = arena_strdup(book->mem, text);
     model_append_child(h, t);
     /* a chapter without a heading already holds its id (made from the same title) */
-    h->id = ch->id ? ch->id : model_unique_slug(book, text);
+    bool no_heading = ch->id && model_find_id(book, ch->id) == ch->root;
+    h->id = no_heading ? ch->id : model_unique_slug(book, text);
     model_bind_id(book, h->id, h);
     model_prepend_child(ch->root, h);
     ch->title = t->text;
@@ -507,11 +521,13 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
     } else if (!ref->mdbook || expand_includes(book, ch, &data, &len, bom, where, d)) {
         if (ref->mdbook) bom = 0;
         ch->title = ref->title;
-        ok = front_matter(book, data + bom, len - bom, where, front, d);
+        ok = front_matter(book, ch, data + bom, len - bom, where, front, d);
         ok &= markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
         /* no heading of its own: the chapter's id then names its root */
         if (ref->title && ch->root && ch->id && model_find_id(book, ch->id) == ch->root)
             title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});
+        else if (ch->front_title && ch->root && !opens_with_title(ch))
+            title_heading(book, ch, index, ch->front_title, ch->front_title_pos);
     }
     free(where);
 done:

@@ -447,6 +447,14 @@ size_t manifest_front_matter_len(const char *src, size_t len) {
     return 0;
 }
 
+/* The YAML of a front matter block: up to where its closing line starts. */
+static size_t front_yaml_len(const char *src, size_t fm_len) {
+    size_t n = fm_len;
+    if (n && src[n - 1] == '\n') n--;
+    while (n && src[n - 1] != '\n') n--;
+    return n;
+}
+
 static const char *const front_keys[] = {"title",       "subtitle", "author",     "authors", "lang",
                                          "language",    "date",     "rights",     "description",
                                          "keywords",    "identifier", "publisher", NULL};
@@ -492,10 +500,7 @@ static void front_value(mctx *c, const char *key, const ytree_node *v) {
 bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, const char *display, diag *d) {
     mctx c = {book, arena_strdup(book->mem, display), d, true};
     /* the YAML ends where the closing "---" or "..." line starts */
-    size_t yaml_len = fm_len;
-    if (yaml_len && src[yaml_len - 1] == '\n') yaml_len--;
-    while (yaml_len && src[yaml_len - 1] != '\n') yaml_len--;
-    ytree_node *root = ytree_parse(src, yaml_len, c.display, d);
+    ytree_node *root = ytree_parse(src, front_yaml_len(src, fm_len), c.display, d);
     if (!root) return false;
     if (root->kind != YTREE_MAP) {
         if (!ytree_is_null(root)) verr(&c, root, "front matter must be a mapping of keys (title: …), not %s", ytree_kind_name(root));
@@ -513,6 +518,28 @@ bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, con
     }
     ytree_free(root);
     return c.ok;
+}
+
+const char *manifest_front_matter_title(model_book *book, const char *src, size_t fm_len, int *line, int *col) {
+    diag quiet;
+    diag_init(&quiet);
+    quiet.out = NULL;
+    quiet.capture = true;
+    ytree_node *root = ytree_parse(src, front_yaml_len(src, fm_len), "front matter", &quiet);
+    diag_free(&quiet);
+    if (!root) return NULL;
+    const char *found = NULL;
+    for (int want = 0; want < 2 && !found && root->kind == YTREE_MAP; want++) {
+        for (size_t i = 0; i + 1 < root->n && !found; i += 2) {
+            const ytree_node *k = root->items[i], *v = root->items[i + 1];
+            if (k->kind != YTREE_SCALAR || v->kind != YTREE_SCALAR || !v->value || !*v->value) continue;
+            if (strcmp(k->value, want == 0 ? "title" : "name") != 0) continue;
+            found = arena_strdup(book->mem, v->value);
+            *line = v->line, *col = v->col;
+        }
+    }
+    ytree_free(root);
+    return found;
 }
 
 const char *manifest_name_uuid(model_book *book) {

@@ -35,6 +35,11 @@ size_t manifest_front_matter_len(const char *src, size_t len);
  * of a chapter into book->meta. Other keys warn. False after reporting errors. */
 bool manifest_front_matter(model_book *book, const char *src, size_t fm_len, const char *display, diag *d);
 
+/* The title a chapter's front matter gives it, as static site generators read it:
+ * `title:`, else `name:` (a string); NULL when there is none or the YAML cannot be read
+ * (a chapter's front matter is never an error). Arena memory; *pos gets the value's place. */
+const char *manifest_front_matter_title(model_book *book, const char *src, size_t fm_len, int *line, int *col);
+
 /* A BCP 47 tag's shape ("en", "en-GB", "pt-BR"). */
 bool manifest_valid_language(const char *s);
 

@@ -134,6 +134,8 @@ typedef struct model_chapter {
     const char *title;       /* plain text of the first heading, or the file name */
     model_node *root;        /* MODEL_CHAPTER */
     int depth;               /* nesting in an mdBook SUMMARY.md: its headings are this many levels lower */
+    const char *front_title; /* the title its front matter gives (title:, else name:), or NULL */
+    model_pos front_title_pos;
     bool rust_hidden;        /* mdBook: lines starting with "# " in Rust code blocks are not shown */
 } model_chapter;
 

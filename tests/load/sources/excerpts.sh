@@ -5,7 +5,9 @@
 #   nomicon            an mdBook chapter whose SVG figure has the public SVG 1.1 doctype;
 #   nodebestpractices  a GitHub README: an all-contributors table whose "#content-…" links
 #                      lead nowhere, inline SVG icons (one with stray text in it), raw HTML
-#                      positions.
+#                      positions;
+#   learnxinyminutes   pages whose title is in their front matter (`name: Make`) and whose
+#                      text opens without a heading.
 # Each must build (exit 0) with exactly the warnings it deserves, at the right places, keep
 # its text in the PDF and the EPUB, and give an EPUB that EPUBCheck passes without a message.
 # Usage: excerpts.sh QUIRE_BIN SOURCE_DIR WORK_DIR
@@ -82,6 +84,16 @@ check "nbp --strict: exit 1" [ $? -eq 1 ]
 check "nbp --strict: the link to nowhere is an error" has strict.err \
     "README.md:19:354: error: link target '#content-kevinrambaud' does not exist; set as plain text (a warning; strict mode makes it an error)"
 check "nbp --strict: nothing written" [ -z "$(ls -A strict 2>/dev/null)" ]
+
+## learnxinyminutes: the front matter's name opens the chapter
+build lx "$books/learnxinyminutes"
+check "lx: no warning" [ "$(nwarn lx)" -eq 0 ]
+check "lx: make.md opens with its title" grep -q '<h1 id="make">Make</h1>' lx.epub.d/EPUB/text/ch01.xhtml
+check "lx: apl.md too" grep -q '<h1 id="apl">APL</h1>' lx.epub.d/EPUB/text/ch02.xhtml
+check "lx: the contents name both" grep -q 'href="text/ch02.xhtml#apl">APL<' lx.epub.d/EPUB/nav.xhtml
+check "lx: the PDF outline too" sh -c "qpdf --json out-lx/lxym.pdf 2>/dev/null | grep -q '\"title\": \"Make\"'"
+check "lx: the front matter is not text" no_match 'nooodl' lx.txt
+check "lx: a tab-indented recipe line whole" sh -c "pdftotext -layout out-lx/lxym.pdf - | grep -q '^ *echo \"foo\" > file0.txt\$'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
