@@ -168,19 +168,25 @@ static char *check_face(hb_blob_t *blob, unsigned index) {
     return why;
 }
 
-char *fontset_check_file(const char *path) {
-    char *data = NULL;
-    size_t len = 0;
-    if (file_read(path, FONT_CHECK_MAX_BYTES, &data, &len) != 0)
-        return xasprintf("cannot read it: %s", errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
-    char *why = check_sfnt((const unsigned char *)data, len);
+char *fontset_check_bytes(const unsigned char *data, size_t len) {
+    if (len > FONT_CHECK_MAX_BYTES) return xstrdup("larger than 64 MiB");
+    char *why = check_sfnt(data, len);
     if (!why) {
-        hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+        hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
         unsigned faces = hb_face_count(blob);
         if (faces == 0) why = xstrdup("HarfBuzz cannot read it");
         for (unsigned i = 0; i < faces && !why; i++) why = check_face(blob, i);
         hb_blob_destroy(blob);
     }
+    return why;
+}
+
+char *fontset_check_file(const char *path) {
+    char *data = NULL;
+    size_t len = 0;
+    if (file_read(path, FONT_CHECK_MAX_BYTES, &data, &len) != 0)
+        return xasprintf("cannot read it: %s", errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+    char *why = fontset_check_bytes((const unsigned char *)data, len);
     free(data);
     return why;
 }

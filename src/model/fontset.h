@@ -27,6 +27,9 @@ void fontset_walk(const char *dir, const char *confine, fontset_file_fn fn, void
  * a bundled face. */
 char *fontset_check_file(const char *path);
 
+/* The same checks on a font file's bytes (the fuzz target's entry point). */
+char *fontset_check_bytes(const unsigned char *data, size_t len);
+
 /* The book folder when `dir` is inside it (the book's own fonts/), else NULL. */
 const char *fontset_confine(const model_book *book, const char *dir);
 
