@@ -1036,6 +1036,51 @@ static bool nest(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     return true;
 }
 
+/*** GitHub alerts ***/
+
+/* "> [!NOTE]" opening a block quote, as GitHub writes its alerts: the marker becomes its
+ * label in bold on a line of its own ("Note"), as GitHub shows it. cmark splits the
+ * marker into text nodes at the brackets, so they are read together. */
+static void github_alert(cmark_node *quote) {
+    static const char *const kinds[][2] = {{"NOTE", "Note"},           {"TIP", "Tip"},         {"IMPORTANT", "Important"},
+                                           {"WARNING", "Warning"},     {"CAUTION", "Caution"}, {NULL, NULL}};
+    cmark_node *para = cmark_node_first_child(quote);
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) return;
+    char marker[16];
+    size_t n = 0;
+    cmark_node *k = cmark_node_first_child(para);
+    for (; k && cmark_node_get_type(k) == CMARK_NODE_TEXT; k = cmark_node_next(k)) {
+        const char *lit = cmark_node_get_literal(k);
+        size_t l = lit ? strlen(lit) : 0;
+        if (n + l >= sizeof marker) return;
+        memcpy(marker + n, lit, l);
+        n += l;
+    }
+    while (n && marker[n - 1] == ' ') n--;
+    marker[n] = '\0';
+    if (k && cmark_node_get_type(k) != CMARK_NODE_SOFTBREAK && cmark_node_get_type(k) != CMARK_NODE_LINEBREAK) return;
+    if (n < 4 || marker[0] != '[' || marker[1] != '!' || marker[n - 1] != ']') return;
+    const char *label = NULL;
+    for (int i = 0; kinds[i][0] && !label; i++)
+        if (n - 3 == strlen(kinds[i][0]) && strncasecmp(marker + 2, kinds[i][0], n - 3) == 0) label = kinds[i][1];
+    if (!label) return;
+    cmark_node *first = cmark_node_first_child(para);
+    int line = cmark_node_get_start_line(first), col = cmark_node_get_start_column(first);
+    while (cmark_node_first_child(para) != k) cmark_node_free(cmark_node_first_child(para));
+    cmark_node *strong = cmark_node_new(CMARK_NODE_STRONG), *t = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(t, label);
+    strong->start_line = t->start_line = line;
+    strong->start_column = t->start_column = col;
+    cmark_node_append_child(strong, t);
+    cmark_node_prepend_child(para, strong);
+    if (k && cmark_node_get_type(k) == CMARK_NODE_SOFTBREAK) {
+        cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+        br->start_line = k->start_line, br->start_column = k->start_column;
+        cmark_node_insert_before(k, br);
+        cmark_node_free(k);
+    }
+}
+
 /*** heading attributes ***/
 
 /* One word of an attribute list: "#id", ".class" or "key=value" (value bare or in double quotes). */
@@ -1332,6 +1377,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     }
     case CMARK_NODE_BLOCK_QUOTE:
         if (!nest(c, cm, it)) return;
+        github_alert(cm);
         n = add(c, MODEL_QUOTE, cm);
         set_role(c, n, STYLE_QUOTE);
         push(c, cm, n);

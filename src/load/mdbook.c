@@ -432,7 +432,7 @@ static void include(xctx *x, const char *chapter, const char *where, int line, i
 }
 
 static void expand_into(xctx *x, const char *chapter, const char *text, size_t len, const char *where, int depth, buf *out) {
-    static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", NULL};
+    static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", "{{#playground ", "{{#title ", NULL};
     int line = 1;
     size_t line_start = 0;
     for (size_t i = 0; i < len && x->ok;) {
@@ -453,7 +453,16 @@ static void expand_into(xctx *x, const char *chapter, const char *text, size_t l
             continue;
         }
         const char *args = text + i + strlen(kind);
-        include(x, chapter, where, line, (int)(i - line_start) + 1, args, (size_t)(close - args), depth, out);
+        size_t n = (size_t)(close - args);
+        if (strcmp(kind, "{{#playground ") == 0) {
+            /* the file, then attributes (editable, mdbook-runnable…) a printed page has no use for */
+            while (n && isspace((unsigned char)*args)) args++, n--;
+            size_t k = 0;
+            while (k < n && !isspace((unsigned char)args[k])) k++;
+            n = k;
+        }
+        /* {{#title …}} names the web page, not text of the book */
+        if (strcmp(kind, "{{#title ") != 0) include(x, chapter, where, line, (int)(i - line_start) + 1, args, n, depth, out);
         i = (size_t)(close - text) + 2;
         if (out->len > MDBOOK_MAX_BYTES) {
             diag_error(x->d, where, line, 1, "includes make the chapter larger than 64 MiB");

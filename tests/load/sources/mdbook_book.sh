@@ -81,7 +81,7 @@ printf '[book]\ntitle = "Mini"\nauthors = ["A. Writer"]\nlanguage = "en"\n' >min
 printf '# Summary\n\n[Intro](intro.md)\n\n# Part One\n\n- [Lines](lines.md)\n    - [Deep](deep.md)\n' >mini/src/SUMMARY.md
 printf 'fn a() {}\n// ANCHOR: two\nfn b() {}\nfn c() {}\n// ANCHOR_END: two\nfn d() {}\n' >mini/src/code/x.rs
 printf 'Intro text without a heading.\n\n{{#include code/x.rs}}\n' >mini/src/intro.md
-printf '# Lines\n\n```rust\n{{#include code/x.rs:3}}\n```\n\n```rust\n{{#include code/x.rs:3:4}}\n```\n\n```rust\n{{#include code/x.rs:two}}\n```\n\n```rust\n{{#rustdoc_include code/x.rs:6}}\n# fn hidden() {}\n## not hidden\n```\n' >mini/src/lines.md
+printf '# Lines\n\n{{#title Lines of the Mini Book}}\n\n```rust\n{{#include code/x.rs:3}}\n```\n\n```rust\n{{#include code/x.rs:3:4}}\n```\n\n```rust\n{{#include code/x.rs:two}}\n```\n\n```rust\n{{#rustdoc_include code/x.rs:6}}\n# fn hidden() {}\n## not hidden\n```\n\n```rust\n{{#playground code/x.rs editable}}\n```\n' >mini/src/lines.md
 printf '# Deep\n\n## Deeper\n' >mini/src/deep.md
 "$bin" dump mini >mini.json 2>mini.err
 check "the small project loads: $(head -c 300 mini.err)" [ $? -eq 0 ]
@@ -102,8 +102,9 @@ PY
 r=$(cat mini.out)
 field() { python3 -c "import json,sys; print(json.dumps(json.loads(sys.argv[1])[sys.argv[2]]))" "$r" "$2"; }
 check "file: the whole file, anchor lines left out" bash -c "grep -q 'fn a() {} fn b() {} fn c() {} fn d() {}' <<<'$(field x texts)'"
-check "file:3 (one line), file:3:4, file:anchor, rustdoc_include, hidden and ## lines: $(field x codes)" \
-    [ "$(field x codes)" = '["fn b() {}", "fn b() {}\nfn c() {}", "fn b() {}\nfn c() {}", "fn d() {}\n# not hidden"]' ]
+check "file:3 (one line), file:3:4, file:anchor, rustdoc_include, hidden and ## lines, playground: $(field x codes)" \
+    [ "$(field x codes)" = '["fn b() {}", "fn b() {}\nfn c() {}", "fn b() {}\nfn c() {}", "fn d() {}\n# not hidden", "fn a() {}\nfn b() {}\nfn c() {}\nfn d() {}"]' ]
+check "{{#title}} names the web page: not text" bash -c "! grep -q 'Mini Book' <<<'$(field x texts)'"
 check "parts and nesting as heading levels; a chapter without a heading gets its SUMMARY title: $(field x heads)" \
     [ "$(field x heads)" = '[[1, "intro"], [1, "part-one"], [1, "lines"], [2, "deep"], [3, "deeper"]]' ]
 check "book.toml's title" [ "$(field x title)" = '"Mini"' ]

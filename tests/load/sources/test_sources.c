@@ -309,6 +309,29 @@ static void test_html_figure(void) {
     done(&p);
 }
 
+/* GitHub's alerts: "> [!NOTE]" opens the quote with its label in bold on a line of its
+ * own; anything else in brackets stays text. */
+static void test_github_alerts(void) {
+    parsed p = parse1("# T\n\n> [!NOTE]\n> Useful information.\n\n> [!warning]  \n> Careful.\n\n"
+                      "> [!NOTE] inline\n\n> [!UNKNOWN]\n> Text.\n");
+    OK(p.ok, "alerts load: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 0);
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *q0 = nth(root, MODEL_QUOTE, 0), *q1 = nth(root, MODEL_QUOTE, 1);
+    const model_node *q2 = nth(root, MODEL_QUOTE, 2), *q3 = nth(root, MODEL_QUOTE, 3);
+    OK(q0 && q1 && q2 && q3, "four quotes");
+    if (q0 && q1 && q2 && q3) {
+        plain_is(nth(q0, MODEL_STRONG, 0), "Note");
+        OK(nth(q0, MODEL_LINE_BREAK, 0) != NULL, "the label on a line of its own");
+        plain_is(q0, "Note Useful information.");
+        plain_is(nth(q1, MODEL_STRONG, 0), "Warning");
+        plain_is(q2, "[!NOTE] inline");
+        OK(nth(q2, MODEL_STRONG, 0) == NULL, "a marker with text after it on its line is text");
+        plain_is(q3, "[!UNKNOWN] Text.");
+    }
+    done(&p);
+}
+
 static void test_strict(void) {
     const char *srcs[] = {"# T\n\nSome <u>under</u> text.\n", NULL};
     parsed p = parse_named(srcs, NULL, NULL, true);
@@ -329,6 +352,7 @@ int main(void) {
     test_heading_attributes();
     test_html_subset();
     test_html_figure();
+    test_github_alerts();
     test_strict();
     return CHECK_DONE();
 }
