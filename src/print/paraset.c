@@ -611,8 +611,9 @@ static void lines_from_breaks(paraset *ps, const items *b, const lb_line *br, in
     for (int i = 0; i < n; i++) ps->lines[i].end = i + 1 < n ? ps->lines[i + 1].start : ps->len;
 }
 
-/* Code: each source line wraps where the next character would pass the measure,
- * the rest hanging; nothing stretches. */
+/* Code: each source line wraps where the next character would pass the measure, or
+ * after the last space before it when that keeps at least 60 % of the line, the rest
+ * hanging; nothing stretches. */
 static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, int n_cuts, paraset_report *rep) {
     int cap = 16, n = 0;
     int *from = xcalloc((size_t)cap, sizeof *from), *to = xcalloc((size_t)cap, sizeof *to);
@@ -620,14 +621,22 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
     int start = 0;
     bool continued = false;
     double acc = 0, whole = 0, widest = 0; /* whole: the source line so far, unwrapped */
+    int space = -1;      /* the last space after a word on this line, -1 */
+    double at_space = 0; /* acc just after it */
+    bool inked = false;  /* a character other than a space on this line so far */
     for (int k = 0; k <= ps->len; k++) {
         bool end = k == ps->len || ps->text[k] == '\n';
         bool wrap = false;
+        int next = k;
         if (!end && ps->flags[k] & F_CLUSTER) {
             double lw = o->width - (continued ? o->hang : 0);
             wrap = o->width > 0 && k > start && acc + ps->adv[k] > lw + 1e-6;
-            if (!wrap) acc += ps->adv[k];
+            if (wrap && space > start && at_space >= 0.6 * lw) next = space + 1, acc -= at_space;
+            else if (wrap) next = k, acc = 0;
+            acc += ps->adv[k];
             whole += ps->adv[k];
+            if (ps->text[k] == ' ' && inked) space = k, at_space = acc;
+            else if (ps->text[k] != ' ') inked = true;
         }
         if (end) widest = whole > widest ? whole : widest, whole = 0;
         if (!end && !wrap) continue;
@@ -636,12 +645,13 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
             from = xrealloc(from, (size_t)cap * sizeof *from), to = xrealloc(to, (size_t)cap * sizeof *to);
             cont = xrealloc(cont, (size_t)cap * sizeof *cont);
         }
-        from[n] = start, to[n] = k, cont[n] = continued, n++;
+        from[n] = start, to[n] = next, cont[n] = continued, n++;
         if (wrap) {
-            start = k, continued = true, acc = ps->adv[k];
+            start = next, continued = true;
         } else {
-            start = k + 1, continued = false, acc = 0;
+            start = k + 1, continued = false, acc = 0, inked = false;
         }
+        space = -1;
     }
     grow_lines(ps, n);
     for (int i = 0; i < n; i++) {
