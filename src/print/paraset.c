@@ -539,6 +539,32 @@ static void reorder(line_segs *ls) {
         }
 }
 
+/* A line ending in an added hyphen: the last cluster before it was shaped with the
+ * letter that now starts the next line (its advance holds their kerning). Shapes that
+ * cluster again with the hyphen and takes both glyphs from there, when the font gives
+ * one glyph for the hyphen and as many as before for the cluster. */
+static void reshape_edge(const paraset *ps, seg *last, seg *hy, int to) {
+    PangoGlyphString *gs = last && last->gi ? last->gi->glyphs : NULL;
+    if (!gs || gs->num_glyphs == 0 || last->level % 2) return;
+    int g0 = gs->num_glyphs - 1;
+    while (g0 > 0 && gs->log_clusters[g0 - 1] == gs->log_clusters[gs->num_glyphs - 1]) g0--;
+    int at = last->gi->item->offset + gs->log_clusters[g0], n = to - at;
+    if (n <= 0 || n > 32) return;
+    char s[40];
+    memcpy(s, ps->text + at, (size_t)n);
+    s[n] = '-';
+    PangoGlyphString *re = pango_glyph_string_new();
+    PangoAnalysis an = last->run->item->analysis;
+    pango_shape_with_flags(s, n + 1, s, n + 1, &an, re, PANGO_SHAPE_NONE);
+    int k = gs->num_glyphs - g0;
+    const PangoGlyphInfo *h = &re->glyphs[re->num_glyphs - 1];
+    if (re->num_glyphs == k + 1 && h->glyph == hy->hyphen && re->log_clusters[k] == n) {
+        for (int g = 0; g < k; g++) gs->glyphs[g0 + g] = re->glyphs[g];
+        hy->width = h->geometry.width / (double)PANGO_SCALE;
+    }
+    pango_glyph_string_free(re);
+}
+
 /* Builds line li's pieces for content bytes [from, to), places them and fills its box. */
 static void set_line(paraset *ps, int li, int from, int to, bool justify, bool shrink_only, double protrude, bool hyphen, double x0,
                      double avail, paraset_align align, const int *cuts, int n_cuts, const paraset_opts *o) {
@@ -548,6 +574,7 @@ static void set_line(paraset *ps, int li, int from, int to, bool justify, bool s
         int r = ps->run_of[to - 1];
         hyphen_of(ps, r);
         add_seg(ls, (seg){NULL, ps->runs[r], ps->hy_g[r], 0, ps->hy_w[r], to, to, ps->runs[r]->item->analysis.level});
+        if (ls->n >= 2) reshape_edge(ps, &ls->v[ls->n - 2], &ls->v[ls->n - 1], to);
     }
     /* Justified: the glue is set to fill the measure exactly from the widths as
      * shaped (the breaker's ratio counts the emergency stretch, the lines do not). */

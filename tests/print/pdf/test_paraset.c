@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "load/book.h"
+#include "model/model.h"
+#include "print/hyph.h"
 #include "model/fontset.h"
 #include "print/fontmap.h"
 #include "print/text.h"
@@ -13,6 +15,7 @@
 
 static text_ctx *tc;
 static style_text body;
+static model_book *book;
 
 /* The natural width of `s` set on one line. */
 static double natural(const char *s) {
@@ -54,6 +57,50 @@ static void test_explicit_hyphen(void) {
     free(got);
 }
 
+/* One hyphenated paragraph of `s` set ragged at `width` (the book's patterns). */
+static text_para *hyphenated(const char *s, double width) {
+    model_node *para = model_node_new(book, MODEL_PARAGRAPH, (model_pos){"t.md", 1, 1});
+    model_node *t = model_node_new(book, MODEL_TEXT, (model_pos){"t.md", 1, 1});
+    t->text = s;
+    model_append_child(para, t);
+    style_text st = body;
+    st.hyphenate = true;
+    text_opts o = {.width = width, .no_justify = true, .align_override = -1};
+    return text_para_inlines(tc, para, &st, &o, NULL);
+}
+
+/* A word hyphenated at a line end: the letter before the break is shaped with the
+ * hyphen, so their kerning is the pair's and not the letter's with the one that went
+ * to the next line. The first line is exactly as wide as "prefix-" set alone; among the
+ * words tried at least one has a letter that kerns differently with the two. */
+static void test_edge_reshaped(void) {
+    style_text keep = body;
+    body.family = book->style->roles[STYLE_H1].family; /* Lato: it kerns c, f, k with a hyphen */
+    static const char *words[][2] = {{"structure", "struc"}, {"practice", "prac"}, {"election", "elec"},
+                                     {"doctor", "doc"}, {"making", "mak"}, {"taking", "tak"}, {"factor", "fac"},
+                                     {"chemotherapy", "chemother"}, {"preserving", "preserv"}};
+    int kerned = 0;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        const char *w = words[i][0], *pre = words[i][1];
+        char *dash = xasprintf("%s-", pre), *two = xstrndup(w, strlen(pre) + 1);
+        char *last = xasprintf("%c-", pre[strlen(pre) - 1]), *pair = xstrndup(two + strlen(pre) - 1, 2);
+        double with_hyphen = natural(dash);
+        double k1 = natural(last) - natural(last + 1) - natural((char[]){pre[strlen(pre) - 1], 0});
+        double k2 = natural(pair) - natural(pair + 1) - natural((char[]){pre[strlen(pre) - 1], 0});
+        if (fabs(k1 - k2) > 0.01) kerned++;
+        text_para *p = hyphenated(w, with_hyphen + 0.3);
+        OK(p && p->n_lines >= 2 && p->lines[0].hyphenated && p->lines[0].length == (int)strlen(pre),
+           "%s: not broken after %s", w, pre);
+        if (p && p->n_lines >= 2)
+            OK(fabs(p->lines[0].width - with_hyphen) < 0.01, "%s: the line %s- is %.3f wide, set alone %.3f (kerns %.3f, %.3f)", w,
+               pre, p->lines[0].width, with_hyphen, k1, k2);
+        text_para_free(p);
+        free(dash), free(two), free(last), free(pair);
+    }
+    OK(kerned > 0, "no word tried kerns differently before its hyphen");
+    body = keep;
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     diag d;
@@ -61,16 +108,19 @@ int main(void) {
     d.capture = true;
     char *dir = xasprintf("%s/tests/print/pdf/fixtures/keeps", QUIRE_SOURCE_DIR);
     book_options bo = {0};
-    model_book *book = book_load(dir, &bo, &d);
+    book = book_load(dir, &bo, &d);
     free(dir);
     OK(book != NULL, "keeps fixture loads: %s", d.captured ? d.captured : "");
     if (book) {
         text_svg_fonts(book);
-        tc = text_ctx_new(book, NULL);
+        hyph *hy = hyph_load("en-US");
+        tc = text_ctx_new(book, hy);
         body = book->style->roles[STYLE_BODY];
         body.align = STYLE_ALIGN_LEFT;
         test_explicit_hyphen();
+        test_edge_reshaped();
         text_ctx_free(tc);
+        hyph_free(hy);
         text_svg_fonts_done();
         model_book_free(book);
     }
