@@ -187,6 +187,44 @@ static void test_total_fit_beats_first_fit(void) {
     free(lines);
 }
 
+/* Eight words 2 wide, glue 1 (+1, -0.5), measure 10, TeX's defaults (tolerance 200,
+ * line penalty 10, 10000 between fitness classes more than one apart). Worked by hand:
+ * k words on a line are 3k - 1 wide with k - 1 glues, so
+ *   3 words: 8, short by 2 of stretch 2: r = 1, badness 100, loose (class 1);
+ *   4 words: 11, over by 1 of shrink 1.5: r = -2/3, badness 100 (2/3)^3 = 29.63, tight (3);
+ *   2 words: 5, r = 5: badness 10000 > 200; 5 words: 14, over by 4 > 1.5+0.5: infeasible.
+ * The last line ends with the fill, so it only shrinks when over the measure.
+ *   4 | 4: 2 (10 + 29.63)^2 = 3141.0 (both tight: no class jump);
+ *   3 | 3 | 2: 110^2 + 110^2 + 10^2 = 24300 (what first fit, filling each line at
+ *   natural width, gives); 4 | 3 | 1 and 3 | 4 | 1: 1570.5 + 12100 + 10000 + 100 = 23770.5.
+ * The optimum is 4 | 4, breaking at the glue after the fourth word (item 7). */
+static void test_hand_worked_optimum(void) {
+    lb_item it[32];
+    int n = 0;
+    for (int w = 0; w < 8; w++) {
+        if (w) it[n++] = glue(1, 1, 0.5);
+        it[n++] = box(2);
+    }
+    n = finish(it, n);
+    lb_params p = lb_defaults(10);
+    lb_line *lines = NULL;
+    double d = 0;
+    int k = lb_break(it, n, &p, &lines, &d);
+    INT_EQ(k, 2);
+    if (k == 2) {
+        INT_EQ(lines[0].end, 7);
+        INT_EQ(lines[1].start, 8);
+        INT_EQ(lines[1].end, n - 1);
+        OK(fabs(lines[0].ratio + 2.0 / 3) < 1e-9 && fabs(lines[1].ratio + 2.0 / 3) < 1e-9, "ratios %g %g",
+           lines[0].ratio, lines[1].ratio);
+    }
+    double b = 100 * 8.0 / 27;
+    OK(fabs(d - 2 * (10 + b) * (10 + b)) < 1e-6, "demerits %.4f, want %.4f", d, 2 * (10 + b) * (10 + b));
+    int first_fit[] = {5, 11, n - 1};
+    OK(fabs(score_set(it, n, &p, first_fit, 3) - 24300) < 1e-6, "first fit scores %.1f", score_set(it, n, &p, first_fit, 3));
+    free(lines);
+}
+
 /* One line: three words that fit; the ratio is the stretch used. */
 static void test_one_line(void) {
     lb_item it[16];
@@ -280,6 +318,7 @@ int main(void) {
     test_hyphen_width_counts();
     test_hyphen_run_limit();
     test_total_fit_beats_first_fit();
+    test_hand_worked_optimum();
     test_against_brute_force();
     return CHECK_DONE();
 }
