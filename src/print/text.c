@@ -21,6 +21,7 @@ struct text_ctx {
      * cost of laying out a short paragraph. */
     GHashTable *metrics;   /* PangoFontDescription* (owned) -> double[2] (owned) */
     bool second;           /* on the second thread's font maps */
+    GHashTable *warned;    /* characters no bundled font has, already warned about (GUINT_TO_POINTER) */
     PangoContext *sys_ctx; /* on the system's fonts, for characters no book font has; made on first use */
 };
 
@@ -68,6 +69,7 @@ static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy, bool
     tc->lang = pango_language_from_string(book->meta.language ? book->meta.language : "en");
     tc->ctx = context_on(fm, tc->lang);
     tc->hy = hy;
+    tc->warned = g_hash_table_new(g_direct_hash, g_direct_equal);
     tc->metrics = g_hash_table_new_full((GHashFunc)pango_font_description_hash, (GEqualFunc)pango_font_description_equal,
                                         (GDestroyNotify)pango_font_description_free, g_free);
     return tc;
@@ -88,6 +90,7 @@ void text_ctx_set_hyph(text_ctx *tc, hyph *hy) {
 void text_ctx_free(text_ctx *tc) {
     if (!tc) return;
     g_hash_table_destroy(tc->metrics);
+    g_hash_table_destroy(tc->warned);
     g_object_unref(tc->ctx);
     if (tc->sys_ctx) g_object_unref(tc->sys_ctx);
     free(tc);
@@ -522,8 +525,17 @@ static model_pos char_pos(const model_node *block, const builder *b, const char 
     return p;
 }
 
+/* True the first time a character no bundled font has is met in this context's text
+ * (a book laid out on two threads has one context for each half). */
+static bool first_time(text_ctx *tc, gunichar c) {
+    gpointer key = GUINT_TO_POINTER(c);
+    if (g_hash_table_contains(tc->warned, key)) return false;
+    g_hash_table_add(tc->warned, key);
+    return true;
+}
+
 /* What the engine had to do that the author should know: at the block, and for a
- * character no font has, where that character is. */
+ * character no font has, where that character first is. */
 static void report(text_ctx *tc, const model_node *block, const builder *b, const char *code, const paraset_report *r,
                    diag *d) {
     if (!d || !block) return;
@@ -536,6 +548,7 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
         diag_warning(d, file, block->pos.line, block->pos.col, "%d line%s of this %s run past the measure",
                      r->overfull, r->overfull == 1 ? "" : "s", model_type_name(block->type));
     for (int i = 0; i < r->n_fallback; i++) {
+        if (!first_time(tc, r->fallback[i])) continue;
         model_pos at = char_pos(block, b, code, r->fallback_at[i], r->fallback[i]);
         char *f = model_display_path(tc->book, at.file);
         diag_warning(d, f, at.line, at.col, "no bundled font has U+%04X; set in the system font '%s'",
@@ -543,6 +556,7 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
         free(f);
     }
     for (int i = 0; i < r->n_missing; i++) {
+        if (!first_time(tc, r->missing[i])) continue;
         model_pos at = char_pos(block, b, code, r->missing_at[i], r->missing[i]);
         char *f = model_display_path(tc->book, at.file);
         diag_warning(d, f, at.line, at.col, "no font has U+%04X; it prints as the font's missing-glyph box",
