@@ -248,13 +248,17 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         goto done;
     }
     norm = path_normalise(ref);
-    if (!norm || !*norm) {
+    if (norm && !*norm) free(norm), norm = NULL;
+    /* "../img/x.png" from chapter_a/b.md climbs out of the book folder but not out of the
+     * book: only the chapter's folder can tell */
+    bool beside_chapter = pos.file && strchr(pos.file, '/');
+    if (!norm && !beside_chapter) {
         diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder", ref);
         goto done;
     }
-    full = path_join(book->dir, norm);
-    real = path_real(full);
-    if (!real && pos.file && strchr(pos.file, '/')) {
+    full = norm ? path_join(book->dir, norm) : NULL;
+    real = full ? path_real(full) : NULL;
+    if (!real && beside_chapter) {
         /* not beside book.yaml: try beside the chapter that names it */
         char *dir = path_dirname(pos.file);
         char *joined = xasprintf("%s/%s", dir, ref);
@@ -272,7 +276,11 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
             free(alt_full);
         }
         free(alt);
-        real = path_real(full);
+        real = full ? path_real(full) : NULL;
+    }
+    if (!real && !full) {
+        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder", ref);
+        goto done;
     }
     if (!real) {
         diag_error(d, where, pos.line, pos.col, "image '%s' not found (%s)", ref, strerror(errno));

@@ -332,6 +332,20 @@ static void test_github_alerts(void) {
     done(&p);
 }
 
+/* A figure path relative to the chapter's folder that climbs to a sibling folder
+ * ("../images/x.png" from docs/a.md, as d2l-en's chapters write them) is inside the book;
+ * one that climbs out of the book is not. */
+static void test_image_beside_chapter(void) {
+    const char *srcs[] = {"# A\n\n![Dot](../images/pixel.png)\n\n![Out](../../images/pixel.png)\n", NULL};
+    const char *names[] = {"docs/a.md", NULL};
+    parsed p = parse_named(srcs, names, NULL, false);
+    const model_node *fig = nth(p.book->chapters[0].root, MODEL_FIGURE, 0);
+    OK(fig != NULL && fig->as.figure.image.data != NULL, "../images/pixel.png from docs/: %s", said(&p.d));
+    OK(!has(&p.d, "'../images/pixel.png'"), "no message for it: %s", said(&p.d));
+    OK(has(&p.d, "docs/a.md:5:1: error: image path '../../images/pixel.png' leaves the book folder"), "%s", said(&p.d));
+    done(&p);
+}
+
 static void test_strict(void) {
     const char *srcs[] = {"# T\n\nSome <u>under</u> text.\n", NULL};
     parsed p = parse_named(srcs, NULL, NULL, true);
@@ -353,6 +367,7 @@ int main(void) {
     test_html_subset();
     test_html_figure();
     test_github_alerts();
+    test_image_beside_chapter();
     test_strict();
     return CHECK_DONE();
 }
