@@ -773,12 +773,31 @@ static bool row_above(const layout_list *l, const paginate_page *pg, int b) {
 }
 
 /* Draws the boxes of one page of a list. col_x: left of each column. */
+/* A page's boxes top to bottom, column by column (they are in source order, which a
+ * float leaves), so content is drawn, and its structure made, in the order it is read. */
+static int *visual_order(const paginate_page *pg) {
+    int *order = xmalloc(((size_t)pg->n_boxes + 1) * sizeof *order);
+    for (int b = 0; b < pg->n_boxes; b++) {
+        const paginate_box *bx = &pg->boxes[b];
+        int k = b;
+        for (; k > 0; k--) {
+            const paginate_box *o = &pg->boxes[order[k - 1]];
+            if (o->col < bx->col || (o->col == bx->col && o->y <= bx->y)) break;
+            order[k] = order[k - 1];
+        }
+        order[k] = b;
+    }
+    return order;
+}
+
 static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
                        double top, pdf_draw_state *st) {
     uint32_t accent = doc->book->style->accent;
     double bar_bottom = -1;
     int bar_col = -1;
-    for (int b = 0; b < pg->n_boxes; b++) {
+    int *order = visual_order(pg);
+    for (int ob = 0; ob < pg->n_boxes; ob++) {
+        int b = order[ob];
         const paginate_box *bx = &pg->boxes[b];
         const layout_item *it = &l->items[bx->item];
         double x = col_x[bx->col] + it->x, y = top + bx->y;
@@ -826,7 +845,9 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         case LAYOUT_SPACE:
             break;
         }
+        if (bx->floated && it->node && it->node->type == MODEL_FIGURE) pdfstruct_float(st->tag, it->node);
     }
+    free(order);
 }
 
 /* Lines [from, to) of one footnote at the foot of a column: a Note (after the paragraph citing

@@ -83,6 +83,12 @@ int pdfstruct_caption(pdftag *t, const model_node *figure) {
     return pdftag_elem(t, block_elem(t, figure), "Caption", figure, SUB_CAPTION);
 }
 
+void pdfstruct_float(pdftag *t, const model_node *figure) {
+    if (!t) return;
+    int e = pdftag_find(t, figure, pdfstruct_described(figure) ? SUB_SELF : SUB_CAPTION);
+    if (e != PDFTAG_NONE) pdftag_float(t, e);
+}
+
 int pdfstruct_note(pdftag *t, const model_node *fn) {
     if (!t) return PDFTAG_NONE;
     int e = pdftag_find(t, fn, SUB_SELF);

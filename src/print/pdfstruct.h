@@ -15,6 +15,9 @@ bool pdfstruct_described(const model_node *figure);
 /* A list item's Lbl, a figure's Caption (a P when the figure is decorative). */
 int pdfstruct_label(pdftag *t, const model_node *item);
 int pdfstruct_caption(pdftag *t, const model_node *figure);
+/* A figure drawn away from its place in the text: its Figure (or a decorative one's
+ * caption) is read where it is drawn (pdftag_float). */
+void pdfstruct_float(pdftag *t, const model_node *figure);
 /* A footnote's Note, with its /ID. */
 int pdfstruct_note(pdftag *t, const model_node *footnote);
 /* The Link of a link or note reference `span` (any pointer unique to it) inside `block`. */

@@ -15,6 +15,7 @@ typedef struct tag_elem {
     int after_tail;         /* the last element placed after this one (elem_after) */
     char *alt, *id, *contents;
     char scope;
+    bool floated;           /* set away from its place in the text (pdftag_float) */
     bool has_bbox;
     double bbox[4];
 } tag_elem;
@@ -41,6 +42,7 @@ struct pdftag {
     int *out_kids;
     pdffinish_structure st;
     int last_heading;       /* structure level of the last heading, 0 before the first */
+    bool floats_placed;
 };
 
 static size_t slot_of(const pdftag *t, const void *key, int sub) {
@@ -204,6 +206,11 @@ void pdftag_set_bbox(pdftag *t, int elem, double x0, double y0, double x1, doubl
     e->bbox[0] = x0, e->bbox[1] = y0, e->bbox[2] = x1, e->bbox[3] = y1;
 }
 
+void pdftag_float(pdftag *t, int elem) {
+    tag_elem *e = get(t, elem);
+    if (e && elem != PDFTAG_ROOT) e->floated = true;
+}
+
 /*** chunks ***/
 
 void pdftag_content(pdftag *t, int elem) {
@@ -253,8 +260,130 @@ void pdftag_link(pdftag *t, cairo_t *cr, int elem, const char *attrs) {
     open_chunk(t, cr, CAIRO_TAG_LINK, attrs);
 }
 
+/*** floats: read where they are drawn ***/
+
+/* The elements a Figure may stand in as a kid. */
+static bool holds_blocks(const char *type) {
+    static const char *const c[] = {"Document", "Sect", "BlockQuote", "P", "LBody", "TD", "TH"};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++)
+        if (!strcmp(type, c[i])) return true;
+    return false;
+}
+
+static int kid_index(const tag_elem *e, int kid) {
+    for (int k = 0; k < e->n_kids; k++)
+        if (e->kids[k] == kid) return k;
+    return -1;
+}
+
+static bool within(const pdftag *t, int e, int ancestor) {
+    for (; e >= 0; e = t->elems[e].parent)
+        if (e == ancestor) return true;
+    return false;
+}
+
+/* Whether e is (inside) a float or a note: neither says where the text around a float is. */
+static bool aside(const pdftag *t, int e) {
+    for (; e >= 0; e = t->elems[e].parent)
+        if (t->elems[e].floated || !strcmp(t->elems[e].type, "Note")) return true;
+    return false;
+}
+
+static int first_chunk(const pdftag *t, int e) {
+    int first = -1;
+    for (int k = 0; k < t->elems[e].n_kids; k++) {
+        int kid = t->elems[e].kids[k];
+        int c = kid < 0 ? -1 - kid : first_chunk(t, kid);
+        if (c >= 0 && (first < 0 || c < first)) first = c;
+    }
+    return first;
+}
+
+static void attach(pdftag *t, int f, int parent, int at) {
+    tag_elem *p = &t->elems[parent];
+    /* between two chapters: at the end of the one before */
+    if (parent == PDFTAG_ROOT && at > 0 && p->kids[at - 1] > 0 && !strcmp(t->elems[p->kids[at - 1]].type, "Sect")) {
+        parent = p->kids[at - 1];
+        p = &t->elems[parent];
+        at = p->n_kids;
+    }
+    push_kid(p, f, at);
+    t->elems[f].parent = parent;
+}
+
+/* The first element on the way down the last kids of e that may hold a figure, or -1. */
+static int last_holder(const pdftag *t, int e) {
+    while (!holds_blocks(t->elems[e].type)) {
+        const tag_elem *x = &t->elems[e];
+        if (!x->n_kids || x->kids[x->n_kids - 1] < 0) return -1;
+        e = x->kids[x->n_kids - 1];
+    }
+    return e;
+}
+
+/* Float f goes right before chunk c in the reading order: into the innermost element
+ * that may hold it. Where c is the first of its element, before that element; before a
+ * list item or table row, at the end of the one before (an L holds only LI, a TBody only
+ * TR); where nothing before c may hold it (inside a Link, Code), after that element. */
+static void place_before_chunk(pdftag *t, int f, int c, const int *owner) {
+    int e = owner[c], i = kid_index(&t->elems[e], -1 - c);
+    while (!(holds_blocks(t->elems[e].type) && (i > 0 || e == PDFTAG_ROOT))) {
+        const tag_elem *x = &t->elems[e];
+        bool before = i == 0;
+        if (!before) {
+            int h = x->kids[i - 1] >= 0 ? last_holder(t, x->kids[i - 1]) : -1;
+            if (h >= 0) {
+                attach(t, f, h, t->elems[h].n_kids);
+                return;
+            }
+        }
+        int p = x->parent;
+        int at = kid_index(&t->elems[p], e);
+        i = before ? at : at + 1;
+        e = p;
+    }
+    attach(t, f, e, i);
+}
+
+/* A float's element was made where the float is first drawn, but under its place in the
+ * source, which may lie pages before (or in the chapter before). Each float is moved to
+ * where it is drawn: before the first content drawn after it that is no float or note
+ * (the pages draw their boxes top to bottom, column by column). */
+static void place_floats(pdftag *t) {
+    if (t->floats_placed) return;
+    t->floats_placed = true;
+    int *owner = xmalloc(((size_t)t->n_chunks + 1) * sizeof *owner);
+    for (int c = 0; c < t->n_chunks; c++) owner[c] = -1;
+    for (int e = 0; e < t->n_elems; e++)
+        for (int k = 0; k < t->elems[e].n_kids; k++)
+            if (t->elems[e].kids[k] < 0) owner[-1 - t->elems[e].kids[k]] = e;
+    bool *done = xcalloc((size_t)t->n_elems, sizeof *done);
+    for (;;) { /* the floats in the order they are drawn */
+        int f = -1, fc = -1;
+        for (int e = 1; e < t->n_elems; e++) {
+            if (!t->elems[e].floated || done[e]) continue;
+            int c = first_chunk(t, e);
+            if (c >= 0 && (f < 0 || c < fc)) f = e, fc = c;
+        }
+        if (f < 0) break;
+        done[f] = true;
+        int next = -1;
+        for (int c = fc + 1; c < t->n_chunks && next < 0; c++)
+            if (owner[c] >= 0 && !within(t, owner[c], f) && !aside(t, owner[c])) next = c;
+        tag_elem *p = &t->elems[t->elems[f].parent];
+        int at = kid_index(p, f);
+        memmove(p->kids + at, p->kids + at + 1, (size_t)(p->n_kids - at - 1) * sizeof *p->kids);
+        p->n_kids--;
+        if (next >= 0) place_before_chunk(t, f, next, owner);
+        else attach(t, f, PDFTAG_ROOT, t->elems[PDFTAG_ROOT].n_kids);
+    }
+    free(done);
+    free(owner);
+}
+
 const pdffinish_structure *pdftag_structure(pdftag *t) {
     if (!t) return NULL;
+    place_floats(t);
     pdffinish_structure *s = &t->st;
     free(t->out), free(t->out_kids);
     t->out = xcalloc((size_t)t->n_elems, sizeof *t->out);

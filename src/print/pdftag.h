@@ -45,6 +45,10 @@ void pdftag_set_contents(pdftag *t, int elem, const char *contents);
 void pdftag_set_scope(pdftag *t, int elem, char scope);
 void pdftag_set_bbox(pdftag *t, int elem, double x0, double y0, double x1, double y1);
 
+/* `elem` (a figure) is set away from its place in the text: it is read where it is
+ * drawn, before the first content drawn after it (pdftag_structure moves it there). */
+void pdftag_float(pdftag *t, int elem);
+
 /* What is painted next belongs to `elem`, or is an artifact of this kind. Nothing is
  * written until pdftag_paint. */
 void pdftag_content(pdftag *t, int elem);

@@ -4,7 +4,8 @@
 Checks the tagging of a PDF quire wrote, read back with pikepdf (libqpdf): the catalog
 and the PDF/UA-1 claim, the structure tree and its /ParentTree, that everything painted
 is tagged content or an Artifact (running heads and folios as /Pagination /Header and
-/Footer), links and their annotations, notes, figures, lists, tables, code and headings.
+/Footer), the reading order (pages in order, each column top to bottom, notes aside),
+links and their annotations, notes, figures, lists, tables, code and headings.
 --expect names what the book must hold (split-paragraph, list-depth-3, table, repeated-
 header, note, code, figure, caption, link, decorative); --words lists Markdown files
 whose long words must come back whole from pdftotext (hyphenated ones too).
@@ -173,6 +174,81 @@ def artifact_kinds(pdf):
     return kinds
 
 
+def mul(a, b):  # affine matrices as 6-tuples, a then b
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+def text_starts(pdf):
+    """(page, MCID) -> (x, y, size) of the first text shown in that marked content."""
+    first = {}
+    for pi, page in enumerate(pdf.pages):
+        ctm, saved, tm, tlm, size, lead, stack = (1, 0, 0, 1, 0, 0), [], None, None, 1.0, 0.0, []
+        for operands, op in pikepdf.parse_content_stream(page.obj):
+            op = str(op)
+            if op == 'q':
+                saved.append(ctm)
+            elif op == 'Q' and saved:
+                ctm = saved.pop()
+            elif op == 'cm':
+                ctm = mul(tuple(float(v) for v in operands), ctm)
+            elif op == 'BT':
+                tm = tlm = (1, 0, 0, 1, 0, 0)
+            elif op == 'Tf':
+                size = float(operands[1])
+            elif op == 'TL':
+                lead = float(operands[0])
+            elif op in ('Td', 'TD'):
+                if op == 'TD':
+                    lead = -float(operands[1])
+                tm = tlm = mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), tlm)
+            elif op == 'Tm':
+                tm = tlm = tuple(float(v) for v in operands)
+            elif op in ('T*', "'", '"'):
+                tm = tlm = mul((1, 0, 0, 1, 0, -lead), tlm)
+            elif op == 'BDC' or op == 'BMC':
+                props = operands[1] if op == 'BDC' else None
+                stack.append(int(props.MCID) if isinstance(props, Dictionary) and '/MCID' in props else None)
+            elif op == 'EMC' and stack:
+                stack.pop()
+            if op in SHOW and tm is not None:
+                mcid = next((m for m in reversed(stack) if m is not None), None)
+                if mcid is not None and (pi, mcid) not in first:
+                    m = mul(tm, ctm)
+                    first[(pi, mcid)] = (m[4], m[5], abs(size * m[3]) or size)
+    return first
+
+
+def reading_order(tops, pdf, mc_text):
+    """Where the tree's reading order (notes aside) goes back a page, or up a page's column."""
+    starts = text_starts(pdf)
+    seq = []
+
+    def walk(e, in_note):
+        in_note = in_note or e.type == 'Note'
+        for k in e.kids:
+            if isinstance(k, Elem):
+                walk(k, in_note)
+            elif k[0] == 'mc' and not in_note and k[1] is not None:
+                seq.append((k[1], k[2]))
+    for t in tops:
+        walk(t, False)
+    wrong, prev, last_page = [], None, -1
+    for key in seq:
+        if key[0] < last_page:
+            wrong.append(f'page {key[0] + 1} after page {last_page + 1}: {mc_text.get(key, "")[:30]!r}')
+        last_page = max(last_page, key[0])
+        if key not in starts or not mc_text.get(key, '').strip():
+            continue
+        if prev and prev[0] == key[0]:
+            (px, py, ps), (x, y, sz) = starts[prev], starts[key]
+            width = float(pdf.pages[key[0]].obj.MediaBox[2]) - float(pdf.pages[key[0]].obj.MediaBox[0])
+            if y > py + max(ps, sz) * 1.2 and abs(x - px) < width / 3:
+                wrong.append(f'page {key[0] + 1}: {mc_text.get(key, "")[:30]!r} above {mc_text.get(prev, "")[:30]!r} before it')
+        prev = key
+    return wrong
+
+
 def text_of(e, mc_text):
     s = ''
     for k in e.kids:
@@ -246,6 +322,11 @@ def main():
     check(not empty, f'no empty marked content (page, MCID: {empty[:6]})')
     mc_text = {(pi, m): v['text'] for pi, c in enumerate(content) for m, v in c['mc'].items()}
     mc_image = {(pi, m) for pi, c in enumerate(content) for m, v in c['mc'].items() if v['image']}
+
+    # reading order: the tree reads the pages in order, each column from top to bottom
+    # (a figure set away from its place in the text is read where it is drawn)
+    wrong = reading_order(tops, pdf, mc_text)
+    check(not wrong, f'the tree reads top to bottom, page after page ({len(wrong)} wrong: {wrong[:3]})')
 
     # artifacts: running heads and folios
     kinds = artifact_kinds(pdf)

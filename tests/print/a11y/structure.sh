@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PDF's tagging on the fixtures: tests/print/a11y/structure.py (pikepdf) on a book of
-# every Markdown feature, the sample book and two public books, each built from scratch.
+# every Markdown feature, figures floated away from their place, the sample book and two
+# public books, each built from scratch.
 set -u
 BIN=$1 SRC=$2 WORK=$3
 PY=/usr/bin/python3   # Debian's, where python3-pikepdf is installed
@@ -33,6 +34,8 @@ run() {   # name book-dir expect [words]
 words() { ls "$1"/chapters/*.md | paste -sd, -; }
 F=$A/fixtures/features
 run features "$F" split-paragraph,list-depth-3,table,repeated-header,note,code,figure,caption,link,decorative "$(words "$F")"
+F=$A/fixtures/floats
+run floats "$F" figure,caption,split-paragraph "$(words "$F")"
 run io "$SRC/book" figure,caption,link "$(words "$SRC/book")"
 run rust-by-example "$A/books/rust-by-example" code,link "$(words "$A/books/rust-by-example")"
 run system-design "$A/books/system-design" table,figure "$(words "$A/books/system-design")"
