@@ -337,14 +337,18 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
     buf_puts(out, "</tr>\n");
 }
 
-/* A table region's name: "Table: " and its header cells (else its first row's), with
- * " (2)", " (3)"… when the chapter already has a table of that name. Caller frees. */
+/* A table region's name: "Table: " and its caption, else its header cells (else its first
+ * row's), with " (2)", " (3)"… when the chapter already has a table of that name. Caller frees. */
 static char *region_name(chapter_ctx *c, const model_node *t) {
     buf b;
     buf_init(&b);
     buf_printf(&b, "%s", words_for(c->book)->table);
     const model_node *row = t->first_child;
     bool first = true;
+    if (t->as.table.caption && *t->as.table.caption) {
+        buf_printf(&b, ": %s", t->as.table.caption);
+        row = NULL;
+    }
     for (const model_node *cell = row ? row->first_child : NULL; cell; cell = cell->next) {
         char *txt = model_plain_text(cell);
         if (txt && *txt) {
@@ -365,6 +369,7 @@ static char *region_name(chapter_ctx *c, const model_node *t) {
 
 static void put_table(chapter_ctx *c, const model_node *t) {
     buf *out = c->out;
+    put_marks_before(c, t); /* a page that begins with its caption */
     if (t->first_child) put_marks_before(c, t->first_child);
     /* the box that scrolls sideways when the table is wider than the screen: focusable,
      * so it can be scrolled from the keyboard, and named, differently from the chapter's
@@ -374,6 +379,11 @@ static void put_table(chapter_ctx *c, const model_node *t) {
     xhtml_put_text(out, name);
     free(name);
     buf_puts(out, "\">\n<table>\n");
+    if (t->as.table.caption && *t->as.table.caption) {
+        buf_puts(out, "<caption>");
+        xhtml_put_text(out, t->as.table.caption);
+        buf_puts(out, "</caption>\n");
+    }
     const model_node *row = t->first_child;
     if (row && row->as.row.header) {
         buf_puts(out, "<thead>\n");

@@ -1323,6 +1323,62 @@ static const char *rust_shown(model_book *book, const char *lit, size_t len) {
     return out;
 }
 
+/*** table captions: pandoc's "Table: …" or ": …" paragraph right after a table, or right before it ***/
+
+static bool is_table(cmark_node *n) { return n && strcmp(type_str(n), "table") == 0; }
+
+/* The length of a caption paragraph's prefix ("Table:" in any case, or ": "), or 0. */
+static size_t caption_prefix(const char *s) {
+    if (strncasecmp(s, "table:", 6) == 0) return 6;
+    if (s[0] == ':' && (s[1] == ' ' || s[1] == '\t')) return 1;
+    return 0;
+}
+
+/* Whether `n` is a paragraph written as a caption, with text after the prefix. */
+static bool caption_form(cmark_node *n) {
+    if (!n || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH) return false;
+    cmark_node *first = cmark_node_first_child(n);
+    const char *lit = first && cmark_node_get_type(first) == CMARK_NODE_TEXT ? cmark_node_get_literal(first) : NULL;
+    if (!lit) return false;
+    size_t k = caption_prefix(lit);
+    if (!k) return false;
+    char *plain = cmtext_plain(n);
+    bool some = plain[k + strspn(plain + k, " \t")] != 0;
+    free(plain);
+    return some;
+}
+
+/* A table's caption paragraph: the one after it, else the one before it unless that one
+ * is the caption of a table before. */
+static cmark_node *caption_para(cmark_node *table) {
+    cmark_node *next = cmark_node_next(table), *prev = cmark_node_previous(table);
+    if (caption_form(next)) return next;
+    if (caption_form(prev) && !(is_table(cmark_node_previous(prev)) && caption_para(cmark_node_previous(prev)) == prev))
+        return prev;
+    return NULL;
+}
+
+static bool is_caption_para(cmark_node *para) {
+    cmark_node *prev = cmark_node_previous(para), *next = cmark_node_next(para);
+    return (is_table(prev) && caption_para(prev) == para) || (is_table(next) && caption_para(next) == para);
+}
+
+/* The caption text, plain, without its prefix; in the arena, or NULL. */
+static const char *table_caption(md_ctx *c, cmark_node *table) {
+    cmark_node *para = caption_para(table);
+    if (!para) return NULL;
+    smarten_block(c, para);
+    char *plain = cmtext_plain(para);
+    char *s = plain + caption_prefix(plain);
+    s += strspn(s, " \t");
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    s[n] = 0;
+    const char *out = arena_strdup(c->book->mem, s);
+    free(plain);
+    return out;
+}
+
 static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     model_book *book = c->book;
     cmark_node_type t = cmark_node_get_type(cm);
@@ -1332,6 +1388,10 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     case CMARK_NODE_DOCUMENT:
         return;
     case CMARK_NODE_PARAGRAPH: {
+        if (is_caption_para(cm)) { /* the table's, read with it */
+            skip_subtree(it, cm);
+            return;
+        }
         smarten_block(c, cm);
         cmark_node *img = lone_image(cm);
         if (img) {
@@ -1497,6 +1557,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     if (strcmp(ts, "table") == 0) {
         n = add(c, MODEL_TABLE, cm);
         n->as.table.columns = cmark_gfm_extensions_get_table_columns(cm);
+        n->as.table.caption = table_caption(c, cm);
         set_role(c, n, STYLE_TABLE);
         push(c, cm, n);
     } else if (strcmp(ts, "table_header") == 0 || strcmp(ts, "table_row") == 0) {

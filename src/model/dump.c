@@ -107,7 +107,10 @@ static void node_fields(buf *b, const model_book *book, const model_node *n, int
     case MODEL_ITEM:
         if (n->parent && n->parent->as.list.ordered) kv_int(b, depth, &first, "number", n->as.item.number);
         break;
-    case MODEL_TABLE: kv_int(b, depth, &first, "columns", n->as.table.columns); break;
+    case MODEL_TABLE:
+        kv_int(b, depth, &first, "columns", n->as.table.columns);
+        kv_str(b, depth, &first, "caption", n->as.table.caption);
+        break;
     case MODEL_TABLE_ROW: kv_bool(b, depth, &first, "header", n->as.row.header); break;
     case MODEL_TABLE_CELL: kv_str(b, depth, &first, "align", align_name(n->as.cell.align)); break;
     case MODEL_LINK:

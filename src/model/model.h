@@ -103,7 +103,10 @@ struct model_node {
         struct { bool pull; } quote;
         struct { bool ordered; int start; bool tight; } list;
         struct { int number; } item;                /* ordered lists: the printed number */
-        struct { int columns; } table;
+        struct {
+            int columns;
+            const char *caption;                    /* plain; from a "Table: …" paragraph beside it; may be NULL */
+        } table;
         struct { bool header; } row;
         struct { model_align align; } cell;
         struct {

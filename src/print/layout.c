@@ -670,6 +670,15 @@ static void do_table(lctx *c, const model_node *n) {
     push_tag(c, "Table");
     int ri = 0, rows = t->rows;
     double sb = ts->space_before > 8 ? ts->space_before : 8;
+    if (n->as.table.caption && *n->as.table.caption) { /* above the table, kept with it */
+        const style_text *cs = role_style(c, STYLE_CAPTION);
+        text_opts o = base_opts(c, avail);
+        text_para *cap = layout_keep_para(c->out, text_para_plain(c->tc, n->as.table.caption, cs, &o));
+        push_tag(c, "Caption");
+        push_lines(c, cap, n, sb, true);
+        pop_tag(c);
+        sb = cs->space_after > 4 ? cs->space_after : 4;
+    }
     for (const model_node *r = n->first_child; r; r = r->next, ri++) {
         t->row_h[ri] = set_row_cells(c, r, ri, t, r->as.row.header ? &hs : ts);
         push_tag(c, "TR");

@@ -679,7 +679,8 @@ static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, dou
 static int item_elem(pdf_draw_state *st, const layout_item *it) {
     if (!st->tag) return PDFTAG_NONE;
     if (it->node) {
-        if (it->node->type == MODEL_FIGURE && it->kind == LAYOUT_LINE) return pdfstruct_caption(st->tag, it->node);
+        if ((it->node->type == MODEL_FIGURE || it->node->type == MODEL_TABLE) && it->kind == LAYOUT_LINE)
+            return pdfstruct_caption(st->tag, it->node);
         return pdfstruct_block(st->tag, it->node);
     }
     int e = PDFTAG_ROOT;

@@ -77,6 +77,7 @@ bool pdfstruct_described(const model_node *figure) {
 
 int pdfstruct_caption(pdftag *t, const model_node *figure) {
     if (!t) return PDFTAG_NONE;
+    if (figure->type == MODEL_TABLE) return pdftag_elem(t, block_elem(t, figure), "Caption", figure, SUB_CAPTION);
     /* A figure without alt text is decorative (the e-book's alt=""): its image is an
      * artifact and its caption a paragraph. */
     if (!pdfstruct_described(figure)) return pdftag_elem(t, container(t, figure->parent), "P", figure, SUB_CAPTION);

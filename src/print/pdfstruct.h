@@ -12,7 +12,7 @@
 int pdfstruct_block(pdftag *t, const model_node *n);
 /* Whether a figure has alt text: without, it is decorative, drawn as an artifact. */
 bool pdfstruct_described(const model_node *figure);
-/* A list item's Lbl, a figure's Caption (a P when the figure is decorative). */
+/* A list item's Lbl, a figure's or table's Caption (a P when the figure is decorative). */
 int pdfstruct_label(pdftag *t, const model_node *item);
 int pdfstruct_caption(pdftag *t, const model_node *figure);
 /* A figure drawn away from its place in the text: its Figure (or a decorative one's

@@ -107,8 +107,11 @@ grep -q 'media-type="image/svg+xml"' "$x/package.opf" && grep -q 'media-type="im
 grep -q '<figcaption>Histogramme des ventes</figcaption>' "$x/text/ch02.xhtml" && ok || fail "figure caption"
 grep -q 'Table des matières' "$x/nav.xhtml" && ok || fail "the nav speaks the book's language"
 # reading on screens: tables scroll in their own box, images keep their shape, notes lead back
-grep -q '<div class="table-wrap" role="region" tabindex="0" aria-label="Tableau: ' "$x/text/ch01.xhtml" \
-    && ok || fail "table in a scrolling box"
+grep -q '<div class="table-wrap" role="region" tabindex="0" aria-label="Tableau: Prix du marché">' "$x/text/ch01.xhtml" \
+    && ok || fail "table in a scrolling box, named by its caption"
+grep -q '<table>$' "$x/text/ch01.xhtml" && grep -A1 '<table>$' "$x/text/ch01.xhtml" | grep -q '^<caption>Prix du marché</caption>$' \
+    && ok || fail "the table's caption (pandoc's Table: paragraph) is its <caption>"
+if no_match 'Table: Prix' "$x/text/ch01.xhtml"; then ok; else fail "the caption paragraph is left as text"; fi
 grep -q '<img src="../media/img-01.svg" alt="Trois boîtes reliées par des flèches" width="200" height="100"/>' \
     "$x/text/ch01.xhtml" && ok || fail "figure image with its size"
 grep -q '<img role="doc-cover" src="media/cover.png" alt="[^"]*" width="[0-9]*" height="[0-9]*"/>' "$x/cover.xhtml" \

@@ -1,6 +1,6 @@
 /* test_sources: other people's Markdown: inline and remote images, links to files
- * outside the book, GitHub heading slugs and fragments, the raw HTML subset, and
- * strict mode. Each case parses Markdown into the model and checks the nodes made and
+ * outside the book, GitHub heading slugs and fragments, the raw HTML subset, table
+ * captions, and strict mode. Each case parses Markdown into the model and checks the nodes made and
  * the exact messages. */
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +346,33 @@ static void test_image_beside_chapter(void) {
     done(&p);
 }
 
+/* pandoc's table captions: "Table: …" or ": …", right after the table or right before it. */
+static void test_table_captions(void) {
+    parsed p = parse1("# T\n\n"
+                      "Table: Squares of *small* \"numbers\"\n\n| n | n2 |\n|---|---|\n| 2 | 4 |\n\n"
+                      "| a | b |\n|---|---|\n| x | y |\n\n: Letters, after it\n\n"
+                      "| c |\n|---|\n| z |\n\nText.\n\n"
+                      "Table: a paragraph, no table beside it.\n\nMore.\n\n"
+                      "table: \n\n| d |\n|---|\n| w |\n");
+    OK(p.ok, "captions load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *t0 = nth(root, MODEL_TABLE, 0), *t1 = nth(root, MODEL_TABLE, 1);
+    const model_node *t2 = nth(root, MODEL_TABLE, 2), *t3 = nth(root, MODEL_TABLE, 3);
+    OK(t0 && t1 && t2 && t3, "four tables");
+    if (t0 && t1 && t2 && t3) {
+        STR_EQ(t0->as.table.caption, "Squares of small \u201cnumbers\u201d"); /* before; plain, curled */
+        STR_EQ(t1->as.table.caption, "Letters, after it");                    /* after, ": " */
+        OK(t2->as.table.caption == NULL, "the caption after a table is not also the next one's");
+        OK(t3->as.table.caption == NULL, "an empty caption is none");
+    }
+    /* the caption paragraphs are gone; the others stay */
+    plain_is(nth(root, MODEL_PARAGRAPH, 0), "Text.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 1), "Table: a paragraph, no table beside it.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 2), "More.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 3), "table:");
+    done(&p);
+}
+
 static void test_strict(void) {
     const char *srcs[] = {"# T\n\nSome <u>under</u> text.\n", NULL};
     parsed p = parse_named(srcs, NULL, NULL, true);
@@ -368,6 +395,7 @@ int main(void) {
     test_html_figure();
     test_github_alerts();
     test_image_beside_chapter();
+    test_table_captions();
     test_strict();
     return CHECK_DONE();
 }

@@ -6,8 +6,8 @@ and the PDF/UA-1 claim, the structure tree and its /ParentTree, that everything 
 is tagged content or an Artifact (running heads and folios as /Pagination /Header and
 /Footer), the reading order (pages in order, each column top to bottom, notes aside),
 links and their annotations, notes, figures, lists, tables, code and headings.
---expect names what the book must hold (split-paragraph, list-depth-3, table, repeated-
-header, note, code, figure, caption, link, decorative); --words lists Markdown files
+--expect names what the book must hold (split-paragraph, list-depth-3, table, table-caption,
+repeated-header, note, code, figure, caption, link, decorative); --words lists Markdown files
 whose long words must come back whole from pdftotext (hyphenated ones too).
 Prints one line per failed check and a summary; exits 1 when a check fails.
 """
@@ -449,6 +449,10 @@ def main():
         check(len(widths) == 1, 'every row has as many cells')
     if 'table' in expect:
         check(types['Table'] >= 1 and types['TH'] >= 1, 'a table is tagged')
+    if 'table-caption' in expect:
+        captioned = [t for t in elems if t.type == 'Table' and t.kids and isinstance(t.kids[0], Elem) and
+                     t.kids[0].type == 'Caption' and text_of(t.kids[0], mc_text).strip()]
+        check(captioned, 'a table caption is the first kid of its Table, with its text')
 
     # code
     for e in (e for e in elems if e.type == 'Code'):
@@ -477,6 +481,7 @@ def main():
             src = re.sub(r'!\[[^\]]*\]\([^)]*\)', ' ', src)             # images: alt text is not shown
             src = re.sub(r'\]\([^)]*\)|<[^>]*>|\[\^[^\]]*\]', ' ', src)  # link targets, autolinks, note labels
             every |= {w.lower() for w in re.findall(r'[A-Za-z]+', src)}
+            src = re.sub(r'(?mi)^table:', ' ', src)                      # a table caption's prefix
             src = re.sub(r'```.*?```', ' ', src, flags=re.S)
             src = re.sub(r'https?://\S+', ' ', src)
             want |= {w.lower() for w in re.findall(r'[A-Za-z]+', src) if len(w) >= 5}
