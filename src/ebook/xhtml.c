@@ -484,7 +484,11 @@ static void put_block(chapter_ctx *c, const model_node *n) {
     switch (n->type) {
     case MODEL_HEADING: {
         int level = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
+        /* The element keeps the source's level (and its style); a reader's outline gets the
+         * model's, which skips none (a chapter's ### under its # is second), as the PDF's tags. */
+        int outline = n->as.heading.outline ? n->as.heading.outline : level;
         buf_printf(out, "<h%d", level);
+        if (outline != level) buf_printf(out, " aria-level=\"%d\"", outline);
         if (n->id) {
             buf_puts(out, " id=\"");
             xhtml_put_text(out, n->id);

@@ -48,6 +48,7 @@ static const char *entry_text(model_book *book, const model_chapter *ch, const m
 
 void model_contents_build(model_book *book, int depth) {
     size_t cap = 0;
+    int open[6], n_open = 0; /* source levels of the headings above this one, rising */
     book->contents = NULL;
     book->n_contents = 0;
     for (size_t ci = 0; ci < book->n_chapters; ci++) {
@@ -59,7 +60,10 @@ void model_contents_build(model_book *book, int depth) {
         model_event ev;
         while (ch->root && (ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
             if (ev != MODEL_EVENT_ENTER || n->type != MODEL_HEADING || !n->id) continue;
-            int level = n->as.heading.level < 1 ? 1 : n->as.heading.level;
+            int level = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
+            while (n_open && open[n_open - 1] >= level) n_open--;
+            open[n_open++] = level;
+            ((model_node *)n)->as.heading.outline = n_open; /* a ### under a # is second, not third */
             if (level > depth) continue;
             add_entry(book, &cap, (model_contents_entry){level, (int)ci, n, entry_text(book, ch, n)});
             ((model_node *)n)->as.heading.contents = (int)book->n_contents; /* the book's own tree, writable */

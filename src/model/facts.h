@@ -21,7 +21,9 @@ const char *model_contents_title(const model_book *book);
 
 /* Fills book->contents: every heading of level 1 to `depth` in reading order, and an
  * entry for each chapter without one (its title, pointing at the chapter's start), and
- * sets each listed heading's as.heading.contents. Called once by the loader. */
+ * sets each listed heading's as.heading.contents, and every heading's as.heading.outline
+ * (its depth under the headings of lower level before it, so no level is skipped: the
+ * PDF's H1-H6 and the e-book's aria-level). Called once by the loader. */
 void model_contents_build(model_book *book, int depth);
 
 #endif

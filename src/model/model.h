@@ -98,6 +98,8 @@ struct model_node {
         struct {
             int level;
             int contents;                           /* its entry in book->contents, 1-based; 0: not listed */
+            int outline;                            /* 1-6, its depth in the book's outline (model_contents_build):
+                                                     * never more than one below the heading before; 0: not set */
             const char *anchor;                     /* the id its source gave it ("{#why}"), or NULL */
         } heading;
         struct { bool pull; } quote;

@@ -33,7 +33,8 @@ static int block_elem(pdftag *t, const model_node *n) {
         int e = pdftag_find(t, n, SUB_SELF);
         if (e != PDFTAG_NONE) return e;
         int parent = container(t, n->parent);
-        return pdftag_elem(t, parent, heading_type(pdftag_heading_level(t, n->as.heading.level)), n, SUB_SELF);
+        int level = n->as.heading.outline ? n->as.heading.outline : n->as.heading.level;
+        return pdftag_elem(t, parent, heading_type(pdftag_heading_level(t, level)), n, SUB_SELF);
     }
     case MODEL_QUOTE: return pdftag_elem(t, container(t, n->parent), "BlockQuote", n, SUB_SELF);
     case MODEL_LIST: return pdftag_elem(t, container(t, n->parent), "L", n, SUB_SELF);

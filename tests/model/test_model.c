@@ -6,6 +6,7 @@
 #include "load/book.h"
 #include "load/fonts.h"
 #include "load/markdown.h"
+#include "model/facts.h"
 #include "model/fontset.h"
 #include "model/model.h"
 #include "print/fontmap.h"
@@ -414,6 +415,21 @@ static void test_no_heading(void) {
     done(&p);
 }
 
+/* Outline levels: a heading is one below the nearest heading of lower source level before
+ * it, so a ### under a # is second, its sibling ### too, and a later ## is second again. */
+static void test_outline_levels(void) {
+    const char *srcs[] = {"# A\n\n### b\n\n### c\n\n##### d\n\n## e\n", "## F\n\n# G\n", NULL};
+    parsed p = parse_many(srcs);
+    OK(p.ok, "parsed");
+    model_contents_build(p.book, 6);
+    static const int want[] = {1, 2, 2, 3, 2, 2, 1};
+    for (int i = 0; i < 7; i++) {
+        const model_node *h = nth(p.book->chapters[i < 5 ? 0 : 1].root, MODEL_HEADING, i < 5 ? i : i - 5);
+        OK(h && h->as.heading.outline == want[i], "heading %d: outline %d, want %d", i, h ? h->as.heading.outline : -1, want[i]);
+    }
+    done(&p);
+}
+
 static void test_build_functions(void) {
     model_book *b = model_book_new();
     model_pos pos = {"x.md", 1, 1};
@@ -660,6 +676,7 @@ int main(void) {
     test_images();
     test_nesting();
     test_no_heading();
+    test_outline_levels();
     test_many_repeats();
     test_smart();
     test_text_checks();
