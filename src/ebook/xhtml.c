@@ -324,9 +324,11 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
     buf *out = c->out;
     buf_puts(out, "<tr>");
     for (const model_node *cell = row->first_child; cell; cell = cell->next) {
-        const char *tag = header ? "th" : "td";
+        /* an empty header cell heads nothing: a data cell, so no reader announces a blank header */
+        bool heads = header && cell->first_child;
+        const char *tag = heads ? "th" : "td";
         buf_printf(out, "<%s", tag);
-        if (header) buf_puts(out, " scope=\"col\"");
+        if (heads) buf_puts(out, " scope=\"col\"");
         const char *cls = cell->type == MODEL_TABLE_CELL ? align_class(cell->as.cell.align) : NULL;
         if (cls) buf_printf(out, " class=\"%s\"", cls);
         buf_putc(out, '>');

@@ -110,11 +110,14 @@ static model_book *hand_book(void) {
     list->as.list.tight = true;
     text(b, add(b, add(b, list, MODEL_ITEM, 1), MODEL_PARAGRAPH, 1), "vier", 1);
     model_node *table = add(b, r1, MODEL_TABLE, 1);
-    table->as.table.columns = 1;
+    table->as.table.columns = 2;
     model_node *row = add(b, table, MODEL_TABLE_ROW, 1);
     row->as.row.header = true;
     text(b, add(b, row, MODEL_TABLE_CELL, 1), "Kopf", 1);
-    text(b, add(b, add(b, table, MODEL_TABLE_ROW, 1), MODEL_TABLE_CELL, 1), "Zelle", 1);
+    add(b, row, MODEL_TABLE_CELL, 1); /* an empty header cell, as over a column of row labels */
+    model_node *body = add(b, table, MODEL_TABLE_ROW, 1);
+    text(b, add(b, body, MODEL_TABLE_CELL, 1), "Zelle", 1);
+    text(b, add(b, body, MODEL_TABLE_CELL, 1), "2", 1);
     model_contents_build(b, 3);
     return b;
 }
@@ -152,9 +155,10 @@ static void test_hand_model(void) {
     OK(strstr(out.data, "href=\"https://example.org/?a=1&amp;b=2\"") != NULL, "external link escaped");
     OK(strstr(out.data, "<ol start=\"4\">\n<li>vier</li>") != NULL, "ordered list start, tight item");
     OK(strstr(out.data, "<aside") == NULL, "no footnote in a chapter that does not cite it");
-    /* a table scrolls sideways in its own focusable, named box on a narrow screen */
+    /* a table scrolls sideways in its own focusable, named box on a narrow screen; an empty
+     * header cell is a data cell (a blank th is an empty header to a screen reader) */
     OK(strstr(out.data, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Tabelle: Kopf\">\n<table>\n"
-                        "<thead>\n<tr><th scope=\"col\">Kopf</th></tr>\n</thead>\n<tbody>\n<tr><td>Zelle</td></tr>\n"
+                        "<thead>\n<tr><th scope=\"col\">Kopf</th><td></td></tr>\n</thead>\n<tbody>\n<tr><td>Zelle</td><td>2</td></tr>\n"
                         "</tbody>\n</table>\n</div>\n") != NULL,
        "table in its scrolling box: %s", out.data);
     buf_free(&out);
