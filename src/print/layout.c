@@ -434,11 +434,15 @@ static void do_pull_quote(lctx *c, const model_node *n) {
         first = false;
     }
     /* The bar beside every box. Kept whole unless it is long: then it may split, at a cost, with
-     * at least two lines on each side; never right after its attribution's dash line. */
+     * at least two lines of the quote on each side (its attribution's lines not counted). */
+    int tail = 2;
+    while (c->out->n - tail >= first_item && c->out->items[c->out->n - tail + 1].node->type == MODEL_ATTRIBUTION &&
+           tail < c->out->n - first_item)
+        tail++;
     for (int i = first_item; i < c->out->n; i++) {
         layout_item *it = &c->out->items[i];
         it->bar = true;
-        bool edge = i == first_item || i >= c->out->n - 2;
+        bool edge = i == first_item || i >= c->out->n - tail;
         it->keep_with_next = i + 1 < c->out->n && (edge || c->out->items[i + 1].node->type == MODEL_ATTRIBUTION);
         it->penalty = i + 1 < c->out->n ? LAYOUT_PENALTY_QUOTE : 0;
     }
@@ -785,6 +789,15 @@ static double note_hang(lctx *c, const style_text *fs) {
     return w + fs->size * 0.5;
 }
 
+/* How far a line box of style st reaches below its baseline. */
+static double line_depth(lctx *c, const style_text *st) {
+    text_opts o = base_opts(c, c->lp->col_width);
+    text_para *p = text_para_plain(c->tc, "x", st, &o);
+    double d = p ? p->leading - p->ascent : 0;
+    text_para_free(p);
+    return d;
+}
+
 static void layout_notes(lctx *c) {
     const model_book *book = c->book;
     const style_text *fs = role_style(c, STYLE_FOOTNOTE);
@@ -794,6 +807,9 @@ static void layout_notes(lctx *c) {
     l->note_gap = fs->space_after > 0 ? fs->space_after : 2;
     l->note_sep = fs->size * 1.6;
     double hang = book->n_footnotes ? note_hang(c, fs) : 0;
+    l->foot_depth = line_depth(c, role_style(c, STYLE_BODY));
+    double lift = l->foot_depth - line_depth(c, fs);
+    l->note_lift = lift > 0 ? lift : 0;
     if (hang > c->lp->col_width / 4) hang = 0; /* a column too narrow to hang anything */
     for (size_t i = 0; i < book->n_footnotes; i++) {
         const model_node *fn = book->footnotes[i];

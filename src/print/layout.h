@@ -133,6 +133,8 @@ typedef struct layout_list {
     int n_strs, cap_strs;
     double note_gap;         /* space between notes */
     double note_sep;         /* space above the first note, holding the rule */
+    double foot_depth;       /* a body line's box below its baseline: full columns end their last baseline that far up */
+    double note_lift;        /* the notes' foot raised so their last baseline stands where a body line's would */
 } layout_list;
 
 /* Costs of a column break after an item, weighed against empty space by paginate (a column

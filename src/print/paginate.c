@@ -25,8 +25,10 @@
 #define COLUMN_COST 5000.0   /* every column: spreading the text over more pages is no saving */
 #define DEFER_COST 30.0      /* a float set away from its place in the text */
 #define LEFT_OVER_COST 3000.0 /* a float still waiting when its segment ends */
+#define SHORT_COST 1500.0    /* a full column that no stretch can take to the foot: facing pages differ */
 #define NOTE_SPLIT_COST 300.0 /* a note continued in the next column */
 #define NOTE_MIN_LINES 2     /* lines of a split note on each side */
+#define PARA_STRETCH (1.0 / 3) /* of `stretch`: most added between two paragraphs without space between them */
 
 /* What waits at a break: floats, and the rest of a note split in the column before. */
 typedef struct fqueue {
@@ -65,6 +67,7 @@ typedef struct colscan {
     bool started;            /* text or repeated headers placed */
     bool force;              /* set items even where they do not fit (a break the search could not avoid) */
     int gaps;                /* places that may stretch */
+    int paras;               /* paragraphs starting in the column after its first box, with no space above */
     bool split;              /* a note split here: out.carry says where it goes on */
     int n_deferred;          /* floats this column passed on */
     int top[2 * MAXQ], n_top;
@@ -146,7 +149,7 @@ static void find_notes(pctx *c) {
 }
 
 static double notes_block(const layout_list *l, int n, double h) {
-    return n ? h + (n - 1) * l->note_gap + l->note_sep : 0;
+    return n ? h + (n - 1) * l->note_gap + l->note_sep + l->note_lift : 0;
 }
 
 double paginate_notes_height(const layout_list *l, const paginate_page *pg, int col) {
@@ -274,8 +277,30 @@ static double used_h(const pctx *c, const colscan *s) {
     return s->top_h + s->y + s->bot_h + notes_block(c->l, s->notes_n, s->notes_h);
 }
 
+/* How far item k's box reaches below its baseline: a line's own; a figure's or a row's as a
+ * body line's, so it ends where a body line's box would. */
+static double depth_of(const pctx *c, int k) {
+    const layout_item *it = &c->l->items[k];
+    if (it->kind == LAYOUT_LINE && it->baseline > 0) return it->height - it->baseline;
+    if (it->kind == LAYOUT_ROW && it->table && c->l->foot_depth > 0) { /* below the row's lowest baseline */
+        const layout_table *t = it->table;
+        double low = 0;
+        for (int col = 0; col < t->cols; col++) {
+            const text_para *p = t->cells[it->row * t->cols + col];
+            if (p && p->n_lines > 0 && t->pad + (p->n_lines - 1) * p->leading + p->ascent > low)
+                low = t->pad + (p->n_lines - 1) * p->leading + p->ascent;
+        }
+        if (low > 0 && low < it->height) return it->height - low;
+    }
+    return c->l->foot_depth;
+}
+
+/* The space a full column is stretched by: down to where its last baseline stands at the
+ * body's depth above the foot (the notes' foot is lifted to the same baseline). */
 static double slack_of(const pctx *c, const colscan *s) {
     double sl = c->colh - used_h(c, s);
+    if (s->notes_n == 0 && s->n_bot == 0 && s->last_text >= 0 && c->l->foot_depth > 0)
+        sl += depth_of(c, s->last_text) - c->l->foot_depth;
     return sl > 0 ? sl : 0;
 }
 
@@ -370,6 +395,7 @@ static bool place_text(const pctx *c, colscan *s, int k) {
     if (s->started && sb > 0) s->gaps++;
     text_box(s, k, s->y + sb, false);
     s->y += sb + it->height;
+    if (s->started && sb <= 0 && it->kind == LAYOUT_LINE && it->line == 0) s->paras++;
     s->last_text = k;
     s->started = true;
     return true;
@@ -437,7 +463,9 @@ static double col_cost(const pctx *c, const colscan *s, int i) {
     if (!breakable_after(c->l, s->last_text)) cost += KEEP_BROKEN;
     else cost += c->l->items[s->last_text].penalty;
     double slack = slack_of(c, s), stretch = s->gaps * c->pp->stretch;
+    stretch += s->paras * c->pp->stretch * PARA_STRETCH;
     double rem = slack > stretch ? slack - stretch : 0;
+    if (rem > 0.5) cost += SHORT_COST;
     cost += FILL_WEIGHT * (rem / c->colh) * (rem / c->colh) + STRETCH_COST * (slack - rem) / c->colh;
     return cost;
 }
@@ -582,9 +610,13 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
     s.force = true; /* only when the search had no other way on */
     while (s.k < j && col_step(c, &s)) {
     }
-    double slack = slack_of(c, &s);
-    double extra = j < c->end && s.gaps > 0 ? slack / s.gaps : 0;
+    double slack = j < c->end ? slack_of(c, &s) : 0;
+    double extra = s.gaps > 0 ? slack / s.gaps : 0;
     if (extra > c->pp->stretch) extra = c->pp->stretch;
+    /* what the gaps cannot take, shared between the paragraphs (a little each, as TeX's \parskip) */
+    double para_extra = s.paras > 0 ? (slack - extra * s.gaps) / s.paras : 0;
+    if (para_extra > c->pp->stretch * PARA_STRETCH) para_extra = c->pp->stretch * PARA_STRETCH;
+    if (para_extra < 0.01) para_extra = 0;
     /* floats at the top, then the text below them, each gap widened by `extra` */
     double y = 0;
     for (int t = 0; t < s.n_top; t++) {
@@ -598,6 +630,7 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
         if (bx->floated) continue;
         const layout_item *it = &c->l->items[bx->item];
         if (seen_first && !bx->repeated && it->space_before > 0) shift += extra;
+        else if (seen_first && !bx->repeated && it->kind == LAYOUT_LINE && it->line == 0) shift += para_extra;
         seen_first = true;
         bx->y += shift;
         if (!bx->repeated) pl->r->item_page[bx->item] = page;

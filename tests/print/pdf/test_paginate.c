@@ -2,7 +2,7 @@
  * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
  * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
  * side and no hole, a float passed to the next page while the text flows on, the running
- * head marks, full pages stretched to the foot, a long note continued on the next page and
+ * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page and
  * the note of a float's caption going with the float. */
 #include <math.h>
 #include <stdlib.h>
@@ -27,6 +27,7 @@ static int para(layout_list *l, int n, double sb) {
     int first = l->n;
     for (int i = 0; i < n; i++) {
         layout_item *it = add(l, LINE, i == 0 ? sb : 0);
+        it->line = i;
         if (i < n - 1 && i < 1) it->penalty += LAYOUT_PENALTY_ORPHAN;
         if (i < n - 1 && i >= n - 2) it->penalty += LAYOUT_PENALTY_WIDOW;
     }
@@ -304,6 +305,37 @@ static void test_float_note(void) {
     layout_list_free(&l);
 }
 
+/* Three paragraphs of 3 lines with no space between them on pages of 100 pt; a fourth cannot
+ * split (widow and orphan). The lines have their baseline 7 pt down (a depth of 3, the body's);
+ * the page's last line is smaller (8 pt, baseline at 6, depth 2). The page is stretched until
+ * that last baseline stands where a body line's would, 3 pt above the foot: 100 - 88 - 1 = 11 pt,
+ * 5.5 between each two paragraphs (at most a third of `stretch` each), none inside them. */
+static void test_baseline(void) {
+    layout_list l = {0};
+    l.foot_depth = 3;
+    for (int k = 0; k < 4; k++) {
+        int f = para(&l, 3, 0);
+        for (int i = f; i < f + 3; i++) l.items[i].baseline = 7;
+    }
+    l.items[8].height = 8, l.items[8].baseline = 6;
+    paginate_params p = params(100);
+    p.stretch = 18;
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    OK(r.n_pages == 2, "%d pages", r.n_pages);
+    if (r.n_pages == 2 && r.pages[0].n_boxes == 9) {
+        const paginate_box *b = r.pages[0].boxes;
+        OK(fabs(b[1].y - 10) < 0.01, "line 2 of paragraph 1 at %.2f, not 10", b[1].y);
+        OK(fabs(b[3].y - 35.5) < 0.01, "paragraph 2 at %.2f, not 35.5", b[3].y);
+        OK(fabs(b[6].y - 71) < 0.01, "paragraph 3 at %.2f, not 71", b[6].y);
+        OK(fabs(b[8].y + 6 - 97) < 0.01, "the last baseline at %.2f, not 97", b[8].y + 6);
+    } else {
+        OK(false, "page 1 has %d boxes, not 9", r.n_pages ? r.pages[0].n_boxes : -1);
+    }
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
 int main(void) {
     test_widow();
     test_long_quote();
@@ -312,5 +344,6 @@ int main(void) {
     test_stretch();
     test_note_continues();
     test_float_note();
+    test_baseline();
     return CHECK_DONE();
 }
