@@ -277,12 +277,12 @@ static double used_h(const pctx *c, const colscan *s) {
     return s->top_h + s->y + s->bot_h + notes_block(c->l, s->notes_n, s->notes_h);
 }
 
-/* How far item k's box reaches below its baseline: a line's own; a figure's or a row's as a
- * body line's, so it ends where a body line's box would. */
+/* How far item k's box reaches below its last baseline: a line's own, a table row's below its
+ * lowest cell line; a figure's as a body line's, so it ends where a body line's box would. */
 static double depth_of(const pctx *c, int k) {
     const layout_item *it = &c->l->items[k];
     if (it->kind == LAYOUT_LINE && it->baseline > 0) return it->height - it->baseline;
-    if (it->kind == LAYOUT_ROW && it->table && c->l->foot_depth > 0) { /* below the row's lowest baseline */
+    if (it->kind == LAYOUT_ROW && it->table && c->l->foot_depth > 0) {
         const layout_table *t = it->table;
         double low = 0;
         for (int col = 0; col < t->cols; col++) {
@@ -295,12 +295,19 @@ static double depth_of(const pctx *c, int k) {
     return c->l->foot_depth;
 }
 
-/* The space a full column is stretched by: down to where its last baseline stands at the
- * body's depth above the foot (the notes' foot is lifted to the same baseline). */
-static double slack_of(const pctx *c, const colscan *s) {
-    double sl = c->colh - used_h(c, s);
-    if (s->notes_n == 0 && s->n_bot == 0 && s->last_text >= 0 && c->l->foot_depth > 0)
-        sl += depth_of(c, s->last_text) - c->l->foot_depth;
+/* The space a full column is stretched by: until its last baseline stands where a body line's
+ * would at the foot (the notes' foot is lifted to the same baseline). A line or row deeper than a
+ * body line passes the foot by the difference (its glyphs stay inside; a row's rule and padding
+ * go below). `miss`: how far the column stays short of that baseline (0 as things are). */
+static double slack_of(const pctx *c, const colscan *s, double *miss) {
+    double room = c->colh - used_h(c, s), target = room;
+    if (s->notes_n == 0 && s->n_bot == 0 && s->last_text >= 0 && c->l->foot_depth > 0) {
+        double d = depth_of(c, s->last_text) - c->l->foot_depth;
+        target += d;
+        if (d > 0) room += d;
+    }
+    if (miss) *miss = target > room ? target - room : 0;
+    double sl = target < room ? target : room;
     return sl > 0 ? sl : 0;
 }
 
@@ -462,10 +469,10 @@ static double col_cost(const pctx *c, const colscan *s, int i) {
     if (s->last_text < 0) return COST_INF; /* nothing but floats passed on: no column */
     if (!breakable_after(c->l, s->last_text)) cost += KEEP_BROKEN;
     else cost += c->l->items[s->last_text].penalty;
-    double slack = slack_of(c, s), stretch = s->gaps * c->pp->stretch;
+    double miss, slack = slack_of(c, s, &miss), stretch = s->gaps * c->pp->stretch;
     stretch += s->paras * c->pp->stretch * PARA_STRETCH;
     double rem = slack > stretch ? slack - stretch : 0;
-    if (rem > 0.5) cost += SHORT_COST;
+    if (rem + miss > 0.5) cost += SHORT_COST;
     cost += FILL_WEIGHT * (rem / c->colh) * (rem / c->colh) + STRETCH_COST * (slack - rem) / c->colh;
     return cost;
 }
@@ -610,7 +617,7 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
     s.force = true; /* only when the search had no other way on */
     while (s.k < j && col_step(c, &s)) {
     }
-    double slack = j < c->end ? slack_of(c, &s) : 0;
+    double slack = j < c->end ? slack_of(c, &s, NULL) : 0;
     double extra = s.gaps > 0 ? slack / s.gaps : 0;
     if (extra > c->pp->stretch) extra = c->pp->stretch;
     /* what the gaps cannot take, shared between the paragraphs (a little each, as TeX's \parskip) */

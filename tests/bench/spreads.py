@@ -3,7 +3,7 @@
 every page.
 
   quire dump --pages BOOK > pages.txt
-  spreads.py pages.txt [--pdf BOOK.pdf --bottom PT] [--tolerance PT] [--list N] [--require-all]
+  spreads.py pages.txt [--pdf BOOK.pdf --bottom PT] [--tolerance PT] [--list N] [--require SHARE]
 
 For each spread (an even page and the odd page after it, page 1 being the cover), the foot
 of each page is the bottom of its lowest box in the dump (line, label, number, note, figure,
@@ -12,8 +12,9 @@ table row); with --pdf it is the lowest baseline of any character above the bott
 one ending on body text compare where their last lines stand. A spread is left out where a chapter ends on it: its recto or the page after the
 recto opens a chapter (`opens` in the dump), or the recto is the book's last page; blank
 pages and the contents are left out too. It prints how many spreads end within
---tolerance (default 0.5 pt) and the worst that do not. With --require-all it exits 1
-when any spread differs (a test); otherwise always 0 (a measurement).
+--tolerance (default 0.5 pt) and the worst that do not. With --require SHARE (0 to 1) it
+exits 1 when fewer spreads than that share end together, or none is measured (a test);
+otherwise always 0 (a measurement).
 """
 import argparse
 import re
@@ -63,7 +64,7 @@ def main():
     ap.add_argument("dump")
     ap.add_argument("--tolerance", type=float, default=0.5)
     ap.add_argument("--list", type=int, default=10)
-    ap.add_argument("--require-all", action="store_true")
+    ap.add_argument("--require", type=float)
     ap.add_argument("--pdf")
     ap.add_argument("--bottom", type=float, default=0)
     a = ap.parse_args()
@@ -93,7 +94,9 @@ def main():
     print(f"spreads without a chapter end: {total}; ending on the same line: {same}; differing: {len(worst)}")
     for d, v, r, fv, fr in sorted(worst, reverse=True)[:a.list]:
         print(f"  pages {v}-{r}: feet at {fv:.2f} and {fr:.2f}, {d:.1f}pt apart")
-    return 1 if a.require_all and (worst or not total) else 0
+    if a.require is not None and (not total or same < a.require * total):
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

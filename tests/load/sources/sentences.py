@@ -85,6 +85,22 @@ def sentences(src):
     return out
 
 
+def without_furniture(text):
+    """The PDF's text without each page's folio and running head, which `pdftotext -raw`
+    gives after the page's text (they are drawn last), so a sentence running on to the next
+    page reads whole: a page's last line when it is a folio (digits or a roman number), and
+    the line before it when it is in capitals (the head)."""
+    pages = []
+    for page in text.split("\f"):
+        lines = page.rstrip("\n").split("\n")
+        if lines and re.fullmatch(r"\s*([0-9]+|[ivxlcdm]+)\s*", lines[-1]):
+            lines.pop()
+            if lines and lines[-1].strip() and lines[-1] == lines[-1].upper() and re.search(r"[A-Z]", lines[-1]):
+                lines.pop()
+        pages.append("\n".join(lines))
+    return "\n".join(pages)
+
+
 def epub_text(folder):
     parts = []
     for root, _, files in os.walk(folder):
@@ -101,7 +117,7 @@ def main(argv):
         return 2
     need = float(argv[1])
     with open(argv[2], encoding="utf-8", errors="replace") as fh:
-        pdf = squash(fh.read())
+        pdf = squash(without_furniture(fh.read()))
     epub = squash(epub_text(argv[3]))
     sents = []
     for path in argv[4:]:

@@ -3,7 +3,10 @@
 # is generated from the sample book's chapters (tests/bench/genbook.py: headings, lists, pull
 # quotes, tables, notes, a figure), built in the brochure and the book style, and every
 # spread measured from the PDF (the lowest baseline of each page, as mutool reads it) with
-# tests/bench/spreads.py. Usage: spreads.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+# tests/bench/spreads.py. At least 85 % of the spreads without a chapter end must end together
+# (before pages were stretched to a baseline: 1 of 9 in the brochure style). A spread may still
+# differ where no break is free of a widow or orphan and the gaps cannot stretch further.
+# Usage: spreads.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -19,7 +22,7 @@ check() {
         ! "$BIN" dump --pages --style "$SRC/styles/$1.yaml" "$BOOK" >"$WORK/$1.pages" 2>>"$WORK/$1.err"; then
         echo "FAIL: $1: quire failed"; cat "$WORK/$1.err"; fail=1; return
     fi
-    if python3 "$SRC/tests/bench/spreads.py" "$WORK/$1.pages" --pdf "$out/io-30p.pdf" --bottom "$2" --require-all >"$WORK/$1.txt"; then
+    if python3 "$SRC/tests/bench/spreads.py" "$WORK/$1.pages" --pdf "$out/io-30p.pdf" --bottom "$2" --require 0.85 >"$WORK/$1.txt"; then
         echo "ok: $1: $(head -1 "$WORK/$1.txt")"
     else
         echo "FAIL: $1:"; cat "$WORK/$1.txt"; fail=1

@@ -31,6 +31,20 @@ static int para_lines_on(const pdf_doc *doc, const paginate_page *pg, const text
     return n;
 }
 
+/* How far a table row reaches below the baseline of its lowest cell line (cells are set from
+ * the row's top, inside its padding); 0 for anything else. */
+static double row_depth(const layout_item *it) {
+    if (it->kind != LAYOUT_ROW || !it->table) return 0;
+    const layout_table *t = it->table;
+    double low = 0;
+    for (int c = 0; c < t->cols; c++) {
+        const text_para *p = t->cells[it->row * t->cols + c];
+        if (p && p->n_lines && t->pad + (p->n_lines - 1) * p->leading + p->ascent > low)
+            low = t->pad + (p->n_lines - 1) * p->leading + p->ascent;
+    }
+    return low > 0 ? it->height - low : 0;
+}
+
 static void check_keeps(const pdf_doc *doc) {
     const layout_list *l = &doc->body;
     int widows = 2, orphans = 2, split_paras = 0, repeated = 0, figures = 0;
@@ -48,8 +62,14 @@ static void check_keeps(const pdf_doc *doc) {
                 if (!first) first = bx;
                 last = bx;
                 count++;
-                OK(count == 1 || bx->y + it->height + notes <= doc->col_h + 0.05, "page %d: box %d overflows (%.1f > %.1f)",
-                   pi + 1, bx->item, bx->y + it->height + notes, doc->col_h);
+                /* A line or row deeper below its last baseline than a body line (a pull quote's line, a
+                 * padded row) may pass the foot by the difference: its baseline stands where a body
+                 * line's would, its glyphs inside. */
+                double depth = it->kind == LAYOUT_LINE ? it->height - it->baseline : row_depth(it);
+                double hang = depth > l->foot_depth ? depth - l->foot_depth : 0;
+                OK(count == 1 || bx->y + it->height - hang + notes <= doc->col_h + 0.05,
+                   "page %d: box %d overflows (%.1f > %.1f)", pi + 1, bx->item, bx->y + it->height - hang + notes,
+                   doc->col_h);
                 OK(it->x >= -0.01 && (it->kind != LAYOUT_LINE || it->x + it->para->width <= doc->col_w + 0.05),
                    "page %d: line outside its column", pi + 1);
                 if (it->kind == LAYOUT_FIGURE) {
