@@ -172,11 +172,42 @@ static void test_own_bytes(const char *fixture) { /* relative to tests/ */
     free(dir);
 }
 
+/* No contents page ends with an entry whose next entry is its child (deeper, so indented more):
+ * an entry keeps with its first child. The fixture's 60 parts of one section each (two in the
+ * first) fill four contents pages; without the keep, each of the three pages would end with a
+ * part's entry (16, 33, 50), its section overleaf. */
+static void check_contents_keeps(void) {
+    diag d;
+    diag_init(&d);
+    d.capture = true;
+    model_book *book = load("contents", &d);
+    OK(book != NULL, "contents fixture loads: %s", d.captured ? d.captured : "");
+    if (!book) return;
+    pdf_doc doc;
+    INT_EQ(pdf_doc_build(&doc, book, &d), QUIRE_OK);
+    const layout_list *l = &doc.toc;
+    OK(doc.tp.n_pages >= 3, "%d contents pages", doc.tp.n_pages);
+    int breaks = 0;
+    for (int p = 0; p + 1 < doc.tp.n_pages; p++) {
+        const paginate_page *pg = &doc.tp.pages[p];
+        if (!pg->n_boxes) continue;
+        int last = pg->boxes[pg->n_boxes - 1].item;
+        breaks++;
+        OK(last + 1 >= l->n || l->items[last + 1].x <= l->items[last].x + 0.01,
+           "contents page %d ends with '%s', its child entry overleaf", p + 1, l->items[last].para->text);
+    }
+    OK(breaks >= 2, "%d contents page breaks", breaks);
+    pdf_doc_free(&doc);
+    model_book_free(book);
+    diag_free(&d);
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1); /* styles/ and fonts/ of the checkout */
     diag d;
     diag_init(&d);
     d.capture = true;
+    check_contents_keeps();
     model_book *book = load("keeps", &d);
     OK(book != NULL, "keeps fixture loads: %s", d.captured ? d.captured : "");
     if (book) {
