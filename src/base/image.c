@@ -26,6 +26,47 @@ cairo_surface_t *image_png_decode(const unsigned char *data, size_t len) {
     return cairo_image_surface_create_from_png_stream(read_mem, &r);
 }
 
+static unsigned long be32(const unsigned char *p) {
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+bool image_png_flat(const unsigned char *data, size_t len, int *width, int *height, int *colors, unsigned char **idat,
+                    size_t *idat_len) {
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (len < 8 + 25 || memcmp(data, sig, 8) != 0 || memcmp(data + 12, "IHDR", 4) != 0 || be32(data + 8) != 13)
+        return false;
+    const unsigned char *h = data + 16;
+    unsigned long w = be32(h), ht = be32(h + 4);
+    int depth = h[8], type = h[9];
+    if (w == 0 || ht == 0 || w > 65535 || ht > 65535 || !image_size_allowed((long)w, (long)ht) || depth != 8 ||
+        (type != 0 && type != 2) || h[10] != 0 || h[11] != 0 || h[12] != 0)
+        return false;
+    size_t at = 8, total = 0;
+    bool ended = false;
+    /* Twice over the chunks: first to check and count, then to copy. */
+    for (int pass = 0; pass < (idat ? 2 : 1); pass++) {
+        if (pass == 1) *idat = xmalloc(total ? total : 1), *idat_len = 0;
+        for (at = 8, ended = false; !ended && at + 12 <= len;) {
+            unsigned long n = be32(data + at);
+            const unsigned char *type_at = data + at + 4;
+            if (n > len - at - 12) return pass == 1 ? (free(*idat), *idat = NULL, false) : false;
+            if (memcmp(type_at, "tRNS", 4) == 0) return false;
+            if (memcmp(type_at, "IDAT", 4) == 0) {
+                if (pass == 0) total += n;
+                else memcpy(*idat + *idat_len, data + at + 8, n), *idat_len += n;
+            }
+            ended = memcmp(type_at, "IEND", 4) == 0;
+            at += 12 + n;
+        }
+        if (!ended || total == 0) {
+            if (pass == 1) free(*idat), *idat = NULL;
+            return false;
+        }
+    }
+    *width = (int)w, *height = (int)ht, *colors = type == 2 ? 3 : 1;
+    return true;
+}
+
 GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why) {
     *why = NULL;
     GError *err = NULL;

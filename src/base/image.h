@@ -27,6 +27,14 @@ char *image_too_large(long w, long h);
  * cairo_surface_status; the caller destroys the surface either way. */
 cairo_surface_t *image_png_decode(const unsigned char *data, size_t len);
 
+/* A PNG that PDF can show from its own compressed data (FlateDecode with the PNG
+ * predictors): 8 bits a sample, grey or RGB, no transparency, not interlaced, under 65536
+ * pixels a side. `colors` is 1 or 3. When `idat` is given, the image data (every IDAT
+ * chunk's, one zlib stream) is copied there (malloc'd, *idat_len bytes). False for any
+ * other PNG. Only the chunk structure is read: the loader has decoded the file in full. */
+bool image_png_flat(const unsigned char *data, size_t len, int *width, int *height, int *colors, unsigned char **idat,
+                    size_t *idat_len);
+
 /* The decoded JPEG (the caller unrefs it), or NULL with *why set to the decoder's
  * message (malloc'd; NULL when it gave none). */
 GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why);

@@ -169,15 +169,52 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
     return im;
 }
 
-/* Decodes the image for drawing. The raster carries the book path as its unique id, so
- * cairo writes one image object however often, and by whichever copy, it is shown. */
-static bool decode_for_drawing(layout_image *im) {
+/* A PNG that PDF can show from its own data is not decoded for a PDF: cairo gets a blank
+ * surface of its size carrying a stand-in JPEG (layout_png_stand_in), which it embeds as
+ * it is, and the finishing pass puts the PNG's compressed data in its place (neither the
+ * PNG's pixels nor cairo's compression of them are ever computed). */
+static cairo_surface_t *png_stand_in(const layout_image *im) {
+    int w, h, colors;
+    if (!image_png_flat(im->src->data, im->src->size, &w, &h, &colors, NULL, NULL)) return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    size_t n = 0;
+    unsigned char *jpeg = layout_png_stand_in(im->book_path, w, h, colors, &n);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, n, free_bytes, jpeg);
+    return s;
+}
+
+unsigned char *layout_png_stand_in(const char *key, int w, int h, int colors, size_t *len) {
+    buf b;
+    buf_init(&b);
+    size_t klen = strlen(key) + strlen(LAYOUT_PNG_TAG);
+    if (klen > 60000) klen = 60000;
+    /* SOI; an APP15 segment naming the PNG; a baseline frame header of its size; EOI. */
+    buf_put(&b, "\xff\xd8\xff\xef", 4);
+    buf_putc(&b, (char)((klen + 2) >> 8)), buf_putc(&b, (char)((klen + 2) & 0xff));
+    buf_puts(&b, LAYOUT_PNG_TAG);
+    buf_put(&b, key, klen - strlen(LAYOUT_PNG_TAG));
+    int sof_len = 8 + 3 * colors;
+    const unsigned char sof[] = {0xff, 0xc0, (unsigned char)(sof_len >> 8), (unsigned char)sof_len, 8,
+                                 (unsigned char)(h >> 8), (unsigned char)h, (unsigned char)(w >> 8), (unsigned char)w,
+                                 (unsigned char)colors};
+    buf_put(&b, sof, sizeof sof);
+    for (int c = 1; c <= colors; c++) buf_putc(&b, (char)c), buf_putc(&b, 0x11), buf_putc(&b, 0);
+    buf_put(&b, "\xff\xd9", 2);
+    return (unsigned char *)buf_detach(&b, len);
+}
+
+/* Decodes the image for drawing (`pdf`: for a PDF surface). The raster carries the book
+ * path as its unique id, so cairo writes one image object however often, and by whichever
+ * copy, it is shown. */
+static bool decode_for_drawing(layout_image *im, bool pdf) {
     const model_image *mi = im->src;
     if (!im->bitmap) {
         im->svg = rsvg_handle_new_from_data(mi->data, mi->size, NULL);
         return im->svg != NULL;
     }
-    if (strcmp(mi->media_type, "image/png") == 0) {
+    if (strcmp(mi->media_type, "image/png") == 0 && pdf && (im->raster = png_stand_in(im))) {
+        /* drawn from the PNG's own data */
+    } else if (strcmp(mi->media_type, "image/png") == 0) {
         im->raster = image_png_decode(mi->data, mi->size);
         if (cairo_surface_status(im->raster) != CAIRO_STATUS_SUCCESS) {
             cairo_surface_destroy(im->raster);
@@ -271,7 +308,8 @@ static void paint_image_again(cairo_t *cr, layout_image *img, double x, double y
 }
 
 bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, double y, double w, double h) {
-    if (!img->svg && !img->raster && !decode_for_drawing(img)) return false;
+    bool pdf = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_PDF;
+    if (!img->svg && !img->raster && !decode_for_drawing(img, pdf)) return false;
     if (page == img->last_page) paint_image_again(cr, img, x, y, w, h);
     else paint_image(cr, img, x, y, w, h);
     img->last_page = page;

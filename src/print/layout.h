@@ -45,6 +45,12 @@ typedef struct layout_image {
     cairo_surface_t *raster;   /* while decoded */
 } layout_image;
 
+/* A PNG shown from its own data: the stand-in JPEG (SOI, an APP15 segment holding
+ * LAYOUT_PNG_TAG and the key, a frame header of w x h and `colors` components, EOI) that
+ * cairo embeds in its place, and the finishing pass replaces (malloc'd, *len bytes). */
+#define LAYOUT_PNG_TAG "quire-png:"
+unsigned char *layout_png_stand_in(const char *key, int w, int h, int colors, size_t *len);
+
 typedef struct layout_table layout_table;
 
 typedef struct layout_item {

@@ -12,6 +12,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "base/image.h"
 #include "base/uri.h"
 #include "model/facts.h"
 #include "print/hyph.h"
@@ -311,6 +312,25 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     return pdf_write_doc(&doc, out_path, res, d);
 }
 
+/* The PNGs layout drew through stand-ins (a PDF shows them from their own data), for the
+ * finishing pass; their bytes are the book's. */
+static pdffinish_png *png_table(const pdf_doc *doc, int *n) {
+    const layout_list *lists[2] = {&doc->body, &doc->misc};
+    int cap = 0;
+    for (int l = 0; l < 2; l++) cap += lists[l]->n_images;
+    pdffinish_png *t = xcalloc((size_t)(cap ? cap : 1), sizeof *t);
+    *n = 0;
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; i < lists[l]->n_images; i++) {
+            const layout_image *im = lists[l]->images[i];
+            int w, h, c;
+            if (im->bitmap && strcmp(im->src->media_type, "image/png") == 0 &&
+                image_png_flat(im->src->data, im->src->size, &w, &h, &c, NULL, NULL))
+                t[(*n)++] = (pdffinish_png){xstrdup(im->book_path), im->src->data, im->src->size};
+        }
+    return t;
+}
+
 int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc = *docp;
     memset(docp, 0, sizeof *docp);
@@ -361,6 +381,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
         pdf_doc_free(&doc);
         return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
     }
+    int n_pngs = 0;
+    pdffinish_png *pngs = png_table(&doc, &n_pngs);
     pdffinish_label_range labels[2] = {{0, 'r', 1}, {doc.n_front, 'D', 1}};
     int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
     double bleed = doc.bleed, slug = doc.slug;
@@ -381,9 +403,13 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.display_path = out_path;
     fo.structure = pdftag_structure(st.tag);
     fo.xmp_date = book->timestamp;
+    fo.pngs = pngs;
+    fo.n_pngs = n_pngs;
     fo.xmp_creators = book->meta.authors;
     fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
+    for (int i = 0; i < n_pngs; i++) free((char *)pngs[i].key);
+    free(pngs);
     free(seed);
     pdftag_free(st.tag);
     atomic_abort(&draw_af);

@@ -13,7 +13,9 @@
 #include <glib.h>
 #include <qpdf/qpdf-c.h>
 
+#include "base/image.h"
 #include "base/util.h"
+#include "print/layout.h"
 #include "print/pdftree.h"
 #include "print/pdfupdate.h"
 
@@ -541,6 +543,139 @@ static void set_xmp(qpdf_data q, pdfupdate *u, qpdf_oh root, const pdffinish_opt
     free(tool);
 }
 
+/*** PNGs shown from their own data ***/
+
+typedef struct png_walk {
+    qpdf_data q;
+    pdfupdate *u;
+    const pdffinish_options *opt;
+    diag *d;
+    const char *path;
+    bool *seen;                  /* by object number */
+    int n_seen;
+    int missing;
+} png_walk;
+
+/* The PNG a stand-in JPEG names, or NULL. */
+static const pdffinish_png *png_named(const png_walk *w, const unsigned char *jpeg, size_t len)
+{
+    size_t tag = strlen(LAYOUT_PNG_TAG);
+    if (len < 6 + tag || memcmp(jpeg, "\xff\xd8\xff\xef", 4) != 0 || memcmp(jpeg + 6, LAYOUT_PNG_TAG, tag) != 0)
+        return NULL;
+    size_t seg = (size_t)jpeg[4] << 8 | jpeg[5];
+    if (seg < 2 + tag || seg + 4 > len)
+        return NULL;
+    const char *key = (const char *)jpeg + 6 + tag;
+    size_t klen = seg - 2 - tag;
+    for (int i = 0; i < w->opt->n_pngs; i++)
+        if (strlen(w->opt->pngs[i].key) == klen && memcmp(w->opt->pngs[i].key, key, klen) == 0)
+            return &w->opt->pngs[i];
+    return NULL;
+}
+
+/* An image drawn through a stand-in gets its PNG's data: FlateDecode with the PNG predictors. */
+static void put_png(png_walk *w, qpdf_oh image)
+{
+    qpdf_data q = w->q;
+    qpdf_oh dict = qpdf_oh_get_dict(q, image), filter = qpdf_oh_get_key(q, dict, "/Filter");
+    bool dct = qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode");
+    qpdf_oh_release(q, filter);
+    qpdf_oh_release(q, dict);
+    unsigned char *jpeg = NULL, *idat = NULL;
+    size_t jlen = 0, ilen = 0;
+    if (!dct || qpdf_oh_get_stream_data(q, image, qpdf_dl_none, NULL, &jpeg, &jlen) != QPDF_SUCCESS) {
+        free(jpeg);
+        return;
+    }
+    const pdffinish_png *png = png_named(w, jpeg, jlen);
+    int pw, ph, colors;
+    if (jlen >= 6 + strlen(LAYOUT_PNG_TAG) && memcmp(jpeg + 6, LAYOUT_PNG_TAG, strlen(LAYOUT_PNG_TAG)) == 0 &&
+        (!png || !image_png_flat(png->data, png->len, &pw, &ph, &colors, &idat, &ilen))) {
+        w->missing++;
+    } else if (png) {
+        char parms[128];
+        snprintf(parms, sizeof parms, "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, pw);
+        qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), dp = qpdf_oh_parse(q, parms);
+        qpdf_oh_replace_stream_data(q, image, idat, ilen, flate, dp);
+        pdfupdate_changed(w->u, q, image);
+        qpdf_oh_release(q, flate);
+        qpdf_oh_release(q, dp);
+    }
+    free(idat);
+    free(jpeg);
+}
+
+static void walk_resources(png_walk *w, qpdf_oh res, int depth);
+
+/* The images of a resource dictionary's /XObject, and those of its forms. */
+static void walk_xobjects(png_walk *w, qpdf_oh xo, int depth)
+{
+    qpdf_data q = w->q;
+    int n = 0, cap = 8;
+    char **keys = xmalloc((size_t)cap * sizeof *keys);
+    qpdf_oh_begin_dict_key_iter(q, xo);
+    while (qpdf_oh_dict_more_keys(q)) {
+        if (n == cap)
+            keys = xrealloc(keys, (size_t)(cap *= 2) * sizeof *keys);
+        keys[n++] = xstrdup(qpdf_oh_dict_next_key(q));
+    }
+    for (int i = 0; i < n; i++) {
+        qpdf_oh v = qpdf_oh_get_key(q, xo, keys[i]);
+        int id = qpdf_oh_get_object_id(q, v);
+        if (qpdf_oh_is_stream(q, v) && id > 0 && id < w->n_seen && !w->seen[id]) {
+            w->seen[id] = true;
+            qpdf_oh dict = qpdf_oh_get_dict(q, v), sub = qpdf_oh_get_key(q, dict, "/Subtype");
+            if (qpdf_oh_is_name_and_equals(q, sub, "/Image")) {
+                put_png(w, v);
+            } else if (qpdf_oh_is_name_and_equals(q, sub, "/Form")) {
+                qpdf_oh r = qpdf_oh_get_key(q, dict, "/Resources");
+                walk_resources(w, r, depth + 1);
+                qpdf_oh_release(q, r);
+            }
+            qpdf_oh_release(q, sub);
+            qpdf_oh_release(q, dict);
+        }
+        qpdf_oh_release(q, v);
+        free(keys[i]);
+    }
+    free(keys);
+}
+
+static void walk_resources(png_walk *w, qpdf_oh res, int depth)
+{
+    enum { MAX_DEPTH = 16 };
+    if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(w->q, res))
+        return;
+    qpdf_oh xo = qpdf_oh_get_key(w->q, res, "/XObject");
+    if (qpdf_oh_is_dictionary(w->q, xo))
+        walk_xobjects(w, xo, depth);
+    qpdf_oh_release(w->q, xo);
+}
+
+static int pass_pngs_through(qpdf_data q, pdfupdate *u, const pdffinish_options *opt, int n_pages, diag *d,
+                             const char *path)
+{
+    if (opt->n_pngs <= 0)
+        return QUIRE_OK;
+    qpdf_oh tr = qpdf_get_trailer(q), sz = qpdf_oh_get_key(q, tr, "/Size");
+    int size = qpdf_oh_is_integer(q, sz) ? qpdf_oh_get_int_value_as_int(q, sz) : 0;
+    qpdf_oh_release(q, sz);
+    qpdf_oh_release(q, tr);
+    png_walk w = {q, u, opt, d, path, xcalloc((size_t)(size > 0 ? size : 1), 1), size > 0 ? size : 0, 0};
+    for (int i = 0; i < n_pages; i++) {
+        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), res = qpdf_oh_get_key(q, page, "/Resources");
+        walk_resources(&w, res, 0);
+        qpdf_oh_release(q, res);
+        qpdf_oh_release(q, page);
+    }
+    free(w.seen);
+    if (w.missing > 0) {
+        diag_error(d, path, 0, 0, "%d images drawn through a stand-in have no PNG data", w.missing);
+        return QUIRE_EIO;
+    }
+    return QUIRE_OK;
+}
+
 static bool same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
@@ -653,6 +788,8 @@ int pdffinish_apply(const char *in_path, const char *out_path, const pdffinish_o
     if (edit_catalog(q, update, opt, n_pages, d, in_shown) != QUIRE_OK)
         goto done;
     if (opt->bleed > 0 && set_print_boxes(q, update, opt, n_pages, d, in_shown) != QUIRE_OK)
+        goto done;
+    if (pass_pngs_through(q, update, opt, n_pages, d, in_shown) != QUIRE_OK)
         goto done;
     if (take_error(q, d, in_shown, "cannot update PDF"))
         goto done;

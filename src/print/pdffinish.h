@@ -49,6 +49,14 @@ typedef struct pdffinish_structure {
     int n_chunks;
 } pdffinish_structure;
 
+/* A PNG the print writer drew through a stand-in (layout_png_stand_in): the finishing pass
+ * gives the image object the PNG's own compressed data. */
+typedef struct pdffinish_png {
+    const char *key;                 /* what the stand-in names (the image's book path) */
+    const unsigned char *data;       /* the PNG file's bytes */
+    size_t len;
+} pdffinish_png;
+
 typedef struct pdffinish_options {
     const char *language;            /* /Lang, BCP 47 */
     bool tagged;                     /* add /MarkInfo << /Marked true >> and, when the structure
@@ -76,6 +84,8 @@ typedef struct pdffinish_options {
      * annotations and the XMP claim of PDF/UA-1; NULL leaves cairo's tree (with a
      * Document element added when tagged). */
     const pdffinish_structure *structure;
+    const pdffinish_png *pngs;       /* n_pngs PNGs drawn through stand-ins */
+    int n_pngs;
 } pdffinish_options;
 
 /* Reads the PDF at in_path, adds /MarkInfo, a Document structure element, /Lang, /ViewerPreferences
