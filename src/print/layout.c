@@ -213,7 +213,7 @@ static bool decode_for_drawing(layout_image *im, bool pdf) {
         return im->svg != NULL;
     }
     if (strcmp(mi->media_type, "image/png") == 0 && pdf && (im->raster = png_stand_in(im))) {
-        /* drawn from the PNG's own data */
+        im->stand_in = true;
     } else if (strcmp(mi->media_type, "image/png") == 0) {
         im->raster = image_png_decode(mi->data, mi->size);
         if (cairo_surface_status(im->raster) != CAIRO_STATUS_SUCCESS) {

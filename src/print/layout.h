@@ -43,6 +43,7 @@ typedef struct layout_image {
     cairo_pattern_t *svg_form; /* PDF: the SVG drawn once, painted wherever it is shown (made at first draw) */
     double form_scale;         /* the form holds the SVG at this scale of its intrinsic size */
     cairo_surface_t *raster;   /* while decoded */
+    bool stand_in;             /* drawn for a PDF through a stand-in (layout_png_stand_in) */
 } layout_image;
 
 /* A PNG shown from its own data: the stand-in JPEG (SOI, an APP15 segment holding

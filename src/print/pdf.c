@@ -12,7 +12,6 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
-#include "base/image.h"
 #include "base/uri.h"
 #include "model/facts.h"
 #include "print/hyph.h"
@@ -323,10 +322,9 @@ static pdffinish_png *png_table(const pdf_doc *doc, int *n) {
     for (int l = 0; l < 2; l++)
         for (int i = 0; i < lists[l]->n_images; i++) {
             const layout_image *im = lists[l]->images[i];
-            int w, h, c;
-            if (im->bitmap && strcmp(im->src->media_type, "image/png") == 0 &&
-                image_png_flat(im->src->data, im->src->size, &w, &h, &c, NULL, NULL))
-                t[(*n)++] = (pdffinish_png){xstrdup(im->book_path), im->src->data, im->src->size};
+            bool listed = false;
+            for (int k = 0; k < *n && !listed; k++) listed = strcmp(t[k].key, im->book_path) == 0;
+            if (im->stand_in && !listed) t[(*n)++] = (pdffinish_png){xstrdup(im->book_path), im->src->data, im->src->size};
         }
     return t;
 }

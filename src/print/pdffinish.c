@@ -554,6 +554,7 @@ typedef struct png_walk {
     bool *seen;                  /* by object number */
     int n_seen;
     int missing;
+    bool *found;                 /* by PNG: its image object was given its data */
 } png_walk;
 
 /* The PNG a stand-in JPEG names, or NULL. */
@@ -598,6 +599,7 @@ static void put_png(png_walk *w, qpdf_oh image)
         qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), dp = qpdf_oh_parse(q, parms);
         qpdf_oh_replace_stream_data(q, image, idat, ilen, flate, dp);
         pdfupdate_changed(w->u, q, image);
+        w->found[png - w->opt->pngs] = true;
         qpdf_oh_release(q, flate);
         qpdf_oh_release(q, dp);
     }
@@ -661,7 +663,8 @@ static int pass_pngs_through(qpdf_data q, pdfupdate *u, const pdffinish_options 
     int size = qpdf_oh_is_integer(q, sz) ? qpdf_oh_get_int_value_as_int(q, sz) : 0;
     qpdf_oh_release(q, sz);
     qpdf_oh_release(q, tr);
-    png_walk w = {q, u, opt, d, path, xcalloc((size_t)(size > 0 ? size : 1), 1), size > 0 ? size : 0, 0};
+    png_walk w = {q, u, opt, d, path, xcalloc((size_t)(size > 0 ? size : 1), 1), size > 0 ? size : 0, 0,
+                  xcalloc((size_t)opt->n_pngs, sizeof(bool))};
     for (int i = 0; i < n_pages; i++) {
         qpdf_oh page = qpdf_get_page_n(q, (size_t)i), res = qpdf_oh_get_key(q, page, "/Resources");
         walk_resources(&w, res, 0);
@@ -669,8 +672,15 @@ static int pass_pngs_through(qpdf_data q, pdfupdate *u, const pdffinish_options 
         qpdf_oh_release(q, page);
     }
     free(w.seen);
-    if (w.missing > 0) {
-        diag_error(d, path, 0, 0, "%d images drawn through a stand-in have no PNG data", w.missing);
+    /* A stand-in left in the file would show nothing: every PNG must have been found. */
+    int lost = -1;
+    for (int i = 0; i < opt->n_pngs && lost < 0; i++)
+        if (!w.found[i])
+            lost = i;
+    free(w.found);
+    if (w.missing > 0 || lost >= 0) {
+        diag_error(d, path, 0, 0, "image %s: its PNG data could not be put in the PDF",
+                   lost >= 0 ? opt->pngs[lost].key : "drawn through a stand-in");
         return QUIRE_EIO;
     }
     return QUIRE_OK;
