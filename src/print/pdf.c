@@ -219,18 +219,33 @@ static void set_metadata(cairo_surface_t *s, const model_book *book) {
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* Cairo writes its file in pieces of a few bytes (177,000 of them for 300 pages): they are
+ * gathered here and written a megabyte at a time. */
+#define SINK_BUF (1u << 20)
+
 typedef struct pdf_sink {
     atomic_file *af;
     int err; /* errno of the first failed write */
+    unsigned char *buf;
+    size_t len;
 } pdf_sink;
+
+static bool sink_flush(pdf_sink *sink) {
+    if (sink->len && !sink->err && atomic_write(sink->af, sink->buf, sink->len) != 0) sink->err = errno ? errno : EIO;
+    sink->len = 0;
+    return !sink->err;
+}
 
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int n) {
     pdf_sink *sink = closure;
     if (sink->err) return CAIRO_STATUS_WRITE_ERROR;
-    if (atomic_write(sink->af, data, n) != 0) {
-        sink->err = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
+    if (sink->len + n > SINK_BUF && !sink_flush(sink)) return CAIRO_STATUS_WRITE_ERROR;
+    if (n > SINK_BUF) {
+        if (atomic_write(sink->af, data, n) != 0) sink->err = errno ? errno : EIO;
+        return sink->err ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
     }
+    memcpy(sink->buf + sink->len, data, n);
+    sink->len += n;
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -346,7 +361,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     free(draw_name);
     double mw = doc.W + 2 * doc.off, mh = doc.H + 2 * doc.off;
     /* Cairo writes through us, so a full disk or a file-size limit is seen with its cause. */
-    pdf_sink sink = {&draw_af, 0};
+    pdf_sink sink = {&draw_af, 0, xmalloc(SINK_BUF), 0};
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink_write, &sink, mw, mh);
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     set_metadata(s, book);
@@ -366,6 +381,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     cairo_surface_finish(s);
     if (cs == CAIRO_STATUS_SUCCESS) cs = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    sink_flush(&sink);
+    free(sink.buf);
     if (cs == CAIRO_STATUS_SUCCESS && sink.err) cs = CAIRO_STATUS_WRITE_ERROR;
     if (cs == CAIRO_STATUS_SUCCESS && st.failed_image) cs = CAIRO_STATUS_NO_MEMORY;
     if (cs != CAIRO_STATUS_SUCCESS) {
