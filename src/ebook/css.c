@@ -265,10 +265,13 @@ static void css_lists_notes(css_out *o, const style_sheet *s, const style_text *
 /* Figures, captions and tables. */
 static void css_figures_tables(css_out *o, const style_sheet *s, const style_text *r) {
     buf *b = &o->b;
-    /* figures: as wide as the text at most, never taller than most of the screen */
+    /* figures: as wide as the text at most, never taller than most of the screen. The height
+     * cap is important: some reading systems (epub.js) inject `img { max-height: <page>px
+     * !important }`, which lets a tall figure fill a whole page, so the heading kept with it
+     * moves on and leaves the chapter's first page blank. A reader's own !important still wins. */
     buf_puts(b, "figure {\n  margin: 1em 0;\n  text-align: center;\n  page-break-inside: avoid;\n"
                 "  break-inside: avoid;\n}\nimg {\n  max-width: 100%;\n}\nfigure img {\n  display: block;\n"
-                "  margin: 0 auto;\n  width: auto;\n  height: auto;\n  max-width: 100%;\n  max-height: 60vh;\n"
+                "  margin: 0 auto;\n  width: auto;\n  height: auto;\n  max-width: 100%;\n  max-height: 60vh !important;\n"
                 "  object-fit: contain;\n}\n"
                 /* badges and icons in running text: as tall as a line's letters */
                 "img.inline {\n  height: 1em;\n  width: auto;\n  vertical-align: text-bottom;\n}\n"
