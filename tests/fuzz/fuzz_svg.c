@@ -1,5 +1,7 @@
 /* Fuzz target: SVG bytes → svgsan_clean, the SVG made safe for the e-book. What it
- * keeps must be clean: a second pass over its output reads it and takes nothing out. */
+ * keeps must be clean: a second pass over its output reads it and takes nothing out.
+ * A changed SVG need not say what went: the doctype's identifiers and stray text outside
+ * text elements go silently. */
 #include "base/svgsan.h"
 #include "fuzz_common.h"
 
@@ -8,7 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bool ok = svgsan_clean(data, size, &r);
     if (ok == (r.refused != NULL)) abort();
     if (r.data) {
-        if (!r.removed) abort();
         svgsan_result again;
         if (!svgsan_clean(r.data, r.len, &again) || again.data || again.removed) {
             if (getenv("QUIRE_FUZZ_VERBOSE"))
