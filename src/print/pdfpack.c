@@ -483,6 +483,19 @@ static void put_hex(buf *b, const guint8 *d, size_t n)
     buf_putc(b, '>');
 }
 
+void pdfpack_put_id(buf *b, const unsigned char file_md5[16], const char *id_seed)
+{
+    guint8 id0[16];
+    if (id_seed)
+        md5(id_seed, strlen(id_seed), id0);
+    else
+        memcpy(id0, file_md5, sizeof id0);
+    buf_puts(b, "/ID [");
+    put_hex(b, id0, 16);
+    put_hex(b, file_md5, 16);
+    buf_putc(b, ']');
+}
+
 char *pdfpack_finish(pdfpack *p, const char *trailer, const char *id_seed, size_t *len)
 {
     put_object_streams(p);
@@ -511,16 +524,11 @@ char *pdfpack_finish(pdfpack *p, const char *trailer, const char *id_seed, size_
     size_t zlen = 0;
     unsigned char *z = deflate(rows.data, rows.len, &zlen);
     buf_free(&rows);
-    guint8 id0[16], id1[16];
-    md5(p->out.data, p->out.len, id1);
-    if (id_seed)
-        md5(id_seed, strlen(id_seed), id0);
-    else
-        memcpy(id0, id1, sizeof id0);
-    buf_printf(&p->out, "%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] %s /ID [", xref_id, size, w2, w3, trailer);
-    put_hex(&p->out, id0, 16);
-    put_hex(&p->out, id1, 16);
-    buf_printf(&p->out, "] /Filter /FlateDecode /Length %zu >>\nstream\n", zlen);
+    guint8 file_md5[16];
+    md5(p->out.data, p->out.len, file_md5);
+    buf_printf(&p->out, "%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] %s ", xref_id, size, w2, w3, trailer);
+    pdfpack_put_id(&p->out, file_md5, id_seed);
+    buf_printf(&p->out, " /Filter /FlateDecode /Length %zu >>\nstream\n", zlen);
     buf_put(&p->out, z, zlen);
     buf_printf(&p->out, "\nendstream\nendobj\nstartxref\n%lld\n%%%%EOF\n", xref_at);
     free(z);

@@ -76,4 +76,8 @@ void pdfpack_verbatim(pdfpack *p, int id, const char *body, size_t len);
  * /ID: the MD5 of id_seed (NULL: of the file) and the MD5 of the file before the stream. */
 char *pdfpack_finish(pdfpack *p, const char *trailer, const char *id_seed, size_t *len);
 
+/* Appends a trailer's `/ID [<…><…>]`: the MD5 of id_seed (NULL: file_md5 again), then
+ * file_md5, the MD5 of the file's bytes. */
+void pdfpack_put_id(buf *b, const unsigned char file_md5[16], const char *id_seed);
+
 #endif

@@ -400,23 +400,6 @@ static long long copy_file(int in, int out, GChecksum *ck, char *tail, size_t ta
     return total;
 }
 
-static void md5(const void *data, size_t n, guint8 out[16])
-{
-    GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
-    g_checksum_update(ck, data, (gssize)n);
-    gsize len = 16;
-    g_checksum_get_digest(ck, out, &len);
-    g_checksum_free(ck);
-}
-
-static void put_hex(buf *b, const guint8 *d, size_t n)
-{
-    buf_putc(b, '<');
-    for (size_t i = 0; i < n; i++)
-        buf_printf(b, "%02x", d[i]);
-    buf_putc(b, '>');
-}
-
 /* The trailer dictionary's entry `key` unparsed ("12 0 R"), or NULL when absent. */
 static char *trailer_ref(qpdf_data q, const char *key)
 {
@@ -428,8 +411,8 @@ static char *trailer_ref(qpdf_data q, const char *key)
     return s;
 }
 
-static void put_trailer(buf *b, qpdf_data q, int size, long long prev, const guint8 id0[16], const guint8 id1[16],
-                        long long xref_at)
+static void put_trailer(buf *b, qpdf_data q, int size, long long prev, const guint8 file_md5[16],
+                        const char *id_seed, long long xref_at)
 {
     char *root = trailer_ref(q, "/Root"), *info = trailer_ref(q, "/Info");
     buf_printf(b, "trailer\n<< /Size %d", size);
@@ -437,10 +420,9 @@ static void put_trailer(buf *b, qpdf_data q, int size, long long prev, const gui
         buf_printf(b, " /Root %s", root);
     if (info)
         buf_printf(b, " /Info %s", info);
-    buf_puts(b, " /ID [");
-    put_hex(b, id0, 16);
-    put_hex(b, id1, 16);
-    buf_printf(b, "] /Prev %lld >>\nstartxref\n%lld\n%%%%EOF\n", prev, xref_at);
+    buf_putc(b, ' ');
+    pdfpack_put_id(b, file_md5, id_seed);
+    buf_printf(b, " /Prev %lld >>\nstartxref\n%lld\n%%%%EOF\n", prev, xref_at);
     free(root);
     free(info);
 }
@@ -733,14 +715,10 @@ static int write_appended(pdfupdate *u, qpdf_data q, const char *in_path, const 
     long long xref_at = up.base + (long long)up.body.len;
     put_xref(&up);
     g_checksum_update(ck, (const guchar *)up.body.data, (gssize)up.body.len);
-    guint8 id0[16], id1[16];
-    gsize n = sizeof id1;
-    g_checksum_get_digest(ck, id1, &n);
-    if (id_seed)
-        md5(id_seed, strlen(id_seed), id0);
-    else
-        memcpy(id0, id1, sizeof id0);
-    put_trailer(&trailer, q, size, prev, id0, id1, xref_at);
+    guint8 file_md5[16];
+    gsize n = sizeof file_md5;
+    g_checksum_get_digest(ck, file_md5, &n);
+    put_trailer(&trailer, q, size, prev, file_md5, id_seed, xref_at);
     if (!write_all(out, up.body.data, up.body.len) || !write_all(out, trailer.data, trailer.len)) {
         rc = fail(d, shown, "cannot write PDF", strerror(errno ? errno : EIO));
         goto done;
