@@ -20,6 +20,8 @@ import argparse
 import re
 import sys
 
+from pagefill import mutool_baselines  # the same lowest baselines, read with mutool
+
 PAGE = re.compile(r"^page (\d+) folio \S+(.*)$")
 BOX = re.compile(r"^  (line|label|number|note|figure|row|rule|header) col \d+ x [\d.-]+ y ([\d.-]+) w [\d.*-]+ h ([\d.-]+)")
 
@@ -44,21 +46,6 @@ def read_pages(path):
     return pages
 
 
-def pdf_baselines(pdf, bottom):
-    """{page: lowest baseline above the bottom margin} from mutool's structured text."""
-    import subprocess
-    xml = subprocess.run(["mutool", "draw", "-F", "stext", "-o", "-", pdf], capture_output=True, text=True,
-                         check=True).stdout
-    out = {}
-    for n, page in enumerate(re.split(r"<page ", xml)[1:], start=1):
-        h = float(re.search(r'height="([\d.]+)"', page).group(1))
-        ys = [float(y) for y in re.findall(r'<char [^>]*? y="([\d.]+)"', page)]
-        ys = [y for y in ys if y <= h - bottom + 0.5]
-        if ys:
-            out[n] = max(ys)
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dump")
@@ -70,7 +57,9 @@ def main():
     a = ap.parse_args()
     pages = read_pages(a.dump)
     if a.pdf:
-        base = pdf_baselines(a.pdf, a.bottom)
+        base = mutool_baselines(a.pdf, a.bottom)
+        if base is None:
+            sys.exit("spreads.py: mutool draw -F stext failed on " + a.pdf)
         for p in pages:
             pages[p][1] = base.get(p)
     last = max(pages) if pages else 0
