@@ -11,6 +11,7 @@
 #include "model/model.h"
 #include "print/fontmap.h"
 #include "check.h"
+#include "model_probe.h"
 
 #define FIXTURES QUIRE_TEST_DIR "/model/fixtures"
 
@@ -22,18 +23,6 @@ static diag quiet_diag(void) {
     return d;
 }
 
-static bool has(const diag *d, const char *needle) { return d->captured && strstr(d->captured, needle) != NULL; }
-
-/* The n-th (0-based) node of `type` in document order below root, or NULL. */
-static const model_node *nth(const model_node *root, model_type type, int n) {
-    model_iter it;
-    model_iter_init(&it, root);
-    const model_node *node;
-    model_event ev;
-    while ((ev = model_iter_next(&it, &node)) != MODEL_EVENT_NONE)
-        if (ev == MODEL_EVENT_ENTER && node->type == type && n-- == 0) return node;
-    return NULL;
-}
 
 #define PLAIN_EQ(node, want)                                               \
     do {                                                                   \

@@ -10,6 +10,7 @@
 #include "load/markdown.h"
 #include "model/model.h"
 #include "check.h"
+#include "model_probe.h"
 
 #define FIXTURES QUIRE_TEST_DIR "/model/fixtures"
 
@@ -56,18 +57,7 @@ static void done(parsed *p) {
     diag_free(&p->d);
 }
 
-static bool has(const diag *d, const char *needle) { return d->captured && strstr(d->captured, needle) != NULL; }
 static const char *said(const diag *d) { return d->captured ? d->captured : "(nothing)"; }
-
-static const model_node *nth(const model_node *root, model_type type, int n) {
-    model_iter it;
-    model_iter_init(&it, root);
-    const model_node *node;
-    model_event ev;
-    while ((ev = model_iter_next(&it, &node)) != MODEL_EVENT_NONE)
-        if (ev == MODEL_EVENT_ENTER && node->type == type && n-- == 0) return node;
-    return NULL;
-}
 
 static void plain_is(const model_node *n, const char *want) {
     char *t = model_plain_text(n);
