@@ -20,8 +20,9 @@ typedef struct tree_kid {
 typedef struct tree_page {
     int *elem;               /* by MCID: element index, -1 none */
     unsigned char *art;      /* by MCID: pdffinish_chunk of an artifact, 0 none */
+    unsigned char *join;     /* by MCID: 1 continues the marked content before it (same element), 2 joined */
     int n_mcid;
-    int n_art;
+    int n_art, n_join;
 } tree_page;
 
 typedef struct tree {
@@ -216,6 +217,7 @@ static bool map_pages(tree *t) {
         p->elem = xmalloc((size_t)(p->n_mcid ? p->n_mcid : 1) * sizeof *p->elem);
         for (int m = 0; m < p->n_mcid; m++) p->elem[m] = -1;
         p->art = xcalloc((size_t)(p->n_mcid ? p->n_mcid : 1), 1);
+        p->join = xcalloc((size_t)(p->n_mcid ? p->n_mcid : 1), 1);
     }
     for (int c = 0; c < s->n_chunks; c++) {
         if (s->chunks[c] == PDFFINISH_CONTENT) continue;
@@ -228,6 +230,38 @@ static bool map_pages(tree *t) {
         }
     }
     return true;
+}
+
+/* The one marked content of chunk c on its page: its index in kids, or -1. */
+static int only_mcid(const tree *t, int c) {
+    int found = -1;
+    for (int i = t->chunk_first[c]; i < t->chunk_first[c + 1]; i++) {
+        if (t->kids[i].mcid < 0) continue;
+        if (found >= 0) return -1;
+        found = i;
+    }
+    return found;
+}
+
+/* Two chunks of one element drawn one right after the other on a page (a link's text on
+ * two lines, each line with its annotation) become one marked-content sequence: a reader
+ * meets one run of the link's text where its first line starts, as a cell's or line's
+ * later content does not start above it. Only planned here; rewrite_stream joins them
+ * where the content holds nothing between the two. */
+static void plan_joins(tree *t) {
+    const pdffinish_structure *s = t->s;
+    for (int ei = 0; ei < s->n_elems; ei++) {
+        const pdffinish_elem *e = &s->elems[ei];
+        for (int j = 1; j < e->n_kids; j++) {
+            int a = -1 - e->kids[j - 1], b = -1 - e->kids[j];
+            if (e->kids[j - 1] >= 0 || e->kids[j] >= 0 || b != a + 1) continue;
+            int ka = only_mcid(t, a), kb = only_mcid(t, b);
+            if (ka < 0 || kb < 0 || t->kids[ka].page != t->kids[kb].page) continue;
+            tree_page *p = &t->pages[t->kids[kb].page];
+            p->join[t->kids[kb].mcid] = 1;
+            p->n_join++;
+        }
+    }
 }
 
 /*** writing the elements ***/
@@ -296,6 +330,7 @@ static void put_chunk(tree *t, int ei, buf *k, int c, int *pg) {
     for (int i = t->chunk_first[c]; i < t->chunk_first[c + 1]; i++) {
         const tree_kid *kid = &t->kids[i];
         if (kid->mcid >= 0) {
+            if (t->pages[kid->page].join[kid->mcid] == 2) continue;   /* now part of the one before */
             t->pages[kid->page].elem[kid->mcid] = ei;
             if (*pg < 0) *pg = kid->page;
             if (kid->page == *pg) buf_printf(k, " %d", kid->mcid);
@@ -527,8 +562,30 @@ static void store_deflated(tree *t, qpdf_oh stream, const buf *data) {
     free(out);
 }
 
+/* Where a planned join starts at data[i] ("EMC", a newline, then "/Name << /MCID n >> BDC"
+ * with join[n], right after the line before): the offset after it, else 0. The joined id
+ * is marked 2. */
+static size_t join_at(const tree_page *p, const unsigned char *data, size_t len, size_t i) {
+    static const char emc[] = "EMC\n/", mc[] = " << /MCID ", tail[] = " >> BDC\n";
+    if (!p->n_join || (i > 0 && data[i - 1] != '\n') || len - i < sizeof emc || memcmp(data + i, emc, sizeof emc - 1))
+        return 0;
+    size_t j = i + sizeof emc - 1;
+    while (j < len && ((data[j] >= 'A' && data[j] <= 'Z') || (data[j] >= 'a' && data[j] <= 'z'))) j++;
+    if (len - j < sizeof mc || memcmp(data + j, mc, sizeof mc - 1)) return 0;
+    j += sizeof mc - 1;
+    long mcid = 0;
+    size_t d0 = j;
+    while (j < len && data[j] >= '0' && data[j] <= '9' && mcid < 1L << 30) mcid = mcid * 10 + (data[j++] - '0');
+    if (j == d0 || mcid >= p->n_mcid || p->join[mcid] != 1 || len - j < sizeof tail - 1 ||
+        memcmp(data + j, tail, sizeof tail - 1))
+        return 0;
+    p->join[mcid] = 2;
+    return j + sizeof tail - 1;
+}
+
 /* Rewrites cairo's "/NonStruct << /MCID n >> BDC" lines of one content stream as
- * Artifact marked content. Returns how many it rewrote, -1 after an error. */
+ * Artifact marked content, and joins the marked content planned to be one (plan_joins).
+ * Returns how many artifacts and joins it rewrote, -1 after an error. */
 static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
     qpdf_data q = t->q;
     static const char pat[] = "/" PDFFINISH_ARTIFACT_TAG " << /MCID ";
@@ -541,12 +598,19 @@ static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
         diag_error(t->d, t->path, 0, 0, "cannot read the content of page %d", page + 1);
         return -1;
     }
-    const tree_page *p = &t->pages[page];
+    tree_page *p = &t->pages[page];
     buf out;
     buf_init(&out);
-    int done = 0;
+    int done = 0, joined = 0;
     size_t i = 0, from = 0;
     while (i + plen <= len) {
+        size_t jn = join_at(p, data, len, i);
+        if (jn) {
+            buf_put(&out, data + from, i - from);
+            i = from = jn;
+            joined++;
+            continue;
+        }
         if ((i == 0 || data[i - 1] == '\n') && memcmp(data + i, pat, plen) == 0) {
             size_t j = i + plen;
             long mcid = 0;
@@ -563,7 +627,7 @@ static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
         }
         i++;
     }
-    if (done > 0) {
+    if (done + joined > 0) {
         buf_put(&out, data + from, len - from);
         store_deflated(t, stream, &out);
     }
@@ -575,7 +639,7 @@ static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
 static bool write_artifacts(tree *t) {
     qpdf_data q = t->q;
     for (int i = 0; i < t->n_pages; i++) {
-        if (t->pages[i].n_art == 0) continue;
+        if (t->pages[i].n_art == 0 && t->pages[i].n_join == 0) continue;
         qpdf_oh page = qpdf_get_page_n(q, (size_t)i), c = qpdf_oh_get_key(q, page, "/Contents");
         int done = 0;
         if (qpdf_oh_is_stream(q, c)) {
@@ -634,7 +698,8 @@ static void read_page_ids(tree *t) {
 }
 
 static void tree_free(tree *t) {
-    for (int i = 0; t->pages && i < t->n_pages; i++) free(t->pages[i].elem), free(t->pages[i].art);
+    for (int i = 0; t->pages && i < t->n_pages; i++)
+        free(t->pages[i].elem), free(t->pages[i].art), free(t->pages[i].join);
     free(t->pages);
     free(t->kids);
     free(t->chunk_first);
@@ -656,7 +721,10 @@ int pdftree_apply(qpdf_data q, pdfupdate *u, const pdffinish_structure *s, diag 
     }
     t.root_id = qpdf_oh_get_object_id(q, tr);
     read_page_ids(&t);
-    if (!read_chunks(&t, kids) || !map_pages(&t) || !write_elements(&t)) goto done;
+    if (!read_chunks(&t, kids) || !map_pages(&t)) goto done;
+    plan_joins(&t);
+    /* the content first: the elements leave out the marked content joined to the one before */
+    if (!write_artifacts(&t) || !write_elements(&t)) goto done;
     write_parent_tree(&t, tr);
     write_id_tree(&t, tr);
     qpdf_oh doc = pdfupdate_ref(q, t.base);
@@ -664,7 +732,6 @@ int pdftree_apply(qpdf_data q, pdfupdate *u, const pdffinish_structure *s, diag 
     qpdf_oh_release(q, doc);
     qpdf_oh_remove_key(q, tr, "/RoleMap");
     pdfupdate_changed(u, q, tr);
-    if (!write_artifacts(&t)) goto done;
     set_tabs(&t);
     rc = QUIRE_OK;
 done:

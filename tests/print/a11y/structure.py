@@ -95,7 +95,7 @@ def scan_content(pdf):
     for pi, page in enumerate(pdf.pages):
         res = page.obj.get('/Resources', Dictionary())
         info = dict(mc=collections.defaultdict(lambda: {'text': '', 'image': False}), art=[], untagged=0,
-                    nested=0)
+                    nested=0, order=[])   # order: the page's MCIDs as they open, None for anything else
         stack = []   # ('mc', mcid) | ('art', kind, textlist)
 
         def scan(ops, res, depth):
@@ -113,10 +113,13 @@ def scan_content(pdf):
                         if isinstance(props, Dictionary):
                             kind = str(props.get('/Type', '')) + str(props.get('/Subtype', ''))
                         stack.append(['art', kind, []])
+                        info['order'].append(None)
                     elif isinstance(props, Dictionary) and '/MCID' in props:
                         if any(s[0] in ('mc', 'art') for s in stack):
                             info['nested'] += 1
                         stack.append(['mc', int(props.MCID)])
+                        if depth == 0:
+                            info['order'].append(int(props.MCID))
                         info['mc'][int(props.MCID)]['painted'] = False
                     else:
                         stack.append(['span'])
@@ -134,6 +137,7 @@ def scan_content(pdf):
                             continue
                     if owner is None:
                         info['untagged'] += 1
+                        info['order'].append(None)
                         continue
                     text = ''
                     if op in SHOW:
@@ -220,32 +224,47 @@ def text_starts(pdf):
 
 
 def reading_order(tops, pdf, mc_text):
-    """Where the tree's reading order (notes aside) goes back a page, or up a page's column."""
+    """Where the tree's reading order (notes aside) goes back a page, or up a page's column.
+    A row's cells are read one after the other: the next cell starts to the right of the one
+    before, not below its first line (where the cell before may have ended lines lower)."""
     starts = text_starts(pdf)
     seq = []
 
-    def walk(e, in_note):
+    def walk(e, in_note, cell):
         in_note = in_note or e.type == 'Note'
+        if e.type in ('TD', 'TH') and e.parent is not None and e.parent.type == 'TR':
+            cell = (e.parent, e)
         for k in e.kids:
             if isinstance(k, Elem):
-                walk(k, in_note)
+                walk(k, in_note, cell)
             elif k[0] == 'mc' and not in_note and k[1] is not None:
-                seq.append((k[1], k[2]))
+                seq.append(((k[1], k[2]), cell))
     for t in tops:
-        walk(t, False)
-    wrong, prev, last_page = [], None, -1
-    for key in seq:
+        walk(t, False, None)
+    wrong, prev, last_page, cell_start = [], None, -1, {}
+    for key, cell in seq:
         if key[0] < last_page:
             wrong.append(f'page {key[0] + 1} after page {last_page + 1}: {mc_text.get(key, "")[:30]!r}')
         last_page = max(last_page, key[0])
         if key not in starts or not mc_text.get(key, '').strip():
             continue
-        if prev and prev[0] == key[0]:
-            (px, py, ps), (x, y, sz) = starts[prev], starts[key]
-            width = float(pdf.pages[key[0]].obj.MediaBox[2]) - float(pdf.pages[key[0]].obj.MediaBox[0])
-            if y > py + max(ps, sz) * 1.2 and abs(x - px) < width / 3:
-                wrong.append(f'page {key[0] + 1}: {mc_text.get(key, "")[:30]!r} above {mc_text.get(prev, "")[:30]!r} before it')
-        prev = key
+        if cell is not None and cell[1] not in cell_start:
+            cell_start[cell[1]] = (key, starts[key])
+        if prev and prev[0][0] == key[0]:
+            (px, py, ps), (x, y, sz) = starts[prev[0]], starts[key]
+            pcell = prev[1]
+            next_cell = cell is not None and pcell is not None and pcell[0] is cell[0] and pcell[1] is not cell[1]
+            if next_cell:   # compared with the first line of the cell before
+                pkey, (px, py, ps) = cell_start[pcell[1]]
+                if key[0] == pkey[0] and (x <= px or y > py + max(ps, sz) * 1.2):
+                    wrong.append(f'page {key[0] + 1}: cell {mc_text.get(key, "")[:30]!r} not right of the cell '
+                                 f'before it {mc_text.get(pkey, "")[:30]!r}')
+            else:
+                width = float(pdf.pages[key[0]].obj.MediaBox[2]) - float(pdf.pages[key[0]].obj.MediaBox[0])
+                if y > py + max(ps, sz) * 1.2 and abs(x - px) < width / 3:
+                    wrong.append(f'page {key[0] + 1}: {mc_text.get(key, "")[:30]!r} above '
+                                 f'{mc_text.get(prev[0], "")[:30]!r} before it')
+        prev = (key, cell)
     return wrong
 
 
@@ -298,6 +317,12 @@ def main():
     in_content = {(pi, m) for pi, c in enumerate(content) for m in c['mc']}
     check(in_content == set(owner), f'MCIDs of the content == MCIDs of the tree '
           f'({len(in_content - set(owner))} untreed, {len(set(owner) - in_content)} missing)')
+    # one element's content drawn back to back (a link's text on two lines) is one sequence
+    split = [(pi + 1, a, b) for pi, c in enumerate(content) for a, b in zip(c['order'], c['order'][1:])
+             if a is not None and b is not None and owner.get((pi, a)) is not None
+             and owner.get((pi, a)) is owner.get((pi, b))]
+    check(not split, f'content of one element drawn back to back is one marked-content sequence '
+          f'(page, MCID, MCID: {split[:4]})')
     nums = {}
 
     def numtree(n):

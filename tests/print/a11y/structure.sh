@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PDF's tagging on the fixtures: tests/print/a11y/structure.py (pikepdf) on a book of
-# every Markdown feature, figures floated away from their place, the sample book and four
-# public books, each built from scratch.
+# every Markdown feature, figures floated away from their place, table rows of cells of
+# different heights, the sample book and four public books, each built from scratch.
 set -u
 BIN=$1 SRC=$2 WORK=$3
 PY=/usr/bin/python3   # Debian's, where python3-pikepdf is installed
@@ -36,6 +36,8 @@ F=$A/fixtures/features
 run features "$F" split-paragraph,list-depth-3,table,table-caption,repeated-header,note,code,figure,caption,link,decorative "$(words "$F")"
 F=$A/fixtures/floats
 run floats "$F" figure,caption,split-paragraph "$(words "$F")"
+F=$A/fixtures/tables
+run tables "$F" table,link "$(words "$F")"
 run io "$SRC/book" figure,caption,link "$(words "$SRC/book")"
 run rust-by-example "$A/books/rust-by-example" code,link "$(words "$A/books/rust-by-example")"
 run system-design "$A/books/system-design" table,figure "$(words "$A/books/system-design")"
