@@ -1201,9 +1201,13 @@ static void remote_image(md_ctx *c, cmark_node *img, model_node *into) {
     free(alt);
 }
 
-/* A file name is decoded; a URL keeps its scheme for the check. Caller frees. */
+/* A file name is decoded, without the query or fragment a relative URL may carry
+ * ("images/x.png?raw=true", as GitHub READMEs write them, names images/x.png); a URL
+ * keeps its scheme for the check. Caller frees. */
 static char *image_ref(const char *url) {
-    return url && !uri_has_scheme(url) ? uri_percent_decode(url, strlen(url)) : xstrdup(url ? url : "");
+    if (!url) return xstrdup("");
+    if (uri_has_scheme(url)) return xstrdup(url);
+    return uri_percent_decode(url, strcspn(url, "?#"));
 }
 
 /* An image inside running text (a badge, an icon, a linked picture): set inline at

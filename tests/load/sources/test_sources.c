@@ -336,6 +336,28 @@ static void test_image_beside_chapter(void) {
     done(&p);
 }
 
+/* A relative image URL's query and fragment are no part of the file name: GitHub's
+ * "?raw=true" (build-web-application-with-golang writes it on every figure). */
+static void test_image_query(void) {
+    parsed p = parse1("# A\n\n![Px](images/pixel.png?raw=true)\n\nIn text ![dot](images/dot.svg#g) too.\n\n"
+                      "<img src=\"images/pixel.png?v=2#top\" alt=\"Again\">\n");
+    OK(p.ok, "images with a query load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *f0 = nth(root, MODEL_FIGURE, 0), *f1 = nth(root, MODEL_FIGURE, 1);
+    const model_node *img = nth(root, MODEL_IMAGE, 0);
+    OK(f0 && f0->as.figure.image.data, "?raw=true: %s", said(&p.d));
+    OK(f1 && f1->as.figure.image.data, "raw HTML ?v=2#top: %s", said(&p.d));
+    OK(img && img->as.figure.image.data, "inline #g: %s", said(&p.d));
+    if (f0 && f1 && img) {
+        STR_EQ(f0->as.figure.image.book_path, "images/pixel.png");
+        STR_EQ(f1->as.figure.image.book_path, "images/pixel.png");
+        STR_EQ(img->as.figure.image.book_path, "images/dot.svg");
+    }
+    OK(has(&p.d, "a.md:5:9: warning: image 'images/dot.svg' inside running text"), "%s", said(&p.d));
+    INT_EQ(p.d.errors, 0);
+    done(&p);
+}
+
 /* pandoc's table captions: "Table: …" or ": …", right after the table or right before it. */
 static void test_table_captions(void) {
     parsed p = parse1("# T\n\n"
@@ -385,6 +407,7 @@ int main(void) {
     test_html_figure();
     test_github_alerts();
     test_image_beside_chapter();
+    test_image_query();
     test_table_captions();
     test_strict();
     return CHECK_DONE();
