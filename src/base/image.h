@@ -27,6 +27,12 @@ char *image_too_large(long w, long h);
  * cairo_surface_status; the caller destroys the surface either way. */
 cairo_surface_t *image_png_decode(const unsigned char *data, size_t len);
 
+/* Why the PNG would not decode (libpng's message, malloc'd), or NULL when it would, with
+ * *width and *height set: every row is read through libpng as cairo's decoder reads them
+ * (warnings pass), into one row kept by no one: the inflating without the image's memory
+ * or cairo's conversion of its pixels. */
+char *image_png_check(const unsigned char *data, size_t len, int *width, int *height);
+
 /* A PNG that PDF can show from its own compressed data (FlateDecode with the PNG
  * predictors): 8 bits a sample, grey or RGB, no transparency, not interlaced, under 65536
  * pixels a side. `colors` is 1 or 3. When `idat` is given, the image data (every IDAT

@@ -123,21 +123,17 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
     const unsigned char *u = (const unsigned char *)data;
     if (len >= 8 && memcmp(u, "\x89PNG\r\n\x1a\n", 8) == 0) {
         if (raster_too_large(u, len, "png", why)) return false;
-        /* a full decode catches truncated and corrupt files */
-        cairo_surface_t *s = image_png_decode(u, len);
-        cairo_status_t st = cairo_surface_status(s);
-        if (st != CAIRO_STATUS_SUCCESS) {
-            if (st == CAIRO_STATUS_NO_MEMORY)
-                *why = xstrdup("cannot be decoded: not enough memory (is a memory limit set?)");
-            else
-                *why = xasprintf("is a damaged PNG image (%s)", cairo_status_to_string(st));
-            cairo_surface_destroy(s);
+        /* every row read (none kept) catches truncated and corrupt files */
+        int w = 0, h = 0;
+        char *bad = image_png_check(u, len, &w, &h);
+        if (bad) {
+            *why = xasprintf("is a damaged PNG image (%s)", bad);
+            free(bad);
             return false;
         }
         out->media_type = "image/png";
-        out->width = cairo_image_surface_get_width(s);
-        out->height = cairo_image_surface_get_height(s);
-        cairo_surface_destroy(s);
+        out->width = w;
+        out->height = h;
         return true;
     }
     if (len >= 3 && u[0] == 0xFF && u[1] == 0xD8 && u[2] == 0xFF) {
