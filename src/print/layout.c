@@ -367,6 +367,13 @@ static text_opts base_opts(const lctx *c, double width) {
     return o;
 }
 
+/* The last line of the run of lines holding line i that ends at a forced break or the
+ * paragraph's end. */
+static int run_end(const text_para *p, int i) {
+    while (i < p->n_lines - 1 && !p->lines[i].forced) i++;
+    return i;
+}
+
 /* Pushes the lines of a laid-out paragraph with orphan/widow keeps. `keep_all` keeps
  * the whole block (and, for headings, the block after it) together. */
 static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, double space_before, bool keep_all) {
@@ -374,18 +381,23 @@ static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, do
     int orphans = c->lp->orphans > 0 ? c->lp->orphans : 2;
     int widows = c->lp->widows > 0 ? c->lp->widows : 2;
     layout_item *first = NULL;
+    int from = 0, to = run_end(p, 0); /* the run of lines between forced breaks line i is in */
     for (int i = 0; i < n; i++) {
+        if (i > to) from = i, to = run_end(p, i);
         layout_item *it = new_item(c, LAYOUT_LINE, node, i == 0 ? space_before : 0);
         it->para = p;
         it->line = i;
         it->height = p->leading;
         it->baseline = p->ascent;
         /* A break after lines 0..orphans-2 leaves an orphan, after n-widows..n-2 a widow:
-         * both cost, neither is forbidden (a hole can be worse). */
+         * both cost, neither is forbidden (a hole can be worse). The lines before a forced
+         * break count as a paragraph's last ones, those after it as its first: the end of
+         * a reference alone at a column's top before its `\` is a widow as well. */
         it->keep_with_next = keep_all;
         if (!keep_all && i < n - 1) {
-            if (i < orphans - 1) it->penalty += LAYOUT_PENALTY_ORPHAN;
-            if (i >= n - widows) it->penalty += LAYOUT_PENALTY_WIDOW;
+            bool in_run = i < to;
+            if (i < orphans - 1 || (in_run && i - from < orphans - 1)) it->penalty += LAYOUT_PENALTY_ORPHAN;
+            if (i >= n - widows || (in_run && i >= to - widows + 1)) it->penalty += LAYOUT_PENALTY_WIDOW;
         }
         if (!first) first = it;
     }

@@ -145,8 +145,10 @@ typedef struct layout_list {
 } layout_list;
 
 /* Costs of a column break after an item, weighed against empty space by paginate (a column
- * left a quarter empty costs 625; see paginate.c). */
-#define LAYOUT_PENALTY_WIDOW 3000.0     /* leaves the last `widows` lines of a paragraph alone */
+ * left a quarter empty costs 6250; see paginate.c). */
+/* A widow costs more than a column a fifth empty before a heading (5500): the lone last line at
+ * the top of a page is the one the eye meets first, and worse than an orphan at its foot. */
+#define LAYOUT_PENALTY_WIDOW 6000.0     /* leaves the last `widows` lines of a paragraph alone */
 #define LAYOUT_PENALTY_ORPHAN 3000.0    /* leaves the first `orphans` lines alone */
 #define LAYOUT_PENALTY_QUOTE 1200.0     /* splits a pull quote */
 #define LAYOUT_PENALTY_CODE 400.0       /* splits a code block */

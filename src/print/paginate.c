@@ -28,6 +28,9 @@
 #define SHORT_COST 1500.0    /* a full column that no stretch can take to the foot: facing pages differ */
 #define NOTE_SPLIT_COST 300.0 /* a note continued in the next column */
 #define NOTE_MIN_LINES 2     /* lines of a split note on each side */
+/* A break this costly (an orphan's or a widow's, a keep broken) is not taken to balance columns. */
+#define BAD_BREAK (LAYOUT_PENALTY_ORPHAN < LAYOUT_PENALTY_WIDOW ? LAYOUT_PENALTY_ORPHAN : LAYOUT_PENALTY_WIDOW)
+#define BALANCE_RAISE 48.0   /* most a balanced column is made taller to avoid a widow or an orphan */
 #define PARA_STRETCH (1.0 / 3) /* of `stretch`: most added between two paragraphs without space between them */
 
 /* What waits at a break: floats, and the rest of a note split in the column before. */
@@ -40,6 +43,7 @@ typedef struct fqueue {
 
 typedef struct dpnode {
     double cost;
+    double bad;              /* penalties of bad breaks (widows, orphans, broken keeps) along the best path */
     int prev;                /* break the best column into this one starts at; -1: none */
     fqueue q;                /* floats waiting at this break, along the best path */
 } dpnode;
@@ -460,6 +464,19 @@ static bool col_step(const pctx *c, colscan *s) {
     return true;
 }
 
+/* The penalty of the break after a column's last text (none at its segment's end). */
+static double break_penalty(const pctx *c, const colscan *s) {
+    if (s->k >= c->end || s->last_text < 0) return 0;
+    return breakable_after(c->l, s->last_text) ? c->l->items[s->last_text].penalty : KEEP_BROKEN;
+}
+
+/* The penalty of a column's break when it is a bad one: a widow, an orphan, a keep broken
+ * (a split quote or code block is not; balanced columns may take those). */
+static double bad_break(const pctx *c, const colscan *s) {
+    double p = break_penalty(c, s);
+    return p >= BAD_BREAK ? p : 0;
+}
+
 /* What a column ending at break j costs (COST_INF: not a break). */
 static double col_cost(const pctx *c, const colscan *s, int i) {
     int j = s->k;
@@ -467,8 +484,7 @@ static double col_cost(const pctx *c, const colscan *s, int i) {
     double cost = COLUMN_COST + s->n_deferred * DEFER_COST + (s->split ? NOTE_SPLIT_COST : 0);
     if (j >= c->end) return cost + (s->out.n + (s->out.carry > 0)) * LEFT_OVER_COST;
     if (s->last_text < 0) return COST_INF; /* nothing but floats passed on: no column */
-    if (!breakable_after(c->l, s->last_text)) cost += KEEP_BROKEN;
-    else cost += c->l->items[s->last_text].penalty;
+    cost += break_penalty(c, s);
     double miss, slack = slack_of(c, s, &miss), stretch = s->gaps * c->pp->stretch;
     stretch += s->paras * c->pp->stretch * PARA_STRETCH;
     double rem = slack > stretch ? slack - stretch : 0;
@@ -485,6 +501,7 @@ static void relax(pctx *c, int i, double base, const colscan *s) {
     dpnode *n = &c->nodes[s->k - c->start];
     if (base + cost < n->cost) {
         n->cost = base + cost;
+        n->bad = c->nodes[i - c->start].bad + bad_break(c, s);
         n->prev = i;
         n->q = s->out;
     }
@@ -508,13 +525,13 @@ static void expand(pctx *c, int i) {
     dpnode *next = &c->nodes[i + 1 - c->start];
     if (!any && next->cost >= COST_INF) {
         col_begin(c, &s, i, &q, NULL, 0); /* the floats it leaves waiting */
-        *next = (dpnode){n->cost + 2 * KEEP_BROKEN, i, s.out};
+        *next = (dpnode){n->cost + 2 * KEEP_BROKEN, n->bad + 2 * KEEP_BROKEN, i, s.out};
     }
 }
 
 static void search(pctx *c, const fqueue *q0) {
     int n = c->end - c->start + 1;
-    for (int k = 0; k < n; k++) c->nodes[k] = (dpnode){COST_INF, -1, {0, {0}, 0, 0, 0}};
+    for (int k = 0; k < n; k++) c->nodes[k] = (dpnode){COST_INF, 0, -1, {0, {0}, 0, 0, 0}};
     c->nodes[0].cost = 0;
     c->nodes[0].q = *q0;
     for (int i = c->start; i < c->end; i++)
@@ -670,12 +687,14 @@ static void set_path(pctx *c, placer *pl, const int *breaks, int n) {
     if (left.carry) set_note_column(c, pl, &left);
 }
 
-/* The fewest columns a path from `from` (floats q waiting) needs at column height h. */
-static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
+/* The fewest columns a path from `from` (floats q waiting) needs at column height h, and the
+ * penalties of its bad breaks (*bad). */
+static int columns_needed(pctx *c, int from, const fqueue *q, double h, double *bad) {
     pctx t = *c;
     t.start = from;
     t.colh = h;
     search(&t, q);
+    *bad = t.nodes[t.end - t.start].bad;
     if (t.nodes[t.end - t.start].cost >= COST_INF || t.nodes[t.end - t.start].q.n || t.nodes[t.end - t.start].q.carry)
         return 1 << 30;
     int n = 0;
@@ -689,7 +708,8 @@ static int columns_needed(pctx *c, int from, const fqueue *q, double h) {
 }
 
 /* One segment: the search, then its columns; the last page's columns balanced when there
- * are several (as short as they can be with everything on the page, so they end together). */
+ * are several (as short as they can be with everything on the page, so they end together,
+ * and with no break there worse than at full height: no widow for the sake of balance). */
 static void set_segment(pctx *c, placer *pl) {
     fqueue none = {0, {0}, 0, 0, 0};
     search(c, &none);
@@ -705,13 +725,22 @@ static void set_segment(pctx *c, placer *pl) {
     for (int k = 0; k < last_from; k++) set_column(c, pl, breaks[k], breaks[k + 1], &c->nodes[breaks[k] - c->start].q);
     int from = breaks[last_from], cols = C;
     fqueue q = c->nodes[from - c->start].q;
+    double full_bad = c->nodes[c->end - c->start].bad - c->nodes[from - c->start].bad, bad;
     free(breaks);
     /* (the searches below reuse c->nodes from index 0 for the breaks from `from` on) */
     double lo = 0, hi = c->colh;
     while (hi - lo > 0.25) {
         double mid = (lo + hi) / 2;
-        if (columns_needed(c, from, &q, mid) <= cols) hi = mid;
+        if (columns_needed(c, from, &q, mid, &bad) <= cols) hi = mid;
         else lo = mid;
+    }
+    /* Balanced with a widow or an orphan the full height would not leave: taller a point at a
+     * time until the breaks are no worse (a line or two does it), else not balanced. */
+    if (hi < c->colh && columns_needed(c, from, &q, hi, &bad) <= cols && bad > full_bad + EPS) {
+        double h = hi + 1;
+        while (h < hi + BALANCE_RAISE && h < c->colh && !(columns_needed(c, from, &q, h, &bad) <= cols && bad <= full_bad + EPS))
+            h += 1;
+        hi = h < hi + BALANCE_RAISE && h < c->colh ? h : c->colh;
     }
     pctx t = *c;
     t.start = from;

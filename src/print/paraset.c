@@ -631,6 +631,7 @@ static void lines_from_breaks(paraset *ps, const items *b, const lb_line *br, in
         double x0 = i == 0 ? (indent > 0 ? indent : 0) : (indent < 0 ? -indent : 0);
         double avail = o->width > 0 ? o->width - x0 : 0;
         ps->lines[i].start = i == 0 ? 0 : from;
+        ps->lines[i].forced = forced && i + 1 < n;
         /* A last line (or one before a forced break) keeps its natural spaces unless
          * the breaker shrank them to make it fit. */
         set_line(ps, i, from, to, justify && !forced, forced, protrude, disc, x0, avail, o->align, cuts, n_cuts, o);

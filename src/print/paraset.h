@@ -60,6 +60,7 @@ typedef struct paraset_line {
     double x, width;         /* left of the ink box from the paragraph's left; its width */
     bool hyphenated;         /* a hyphen was added at its end */
     bool continued;          /* verbatim: goes on with the source line above */
+    bool forced;             /* ends at a forced line break inside the paragraph */
 } paraset_line;
 
 /* Shapes and breaks `text` (kept borrowed: it must outlive the result). `points`

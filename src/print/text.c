@@ -428,7 +428,7 @@ static void copy_lines(text_para *p) {
     p->n_lines = n;
     for (int i = 0; i < n; i++) {
         const paraset_line *l = paraset_get_line(p->set, i);
-        p->lines[i] = (text_line){l->start, l->end - l->start, l->x, l->width, l->hyphenated, l->continued};
+        p->lines[i] = (text_line){l->start, l->end - l->start, l->x, l->width, l->hyphenated, l->continued, l->forced};
     }
 }
 

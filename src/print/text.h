@@ -53,6 +53,7 @@ typedef struct text_line {
     double width;        /* logical width */
     bool hyphenated;     /* ends at a soft hyphen */
     bool continued;      /* verbatim text: this line goes on with the source line above */
+    bool forced;         /* ends at a forced line break (not the paragraph's end) */
 } text_line;
 
 struct paraset;

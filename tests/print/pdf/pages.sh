@@ -78,6 +78,36 @@ check() {
     run 0 $VERSO 40 44
 } >"$WORK/want"; check orphans orphans grid
 
+# A forced break (`\`) ends a run of lines as a paragraph ends: 37 lines, then a text of
+# 4 lines ending in `\`, then 4 more. Filling page 3 would leave the text's last line
+# alone at the top of page 4 (a widow); so 2 of its lines end page 3, 2 start page 4.
+{
+    front
+    echo "page 3 folio 1 chapter 0"
+    run 0 $RECTO 1 37
+    line 0 $RECTO 494 $LEAD "*" 300.00
+    line 0 $RECTO 506 $LEAD "*" 300.00
+    echo "page 4 folio 2 chapter 0"
+    echo '  head "Grid forced"'
+    line 0 $VERSO 50 $LEAD "*" 300.00
+    line 0 $VERSO 62 $LEAD "*"
+    y=74; for i in 42 43 44 45; do line 0 $VERSO $y $LEAD "L$i"; y=$((y + LEAD)); done
+} >"$WORK/want"; check forced forced grid
+
+# And the first line of a text after a forced break is an orphan alone at the foot: 39
+# lines, a text of 3 lines; its first line would fit on page 3, all 3 go to page 4.
+{
+    front
+    echo "page 3 folio 1 chapter 0"
+    run 0 $RECTO 1 39
+    echo "page 4 folio 2 chapter 0"
+    echo '  head "Grid forced orphan"'
+    line 0 $VERSO 50 $LEAD "*" 300.00
+    line 0 $VERSO 62 $LEAD "*" 300.00
+    line 0 $VERSO 74 $LEAD "*"
+    y=86; for i in 43 44 45; do line 0 $VERSO $y $LEAD "L$i"; y=$((y + LEAD)); done
+} >"$WORK/want"; check forced-orphan forced2 grid
+
 # A heading keeps with its text: after 38 lines the heading and one line would fit,
 # not the two lines (orphans) it must keep with; it moves to page 4 with them.
 {

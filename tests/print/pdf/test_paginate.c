@@ -2,8 +2,8 @@
  * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
  * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
  * side and no hole, a float passed to the next page while the text flows on, the running
- * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page and
- * the note of a float's caption going with the float. */
+ * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page,
+ * the note of a float's caption going with the float and balanced columns without a widow. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +336,55 @@ static void test_baseline(void) {
     layout_list_free(&l);
 }
 
+/* A paragraph of 16 lines, a heading 2 lines high kept with the first two lines of a
+ * paragraph of 3, on pages of 20 lines: page 1 full ends with that paragraph's second line,
+ * leaving its last alone overleaf (a widow, 6000); ending page 1 before the heading leaves it
+ * a fifth empty (4000, and 1500 for falling short of the foot). A widow costs more. */
+static void test_widow_before_heading(void) {
+    layout_list l = {0};
+    para(&l, 16, 0);
+    int h = l.n;
+    heading(&l, 2, "H");
+    int b = para(&l, 3, 0);
+    l.items[b].keep_with_next = true; /* a heading's first line: no break after it */
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 16);
+    INT_EQ(r.item_page[h], 1);
+    INT_EQ(r.item_page[b + 2], 1);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
+/* The column item k is set in on page 0 (-1: not there). */
+static int col_on_first_page(const paginate_result *r, int k) {
+    for (int b = 0; r->n_pages > 0 && b < r->pages[0].n_boxes; b++)
+        if (r->pages[0].boxes[b].item == k) return r->pages[0].boxes[b].col;
+    return -1;
+}
+
+/* Paragraphs of 2, 3 and 2 lines on a last page of two columns 12 lines high: balanced as
+ * short as they go (4 lines), the first column would end with the 3-line paragraph's first
+ * line (an orphan) or its first two (a widow). Balanced a line taller instead, the first
+ * column holds the first two paragraphs whole and the second column the third. */
+static void test_balance_no_widow(void) {
+    layout_list l = {0};
+    para(&l, 2, 0);
+    int b = para(&l, 3, 0);
+    int c = para(&l, 2, 0);
+    paginate_params p = params(12 * LINE);
+    p.columns = 2;
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(r.n_pages, 1);
+    for (int k = 0; k < c; k++) OK(col_on_first_page(&r, k) == 0, "line %d in column %d, not 0", k, col_on_first_page(&r, k));
+    for (int k = c; k < l.n; k++) OK(col_on_first_page(&r, k) == 1, "line %d in column %d, not 1", k, col_on_first_page(&r, k));
+    INT_EQ(col_on_first_page(&r, b + 2), 0);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
 int main(void) {
     test_widow();
     test_long_quote();
@@ -345,5 +394,7 @@ int main(void) {
     test_note_continues();
     test_float_note();
     test_baseline();
+    test_balance_no_widow();
+    test_widow_before_heading();
     return CHECK_DONE();
 }
