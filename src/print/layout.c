@@ -340,6 +340,7 @@ static layout_item *new_item(lctx *c, layout_kind k, const model_node *node, dou
     it->chapter = c->chapter;
     it->x = c->indent;
     it->space_before = space_before > c->pending_after ? space_before : c->pending_after;
+    it->space_own = space_before;
     c->pending_after = 0;
     if (c->break_next) it->break_before = true, c->break_next = false;
     int n = c->depth < LAYOUT_MAX_DEPTH ? c->depth : LAYOUT_MAX_DEPTH;
@@ -722,6 +723,7 @@ static void do_table(lctx *c, const model_node *n) {
     double avail = width_here(c);
     size_columns(c, n, t, ts, &hs, avail);
     push_tag(c, "Table");
+    int first = c->out->n;
     int ri = 0, rows = t->rows;
     double sb = ts->space_before > 8 ? ts->space_before : 8;
     if (n->as.table.caption && *n->as.table.caption) { /* above the table, kept with it */
@@ -748,6 +750,12 @@ static void do_table(lctx *c, const model_node *n) {
         if (ri == rows - 1) it->keep_with_next = false;
         it->penalty = LAYOUT_PENALTY_ROW;
     }
+    /* A table that fits in a column is a float with its caption: where it stands when it
+     * fits there, else at the top of the next column while the text flows on. A taller
+     * one splits between rows. */
+    double h = c->out->items[first].height;
+    for (int k = first + 1; k < c->out->n; k++) h += c->out->items[k].space_before + c->out->items[k].height;
+    if (h <= c->lp->col_height) c->out->items[first].float_len = c->out->n - first;
     pop_tag(c);
     c->pending_after = ts->space_after > 10 ? ts->space_after : 10;
 }

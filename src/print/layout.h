@@ -58,11 +58,14 @@ typedef struct layout_item {
     layout_kind kind;
     double height;           /* the box */
     double space_before;     /* glue above; dropped at the top of a column */
+    double space_own;        /* the part of it the item asks for itself, without the block before's
+                              * space after: its glue when that block is a float set elsewhere */
     double x;                /* left edge within the column */
     double width;            /* for rules, rows and figures */
     bool keep_with_next;     /* no column break after this item */
     double penalty;          /* otherwise the cost of a column break after it (widow, orphan, split quote…) */
-    int float_len;           /* FIGURE: the items of the float (the image and its caption lines); 0: none */
+    int float_len;           /* first item of a float: its items (a figure and its caption lines, a table
+                              * that fits a column with its caption); 0: none */
     bool break_before;       /* starts a new page */
     bool bar;                /* pull quote: draw the accent bar beside this box */
     int chapter;             /* index, -1 for front matter */

@@ -74,6 +74,7 @@ typedef struct colscan {
     int paras;               /* paragraphs starting in the column after its first box, with no space above */
     bool split;              /* a note split here: out.carry says where it goes on */
     int n_deferred;          /* floats this column passed on */
+    int after_moved;         /* the item right after a float set away from the text (0: none) */
     int top[2 * MAXQ], n_top;
     int bot[MAXQ], n_bot;
     fqueue out;
@@ -99,7 +100,7 @@ static paginate_box *add_box(paginate_page *pg, int item, int col, double y, boo
         pg->boxes = xrealloc(pg->boxes, (size_t)pg->cap_boxes * sizeof *pg->boxes);
     }
     paginate_box *b = &pg->boxes[pg->n_boxes++];
-    *b = (paginate_box){item, col, y, repeated, false};
+    *b = (paginate_box){item, col, y, repeated, false, 0};
     return b;
 }
 
@@ -219,6 +220,20 @@ static bool is_float(const pctx *c, int k) {
     return c->pp->placement != STYLE_PLACE_HERE && c->l->items[k].float_len > 0;
 }
 
+/* Where float k goes: figures as the style says; a table only floats when it does not fit
+ * where it stands (a page of its own for every small table would scatter them). */
+static style_place placement_of(const pctx *c, int k) {
+    style_place p = c->pp->placement;
+    return p == STYLE_PLACE_HERE || c->l->items[k].kind == LAYOUT_FIGURE ? p : STYLE_PLACE_AUTO;
+}
+
+/* The height of the first text item from break i on (floats met there are passed over):
+ * the room waiting floats must leave at the column's top. 0: none. */
+static double first_text_h(const pctx *c, int i) {
+    while (i < c->end && is_float(c, i)) i += c->l->items[i].float_len;
+    return i < c->end ? c->l->items[i].height : 0;
+}
+
 /* A float's height: its image and caption lines with the space between them. */
 static double float_h(const pctx *c, int k) {
     const layout_item *it = c->l->items;
@@ -246,12 +261,12 @@ static double float_gap(const pctx *c) {
 /* Floats waiting that cannot share a column with any text go on columns of their own:
  * how many of q's first floats, packed into `cols` columns. */
 static int float_only(const pctx *c, int i, fqueue *q, int *cols) {
-    double first = i < c->end ? c->l->items[i].height : 0;
+    double first = first_text_h(c, i);
     int taken = 0;
     *cols = 0;
     while (taken < q->n) {
         int f = q->f[taken];
-        bool alone = c->pp->placement == STYLE_PLACE_PAGE;
+        bool alone = placement_of(c, f) == STYLE_PLACE_PAGE;
         if (!alone && float_h(c, f) + float_gap(c) + first <= c->colh + EPS && i < c->end) break;
         /* one column: this float and those after it that fit too */
         double h = float_h(c, f);
@@ -315,8 +330,8 @@ static double slack_of(const pctx *c, const colscan *s, double *miss) {
     return sl > 0 ? sl : 0;
 }
 
-static void text_box(colscan *s, int item, double y, bool repeated) {
-    if (s->pg) add_box(s->pg, item, s->col, y, repeated);
+static void text_box(colscan *s, int item, double y, bool repeated, int glue) {
+    if (s->pg) add_box(s->pg, item, s->col, y, repeated)->glue = (signed char)glue;
 }
 
 /* Lines [from, to) of note (k, m) at the foot of the column. */
@@ -355,7 +370,7 @@ static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, pagina
     s->pg = pg;
     s->col = col;
     s->first_box = pg ? pg->n_boxes : 0;
-    double first = i < c->end ? c->l->items[i].height : 0;
+    double first = first_text_h(c, i);
     if (in->carry) continue_notes(c, s, in, i, c->colh - first);
     for (int f = 0; f < in->n; f++) {
         double h = float_h(c, in->f[f]) + float_gap(c), nh;
@@ -375,7 +390,7 @@ static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, pagina
         i - it->row >= 0) {
         for (int h = 0; h < it->table->header_rows; h++) {
             int hi = i - it->row + h;
-            text_box(s, hi, s->y, true);
+            text_box(s, hi, s->y, true, 0);
             s->y += c->l->items[hi].height;
         }
         s->started = true;
@@ -386,7 +401,8 @@ static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, pagina
 static bool place_text(const pctx *c, colscan *s, int k) {
     const layout_item *it = &c->l->items[k];
     bool sink = !s->started && it->break_before && c->pp->columns == 1; /* a chapter's sink, one column only */
-    double sb = s->started || sink ? it->space_before : 0;
+    /* the space a float asked for after it goes with the float */
+    double sb = s->started || sink ? (k == s->after_moved && k > 0 ? it->space_own : it->space_before) : 0;
     if (it->kind == LAYOUT_ROW && !s->started) sb = 0;
     bool strict = (s->started || s->n_top > 0) && !s->force;
     double room = c->colh - (s->top_h + s->y + sb + it->height + s->bot_h);
@@ -403,10 +419,11 @@ static bool place_text(const pctx *c, colscan *s, int k) {
             place_notes_whole(c, s, k);
         }
     }
-    if (s->started && sb > 0) s->gaps++;
-    text_box(s, k, s->y + sb, false);
+    int glue = !s->started ? 0 : sb > 0 ? 1 : it->kind == LAYOUT_LINE && it->line == 0 ? 2 : 0;
+    s->gaps += glue == 1;
+    s->paras += glue == 2;
+    text_box(s, k, s->y + sb, false, glue);
     s->y += sb + it->height;
-    if (s->started && sb <= 0 && it->kind == LAYOUT_LINE && it->line == 0) s->paras++;
     s->last_text = k;
     s->started = true;
     return true;
@@ -417,7 +434,7 @@ static bool place_text(const pctx *c, colscan *s, int k) {
 static bool meet_float(const pctx *c, colscan *s, int k) {
     int len = c->l->items[k].float_len;
     double h = float_h(c, k), gap = float_gap(c);
-    style_place pl = c->pp->placement;
+    style_place pl = placement_of(c, k);
     double nh;
     int nn = float_notes(c, k, &nh);
     double with_notes = notes_block(c->l, s->notes_n + nn, s->notes_h + nh);
@@ -439,7 +456,7 @@ static bool meet_float(const pctx *c, colscan *s, int k) {
         else s->bot[s->n_bot++] = k, s->bot_h += h + gap;
         place_float_notes(c, s, k);
         s->gaps++;
-        s->k = k + len;
+        s->k = s->after_moved = k + len;
         return true;
     }
     if (s->out.n == MAXQ) { /* too many waiting: this one stays in the text */
@@ -450,7 +467,7 @@ static bool meet_float(const pctx *c, colscan *s, int k) {
     }
     s->out.f[s->out.n++] = k;
     s->n_deferred++;
-    s->k = k + len;
+    s->k = s->after_moved = k + len;
     return true;
 }
 
@@ -648,14 +665,10 @@ static void set_column(const pctx *c, placer *pl, int i, int j, const fqueue *in
         y += float_h(c, s.top[t]) + float_gap(c) + extra;
     }
     double shift = y;
-    bool seen_first = false;
     for (int b = s.first_box; b < pg->n_boxes; b++) {
         paginate_box *bx = &pg->boxes[b];
         if (bx->floated) continue;
-        const layout_item *it = &c->l->items[bx->item];
-        if (seen_first && !bx->repeated && it->space_before > 0) shift += extra;
-        else if (seen_first && !bx->repeated && it->kind == LAYOUT_LINE && it->line == 0) shift += para_extra;
-        seen_first = true;
+        shift += bx->glue == 1 ? extra : bx->glue == 2 ? para_extra : 0; /* as place_text counted them */
         bx->y += shift;
         if (!bx->repeated) pl->r->item_page[bx->item] = page;
     }

@@ -14,6 +14,8 @@ typedef struct paginate_box {
     double y;
     bool repeated;   /* a table header row repeated after a break */
     bool floated;    /* part of a float set away from the text around it (or a column of its own) */
+    signed char glue; /* the space above it may stretch: 1 a gap (space before it), 2 a paragraph's start
+                       * with none (a little); 0 neither */
 } paginate_box;
 
 /* A footnote, or the part of one that fits, set at the foot of a column, in order. */

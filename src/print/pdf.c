@@ -802,12 +802,13 @@ static void draw_figure(cairo_t *cr, const layout_item *it, double x, double y, 
 }
 
 /* Whether box b of a page has a row of the same table right above it in its column (the boxes
- * are in source order, which a float may interleave with another column's). */
+ * are in source order, which a float may interleave with another column's; a floated table's
+ * rows are all floated). */
 static bool row_above(const layout_list *l, const paginate_page *pg, int b) {
     const paginate_box *bx = &pg->boxes[b];
     for (int k = b - 1; k >= 0; k--) {
         const paginate_box *o = &pg->boxes[k];
-        if (o->col != bx->col || o->floated) continue;
+        if (o->col != bx->col || o->floated != bx->floated) continue;
         const layout_item *it = &l->items[o->item];
         return it->kind == LAYOUT_ROW && it->table == l->items[bx->item].table && o->y < bx->y;
     }
@@ -887,7 +888,7 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         case LAYOUT_SPACE:
             break;
         }
-        if (bx->floated && it->node && it->node->type == MODEL_FIGURE) pdfstruct_float(st->tag, it->node);
+        if (bx->floated && it->node) pdfstruct_float(st->tag, it->node->type == MODEL_TABLE_ROW ? it->node->parent : it->node);
     }
     free(order);
 }

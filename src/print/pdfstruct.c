@@ -86,8 +86,9 @@ int pdfstruct_caption(pdftag *t, const model_node *figure) {
 }
 
 void pdfstruct_float(pdftag *t, const model_node *figure) {
-    if (!t) return;
-    int e = pdftag_find(t, figure, pdfstruct_described(figure) ? SUB_SELF : SUB_CAPTION);
+    if (!t || !figure || (figure->type != MODEL_FIGURE && figure->type != MODEL_TABLE)) return;
+    bool whole = figure->type == MODEL_TABLE || pdfstruct_described(figure);
+    int e = pdftag_find(t, figure, whole ? SUB_SELF : SUB_CAPTION);
     if (e != PDFTAG_NONE) pdftag_float(t, e);
 }
 

@@ -15,8 +15,8 @@ bool pdfstruct_described(const model_node *figure);
 /* A list item's Lbl, a figure's or table's Caption (a P when the figure is decorative). */
 int pdfstruct_label(pdftag *t, const model_node *item);
 int pdfstruct_caption(pdftag *t, const model_node *figure);
-/* A figure drawn away from its place in the text: its Figure (or a decorative one's
- * caption) is read where it is drawn (pdftag_float). */
+/* A figure or table drawn away from its place in the text: its Figure (or a decorative
+ * one's caption) or Table is read where it is drawn (pdftag_float). Other nodes: nothing. */
 void pdfstruct_float(pdftag *t, const model_node *figure);
 /* A footnote's Note, with its /ID. */
 int pdfstruct_note(pdftag *t, const model_node *footnote);

@@ -1,7 +1,7 @@
 /* test_paginate: paginate_run on hand-made box lists, each line 10 pt high, with the
  * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
  * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
- * side and no hole, a float passed to the next page while the text flows on, the running
+ * side and no hole, a float (a figure, a table) passed to the next page while the text flows on, the running
  * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page,
  * the note of a float's caption going with the float and balanced columns without a widow. */
 #include <math.h>
@@ -127,6 +127,73 @@ static void test_float(void) {
     INT_EQ(boxes_of_page(&r, 0), 15);
     paginate_result_free(&r);
     layout_list_free(&l);
+}
+
+/* A table of `rows` rows of one cell, each LINE high, with a caption line above it; layout
+ * makes it a float when it fits a column. Returns its first item (the caption). */
+static int table(layout_list *l, int rows) {
+    layout_table *t = xcalloc(1, sizeof *t);
+    t->rows = rows, t->cols = 1, t->header_rows = 1;
+    t->col_x = xcalloc(1, sizeof *t->col_x);
+    t->col_w = xcalloc(1, sizeof *t->col_w);
+    t->cells = xcalloc((size_t)rows, sizeof *t->cells);
+    t->row_h = xcalloc((size_t)rows, sizeof *t->row_h);
+    l->tables = xrealloc(l->tables, (size_t)(l->n_tables + 1) * sizeof *l->tables);
+    l->tables[l->n_tables++] = t;
+    int first = l->n;
+    add(l, LINE, 10)->keep_with_next = true; /* the caption */
+    for (int r = 0; r < rows; r++) {
+        layout_item *it = add(l, LINE, r == 0 ? 4 : 0);
+        it->kind = LAYOUT_ROW;
+        it->table = t, it->row = r, it->header_row = r == 0;
+        it->keep_with_next = r <= 1 || (r >= rows - 2 && r < rows - 1);
+        it->penalty = LAYOUT_PENALTY_ROW;
+    }
+    l->items[first].float_len = l->n - first;
+    return first;
+}
+
+/* 14 lines, a captioned table of 8 rows (94 pt with its caption) that the 6 lines left cannot
+ * hold, 20 lines: the table goes whole to the top of page 2, caption first, while 6 more lines
+ * fill page 1 (without the space the table left after it); the text goes on under it. With figures placed `top`, a table that fits where it
+ * stands stays there (tables only float when they must). */
+static void test_table_float(void) {
+    layout_list l = {0};
+    para(&l, 14, 0);
+    int t = table(&l, 8);
+    int after = para(&l, 20, 10); /* the table's space after, which goes with it */
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 20);
+    if (r.n_pages > 0 && r.pages[0].n_boxes > 14)
+        OK(r.pages[0].boxes[14].item == after && fabs(r.pages[0].boxes[14].y - 140) < 0.01,
+           "the text after the table right under the text before it (y %.1f)", r.pages[0].boxes[14].y);
+    INT_EQ(r.item_page[after + 5], 0);
+    INT_EQ(r.item_page[after + 6], 1);
+    for (int k = t; k < t + 9; k++) INT_EQ(r.item_page[k], 1);
+    if (r.n_pages > 1 && r.pages[1].n_boxes > 10) {
+        const paginate_box *b = r.pages[1].boxes;
+        INT_EQ(b[0].item, t);
+        OK(b[0].floated && fabs(b[0].y) < 0.01, "the caption at the top of page 2 (y %.1f)", b[0].y);
+        OK(b[1].item == t + 1 && fabs(b[1].y - 14) < 0.01, "the header row under it (y %.1f)", b[1].y);
+        OK(b[8].item == t + 8 && fabs(b[8].y - 84) < 0.01, "the last row at 84 (y %.1f)", b[8].y);
+        OK(b[9].item == after + 6 && fabs(b[9].y - 104) < 0.01, "the text under the table (y %.1f)", b[9].y);
+    }
+    paginate_result_free(&r);
+    layout_list_free(&l);
+
+    layout_list m = {0};
+    para(&m, 4, 0);
+    t = table(&m, 8);
+    para(&m, 20, 0);
+    p.placement = STYLE_PLACE_TOP;
+    paginate_run(&m, &p, &r);
+    OK(r.n_pages >= 1 && r.pages[0].n_boxes > 5 && r.pages[0].boxes[4].item == t && !r.pages[0].boxes[4].floated &&
+           fabs(r.pages[0].boxes[4].y - 50) < 0.01,
+       "the table where it stands, after 4 lines");
+    paginate_result_free(&r);
+    layout_list_free(&m);
 }
 
 static void heading(layout_list *l, int level, const char *text) {
@@ -389,6 +456,7 @@ int main(void) {
     test_widow();
     test_long_quote();
     test_float();
+    test_table_float();
     test_marks();
     test_stretch();
     test_note_continues();
