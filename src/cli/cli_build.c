@@ -156,8 +156,14 @@ static void write_artifacts(const cli_options *o, model_book *book, cli_progress
     int pdf_rc = QUIRE_OK, epub_rc = QUIRE_OK;
     pdf_doc doc = {0};
     model_page_map pages = {0};
+    int errors0 = d->errors;
     bool laid_out = lay_out(o, book, prog, d, &doc, &pdf_rc);
     mem_give_back();   /* what the layout threads freed */
+    if (o->want_pdf && (!laid_out || d->errors > errors0)) { /* no half-set book: no EPUB without its PDF */
+        pdf_doc_free(&doc);
+        r->rc = pdf_rc != QUIRE_OK ? pdf_rc : QUIRE_EINPUT;
+        return;
+    }
     if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
     epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
     pthread_t tid;

@@ -89,6 +89,7 @@ void style_defaults(style_sheet *s) {
     R[STYLE_FOOTNOTE] = text(SERIF, 8, 400, false, 1.3, 0, 2, STYLE_ALIGN_JUSTIFY, INK);
     R[STYLE_CAPTION] = text(SERIF, 8.5, 400, true, 1.3, 4, 12, STYLE_ALIGN_LEFT, INK);
     R[STYLE_TABLE] = text(SERIF, 9, 400, false, 1.3, 0, 0, STYLE_ALIGN_LEFT, INK);
+    R[STYLE_TABLE].shrink_to_fit = 0.75;
     R[STYLE_CODE] = text(MONO, 8, 400, false, 1.35, 6, 6, STYLE_ALIGN_LEFT, INK);
     R[STYLE_CODE].background = 0xeef2f3u;
     R[STYLE_CODE].shrink_to_fit = 0.75;

@@ -657,6 +657,7 @@ static layout_table *new_table(lctx *c, const model_node *n) {
     t->cells = xcalloc((size_t)(rows * cols), sizeof *t->cells);
     t->row_h = xcalloc((size_t)rows, sizeof *t->row_h);
     t->pad = 4;
+    t->scale = 1;
     t->rule_color = c->book->style->accent;
     c->out->tables = xrealloc(c->out->tables, (size_t)(c->out->n_tables + 1) * sizeof *c->out->tables);
     c->out->tables[c->out->n_tables++] = t;
@@ -664,8 +665,9 @@ static layout_table *new_table(lctx *c, const model_node *n) {
 }
 
 /* Column widths by content: natural widths when they fit (stretched to the full
- * width), else shrink towards the longest words, else share what is left. Counts the
- * header rows on the way. */
+ * width), else shrink towards the longest words; when even those do not fit, the table
+ * is set smaller (type and padding, down to the role's shrink-to-fit) so that they do,
+ * and what is still too wide shares what is left. Counts the header rows on the way. */
 static void size_columns(lctx *c, const model_node *n, layout_table *t, const style_text *ts, const style_text *hs,
                          double avail) {
     int cols = t->cols;
@@ -684,34 +686,75 @@ static void size_columns(lctx *c, const model_node *n, layout_table *t, const st
     }
     double smin = 0, smax = 0, pad2 = 2 * t->pad;
     for (int i = 0; i < cols; i++) smin += mn[i] + pad2, smax += mx[i] + pad2;
+    if (smin > avail && ts->shrink_to_fit < 1) { /* glyphs and padding scale alike (unhinted text) */
+        t->scale = avail / smin * 0.999;
+        if (t->scale < ts->shrink_to_fit) t->scale = ts->shrink_to_fit;
+        t->pad *= t->scale, pad2 = 2 * t->pad, smin *= t->scale, smax *= t->scale;
+        for (int i = 0; i < cols; i++) mn[i] *= t->scale, mx[i] *= t->scale;
+    }
     for (int i = 0; i < cols; i++) {
         if (smax <= avail) t->col_w[i] = (mx[i] + pad2) * avail / smax;
         else if (smin <= avail) t->col_w[i] = mn[i] + pad2 + (mx[i] - mn[i]) * (avail - smin) / (smax - smin);
         else t->col_w[i] = (mn[i] + pad2) * avail / smin;
         t->col_x[i] = i ? t->col_x[i - 1] + t->col_w[i - 1] : 0;
     }
+    /* Columns that narrow take less padding, so a character still fits between the rules. */
+    double narrow = avail, ch = 0.6 * ts->size * t->scale;
+    for (int i = 0; i < cols; i++)
+        if (t->col_w[i] < narrow) narrow = t->col_w[i];
+    if (narrow - 2 * t->pad < ch) t->pad = fmax(0.5, fmin(t->pad, (narrow - ch) / 2));
     free(mn), free(mx);
 }
 
-/* Sets the cells of row `ri` in their columns; returns the row's height. */
-static double set_row_cells(lctx *c, const model_node *r, int ri, layout_table *t, const style_text *st) {
+/* One cell set in its column; NULL when the column is too narrow for one of its characters
+ * (said once for the whole table by the caller, not for every cell). */
+static text_para *set_cell(lctx *c, const model_node *cell, const layout_table *t, int ci, const style_text *st) {
+    text_opts o = base_opts(c, t->col_w[ci] - 2 * t->pad);
+    if (o.width <= 0) return NULL;
+    o.no_justify = true;
+    o.size_scale = t->scale;
+    o.quiet_broken = true;
+    model_align al = cell->as.cell.align;
+    o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
+    diag cd; /* the cell's own messages: its warnings are passed on, its one error is not */
+    memset(&cd, 0, sizeof cd);
+    cd.capture = true, cd.strict = c->d->strict, cd.quiet = c->d->quiet;
+    text_para *p = text_para_inlines(c->tc, cell, st, &o, &cd);
+    if (p) diag_merge(c->d, &cd);
+    diag_free(&cd);
+    return p;
+}
+
+/* Sets the cells of row `ri` in their columns; returns the row's height, or -1 (column ci_bad
+ * too narrow for a character). */
+static double set_row_cells(lctx *c, const model_node *r, int ri, layout_table *t, const style_text *st, int *ci_bad) {
     double h = 0, pad2 = 2 * t->pad;
     int ci = 0;
     for (const model_node *cell = r->first_child; cell; cell = cell->next, ci++) {
-        text_opts o = base_opts(c, t->col_w[ci] - pad2);
-        o.no_justify = true;
-        model_align al = cell->as.cell.align;
-        o.align_override = al == MODEL_ALIGN_RIGHT ? STYLE_ALIGN_RIGHT : al == MODEL_ALIGN_CENTER ? STYLE_ALIGN_CENTER : STYLE_ALIGN_LEFT;
-        text_para *p = keep_inlines(c, c->out, text_para_inlines(c->tc, cell, st, &o, c->d));
+        text_para *p = keep_inlines(c, c->out, set_cell(c, cell, t, ci, st));
         if (!p) {
-            c->ok = false;
-            continue;
+            *ci_bad = ci;
+            return -1;
         }
         t->cells[ri * t->cols + ci] = p;
+        t->broken_cells += p->broken_word;
         double ph = p->n_lines * p->leading;
         if (ph > h) h = ph;
     }
     return h + pad2;
+}
+
+/* The one error of a table whose columns cannot each hold a character, even set smaller. */
+static void table_too_wide(lctx *c, const model_node *n, const layout_table *t, int ci, double avail) {
+    char *file = model_display_path(c->book, n->pos.file);
+    double w = t->col_w[ci] - 2 * t->pad;
+    diag_error(c->d, file, n->pos.line, n->pos.col,
+               "a table of %d columns does not fit the %.1f pt measure, even set at %.0f %% of its size: column %d "
+               "would be %.1f pt wide, too narrow for one character; split it into tables of fewer columns, or "
+               "give the table role a smaller font-size or shrink-to-fit",
+               t->cols, avail, t->scale * 100, ci + 1, w > 0 ? w : 0);
+    free(file);
+    c->ok = false;
 }
 
 static void do_table(lctx *c, const model_node *n) {
@@ -736,7 +779,13 @@ static void do_table(lctx *c, const model_node *n) {
         sb = cs->space_after > 4 ? cs->space_after : 4;
     }
     for (const model_node *r = n->first_child; r; r = r->next, ri++) {
-        t->row_h[ri] = set_row_cells(c, r, ri, t, r->as.row.header ? &hs : ts);
+        int bad = 0;
+        t->row_h[ri] = set_row_cells(c, r, ri, t, r->as.row.header ? &hs : ts, &bad);
+        if (t->row_h[ri] < 0) { /* the rest of the table is not set: it cannot be */
+            table_too_wide(c, n, t, bad, avail);
+            pop_tag(c);
+            return;
+        }
         push_tag(c, "TR");
         layout_item *it = new_item(c, LAYOUT_ROW, r, ri == 0 ? sb : 0);
         pop_tag(c);
@@ -756,6 +805,14 @@ static void do_table(lctx *c, const model_node *n) {
     double h = c->out->items[first].height;
     for (int k = first + 1; k < c->out->n; k++) h += c->out->items[k].space_before + c->out->items[k].height;
     if (h <= c->lp->col_height) c->out->items[first].float_len = c->out->n - first;
+    if (t->broken_cells > 0) { /* once for the table, not for every cell */
+        char *file = model_display_path(c->book, n->pos.file);
+        diag_warning(c->d, file, n->pos.line, n->pos.col,
+                     "a table too wide for the measure (%d columns, set at %.0f %% of its size): %d of its cells "
+                     "break a word between characters",
+                     t->cols, t->scale * 100, t->broken_cells);
+        free(file);
+    }
     pop_tag(c);
     c->pending_after = ts->space_after > 10 ? ts->space_after : 10;
 }

@@ -102,7 +102,9 @@ struct layout_table {
     text_para **cells;       /* rows*cols, NULL for a missing cell */
     double *row_h;
     double pad;
+    double scale;            /* of the table role's size: below 1 when its words were too wide (shrink-to-fit) */
     int header_rows;         /* header rows at the top (repeated after breaks) */
+    int broken_cells;        /* cells with a word broken between characters (one warning for the table) */
     uint32_t rule_color;
 };
 

@@ -540,7 +540,7 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
                    diag *d) {
     if (!d || !block) return;
     char *file = model_display_path(tc->book, block->pos.file);
-    if (r->char_broken)
+    if (r->char_broken && !b->o->quiet_broken)
         diag_warning(d, file, block->pos.line, block->pos.col,
                      "a word %.1f pt wide does not fit the %s's measure; it is broken between characters",
                      r->widest_word, model_type_name(block->type));
@@ -596,6 +596,7 @@ static text_para *para_checked(text_ctx *tc, builder *b, const model_node *block
         text_para_free(p);
         return NULL;
     }
+    p->broken_word = rep.char_broken > 0;
     report(tc, block, b, code, &rep, d);
     return p;
 }

@@ -73,6 +73,7 @@ typedef struct text_para {
     double size;         /* font size */
     bool justified;      /* lines but the last and those before a forced break fill the width */
     bool verbatim;       /* code: the source's lines, wrapped at characters under a hanging indent */
+    bool broken_word;    /* a word wider than the measure was broken between characters */
     double hang;         /* verbatim: the indent of continued lines */
     uint32_t ink;        /* the style's text colour, 0xRRGGBB */
 } text_para;
@@ -88,6 +89,7 @@ typedef struct text_opts {
     uint32_t link_color;   /* colour of link text; STYLE_NO_COLOR keeps the text colour */
     const style_text *code_style; /* family/size for inline code, may be NULL */
     bool verbatim;         /* code as written (text_para_verbatim sets it) */
+    bool quiet_broken;     /* no warning for a word broken between characters (the caller says it once) */
 } text_opts;
 
 /* Lays out the inline children of `block` (a heading, paragraph, cell, attribution…).

@@ -157,13 +157,13 @@ style_case unknown-font 'body:\n  font-family: Comic Sans MS\n' \
 style_case zero-line-height 'body:\n  line-height: 0\n' "st/zero-line-height.yaml:2:16: error: 'line-height' must be positive"
 style_case nan-size 'body:\n  font-size: .nan\n' "st/nan-size.yaml:2:14: error: 'font-size' must be a length"
 style_case inf-size 'body:\n  font-size: .inf\n' "st/inf-size.yaml:2:14: error: "
-# A font larger than the text block: no line fits. The PDF writer refuses it; the
-# EPUB (which reflows) may still be written, so only the PDF must be absent. The
-# message names the chapter as the loader does: through the book folder.
+# A font larger than the text block: no line fits. The PDF writer refuses it, and then
+# nothing is written: an EPUB without its PDF would be half a book. The message names
+# the chapter as the loader does: through the book folder.
 pdf_style_case() {
   printf '%b' "$2" >"st/$1.yaml"
   run_quire build st --style "st/$1.yaml" -o "out-st-$1"
-  expect_error "style: $1" 1 "$3" "out-st-$1" pdf
+  expect_error "style: $1" 1 "$3" "out-st-$1"
 }
 pdf_style_case text-block-narrower-than-a-letter 'page:\n  margin-inner: 90mm\n  margin-outer: 90mm\nbody:\n  font-size: 200pt\n  line-height: 1\n' \
   "st/chapters/01-start.md:3:1: error: a paragraph block is too narrow"
@@ -228,6 +228,28 @@ if [ "$RC" -eq 0 ]; then
 else
   expect_error "table of 1,000 columns" 1 "wide/chapters/02-more.md:3:1: error: " out-wide
 fi
+
+## tables too wide for the measure: set smaller first (shrink-to-fit); a table whose columns
+## still cannot each hold a character is one error at the table, and nothing is written
+
+new_book widecells
+awk 'BEGIN {
+  printf "# Wide cells\n\n|"; for (i = 0; i < 30; i++) printf " h%d |", i; printf "\n|"
+  for (i = 0; i < 30; i++) printf "---|"; printf "\n"
+  for (r = 0; r < 5; r++) { printf "|"; for (i = 0; i < 30; i++) printf " c1999%d |", r; printf "\n" }
+}' >widecells/chapters/02-more.md
+run_quire build widecells -o out-widecells
+expect_ok "table of 30 columns of 6-character words"
+check "30 columns: no cell text past the margins" no_word_past_margins out-widecells/tiny.pdf 51.0 51.0
+new_book toowide
+awk 'BEGIN {
+  printf "# Too wide\n\n|"; for (i = 0; i < 120; i++) printf " h%d |", i; printf "\n|"
+  for (i = 0; i < 120; i++) printf "---|"; printf "\n"
+  for (r = 0; r < 200; r++) { printf "|"; for (i = 0; i < 120; i++) printf " c1999%d |", r % 10; printf "\n" }
+}' >toowide/chapters/02-more.md
+run_quire build toowide -o out-toowide
+expect_error "table of 120 columns" 1 "toowide/chapters/02-more.md:3:1: error: a table of 120 columns does not fit" out-toowide
+check "120 columns: one error for the whole table, not one per cell" [ "$(grep -c 'error' "$ERR")" -eq 1 ]
 
 ## size limits
 
