@@ -757,6 +757,45 @@ static void table_too_wide(lctx *c, const model_node *n, const layout_table *t, 
     c->ok = false;
 }
 
+/* One box of row ri: the whole row, or a piece of `lines` of its cells' lines from `line` on. */
+static layout_item *row_item(lctx *c, const model_node *r, layout_table *t, int ri, double sb, double avail,
+                             int first_row) {
+    layout_item *it = new_item(c, LAYOUT_ROW, r, sb);
+    it->table = t;
+    it->row = ri;
+    it->header_row = ri < t->header_rows;
+    it->height = t->row_h[ri];
+    it->width = avail;
+    it->table_at = c->out->n - 1 - first_row;
+    return it;
+}
+
+/* Row ri as one box, or, when it is taller than a column can hold under the header, as one
+ * box per line of its cells (the top padding with the first, the bottom with the last), split
+ * at a cost with 2 lines on each side, as a long quote is. Returns the last box. */
+static layout_item *push_row(lctx *c, const model_node *r, layout_table *t, int ri, double sb, double avail,
+                             int first_row) {
+    double head = 0, lead = 0;
+    int lines = 0;
+    for (int h = 0; h < t->header_rows && h < ri; h++) head += t->row_h[h];
+    for (int k = 0; k < t->cols; k++) {
+        const text_para *p = t->cells[ri * t->cols + k];
+        if (p && p->n_lines > lines) lines = p->n_lines;
+        if (p && p->leading > lead) lead = p->leading;
+    }
+    if (ri < t->header_rows || t->row_h[ri] + head <= c->lp->col_height || lines < 4)
+        return row_item(c, r, t, ri, sb, avail, first_row);
+    layout_item *it = NULL;
+    for (int k = 0; k < lines; k++) {
+        it = row_item(c, r, t, ri, k == 0 ? sb : 0, avail, first_row);
+        it->row_line = k, it->row_lines = 1;
+        it->height = lead + (k == 0 ? t->pad : 0) + (k == lines - 1 ? t->pad : 0);
+        it->keep_with_next = k == 0 || k == lines - 2;
+        it->penalty = LAYOUT_PENALTY_QUOTE;
+    }
+    return it;
+}
+
 static void do_table(lctx *c, const model_node *n) {
     const style_text *ts = role_style(c, STYLE_TABLE);
     style_text hs = *ts;
@@ -778,6 +817,7 @@ static void do_table(lctx *c, const model_node *n) {
         pop_tag(c);
         sb = cs->space_after > 4 ? cs->space_after : 4;
     }
+    int first_row = c->out->n;
     for (const model_node *r = n->first_child; r; r = r->next, ri++) {
         int bad = 0;
         t->row_h[ri] = set_row_cells(c, r, ri, t, r->as.row.header ? &hs : ts, &bad);
@@ -787,13 +827,8 @@ static void do_table(lctx *c, const model_node *n) {
             return;
         }
         push_tag(c, "TR");
-        layout_item *it = new_item(c, LAYOUT_ROW, r, ri == 0 ? sb : 0);
+        layout_item *it = push_row(c, r, t, ri, ri == 0 ? sb : 0, avail, first_row);
         pop_tag(c);
-        it->table = t;
-        it->row = ri;
-        it->header_row = ri < t->header_rows;
-        it->height = t->row_h[ri];
-        it->width = avail;
         /* The header stays with the first body row; so do the first two and last two rows. */
         it->keep_with_next = ri < t->header_rows || ri == t->header_rows || ri >= rows - 2;
         if (ri == rows - 1) it->keep_with_next = false;

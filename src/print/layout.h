@@ -85,6 +85,9 @@ typedef struct layout_item {
     layout_table *table;
     int row;
     bool header_row;
+    int row_line, row_lines; /* a piece of a row taller than a column: its cells' lines [row_line,
+                              * row_line + row_lines); row_lines 0: the whole row */
+    int table_at;            /* items back to the table's first row (its header rows follow one item each) */
     /* structure */
     layout_tag tags[LAYOUT_MAX_DEPTH];
     int depth;

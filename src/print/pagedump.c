@@ -49,7 +49,8 @@ static void put_row_text(buf *b, const layout_item *it) {
     for (int c = 0; c < t->cols; c++) {
         const text_para *p = t->cells[it->row * t->cols + c];
         if (c) buf_puts(&cells, " | ");
-        if (p && p->n_lines) buf_put(&cells, p->text + p->lines[0].start, (size_t)p->lines[0].length);
+        if (p && p->n_lines > it->row_line) /* a piece of a row: its first line */
+            buf_put(&cells, p->text + p->lines[it->row_line].start, (size_t)p->lines[it->row_line].length);
     }
     buf_putc(b, ' ');
     put_quoted(b, cells.data ? cells.data : "", cells.len, false);

@@ -303,11 +303,13 @@ static double depth_of(const pctx *c, int k) {
     if (it->kind == LAYOUT_LINE && it->baseline > 0) return it->height - it->baseline;
     if (it->kind == LAYOUT_ROW && it->table && c->l->foot_depth > 0) {
         const layout_table *t = it->table;
-        double low = 0;
+        double low = 0, top = it->row_line > 0 ? 0 : t->pad; /* a piece of a row: its own lines */
         for (int col = 0; col < t->cols; col++) {
             const text_para *p = t->cells[it->row * t->cols + col];
-            if (p && p->n_lines > 0 && t->pad + (p->n_lines - 1) * p->leading + p->ascent > low)
-                low = t->pad + (p->n_lines - 1) * p->leading + p->ascent;
+            int from = it->row_line, to = it->row_lines ? it->row_line + it->row_lines : p ? p->n_lines : 0;
+            if (p && to > p->n_lines) to = p->n_lines;
+            if (p && to > from && top + (to - 1 - from) * p->leading + p->ascent > low)
+                low = top + (to - 1 - from) * p->leading + p->ascent;
         }
         if (low > 0 && low < it->height) return it->height - low;
     }
@@ -386,10 +388,10 @@ static void col_begin(const pctx *c, colscan *s, int i, const fqueue *in, pagina
         }
     }
     const layout_item *it = i < c->end ? &c->l->items[i] : NULL;
-    if (it && it->kind == LAYOUT_ROW && !it->header_row && it->table->header_rows > 0 && it->row > it->table->header_rows &&
-        i - it->row >= 0) {
+    if (it && it->kind == LAYOUT_ROW && !it->header_row && it->table->header_rows > 0 &&
+        (it->row > it->table->header_rows || it->row_line > 0) && i - it->table_at >= 0) {
         for (int h = 0; h < it->table->header_rows; h++) {
-            int hi = i - it->row + h;
+            int hi = i - it->table_at + h;
             text_box(s, hi, s->y, true, 0);
             s->y += c->l->items[hi].height;
         }

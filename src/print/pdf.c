@@ -689,24 +689,29 @@ static void draw_row(cairo_t *cr, const pdf_doc *doc, const layout_item *it, dou
         cairo_fill(cr);
     }
     const model_node *cell = it->node ? it->node->first_child : NULL;
+    /* a piece of a row taller than a column shows its own lines; the row's rule goes under its last */
+    int from = it->row_line, lines = 0;
     for (int c = 0; c < t->cols; c++, cell = cell ? cell->next : NULL) {
         const text_para *p = t->cells[it->row * t->cols + c];
         int e = repeated || !st->tag ? PDFTAG_NONE : cell_elem(st->tag, it->node, cell, c);
+        if (p && p->n_lines > lines) lines = p->n_lines;
+        int to = p && it->row_lines && from + it->row_lines < p->n_lines ? from + it->row_lines : p ? p->n_lines : 0;
         if (p)
-            for (int i = 0; i < p->n_lines; i++) {
-                double top = y + t->pad + i * p->leading;
+            for (int i = from; i < to; i++) {
+                double top = y + (from == 0 ? t->pad : 0) + (i - from) * p->leading;
                 if (repeated) text_draw_line(cr, p, i, x + t->col_x[c] + t->pad, top + p->ascent);
                 else draw_para_line(cr, st, p, i, x + t->col_x[c] + t->pad, top, top + p->ascent, e);
             }
     }
     if (!repeated) paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
-    if (it->row == 0 || first_on_col) {
+    if ((it->row == 0 && from == 0) || first_on_col) {
         set_rgb(cr, accent);
         cairo_set_line_width(cr, 1.0);
         cairo_move_to(cr, x, y + 0.5);
         cairo_line_to(cr, x + w, y + 0.5);
         cairo_stroke(cr);
     }
+    if (it->row_lines && from + it->row_lines < lines) return;
     bool last = it->row == t->rows - 1;
     set_rgb(cr, it->header_row || last ? accent : 0xC8C8C8);
     cairo_set_line_width(cr, it->header_row || last ? 0.75 : 0.35);

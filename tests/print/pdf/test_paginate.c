@@ -1,7 +1,8 @@
 /* test_paginate: paginate_run on hand-made box lists, each line 10 pt high, with the
  * penalties layout gives (widows, orphans, a pull quote's), so every expected break can be
  * worked out by hand: a widow avoided by cost, a long quote split with two lines on each
- * side and no hole, a float (a figure, a table) passed to the next page while the text flows on, the running
+ * side and no hole, a table row taller than a page split by its lines with the header repeated, a float
+ * (a figure, a table) passed to the next page while the text flows on, the running
  * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page,
  * the note of a float's caption going with the float and balanced columns without a widow. */
 #include <math.h>
@@ -194,6 +195,49 @@ static void test_table_float(void) {
        "the table where it stands, after 4 lines");
     paginate_result_free(&r);
     layout_list_free(&m);
+}
+
+/* 5 lines, then a table: a header row and one body row of 30 lines, cut (as layout cuts a row
+ * taller than a column) into one box per line, kept 2 together at each end, on pages of 20
+ * lines: the row splits, page 1 full, at least 2 of its lines on each side, and page 2 starts
+ * with the header repeated above the rest of the row. */
+static void test_tall_row(void) {
+    layout_list l = {0};
+    para(&l, 5, 0);
+    layout_table *t = xcalloc(1, sizeof *t);
+    t->rows = 2, t->cols = 1, t->header_rows = 1;
+    t->col_x = xcalloc(1, sizeof *t->col_x);
+    t->col_w = xcalloc(1, sizeof *t->col_w);
+    t->cells = xcalloc(2, sizeof *t->cells);
+    t->row_h = xcalloc(2, sizeof *t->row_h);
+    l.tables = xcalloc(1, sizeof *l.tables);
+    l.tables[l.n_tables++] = t;
+    int head = l.n;
+    layout_item *h = add(&l, LINE, 0);
+    h->kind = LAYOUT_ROW, h->table = t, h->header_row = true, h->keep_with_next = true;
+    for (int k = 0; k < 30; k++) {
+        layout_item *it = add(&l, LINE, 0);
+        it->kind = LAYOUT_ROW, it->table = t, it->row = 1;
+        it->row_line = k, it->row_lines = 1, it->table_at = k + 1;
+        it->keep_with_next = k == 0 || k == 28;
+        it->penalty = k < 29 ? LAYOUT_PENALTY_QUOTE : 0;
+    }
+    para(&l, 10, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 20);
+    int on_first = 0;
+    for (int i = head + 1; i <= head + 30; i++) on_first += r.item_page[i] == 0;
+    OK(on_first >= 2 && 30 - on_first >= 2, "%d of the row's 30 lines on page 1", on_first);
+    if (r.n_pages > 1 && r.pages[1].n_boxes > 1) {
+        const paginate_box *b = r.pages[1].boxes;
+        OK(b[0].item == head && b[0].repeated && fabs(b[0].y) < 0.01, "page 2 opens with the header repeated");
+        OK(b[1].item == head + 1 + on_first && fabs(b[1].y - LINE) < 0.01, "then the row's next line (item %d, y %.1f)",
+           b[1].item, b[1].y);
+    }
+    paginate_result_free(&r);
+    layout_list_free(&l);
 }
 
 static void heading(layout_list *l, int level, const char *text) {
@@ -457,6 +501,7 @@ int main(void) {
     test_long_quote();
     test_float();
     test_table_float();
+    test_tall_row();
     test_marks();
     test_stretch();
     test_note_continues();
