@@ -694,6 +694,19 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
     free(from), free(to), free(cont);
 }
 
+/* Once the lines hold their pieces, what only breaking them needed goes: the runs' glyphs
+ * (each line has its own copy, justified) and the per-byte widths and indices. The runs'
+ * items stay (a piece's font, colour and rise; the hyphen's font), and the per-byte flags
+ * (a split word's ends, found when drawing). */
+static void drop_shaping(paraset *ps) {
+    for (int r = 0; r < ps->n_runs; r++) {
+        pango_glyph_string_free(ps->runs[r]->glyphs);
+        ps->runs[r]->glyphs = NULL;
+    }
+    free(ps->adv), free(ps->run_of), free(ps->cidx);
+    ps->adv = NULL, ps->run_of = ps->cidx = NULL;
+}
+
 paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList *attrs, const int *points,
                      int n_points, const int *cuts, int n_cuts, const paraset_opts *o, paraset_report *rep) {
     memset(rep, 0, sizeof *rep);
@@ -731,6 +744,7 @@ paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList
         items_free(&b);
     }
     free(la);
+    drop_shaping(ps);
     return ps;
 }
 
