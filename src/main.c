@@ -174,6 +174,7 @@ static int cmd_preview(const cli_options *c, diag *d) {
 }
 
 int main(int argc, char **argv) {
+    pdf_process_init();   /* before any thread */
     atomic_cleanup_on_signals();
     signal(SIGXFSZ, SIG_IGN); /* a file-size limit becomes EFBIG from write(), reported */
 

@@ -316,6 +316,10 @@ void pdf_page_map(const pdf_doc *doc, model_page_map *out) {
     out->source = xasprintf("%s.pdf", m->name ? m->name : "book");
 }
 
+void pdf_process_init(void) {
+    setenv("CAIRO_DEBUG_PDF", "1", 0);
+}
+
 int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc;
     int rc = pdf_doc_build(&doc, book, d);

@@ -10,6 +10,13 @@ typedef struct pdf_result {
     int pages;
 } pdf_result;
 
+/* Once per process, before any thread starts (it sets an environment variable): cairo 1.16
+ * deflates each page as it writes it, and the finishing pass, which rewrites every page's
+ * artifacts, would inflate and deflate it again. CAIRO_DEBUG_PDF, cairo's only switch for
+ * it, makes cairo write its pages and forms uncompressed; finishing deflates every stream
+ * once. Without this call the output is the same PDF, made with more work. */
+void pdf_process_init(void);
+
 /* Writes `out_path` atomically. Returns QUIRE_OK, QUIRE_EINPUT or QUIRE_EIO. */
 int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d);
 

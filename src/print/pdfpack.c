@@ -392,8 +392,8 @@ void pdfpack_verbatim(pdfpack *p, int id, const char *body, size_t len)
 }
 
 /* zlib's format at its fastest level (on the 300-page book 5 % larger than the default level, at a
- * third of the time); the caller frees the result. */
-static unsigned char *deflate(const void *data, size_t len, size_t *out_len)
+ * third of the time). */
+unsigned char *pdfpack_deflate(const void *data, size_t len, size_t *out_len)
 {
     GZlibCompressor *z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1);
     size_t cap = len + len / 8 + 64, done = 0, in_at = 0;
@@ -440,7 +440,7 @@ static void put_object_streams(pdfpack *p)
         }
         buf_put(&head, body.data, body.len);
         size_t zlen = 0;
-        unsigned char *z = deflate(head.data, head.len, &zlen);
+        unsigned char *z = pdfpack_deflate(head.data, head.len, &zlen);
         *entry_of(p, id) = (entry){1, (long long)p->out.len, 0};
         buf_printf(&p->out, "%d 0 obj\n<< /Type /ObjStm /N %d /First %zu /Filter /FlateDecode /Length %zu >>\nstream\n",
                    id, n, head.len - body.len, zlen);
@@ -522,7 +522,7 @@ char *pdfpack_finish(pdfpack *p, const char *trailer, const char *id_seed, size_
         put_be(&rows, i == 0 ? 65535 : e->f3, w3);
     }
     size_t zlen = 0;
-    unsigned char *z = deflate(rows.data, rows.len, &zlen);
+    unsigned char *z = pdfpack_deflate(rows.data, rows.len, &zlen);
     buf_free(&rows);
     guint8 file_md5[16];
     md5(p->out.data, p->out.len, file_md5);

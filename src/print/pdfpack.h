@@ -76,6 +76,10 @@ void pdfpack_verbatim(pdfpack *p, int id, const char *body, size_t len);
  * /ID: the MD5 of id_seed (NULL: of the file) and the MD5 of the file before the stream. */
 char *pdfpack_finish(pdfpack *p, const char *trailer, const char *id_seed, size_t *len);
 
+/* `len` bytes deflated (FlateDecode's zlib format) at zlib's fastest level; the caller frees
+ * the result. Reentrant. */
+unsigned char *pdfpack_deflate(const void *data, size_t len, size_t *out_len);
+
 /* Appends a trailer's `/ID [<…><…>]`: the MD5 of id_seed (NULL: file_md5 again), then
  * file_md5, the MD5 of the file's bytes. */
 void pdfpack_put_id(buf *b, const unsigned char file_md5[16], const char *id_seed);

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gio/gio.h>
-
 #include "base/util.h"
 #include "print/pdfpack.h"
 
@@ -538,22 +536,13 @@ static const char *artifact_props(int kind) {
     }
 }
 
-/* Replaces a stream's data with `data`, deflated (as cairo wrote it) at zlib's fastest
- * level: every page is rewritten, and the time is the finishing pass's. */
+/* Replaces a stream's data with `data`, deflated (cairo writes its pages uncompressed, see
+ * pdf_process_init; were they compressed, they are read decoded): every page is rewritten,
+ * so each is compressed once, here. */
 static void store_deflated(tree *t, qpdf_oh stream, const buf *data) {
     qpdf_data q = t->q;
-    GZlibCompressor *z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 1);
-    size_t cap = data->len + data->len / 8 + 64, out_len = 0, in_at = 0;
-    unsigned char *out = xmalloc(cap);
-    for (;;) {
-        gsize rd = 0, wr = 0;
-        GConverterResult r = g_converter_convert(G_CONVERTER(z), data->data + in_at, data->len - in_at, out + out_len,
-                                                 cap - out_len, G_CONVERTER_INPUT_AT_END, &rd, &wr, NULL);
-        in_at += rd, out_len += wr;
-        if (r == G_CONVERTER_FINISHED || r == G_CONVERTER_ERROR) break;
-        if (cap - out_len < 64) cap *= 2, out = xrealloc(out, cap);
-    }
-    g_object_unref(z);
+    size_t out_len = 0;
+    unsigned char *out = pdfpack_deflate(data->data, data->len, &out_len);
     qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), nl = qpdf_oh_new_null(q);
     qpdf_oh_replace_stream_data(q, stream, out, out_len, flate, nl);
     pdfupdate_changed(t->u, q, stream);

@@ -534,6 +534,25 @@ static bool plan_edited(obj_plan *o, qpdf_data q, qpdf_oh h)
     return !qpdf_has_error(q);
 }
 
+/* A stream cairo left uncompressed (its pages and forms, see pdf_process_init) as the
+ * plan's entry: deflated, with /Filter /FlateDecode. False after a libqpdf error. */
+static bool plan_deflated(obj_plan *o, qpdf_data q, qpdf_oh h)
+{
+    unsigned char *raw = NULL;
+    size_t raw_len = 0;
+    if (qpdf_oh_get_stream_data(q, h, qpdf_dl_none, NULL, &raw, &raw_len) != QPDF_SUCCESS)
+        return false;
+    o->kind = OBJ_EDITED_STREAM;
+    o->data = pdfpack_deflate(raw, raw_len, &o->data_len);
+    free(raw);
+    qpdf_oh dict = qpdf_oh_get_dict(q, h), flate = qpdf_oh_new_name(q, "/FlateDecode");
+    qpdf_oh_replace_key(q, dict, "/Filter", flate);
+    qpdf_oh_release(q, flate);
+    qpdf_oh_release(q, dict);
+    o->text = stream_dict_text(q, h);
+    return !qpdf_has_error(q);
+}
+
 /* cairo's object `id`, unedited, as the plan's entry; false when its bytes are not one object. */
 static bool plan_cairo(obj_plan *o, qpdf_data q, const char *data, const pdfpack_xref *x, int id)
 {
@@ -546,8 +565,12 @@ static bool plan_cairo(obj_plan *o, qpdf_data q, const char *data, const pdfpack
         qpdf_oh h = qpdf_get_object_by_id(q, id, 0);
         bool ok = qpdf_oh_is_stream(q, h);
         if (ok) {
-            qpdf_oh dict = qpdf_oh_get_dict(q, h);
-            o->text = xstrdup(qpdf_oh_unparse_resolved(q, dict));
+            qpdf_oh dict = qpdf_oh_get_dict(q, h), filter = qpdf_oh_get_key(q, dict, "/Filter");
+            if (qpdf_oh_is_null(q, filter))
+                ok = plan_deflated(o, q, h);
+            else
+                o->text = xstrdup(qpdf_oh_unparse_resolved(q, dict));
+            qpdf_oh_release(q, filter);
             qpdf_oh_release(q, dict);
         }
         qpdf_oh_release(q, h);
