@@ -312,9 +312,40 @@ static void put_attributes(tree *t, buf *b, const pdffinish_elem *e) {
 }
 
 /* A Link's annotation: /Contents, and the element's page. */
+/* Where the closing ">>" of an object's text that is one dictionary starts, else 0. */
+static size_t dict_close(const char *text, size_t len) {
+    size_t a = 0, z = len;
+    while (a < len && (text[a] == ' ' || text[a] == '\n' || text[a] == '\r' || text[a] == '\t')) a++;
+    while (z > a && (text[z - 1] == ' ' || text[z - 1] == '\n' || text[z - 1] == '\r' || text[z - 1] == '\t')) z--;
+    if (z - a < 4 || memcmp(text + a, "<<", 2) != 0 || memcmp(text + z - 2, ">>", 2) != 0) return 0;
+    return z - 2;
+}
+
+/* A link annotation's /Contents written into its text as the file holds it: asking libqpdf
+ * for each of a book's thousand links parses every one of them. False when the text is not
+ * one plain dictionary without /Contents (libqpdf edits it then). */
+static bool annot_text_contents(tree *t, const tree_kid *k, const char *contents) {
+    size_t len = 0;
+    const char *src = k->annot_gen == 0 ? pdfupdate_source_text(t->u, k->annot_id, &len) : NULL;
+    size_t end = src ? dict_close(src, len) : 0;
+    if (!end) return false;
+    for (size_t i = 0; i + 9 <= len; i++)
+        if (memcmp(src + i, "/Contents", 9) == 0) return false;
+    buf b;
+    buf_init(&b);
+    buf_put(&b, src, end);
+    buf_puts(&b, " /Contents ");
+    text_string(t, &b, contents, true);
+    buf_put(&b, src + end, len - end);
+    pdfupdate_replace_text(t->u, k->annot_id, b.data, b.len);
+    buf_free(&b);
+    return true;
+}
+
 static void finish_annot(tree *t, const tree_kid *k, const pdffinish_elem *e) {
+    if (!e->contents || !*e->contents || annot_text_contents(t, k, e->contents)) return;
     qpdf_oh an = qpdf_get_object_by_id(t->q, k->annot_id, k->annot_gen);
-    if (e->contents && *e->contents && qpdf_oh_is_dictionary(t->q, an)) {
+    if (qpdf_oh_is_dictionary(t->q, an)) {
         put_text(t->q, an, "/Contents", e->contents);
         pdfupdate_changed(t->u, t->q, an);
     }

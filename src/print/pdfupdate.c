@@ -138,6 +138,21 @@ qpdf_oh pdfupdate_new_stream(pdfupdate *u, qpdf_data q, qpdf_oh dict, const void
     return qpdf_get_object_by_id(q, st->id, 0);
 }
 
+/* Room for the texts of objects 0 .. n-1. */
+static void text_room(pdfupdate *u, int n)
+{
+    if (n <= u->cap_text)
+        return;
+    int cap = u->cap_text ? u->cap_text : 1024;
+    while (cap < n)
+        cap *= 2;
+    u->text = xrealloc(u->text, (size_t)cap * sizeof *u->text);
+    u->text_len = xrealloc(u->text_len, (size_t)cap * sizeof *u->text_len);
+    for (int i = u->cap_text; i < cap; i++)
+        u->text[i] = NULL, u->text_len[i] = 0;
+    u->cap_text = cap;
+}
+
 int pdfupdate_reserve(pdfupdate *u, qpdf_data q, int n)
 {
     int first = take_number(u, q);
@@ -155,16 +170,7 @@ int pdfupdate_reserve(pdfupdate *u, qpdf_data q, int n)
     qpdf_replace_object(q, first + n - 1, 0, zero);
     qpdf_oh_release(q, zero);
     u->next = first + n;
-    if (first + n > u->cap_text) {
-        int cap = u->cap_text ? u->cap_text : 1024;
-        while (cap < first + n)
-            cap *= 2;
-        u->text = xrealloc(u->text, (size_t)cap * sizeof *u->text);
-        u->text_len = xrealloc(u->text_len, (size_t)cap * sizeof *u->text_len);
-        for (int i = u->cap_text; i < cap; i++)
-            u->text[i] = NULL, u->text_len[i] = 0;
-        u->cap_text = cap;
-    }
+    text_room(u, first + n);
     return first;
 }
 
@@ -177,6 +183,19 @@ void pdfupdate_set_text(pdfupdate *u, int id, const char *text, size_t len)
     memcpy(u->text[id], text, len);
     u->text[id][len] = 0;
     u->text_len[id] = len;
+}
+
+void pdfupdate_replace_text(pdfupdate *u, int id, const char *text, size_t len)
+{
+    if (id <= 0 || id >= u->size)
+        return;
+    text_room(u, id + 1);
+    pdfupdate_set_text(u, id, text, len);
+    if (u->n_changed == u->cap_changed) {
+        u->cap_changed = u->cap_changed ? 2 * u->cap_changed : 64;
+        u->changed = xrealloc(u->changed, (size_t)u->cap_changed * sizeof *u->changed);
+    }
+    u->changed[u->n_changed++] = id;
 }
 
 qpdf_oh pdfupdate_ref(qpdf_data q, int id)
@@ -290,6 +309,15 @@ static int put_changes(update *up, pdfupdate *u, qpdf_data q)
     for (int i = 0; i < u->n_changed && ok; i++) {
         if (i > 0 && u->changed[i] == u->changed[i - 1])
             continue;
+        size_t tlen = 0;
+        const char *text = text_of(u, u->changed[i], &tlen);
+        if (text) {
+            new_entry(up, u->changed[i], 0);
+            buf_printf(&up->body, "%d 0 obj\n", u->changed[i]);
+            buf_put(&up->body, text, tlen);
+            buf_puts(&up->body, "\nendobj\n");
+            continue;
+        }
         qpdf_oh h = qpdf_get_object_by_id(q, u->changed[i], 0);
         ok = qpdf_oh_is_null(q, h) || put_object(up, q, h, u->changed[i]);
         qpdf_oh_release(q, h);

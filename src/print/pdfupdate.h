@@ -46,6 +46,9 @@ qpdf_oh pdfupdate_new_stream(pdfupdate *u, qpdf_data q, qpdf_oh dict, const void
 int pdfupdate_reserve(pdfupdate *u, qpdf_data q, int n);
 /* The text of reserved object `id`: one PDF object, not a stream; copied. */
 void pdfupdate_set_text(pdfupdate *u, int id, const char *text, size_t len);
+/* Existing object `id` (generation 0, not a stream) is now `text`, one PDF object, copied;
+ * announced as changed. libqpdf's copy of it is left as it was: edit it no further there. */
+void pdfupdate_replace_text(pdfupdate *u, int id, const char *text, size_t len);
 /* A reference ("id 0 R") to any object, as a value for libqpdf objects; the caller releases it. */
 qpdf_oh pdfupdate_ref(qpdf_data q, int id);
 
