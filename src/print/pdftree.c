@@ -312,6 +312,11 @@ static void put_attributes(tree *t, buf *b, const pdffinish_elem *e) {
 }
 
 /* A Link's annotation: /Contents, and the element's page. */
+/* A character that goes on a PDF name or number (not white space, not a delimiter). */
+static bool is_name_char(char c) {
+    return c && !strchr(" \t\r\n\f()<>[]{}/%", c);
+}
+
 /* Where the closing ">>" of an object's text that is one dictionary starts, else 0. */
 static size_t dict_close(const char *text, size_t len) {
     size_t a = 0, z = len;
@@ -478,6 +483,53 @@ static void page_arrays(tree *t, num_list *l) {
 
 /* /StructParents of each page and /StructParent of each annotation keep cairo's keys;
  * their values now name the new elements. */
+/* The integer under `key` at the top level of the dictionary that `text` is, skipping
+ * strings, nested dictionaries and arrays; -1 when there is none. */
+static long long top_level_int(const char *text, size_t len, const char *key) {
+    size_t klen = strlen(key);
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '(') {   /* a literal string: balanced parentheses, backslash escapes */
+            int open = 1;
+            for (i++; i < len && open; i++)
+                if (text[i] == '\\') i++;
+                else if (text[i] == '(') open++;
+                else if (text[i] == ')') open--;
+            i--;
+        } else if (c == '%') {
+            while (i < len && text[i] != '\n' && text[i] != '\r') i++;
+        } else if (c == '<' && i + 1 < len && text[i + 1] == '<') {
+            depth++, i++;
+        } else if (c == '>' && i + 1 < len && text[i + 1] == '>') {
+            depth--, i++;
+        } else if (c == '<') {   /* a hex string */
+            while (i < len && text[i] != '>') i++;
+        } else if (c == '[') {
+            depth++;
+        } else if (c == ']') {
+            depth--;
+        } else if (c == '/' && depth == 1 && len - i > klen && memcmp(text + i, key, klen) == 0 &&
+                   !is_name_char(text[i + klen])) {
+            size_t j = i + klen;
+            while (j < len && (text[j] == ' ' || text[j] == '\n' || text[j] == '\r' || text[j] == '\t')) j++;
+            long long v = 0;
+            size_t d0 = j;
+            while (j < len && text[j] >= '0' && text[j] <= '9' && v < 1LL << 40) v = v * 10 + (text[j++] - '0');
+            return j > d0 && (j == len || !is_name_char(text[j])) ? v : -1;
+        }
+    }
+    return -1;
+}
+
+/* An annotation's /StructParent read from its text as cairo wrote it (libqpdf would parse
+ * each of a book's thousand links for it), else -1. */
+static long long annot_struct_parent(tree *t, const tree_kid *kid) {
+    size_t len = 0;
+    const char *src = kid->annot_gen == 0 ? pdfupdate_source_text(t->u, kid->annot_id, &len) : NULL;
+    return src && dict_close(src, len) ? top_level_int(src, len, "/StructParent") : -1;
+}
+
 static void write_parent_tree(tree *t, qpdf_oh tree_root) {
     qpdf_data q = t->q;
     const pdffinish_structure *s = t->s;
@@ -491,6 +543,11 @@ static void write_parent_tree(tree *t, qpdf_oh tree_root) {
             for (int k = t->chunk_first[c]; k < t->chunk_first[c + 1]; k++) {
                 const tree_kid *kid = &t->kids[k];
                 if (kid->mcid >= 0) continue;
+                long long sp_text = annot_struct_parent(t, kid);
+                if (sp_text >= 0) {
+                    add_num(&l, (int)sp_text, t->base + i);
+                    continue;
+                }
                 qpdf_oh an = qpdf_get_object_by_id(q, kid->annot_id, kid->annot_gen);
                 qpdf_oh sp = qpdf_oh_get_key(q, an, "/StructParent");
                 if (qpdf_oh_is_integer(q, sp)) add_num(&l, qpdf_oh_get_int_value_as_int(q, sp), t->base + i);
