@@ -1,6 +1,7 @@
 /* pdftree: cairo's flat structure tree out, the print writer's tree (pdffinish_structure) in. */
 #include "print/pdftree.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -624,21 +625,6 @@ static const char *artifact_props(int kind) {
     }
 }
 
-/* Replaces a stream's data with `data`, deflated (cairo writes its pages uncompressed, see
- * pdf_process_init; were they compressed, they are read decoded): every page is rewritten,
- * so each is compressed once, here. */
-static void store_deflated(tree *t, qpdf_oh stream, const buf *data) {
-    qpdf_data q = t->q;
-    size_t out_len = 0;
-    unsigned char *out = pdfpack_deflate(data->data, data->len, &out_len);
-    qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), nl = qpdf_oh_new_null(q);
-    qpdf_oh_replace_stream_data(q, stream, out, out_len, flate, nl);
-    pdfupdate_changed(t->u, q, stream);
-    qpdf_oh_release(q, flate);
-    qpdf_oh_release(q, nl);
-    free(out);
-}
-
 /* Where a planned join starts at data[i] ("EMC", a newline, then "/Name << /MCID n >> BDC"
  * with join[n], right after the line before): the offset after it, else 0. The joined id
  * is marked 2. */
@@ -660,22 +646,27 @@ static size_t join_at(const tree_page *p, const unsigned char *data, size_t len,
     return j + sizeof tail - 1;
 }
 
+/* One content stream to rewrite: read and stored by libqpdf on the main thread, rewritten
+ * and deflated on either of two threads (the rewrite touches only its page's join marks,
+ * and a page's streams go to one thread). */
+typedef struct rewrite_job {
+    qpdf_oh stream;
+    int page;
+    unsigned char *data;      /* the stream's content, decoded (cairo's pages come uncompressed) */
+    size_t len;
+    unsigned char *out;       /* the rewritten content deflated, NULL when nothing changed */
+    size_t out_len;
+    int done;                 /* artifacts rewritten */
+} rewrite_job;
+
 /* Rewrites cairo's "/NonStruct << /MCID n >> BDC" lines of one content stream as
- * Artifact marked content, and joins the marked content planned to be one (plan_joins).
- * Returns how many artifacts and joins it rewrote, -1 after an error. */
-static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
-    qpdf_data q = t->q;
+ * Artifact marked content, and joins the marked content planned to be one (plan_joins);
+ * what changed is deflated, so each page is compressed once, here. */
+static void rewrite_content(tree_page *p, rewrite_job *jb) {
     static const char pat[] = "/" PDFFINISH_ARTIFACT_TAG " << /MCID ";
     const size_t plen = sizeof pat - 1;
-    unsigned char *data = NULL;
-    size_t len = 0;
-    QPDF_BOOL filtered = QPDF_FALSE;
-    if (qpdf_oh_get_stream_data(q, stream, qpdf_dl_generalized, &filtered, &data, &len) != QPDF_SUCCESS || !filtered) {
-        free(data);
-        diag_error(t->d, t->path, 0, 0, "cannot read the content of page %d", page + 1);
-        return -1;
-    }
-    tree_page *p = &t->pages[page];
+    const unsigned char *data = jb->data;
+    size_t len = jb->len;
     buf out;
     buf_init(&out);
     int done = 0, joined = 0;
@@ -706,40 +697,110 @@ static int rewrite_stream(tree *t, qpdf_oh stream, int page) {
     }
     if (done + joined > 0) {
         buf_put(&out, data + from, len - from);
-        store_deflated(t, stream, &out);
+        jb->out = pdfpack_deflate(out.data, out.len, &jb->out_len);
     }
     buf_free(&out);
-    free(data);
-    return done;
+    jb->done = done;
 }
 
-static bool write_artifacts(tree *t) {
-    qpdf_data q = t->q;
-    for (int i = 0; i < t->n_pages; i++) {
-        if (t->pages[i].n_art == 0 && t->pages[i].n_join == 0) continue;
-        qpdf_oh page = qpdf_get_page_n(q, (size_t)i), c = qpdf_oh_get_key(q, page, "/Contents");
-        int done = 0;
-        if (qpdf_oh_is_stream(q, c)) {
-            done = rewrite_stream(t, c, i);
-        } else if (qpdf_oh_is_array(q, c)) {
-            int n = qpdf_oh_get_array_n_items(q, c);
-            for (int k = 0; k < n && done >= 0; k++) {
-                qpdf_oh s = qpdf_oh_get_array_item(q, c, k);
-                int r = rewrite_stream(t, s, i);
-                done = r < 0 ? -1 : done + r;
-                qpdf_oh_release(q, s);
-            }
-        }
-        qpdf_oh_release(q, c);
-        qpdf_oh_release(q, page);
-        if (done < 0) return false;
-        if (done != t->pages[i].n_art) {
-            diag_error(t->d, t->path, 0, 0, "page %d: %d of %d artifacts found in its content", i + 1, done,
-                       t->pages[i].n_art);
-            return false;
-        }
+typedef struct rewrite_batch {
+    tree *t;
+    rewrite_job *jobs;
+    int n, parity;            /* the jobs of pages with this parity */
+} rewrite_batch;
+
+static void *rewrite_half(void *arg) {
+    rewrite_batch *b = arg;
+    for (int k = 0; k < b->n; k++)
+        if (b->jobs[k].page % 2 == b->parity) rewrite_content(&b->t->pages[b->jobs[k].page], &b->jobs[k]);
+    return NULL;
+}
+
+/* Odd pages on a second thread, even ones here (all here when no thread starts). */
+static void rewrite_jobs(tree *t, rewrite_job *jobs, int n) {
+    rewrite_batch odd = {t, jobs, n, 1}, even = {t, jobs, n, 0};
+    pthread_t tid;
+    bool threaded = n > 1 && pthread_create(&tid, NULL, rewrite_half, &odd) == 0;
+    rewrite_half(&even);
+    if (threaded) pthread_join(tid, NULL);
+    else rewrite_half(&odd);
+}
+
+/* Queues one content stream of page `page` (taking the handle); false after a message. */
+static bool fetch_content(tree *t, qpdf_oh stream, int page, rewrite_job **jobs, int *n, int *cap) {
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *jobs = xrealloc(*jobs, (size_t)*cap * sizeof **jobs);
+    }
+    rewrite_job *jb = &(*jobs)[(*n)++];
+    *jb = (rewrite_job){.stream = stream, .page = page};
+    QPDF_BOOL filtered = QPDF_FALSE;
+    if (qpdf_oh_get_stream_data(t->q, stream, qpdf_dl_generalized, &filtered, &jb->data, &jb->len) != QPDF_SUCCESS ||
+        !filtered) {
+        diag_error(t->d, t->path, 0, 0, "cannot read the content of page %d", page + 1);
+        return false;
     }
     return true;
+}
+
+/* The rewritten content in its stream; the job's memory freed. */
+static void store_content(tree *t, rewrite_job *jb) {
+    qpdf_data q = t->q;
+    if (jb->out) {
+        qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), nl = qpdf_oh_new_null(q);
+        qpdf_oh_replace_stream_data(q, jb->stream, jb->out, jb->out_len, flate, nl);
+        pdfupdate_changed(t->u, q, jb->stream);
+        qpdf_oh_release(q, flate);
+        qpdf_oh_release(q, nl);
+    }
+    free(jb->out);
+    free(jb->data);
+    qpdf_oh_release(q, jb->stream);
+}
+
+/* Queues the content streams of page i; false after a message. */
+static bool fetch_page(tree *t, int i, rewrite_job **jobs, int *n, int *cap) {
+    qpdf_data q = t->q;
+    qpdf_oh page = qpdf_get_page_n(q, (size_t)i), c = qpdf_oh_get_key(q, page, "/Contents");
+    bool ok = true;
+    if (qpdf_oh_is_stream(q, c)) {
+        ok = fetch_content(t, qpdf_oh_new_object(q, c), i, jobs, n, cap);
+    } else if (qpdf_oh_is_array(q, c)) {
+        int m = qpdf_oh_get_array_n_items(q, c);
+        for (int k = 0; k < m && ok; k++) ok = fetch_content(t, qpdf_oh_get_array_item(q, c, k), i, jobs, n, cap);
+    }
+    qpdf_oh_release(q, c);
+    qpdf_oh_release(q, page);
+    return ok;
+}
+
+/* The pages with artifacts or joins are rewritten a batch of pages at a time, so that only
+ * a few pages' content is held at once. */
+#define REWRITE_BATCH 32
+
+static bool write_artifacts(tree *t) {
+    rewrite_job *jobs = NULL;
+    int cap = 0, done[REWRITE_BATCH];
+    bool ok = true;
+    for (int first = 0; first < t->n_pages && ok; first += REWRITE_BATCH) {
+        int last = first + REWRITE_BATCH < t->n_pages ? first + REWRITE_BATCH : t->n_pages, n = 0;
+        for (int i = first; i < last && ok; i++)
+            if (t->pages[i].n_art > 0 || t->pages[i].n_join > 0) ok = fetch_page(t, i, &jobs, &n, &cap);
+        if (ok) rewrite_jobs(t, jobs, n);
+        memset(done, 0, sizeof done);
+        for (int k = 0; k < n; k++) {
+            done[jobs[k].page - first] += jobs[k].done;
+            store_content(t, &jobs[k]);
+        }
+        for (int i = first; i < last && ok; i++) {
+            if (done[i - first] == t->pages[i].n_art) continue;
+            diag_error(t->d, t->path, 0, 0, "page %d: %d of %d artifacts found in its content", i + 1, done[i - first],
+                       t->pages[i].n_art);
+            ok = false;
+        }
+    }
+    free(jobs);
+    return ok;
 }
 
 /* Pages with annotations are read in structure order (PDF/UA). */
