@@ -88,14 +88,23 @@ void buf_puts(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
 
 void buf_putc(buf *b, char c) { buf_put(b, &c, 1); }
 
+/* Formats into the room the buffer has, and only when that is too little measures and
+ * formats again: most calls format once (the finishing pass makes tens of thousands). */
 void buf_vprintf(buf *b, const char *fmt, va_list ap) {
+    buf_reserve(b, 64);
+    size_t room = b->cap - b->len;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(b->data + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0) return;
-    buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0) {
+        b->data[b->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 
