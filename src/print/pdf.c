@@ -2,6 +2,7 @@
 #include "print/pdf.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,15 @@ static pdffinish_png *png_table(const pdf_doc *doc, int *n) {
     return t;
 }
 
+/* A thread's body: frees a document (Pango's objects with it: nothing else uses them then)
+ * and hands the heap back. The caller has dropped its thread's default font map first
+ * (text_svg_fonts_done: Pango's default is per thread). */
+static void *free_doc(void *arg) {
+    pdf_doc_free(arg);
+    mem_give_back();
+    return NULL;
+}
+
 int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc = *docp;
     memset(docp, 0, sizeof *docp);
@@ -405,10 +415,13 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     pdffinish_label_range labels[2] = {{0, 'r', 1}, {doc.n_front, 'D', 1}};
     int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
     double bleed = doc.bleed, slug = doc.slug;
-    /* The laid-out book is not needed any more: release it before qpdf reads the whole
-     * file into memory, so the two never add up in the peak. */
-    pdf_doc_free(&doc);
-    mem_give_back();
+    /* The laid-out book is not needed any more: it is released on a thread of its own while
+     * qpdf starts reading the file (freeing it is quicker than the reading, so the two do
+     * not add up in the peak), or here when no thread starts. */
+    text_svg_fonts_done();
+    pthread_t freer;
+    bool freeing = pthread_create(&freer, NULL, free_doc, &doc) == 0;
+    if (!freeing) free_doc(&doc);
     char *seed = xasprintf("%s|%s|%lld", book->meta.identifier ? book->meta.identifier : "",
                            book->meta.title ? book->meta.title : "", (long long)book->timestamp);
     pdffinish_options fo = {0};
@@ -427,6 +440,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.xmp_creators = book->meta.authors;
     fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
+    if (freeing) pthread_join(freer, NULL);
     for (int i = 0; i < n_pngs; i++) free((char *)pngs[i].key);
     free(pngs);
     free(seed);
