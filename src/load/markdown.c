@@ -13,6 +13,7 @@
 #include <cmark-gfm/node.h>
 
 #include "base/uri.h"
+#include "load/admonition.h"
 #include "load/cmtext.h"
 #include "load/html.h"
 
@@ -1081,6 +1082,46 @@ static void github_alert(cmark_node *quote) {
     }
 }
 
+/*** MkDocs admonitions ***/
+
+/* A quote that admonition_rewrite made of "!!! note \"Title\"" opens with its label in
+ * bold, a paragraph of its own at the marker's place. Done before the walk, whose
+ * iterator has already chosen each node's first child when it enters the node. */
+static void prepend_label(cmark_node *quote, const admonition_label *l) {
+    cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH), *strong = cmark_node_new(CMARK_NODE_STRONG);
+    cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(t, l->label);
+    para->start_line = strong->start_line = t->start_line = l->line;
+    para->start_column = strong->start_column = t->start_column = l->col;
+    cmark_node_append_child(strong, t);
+    cmark_node_append_child(para, strong);
+    cmark_node_prepend_child(quote, para);
+}
+
+static void admonition_labels(cmark_node *doc, const admonition_set *adm) {
+    if (!adm->n) return;
+    cmark_node **quotes = NULL;
+    const admonition_label **labels = NULL;
+    size_t n = 0, cap = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *q = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(q) != CMARK_NODE_BLOCK_QUOTE) continue;
+        const admonition_label *l = admonition_at(adm, cmark_node_get_start_line(q));
+        if (!l || !*l->label) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            quotes = xrealloc(quotes, cap * sizeof *quotes);
+            labels = xrealloc(labels, cap * sizeof *labels);
+        }
+        quotes[n] = q, labels[n++] = l;
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < n; i++) prepend_label(quotes[i], labels[i]);
+    free(quotes);
+    free(labels);
+}
+
 /*** heading attributes ***/
 
 /* One word of an attribute list: "#id", ".class" or "key=value" (value bare or in double quotes). */
@@ -1672,10 +1713,15 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);
     }
+    admonition_set adm = {0};
+    size_t rewritten_len = 0;
+    char *rewritten = admonition_rewrite(src, len, &rewritten_len, &adm);
+    if (rewritten) src = rewritten, len = rewritten_len;
     cmark_parser_feed(parser, src, len);
     cmark_node *doc = cmark_parser_finish(parser);
     char *where = model_display_path(book, ch->file);
     html_rewrite(doc, src, len, where, d);
+    admonition_labels(doc, &adm);
 
     md_ctx c = {0};
     c.book = book;
@@ -1733,5 +1779,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     free(c.line_starts);
     cmark_node_free(doc);
     cmark_parser_free(parser);
+    admonition_set_free(&adm);
+    free(rewritten);
     return c.ok;
 }

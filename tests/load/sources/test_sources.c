@@ -358,6 +358,40 @@ static void test_image_query(void) {
     done(&p);
 }
 
+/* MkDocs admonitions and content tabs are labelled quotes, not code blocks: the label
+ * (the title, else the type) in bold first, bodies nested by indentation, fenced code in
+ * a body kept, a marker inside fenced code left as code, and the body's messages at the
+ * line and column the source has. */
+static void test_admonitions(void) {
+    parsed p = parse1("# A\n\n!!! note \"Read this\"\n    Lazy first line.\n\n    ??? tip\n\n        Inner <u>x</u>.\n\n"
+                      "=== \"Python\"\n\n    ```python\n    print(1)\n    ```\n\n!!! warning \"\"\n\n    No label.\n\n"
+                      "After.\n\n```\n!!! danger\n    code\n```\n");
+    OK(p.ok, "admonitions load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *q0 = nth(root, MODEL_QUOTE, 0), *q1 = nth(root, MODEL_QUOTE, 1);
+    const model_node *q2 = nth(root, MODEL_QUOTE, 2), *q3 = nth(root, MODEL_QUOTE, 3);
+    OK(q0 && q1 && q2 && q3 && !nth(root, MODEL_QUOTE, 4), "four quotes, one nested");
+    if (q0 && q1 && q2 && q3) {
+        OK(q1->parent == q0, "??? tip is inside the note");
+        plain_is(q0->first_child, "Read this");
+        OK(q0->first_child->first_child && q0->first_child->first_child->type == MODEL_STRONG, "the label is bold");
+        INT_EQ(q0->pos.line, 3);
+        plain_is(q0->first_child->next, "Lazy first line.");
+        plain_is(q1->first_child, "Tip");
+        plain_is(q1->first_child->next, "Inner x.");
+        plain_is(q2->first_child, "Python");
+        const model_node *code = nth(q2, MODEL_CODE_BLOCK, 0);
+        OK(code && code->text && strcmp(code->text, "print(1)") == 0, "the tab's code block: %s",
+           code && code->text ? code->text : "(none)");
+        plain_is(q3->first_child, "No label.");
+    }
+    OK(has(&p.d, "a.md:8:15: warning: raw HTML tag <u> is not supported"), "%s", said(&p.d));
+    const model_node *last = nth(root, MODEL_CODE_BLOCK, 1);
+    OK(last && last->text && strcmp(last->text, "!!! danger\n    code") == 0, "a marker in fenced code is code: %s",
+       last && last->text ? last->text : "(none)");
+    done(&p);
+}
+
 /* pandoc's table captions: "Table: …" or ": …", right after the table or right before it. */
 static void test_table_captions(void) {
     parsed p = parse1("# T\n\n"
@@ -408,6 +442,7 @@ int main(void) {
     test_github_alerts();
     test_image_beside_chapter();
     test_image_query();
+    test_admonitions();
     test_table_captions();
     test_strict();
     return CHECK_DONE();
