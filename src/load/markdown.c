@@ -1195,6 +1195,48 @@ static void heading_attributes(md_ctx *c, cmark_node *heading) {
     c->heading_anchor = id;
 }
 
+/* An attribute list right after an image or link, as MkDocs' attr_list and kramdown write
+ * them ("![x](a.png){ width=\"300\" }", "[Go](b.md){ .md-button }"), is no text: it
+ * is taken out of the text that follows, so such an image alone in its paragraph is
+ * still a figure. Attributes have no use here (a width is the style's, a class the
+ * web theme's). Done before the walk, which decides on figures as it enters a paragraph. */
+static void inline_attributes(cmark_node *doc) {
+    cmark_node **texts = NULL;
+    size_t n = 0, cap = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *k = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(k);
+        if (ev != CMARK_EVENT_EXIT || (t != CMARK_NODE_IMAGE && t != CMARK_NODE_LINK)) continue;
+        cmark_node *next = cmark_node_next(k);
+        const char *lit = next && cmark_node_get_type(next) == CMARK_NODE_TEXT ? cmark_node_get_literal(next) : NULL;
+        if (!lit || lit[0] != '{') continue;
+        const char *close = strchr(lit, '}');
+        char *id = NULL;
+        bool attrs = close && attribute_list(lit + 1, (size_t)(close - lit - 1), &id);
+        free(id);
+        if (!attrs) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            texts = xrealloc(texts, cap * sizeof *texts);
+        }
+        texts[n++] = next;
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < n; i++) {
+        const char *lit = cmark_node_get_literal(texts[i]);
+        const char *rest = strchr(lit, '}') + 1;
+        if (!*rest && !cmark_node_next(texts[i])) {
+            cmark_node_free(texts[i]);
+        } else {
+            char *keep = xstrdup(rest);
+            cmark_node_set_literal(texts[i], keep);
+            free(keep);
+        }
+    }
+    free(texts);
+}
+
 /* The heading's id: the one its source gave it, when that is free and no writer's own;
  * else a slug of that id or of its text. The source's id is remembered for links, which
  * find it in its chapter also when another chapter took it first. */
@@ -1722,6 +1764,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     char *where = model_display_path(book, ch->file);
     html_rewrite(doc, src, len, where, d);
     admonition_labels(doc, &adm);
+    inline_attributes(doc);
 
     md_ctx c = {0};
     c.book = book;

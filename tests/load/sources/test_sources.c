@@ -392,6 +392,20 @@ static void test_admonitions(void) {
     done(&p);
 }
 
+/* MkDocs' attr_list after an image or link is no text; an image followed only by one is
+ * still a figure; braces holding anything else stay. */
+static void test_inline_attributes(void) {
+    parsed p = parse1("# A\n\n![Cover](images/pixel.png){ class=\"cover-image\" }\n\n"
+                      "Go [there](https://example.org/){ .md-button target=\"_blank\" } now.\n\n"
+                      "Keep {x} and [a](https://example.org/){not attrs} and ![i](images/dot.svg){ width=\"30\" } more.\n");
+    OK(p.ok, "attribute lists load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    OK(nth(root, MODEL_FIGURE, 0) != NULL, "the image with { class=... } alone is a figure");
+    plain_is(nth(root, MODEL_PARAGRAPH, 0), "Go there now.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 1), "Keep {x} and a{not attrs} and  more.");
+    done(&p);
+}
+
 /* pandoc's table captions: "Table: …" or ": …", right after the table or right before it. */
 static void test_table_captions(void) {
     parsed p = parse1("# T\n\n"
@@ -443,6 +457,7 @@ int main(void) {
     test_image_beside_chapter();
     test_image_query();
     test_admonitions();
+    test_inline_attributes();
     test_table_captions();
     test_strict();
     return CHECK_DONE();
