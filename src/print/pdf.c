@@ -856,6 +856,13 @@ static int *visual_order(const paginate_page *pg) {
     return order;
 }
 
+/* Whether box order[ob] is the first or the last of its column on the page. */
+static bool column_edge(const paginate_page *pg, const int *order, int ob) {
+    int col = pg->boxes[order[ob]].col;
+    return ob == 0 || ob == pg->n_boxes - 1 || pg->boxes[order[ob - 1]].col != col ||
+           pg->boxes[order[ob + 1]].col != col;
+}
+
 static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, const paginate_page *pg, const double *col_x,
                        double top, pdf_draw_state *st) {
     uint32_t accent = doc->book->style->accent;
@@ -867,6 +874,10 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
         const paginate_box *bx = &pg->boxes[b];
         const layout_item *it = &l->items[bx->item];
         double x = col_x[bx->col] + it->x, y = top + bx->y;
+        /* In columns, a column's first and last boxes start marked content of their own: the
+         * text read last in a column then starts at its left edge, not inside a line after
+         * a link (or pages before), and the next column's text is not read as going back up. */
+        if (doc->columns > 1 && column_edge(pg, order, ob)) pdftag_close(st->tag, cr);
         if (it->label && !bx->repeated) {
             const model_node *item = label_item(it->node);
             int lb = st->tag && item ? pdfstruct_label(st->tag, item) : item_elem(st, it);

@@ -46,6 +46,8 @@ typedef struct pdffinish_structure {
     const pdffinish_elem *elems;  /* elems[0] is the root (Document) */
     int n_elems;
     const unsigned char *chunks;  /* pdffinish_chunk of each of cairo's elements, in the order opened */
+    const unsigned char *joins;   /* per chunk: 1 when it goes on from the chunk before (same element,
+                                     nothing drawn between: a link's next line), to be one sequence */
     int n_chunks;
 } pdffinish_structure;
 

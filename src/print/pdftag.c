@@ -32,6 +32,7 @@ struct pdftag {
     tag_slot *slots;        /* (key, sub) → element, open addressing */
     size_t n_slots;         /* a power of two */
     unsigned char *chunks;
+    unsigned char *joins;   /* per chunk: goes on from the one before (pdffinish_structure) */
     int n_chunks, cap_chunks;
     int want_elem;          /* what is painted next: an element… */
     int want_art;           /* …or an artifact kind (then want_elem is NONE) */
@@ -107,6 +108,7 @@ void pdftag_free(pdftag *t) {
     free(t->elems);
     free(t->slots);
     free(t->chunks);
+    free(t->joins);
     free(t->out);
     free(t->out_kids);
     free(t);
@@ -231,13 +233,15 @@ void pdftag_close(pdftag *t, cairo_t *cr) {
     t->open = false;
 }
 
-static void open_chunk(pdftag *t, cairo_t *cr, const char *name, const char *attrs) {
+static void open_chunk(pdftag *t, cairo_t *cr, const char *name, const char *attrs, bool join) {
     if (t->n_chunks == t->cap_chunks) {
         t->cap_chunks = t->cap_chunks ? t->cap_chunks * 2 : 256;
         t->chunks = xrealloc(t->chunks, (size_t)t->cap_chunks);
+        t->joins = xrealloc(t->joins, (size_t)t->cap_chunks);
     }
     int c = t->n_chunks++;
     t->chunks[c] = (unsigned char)(t->want_elem >= 0 ? PDFFINISH_CONTENT : t->want_art);
+    t->joins[c] = join;
     if (t->want_elem >= 0) push_kid(&t->elems[t->want_elem], -1 - c, -1);
     cairo_tag_begin(cr, name, attrs);
     t->open = true;
@@ -250,14 +254,16 @@ void pdftag_paint(pdftag *t, cairo_t *cr) {
     if (t->want_elem < 0 && t->want_art == 0) return; /* nothing named: left for the checks to find */
     if (t->open && t->open_elem == t->want_elem && t->open_art == t->want_art) return;
     pdftag_close(t, cr);
-    open_chunk(t, cr, t->want_elem >= 0 ? t->elems[t->want_elem].type : PDFFINISH_ARTIFACT_TAG, NULL);
+    open_chunk(t, cr, t->want_elem >= 0 ? t->elems[t->want_elem].type : PDFFINISH_ARTIFACT_TAG, NULL, false);
 }
 
 void pdftag_link(pdftag *t, cairo_t *cr, int elem, const char *attrs) {
     if (!t || elem < 0) return;
+    /* the same link on its next line: a new annotation, the same run of text */
+    bool join = t->open && t->open_elem == elem;
     pdftag_close(t, cr);
     pdftag_content(t, elem);
-    open_chunk(t, cr, CAIRO_TAG_LINK, attrs);
+    open_chunk(t, cr, CAIRO_TAG_LINK, attrs, join);
 }
 
 /*** floats: read where they are drawn ***/
@@ -406,6 +412,7 @@ const pdffinish_structure *pdftag_structure(pdftag *t) {
     s->elems = t->out;
     s->n_elems = t->n_elems;
     s->chunks = t->chunks;
+    s->joins = t->joins;
     s->n_chunks = t->n_chunks;
     return s;
 }

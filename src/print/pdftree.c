@@ -242,18 +242,19 @@ static int only_mcid(const tree *t, int c) {
     return found;
 }
 
-/* Two chunks of one element drawn one right after the other on a page (a link's text on
- * two lines, each line with its annotation) become one marked-content sequence: a reader
- * meets one run of the link's text where its first line starts, as a cell's or line's
- * later content does not start above it. Only planned here; rewrite_stream joins them
- * where the content holds nothing between the two. */
+/* A chunk that goes on from the one before (s->joins: a link's text on its next line, with
+ * the line's own annotation) becomes one marked-content sequence with it: a reader meets
+ * one run of the link's text where its first line starts, and the next cell of a table row
+ * does not start above it. Only planned here; rewrite_stream joins them where the content
+ * holds nothing between the two. */
 static void plan_joins(tree *t) {
     const pdffinish_structure *s = t->s;
+    if (!s->joins) return;
     for (int ei = 0; ei < s->n_elems; ei++) {
         const pdffinish_elem *e = &s->elems[ei];
         for (int j = 1; j < e->n_kids; j++) {
             int a = -1 - e->kids[j - 1], b = -1 - e->kids[j];
-            if (e->kids[j - 1] >= 0 || e->kids[j] >= 0 || b != a + 1) continue;
+            if (e->kids[j - 1] >= 0 || e->kids[j] >= 0 || b != a + 1 || !s->joins[b]) continue;
             int ka = only_mcid(t, a), kb = only_mcid(t, b);
             if (ka < 0 || kb < 0 || t->kids[ka].page != t->kids[kb].page) continue;
             tree_page *p = &t->pages[t->kids[kb].page];

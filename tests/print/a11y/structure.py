@@ -15,6 +15,7 @@ import collections
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -512,6 +513,16 @@ def main():
             want |= {w.lower() for w in re.findall(r'[A-Za-z]+', src) if len(w) >= 5}
         lost = sorted(want - have)
         check(not lost, f'every word of the text comes back whole from pdftotext (lost: {lost[:8]})')
+        # MuPDF 1.21 reads no /ActualText: its text joins a line that ends in a hyphen only
+        # when asked to (-O dehyphenate); then a hyphenated word comes back whole too
+        if shutil.which('mutool'):
+            mtxt = os.path.join(os.path.dirname(os.path.abspath(path)), os.path.basename(path) + '.mutool.txt')
+            subprocess.run(['mutool', 'convert', '-F', 'text', '-O', 'dehyphenate', '-o', mtxt, path],
+                           capture_output=True)
+            mhave = {w.lower() for w in re.findall(r'[A-Za-z]+', open(mtxt, encoding='utf-8', errors='replace').read())}
+            os.remove(mtxt)
+            mlost = sorted(want - mhave)
+            check(not mlost, f'every word comes back whole from mutool convert -O dehyphenate (lost: {mlost[:8]})')
         manifest = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(words_from[0]))), 'book.yaml')
         if os.path.exists(manifest):   # the cover's title, subtitle and publisher
             every |= {w.lower() for w in re.findall(r'[A-Za-z]+', open(manifest, encoding='utf-8').read())}
