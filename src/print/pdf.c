@@ -628,6 +628,22 @@ static void tag_run(void *ud, cairo_t *cr, int start, int end, bool after) {
     }
 }
 
+/* Whether a paragraph shows nothing: only spaces and line breaks, no inline image (a
+ * paragraph of anchors, as `<a id="old-name"></a>` lines kept for old links). It is no P:
+ * its anchors are set, nothing is drawn. */
+static bool para_shows_nothing(const text_para *p) {
+    for (int s = 0; s < p->n_spans; s++)
+        if (p->spans[s].kind == TEXT_SPAN_IMAGE) return false;
+    for (int i = 0; i < p->len;) {
+        const unsigned char *c = (const unsigned char *)p->text + i;
+        if (c[0] == ' ' || c[0] == '\t' || c[0] == '\n') i++;
+        else if (i + 1 < p->len && c[0] == 0xC2 && c[1] == 0xAD) i += 2;                   /* soft hyphen */
+        else if (i + 2 < p->len && c[0] == 0xE2 && c[1] == 0x80 && c[2] == 0xA8) i += 3;   /* line separator */
+        else return false;
+    }
+    return true;
+}
+
 /* Draws one line of a paragraph into element `e`: its links and note markers each inside
  * a Link element with its annotation, the rest in `e` itself. */
 static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p, int line, double x, double top,
@@ -639,6 +655,7 @@ static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p
         if (sp->kind == TEXT_SPAN_ANCHOR && sp->start >= ln->start && (sp->start < le || line == p->n_lines - 1))
             emit_dest(cr, sp->id, x, top);
     }
+    if (para_shows_nothing(p)) return;
     line_tags lt = {cr, st, p, line, x, top, e, {{0}}, 0, -1};
     int n = line_links(p, line, extra, extra_key, lt.links, 32);
     /* A span inside the one before it (a note marker in a link's text) stays in that link. */
@@ -884,7 +901,8 @@ static void draw_boxes(cairo_t *cr, const pdf_doc *doc, const layout_list *l, co
             draw_para_line(cr, st, it->label, 0, x + it->label_x, y, y + it->baseline, lb);
         }
         bool boxed = it->kind == LAYOUT_LINE || it->kind == LAYOUT_ROW;
-        int e = bx->repeated || !boxed ? PDFTAG_NONE : item_elem(st, it);
+        bool nothing = it->kind == LAYOUT_LINE && it->para && para_shows_nothing(it->para);
+        int e = bx->repeated || !boxed || nothing ? PDFTAG_NONE : item_elem(st, it);
         if (it->dest) emit_dest(cr, it->dest, col_x[bx->col], y);
         if (it->contents && st->pdf && !bx->repeated) add_outline(st, it);
         if (it->bar) {

@@ -348,6 +348,11 @@ def main():
     check(not empty, f'no empty marked content (page, MCID: {empty[:6]})')
     mc_text = {(pi, m): v['text'] for pi, c in enumerate(content) for m, v in c['mc'].items()}
     mc_image = {(pi, m) for pi, c in enumerate(content) for m, v in c['mc'].items() if v['image']}
+    blank = [e.type for e in elems if e.type != 'Figure' and not any(isinstance(k, Elem) for k in e.kids)
+             and any(k[0] == 'mc' for k in e.kids)
+             and not any(k[0] == 'mc' and (mc_text.get((k[1], k[2]), '').strip() or (k[1], k[2]) in mc_image)
+                         for k in e.kids)]
+    check(not blank, f'every element without element kids shows text or an image ({len(blank)} blank: {blank[:6]})')
 
     # reading order: the tree reads the pages in order, each column from top to bottom
     # (a figure set away from its place in the text is read where it is drawn)
