@@ -574,7 +574,8 @@ static int line_links(const text_para *p, int line, const text_span *extra, cons
     int ls = ln->start, le = ln->start + ln->length, n = 0;
     for (int s = -1; s < p->n_spans && n < max; s++) {
         const text_span *sp = s < 0 ? extra : &p->spans[s];
-        if (!sp || sp->kind == TEXT_SPAN_ANCHOR || sp->end <= ls || sp->start >= le) continue;
+        if (!sp || sp->kind == TEXT_SPAN_ANCHOR || sp->kind == TEXT_SPAN_IMAGE || sp->end <= ls || sp->start >= le)
+            continue;
         out[n++] = (line_link){sp, s < 0 ? extra_key : (const void *)sp, sp->start > ls ? sp->start : ls,
                                sp->end < le ? sp->end : le};
     }
@@ -616,6 +617,10 @@ static void open_line_link(line_tags *lt, int k) {
 static void tag_run(void *ud, cairo_t *cr, int start, int end, bool after) {
     line_tags *lt = ud;
     if (after) return;
+    for (int s = 0; s < lt->p->n_spans; s++) {   /* an inline image's stand-in: the image is tagged as it is drawn */
+        const text_span *sp = &lt->p->spans[s];
+        if (sp->kind == TEXT_SPAN_IMAGE && sp->drawable && start >= sp->start && end <= sp->end) return;
+    }
     int k = -1;
     for (int i = 0; i < lt->n_links && k < 0; i++)
         if (start >= lt->links[i].start && start < lt->links[i].end) k = i;
@@ -626,6 +631,20 @@ static void tag_run(void *ud, cairo_t *cr, int start, int end, bool after) {
         lt->open = k;
         open_line_link(lt, k);
     }
+}
+
+/* An inline image in element e's line: a Figure of e with its alt text, or an artifact
+ * without one (decorative, as its alt="" in the e-book). */
+static void tag_inline_image(cairo_t *cr, pdf_draw_state *st, int e, const text_span *sp, double x, double y) {
+    if (!st->tag || e < 0) return;   /* a repeated header row: drawn as the artifact it is in */
+    if (!sp->alt || !sp->alt[strspn(sp->alt, " \t\n\r")]) {
+        paint_artifact(cr, st, PDFFINISH_ART_LAYOUT);
+        return;
+    }
+    int fig = pdftag_elem(st->tag, e, "Figure", sp, 0);
+    pdftag_set_alt(st->tag, fig, sp->alt);
+    pdftag_set_bbox(st->tag, fig, x, st->page_h - (y + sp->image_h), x + sp->image_w, st->page_h - y);
+    paint_content(cr, st, fig);
 }
 
 /* Whether a paragraph shows nothing: only spaces and line breaks, no inline image (a
@@ -673,8 +692,9 @@ static void draw_para_line_x(cairo_t *cr, pdf_draw_state *st, const text_para *p
         double xs[2];
         if (sp->kind != TEXT_SPAN_IMAGE || !sp->drawable || text_line_ranges(p, line, sp->start, sp->end, xs, 1) < 1)
             continue;
-        if (!layout_draw_image(cr, sp->drawable, st->page, x + xs[0], baseline - sp->image_h * 0.85, sp->image_w,
-                               sp->image_h))
+        double ix = x + xs[0], iy = baseline - sp->image_h * 0.85;
+        tag_inline_image(cr, st, e, sp, ix, iy);
+        if (!layout_draw_image(cr, sp->drawable, st->page, ix, iy, sp->image_w, sp->image_h))
             st->failed_image = ((const layout_image *)sp->drawable)->book_path;
     }
 }

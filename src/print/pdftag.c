@@ -327,13 +327,46 @@ static int last_holder(const pdftag *t, int e) {
     return e;
 }
 
+/* Elements a float drawn between two of their parts splits in two of the same type (a code
+ * block or a link that goes on below a figure set at the top of a page). */
+static bool splits_around_float(const char *type) {
+    return !strcmp(type, "Code") || !strcmp(type, "Link");
+}
+
+/* Splits e before its kid i: a new element of e's type, right after e in e's parent, takes
+ * kids i.. (owner: the element of each chunk, kept up to date). Returns the new element. */
+static int split_elem(pdftag *t, int e, int i, int *owner) {
+    int n = new_elem(t, t->elems[e].parent, t->elems[e].type); /* may move t->elems */
+    tag_elem *x = &t->elems[e], *y = &t->elems[n];
+    y->n_kids = y->cap_kids = x->n_kids - i;
+    y->kids = xmalloc((size_t)y->cap_kids * sizeof *y->kids);
+    memcpy(y->kids, x->kids + i, (size_t)y->n_kids * sizeof *y->kids);
+    x->n_kids = i;
+    set_str(&y->contents, x->contents);
+    set_str(&y->alt, x->alt);
+    for (int k = 0; k < y->n_kids; k++) {
+        if (y->kids[k] < 0) owner[-1 - y->kids[k]] = n;
+        else t->elems[y->kids[k]].parent = n;
+    }
+    tag_elem *p = &t->elems[y->parent];
+    push_kid(p, n, kid_index(p, e) + 1);
+    return n;
+}
+
 /* Float f goes right before chunk c in the reading order: into the innermost element
  * that may hold it. Where c is the first of its element, before that element; before a
  * list item or table row, at the end of the one before (an L holds only LI, a TBody only
- * TR); where nothing before c may hold it (inside a Link, Code), after that element. */
-static void place_before_chunk(pdftag *t, int f, int c, const int *owner) {
+ * TR); inside a code block or link, between its two parts, now two elements; where
+ * nothing else before c may hold it, after that element. */
+static void place_before_chunk(pdftag *t, int f, int c, int *owner) {
     int e = owner[c], i = kid_index(&t->elems[e], -1 - c);
     while (!(holds_blocks(t->elems[e].type) && (i > 0 || e == PDFTAG_ROOT))) {
+        if (i > 0 && splits_around_float(t->elems[e].type)) {
+            int n = split_elem(t, e, i, owner);
+            e = t->elems[n].parent;
+            i = kid_index(&t->elems[e], n);
+            continue;
+        }
         const tag_elem *x = &t->elems[e];
         bool before = i == 0;
         if (!before) {
@@ -363,10 +396,11 @@ static void place_floats(pdftag *t) {
     for (int e = 0; e < t->n_elems; e++)
         for (int k = 0; k < t->elems[e].n_kids; k++)
             if (t->elems[e].kids[k] < 0) owner[-1 - t->elems[e].kids[k]] = e;
-    bool *done = xcalloc((size_t)t->n_elems, sizeof *done);
+    int n_done = t->n_elems; /* elements split off later are no floats */
+    bool *done = xcalloc((size_t)n_done, sizeof *done);
     for (;;) { /* the floats in the order they are drawn */
         int f = -1, fc = -1;
-        for (int e = 1; e < t->n_elems; e++) {
+        for (int e = 1; e < n_done; e++) {
             if (!t->elems[e].floated || done[e]) continue;
             int c = first_chunk(t, e);
             if (c >= 0 && (f < 0 || c < fc)) f = e, fc = c;

@@ -35,7 +35,7 @@ words() { ls "$1"/chapters/*.md | paste -sd, -; }
 F=$A/fixtures/features
 run features "$F" split-paragraph,list-depth-3,table,table-caption,repeated-header,note,code,figure,caption,link,decorative "$(words "$F")"
 F=$A/fixtures/floats
-run floats "$F" figure,caption,split-paragraph "$(words "$F")"
+run floats "$F" figure,caption,split-paragraph,code "$(words "$F")"
 F=$A/fixtures/tables
 run tables "$F" table,link "$(words "$F")"
 run io "$SRC/book" figure,caption,link "$(words "$SRC/book")"
