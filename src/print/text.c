@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 
 #include "model/fontset.h"
 #include "print/fontmap.h"
@@ -394,15 +395,74 @@ int text_hyphen_runs_over_two(const text_para *p) {
     return over;
 }
 
-/* Ascent and descent of a font description, in points. */
+/* One font's ascent and descent in Pango units, as Pango's own metrics of it state them
+ * (pangofc-font.c's get_face_metrics: HarfBuzz's extents of the face, scaled by the
+ * pattern's FC_MATRIX), without the sample text Pango lays out with every font's first
+ * metrics (a million instructions a font, most of the cost of a small book's layout). */
+static void face_extents(PangoFont *font, int *asc, int *desc) {
+    hb_font_extents_t e;
+    hb_font_get_extents_for_direction(pango_font_get_hb_font(font), HB_DIRECTION_LTR, &e);
+    FcMatrix *m = NULL;
+    FcPattern *pat = PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font)) : NULL;
+    if (pat && FcPatternGetMatrix(pat, FC_MATRIX, 0, &m) == FcResultMatch &&
+        (m->xx != 1 || m->xy != 0 || m->yx != 0 || m->yy != 1)) {
+        *asc = (int)(e.ascender * m->yy), *desc = (int)(-e.descender * m->yy);
+    } else {
+        *asc = e.ascender, *desc = -e.descender;
+    }
+}
+
+typedef struct extents_acc {
+    int asc, desc;
+} extents_acc;
+
+static gboolean first_font_extents(PangoFontset *fs, PangoFont *font, gpointer data) {
+    (void)fs;
+    extents_acc *x = data;
+    face_extents(font, &x->asc, &x->desc);
+    return TRUE; /* the first font only */
+}
+
+/* What pango_context_get_metrics gives for ascent and descent: the fontset's first font's,
+ * raised to any other font the language's sample text is itemized into. */
+static void sample_extents(text_ctx *tc, const PangoFontDescription *fd, int *asc, int *desc) {
+    extents_acc x = {0, 0};
+    PangoFontset *fs = pango_font_map_load_fontset(pango_context_get_font_map(tc->ctx), tc->ctx, fd, tc->lang);
+    if (fs) pango_fontset_foreach(fs, first_font_extents, &x);
+    const char *sample = pango_language_get_sample_string(tc->lang);
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_desc_new(fd));
+    GList *items = pango_itemize(tc->ctx, sample, 0, (int)strlen(sample), attrs, NULL);
+    for (GList *l = items; l; l = l->next) {
+        PangoFont *font = ((PangoItem *)l->data)->analysis.font;
+        int a, d;
+        if (!font) continue;
+        face_extents(font, &a, &d);
+        if (a > x.asc) x.asc = a;
+        if (d > x.desc) x.desc = d;
+    }
+    g_list_free_full(items, (GDestroyNotify)pango_item_free);
+    pango_attr_list_unref(attrs);
+    if (fs) g_object_unref(fs);
+    *asc = x.asc, *desc = x.desc;
+}
+
+/* Ascent and descent of a font description, in points. Pango's metrics where a context
+ * transform or gravity would change them. */
 static void font_extents(text_ctx *tc, const PangoFontDescription *fd, double *asc, double *desc) {
     const double *v = g_hash_table_lookup(tc->metrics, fd);
     if (!v) {
-        PangoFontMetrics *m = pango_context_get_metrics(tc->ctx, fd, tc->lang);
+        int a, d;
+        if (!pango_context_get_matrix(tc->ctx) && pango_context_get_gravity(tc->ctx) == PANGO_GRAVITY_SOUTH) {
+            sample_extents(tc, fd, &a, &d);
+        } else {
+            PangoFontMetrics *m = pango_context_get_metrics(tc->ctx, fd, tc->lang);
+            a = pango_font_metrics_get_ascent(m), d = pango_font_metrics_get_descent(m);
+            pango_font_metrics_unref(m);
+        }
         double *nv = g_new(double, 2);
-        nv[0] = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
-        nv[1] = (double)pango_font_metrics_get_descent(m) / PANGO_SCALE;
-        pango_font_metrics_unref(m);
+        nv[0] = (double)a / PANGO_SCALE;
+        nv[1] = (double)d / PANGO_SCALE;
         g_hash_table_insert(tc->metrics, pango_font_description_copy(fd), nv);
         v = nv;
     }
