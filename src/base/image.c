@@ -32,6 +32,20 @@ static unsigned long be32(const unsigned char *p) {
     return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
 }
 
+/*** libpng over bytes in memory, shared by the check and the resolution reader ***/
+
+static void png_mem_read(png_structp png, png_bytep out, size_t n) {
+    mem_reader *r = png_get_io_ptr(png);
+    if (n > r->len - r->at) png_error(png, "the file ends early (truncated?)");
+    memcpy(out, r->data + r->at, n);
+    r->at += n;
+}
+
+/* Warnings pass, as they do in cairo's decoder: what passes here decodes for drawing. */
+static void png_quiet(png_structp png, png_const_charp msg) {
+    (void)png, (void)msg;
+}
+
 /*** checking a PNG: every row read through libpng, none kept ***/
 
 typedef struct png_check {
@@ -40,22 +54,10 @@ typedef struct png_check {
     png_bytep row;           /* the one row every row is read into */
 } png_check;
 
-static void check_read(png_structp png, png_bytep out, size_t n) {
-    png_check *c = png_get_io_ptr(png);
-    if (n > c->in.len - c->in.at) png_error(png, "the file ends early (truncated?)");
-    memcpy(out, c->in.data + c->in.at, n);
-    c->in.at += n;
-}
-
 static void check_error(png_structp png, png_const_charp msg) {
     png_check *c = png_get_error_ptr(png);
     if (!c->why) c->why = xstrdup(msg && *msg ? msg : "unreadable");
     png_longjmp(png, 1);
-}
-
-/* Warnings pass, as they do in cairo's decoder: what passes here decodes for drawing. */
-static void check_warning(png_structp png, png_const_charp msg) {
-    (void)png, (void)msg;
 }
 
 /* Reads every row into c->row, then the chunks after the image; an error jumps out. */
@@ -77,13 +79,13 @@ static void check_all(png_structp png, png_infop info, png_check *c) {
 
 char *image_png_check(const unsigned char *data, size_t len, int *width, int *height) {
     png_check c = {{data, len, 0}, NULL, NULL};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, check_error, check_warning);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, check_error, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
         return xstrdup("not enough memory");
     }
-    png_set_read_fn(png, &c, check_read);
+    png_set_read_fn(png, &c.in, png_mem_read);
     check_all(png, info, &c);
     if (!c.why) *width = (int)png_get_image_width(png, info), *height = (int)png_get_image_height(png, info);
     png_free(png, c.row);
@@ -166,25 +168,12 @@ static size_t header_bytes(const unsigned char *data, size_t len, const char *lo
     return len;
 }
 
-/* Reads the file only as far as its header: the loaders set "x-dpi" when they create the
- * pixbuf, before any pixel rows arrive. */
 /* A PNG's pHYs in pixels per inch, rounded as gdk-pixbuf's loader rounds its "x-dpi";
  * read by libpng as far as the image data (gdk-pixbuf would fill a pixbuf of the
  * image's size first). */
 static void ppi_error(png_structp png, png_const_charp msg) {
     (void)msg;
     png_longjmp(png, 1);
-}
-
-static void ppi_quiet(png_structp png, png_const_charp msg) {
-    (void)png, (void)msg;
-}
-
-static void ppi_read(png_structp png, png_bytep out, size_t n) {
-    mem_reader *r = png_get_io_ptr(png);
-    if (n > r->len - r->at) png_error(png, "cut off");
-    memcpy(out, r->data + r->at, n);
-    r->at += n;
 }
 
 static void ppi_info(png_structp png, png_infop info, double *ppi) {
@@ -197,17 +186,19 @@ static void ppi_info(png_structp png, png_infop info, double *ppi) {
 
 static double png_ppi(const unsigned char *data, size_t len) {
     mem_reader r = {data, len, 0};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, ppi_error, ppi_quiet);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, ppi_error, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     double ppi = 0;
     if (info) {
-        png_set_read_fn(png, &r, ppi_read);
+        png_set_read_fn(png, &r, png_mem_read);
         ppi_info(png, info, &ppi);
     }
     png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
     return ppi > 0 && ppi < 100000 ? ppi : 0;
 }
 
+/* Reads the file only as far as its header: the loaders set "x-dpi" when they create the
+ * pixbuf, before any pixel rows arrive. */
 double image_ppi(const unsigned char *data, size_t len, const char *loader_type) {
     if (strcmp(loader_type, "png") == 0) return png_ppi(data, len);
     GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type(loader_type, NULL);
