@@ -1352,16 +1352,19 @@ static void figure(md_ctx *c, cmark_node *para, cmark_node *img) {
 }
 
 /* The schemes a link may use: each opens something a reader expects. Others
- * (javascript:, file:, data:, …) would run code or reach into the reader's machine. */
-static void check_link_scheme(md_ctx *c, const model_node *link, const char *url) {
+ * (javascript:, file:, data:, …) would run code or reach into the reader's machine:
+ * such a link is no link, but its text is the author's, so the reader keeps it. */
+static bool link_scheme_allowed(md_ctx *c, const model_node *link, const char *url) {
     static const char *const allowed[] = {"http", "https", "mailto", "tel", "ftp", NULL};
-    if (!url || !uri_has_scheme(url)) return;
+    if (!url || !uri_has_scheme(url)) return true;
     size_t n = (size_t)(strchr(url, ':') - url);
     for (int i = 0; allowed[i]; i++)
-        if (strlen(allowed[i]) == n && strncasecmp(url, allowed[i], n) == 0) return;
-    diag_error(c->d, c->where, link->pos.line, link->pos.col,
-               "link scheme '%.*s:' is not allowed; use http, https, mailto, tel or ftp", (int)n, url);
-    c->ok = false;
+        if (strlen(allowed[i]) == n && strncasecmp(url, allowed[i], n) == 0) return true;
+    diag_warning(c->d, c->where, link->pos.line, link->pos.col,
+                 "link scheme '%.*s:' is not allowed (use http, https, mailto, tel or ftp); its text is set as "
+                 "plain text",
+                 (int)n, url);
+    return false;
 }
 
 /* mdBook's Rust code blocks: "rust" first in the info string ("rust,ignore"). */
@@ -1606,8 +1609,8 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         n = add(c, MODEL_LINK, cm);
         const char *url = cmark_node_get_url(cm);
         const char *title = cmark_node_get_title(cm);
-        check_link_scheme(c, n, url);
-        n->as.link.url = arena_strdup(book->mem, url ? url : "");
+        /* no address: unwrapped when it closes, its text kept */
+        n->as.link.url = link_scheme_allowed(c, n, url) ? arena_strdup(book->mem, url ? url : "") : NULL;
         n->as.link.title = title && *title ? arena_strdup(book->mem, title) : NULL;
         push(c, cm, n);
         return;
@@ -1692,8 +1695,11 @@ static void leave(md_ctx *c, cmark_node *cm) {
     case MODEL_STRIKE:
     case MODEL_SUPERSCRIPT:
     case MODEL_SUBSCRIPT:
-    case MODEL_KEYS:
-    case MODEL_LINK: c->nesting--; break;
+    case MODEL_KEYS: c->nesting--; break;
+    case MODEL_LINK:
+        c->nesting--;
+        if (!n->as.link.url) model_unwrap(n);
+        break;
     default: break;
     }
 }

@@ -583,17 +583,32 @@ static void test_text_checks(void) {
     OK(model_find_id(a.book, "ok_1.2:x-y") != NULL, "a good id is kept");
     done(&a);
 
-    /* link schemes */
+    /* link schemes: an unsafe one is no link, but its text stays (a warning) */
     parsed s = parse1("[a](http://x.org) [b](HTTPS://x.org) [c](mailto:a@b.c) [d](tel:+123) [e](ftp://x.org/f)\n\n"
                       "[bad](javascript:alert(1)) [f](file:///etc/passwd) [g](data:text/html,x)\n\n<vbscript:x>\n");
-    OK(!s.ok, "other schemes fail");
-    INT_EQ(s.d.errors, 4);
-    OK(has(&s.d, "a.md:3:1: error: link scheme 'javascript:' is not allowed; use http, https, mailto, tel or ftp"),
+    OK(s.ok, "other schemes only warn");
+    INT_EQ(s.d.errors, 0);
+    INT_EQ(s.d.warnings, 4);
+    OK(has(&s.d, "a.md:3:1: warning: link scheme 'javascript:' is not allowed (use http, https, mailto, tel or ftp); "
+                 "its text is set as plain text"),
        "%s", s.d.captured);
-    OK(has(&s.d, "a.md:3:28: error: link scheme 'file:' is not allowed"), "%s", s.d.captured);
-    OK(has(&s.d, "a.md:3:52: error: link scheme 'data:' is not allowed"), "%s", s.d.captured);
-    OK(has(&s.d, "a.md:5:1: error: link scheme 'vbscript:' is not allowed"), "%s", s.d.captured);
+    OK(has(&s.d, "a.md:3:28: warning: link scheme 'file:' is not allowed"), "%s", s.d.captured);
+    OK(has(&s.d, "a.md:3:52: warning: link scheme 'data:' is not allowed"), "%s", s.d.captured);
+    OK(has(&s.d, "a.md:5:1: warning: link scheme 'vbscript:' is not allowed"), "%s", s.d.captured);
+    const model_node *p3 = s.book->chapters[0].root->first_child->next;
+    PLAIN_EQ(p3, "bad f g");
+    OK(p3->first_child && p3->first_child->type == MODEL_TEXT && !p3->first_child->first_child, "no link left");
+    for (const model_node *k = p3->first_child; k; k = k->next) OK(k->type != MODEL_LINK, "an unsafe link is unwrapped");
+    INT_EQ(s.book->chapters[0].root->first_child->first_child->type, MODEL_LINK);
     done(&s);
+    /* nested inside emphasis, the text keeps its emphasis */
+    parsed s2 = parse1("*[bad **x**](javascript:1) y*\n");
+    const model_node *em = s2.book->chapters[0].root->first_child->first_child;
+    INT_EQ(em->type, MODEL_EMPH);
+    INT_EQ(em->first_child->type, MODEL_TEXT);
+    INT_EQ(em->first_child->next->type, MODEL_STRONG);
+    PLAIN_EQ(em, "bad x y");
+    done(&s2);
 
     /* an escaped footnote reference is text */
     parsed e = parse1("Escaped \\[^nope] here, and a real one[^gone].\n");

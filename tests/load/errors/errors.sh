@@ -228,8 +228,16 @@ else echo "FAIL epoch-last: 253402300799 is allowed"; cat epoch-last.stderr; fai
 
 # links, anchors and footnote references in the text
 fresh link-scheme
-printf '# One\n\nClick [here](javascript:alert(1)).\n' >link-scheme/chapters/one.md
-expect link-scheme "link-scheme/chapters/one.md:3:7: error: link scheme 'javascript:' is not allowed; use http, https, mailto, tel or ftp"
+printf '# One\n\nClick [here](javascript:alert(1)) or [there][demo].\n\n[demo]: vbscript:msgbox\n' >link-scheme/chapters/one.md
+expect_warning link-scheme link-scheme/chapters/one.md:3:7 "link scheme 'javascript:' is not allowed (use http, https, mailto, tel or ftp); its text is set as plain text"
+expect_warning link-scheme link-scheme/chapters/one.md:3:38 "link scheme 'vbscript:' is not allowed"
+# the reader keeps the text, with no link, in both writers
+if pdftotext link-scheme.lenient/good.pdf - 2>/dev/null | grep -q "Click here or there." &&
+   unzip -p link-scheme.lenient/good.epub 'EPUB/text/*.xhtml' | grep -q "Click here or there." &&
+   ! unzip -p link-scheme.lenient/good.epub '*.xhtml' | grep -qi "script:" &&
+   /usr/bin/python3 -c "import pikepdf, sys; p = pikepdf.open(sys.argv[1]); sys.exit(any('/A' in a for pg in p.pages for a in pg.get('/Annots', [])))" link-scheme.lenient/good.pdf; then
+    echo "ok   link-scheme-text"; pass=$((pass + 1))
+else echo "FAIL link-scheme-text: the link's text is not kept as plain text in both writers"; fail=$((fail + 1)); fi
 
 fresh anchor-id
 printf '# One\n\nA <a id="2 bad\x27s"></a> mark.\n' >anchor-id/chapters/one.md
@@ -244,9 +252,9 @@ else echo "FAIL escaped-footnote: \\[^nope] is text"; cat escaped-footnote.stder
 # every error is reported, not just the first
 fresh two-errors
 printf 'name: good\ntitle: Two\nlanguage: en\nidentifier: "urn:isbn:9780306406157"\nchapters:\n  - a.md\n  - b.md\n' >two-errors/book.yaml
-printf '# A\n\n[x](javascript:gone)\n' >two-errors/a.md
+printf '# A\n\nA note[^gone].\n' >two-errors/a.md
 printf '\n\n' >two-errors/b.md
-expect two-errors "two-errors/a.md:3:1: error: link scheme 'javascript:' is not allowed"
+expect two-errors "two-errors/a.md:3:7: error: footnote '[^gone]' has no definition"
 expect two-errors "two-errors/b.md:1:1: error: chapter is empty"
 
 echo "$pass passed, $fail failed"
