@@ -229,14 +229,14 @@ bool style_parse_length(const char *text, double em, double *out) {
 enum {
     P_FAMILY, P_SIZE, P_WEIGHT, P_STYLE, P_LINE_HEIGHT, P_SPACE_BEFORE, P_SPACE_AFTER, P_ALIGN,
     P_COLOR, P_BACKGROUND, P_TEXT_INDENT, P_INDENT, P_HYPHENATE, P_TRANSFORM, P_LETTER_SPACING,
-    P_PAGE_BREAK, P_WORD_STRETCH, P_WORD_SHRINK, P_HYPHEN_PENALTY, P_TOLERANCE, P_PROTRUSION, P_TAB_SIZE,
+    P_PAGE_BREAK, P_WORD_STRETCH, P_WORD_SHRINK, P_HYPHEN_PENALTY, P_TOLERANCE, P_PROTRUSION, P_SENTENCE_SPACE, P_TAB_SIZE,
     P_SHRINK_TO_FIT, P_COUNT
 };
 static const char *const text_keys[P_COUNT + 1] = {
     "font-family", "font-size", "font-weight", "font-style", "line-height", "space-before",
     "space-after", "text-align", "color", "background", "text-indent", "indent", "hyphenate",
     "text-transform", "letter-spacing", "page-break-before", "word-stretch", "word-shrink",
-    "hyphen-penalty", "tolerance", "margin-protrusion", "tab-size",
+    "hyphen-penalty", "tolerance", "margin-protrusion", "sentence-space", "tab-size",
     "shrink-to-fit", NULL};
 
 enum {
@@ -568,6 +568,7 @@ static bool read_role_key(sctx *c, style_role r, int p, const ytree_node *v) {
     case P_HYPHEN_PENALTY: return read_int(c, key, v, -10000, 10000, &t->hyphen_penalty);
     case P_TOLERANCE: return read_int(c, key, v, 0, 10000, &t->tolerance);
     case P_PROTRUSION: return read_bool(c, key, v, &t->protrusion);
+    case P_SENTENCE_SPACE: return read_two_words(c, key, v, "single", "wide", &t->wide_sentence_space);
     case P_TAB_SIZE: return read_int(c, key, v, 1, 16, &t->tab_size);
     case P_SHRINK_TO_FIT: return read_num(c, key, v, 0.5, 1, &t->shrink_to_fit);
     case P_TRANSFORM: return read_two_words(c, key, v, "none", "uppercase", &t->uppercase);
@@ -759,6 +760,7 @@ static void resolve_roles(sctx *c) {
             if (!in->set[P_HYPHEN_PENALTY]) t->hyphen_penalty = body->hyphen_penalty;
             if (!in->set[P_TOLERANCE]) t->tolerance = body->tolerance;
             if (!in->set[P_PROTRUSION]) t->protrusion = body->protrusion;
+            if (!in->set[P_SENTENCE_SPACE]) t->wide_sentence_space = body->wide_sentence_space;
         }
         if (in->set[P_COLOR] ? in->color_accent : color_is_accent((style_role)r)) t->color = s->accent;
         if (in->set[P_BACKGROUND] ? in->background_accent : background_is_accent((style_role)r))

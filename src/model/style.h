@@ -58,6 +58,8 @@ typedef struct style_text {
     int hyphen_penalty;     /* cost of breaking a line at a hyphenation point */
     int tolerance;          /* largest badness of a line the first passes accept */
     bool protrusion;        /* hyphens and punctuation at line ends hang into the margin */
+    bool wide_sentence_space; /* sentence-space: wide, TeX's \nonfrenchspacing (a space after . ? ! : ; ,
+                                 takes its space factor: wider after a sentence, and more stretch) */
     int tab_size;           /* code blocks: a tab moves to the next multiple of this many columns */
     double shrink_to_fit;   /* code blocks: with a line wider than the measure, set as small as this
                                fraction of the size to make it fit before any line wraps (1: never) */

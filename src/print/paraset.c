@@ -16,6 +16,12 @@
 #define EX_HYPHEN_PENALTY 50
 
 enum { F_CLUSTER = 1, F_POINT = 2, F_SPACE = 4 };
+/* Bits 3-5 of a space's flags: its space factor class (TeX's \sfcode of the character
+ * before it), SF_SENTENCE and up with the font's extra space added. */
+enum { SF_SHIFT = 3, SF_MASK = 7 << SF_SHIFT };
+enum { SF_NORMAL, SF_COMMA, SF_SEMICOLON, SF_COLON, SF_SENTENCE };
+static const double sf_value[] = {1000, 1250, 1500, 2000, 3000};
+#define EXTRA_SPACE (1.0 / 3) /* XeTeX's \fontdimen7 of an OpenType face: a third of its space */
 
 /* A drawn piece of a line: the glyphs of one run between two cuts, or the added hyphen. */
 typedef struct seg {
@@ -56,8 +62,20 @@ static bool is_forced(gunichar c) { return c == 0x2028 || c == '\n'; }
 static bool is_nbsp(gunichar c) { return c == 0xA0 || c == 0x202F || c == 0x2007; }
 static bool is_space(gunichar c, const PangoLogAttr *a) { return a->is_white && !is_nbsp(c) && !is_forced(c); }
 
-static double glue_stretch(const paraset *ps, int b, double ws) { return ps->adv[b] * ws; }
-static double glue_shrink(const paraset *ps, int b, double zs) { return ps->adv[b] * zs; }
+static int sf_class(const paraset *ps, int b) { return (ps->flags[b] & SF_MASK) >> SF_SHIFT; }
+
+/* A space's own width, without the extra space after a sentence. */
+static double space_base(const paraset *ps, int b) {
+    return sf_class(ps, b) >= SF_COLON ? ps->adv[b] / (1 + EXTRA_SPACE) : ps->adv[b];
+}
+
+/* As TeX: the stretch grows with the space factor and the shrink falls with it. */
+static double glue_stretch(const paraset *ps, int b, double ws) {
+    return space_base(ps, b) * ws * sf_value[sf_class(ps, b)] / 1000;
+}
+static double glue_shrink(const paraset *ps, int b, double zs) {
+    return space_base(ps, b) * zs * 1000 / sf_value[sf_class(ps, b)];
+}
 
 static void index_chars(paraset *ps) {
     ps->cidx = xcalloc((size_t)ps->len + 1, sizeof *ps->cidx);
@@ -67,6 +85,42 @@ static void index_chars(paraset *ps) {
         for (const char *b = s; b < e && b < ps->text + ps->len; b++) ps->cidx[b - ps->text] = ci;
     }
     ps->cidx[ps->len] = ci;
+}
+
+/* Characters a space factor passes through (TeX's \sfcode 0): closing brackets and quotes. */
+static bool sf_transparent(gunichar c) {
+    return c == ')' || c == ']' || c == '\'' || c == '"' || c == 0x2019 || c == 0x201D || c == 0xBB || c == 0x203A;
+}
+
+/* The space factor class of a space at byte b, from the characters before it as plain
+ * TeX's \nonfrenchspacing has it: 3000 after . ? !, 2000 after :, 1500 after ;, 1250 after
+ * a comma, but 1000 after punctuation that follows a capital ("U.S. Army"). */
+static int space_factor_at(const char *text, int b) {
+    const char *s = text + b;
+    gunichar c = 0;
+    while (s > text) {
+        s = g_utf8_prev_char(s);
+        c = g_utf8_get_char(s);
+        if (!sf_transparent(c)) break;
+        c = 0;
+    }
+    int k = c == '.' || c == '?' || c == '!' ? SF_SENTENCE : c == ':' ? SF_COLON : c == ';' ? SF_SEMICOLON
+          : c == ',' ? SF_COMMA : SF_NORMAL;
+    if (k == SF_NORMAL || s == text) return k;
+    /* The factor before the punctuation: below 1000 (a capital) holds it at 1000. */
+    while (s > text) {
+        s = g_utf8_prev_char(s);
+        gunichar d = g_utf8_get_char(s);
+        if (sf_transparent(d)) continue;
+        return g_unichar_isupper(d) ? SF_NORMAL : k;
+    }
+    return k;
+}
+
+static void mark_space_factors(paraset *ps, const PangoLogAttr *la) {
+    for (int i = 0; i < ps->len; i = (int)(g_utf8_next_char(ps->text + i) - ps->text))
+        if (is_space(g_utf8_get_char(ps->text + i), &la[ps->cidx[i]]))
+            ps->flags[i] |= (unsigned char)(space_factor_at(ps->text, i) << SF_SHIFT);
 }
 
 /* Glyphs that must not show: a forced break, a soft hyphen left in the text. */
@@ -203,6 +257,7 @@ static void index_runs(paraset *ps, paraset_report *rep) {
                 gs->glyphs[g].glyph = 0;
                 gs->glyphs[g].geometry.width = lg.width;
             }
+            if (sf_class(ps, b) >= SF_COLON) gs->glyphs[g].geometry.width += (int)lround(gs->glyphs[g].geometry.width * EXTRA_SPACE);
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
             ps->flags[b] |= F_CLUSTER;
         }
@@ -719,6 +774,7 @@ paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList
     int nch = ps->cidx[len];
     PangoLogAttr *la = xcalloc((size_t)nch + 1, sizeof *la);
     pango_get_log_attrs(text, len, -1, pango_context_get_language(ctx), la, nch + 1);
+    if (!o->verbatim && o->wide_sentence_space) mark_space_factors(ps, la);
     shape_runs(ps, ctx, attrs, o, la, rep);
     ps->hy_w = xcalloc((size_t)(ps->n_runs ? ps->n_runs : 1), sizeof *ps->hy_w);
     ps->hy_g = xcalloc((size_t)(ps->n_runs ? ps->n_runs : 1), sizeof *ps->hy_g);

@@ -27,6 +27,7 @@ typedef struct paraset_opts {
     int hyphen_penalty;
     int tolerance;
     bool protrusion;         /* a line-end hyphen or stop hangs into the margin */
+    bool wide_sentence_space; /* TeX's \nonfrenchspacing: a space after a sentence is wider and stretches more */
     int letter_spacing;      /* Pango units, 0: none */
     /* A font for character c where the run's font `like` has none (a new reference),
      * or NULL; may be NULL itself. */

@@ -517,6 +517,7 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
                        .verbatim = o->verbatim, .hang = p->hang, .size = size, .word_stretch = st->word_stretch,
                        .word_shrink = st->word_shrink, .hyphen_penalty = st->hyphen_penalty,
                        .tolerance = st->tolerance > 0 ? st->tolerance : 200, .protrusion = st->protrusion,
+                       .wide_sentence_space = st->wide_sentence_space,
                        .letter_spacing = (int)(st->letter_spacing * PANGO_SCALE), .fallback = system_fallback,
                        .fallback_ud = tc};
     int n_cuts = 0;
