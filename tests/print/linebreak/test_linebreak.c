@@ -5,6 +5,7 @@
  * the longest hyphen run); a few cases have optimal breaks worked out by hand. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "print/linebreak.h"
@@ -312,8 +313,143 @@ static void test_badness(void) {
     OK(lb_badness(5, 0, 0, 10) == LB_INF, "no stretch");
 }
 
+/*** Knuth and Plass's own example ***/
+
+/* The paragraph of "Breaking Paragraphs into Lines" (1981; Digital Typography, ch. 3,
+ * pp. 75-82) as its boxes, glue and penalties: each word a box of its letters' widths in
+ * Monotype machine units (1/18 em, the paper's table), a space glue of width 6, stretch 3,
+ * shrink 2, but 6/4/2 after a comma, 6/4/1 after a semicolon and 8/6/1 after a stop; a
+ * hyphenation point (U+00AD here) a flagged penalty 50 carrying the hyphen's width 6, the
+ * explicit hyphen of "lime-tree" a box of 6 and a flagged penalty 50 of no width. */
+static const char frog[] =
+    "In olden times when wish\u00ading still helped one, there lived a king whose daugh\u00adters were all "
+    "beau\u00adti\u00adful; and the young\u00adest was so beau\u00adti\u00adful that the sun it\u00adself, which has seen so "
+    "much, was aston\u00adished when\u00adever it shone in her face. Close by the king\u2019s castle lay a great dark "
+    "for\u00adest, and un\u00adder an old lime-tree in the for\u00adest was a well, and when the day was very warm, the "
+    "king\u2019s child went out into the for\u00adest and sat down by the side of the cool foun\u00adtain; and when she "
+    "was bored she took a golden ball, and threw it up on high and caught it; and this ball was her "
+    "favor\u00adite play\u00adthing.";
+
+static int unit_width(const char *s, int *len) {
+    static const char *const w[] = {"il,.;", "fjI-", "rst", "cez", "agov", "bdhknpquxy", "", "", "wC", "", "m"};
+    static const int units[] = {5, 6, 7, 8, 9, 10, 0, 0, 13, 0, 15};
+    *len = 1;
+    if ((unsigned char)s[0] == 0xE2) { /* U+2019, the apostrophe */
+        *len = 3;
+        return 5;
+    }
+    for (int k = 0; k < 11; k++)
+        if (w[k][0] && strchr(w[k], s[0])) return units[k];
+    return -1;
+}
+
+/* The items, and for each the text it stands for (a box's letters, " " for glue). */
+static int frog_items(lb_item *it, char (*text)[24]) {
+    int n = 0, bw = 0, bl = 0;
+    char last = 0;
+    for (const char *s = frog;;) {
+        bool shy = (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAD;
+        if (!*s || *s == ' ' || *s == '-' || shy) {
+            if (bl) it[n] = box(bw), text[n][bl] = 0, n++, bw = bl = 0;
+            if (!*s) break;
+            if (*s == ' ') {
+                it[n] = last == ',' ? glue(6, 4, 2) : last == ';' ? glue(6, 4, 1) : last == '.' ? glue(8, 6, 1)
+                                                                                               : glue(6, 3, 2);
+                strcpy(text[n++], " ");
+                s++;
+            } else if (*s == '-') {
+                it[n] = box(6), strcpy(text[n++], "-");
+                it[n] = pen(0, 50, true), text[n++][0] = 0;
+                s++;
+            } else {
+                it[n] = pen(6, 50, true), text[n++][0] = 0;
+                s += 2;
+            }
+            continue;
+        }
+        int len, u = unit_width(s, &len);
+        OK(u > 0, "a width for '%c'", *s);
+        bw += u;
+        memcpy(text[n] + bl, s, (size_t)len), bl += len;
+        last = *s;
+        s += len;
+    }
+    for (int i = n; i < n + 3; i++) text[i][0] = 0;
+    return finish(it, n);
+}
+
+/* Line i's text as the paper prints it: a line broken at a hyphenation point ends in "-". */
+static void line_text(const lb_item *it, char (*text)[24], const lb_line *l, char *out) {
+    out[0] = 0;
+    for (int i = l->start; i < l->end; i++)
+        if (it[i].kind != LB_PENALTY) strcat(out, text[i]);
+    while (out[0] && out[strlen(out) - 1] == ' ') out[strlen(out) - 1] = 0;
+    if (l->hyphenated && it[l->end].width > 0) strcat(out, "-");
+}
+
+/* The paper's settings: lines of `width` units, the first indented by an em (18),
+ * adjustment ratios within [-1, 1] (badness 100), demerits (1 + b)^2 + p^2 and no extra
+ * demerits for hyphens in a row or fitness classes; its breaks and the ratios it prints. */
+static void check_frog(double width, const char *const *want, const double *ratio, int count) {
+    lb_item it[400];
+    char text[400][24];
+    int n = frog_items(it, text);
+    lb_params p = lb_defaults(width);
+    p.first_width = width - 18;
+    p.tolerance = 100, p.line_penalty = 1;
+    p.adj_demerits = p.double_hyphen_demerits = p.final_hyphen_demerits = 0;
+    lb_line *lines = NULL;
+    int k = lb_break(it, n, &p, &lines, NULL);
+    OK(k == count, "width %.0f: %d lines, got %d", width, count, k);
+    for (int i = 0; i < k && i < count; i++) {
+        char got[200];
+        line_text(it, text, &lines[i], got);
+        OK(strcmp(got, want[i]) == 0, "line %d: '%s', the paper has '%s'", i + 1, got, want[i]);
+        if (i < count - 1)
+            OK(fabs(lines[i].ratio - ratio[i]) < 0.0005, "line %d: ratio %.3f, the paper %.3f", i + 1, lines[i].ratio,
+               ratio[i]);
+    }
+    free(lines);
+}
+
+/* The narrow setting (p. 81): lines of 390 units. */
+static void test_knuth_plass_1981(void) {
+    static const char *const narrow[] = {
+        "In olden times when wishing still helped one,",
+        "there lived a king whose daughters were all beau-",
+        "tiful; and the youngest was so beautiful that the",
+        "sun itself, which has seen so much, was aston-",
+        "ished whenever it shone in her face. Close by the",
+        "king\u2019s castle lay a great dark forest, and under an",
+        "old lime-tree in the forest was a well, and when",
+        "the day was very warm, the king\u2019s child went out",
+        "into the forest and sat down by the side of the",
+        "cool fountain; and when she was bored she took a",
+        "golden ball, and threw it up on high and caught",
+        "it; and this ball was her favorite plaything.",
+    };
+    static const double narrow_r[] = {0.857, 0.0, 0.280, 1.000, 0.067, -0.278, 0.536, -0.167, 0.700, -0.176, 0.357};
+    check_frog(390, narrow, narrow_r, 12);
+    /* The wide setting (p. 82): lines of 500 units. */
+    static const char *const wide[] = {
+        "In olden times when wishing still helped one, there lived a",
+        "king whose daughters were all beautiful; and the youngest was",
+        "so beautiful that the sun itself, which has seen so much, was",
+        "astonished whenever it shone in her face. Close by the king\u2019s",
+        "castle lay a great dark forest, and under an old lime-tree in the",
+        "forest was a well, and when the day was very warm, the king\u2019s",
+        "child went out into the forest and sat down by the side of the",
+        "cool fountain; and when she was bored she took a golden ball,",
+        "and threw it up on high and caught it; and this ball was her",
+        "favorite plaything.",
+    };
+    static const double wide_r[] = {0.774, 0.179, 0.629, 0.545, 0.0, 0.079, 0.282, 0.294, 0.575};
+    check_frog(500, wide, wide_r, 10);
+}
+
 int main(void) {
     test_badness();
+    test_knuth_plass_1981();
     test_one_line();
     test_hyphen_width_counts();
     test_hyphen_run_limit();
