@@ -265,13 +265,17 @@ hyph *hyph_load(const char *language)
     return load_cached(language);
 }
 
+const char *hyph_dir(void)
+{
+    const char *dir = getenv("QUIRE_HYPHEN_DIR");
+    return dir && *dir ? dir : QUIRE_HYPHEN_DIR;
+}
+
 static hyph *load_cached(const char *language)
 {
     if (!language || !*language)
         return NULL;
-    const char *dir = getenv("QUIRE_HYPHEN_DIR");
-    if (!dir || !*dir)
-        dir = QUIRE_HYPHEN_DIR;
+    const char *dir = hyph_dir();
     pthread_mutex_lock(&cache.mu);
     if (!cache.lang || strcmp(cache.lang, language) != 0 || strcmp(cache.dir, dir) != 0) {
         cache_clear();

@@ -18,6 +18,8 @@ void hyph_prefetch(const char *language);
 /* The same from a given folder of hyph_*.dic files. hyph_load uses the folder
  * named by the QUIRE_HYPHEN_DIR environment variable when set, else the system's. */
 hyph *hyph_load_from(const char *dir, const char *language);
+/* The folder hyph_load reads. */
+const char *hyph_dir(void);
 void hyph_free(hyph *h);   /* NULL is fine; a shared hyph_load result is only released */
 
 /* Returns a malloc'd copy of the UTF-8 text with U+00AD (soft hyphen) inserted at

@@ -142,6 +142,16 @@ static const char *hyph_language(const model_book *book) {
     return book->meta.language ? book->meta.language : "en";
 }
 
+/* Languages whose books are not hyphenated in print (lines break between characters or
+ * words, or words are not divided): no patterns to miss. */
+static bool unhyphenated_language(const char *tag) {
+    static const char *const none[] = {"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "he", "fa", "ur", "yi", NULL};
+    size_t n = strcspn(tag, "-_");
+    for (int i = 0; none[i]; i++)
+        if (strlen(none[i]) == n && g_ascii_strncasecmp(tag, none[i], n) == 0) return true;
+    return false;
+}
+
 void pdf_prefetch(const model_book *book) {
     if (book->style && book_hyphenates(book)) hyph_prefetch(hyph_language(book));
 }
@@ -169,6 +179,11 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     /* Patterns only when a role hyphenates (pdf_prefetch may have started loading them). */
     if (book_hyphenates(book)) {
         doc->hy = hyph_load(hyph_language(book));
+        if (!doc->hy && !unhyphenated_language(hyph_language(book)))
+            diag_warning(d, book->manifest, 0, 0,
+                         "no hyphenation patterns for the book's language '%s' in %s (Debian's hyphen-* packages "
+                         "install them); the PDF's lines are set unhyphenated",
+                         hyph_language(book), hyph_dir());
         text_ctx_set_hyph(doc->tc, doc->hy);
     }
     layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans, pg->figure_natural};
