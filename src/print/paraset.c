@@ -143,14 +143,36 @@ static void shape_item(const paraset *ps, PangoItem *it, PangoGlyphString *gs) {
         gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = g ? 0 : sw;
 }
 
+/* A character that is not drawn when no font has it, so nobody need hear of it: a space,
+ * a forced break, a format character (ZERO WIDTH JOINER, WORD JOINER…). A combining mark
+ * is zero-width too but shows, so it is missing like any letter. */
+static bool unseen(gunichar c) {
+    GUnicodeType t = g_unichar_type(c);
+    bool mark = t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK || t == G_UNICODE_SPACING_MARK;
+    return hidden(c) || g_unichar_isspace(c) || (g_unichar_iszerowidth(c) && !mark);
+}
+
+/* The character an unknown glyph stands for (Pango puts it in the glyph) and its byte:
+ * in a cluster of several characters (a letter and its marks) not always the first. */
+static gunichar missing_char(const paraset *ps, const PangoItem *it, const PangoGlyphString *gs, int g, int *at) {
+    int b = it->offset + gs->log_clusters[g], end = it->offset + it->length;
+    gunichar m = gs->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+    *at = b;
+    for (int k = b, n = 0; m && k < end && n < 16; k = (int)(g_utf8_next_char(ps->text + k) - ps->text), n++)
+        if (g_utf8_get_char(ps->text + k) == m) {
+            *at = k;
+            return m;
+        }
+    return g_utf8_get_char(ps->text + b);
+}
+
 /* The first byte of the item whose glyph the font lacks, or -1. */
 static int first_unknown(const paraset *ps, const PangoItem *it, const PangoGlyphString *gs) {
     int at = -1;
     for (int g = 0; g < gs->num_glyphs; g++) {
         if (!(gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG)) continue;
-        int b = it->offset + gs->log_clusters[g];
-        gunichar c = g_utf8_get_char(ps->text + b);
-        if (hidden(c) || g_unichar_iszerowidth(c) || g_unichar_isspace(c)) continue;
+        int b;
+        if (unseen(missing_char(ps, it, gs, g, &b))) continue;
         if (at < 0 || b < at) at = b;
     }
     return at;
@@ -244,12 +266,12 @@ static void index_runs(paraset *ps, paraset_report *rep) {
         PangoGlyphString *gs = ps->runs[r]->glyphs;
         for (int b = it->offset; b < it->offset + it->length; b++) ps->run_of[b] = r;
         for (int g = 0; g < gs->num_glyphs; g++) {
-            int b = it->offset + gs->log_clusters[g];
+            int b = it->offset + gs->log_clusters[g], at;
             gunichar c = g_utf8_get_char(ps->text + b);
             if (hidden(c)) {
                 gs->glyphs[g].glyph = PANGO_GLYPH_EMPTY, gs->glyphs[g].geometry.width = 0;
-            } else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !g_unichar_iszerowidth(c)) {
-                note_missing(rep, c, b);
+            } else if (gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG && !unseen(missing_char(ps, it, gs, g, &at))) {
+                note_missing(rep, missing_char(ps, it, gs, g, &at), at);
                 /* The font's own .notdef, not Pango's hex box: the glyph still maps
                  * to its character, so the text extracts. */
                 PangoRectangle lg;
@@ -257,7 +279,8 @@ static void index_runs(paraset *ps, paraset_report *rep) {
                 gs->glyphs[g].glyph = 0;
                 gs->glyphs[g].geometry.width = lg.width;
             }
-            if (sf_class(ps, b) >= SF_COLON) gs->glyphs[g].geometry.width += (int)lround(gs->glyphs[g].geometry.width * EXTRA_SPACE);
+            if (sf_class(ps, b) >= SF_COLON)
+                gs->glyphs[g].geometry.width += (int)lround(gs->glyphs[g].geometry.width * EXTRA_SPACE);
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
             ps->flags[b] |= F_CLUSTER;
         }

@@ -2,7 +2,8 @@
 # glyphs: a character no bundled font has is set in a system font that has it (found
 # through fontconfig) or else as the font's .notdef; either way one warning names it
 # (U+XXXX), once, at the line and column where the character first stands (in text,
-# after a soft break, in code after a tab), and the PDF's text still holds it. Which of the
+# after a soft break, in code after a tab, a combining mark inside its letter's cluster),
+# and the PDF's text still holds it. Which of the
 # two applies is asked of fontconfig (fc-list), so the test holds on any machine.
 # Usage: glyphs.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
@@ -37,7 +38,17 @@ expect e000 5 28
 expect 2656 8 7
 expect 2655 12 14
 expect 2603 14 7
-check "one warning per character, at its first place: $(cat err.txt)" [ "$(grep -c warning: err.txt)" -eq 6 ]
+# Devanagari: the letters and the virama and vowel sign (combining marks, zero-width)
+# between them each warn and extract; the ZERO WIDTH JOINER after it does not warn.
+expect 0928 16 10
+expect 092e 16 13
+expect 0938 16 16
+expect 094d 16 19
+expect 0924 16 22
+expect 0947 16 25
+check "नमस्ते extracted whole" grep -qF "नमस्ते" text.txt
+check "no warning for U+200D" [ -z "$(grep 'U+200D' err.txt)" ]
+check "one warning per character, at its first place: $(cat err.txt)" [ "$(grep -c warning: err.txt)" -eq 12 ]
 check "no second warning for U+2654 (line 12)" [ -z "$(grep ':12:[0-9]*: warning: .*U+2654' err.txt)" ]
 if [ -n "$(fc-list ':charset=2654' family)" ]; then
   check "a system font beside the bundled ones is embedded" \
