@@ -124,7 +124,7 @@ static bool lay_out(const cli_options *o, model_book *book, cli_progress *prog, 
                     int *pdf_rc) {
     if (o->want_pdf) {
         cli_progress_stage(prog, "layout");
-        *pdf_rc = pdf_doc_build(doc, book, d);
+        *pdf_rc = pdf_doc_build_for_pdf(doc, book, d);
         return *pdf_rc == QUIRE_OK;
     }
     if (!o->want_epub || text_bytes(book) > PAGE_LIST_MAX_BYTES) return false;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <cairo-pdf.h>
 #include <librsvg/rsvg.h>
 
 #include "base/image.h"
@@ -140,6 +141,17 @@ static cairo_surface_t *surface_from_pixbuf(GdkPixbuf *pb) {
     return s;
 }
 
+static layout_image *image_new(const model_image *mi, bool bitmap) {
+    layout_image *im = xcalloc(1, sizeof *im);
+    im->book_path = mi->book_path;
+    im->src = mi;
+    im->bitmap = bitmap;
+    im->width = mi->width, im->height = mi->height;
+    im->last_page = -1;
+    if (im->width <= 0 || im->height <= 0) im->width = im->height = 100;
+    return im;
+}
+
 /* The image is drawn from the bytes the loader read and checked (mi->data), never from
  * the file again: what the PDF shows is what the EPUB holds. Nothing is decoded here:
  * the loader gave the size. */
@@ -156,14 +168,8 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
                    why);
         return NULL;
     }
-    layout_image *im = xcalloc(1, sizeof *im);
-    im->book_path = mi->book_path;
-    im->src = mi;
-    im->bitmap = png || jpeg;
-    im->width = mi->width, im->height = mi->height;
-    im->last_page = -1;
+    layout_image *im = image_new(mi, png || jpeg);
     if (im->bitmap) im->ppi = image_ppi(mi->data, mi->size, png ? "png" : "jpeg");
-    if (im->width <= 0 || im->height <= 0) im->width = im->height = 100;
     l->images = xrealloc(l->images, (size_t)(l->n_images + 1) * sizeof *l->images);
     l->images[l->n_images++] = im;
     return im;
@@ -320,6 +326,104 @@ bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, doubl
 void layout_release_drawn(layout_list *l) {
     for (int i = 0; i < l->n_images; i++)
         if (l->images[i]->drawn >= l->images[i]->uses) release_decoded(l->images[i]);
+}
+
+/*** SVG images drawn ahead ***/
+
+/* Above this much SVG source the rest are drawn when first shown, as without drawing
+ * ahead: forms made ahead are all held until drawing starts. */
+#define SVG_AHEAD_MAX_BYTES ((size_t)4 << 20)
+
+struct layout_svgs {
+    layout_image **images;   /* owned; parsed and drawn into their forms by the thread */
+    int n;
+    double page_w, page_h;
+    pthread_t tid;
+    bool running;
+};
+
+static bool is_svg(const model_image *mi) {
+    return mi->data && mi->size && mi->media_type && strcmp(mi->media_type, "image/svg+xml") == 0;
+}
+
+static void add_svg(layout_svgs *a, const model_image *mi, size_t *bytes) {
+    if (!is_svg(mi) || *bytes + mi->size > SVG_AHEAD_MAX_BYTES) return;
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->images[i]->book_path, mi->book_path) == 0) return;
+    a->images = xrealloc(a->images, (size_t)(a->n + 1) * sizeof *a->images);
+    a->images[a->n++] = image_new(mi, false);
+    *bytes += mi->size;
+}
+
+/* The cover first, then the chapters' images in reading order: the order drawing meets them. */
+static void collect_svgs(layout_svgs *a, const model_book *book) {
+    size_t bytes = 0;
+    if (book->meta.has_cover) add_svg(a, &book->meta.cover, &bytes);
+    for (size_t i = 0; i < book->n_chapters; i++) {
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && (n->type == MODEL_FIGURE || n->type == MODEL_IMAGE))
+                add_svg(a, &n->as.figure.image, &bytes);
+    }
+}
+
+static cairo_status_t discard_bytes(void *closure, const unsigned char *data, unsigned int length) {
+    (void)closure, (void)data, (void)length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* The thread: each SVG drawn by svg_form on a PDF surface of the real one's size, whose
+ * output is thrown away (librsvg keeps text as text only for a PDF target, and a form
+ * made on a surface of that size is the one the first showing would have made). */
+static void *draw_svgs(void *arg) {
+    layout_svgs *a = arg;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(discard_bytes, NULL, a->page_w, a->page_h);
+    cairo_t *cr = cairo_create(s);
+    for (int i = 0; i < a->n; i++)
+        if (decode_for_drawing(a->images[i], true)) svg_form(cr, a->images[i]);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    text_svg_fonts_done(); /* librsvg's font map on this thread */
+    return NULL;
+}
+
+layout_svgs *layout_svgs_start(const model_book *book, double page_w, double page_h) {
+    layout_svgs *a = xcalloc(1, sizeof *a);
+    a->page_w = page_w, a->page_h = page_h;
+    collect_svgs(a, book);
+    a->running = a->n > 0 && pthread_create(&a->tid, NULL, draw_svgs, a) == 0;
+    if (!a->running) {
+        layout_svgs_hand_over(a, NULL, 0);
+        return NULL;
+    }
+    return a;
+}
+
+/* Gives the list's first image of each book path the handle and form drawn ahead for it. */
+static void adopt(layout_svgs *a, layout_list *l) {
+    for (int i = 0; i < l->n_images; i++) {
+        layout_image *im = l->images[i];
+        if (im->bitmap || im->svg || im->svg_form) continue;
+        for (int k = 0; k < a->n; k++) {
+            layout_image *ahead = a->images[k];
+            if (!ahead->svg_form || strcmp(ahead->book_path, im->book_path) != 0) continue;
+            im->svg = ahead->svg, im->svg_form = ahead->svg_form, im->form_scale = ahead->form_scale;
+            ahead->svg = NULL, ahead->svg_form = NULL;
+            break;
+        }
+    }
+}
+
+void layout_svgs_hand_over(layout_svgs *a, layout_list *const *lists, int n_lists) {
+    if (!a) return;
+    if (a->running) pthread_join(a->tid, NULL);
+    for (int i = 0; i < n_lists; i++) adopt(a, lists[i]);
+    for (int i = 0; i < a->n; i++) image_free(a->images[i]);
+    free(a->images);
+    free(a);
 }
 
 /*** structure ***/

@@ -189,4 +189,13 @@ bool layout_draw_image(cairo_t *cr, layout_image *img, int page, double x, doubl
  * finished (cairo_show_page): cairo holds what a page shows until then. */
 void layout_release_drawn(layout_list *l);
 
+/* The book's SVG images parsed and drawn into their PDF forms on a thread of their own
+ * (while the book is laid out), for a PDF whose media box is page_w x page_h: the forms
+ * their first showing would make. NULL when there are none or no thread starts. */
+typedef struct layout_svgs layout_svgs;
+layout_svgs *layout_svgs_start(const model_book *book, double page_w, double page_h);
+/* Waits for the thread, gives each list's images the handles and forms made for them
+ * (those not drawn ahead are decoded when first shown), and frees the rest and `a`. */
+void layout_svgs_hand_over(layout_svgs *a, layout_list *const *lists, int n_lists);
+
 #endif

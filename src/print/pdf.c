@@ -120,6 +120,7 @@ static void build_toc(pdf_doc *doc) {
 }
 
 void pdf_doc_free(pdf_doc *doc) {
+    layout_svgs_hand_over(doc->svgs, NULL, 0);
     paginate_result_free(&doc->bp);
     paginate_result_free(&doc->tp);
     layout_list_free(&doc->body);
@@ -156,7 +157,13 @@ void pdf_prefetch(const model_book *book) {
     if (book->style && book_hyphenates(book)) hyph_prefetch(hyph_language(book));
 }
 
-int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
+/* The media box: the trim size with bleed and slug around it. */
+static void media_size(const pdf_doc *doc, double *w, double *h) {
+    *w = doc->W + 2 * doc->off;
+    *h = doc->H + 2 * doc->off;
+}
+
+static int build(pdf_doc *doc, const model_book *book, bool for_pdf, diag *d) {
     memset(doc, 0, sizeof *doc);
     doc->book = book;
     const style_page *pg = &book->style->page;
@@ -171,6 +178,11 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     doc->col_h = doc->H - pg->margin_top - pg->margin_bottom;
     /* the geometry was checked when the style was read (style_check_page) */
     text_svg_fonts(book);
+    if (for_pdf) {
+        double mw, mh;
+        media_size(doc, &mw, &mh);
+        doc->svgs = layout_svgs_start(book, mw, mh);
+    }
     doc->tc = text_ctx_new(book, NULL);
     if (!doc->tc) {
         diag_error(d, NULL, 0, 0, "no fonts available for the PDF");
@@ -207,6 +219,14 @@ int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
     if (pg->chapter_recto && doc->n_front % 2 == 1) doc->n_front++;
     doc->n_pages = doc->n_front + doc->bp.n_pages;
     return QUIRE_OK;
+}
+
+int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d) {
+    return build(doc, book, false, d);
+}
+
+int pdf_doc_build_for_pdf(pdf_doc *doc, const model_book *book, diag *d) {
+    return build(doc, book, true, d);
 }
 
 /*** metadata, outline and writing ***/
@@ -338,7 +358,7 @@ void pdf_process_init(void) {
 
 int pdf_write(const model_book *book, const char *out_path, pdf_result *res, diag *d) {
     pdf_doc doc;
-    int rc = pdf_doc_build(&doc, book, d);
+    int rc = pdf_doc_build_for_pdf(&doc, book, d);
     if (rc != QUIRE_OK) {
         pdf_doc_free(&doc);
         return rc;
@@ -388,7 +408,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
         return QUIRE_EIO;
     }
     free(draw_name);
-    double mw = doc.W + 2 * doc.off, mh = doc.H + 2 * doc.off;
+    double mw, mh;
+    media_size(&doc, &mw, &mh);
     /* Cairo writes through us, so a full disk or a file-size limit is seen with its cause. */
     pdf_sink sink = {&draw_af, 0, xmalloc(SINK_BUF), 0};
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sink_write, &sink, mw, mh);
@@ -399,6 +420,9 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     st.pdf = s;
     st.tag = pdftag_new();
     st.page_h = mh;
+    layout_list *const drawn_ahead_for[] = {&doc.body, &doc.misc};
+    layout_svgs_hand_over(doc.svgs, drawn_ahead_for, 2);
+    doc.svgs = NULL;
     for (int p = 0; p < doc.n_pages; p++) {
         pdf_draw_page(cr, &doc, p, &st);
         cairo_show_page(cr);

@@ -40,6 +40,7 @@ typedef struct pdf_doc {
     layout_list body, toc, misc;   /* misc: furniture text, the cover image */
     paginate_result bp, tp;        /* body pages, contents pages */
     layout_image *cover;
+    layout_svgs *svgs;             /* SVG images being drawn ahead for the PDF (pdf_doc_build_for_pdf) */
     double W, H;                   /* trim size */
     double bleed, slug, off;       /* off = bleed + slug: where the trim box starts */
     double text_w, col_w, col_h;
@@ -66,6 +67,9 @@ typedef struct pdf_draw_state {
 void pdf_prefetch(const model_book *book);
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
 int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
+/* The same for a PDF to be drawn with pdf_write_doc: the SVG images are parsed and drawn
+ * into their forms on a thread of their own meanwhile. */
+int pdf_doc_build_for_pdf(pdf_doc *doc, const model_book *book, diag *d);
 void pdf_doc_free(pdf_doc *doc);
 /* Draws and finishes a built document into `out_path` (atomically), then frees it:
  * pdf_write is pdf_doc_build followed by this. */
