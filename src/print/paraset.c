@@ -69,11 +69,14 @@ static double space_base(const paraset *ps, int b) {
     return sf_class(ps, b) >= SF_COLON ? ps->adv[b] / (1 + EXTRA_SPACE) : ps->adv[b];
 }
 
-/* As TeX: the stretch grows with the space factor and the shrink falls with it. */
+/* As TeX: the stretch grows with the space factor and the shrink falls with it (a plain
+ * space, by far the most common, skips the arithmetic). */
 static double glue_stretch(const paraset *ps, int b, double ws) {
+    if (!(ps->flags[b] & SF_MASK)) return ps->adv[b] * ws;
     return space_base(ps, b) * ws * sf_value[sf_class(ps, b)] / 1000;
 }
 static double glue_shrink(const paraset *ps, int b, double zs) {
+    if (!(ps->flags[b] & SF_MASK)) return ps->adv[b] * zs;
     return space_base(ps, b) * zs * 1000 / sf_value[sf_class(ps, b)];
 }
 
@@ -279,10 +282,24 @@ static void index_runs(paraset *ps, paraset_report *rep) {
                 gs->glyphs[g].glyph = 0;
                 gs->glyphs[g].geometry.width = lg.width;
             }
-            if (sf_class(ps, b) >= SF_COLON)
-                gs->glyphs[g].geometry.width += (int)lround(gs->glyphs[g].geometry.width * EXTRA_SPACE);
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
             ps->flags[b] |= F_CLUSTER;
+        }
+    }
+}
+
+/* sentence-space: wide: the font's extra space added to each space after a sentence
+ * (or a colon), its glyph and its byte's width alike. */
+static void widen_sentence_spaces(paraset *ps) {
+    for (int r = 0; r < ps->n_runs; r++) {
+        const PangoItem *it = ps->runs[r]->item;
+        PangoGlyphString *gs = ps->runs[r]->glyphs;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            int b = it->offset + gs->log_clusters[g];
+            if (sf_class(ps, b) < SF_COLON) continue;
+            int extra = (int)lround(gs->glyphs[g].geometry.width * EXTRA_SPACE);
+            gs->glyphs[g].geometry.width += extra;
+            ps->adv[b] += extra / (double)PANGO_SCALE;
         }
     }
 }
@@ -294,6 +311,7 @@ static void shape_runs(paraset *ps, PangoContext *ctx, PangoAttrList *attrs, con
     g_list_free(items);
     if (!ps->runs) ps->runs = xcalloc(1, sizeof *ps->runs);
     index_runs(ps, rep);
+    if (!o->verbatim && o->wide_sentence_space) widen_sentence_spaces(ps);
 }
 
 /* The hyphen of run r's font: shaped once per run, when a line first needs it. */
