@@ -8,7 +8,7 @@ BUILD_PKGS="build-essential cmake pkg-config libcairo2-dev libpango1.0-dev libzi
   libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libfontconfig-dev libhyphen-dev
   hyphen-en-us hyphen-de hyphen-es hyphen-fr hyphen-it hyphen-nl hyphen-pt-br hyphen-pt-pt librsvg2-dev libpng-dev libqpdf-dev libharfbuzz-dev libxml2-dev libwebp-dev"
 # What ctest runs (make test, make asan).
-TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db python3 fonts-dejavu-core python3-pikepdf time mupdf-tools"
+TEST_PKGS="epubcheck qpdf poppler-utils libxml2-utils unzip man-db python3 fonts-dejavu-core python3-pikepdf python3-pil time mupdf-tools"
 # Only CI's own steps: the libFuzzer targets (clang) and valgrind on the IO book.
 CI_PKGS="clang libclang-rt-14-dev valgrind"
 

@@ -7,6 +7,7 @@
 #include <png.h>
 #include <setjmp.h>
 #include <webp/decode.h>
+#include <zlib.h>
 
 #include "base/util.h"
 
@@ -93,41 +94,217 @@ char *image_png_check(const unsigned char *data, size_t len, int *width, int *he
     return c.why;
 }
 
-bool image_png_flat(const unsigned char *data, size_t len, int *width, int *height, int *colors, unsigned char **idat,
-                    size_t *idat_len) {
+/*** PNGs for a PDF ***/
+
+/* The chunks a plan reads: IHDR, PLTE and tRNS, and the size of the image data. */
+typedef struct png_chunks {
+    const unsigned char *ihdr, *plte, *trns;
+    size_t plte_len, trns_len, idat_len;
+} png_chunks;
+
+/* Walks the chunks to IEND; false when one runs past the end or there is no image data. */
+static bool read_chunks(const unsigned char *data, size_t len, png_chunks *c) {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    memset(c, 0, sizeof *c);
     if (len < 8 + 25 || memcmp(data, sig, 8) != 0 || memcmp(data + 12, "IHDR", 4) != 0 || be32(data + 8) != 13)
         return false;
-    const unsigned char *h = data + 16;
-    unsigned long w = be32(h), ht = be32(h + 4);
-    int depth = h[8], type = h[9];
-    if (w == 0 || ht == 0 || w > 65535 || ht > 65535 || !image_size_allowed((long)w, (long)ht) || depth != 8 ||
-        (type != 0 && type != 2) || h[10] != 0 || h[11] != 0 || h[12] != 0)
-        return false;
-    size_t at = 8, total = 0;
-    bool ended = false;
-    /* Twice over the chunks: first to check and count, then to copy. */
-    for (int pass = 0; pass < (idat ? 2 : 1); pass++) {
-        if (pass == 1) *idat = xmalloc(total ? total : 1), *idat_len = 0;
-        for (at = 8, ended = false; !ended && at + 12 <= len;) {
-            unsigned long n = be32(data + at);
-            const unsigned char *type_at = data + at + 4;
-            if (n > len - at - 12) return pass == 1 ? (free(*idat), *idat = NULL, false) : false;
-            if (memcmp(type_at, "tRNS", 4) == 0) return false;
-            if (memcmp(type_at, "IDAT", 4) == 0) {
-                if (pass == 0) total += n;
-                else memcpy(*idat + *idat_len, data + at + 8, n), *idat_len += n;
-            }
-            ended = memcmp(type_at, "IEND", 4) == 0;
-            at += 12 + n;
-        }
-        if (!ended || total == 0) {
-            if (pass == 1) free(*idat), *idat = NULL;
-            return false;
-        }
+    c->ihdr = data + 16;
+    for (size_t at = 8; at + 12 <= len;) {
+        size_t n = be32(data + at);
+        const unsigned char *type = data + at + 4, *body = data + at + 8;
+        if (n > len - at - 12) return false;
+        if (memcmp(type, "IDAT", 4) == 0) c->idat_len += n;
+        else if (memcmp(type, "PLTE", 4) == 0 && !c->idat_len) c->plte = body, c->plte_len = n;
+        else if (memcmp(type, "tRNS", 4) == 0 && !c->idat_len) c->trns = body, c->trns_len = n;
+        else if (memcmp(type, "IEND", 4) == 0) return c->idat_len > 0;
+        at += 12 + n;
     }
-    *width = (int)w, *height = (int)ht, *colors = type == 2 ? 3 : 1;
+    return false;
+}
+
+/* The bit depths PNG allows for a colour type. */
+static bool depth_allowed(int type, int depth) {
+    switch (type) {
+    case 0: return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+    case 3: return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+    case 2: case 4: case 6: return depth == 8 || depth == 16;
+    default: return false;
+    }
+}
+
+static unsigned be16(const unsigned char *p) {
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/* A palette's tRNS as a colour key: the fully transparent entries one run [lo, hi], every
+ * other entry opaque. False when some entry is partly transparent or the runs are several. */
+static bool palette_key(const png_chunks *c, int n_palette, image_pdf *p) {
+    int lo = -1, hi = -1;
+    size_t n = c->trns_len < (size_t)n_palette ? c->trns_len : (size_t)n_palette;
+    for (size_t i = 0; i < n; i++) {
+        if (c->trns[i] == 255) continue;
+        if (c->trns[i] != 0 || (hi >= 0 && hi != (int)i - 1)) return false;
+        if (lo < 0) lo = (int)i;
+        hi = (int)i;
+    }
+    if (lo >= 0) p->n_key = 2, p->key[0] = (unsigned)lo, p->key[1] = (unsigned)hi;
     return true;
+}
+
+/* A grey or RGB tRNS (one colour fully transparent) as a colour key. A chunk of the wrong
+ * size is ignored, as libpng ignores it; a value beyond the depth matches no pixel. */
+static void colour_key(const png_chunks *c, int type, int depth, image_pdf *p) {
+    int n = type == 2 ? 3 : 1;
+    if (c->trns_len != (size_t)(2 * n)) return;
+    for (int i = 0; i < n; i++) {
+        unsigned v = be16(c->trns + 2 * i);
+        if (v >= 1u << depth) return;
+        p->key[2 * i] = p->key[2 * i + 1] = v;
+    }
+    p->n_key = 2 * n;
+}
+
+bool image_pdf_plan(const unsigned char *data, size_t len, image_pdf *p) {
+    memset(p, 0, sizeof *p);
+    png_chunks c;
+    if (!read_chunks(data, len, &c)) return false;
+    const unsigned char *h = c.ihdr;
+    unsigned long w = be32(h), ht = be32(h + 4);
+    int depth = h[8], type = h[9], interlace = h[12];
+    if (!image_size_allowed((long)w, (long)ht) || !depth_allowed(type, depth) || h[10] != 0 || h[11] != 0 ||
+        interlace > 1)
+        return false;
+    int n_palette = (int)(c.plte_len / 3);
+    if (type == 3 && (!c.plte || c.plte_len % 3 != 0 || n_palette == 0 || n_palette > 1 << depth)) return false;
+    p->width = (int)w, p->height = (int)ht;
+    p->own = interlace == 0 && type != 4 && type != 6 && (type != 3 || !c.trns || palette_key(&c, n_palette, p));
+    if (p->own) {
+        p->colors = type == 2 ? 3 : 1, p->bits = depth;
+        if (type == 3) p->palette_n = n_palette, memcpy(p->palette, c.plte, (size_t)n_palette * 3);
+        if (type != 3 && c.trns) colour_key(&c, type, depth, p);
+    } else {
+        /* decoded: 8 bits, palettes expanded, any transparency an alpha channel */
+        p->colors = type == 0 || type == 4 ? 1 : 3, p->bits = 8;
+        p->soft = type == 4 || type == 6 || c.trns;
+    }
+    return true;
+}
+
+/* The image data of every IDAT chunk, one zlib stream (the chunks were walked by the plan). */
+static bool copy_idat(const unsigned char *data, size_t len, image_pdf *p) {
+    png_chunks c;
+    if (!read_chunks(data, len, &c)) return false;
+    p->color = xmalloc(c.idat_len), p->color_len = 0;
+    for (size_t at = 8; at + 12 <= len;) {
+        size_t n = be32(data + at);
+        if (memcmp(data + at + 4, "IDAT", 4) == 0) memcpy(p->color + p->color_len, data + at + 8, n), p->color_len += n;
+        if (memcmp(data + at + 4, "IEND", 4) == 0) break;
+        at += 12 + n;
+    }
+    return true;
+}
+
+/* A decode into 8-bit rows of 1 to 4 channels: grey, grey + alpha, RGB, RGBA. */
+typedef struct png_pixels {
+    mem_reader in;
+    bool failed;
+    png_bytep px;
+    png_bytepp rows;
+    int channels;
+} png_pixels;
+
+static void pixels_error(png_structp png, png_const_charp msg) {
+    png_pixels *d = png_get_error_ptr(png);
+    (void)msg;
+    d->failed = true;
+    png_longjmp(png, 1);
+}
+
+static void read_pixels(png_structp png, png_infop info, png_pixels *d) {
+    png_read_info(png, info);
+    int type = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (depth == 16) png_set_scale_16(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    size_t stride = png_get_rowbytes(png, info);
+    d->channels = png_get_channels(png, info);
+    if (d->channels < 1 || d->channels > 4 || stride != (size_t)w * (size_t)d->channels) png_error(png, "layout");
+    d->px = png_malloc(png, stride * h);
+    d->rows = png_malloc(png, h * sizeof *d->rows);
+    for (png_uint_32 y = 0; y < h; y++) d->rows[y] = d->px + (size_t)y * stride;
+    png_read_image(png, d->rows);
+    png_read_end(png, NULL);
+}
+
+/* libpng's errors return here; nothing local changes after setjmp. */
+static void read_pixels_guarded(png_structp png, png_infop info, png_pixels *d) {
+    if (setjmp(png_jmpbuf(png)) == 0) read_pixels(png, info, d);
+}
+
+static bool deflate_bytes(const unsigned char *in, size_t n, unsigned char **out, size_t *out_len) {
+    uLongf cap = compressBound((uLong)n);
+    *out = xmalloc(cap);
+    if (compress2(*out, &cap, in, (uLong)n, Z_DEFAULT_COMPRESSION) != Z_OK) {
+        free(*out), *out = NULL;
+        return false;
+    }
+    *out_len = cap;
+    return true;
+}
+
+/* The decoded pixels split into colour and alpha rows and deflated; an alpha that is opaque
+ * everywhere is left out. */
+static bool split_deflate(const png_pixels *d, image_pdf *p) {
+    size_t n = (size_t)p->width * (size_t)p->height;
+    int colors = d->channels >= 3 ? 3 : 1;
+    bool has_alpha = d->channels % 2 == 0;
+    unsigned char *color = xmalloc(n * (size_t)colors), *alpha = has_alpha ? xmalloc(n) : NULL;
+    bool opaque = true;
+    const unsigned char *s = d->px;
+    for (size_t i = 0; i < n; i++, s += d->channels) {
+        memcpy(color + i * (size_t)colors, s, (size_t)colors);
+        if (has_alpha) alpha[i] = s[colors], opaque = opaque && s[colors] == 255;
+    }
+    p->colors = colors, p->bits = 8, p->soft = has_alpha && !opaque;
+    bool ok = deflate_bytes(color, n * (size_t)colors, &p->color, &p->color_len) &&
+              (!p->soft || deflate_bytes(alpha, n, &p->alpha, &p->alpha_len));
+    free(color);
+    free(alpha);
+    return ok;
+}
+
+static bool decode_split(const unsigned char *data, size_t len, image_pdf *p) {
+    png_pixels d = {{data, len, 0}, false, NULL, NULL, 0};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, pixels_error, png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    bool ok = false;
+    if (info) {
+        png_set_read_fn(png, &d.in, png_mem_read);
+        read_pixels_guarded(png, info, &d);
+        ok = !d.failed && d.px && (int)png_get_image_width(png, info) == p->width &&
+             (int)png_get_image_height(png, info) == p->height && split_deflate(&d, p);
+        png_free(png, d.rows);
+        png_free(png, d.px);
+    }
+    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    return ok;
+}
+
+bool image_pdf_data(const unsigned char *data, size_t len, image_pdf *p) {
+    bool ok = p->own ? copy_idat(data, len, p) : decode_split(data, len, p);
+    if (!ok) image_pdf_release(p);
+    return ok;
+}
+
+void image_pdf_release(image_pdf *p) {
+    free(p->color);
+    free(p->alpha);
+    p->color = p->alpha = NULL;
+    p->color_len = p->alpha_len = 0;
 }
 
 GdkPixbuf *image_jpeg_decode(const unsigned char *data, size_t len, char **why) {

@@ -33,13 +33,39 @@ cairo_surface_t *image_png_decode(const unsigned char *data, size_t len);
  * or cairo's conversion of its pixels. */
 char *image_png_check(const unsigned char *data, size_t len, int *width, int *height);
 
-/* A PNG that PDF can show from its own compressed data (FlateDecode with the PNG
- * predictors): 8 bits a sample, grey or RGB, no transparency, not interlaced, under 65536
- * pixels a side. `colors` is 1 or 3. When `idat` is given, the image data (every IDAT
- * chunk's, one zlib stream) is copied there (malloc'd, *idat_len bytes). False for any
- * other PNG. Only the chunk structure is read: the loader has decoded the file in full. */
-bool image_png_flat(const unsigned char *data, size_t len, int *width, int *height, int *colors, unsigned char **idat,
-                    size_t *idat_len);
+/* How a PDF shows a PNG (PDF 32000-1, 8.9.5), decided from its chunks alone: its colour data
+ * as one FlateDecode stream and its transparency as a colour-key mask or a soft mask. */
+typedef struct image_pdf {
+    int width, height;
+    int colors;                     /* components a pixel: 1 (grey or a palette index) or 3 (RGB) */
+    int bits;                       /* bits a component: 1, 2, 4, 8 or 16 */
+    int palette_n;                  /* > 0: indexed colour over palette_n RGB entries */
+    unsigned char palette[3 * 256];
+    int n_key;                      /* a colour-key mask (/Mask): n_key values, min and max per component */
+    unsigned key[6];
+    bool own;                       /* the colour data are the PNG's IDAT data as they are (PNG
+                                     * predictors, /Columns width); else decoded rows, no predictor */
+    bool soft;                      /* a soft mask (/SMask): alpha rows of `bits` bits (8 or 16) */
+    /* Filled by image_pdf_data (malloc'd zlib streams; alpha NULL without a soft mask). */
+    unsigned char *color, *alpha;
+    size_t color_len, alpha_len;
+} image_pdf;
+
+/* What a PDF needs of the PNG: its IDAT data as they are when it is not interlaced and has no
+ * alpha channel and no transparency beyond one colour (grey, RGB) or one run of palette
+ * entries (a colour key); else the decoded rows, the alpha apart (a soft mask). Only the
+ * chunks are read. False when they are unreadable or the image is over IMAGE_MAX_SIDE or
+ * IMAGE_MAX_PIXELS (the caller then decodes it as any other). */
+bool image_pdf_plan(const unsigned char *data, size_t len, image_pdf *p);
+
+/* Fills p->color (and p->alpha) for a plan of these bytes: a copy of the IDAT data, or one
+ * decode (libpng, 16 bits scaled to 8 and palettes expanded to RGB only where decoded)
+ * deflated again. A soft mask that is opaque everywhere is dropped (p->soft false). False
+ * when the data do not decode; p then holds no data. */
+bool image_pdf_data(const unsigned char *data, size_t len, image_pdf *p);
+
+/* Frees what image_pdf_data filled in. */
+void image_pdf_release(image_pdf *p);
 
 /* The decoded JPEG (the caller unrefs it), or NULL with *why set to the decoder's
  * message (malloc'd; NULL when it gave none). */

@@ -175,16 +175,16 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
     return im;
 }
 
-/* A PNG that PDF can show from its own data is not decoded for a PDF: cairo gets a blank
- * surface of its size carrying a stand-in JPEG (layout_png_stand_in), which it embeds as
- * it is, and the finishing pass puts the PNG's compressed data in its place (neither the
- * PNG's pixels nor cairo's compression of them are ever computed). */
+/* A PNG is not decoded for a PDF's drawing: cairo gets a blank surface of its size carrying a
+ * stand-in JPEG (layout_png_stand_in), which it embeds as it is, and the finishing pass puts
+ * the PNG's data in its place (image_pdf_plan: its own compressed data where PDF can read
+ * them, else one decode of it; cairo's decoding and compression are never run). */
 static cairo_surface_t *png_stand_in(const layout_image *im) {
-    int w, h, colors;
-    if (!image_png_flat(im->src->data, im->src->size, &w, &h, &colors, NULL, NULL)) return NULL;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    image_pdf plan;
+    if (!image_pdf_plan(im->src->data, im->src->size, &plan)) return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, plan.width, plan.height);
     size_t n = 0;
-    unsigned char *jpeg = layout_png_stand_in(im->book_path, w, h, colors, &n);
+    unsigned char *jpeg = layout_png_stand_in(im->book_path, plan.width, plan.height, plan.colors, &n);
     cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, n, free_bytes, jpeg);
     return s;
 }

@@ -13,6 +13,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "base/image.h"
 #include "base/uri.h"
 #include "model/facts.h"
 #include "print/hyph.h"
@@ -366,21 +367,85 @@ int pdf_write(const model_book *book, const char *out_path, pdf_result *res, dia
     return pdf_write_doc(&doc, out_path, res, d);
 }
 
-/* The PNGs layout drew through stand-ins (a PDF shows them from their own data), for the
- * finishing pass; their bytes are the book's. */
-static pdffinish_png *png_table(const pdf_doc *doc, int *n) {
+/*** PNGs for the finishing pass ***/
+
+/* Every PNG of the document, planned (image_pdf_plan) when drawing starts; those a PDF cannot
+ * show from their own data are decoded and deflated on a thread of their own meanwhile. */
+typedef struct png_prep {
+    const layout_image **images;  /* one per book path */
+    image_pdf *plans;
+    bool *planned;
+    int n;
+    pthread_t tid;
+    bool threaded;
+} png_prep;
+
+static void *prepare_pngs(void *arg) {
+    png_prep *p = arg;
+    for (int i = 0; i < p->n; i++)
+        if (p->planned[i] && !p->plans[i].own)
+            p->planned[i] = image_pdf_data(p->images[i]->src->data, p->images[i]->src->size, &p->plans[i]);
+    return NULL;
+}
+
+static bool png_listed(const png_prep *p, const char *book_path) {
+    for (int k = 0; k < p->n; k++)
+        if (strcmp(p->images[k]->book_path, book_path) == 0) return true;
+    return false;
+}
+
+static void png_prep_start(png_prep *p, const pdf_doc *doc) {
     const layout_list *lists[2] = {&doc->body, &doc->misc};
-    int cap = 0;
-    for (int l = 0; l < 2; l++) cap += lists[l]->n_images;
-    pdffinish_png *t = xcalloc((size_t)(cap ? cap : 1), sizeof *t);
+    int cap = lists[0]->n_images + lists[1]->n_images;
+    memset(p, 0, sizeof *p);
+    p->images = xcalloc((size_t)(cap ? cap : 1), sizeof *p->images);
+    p->plans = xcalloc((size_t)(cap ? cap : 1), sizeof *p->plans);
+    p->planned = xcalloc((size_t)(cap ? cap : 1), sizeof *p->planned);
+    bool decode = false;
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; i < lists[l]->n_images; i++) {
+            const layout_image *im = lists[l]->images[i];
+            const model_image *mi = im->src;
+            if (!mi->media_type || strcmp(mi->media_type, "image/png") != 0 || png_listed(p, im->book_path)) continue;
+            p->images[p->n] = im;
+            p->planned[p->n] = image_pdf_plan(mi->data, mi->size, &p->plans[p->n]);
+            decode = decode || (p->planned[p->n] && !p->plans[p->n].own);
+            p->n++;
+        }
+    p->threaded = decode && pthread_create(&p->tid, NULL, prepare_pngs, p) == 0;
+    if (decode && !p->threaded) prepare_pngs(p);
+}
+
+static void png_prep_wait(png_prep *p) {
+    if (p->threaded) pthread_join(p->tid, NULL);
+    p->threaded = false;
+}
+
+static void png_prep_free(png_prep *p) {
+    png_prep_wait(p);
+    for (int i = 0; i < p->n; i++) image_pdf_release(&p->plans[i]);
+    free(p->images);
+    free(p->plans);
+    free(p->planned);
+}
+
+/* The PNGs layout drew through stand-ins, for the finishing pass (the keys and bytes are the
+ * book's). A stand-in without data is left out: the finishing pass reports it. */
+static pdffinish_png *png_table(const png_prep *p, const pdf_doc *doc, int *n) {
+    const layout_list *lists[2] = {&doc->body, &doc->misc};
+    pdffinish_png *t = xcalloc((size_t)(p->n ? p->n : 1), sizeof *t);
+    bool *taken = xcalloc((size_t)(p->n ? p->n : 1), sizeof *taken);
     *n = 0;
     for (int l = 0; l < 2; l++)
         for (int i = 0; i < lists[l]->n_images; i++) {
             const layout_image *im = lists[l]->images[i];
-            bool listed = false;
-            for (int k = 0; k < *n && !listed; k++) listed = strcmp(t[k].key, im->book_path) == 0;
-            if (im->stand_in && !listed) t[(*n)++] = (pdffinish_png){xstrdup(im->book_path), im->src->data, im->src->size};
+            for (int k = 0; k < p->n && im->stand_in; k++)
+                if (!taken[k] && p->planned[k] && strcmp(p->images[k]->book_path, im->book_path) == 0) {
+                    taken[k] = true;
+                    t[(*n)++] = (pdffinish_png){im->book_path, im->src->data, im->src->size, &p->plans[k]};
+                }
         }
+    free(taken);
     return t;
 }
 
@@ -416,6 +481,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
     set_metadata(s, book);
     cairo_t *cr = cairo_create(s);
+    png_prep prep;
+    png_prep_start(&prep, &doc);
     pdf_draw_state st = {0};
     st.pdf = s;
     st.tag = pdftag_new();
@@ -446,11 +513,13 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
         atomic_abort(&draw_af);
         atomic_abort(&final_af);
         pdftag_free(st.tag);
+        png_prep_free(&prep);
         pdf_doc_free(&doc);
         return cs == CAIRO_STATUS_WRITE_ERROR ? QUIRE_EIO : QUIRE_EINPUT;
     }
+    png_prep_wait(&prep);
     int n_pngs = 0;
-    pdffinish_png *pngs = png_table(&doc, &n_pngs);
+    pdffinish_png *pngs = png_table(&prep, &doc, &n_pngs);
     pdffinish_label_range labels[2] = {{0, 'r', 1}, {doc.n_front, 'D', 1}};
     int n_pages = doc.n_pages, n_labels = doc.bp.n_pages > 0 ? 2 : 1;
     double bleed = doc.bleed, slug = doc.slug;
@@ -480,8 +549,8 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.n_xmp_creators = (int)book->meta.n_authors;
     rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
     if (freeing) pthread_join(freer, NULL);
-    for (int i = 0; i < n_pngs; i++) free((char *)pngs[i].key);
     free(pngs);
+    png_prep_free(&prep);
     free(seed);
     pdftag_free(st.tag);
     atomic_abort(&draw_af);

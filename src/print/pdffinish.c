@@ -574,36 +574,100 @@ static const pdffinish_png *png_named(const png_walk *w, const unsigned char *jp
     return NULL;
 }
 
-/* An image drawn through a stand-in gets its PNG's data: FlateDecode with the PNG predictors. */
+/* dict's key set to the object `text` parses to. */
+static void set_parsed(qpdf_data q, qpdf_oh dict, const char *key, const char *text)
+{
+    qpdf_oh v = qpdf_oh_parse(q, text);
+    qpdf_oh_replace_key(q, dict, key, v);
+    qpdf_oh_release(q, v);
+}
+
+/* [/Indexed /DeviceRGB hival <palette>] (malloc'd). */
+static char *indexed_space(const image_pdf *img)
+{
+    char *s = xmalloc(40 + 6 * (size_t)img->palette_n);
+    int n = sprintf(s, "[/Indexed /DeviceRGB %d <", img->palette_n - 1);
+    for (int i = 0; i < 3 * img->palette_n; i++)
+        n += sprintf(s + n, "%02x", img->palette[i]);
+    strcpy(s + n, ">]");
+    return s;
+}
+
+/* The image's colour space, depth and transparency as `img` says. */
+static void describe_image(png_walk *w, qpdf_oh dict, const image_pdf *img)
+{
+    qpdf_data q = w->q;
+    char text[128];
+    if (img->palette_n > 0) {
+        char *cs = indexed_space(img);
+        set_parsed(q, dict, "/ColorSpace", cs);
+        free(cs);
+    } else {
+        set_parsed(q, dict, "/ColorSpace", img->colors == 3 ? "/DeviceRGB" : "/DeviceGray");
+    }
+    snprintf(text, sizeof text, "%d", img->bits);
+    set_parsed(q, dict, "/BitsPerComponent", text);
+    if (img->n_key > 0) {
+        int n = snprintf(text, sizeof text, "[");
+        for (int i = 0; i < img->n_key; i++)
+            n += snprintf(text + n, sizeof text - (size_t)n, " %u", img->key[i]);
+        snprintf(text + n, sizeof text - (size_t)n, " ]");
+        set_parsed(q, dict, "/Mask", text);
+    }
+    if (img->soft) {
+        snprintf(text, sizeof text,
+                 "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                 "/BitsPerComponent 8 /Filter /FlateDecode >>",
+                 img->width, img->height);
+        qpdf_oh sd = qpdf_oh_parse(q, text);
+        qpdf_oh mask = pdfupdate_new_stream(w->u, q, sd, img->alpha, img->alpha_len);
+        qpdf_oh_replace_key(q, dict, "/SMask", mask);
+        qpdf_oh_release(q, mask);
+        qpdf_oh_release(q, sd);
+    }
+}
+
+/* An image drawn through a stand-in gets its PNG's data: FlateDecode, with the PNG
+ * predictors when they are the PNG's own. */
 static void put_png(png_walk *w, qpdf_oh image)
 {
     qpdf_data q = w->q;
     qpdf_oh dict = qpdf_oh_get_dict(q, image), filter = qpdf_oh_get_key(q, dict, "/Filter");
     bool dct = qpdf_oh_is_name_and_equals(q, filter, "/DCTDecode");
     qpdf_oh_release(q, filter);
-    qpdf_oh_release(q, dict);
-    unsigned char *jpeg = NULL, *idat = NULL;
-    size_t jlen = 0, ilen = 0;
+    unsigned char *jpeg = NULL;
+    size_t jlen = 0;
     if (!dct || qpdf_oh_get_stream_data(q, image, qpdf_dl_none, NULL, &jpeg, &jlen) != QPDF_SUCCESS) {
         free(jpeg);
+        qpdf_oh_release(q, dict);
         return;
     }
     const pdffinish_png *png = png_named(w, jpeg, jlen);
-    int pw, ph, colors;
+    image_pdf filled;
+    const image_pdf *img = png ? png->img : NULL;
+    bool fill = img && img->own && !img->color;
+    if (fill) {
+        filled = *img;
+        img = image_pdf_data(png->data, png->len, &filled) ? &filled : NULL;
+    }
     if (jlen >= 6 + strlen(LAYOUT_PNG_TAG) && memcmp(jpeg + 6, LAYOUT_PNG_TAG, strlen(LAYOUT_PNG_TAG)) == 0 &&
-        (!png || !image_png_flat(png->data, png->len, &pw, &ph, &colors, &idat, &ilen))) {
+        (!img || !img->color)) {
         w->missing++;
-    } else if (png) {
+    } else if (img) {
         char parms[128];
-        snprintf(parms, sizeof parms, "<< /Predictor 15 /Colors %d /BitsPerComponent 8 /Columns %d >>", colors, pw);
-        qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), dp = qpdf_oh_parse(q, parms);
-        qpdf_oh_replace_stream_data(q, image, idat, ilen, flate, dp);
+        snprintf(parms, sizeof parms, "<< /Predictor 15 /Colors %d /BitsPerComponent %d /Columns %d >>", img->colors,
+                 img->bits, img->width);
+        qpdf_oh flate = qpdf_oh_new_name(q, "/FlateDecode"), dp = img->own ? qpdf_oh_parse(q, parms) : qpdf_oh_new_null(q);
+        qpdf_oh_replace_stream_data(q, image, img->color, img->color_len, flate, dp);
+        describe_image(w, dict, img);
         pdfupdate_changed(w->u, q, image);
         w->found[png - w->opt->pngs] = true;
         qpdf_oh_release(q, flate);
         qpdf_oh_release(q, dp);
     }
-    free(idat);
+    if (img == &filled)
+        image_pdf_release(&filled);
+    qpdf_oh_release(q, dict);
     free(jpeg);
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "base/diag.h"
+#include "base/image.h"
 
 typedef struct pdffinish_label_range {
     int first_page;          /* 0-based index of the first page of the range */
@@ -52,11 +53,13 @@ typedef struct pdffinish_structure {
 } pdffinish_structure;
 
 /* A PNG the print writer drew through a stand-in (layout_png_stand_in): the finishing pass
- * gives the image object the PNG's own compressed data. */
+ * gives the image object the PNG's data as `img` plans them; a plan of the PNG's own data
+ * (img->own) is filled in from `data` there, any other comes filled in (image_pdf_data). */
 typedef struct pdffinish_png {
     const char *key;                 /* what the stand-in names (the image's book path) */
     const unsigned char *data;       /* the PNG file's bytes */
     size_t len;
+    const image_pdf *img;
 } pdffinish_png;
 
 typedef struct pdffinish_options {
