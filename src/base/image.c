@@ -1,4 +1,4 @@
-/* image: PNG (cairo) and JPEG (gdk-pixbuf) bytes → decoded images. */
+/* image: PNG (cairo, libpng) and JPEG (gdk-pixbuf) bytes → decoded images; WebP and GIF → PNG. */
 #include "base/image.h"
 
 #include <stdlib.h>
@@ -441,87 +441,259 @@ const char *image_convertible(const unsigned char *data, size_t len) {
     return NULL;
 }
 
-static cairo_status_t write_mem(void *closure, const unsigned char *in, unsigned int n) {
-    buf_put(closure, (const char *)in, n);
-    return CAIRO_STATUS_SUCCESS;
+/*** WebP and GIF into PNG ***/
+
+/* Straight (not premultiplied) RGB or RGBA rows and what holds them. */
+typedef struct rgba_rows {
+    const unsigned char *px;
+    int w, h, stride, channels;
+    uint8_t *webp;      /* libwebp's buffer, or NULL */
+    GdkPixbuf *pixbuf;  /* gdk-pixbuf's, or NULL */
+} rgba_rows;
+
+static void rgba_release(rgba_rows *r) {
+    if (r->webp) WebPFree(r->webp);
+    if (r->pixbuf) g_object_unref(r->pixbuf);
 }
 
-/* Straight RGBA rows into a cairo image (premultiplied ARGB32). */
-static cairo_surface_t *surface_from_rgba(const unsigned char *px, int w, int h, int stride, int channels) {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) return s;
-    unsigned char *dst = cairo_image_surface_get_data(s);
-    int ds = cairo_image_surface_get_stride(s);
-    cairo_surface_flush(s);
-    for (int y = 0; y < h; y++) {
-        const unsigned char *p = px + (size_t)y * (size_t)stride;
-        uint32_t *q = (uint32_t *)(dst + (size_t)y * (size_t)ds);
-        for (int x = 0; x < w; x++, p += channels) {
-            uint32_t a = channels == 4 ? p[3] : 255;
-            q[x] = a << 24 | (p[0] * a / 255) << 16 | (p[1] * a / 255) << 8 | (p[2] * a / 255);
-        }
-    }
-    cairo_surface_mark_dirty(s);
-    return s;
-}
-
-static cairo_surface_t *decode_webp(const unsigned char *data, size_t len, char **why) {
+static bool decode_webp(const unsigned char *data, size_t len, rgba_rows *r, char **why) {
     int w = 0, h = 0;
     if (WebPGetInfo(data, len, &w, &h) && !image_size_allowed(w, h)) {
         *why = image_too_large(w, h);
-        return NULL;
+        return false;
     }
-    uint8_t *px = WebPDecodeRGBA(data, len, &w, &h);
-    if (!px) {
+    r->webp = WebPDecodeRGBA(data, len, &w, &h);
+    if (!r->webp) {
         *why = xstrdup("is a damaged WebP image");
-        return NULL;
+        return false;
     }
-    cairo_surface_t *s = surface_from_rgba(px, w, h, w * 4, 4);
-    WebPFree(px);
-    return s;
+    r->px = r->webp, r->w = w, r->h = h, r->stride = w * 4, r->channels = 4;
+    return true;
 }
 
-static cairo_surface_t *decode_gif(const unsigned char *data, size_t len, char **why) {
+/* Past a run of GIF data sub-blocks (each a size byte and that many bytes, ended by a 0). */
+static bool gif_skip_blocks(const unsigned char *d, size_t len, size_t *at) {
+    while (*at < len) {
+        size_t n = d[(*at)++];
+        if (n == 0) return true;
+        *at += n;
+    }
+    return false;
+}
+
+/* How many bytes of a GIF end its first image (the header, colour tables and extensions
+ * before it included); 0 when its blocks cannot be walked that far. */
+static size_t gif_first_image(const unsigned char *d, size_t len) {
+    if (len < 13) return 0;
+    size_t at = 13;
+    if (d[10] & 0x80) at += 3u << ((d[10] & 7) + 1);  /* the global colour table */
+    while (at < len) {
+        if (d[at] == 0x21) {                          /* an extension: label, sub-blocks */
+            at += 2;
+            if (!gif_skip_blocks(d, len, &at)) return 0;
+        } else if (d[at] == 0x2C) {                   /* an image: descriptor, colour table, LZW size, data */
+            if (len - at < 11) return 0;
+            unsigned flags = d[at + 9];
+            at += 10;
+            if (flags & 0x80) at += 3u << ((flags & 7) + 1);
+            at += 1;
+            return gif_skip_blocks(d, len, &at) ? at : 0;
+        } else {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The GIF up to its first image, then the trailer: the loader decodes only the picture kept
+ * (an animation's other frames cost it more than the first, and are not shown). The whole
+ * file when its blocks cannot be walked, so the loader says what is wrong. */
+static unsigned char *gif_first_frame(const unsigned char *data, size_t len, size_t *out_len) {
+    size_t n = gif_first_image(data, len);
+    if (n == 0 || n > len) n = len;
+    unsigned char *out = xmalloc(n + 1);
+    memcpy(out, data, n);
+    out[n] = 0x3B;
+    *out_len = n < len ? n + 1 : n;
+    return out;
+}
+
+/* Feeds the loader a piece at a time: it moves what it keeps down after every write, so one
+ * write of a large file costs it time in the square of the file's size. */
+#define GIF_PIECE 65536
+
+static bool decode_gif(const unsigned char *data, size_t len, rgba_rows *r, char **why) {
     int w = 0, h = 0;
     if (image_header_size(data, len, "gif", &w, &h) && !image_size_allowed(w, h)) {
         *why = image_too_large(w, h);
-        return NULL;
+        return false;
     }
     GError *err = NULL;
     GdkPixbufLoader *ld = gdk_pixbuf_loader_new_with_type("gif", &err);
-    cairo_surface_t *s = NULL;
+    size_t n = 0;
+    unsigned char *first = gif_first_frame(data, len, &n);
     if (ld) {
-        bool wrote = gdk_pixbuf_loader_write(ld, data, len, &err);
+        bool wrote = true;
+        for (size_t at = 0; wrote && at < n; at += GIF_PIECE)
+            wrote = gdk_pixbuf_loader_write(ld, first + at, n - at < GIF_PIECE ? n - at : GIF_PIECE, &err);
         bool closed = gdk_pixbuf_loader_close(ld, wrote ? &err : NULL);
-        /* an animation gives its first frame */
         GdkPixbuf *pb = wrote && closed ? gdk_pixbuf_loader_get_pixbuf(ld) : NULL;
-        if (pb)
-            s = surface_from_rgba(gdk_pixbuf_read_pixels(pb), gdk_pixbuf_get_width(pb), gdk_pixbuf_get_height(pb),
-                                  gdk_pixbuf_get_rowstride(pb), gdk_pixbuf_get_n_channels(pb));
+        if (pb) {
+            r->pixbuf = g_object_ref(pb);
+            r->px = gdk_pixbuf_read_pixels(pb), r->w = gdk_pixbuf_get_width(pb), r->h = gdk_pixbuf_get_height(pb);
+            r->stride = gdk_pixbuf_get_rowstride(pb), r->channels = gdk_pixbuf_get_n_channels(pb);
+        }
         g_object_unref(ld);
     }
-    if (!s) *why = xasprintf("is a damaged GIF image (%s)", err ? err->message : "no picture in it");
+    free(first);
+    if (!r->pixbuf) *why = xasprintf("is a damaged GIF image (%s)", err ? err->message : "no picture in it");
     if (err) g_error_free(err);
-    return s;
+    return r->pixbuf != NULL;
+}
+
+/* The colours of the rows as a palette (RGBA, those not opaque first, then in the order met),
+ * with each pixel's index; false when there are more than 256. */
+typedef struct png_palette {
+    uint32_t colour[256];
+    int n, n_clear;           /* entries; of them, those not opaque (they come first) */
+    unsigned char *index;     /* w*h indices (malloc'd) */
+} png_palette;
+
+static uint32_t pixel_at(const rgba_rows *r, int x, int y) {
+    const unsigned char *p = r->px + (size_t)y * (size_t)r->stride + (size_t)x * (size_t)r->channels;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (r->channels == 4 ? p[3] : 255u);
+}
+
+/* The palette entry of `c`, added when new: a small open hash of the colours met (-1 when full). */
+static int palette_slot(png_palette *pal, uint32_t *keys, int16_t *slots, uint32_t c) {
+    unsigned hsh = (c * 2654435761u) >> 23;  /* 9 bits: 512 slots */
+    while (slots[hsh] >= 0 && keys[hsh] != c) hsh = (hsh + 1) & 511;
+    if (slots[hsh] >= 0) return slots[hsh];
+    if (pal->n == 256) return -1;
+    keys[hsh] = c, slots[hsh] = (int16_t)pal->n, pal->colour[pal->n] = c;
+    return pal->n++;
+}
+
+static bool palette_of(const rgba_rows *r, png_palette *pal) {
+    uint32_t keys[512];
+    int16_t slots[512];
+    memset(slots, 0xff, sizeof slots);
+    pal->n = pal->n_clear = 0;
+    pal->index = xmalloc((size_t)r->w * (size_t)r->h);
+    for (int y = 0; y < r->h; y++)
+        for (int x = 0; x < r->w; x++) {
+            int i = palette_slot(pal, keys, slots, pixel_at(r, x, y));
+            if (i < 0) {
+                free(pal->index);
+                pal->index = NULL;
+                return false;
+            }
+            pal->index[(size_t)y * (size_t)r->w + (size_t)x] = (unsigned char)i;
+        }
+    /* those not opaque first, so that tRNS is short and a single clear colour a key */
+    unsigned char order[256], map[256];
+    for (int i = 0; i < pal->n; i++)
+        if ((pal->colour[i] & 0xff) != 255) order[pal->n_clear++] = (unsigned char)i;
+    for (int i = 0, k = pal->n_clear; i < pal->n; i++)
+        if ((pal->colour[i] & 0xff) == 255) order[k++] = (unsigned char)i;
+    uint32_t sorted[256];
+    for (int k = 0; k < pal->n; k++) sorted[k] = pal->colour[order[k]], map[order[k]] = (unsigned char)k;
+    memcpy(pal->colour, sorted, sizeof sorted);
+    for (size_t i = 0; i < (size_t)r->w * (size_t)r->h; i++) pal->index[i] = map[pal->index[i]];
+    return true;
+}
+
+static bool rows_opaque(const rgba_rows *r) {
+    for (int y = 0; y < r->h && r->channels == 4; y++)
+        for (int x = 0; x < r->w; x++)
+            if (r->px[(size_t)y * (size_t)r->stride + (size_t)x * 4 + 3] != 255) return false;
+    return true;
+}
+
+static void png_mem_write(png_structp png, png_bytep in, size_t n) {
+    buf_put(png_get_io_ptr(png), in, n);
+}
+
+static void png_mem_flush(png_structp png) {
+    (void)png;
+}
+
+static void png_write_error(png_structp png, png_const_charp msg) {
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+/* Writes the rows: indexed with their palette when they have at most 256 colours (so the PDF
+ * carries them as they are), else RGB when opaque, else RGBA. */
+static void write_rows(png_structp png, png_infop info, const rgba_rows *r, const png_palette *pal, bool opaque) {
+    int depth = 8;
+    if (pal->index) {
+        depth = pal->n <= 2 ? 1 : pal->n <= 4 ? 2 : pal->n <= 16 ? 4 : 8;
+        png_color plte[256];
+        png_byte trns[256];
+        for (int i = 0; i < pal->n; i++) {
+            uint32_t c = pal->colour[i];
+            plte[i] = (png_color){(png_byte)(c >> 24), (png_byte)(c >> 16), (png_byte)(c >> 8)};
+            trns[i] = (png_byte)c;
+        }
+        png_set_IHDR(png, info, (png_uint_32)r->w, (png_uint_32)r->h, depth, PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        png_set_PLTE(png, info, plte, pal->n);
+        if (pal->n_clear) png_set_tRNS(png, info, trns, pal->n_clear, NULL);
+        png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    } else {
+        png_set_IHDR(png, info, (png_uint_32)r->w, (png_uint_32)r->h, 8,
+                     opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    }
+    png_write_info(png, info);
+    if (pal->index) png_set_packing(png);
+    else if (opaque && r->channels == 4) png_set_filler(png, 0, PNG_FILLER_AFTER);  /* drops the alpha bytes */
+    for (int y = 0; y < r->h; y++)
+        png_write_row(png, pal->index ? pal->index + (size_t)y * (size_t)r->w : r->px + (size_t)y * (size_t)r->stride);
+    png_write_end(png, info);
+}
+
+static bool write_guarded(png_structp png, png_infop info, const rgba_rows *r, const png_palette *pal, bool opaque) {
+    if (setjmp(png_jmpbuf(png)) != 0) return false;
+    write_rows(png, info, r, pal, opaque);
+    return true;
+}
+
+static bool encode_png(const rgba_rows *r, buf *out) {
+    png_palette pal = {{0}, 0, 0, NULL};
+    bool opaque = rows_opaque(r);
+    palette_of(r, &pal);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_write_error, png_quiet);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    bool ok = false;
+    if (info) {
+        png_set_write_fn(png, out, png_mem_write, png_mem_flush);
+        ok = write_guarded(png, info, r, &pal, opaque);
+    }
+    png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
+    free(pal.index);
+    return ok;
 }
 
 unsigned char *image_png_from(const unsigned char *data, size_t len, size_t *png_len, char **why) {
     *why = NULL;
     const char *kind = image_convertible(data, len);
-    cairo_surface_t *s = !kind                       ? NULL
-                         : strcmp(kind, "webp") == 0 ? decode_webp(data, len, why)
-                                                     : decode_gif(data, len, why);
-    if (!s) {
+    rgba_rows r = {0};
+    bool decoded = !kind                       ? false
+                   : strcmp(kind, "webp") == 0 ? decode_webp(data, len, &r, why)
+                                               : decode_gif(data, len, &r, why);
+    if (!decoded) {
+        rgba_release(&r);
         if (!*why) *why = xstrdup("is not a WebP or GIF image");
         return NULL;
     }
     buf b;
     buf_init(&b);
-    cairo_status_t st = cairo_surface_status(s);
-    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_write_to_png_stream(s, write_mem, &b);
-    cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        *why = xasprintf("cannot be converted to PNG (%s)", cairo_status_to_string(st));
+    bool ok = r.channels >= 3 && encode_png(&r, &b);
+    rgba_release(&r);
+    if (!ok) {
+        *why = xstrdup("cannot be converted to PNG");
         buf_free(&b);
         return NULL;
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""png_kinds.py PDF IMAGES_DIR: every PNG of IMAGES_DIR (each of its own width) against the image
+"""png_kinds.py PDF IMAGES_DIR: every PNG (and GIF: its first frame) of IMAGES_DIR (each of its own width) against the image
 the PDF shows at that width. The PNG's pixels come from Pillow's decoder; the PDF's from
 pikepdf (libqpdf undoes FlateDecode and the PNG predictors), unpacked here by the image's
 /BitsPerComponent, /ColorSpace (grey, RGB, indexed), /Mask (colour key) and /SMask. Colour is
@@ -99,6 +99,9 @@ def expected(path):
         t = im.info.get("transparency")
         return [[(v / 257.0,) * 3 + (0.0 if v == t else 255.0,) for v in
                  (im.getpixel((x, y)) for x in range(w))] for y in range(h)], 1.01
+    if path.endswith(".gif"):                    # the first frame
+        rgba = im.convert("RGBA")
+        return [[tuple(float(c) for c in rgba.getpixel((x, y))) for x in range(w)] for y in range(h)], 0.51
     depth, ctype = open(path, "rb").read()[24:26]
     if ctype == 0 and depth < 8 and "transparency" in im.info:
         # Pillow scales 1-, 2- and 4-bit grey to 8 bits but not the tRNS value
@@ -128,7 +131,7 @@ def main(pdf_path, images):
         for _, xo in page.images.items():
             by_width.setdefault(int(xo.Width), xo)
     failed = 0
-    for path in sorted(glob.glob(os.path.join(images, "*.png"))):
+    for path in sorted(glob.glob(os.path.join(images, "*.png")) + glob.glob(os.path.join(images, "*.gif"))):
         name = os.path.basename(path)[:-4]
         want, tol = expected(path)
         img = by_width.get(len(want[0]))
@@ -138,7 +141,7 @@ def main(pdf_path, images):
             continue
         got, how = shown(img)
         why = compare(want, got, tol) if len(got) == len(want) else "height"
-        if how.startswith("own") and img.read_raw_bytes() != idat(path):
+        if how.startswith("own") and path.endswith(".png") and img.read_raw_bytes() != idat(path):
             why = "a predictor but not the PNG's own data"
         print(name, "FAIL" if why else "ok", how, "(%s)" % why if why else "")
         failed += bool(why)

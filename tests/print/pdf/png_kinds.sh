@@ -49,8 +49,24 @@ rgba8 decoded soft
 rgba16 decoded soft
 rgba8-interlaced decoded soft
 rgba8-opaque decoded
+animation own key
 KINDS
-check "every fixture listed" '[ "$(wc -l < "$WORK/kinds.txt")" -eq 25 ]'
+check "every fixture listed" '[ "$(wc -l < "$WORK/kinds.txt")" -eq 26 ]'
+# The GIF's first frame is an indexed PNG in the EPUB too, of the same pixels.
+"$BIN" build "$BOOK" -o "$WORK/e" --epub -q && unzip -qo "$WORK/e/pngs.epub" -d "$WORK/e/x"
+check "the GIF an indexed PNG of its first frame in the EPUB" '"$PY" - "$WORK/e/x" "$BOOK/images/animation.gif" <<"PY"
+import glob, sys
+from PIL import Image, ImageChops
+gif = Image.open(sys.argv[2]).convert("RGBA")
+for f in glob.glob(sys.argv[1] + "/**/*.png", recursive=True):
+    im = Image.open(f)
+    if im.size == gif.size:
+        a, b = im.convert("RGBA"), gif
+        same = all(p == q or (p[3] == 0 and q[3] == 0) for p, q in zip(a.getdata(), b.getdata()))
+        sys.exit(0 if im.mode == "P" and same else 1)
+sys.exit(1)
+PY'
+
 # poppler and MuPDF draw every image without a word
 check "pdftoppm draws it silently" '[ -z "$(pdftoppm -r 30 -png "$PDF" "$WORK/p" 2>&1)" ]'
 if command -v mutool >/dev/null; then
