@@ -92,7 +92,7 @@ void style_defaults(style_sheet *s) {
     R[STYLE_TABLE].shrink_to_fit = 0.75;
     R[STYLE_CODE] = text(MONO, 8, 400, false, 1.35, 6, 6, STYLE_ALIGN_LEFT, INK);
     R[STYLE_CODE].background = 0xeef2f3u;
-    R[STYLE_CODE].shrink_to_fit = 0.75;
+    R[STYLE_CODE].shrink_to_fit = 0.625;
 
     R[STYLE_HEADER] = text(SANS, 8, 400, false, 1.2, 0, 0, STYLE_ALIGN_LEFT, GREY);
     R[STYLE_HEADER].uppercase = true;

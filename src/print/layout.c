@@ -956,10 +956,10 @@ static void do_table(lctx *c, const model_node *n) {
     c->pending_after = ts->space_after > 10 ? ts->space_after : 10;
 }
 
-static void do_code(lctx *c, const model_node *n) {
-    const style_text *cs = role_style(c, STYLE_CODE);
-    push_tag(c, "Code");
-    text_opts o = base_opts(c, width_here(c) - 12);
+/* Sets a code block's text (its final line end dropped) inside padding of 6 pt on each
+ * side of `width`. NULL after an error. */
+static text_para *set_code(lctx *c, const model_node *n, double width) {
+    text_opts o = base_opts(c, width - 12);
     o.no_justify = true;
     o.verbatim = true;
     const char *src = n->text ? n->text : "";
@@ -967,14 +967,39 @@ static void do_code(lctx *c, const model_node *n) {
     if (len && src[len - 1] == '\n') len--;
     if (len && src[len - 1] == '\r') len--;
     char *t = xstrndup(src, len);
-    text_para *p = layout_keep_para(c->out, text_para_verbatim(c->tc, n, t, cs, &o, c->d));
+    text_para *p = text_para_verbatim(c->tc, n, t, role_style(c, STYLE_CODE), &o, c->d);
     free(t);
+    return p;
+}
+
+/* Whether a set code block had to be made smaller or wrap a line to fit its width. */
+static bool code_squeezed(const text_para *p, const style_text *cs) {
+    if (p->size < cs->size * 0.999) return true;
+    for (int i = 0; i < p->n_lines; i++)
+        if (p->lines[i].continued) return true;
+    return false;
+}
+
+static void do_code(lctx *c, const model_node *n) {
+    const style_text *cs = role_style(c, STYLE_CODE);
+    push_tag(c, "Code");
+    double save = c->indent;
+    text_para *p = set_code(c, n, width_here(c));
+    /* In a list or quote, a block whose lines do not fit beside the indent at its size
+     * takes the column's full width (from the column's left edge) before it is set
+     * smaller or wraps a line. */
+    if (p && c->indent > 0 && code_squeezed(p, cs)) {
+        text_para_free(p);
+        c->indent = 0;
+        p = set_code(c, n, width_here(c));
+    }
+    p = layout_keep_para(c->out, p);
     if (!p) {
         c->ok = false;
+        c->indent = save;
         pop_tag(c);
         return;
     }
-    double save = c->indent;
     c->indent += 6;
     /* Short blocks stay whole; a long one splits, at a cost, with two lines on each side. */
     int first = c->out->n;

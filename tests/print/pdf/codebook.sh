@@ -1,43 +1,70 @@
 #!/bin/bash
-# codebook: a public technical book's code prints line for line. Five chapters of
+# codebook: public technical books' code prints line for line. Five chapters of
 # "Learn Go with Tests" (fixtures/gobook, MIT) hold about 750 lines in fenced code
-# blocks; read from the Markdown here (tabs to stops every 4 columns), each must be
-# one whole line of `pdftotext -layout`, in the book's order, set in the monospaced
-# face (Noto Sans Mono embedded; every code word's characters one advance wide).
+# blocks; four chapters of the PyO3 user guide (fixtures/pyo3guide, an mdBook, MIT)
+# about 700, some inside list items, some 103 to 119 columns wide, with rustdoc's
+# hidden lines. Read from the Markdown here (tabs to stops every 4 columns, a fence's
+# indentation off its lines, hidden Rust lines left out), each shown line must be one
+# whole line of `pdftotext -layout`, in the book's order, and no hidden line printed;
+# set in the monospaced face (Noto Sans Mono embedded; every code word's characters
+# one advance wide), never smaller than 5 pt (an advance of 3 pt).
 # Usage: codebook.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
-BOOK=$SRC/tests/print/pdf/fixtures/gobook
-if ! "$BIN" build "$BOOK" -o "$WORK" --pdf -q; then echo "FAIL: build"; exit 1; fi
-pdftotext -layout "$WORK/gobook.pdf" "$WORK/layout.txt"
-pdftotext -bbox "$WORK/gobook.pdf" "$WORK/bbox.html"
-pdffonts "$WORK/gobook.pdf" >"$WORK/fonts.txt"
-python3 - "$BOOK/chapters" "$WORK" <<'PY'
-import glob, html, re, sys
-chapters, work = sys.argv[1:3]
+FIX=$SRC/tests/print/pdf/fixtures
+status=0
+
+check() { # BOOK_DIR NAME MIN_LINES RUST_HIDDEN CHAPTER...
+    local book=$1 name=$2 min=$3 hidden=$4
+    shift 4
+    mkdir -p "$WORK/$name"
+    if ! "$BIN" build "$book" -o "$WORK/$name" --pdf -q; then
+        echo "FAIL: build $name"
+        status=1
+        return
+    fi
+    local pdf=$WORK/$name/$name.pdf
+    pdftotext -layout "$pdf" "$WORK/$name/layout.txt"
+    pdftotext -bbox "$pdf" "$WORK/$name/bbox.html"
+    pdffonts "$pdf" >"$WORK/$name/fonts.txt"
+    (cd "$book" && python3 - "$WORK/$name" "$min" "$hidden" "$@" <<'PY') || status=1
+import html, re, sys
+work, least, hidden, mds = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4:]
 fail = 0
 def bad(msg):
     global fail
     fail += 1
     if fail <= 20: print("FAIL:", msg)
 
-code, prose = [], []
-for md in sorted(glob.glob(chapters + "/*.md")):
+# Fenced code (``` or ~~~, at any indentation: inside list items too, and in block
+# quotes), as CommonMark reads it: a line loses up to the fence's indentation (after
+# the quote's "> "). mdBook hides a Rust block's lines that start with "# " or are a
+# lone "#" ("##" shows as "#").
+code, concealed = [], []
+quote = re.compile(r"^ {0,3}(?:> ?)+")
+for md in mds:
     fence = None
     for line in open(md, encoding="utf-8").read().split("\n"):
-        m = re.match(r"^( {0,3})(`{3,}|~{3,})", line)
-        if fence is None and m:
-            fence = m.group(2)
-        elif fence is not None and m and m.group(2).startswith(fence) and not line.strip()[len(m.group(2)):]:
+        if fence is None: quoted = quote.match(line) is not None
+        if quoted: line = quote.sub("", line)
+        m = re.match(r"^( *)(`{3,}|~{3,})(.*)$", line)
+        if fence is None and m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            fence, indent = m.group(2), len(m.group(1))
+            rust = hidden and re.match(r"rust($|[ ,])", m.group(3).strip()) is not None
+        elif fence is not None and m and m.group(2).startswith(fence) and not m.group(3).strip():
             fence = None
         elif fence is not None:
+            line = line[min(len(line) - len(line.lstrip(" ")), indent):]
+            t = line.lstrip(" \t")
+            if rust and (t == "#" or t.startswith("# ")):
+                concealed.append(t[2:])
+                continue
+            if rust and t.startswith("##"): line = line.replace("##", "#", 1)
             code.append(line.expandtabs(4).rstrip())
-        else:
-            prose.append(line)
 lines = [l for l in code if l.strip()]
-if len(lines) < 600: bad(f"only {len(lines)} code lines in the fixture")
+if len(lines) < least: bad(f"only {len(lines)} code lines in the fixture")
 
 norm = lambda s: " ".join(s.split())
 out = [norm(l) for l in open(work + "/layout.txt", encoding="utf-8")]
@@ -50,12 +77,19 @@ for l in lines:
     except ValueError:
         bad(f"code line not one whole line of pdftotext -layout (after output line {at}): {l!r}")
 print(f"{whole} of {len(lines)} code lines whole, in order")
+# A hidden line long enough to be its own (not also a shown line) must not be printed.
+shown_code, printed = set(norm(l) for l in lines), set(out)
+for l in concealed:
+    n = norm(l)
+    if len(n) > 20 and n not in shown_code and any(n in o for o in printed):
+        bad(f"a hidden Rust line is printed: {l!r}")
 
 if "NotoSansMono-Regular" not in open(work + "/fonts.txt").read(): bad("Noto Sans Mono is not embedded")
 # The monospaced face: the row of word boxes of every code line of three or more
 # words, each character one advance (a block may be set smaller to fit its longest
-# line, so the advance is the same within a row, not across the book).
-rows, checked = {}, 0
+# line, so the advance is the same within a row, not across the book), never below
+# 3 pt (Noto Sans Mono's 0.6 em at 5 pt: the 8 pt code at its floor of 62.5 %).
+rows, checked, smallest = {}, 0, 99.0
 for page, body in enumerate(open(work + "/bbox.html", encoding="utf-8").read().split("<page ")[1:]):
     for a, b, c, w in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', body):
         rows.setdefault((page, round(float(b), 1)), []).append((float(a), float(c), html.unescape(w)))
@@ -66,10 +100,19 @@ for l in set(norm(l) for l in lines if len(l.split()) >= 3):
     for row in by_text.get(l, []):
         adv = [(x1 - x) / len(w) for x, x1, w in row]
         checked += 1
+        smallest = min(smallest, min(adv))
         if max(adv) - min(adv) > 0.01:
             bad(f"code characters differ in advance: {min(adv):.3f} .. {max(adv):.3f} pt: {l!r}")
-if checked < 300: bad(f"only {checked} code lines found as rows of word boxes")
-print(f"{checked} code lines one advance per character")
+if checked < least * 0.4: bad(f"only {checked} code lines found as rows of word boxes")
+if smallest < 2.99: bad(f"code set as small as an advance of {smallest:.3f} pt (under 5 pt)")
+print(f"{checked} code lines one advance per character, the smallest {smallest:.3f} pt")
 print(f"{fail} failed")
 sys.exit(1 if fail else 0)
 PY
+}
+
+check "$FIX/gobook" gobook 600 0 chapters/01-hello-world.md chapters/02-integers.md chapters/03-iteration.md \
+    chapters/04-arrays-and-slices.md chapters/05-pointers-and-errors.md
+check "$FIX/pyo3guide" pyo3guide 650 1 src/function/signature.md src/conversions/traits.md src/trait-bounds.md \
+    src/debugging.md
+exit $status
