@@ -6,7 +6,7 @@
 # character, tab stops at multiples of it), a block with a line too long for the measure
 # at 62.5 % of the size (shrink-to-fit); a list item's listing too wide for its indent
 # at the column's full width instead; the EPUB's CSS names the same face with a
-# monospace fallback and embeds it. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+# monospace fallback and embeds it, and wraps a long line. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -112,6 +112,11 @@ rule = re.search(r"pre, code \{[^}]*\}", css)
 if not rule or not re.search(r'font-family: "Noto Sans Mono", monospace', rule.group(0)):
     bad("the EPUB's CSS does not set code in \"Noto Sans Mono\", monospace")
 if not re.search(r'@font-face \{[^}]*"Noto Sans Mono"', css): bad("the EPUB does not embed Noto Sans Mono")
+# On a reading system's page a long line wraps (at a space, else inside a word), never runs off it.
+# (overflow-wrap is inherited: the body's reaches pre and code.)
+pre = " ".join(re.findall(r"(?:^|\n)(?:pre|body) \{([^}]*)\}", css))
+if "white-space: pre-wrap" not in pre or "overflow-wrap: break-word" not in pre:
+    bad("the EPUB's pre does not wrap long lines (white-space: pre-wrap, overflow-wrap: break-word)")
 print(f"{fail} failed")
 sys.exit(1 if fail else 0)
 PY
