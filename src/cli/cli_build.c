@@ -113,8 +113,8 @@ static size_t text_bytes(const model_book *book) {
 
 /* The print layout's hyphenation patterns load while the chapters are read (both
  * writers lay the book out). */
-static void prefetch_for_layout(const model_book *book, void *arg) {
-    pdf_prefetch(book);
+static void prefetch_for_layout(const model_book *book, size_t chapter_bytes, void *arg) {
+    pdf_prefetch(book, chapter_bytes);
 }
 
 /* The print layout, first: the e-book carries its page breaks. Without the PDF it is

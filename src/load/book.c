@@ -453,6 +453,19 @@ static bool expand_includes(model_book *book, const model_chapter *ch, char **da
     return true;
 }
 
+/* The size of the chapter files the manifest lists (before they are read), as stat says. */
+static size_t listed_bytes(const model_book *book, const manifest *m) {
+    size_t total = 0;
+    for (size_t i = 0; i < m->n_chapters; i++) {
+        if (m->chapters[i].part || !m->chapters[i].value) continue;
+        char *path = path_join(book->dir, m->chapters[i].value);
+        struct stat st;
+        if (stat(path, &st) == 0 && st.st_size > 0) total += (size_t)st.st_size;
+        free(path);
+    }
+    return total;
+}
+
 /* One chapter: checks where it lives and what it holds, then parses it. */
 static bool load_chapter(model_book *book, const manifest_ref *ref, int index, bool front, chapter_file *seen,
                          size_t *n_seen, diag *d) {
@@ -763,7 +776,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     }
 
     if (!load_style(book, given_dir, opt, &m, d)) ok = false;
-    if (ok && book->style && opt && opt->on_style) opt->on_style(book, opt->on_style_arg);
+    if (ok && book->style && opt && opt->on_style) opt->on_style(book, listed_bytes(book, &m), opt->on_style_arg);
     if (!set_font_dirs(book, d)) ok = false;
     if (book->style && !fonts_scan(book, d)) ok = false;
 

@@ -11,8 +11,9 @@ typedef struct book_options {
     const char *style_path;  /* --style FILE: overrides book.yaml's style */
     const char *paper;       /* --paper a4|letter, or NULL */
     /* Called once book.yaml and the style are read, before the chapters: the caller may
-     * start work that needs only those (a writer's hyphenation patterns). May be NULL. */
-    void (*on_style)(const model_book *book, void *arg);
+     * start work that needs only those (a writer's hyphenation patterns); chapter_bytes
+     * is the size of the chapter files listed, by the file system. May be NULL. */
+    void (*on_style)(const model_book *book, size_t chapter_bytes, void *arg);
     void *on_style_arg;
     bool strict;             /* --strict: warnings are errors (book.yaml's `strict: true` too) */
 } book_options;

@@ -28,6 +28,22 @@ struct hyph {
     bool latin1;   /* dictionary in ISO 8859-1 rather than UTF-8 */
     bool shared;   /* from hyph_load: held by the process cache, freed at exit */
     int refs;      /* hyph_load results not yet released (under cache.mu) */
+    /* hyph_load_for: `dict` holds only the patterns these words read; any other word
+     * is hyphenated with all of the language's patterns, loaded at the first one. */
+    hyph_words *words;
+    struct all_patterns *all;
+};
+
+struct hyph_words {
+    GHashTable *set;   /* lookup forms (lowercased UTF-8), owned */
+    bool too_many;
+};
+
+struct all_patterns {
+    pthread_mutex_t mu;
+    char *language;
+    hyph *h;           /* NULL until needed */
+    bool tried;
 };
 
 /* ---- loading ---------------------------------------------------------- */
@@ -42,14 +58,26 @@ static const char *const default_region[][2] = {
     {"sl", "SI"}, {"sq", "AL"}, {"sr", "RS"}, {"sv", "SE"}, {"uk", "UA"}, {"zu", "ZA"},
 };
 
-static HyphenDict *try_load(const char *dir, const char *name)
+/* Reads a pattern file (hnj_hyphen_load, or a cut-down load for hyph_load_for). */
+typedef struct dic_loader {
+    HyphenDict *(*load)(const char *path, void *ctx);
+    void *ctx;
+} dic_loader;
+
+static HyphenDict *load_whole(const char *path, void *ctx)
+{
+    (void)ctx;
+    return hnj_hyphen_load(path);
+}
+
+static HyphenDict *try_load(const char *dir, const char *name, const dic_loader *ld)
 {
     char *file = xasprintf("hyph_%s.dic", name);
     char *path = path_join(dir, file);
     free(file);
     HyphenDict *d = NULL;
     if (path_is_file(path))
-        d = hnj_hyphen_load(path);
+        d = ld->load(path, ld->ctx);
     free(path);
     return d;
 }
@@ -61,7 +89,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Any hyph_<lang>_*.dic, the alphabetically first, so the choice never depends on
  * directory order. */
-static HyphenDict *try_any_region(const char *dir, const char *lang)
+static HyphenDict *try_any_region(const char *dir, const char *lang, const dic_loader *ld)
 {
     DIR *dp = opendir(dir);
     if (!dp)
@@ -89,14 +117,14 @@ static HyphenDict *try_any_region(const char *dir, const char *lang)
     HyphenDict *d = NULL;
     for (size_t i = 0; i < n; i++) {
         if (!d)
-            d = try_load(dir, names[i]);
+            d = try_load(dir, names[i], ld);
         free(names[i]);
     }
     free(names);
     return d;
 }
 
-hyph *hyph_load_from(const char *dir, const char *language)
+static hyph *load_from(const char *dir, const char *language, const dic_loader *ld)
 {
     if (!dir || !language || !*language)
         return NULL;
@@ -137,25 +165,25 @@ hyph *hyph_load_from(const char *dir, const char *language)
     char *name;
     if (*region && *script) {
         name = xasprintf("%s_%s_%s", lang, script, region);
-        d = try_load(dir, name);
+        d = try_load(dir, name, ld);
         free(name);
     }
     if (!d && *region) {
         name = xasprintf("%s_%s", lang, region);
-        d = try_load(dir, name);
+        d = try_load(dir, name, ld);
         free(name);
     }
     for (size_t i = 0; !d && i < sizeof default_region / sizeof default_region[0]; i++) {
         if (strcmp(default_region[i][0], lang) == 0) {
             name = xasprintf("%s_%s", lang, default_region[i][1]);
-            d = try_load(dir, name);
+            d = try_load(dir, name, ld);
             free(name);
         }
     }
     if (!d)
-        d = try_load(dir, lang);
+        d = try_load(dir, lang, ld);
     if (!d)
-        d = try_any_region(dir, lang);
+        d = try_any_region(dir, lang, ld);
     if (!d)
         return NULL;
 
@@ -169,6 +197,12 @@ hyph *hyph_load_from(const char *dir, const char *language)
     h->latin1 = !d->utf8 && (g_ascii_strncasecmp(d->cset, "ISO8859-1", 9) == 0 ||
                              g_ascii_strncasecmp(d->cset, "ISO-8859-1", 10) == 0);
     return h;
+}
+
+hyph *hyph_load_from(const char *dir, const char *language)
+{
+    dic_loader whole = {load_whole, NULL};
+    return load_from(dir, language, &whole);
 }
 
 /* ---- the process cache ------------------------------------------------- */
@@ -189,6 +223,13 @@ static void real_free(hyph *h)
     if (!h)
         return;
     hnj_hyphen_free(h->dict);
+    hyph_words_free(h->words);
+    if (h->all) {
+        hyph_free(h->all->h);
+        pthread_mutex_destroy(&h->all->mu);
+        free(h->all->language);
+        free(h->all);
+    }
     free(h);
 }
 
@@ -395,6 +436,22 @@ static bool token_is_protected(const unsigned char *s, size_t n)
     return false;
 }
 
+/* The patterns to hyphenate `word` (its lookup form) with: a cut-down dictionary serves
+ * only the words it was cut for. NULL when the full patterns cannot be loaded. */
+static HyphenDict *dict_for(const hyph *h, const char *word)
+{
+    if (!h->words || g_hash_table_contains(h->words->set, word))
+        return h->dict;
+    struct all_patterns *all = h->all;
+    pthread_mutex_lock(&all->mu);
+    if (!all->tried) {
+        all->h = hyph_load(all->language);
+        all->tried = true;
+    }
+    pthread_mutex_unlock(&all->mu);
+    return all->h ? all->h->dict : NULL;
+}
+
 /* Hyphenates one letter run [s, s+n) holding `nchars` characters and appends it
  * to `out` with soft hyphens. */
 static void hyphenate_word(const hyph *h, const unsigned char *s, size_t n, size_t nchars, buf *out)
@@ -424,10 +481,15 @@ static void hyphenate_word(const hyph *h, const unsigned char *s, size_t n, size
     offset[k] = n;
     word[wlen] = '\0'; /* libhyphen runs strstr over the word */
 
+    HyphenDict *dict = dict_for(h, word);
+    if (!dict) {
+        buf_put(out, s, n);
+        return;
+    }
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
     memset(hyphens, 0, sizeof hyphens);
-    int rc = hnj_hyphen_hyphenate2(h->dict, word, (int)wlen, hyphens, NULL, &rep, &pos, &cut);
+    int rc = hnj_hyphen_hyphenate2(dict, word, (int)wlen, hyphens, NULL, &rep, &pos, &cut);
 
     size_t from = 0;
     if (rc == 0) {
@@ -517,4 +579,332 @@ char *hyph_insert_soft(const hyph *h, const char *text, size_t len, size_t *out_
         }
     }
     return buf_detach(&out, out_len);
+}
+
+/* ---- patterns for the words of one book --------------------------------- */
+
+/* A small book's words: above this many the cut-down load saves little. */
+#define HYPH_WORDS_MAX 4000
+/* Longer lines are not patterns libhyphen reads whole (its line buffer). */
+#define HYPH_LINE_MAX 90
+
+hyph_words *hyph_words_new(void)
+{
+    hyph_words *w = xcalloc(1, sizeof *w);
+    w->set = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    return w;
+}
+
+void hyph_words_free(hyph_words *w)
+{
+    if (!w)
+        return;
+    g_hash_table_destroy(w->set);
+    free(w);
+}
+
+/* The lookup form of a letter run as hyphenate_word makes it for a UTF-8 dictionary. */
+static void add_run(hyph_words *w, const unsigned char *s, size_t n)
+{
+    char word[HYPH_MAX_LETTERS * 4 + 1];
+    size_t wlen = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        uint32_t c = decode(s + i, n - i, &len);
+        wlen += (size_t)g_unichar_to_utf8(g_unichar_tolower(c), word + wlen);
+        i += len;
+    }
+    word[wlen] = '\0';
+    if (!g_hash_table_contains(w->set, word))
+        g_hash_table_add(w->set, xstrdup(word));
+}
+
+/* The letter runs of one token, as hyph_insert_soft splits it. */
+static void add_token(hyph_words *w, const unsigned char *s, size_t n)
+{
+    if (token_is_protected(s, n))
+        return;
+    for (size_t j = 0; j < n;) {
+        size_t run = j, nchars = 0, l;
+        while (j < n) {
+            uint32_t c = decode(s + j, n - j, &l);
+            if (!is_word_char(c) || (nchars == 0 && g_unichar_ismark(c)))
+                break;
+            nchars++;
+            j += l;
+        }
+        if (nchars >= HYPH_MIN_LETTERS && nchars <= HYPH_MAX_LETTERS)
+            add_run(w, s + run, j - run);
+        if (nchars == 0) {
+            decode(s + j, n - j, &l);
+            j += l;
+        }
+    }
+}
+
+bool hyph_words_add(hyph_words *w, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len && !w->too_many;) {
+        size_t l;
+        if (is_space(decode(s + i, len - i, &l))) {
+            i += l;
+            continue;
+        }
+        size_t tok = i;
+        while (i < len && !is_space(decode(s + i, len - i, &l)))
+            i += l;
+        add_token(w, s + tok, i - tok);
+        w->too_many = g_hash_table_size(w->set) > HYPH_WORDS_MAX;
+    }
+    return !w->too_many;
+}
+
+/* Every suffix of the words as libhyphen sees them (".word."), sorted: the longest
+ * prefix of a pattern found in any word is a binary search away. */
+typedef struct word_index {
+    buf text;            /* ".word.\n" for each word */
+    const char **suffix;
+    size_t n;
+    size_t first[257];   /* the suffixes starting with byte c: [first[c], first[c + 1]) */
+} word_index;
+
+static int cmp_suffix(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void index_build(word_index *ix, const hyph_words *w)
+{
+    buf_init(&ix->text);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, w->set);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        buf_putc(&ix->text, '.');
+        buf_puts(&ix->text, key);
+        buf_puts(&ix->text, ".\n");
+    }
+    ix->suffix = xmalloc((ix->text.len ? ix->text.len : 1) * sizeof *ix->suffix);
+    ix->n = 0;
+    for (size_t i = 0; i < ix->text.len; i++)
+        if (ix->text.data[i] != '\n')
+            ix->suffix[ix->n++] = ix->text.data + i;
+    qsort(ix->suffix, ix->n, sizeof *ix->suffix, cmp_suffix);
+    size_t k = 0;
+    for (int c = 0; c <= 256; c++) {
+        while (k < ix->n && (unsigned char)ix->suffix[k][0] < c)
+            k++;
+        ix->first[c] = k;
+    }
+}
+
+static void index_free(word_index *ix)
+{
+    buf_free(&ix->text);
+    free(ix->suffix);
+}
+
+static size_t common_prefix(const char *a, const char *p, size_t n)
+{
+    size_t k = 0;
+    while (k < n && a[k] == p[k])
+        k++;
+    return k;
+}
+
+/* Whether suffix a sorts before p[0..n) (compared on n bytes at most). */
+static bool before(const char *a, const char *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != p[k])
+            return (unsigned char)a[k] < (unsigned char)p[k];
+    return false;
+}
+
+/* How long a prefix of p[0..n) (n > 0) appears somewhere in the words. */
+static size_t index_longest(const word_index *ix, const char *p, size_t n)
+{
+    unsigned char c = (unsigned char)p[0];
+    size_t lo = ix->first[c], hi = ix->first[c + 1];
+    if (lo == hi)
+        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (before(ix->suffix[mid], p, n))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t best = lo < ix->n ? common_prefix(ix->suffix[lo], p, n) : 0;
+    if (lo > 0) {
+        size_t k = common_prefix(ix->suffix[lo - 1], p, n);
+        if (k > best)
+            best = k;
+    }
+    return best;
+}
+
+static bool starts_with(const char *line, const char *word)
+{
+    return strncmp(line, word, strlen(word)) == 0;
+}
+
+/* A line libhyphen reads as a setting (patterns are lowercase). */
+static bool is_keyword(const char *line)
+{
+    return line[0] >= 'A' && line[0] <= 'Z' &&
+           (starts_with(line, "LEFTHYPHENMIN") || starts_with(line, "RIGHTHYPHENMIN") ||
+            starts_with(line, "COMPOUND") || starts_with(line, "NOHYPHEN"));
+}
+
+/* The bytes libhyphen makes a state of: the line up to a '/' or a space, digits left out. */
+static size_t pattern_letters(const char *line, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && line[i] != '/' && (unsigned char)line[i] > ' '; i++)
+        if (line[i] < '0' || line[i] > '9')
+            out[k++] = line[i];
+    return k;
+}
+
+/* Which part of a pattern line hyphenating only the indexed words can tell is there.
+ * libhyphen reads a word through the longest suffix read so far that begins some
+ * pattern (its state) and applies that state's pattern alone; so a word is hyphenated
+ * the same with the patterns found whole in some word, and for each other one the
+ * longest prefix of it found in a word as a state of its own: a line of those letters
+ * and no digits (`prefixes`, once each, in file order), whose empty pattern changes
+ * nothing; left out where a kept pattern has the same letters (`whole`), as libhyphen
+ * would lose the string it replaces. */
+static bool pattern_needed(const word_index *ix, GHashTable *whole, GHashTable *prefixes, buf *states,
+                           const char *line, size_t n)
+{
+    char letters[HYPH_LINE_MAX];
+    size_t k = pattern_letters(line, n, letters);
+    letters[k] = '\0';
+    size_t found = k ? index_longest(ix, letters, k) : 0;
+    if (k == 0 || found == k) {
+        if (k && !g_hash_table_contains(whole, letters))
+            g_hash_table_add(whole, xstrdup(letters));
+        return true;
+    }
+    if (found == 0)
+        return false;
+    letters[found] = '\0';
+    if (!g_hash_table_contains(prefixes, letters)) {
+        g_hash_table_add(prefixes, xstrdup(letters));
+        buf_puts(states, letters);
+        buf_putc(states, '\n');
+    }
+    return false;
+}
+
+/* The prefix states no kept pattern makes already. */
+static void put_states(buf *out, const buf *states, GHashTable *whole)
+{
+    for (size_t i = 0; i < states->len;) {
+        const char *line = states->data + i;
+        size_t n = strcspn(line, "\n");
+        char key[HYPH_LINE_MAX];
+        memcpy(key, line, n);
+        key[n] = '\0';
+        if (!g_hash_table_contains(whole, key)) {
+            buf_put(out, line, n);
+            buf_putc(out, '\n');
+        }
+        i += n + 1;
+    }
+}
+
+/* The lines of a UTF-8 pattern file that the words need (header and keywords kept).
+ * False for a file this cannot cut down: another charset, two levels, long lines. */
+static bool cut_patterns(const char *data, size_t len, const hyph_words *w, buf *out)
+{
+    const char *end = data + len, *nl = memchr(data, '\n', len);
+    size_t first = nl ? (size_t)(nl - data) : len;
+    if (first < 5 || strncmp(data, "UTF-8", 5) != 0 || (first > 5 && strspn(data + 5, "\r") != first - 5))
+        return false;
+    word_index ix;
+    index_build(&ix, w);
+    GHashTable *prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    GHashTable *whole = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    bool ok = true;
+    buf_put(out, data, first);
+    buf_putc(out, '\n');
+    buf states;   /* the states made of prefixes, after the file's kept lines */
+    buf_init(&states);
+    for (const char *line = nl ? nl + 1 : end; ok && line < end;) {
+        const char *e = memchr(line, '\n', (size_t)(end - line));
+        size_t n = e ? (size_t)(e - line) : (size_t)(end - line);
+        if (n >= HYPH_LINE_MAX || (line[0] == 'N' && starts_with(line, "NEXTLEVEL")))
+            ok = false;
+        else if (line[0] == '%' || is_keyword(line) || pattern_needed(&ix, whole, prefixes, &states, line, n)) {
+            buf_put(out, line, n);
+            buf_putc(out, '\n');
+        }
+        line += e ? n + 1 : n;
+    }
+    put_states(out, &states, whole);
+    buf_free(&states);
+    g_hash_table_destroy(whole);
+    g_hash_table_destroy(prefixes);
+    index_free(&ix);
+    return ok;
+}
+
+typedef struct cut_load {
+    const hyph_words *words;
+    bool cut;   /* the dictionary holds only the words' patterns */
+} cut_load;
+
+static HyphenDict *load_cut(const char *path, void *ctx)
+{
+    cut_load *cl = ctx;
+    char *data = NULL;
+    size_t len = 0;
+    HyphenDict *d = NULL;
+    if (file_read(path, (size_t)64 << 20, &data, &len) == 0) {
+        buf kept;
+        buf_init(&kept);
+        FILE *f = cut_patterns(data, len, cl->words, &kept) ? fmemopen(kept.data, kept.len, "r") : NULL;
+        if (f) {
+            d = hnj_hyphen_load_file(f);
+            fclose(f);
+        }
+        buf_free(&kept);
+        free(data);
+    }
+    cl->cut = d != NULL;
+    return d ? d : hnj_hyphen_load(path);
+}
+
+bool hyph_all_at_hand(const char *language)
+{
+    pthread_mutex_lock(&prefetch.mu);
+    bool loading = prefetch.running;
+    pthread_mutex_unlock(&prefetch.mu);
+    pthread_mutex_lock(&cache.mu);
+    bool cached = cache.lang && strcmp(cache.lang, language) == 0 && strcmp(cache.dir, hyph_dir()) == 0;
+    pthread_mutex_unlock(&cache.mu);
+    return loading || cached;
+}
+
+hyph *hyph_load_for(const char *language, hyph_words *w)
+{
+    if (!language || !*language || !w || w->too_many || hyph_all_at_hand(language)) {
+        hyph_words_free(w);
+        return hyph_load(language);
+    }
+    cut_load cl = {w, false};
+    dic_loader ld = {load_cut, &cl};
+    hyph *h = load_from(hyph_dir(), language, &ld);
+    if (!h || !cl.cut) {
+        hyph_words_free(w);
+        return h;
+    }
+    h->words = w;
+    h->all = xcalloc(1, sizeof *h->all);
+    pthread_mutex_init(&h->all->mu, NULL);
+    h->all->language = xstrdup(language);
+    return h;
 }

@@ -154,8 +154,33 @@ static bool unhyphenated_language(const char *tag) {
     return false;
 }
 
-void pdf_prefetch(const model_book *book) {
-    if (book->style && book_hyphenates(book)) hyph_prefetch(hyph_language(book));
+/* Up to this much Markdown, hyphenation loads only the patterns the book's words need
+ * (hyph_load_for), once they are read: quicker than all of them on a thread. */
+#define PDF_SMALL_BOOK_BYTES ((size_t)64 << 10)
+
+void pdf_prefetch(const model_book *book, size_t chapter_bytes) {
+    if (book->style && book_hyphenates(book) && chapter_bytes > PDF_SMALL_BOOK_BYTES)
+        hyph_prefetch(hyph_language(book));
+}
+
+/* The words of every text of the book, for hyph_load_for (NULL once they are too many). */
+static hyph_words *book_words(const model_book *book) {
+    hyph_words *w = hyph_words_new();
+    const char *meta[] = {book->meta.title, book->meta.subtitle, model_contents_title(book)};
+    bool more = true;
+    for (size_t i = 0; more && i < sizeof meta / sizeof meta[0]; i++)
+        if (meta[i]) more = hyph_words_add(w, meta[i], strlen(meta[i]));
+    for (size_t i = 0; more && i < book->n_chapters; i++) {
+        model_iter it;
+        model_iter_init(&it, book->chapters[i].root);
+        const model_node *n;
+        model_event ev;
+        while (more && (ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+            if (ev == MODEL_EVENT_ENTER && n->text) more = hyph_words_add(w, n->text, strlen(n->text));
+    }
+    if (more) return w;
+    hyph_words_free(w);
+    return NULL;
 }
 
 /* The media box: the trim size with bleed and slug around it. */
@@ -191,7 +216,8 @@ static int build(pdf_doc *doc, const model_book *book, bool for_pdf, diag *d) {
     }
     /* Patterns only when a role hyphenates (pdf_prefetch may have started loading them). */
     if (book_hyphenates(book)) {
-        doc->hy = hyph_load(hyph_language(book));
+        const char *lang = hyph_language(book);
+        doc->hy = hyph_load_for(lang, hyph_all_at_hand(lang) ? NULL : book_words(book));
         if (!doc->hy && !unhyphenated_language(hyph_language(book)))
             diag_warning(d, book->manifest, 0, 0,
                          "no hyphenation patterns for the book's language '%s' in %s (Debian's hyphen-* packages "

@@ -63,8 +63,9 @@ typedef struct pdf_draw_state {
 } pdf_draw_state;
 
 /* Starts what pdf_doc_build will need and can begin from the manifest and style alone
- * (the hyphenation patterns), on a thread of its own. */
-void pdf_prefetch(const model_book *book);
+ * (all the hyphenation patterns, for a book of more than 64 KiB of chapter source:
+ * a smaller one loads only those its words need), on a thread of its own. */
+void pdf_prefetch(const model_book *book, size_t chapter_bytes);
 /* Lays out and paginates the book. QUIRE_OK or QUIRE_EINPUT after messages; always pdf_doc_free. */
 int pdf_doc_build(pdf_doc *doc, const model_book *book, diag *d);
 /* The same for a PDF to be drawn with pdf_write_doc: the SVG images are parsed and drawn

@@ -1,4 +1,5 @@
 /* test_hyph: sample words and sentences in, checks on where soft hyphens land. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,9 +73,71 @@ static void test_loading(void)
     rmdir(dir);
 }
 
+static char *read_source(const char *rel)
+{
+    char *path = xasprintf("%s/%s", QUIRE_SOURCE_DIR, rel);
+    char *data = NULL;
+    size_t len = 0;
+    OK(file_read(path, 1u << 20, &data, &len) == 0, "read %s", path);
+    free(path);
+    return data;
+}
+
+/* A dictionary cut down to a text's words breaks that text, and any other, where all
+ * the patterns (the oracle: libhyphen with the whole file) break it. */
+static void test_cut_to_words(void)
+{
+    char tmpl[] = "/tmp/quire-hyph-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    OK(dir != NULL, "mkdtemp");
+    copy_dic(dir, "hyph_en_US.dic");
+    setenv("QUIRE_HYPHEN_DIR", dir, 1); /* a folder the process cache does not hold yet */
+    char *speed = read_source("tests/load/sources/excerpts/eng-practices/review/reviewer/speed.md");
+    char *make = read_source("tests/load/sources/excerpts/learnxinyminutes/make.md");
+    hyph_words *w = hyph_words_new();
+    OK(hyph_words_add(w, speed, strlen(speed)), "a chapter's words are few enough");
+    hyph *cut = hyph_load_for("en-US", w);
+    hyph *all = hyph_load_from(dir, "en-US");
+    OK(cut && all, "both load");
+    const char *texts[] = {speed, make, "Hyphenation makes justified typography considerably more even."};
+    for (size_t i = 0; cut && all && i < sizeof texts / sizeof texts[0]; i++) {
+        char *a = run(cut, texts[i]), *b = run(all, texts[i]);
+        OK(strlen(b) > strlen(texts[i]), "text %zu is hyphenated", i);
+        STR_EQ(a, b);
+        free(a);
+        free(b);
+    }
+    hyph_free(cut);
+    hyph_free(all);
+
+    /* Too many words: all the patterns, as hyph_load. */
+    w = hyph_words_new();
+    bool more = true;
+    for (int i = 0; i < 5000 && more; i++) {
+        char word[32];
+        snprintf(word, sizeof word, "word%c%c%cqz", 'a' + i % 26, 'a' + i / 26 % 26, 'a' + i / 676 % 26);
+        more = hyph_words_add(w, word, strlen(word));
+    }
+    OK(!more, "5,000 distinct words are too many");
+    cut = hyph_load_for("en-US", w);
+    OK(cut != NULL, "loads all the patterns");
+    expect(cut, "hyphenation", "hy" SHY "phen" SHY "ation");
+    hyph_free(cut);
+    OK(hyph_load_for("xx", hyph_words_new()) == NULL, "no patterns for xx");
+
+    unsetenv("QUIRE_HYPHEN_DIR");
+    free(speed);
+    free(make);
+    char *p = path_join(dir, "hyph_en_US.dic");
+    unlink(p);
+    free(p);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_loading();
+    test_cut_to_words();
     hyph *h = hyph_load("en-US");
     OK(h != NULL, "en-US patterns installed");
     if (!h)
