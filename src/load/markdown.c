@@ -1251,8 +1251,58 @@ static const char *heading_id(md_ctx *c, model_node *h, const char *plain) {
     return id;
 }
 
+/* Nothing a reader would see: no text but spaces and no image. */
+static bool heading_blank(const model_node *h, const char *plain) {
+    for (const char *s = plain; *s; s++)
+        if (!isspace((unsigned char)*s)) return false;
+    model_iter it;
+    model_iter_init(&it, h);
+    const model_node *k;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &k)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && k->type == MODEL_IMAGE) return false;
+    return true;
+}
+
+/* A heading with nothing to read (only an HTML comment, as MkDocs macros write
+ * "#### <!-- md:setting x -->", or a "{#id}" alone) is left out: an empty heading
+ * would be a bookmark and a contents line with no words. The anchors inside it and
+ * the id it was given stay where it stood, so links to it still land. `h` is its
+ * parent's last child: nothing after it has been read yet. */
+static void drop_blank_heading(md_ctx *c, model_node *h) {
+    model_node *parent = h->parent;
+    model_node *keep = model_node_new(c->book, MODEL_PARAGRAPH, h->pos);
+    keep->chapter = c->index;
+    set_role(c, keep, context_role(c));
+    while (h->first_child) {
+        model_node *k = h->first_child;
+        model_unlink(k);
+        if (k->type == MODEL_ANCHOR) model_append_child(keep, k);
+    }
+    char *want = c->heading_anchor;
+    c->heading_anchor = NULL;
+    if (want) {
+        model_node *a = model_node_new(c->book, MODEL_ANCHOR, h->pos);
+        a->chapter = c->index;
+        a->id = !model_id_reserved(want) && model_claim_id(c->book, want) ? arena_strdup(c->book->mem, want)
+                                                                           : model_unique_slug(c->book, want);
+        model_bind_id(c->book, a->id, a);
+        model_append_child(keep, a);
+    }
+    diag_warning(c->d, c->where, h->pos.line, h->pos.col, "heading has no text; left out%s%s%s",
+                 want ? " (its id '" : "", want ? want : "", want ? "' stays at its place)" : "");
+    free(want);
+    model_unlink(h);
+    if (keep->first_child) model_append_child(parent, keep);
+}
+
 static void heading_done(md_ctx *c, model_node *h) {
     char *plain = model_plain_text(h);
+    if (heading_blank(h, plain)) {
+        free(plain);
+        drop_blank_heading(c, h);
+        return;
+    }
     h->id = heading_id(c, h, plain);
     model_bind_id(c->book, h->id, h);
     if (!c->have_title && !c->in_footnote) {

@@ -669,6 +669,43 @@ static void test_loaded_bytes(void) {
     unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/*** a heading with no text (only a comment, or only "{#id}") is left out, its ids kept ***/
+
+static void test_blank_headings(void) {
+    parsed p = parse1("# T\n\n#### <!-- md:setting config.enabled -->\n\nText one.\n\n## {#named}\n\n"
+                      "### <a id=\"inner\"></a> <!-- x -->\n\n#\n\nSee [a](#named) and [b](#inner).\n");
+    OK(p.ok, "%s", p.d.captured);
+    INT_EQ(p.d.warnings, 4);
+    OK(has(&p.d, "a.md:3:1: warning: heading has no text; left out"), "%s", p.d.captured);
+    OK(has(&p.d, "a.md:7:1: warning: heading has no text; left out (its id 'named' stays at its place)"), "%s",
+       p.d.captured);
+    OK(has(&p.d, "a.md:9:1: warning: heading has no text; left out"), "%s", p.d.captured);
+    OK(has(&p.d, "a.md:11:1: warning: heading has no text; left out"), "%s", p.d.captured);
+    int headings = 0;
+    model_iter it;
+    model_iter_init(&it, p.book->chapters[0].root);
+    const model_node *n;
+    model_event ev;
+    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE)
+        if (ev == MODEL_EVENT_ENTER && n->type == MODEL_HEADING) headings++;
+    INT_EQ(headings, 1);
+    /* the ids name anchors where the headings stood, and the links reach them */
+    const model_node *named = model_find_id(p.book, "named"), *inner = model_find_id(p.book, "inner");
+    OK(named && named->type == MODEL_ANCHOR && named->pos.line == 7, "the {#id} is an anchor at line 7");
+    OK(inner && inner->type == MODEL_ANCHOR && inner->pos.line == 9, "the inner anchor stays");
+    const model_node *last = p.book->chapters[0].root->last_child;
+    PLAIN_EQ(last, "See a and b.");
+    INT_EQ(last->first_child->next->type, MODEL_LINK);
+    OK(last->first_child->next->as.link.target == named, "link to the heading's id");
+    OK(last->first_child->next->next->next->as.link.target == inner, "link to the anchor inside it");
+    STR_EQ(p.book->chapters[0].title, "T");
+    done(&p);
+    /* a chapter whose first heading is blank takes its title from the next */
+    parsed q = parse1("# <!-- t -->\n\n## Real\n\nText.\n");
+    STR_EQ(q.book->chapters[0].title, "Real");
+    done(&q);
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_build_functions();
@@ -680,6 +717,7 @@ int main(void) {
     test_images();
     test_nesting();
     test_no_heading();
+    test_blank_headings();
     test_outline_levels();
     test_many_repeats();
     test_smart();
