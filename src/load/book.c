@@ -226,10 +226,55 @@ static void remember_image(model_book *book, const struct stat *st, const model_
     book->image_files = f;
 }
 
+/* One place an image reference may lead: `rel` from the book folder. */
+typedef struct image_place {
+    char *full, *real; /* real: NULL when there is no such file */
+    bool inside;
+    int err;           /* path_real's errno when there is none */
+} image_place;
+
+static void image_place_at(const model_book *book, const char *rel, image_place *p) {
+    p->full = path_join(book->dir, rel);
+    errno = 0;
+    p->real = path_real(p->full);
+    p->err = errno;
+    p->inside = p->real && path_is_inside(p->real, book->dir);
+}
+
+/* Where an image reference leads: beside book.yaml, else beside the chapter `from`
+ * that names it (a path relative to that chapter's folder). A file inside the book
+ * comes first; a file outside it is taken only when no such file is inside. Returns
+ * the index of the place taken in p[0..1], or -1 when neither exists. */
+static int image_place_find(const model_book *book, const char *from, const char *ref, image_place p[2]) {
+    memset(p, 0, 2 * sizeof *p);
+    image_place_at(book, ref, &p[0]);
+    if (from && strchr(from, '/')) {
+        char *dir = path_dirname(from);
+        char *joined = xasprintf("%s/%s", dir, ref);
+        image_place_at(book, joined, &p[1]);
+        free(joined);
+        free(dir);
+    }
+    for (int i = 0; i < 2; i++)
+        if (p[i].inside) return i;
+    for (int i = 0; i < 2; i++)
+        if (p[i].real) return i;
+    return -1;
+}
+
+/* The image's name from the book folder ("images/map.svg"); for a file outside the
+ * book, its real path. Caller frees. */
+static char *image_book_path(const model_book *book, const image_place *p) {
+    size_t n = strlen(book->dir);
+    if (!p->inside || strncmp(p->real, book->dir, n) != 0) return xstrdup(p->real);
+    return xstrdup(p->real + n + (p->real[n] == '/'));
+}
+
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
     char *where = model_display_path(book, pos.file);
     bool ok = false;
     char *norm = NULL, *full = NULL, *real = NULL, *data = NULL, *why = NULL;
+    image_place place[2] = {{0}};
     memset(out, 0, sizeof *out);
     if (!ref || !*ref) {
         diag_error(d, where, pos.line, pos.col, "image has no file name");
@@ -243,49 +288,18 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (it is absolute)", ref);
         goto done;
     }
-    norm = path_normalise(ref);
-    if (norm && !*norm) free(norm), norm = NULL;
-    /* "../img/x.png" from chapter_a/b.md climbs out of the book folder but not out of the
-     * book: only the chapter's folder can tell */
-    bool beside_chapter = pos.file && strchr(pos.file, '/');
-    if (!norm && !beside_chapter) {
-        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder", ref);
+    int at = image_place_find(book, pos.file, ref, place);
+    if (at < 0) {
+        diag_error(d, where, pos.line, pos.col, "image '%s' not found (%s)", ref,
+                   strerror(place[0].err ? place[0].err : ENOENT));
         goto done;
     }
-    full = norm ? path_join(book->dir, norm) : NULL;
-    real = full ? path_real(full) : NULL;
-    if (!real && beside_chapter) {
-        /* not beside book.yaml: try beside the chapter that names it */
-        char *dir = path_dirname(pos.file);
-        char *joined = xasprintf("%s/%s", dir, ref);
-        char *alt = path_normalise(joined);
-        free(joined);
-        free(dir);
-        if (alt && *alt) {
-            char *alt_full = path_join(book->dir, alt);
-            char *probe = path_real(alt_full);
-            if (probe) {
-                free(norm), free(full);
-                norm = alt, full = alt_full, alt = NULL, alt_full = NULL;
-            }
-            free(probe);
-            free(alt_full);
-        }
-        free(alt);
-        real = full ? path_real(full) : NULL;
-    }
-    if (!real && !full) {
-        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder", ref);
-        goto done;
-    }
-    if (!real) {
-        diag_error(d, where, pos.line, pos.col, "image '%s' not found (%s)", ref, strerror(errno));
-        goto done;
-    }
-    if (!path_is_inside(real, book->dir)) {
-        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (through a link)", ref);
-        goto done;
-    }
+    norm = image_book_path(book, &place[at]);
+    full = place[at].full, real = place[at].real;
+    place[at].full = place[at].real = NULL;
+    /* the reader loses nothing, but the book no longer holds all it needs */
+    if (!place[at].inside)
+        diag_warning(d, where, pos.line, pos.col, "image '%s' is a file outside the book folder: %s", ref, real);
     struct stat st;
     bool known = stat(real, &st) == 0 && S_ISREG(st.st_mode);
     const model_image *before = known ? image_read_before(book, &st) : NULL;
@@ -327,6 +341,7 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     ok = true;
 done:
     if (!ok) memset(out, 0, sizeof *out);
+    for (int i = 0; i < 2; i++) free(place[i].full), free(place[i].real);
     free(why);
     free(data);
     free(real);
@@ -446,7 +461,7 @@ static void part_chapter(model_book *book, const manifest_ref *ref, int index) {
 static bool expand_includes(model_book *book, const model_chapter *ch, char **data, size_t *len, size_t bom,
                             const char *where, diag *d) {
     size_t n = 0;
-    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, d);
+    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, NULL, d);
     if (!x) return false;
     free(*data);
     *data = x, *len = n;

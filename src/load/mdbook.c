@@ -12,6 +12,7 @@
 #include "base/uri.h"
 #include "base/util.h"
 #include "load/cmtext.h"
+#include "load/srcmap.h"
 #include "load/toml.h"
 
 #define MDBOOK_MAX_BYTES ((size_t)64 << 20)
@@ -313,7 +314,27 @@ typedef struct xctx {
     const model_book *book;
     diag *d;
     bool ok;
+    srcmap *map;            /* where each stretch of the output was written; may be NULL */
+    size_t out_off;         /* the output read so far for its line and column: */
+    int out_line, out_col;  /* where out_off is */
 } xctx;
+
+/* The line and column of the output's end. */
+static void out_at(xctx *x, const buf *out, int *line, int *col) {
+    for (; x->out_off < out->len; x->out_off++) {
+        if (out->data[x->out_off] == '\n') x->out_line++, x->out_col = 1;
+        else x->out_col++;
+    }
+    *line = x->out_line, *col = x->out_col;
+}
+
+/* The text from here on in the output is `file`'s from (line, col). */
+static void mark(xctx *x, const buf *out, const char *file, const char *shown, int line, int col) {
+    if (!x->map) return;
+    int ol, oc;
+    out_at(x, out, &ol, &oc);
+    srcmap_add(x->map, ol, oc, file, shown, line, col);
+}
 
 static bool all_digits(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -342,7 +363,9 @@ static bool names_anchor(const char *s, size_t n, const char *marker, const char
 
 /* The lines of `text` a range or an anchor names, without anchor lines. False when an
  * anchor is not there. */
-static bool select_lines(const char *text, size_t len, const char *spec, buf *out) {
+static bool select_lines(const char *text, size_t len, const char *spec, buf *out, int **lines, size_t *n_lines) {
+    size_t cap = 0;
+    *lines = NULL, *n_lines = 0;
     long from = 1, to = -1;
     const char *anchor = NULL;
     if (spec && *spec) {
@@ -371,17 +394,31 @@ static bool select_lines(const char *text, size_t len, const char *spec, buf *ou
             if (!first) buf_putc(out, '\n');
             buf_put(out, s, n);
             first = false;
+            if (*n_lines == cap) *lines = xrealloc(*lines, (cap = cap ? cap * 2 : 64) * sizeof **lines);
+            (*lines)[(*n_lines)++] = (int)line;
         }
         i = end + 1;
     }
     return found;
 }
 
-static void expand_into(xctx *x, const char *chapter, const char *text, size_t len, const char *where, int depth, buf *out);
+/* A text to expand: `file` (from the book folder) as messages name it (`shown`);
+ * `lines[i]` the file's line of the text's line i + 1 (NULL: the same). */
+typedef struct xsrc {
+    const char *file, *shown;
+    const int *lines;
+    size_t n_lines;
+} xsrc;
+
+static int src_line_of(const xsrc *src, int line) {
+    return src->lines && line >= 1 && (size_t)line <= src->n_lines ? src->lines[line - 1] : line;
+}
+
+static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, int depth, buf *out);
 
 /* One {{#include …}} at `at` (its "{{"), with `args` (path and range) of `n` bytes. */
-static void include(xctx *x, const char *chapter, const char *where, int line, int col, const char *args, size_t n,
-                    int depth, buf *out) {
+static void include(xctx *x, const xsrc *src, int line, int col, const char *args, size_t n, int depth, buf *out) {
+    const char *chapter = src->file, *where = src->shown;
     while (n && isspace((unsigned char)*args)) args++, n--;
     while (n && isspace((unsigned char)args[n - 1])) n--;
     char *arg = xstrndup(args, n);
@@ -390,11 +427,15 @@ static void include(xctx *x, const char *chapter, const char *where, int line, i
     if (colon) *colon = '\0', spec = colon + 1;
     char *dir = path_dirname(chapter);
     char *joined = strcmp(dir, ".") == 0 ? xstrdup(arg) : xasprintf("%s/%s", dir, arg);
-    char *rel = arg[0] == '/' ? NULL : path_normalise(joined);
-    char *full = rel && *rel ? path_join(x->book->dir, rel) : NULL;
+    char *full = arg[0] && arg[0] != '/' ? path_join(x->book->dir, joined) : NULL;
     char *real = full ? path_real(full) : NULL;
-    if (!rel || !*rel || (real && !path_is_inside(real, x->book->dir))) {
-        diag_error(x->d, where, line, col, "included file '%s' leaves the book folder", arg);
+    bool outside = real && !path_is_inside(real, x->book->dir);
+    /* a file outside the book folder ("../../README.md", as mdBook allows): the reader
+     * loses nothing, but the book no longer holds all it needs */
+    size_t dl = strlen(x->book->dir);
+    char *rel = !real ? NULL : outside || !real[dl] ? xstrdup(real) : xstrdup(real + dl + 1);
+    if (arg[0] == '/') {
+        diag_error(x->d, where, line, col, "included file '%s' leaves the book folder (it is absolute)", arg);
         x->ok = false;
     } else if (!real) {
         diag_error(x->d, where, line, col, "included file '%s' not found", arg);
@@ -403,6 +444,7 @@ static void include(xctx *x, const char *chapter, const char *where, int line, i
         diag_error(x->d, where, line, col, "includes nested deeper than %d files ('%s')", INCLUDE_MAX_DEPTH, arg);
         x->ok = false;
     } else {
+        if (outside) diag_warning(x->d, where, line, col, "included file '%s' is a file outside the book folder: %s", arg, real);
         size_t flen = 0;
         char *shown = model_display_path(x->book, rel);
         char *data = read_text(real, shown, (model_pos){where, line, col}, &flen, x->d);
@@ -412,12 +454,16 @@ static void include(xctx *x, const char *chapter, const char *where, int line, i
             buf part;
             buf_init(&part);
             buf_puts(&part, "");
-            if (!select_lines(data, flen, spec, &part)) {
+            int *lines = NULL;
+            size_t n_lines = 0;
+            if (!select_lines(data, flen, spec, &part, &lines, &n_lines)) {
                 diag_error(x->d, where, line, col, "anchor '%s' not found in '%s'", spec, arg);
                 x->ok = false;
             } else {
-                expand_into(x, rel, part.data, part.len, shown, depth + 1, out);
+                xsrc inner = {arena_strdup(x->book->mem, rel), arena_strdup(x->book->mem, shown), lines, n_lines};
+                expand_into(x, &inner, part.data, part.len, depth + 1, out);
             }
+            free(lines);
             buf_free(&part);
         }
         free(data);
@@ -431,16 +477,22 @@ static void include(xctx *x, const char *chapter, const char *where, int line, i
     free(arg);
 }
 
-static void expand_into(xctx *x, const char *chapter, const char *text, size_t len, const char *where, int depth, buf *out) {
+static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, int depth, buf *out) {
     static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", "{{#playground ", "{{#title ", NULL};
+    const char *where = src->shown;
     int line = 1;
     size_t line_start = 0;
+    mark(x, out, src->file, src->shown, src_line_of(src, 1), 1);
     for (size_t i = 0; i < len && x->ok;) {
-        if (text[i] == '\n') line++, line_start = i + 1;
+        if (i > 0 && text[i - 1] == '\n') {
+            line++, line_start = i;
+            mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+        }
         if (text[i] == '\\' && i + 3 < len && memcmp(text + i + 1, "{{#", 3) == 0) {
             /* an escaped link stays as written, without the backslash */
             buf_put(out, "{{#", 3);
             i += 4;
+            mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(i - line_start) + 1);
             continue;
         }
         const char *kind = NULL;
@@ -462,22 +514,24 @@ static void expand_into(xctx *x, const char *chapter, const char *text, size_t l
             n = k;
         }
         /* {{#title …}} names the web page, not text of the book */
-        if (strcmp(kind, "{{#title ") != 0) include(x, chapter, where, line, (int)(i - line_start) + 1, args, n, depth, out);
+        if (strcmp(kind, "{{#title ") != 0) include(x, src, src_line_of(src, line), (int)(i - line_start) + 1, args, n, depth, out);
         i = (size_t)(close - text) + 2;
+        mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(i - line_start) + 1);
         if (out->len > MDBOOK_MAX_BYTES) {
-            diag_error(x->d, where, line, 1, "includes make the chapter larger than 64 MiB");
+            diag_error(x->d, where, src_line_of(src, line), 1, "includes make the chapter larger than 64 MiB");
             x->ok = false;
         }
     }
 }
 
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
-                    size_t *out_len, diag *d) {
-    xctx x = {book, d, true};
+                    size_t *out_len, srcmap *map, diag *d) {
+    xctx x = {book, d, true, map, 0, 1, 1};
     buf out;
     buf_init(&out);
     buf_puts(&out, "");
-    expand_into(&x, chapter, text, len, where, 0, &out);
+    xsrc src = {chapter, arena_strdup(book->mem, where), NULL, 0};
+    expand_into(&x, &src, text, len, 0, &out);
     if (!x.ok) {
         buf_free(&out);
         return NULL;

@@ -9,6 +9,7 @@
 
 #include "base/diag.h"
 #include "load/manifest.h"
+#include "load/srcmap.h"
 #include "model/model.h"
 
 /* True when book->dir holds book.toml and no book.yaml. */
@@ -23,10 +24,12 @@ bool mdbook_load(model_book *book, manifest *m, diag *d);
 
 /* A chapter's text with mdBook's {{#include file}}, {{#include file:2:10}},
  * {{#include file:anchor}} and {{#rustdoc_include …}} replaced by what they name (paths
- * from the chapter's folder, inside the book; includes inside included files too, up to
- * 10 deep). `chapter` is the chapter's path from the book folder, `where` as messages
- * name it. NULL after reporting an error; else malloc'd, *out_len bytes. */
+ * from the chapter's folder; a file outside the book folder is read with a warning;
+ * includes inside included files too, up to 10 deep). `chapter` is the chapter's path
+ * from the book folder, `where` as messages name it. `map` (may be NULL) gets where each
+ * stretch of the result was written. NULL after reporting an error; else malloc'd,
+ * *out_len bytes. */
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
-                    size_t *out_len, diag *d);
+                    size_t *out_len, srcmap *map, diag *d);
 
 #endif

@@ -390,7 +390,8 @@ model_event model_iter_next(model_iter *it, const model_node **node) {
 
 char *model_display_path(const model_book *book, const char *rel) {
     if (!rel) return NULL;
-    if (!book->manifest) return xstrdup(rel);
+    /* a file outside the book folder is named by its own path */
+    if (!book->manifest || rel[0] == '/') return xstrdup(rel);
     const char *slash = strrchr(book->manifest, '/');
     if (!slash) return xstrdup(rel);
     return xasprintf("%.*s/%s", (int)(slash - book->manifest), book->manifest, rel);

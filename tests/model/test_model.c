@@ -348,10 +348,23 @@ static void test_images(void) {
        "%s", remote.d.captured ? remote.d.captured : "");
     done(&remote);
 
-    parsed up = parse1("![x](../basic/images/dot.svg)\n\n![y](images/nothing.png)\n");
-    OK(!up.ok, "escaping and missing images fail");
-    OK(has(&up.d, "a.md:1:1: error: image path '../basic/images/dot.svg' leaves the book folder"), "%s", up.d.captured);
+    /* a file outside the book folder that exists is read, with a warning naming it; a
+     * path that climbs out and comes back in is inside */
+    parsed up = parse1("![x](../../../../book/images/cover.svg)\n\n![y](images/nothing.png)\n\n"
+                       "![z](../basic/images/gone.svg)\n\n![w](../basic/images/dot.svg)\n");
+    OK(!up.ok, "missing images fail");
+    INT_EQ(up.d.errors, 2);
+    INT_EQ(up.d.warnings, 1);
+    OK(has(&up.d, "a.md:1:1: warning: image '../../../../book/images/cover.svg' is a file outside the book folder: /"),
+       "%s", up.d.captured);
+    OK(has(&up.d, "/book/images/cover.svg"), "%s", up.d.captured);
     OK(has(&up.d, "a.md:3:1: error: image 'images/nothing.png' not found"), "%s", up.d.captured);
+    OK(has(&up.d, "a.md:5:1: error: image '../basic/images/gone.svg' not found"), "%s", up.d.captured);
+    const model_node *outside = nth(up.book->chapters[0].root, MODEL_FIGURE, 0);
+    OK(outside && outside->as.figure.image.data && outside->as.figure.image.size > 0, "the outside file is read");
+    const model_node *back_in = nth(up.book->chapters[0].root, MODEL_FIGURE, 3);
+    OK(back_in && back_in->as.figure.image.book_path && strcmp(back_in->as.figure.image.book_path, "images/dot.svg") == 0,
+       "named from the book folder");
     done(&up);
 
     parsed ok = parse1("  ![A dot](images/dot.svg)  \n");

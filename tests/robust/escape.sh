@@ -1,6 +1,7 @@
-# Nothing escapes the book folder: '..', absolute paths, symbolic links leading out
-# and remote URLs are refused with a located message; link URLs are written as they
-# are, escaped where the format needs it.
+# Nothing escapes the book folder unannounced: '..', absolute paths, symbolic links
+# leading out and remote URLs are refused with a located message, except an image that
+# exists outside the folder (read, with a warning naming it; --strict refuses it); link
+# URLs are written as they are, escaped where the format needs it.
 . "$(dirname "$0")/lib.sh"
 
 # Files outside every book, which no case may reach.
@@ -55,13 +56,34 @@ img_case() { # name, reference written in chapter 1, expected message (after the
   run_quire build "$1" -o "out-$1"
   expect_error "image: $1" 1 "$1/chapters/01-start.md:5:1: error: $3" "out-$1"
 }
-img_case img-dotdot "../outside/secret.svg" "image path '../outside/secret.svg' leaves the book folder"
-img_case img-inner-dotdot "images/../../outside/secret.svg" "image path 'images/../../outside/secret.svg' leaves the book folder"
-img_case img-abs "$OUTSIDE/secret.svg" "image path '.*' leaves the book folder \(it is absolute\)"
-img_case img-link "images/link.svg" "image path 'images/link.svg' leaves the book folder \(through a link\)" \
+# An image file outside the book folder that exists (through '..' or a symbolic link): the
+# reader loses nothing, so it is read, with a warning naming the file; --strict: an error.
+outside_case() { # name, reference, expected position (file:line:col), what names it, setup
+  new_book "$1"
+  sed -i "s#(images/dot.svg#($2#" "$1/chapters/01-start.md"
+  sed -i "s#^cover: .*#cover: $2#" "$1/book.yaml"
+  [ -n "${5:-}" ] && eval "$5"
+  run_quire build "$1" -o "out-$1"
+  expect_ok "outside: $1"
+  check "outside: $1: a warning at the image naming $(realpath "$OUTSIDE/secret.svg"): $(head -c 300 "$ERR")" \
+    grep -qxF "$3: warning: $4 is a file outside the book folder: $(realpath "$OUTSIDE/secret.svg")" "$ERR"
+  check "outside: $1: the same for the cover" \
+    grep -qxF "$1/book.yaml:12:8: warning: $4 is a file outside the book folder: $(realpath "$OUTSIDE/secret.svg")" "$ERR"
+  check "outside: $1: both formats hold it" bash -c "[ -s 'out-$1/tiny.pdf' ] && unzip -l 'out-$1/tiny.epub' | grep -q '\.svg'"
+  run_quire build --strict "$1" -o "out-$1-strict"
+  expect_error "outside: $1 --strict" 1 "$3: error: $4 is a file outside the book folder" "out-$1-strict"
+}
+outside_case img-dotdot "../outside/secret.svg" "img-dotdot/chapters/01-start.md:5:1" "image '../outside/secret.svg'"
+outside_case img-inner-dotdot "images/../../outside/secret.svg" "img-inner-dotdot/chapters/01-start.md:5:1" \
+  "image 'images/../../outside/secret.svg'"
+outside_case img-link "images/link.svg" "img-link/chapters/01-start.md:5:1" "image 'images/link.svg'" \
   'ln -s "$OUTSIDE/secret.svg" img-link/images/link.svg'
-img_case img-dirlink "images/up/secret.svg" "image path 'images/up/secret.svg' leaves the book folder \(through a link\)" \
+outside_case img-dirlink "images/up/secret.svg" "img-dirlink/chapters/01-start.md:5:1" "image 'images/up/secret.svg'" \
   'ln -s "$OUTSIDE" img-dirlink/images/up'
+# missing files, also ones '..' leads to, are not found (inside the book or outside it)
+img_case img-dotdot-missing "../outside/gone.svg" "image '../outside/gone.svg' not found \(No such file or directory\)"
+img_case img-inside-missing "../chapters/gone.svg" "image '../chapters/gone.svg' not found \(No such file or directory\)"
+img_case img-abs "$OUTSIDE/secret.svg" "image path '.*' leaves the book folder \(it is absolute\)"
 # http(s) images are never fetched: their alt text stands in, with a warning (--strict: an error)
 remote_case() { # name, reference
   new_book "$1"
@@ -86,10 +108,8 @@ cover_case() {
   run_quire build "$1" -o "out-$1"
   expect_error "cover: $1" 1 "$1/book.yaml:12:8: error: $3" "out-$1"
 }
-cover_case cover-dotdot "../outside/secret.svg" "image path '../outside/secret.svg' leaves the book folder"
+cover_case cover-dotdot-missing "../outside/gone.svg" "image '../outside/gone.svg' not found"
 cover_case cover-abs "$OUTSIDE/secret.svg" "image path '.*' leaves the book folder \(it is absolute\)"
-cover_case cover-link "images/c.svg" "image path 'images/c.svg' leaves the book folder \(through a link\)" \
-  'ln -s "$OUTSIDE/secret.svg" cover-link/images/c.svg'
 cover_case cover-url "https://example.org/cover.png" "image 'https://example.org/cover.png' is not a local file"
 
 ## the style
