@@ -234,7 +234,10 @@ typedef struct image_place {
 } image_place;
 
 static void image_place_at(const model_book *book, const char *rel, image_place *p) {
-    p->full = path_join(book->dir, rel);
+    /* "docs/../images/x.png" is images/x.png, also when docs/ does not exist */
+    char *norm = path_normalise(rel);
+    p->full = path_join(book->dir, norm && *norm ? norm : rel);
+    free(norm);
     errno = 0;
     p->real = path_real(p->full);
     p->err = errno;
@@ -457,11 +460,12 @@ static void part_chapter(model_book *book, const manifest_ref *ref, int index) {
     title_heading(book, ch, index, ref->part, (model_pos){ch->file, ref->pos.line, ref->pos.col});
 }
 
-/* mdBook's {{#include}} links replaced in a chapter's text; false after an error. */
+/* mdBook's {{#include}} links replaced in a chapter's text, `map` telling where each
+ * stretch was written; false after an error. */
 static bool expand_includes(model_book *book, const model_chapter *ch, char **data, size_t *len, size_t bom,
-                            const char *where, diag *d) {
+                            const char *where, srcmap *map, diag *d) {
     size_t n = 0;
-    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, NULL, d);
+    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, map, d);
     if (!x) return false;
     free(*data);
     *data = x, *len = n;
@@ -510,6 +514,7 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
     char *data = NULL;
     size_t len = 0;
     bool ok = false;
+    srcmap map = {0};
     if (!real) {
         if (errno == ENOENT) diag_error(d, p->file, p->line, p->col, "chapter '%s' not found", v);
         else diag_error(d, p->file, p->line, p->col, "cannot open chapter '%s': %s", v, strerror(errno));
@@ -550,11 +555,11 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
                        "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
-    } else if (!ref->mdbook || expand_includes(book, ch, &data, &len, bom, where, d)) {
+    } else if (!ref->mdbook || expand_includes(book, ch, &data, &len, bom, where, &map, d)) {
         if (ref->mdbook) bom = 0;
         ch->title = ref->title;
         ok = front_matter(book, ch, data + bom, len - bom, where, front, d);
-        ok &= markdown_parse_chapter(book, ch, index, data + bom, len - bom, &book_files, d);
+        ok &= markdown_parse_included(book, ch, index, data + bom, len - bom, ref->mdbook ? &map : NULL, &book_files, d);
         /* no heading of its own: the chapter's id then names its root */
         if (ref->title && ch->root && ch->id && model_find_id(book, ch->id) == ch->root)
             title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});
@@ -563,6 +568,7 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
     }
     free(where);
 done:
+    srcmap_free(&map);
     free(data);
     free(real);
     free(full);

@@ -4,6 +4,7 @@
 #include "load/html.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ typedef struct hctx {
     size_t *line_starts;     /* offset of each line's first byte: line_starts[line - 1] */
     size_t n_lines;
     const char *where;
+    const srcmap *map;       /* where included text was written; may be NULL */
     diag *d;
     /* an HTML block being rewritten */
     cmark_node *after;       /* the last block inserted (new blocks go after it) */
@@ -87,8 +89,20 @@ static void set_pos(cmark_node *n, int line, int col) {
     n->start_column = n->end_column = col;
 }
 
+/* A warning at (line, col) of the text read, named where the author wrote it. */
+static void warn_at(hctx *c, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void warn_at(hctx *c, int line, int col, const char *fmt, ...) {
+    const char *where = c->where;
+    srcmap_seg s;
+    if (line > 0 && srcmap_find(c->map, line, col > 0 ? col : 1, &s)) where = s.shown, line = s.src_line, col = s.src_col;
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(c->d, DIAG_WARNING, where, line, col, fmt, ap);
+    va_end(ap);
+}
+
 static void warn_tag(hctx *c, int line, int col, const char *name) {
-    diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped, its text kept", name);
+    warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped, its text kept", name);
 }
 
 /*** one tag ***/
@@ -207,7 +221,7 @@ static cmark_node *inline_tag(hctx *c, cmark_node *k, int depth) {
     xmlNode *e = parse_tag(lit, &doc);
     cmark_node *next = cmark_node_next(k);
     if (!e) {
-        diag_warning(c->d, c->where, line, col, "raw HTML is not supported; dropped");
+        warn_at(c, line, col, "raw HTML is not supported; dropped");
         cmark_node_free(k);
         xmlFreeDoc(doc);
         return next;
@@ -411,7 +425,7 @@ static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth) {
         }
         free(href);
     } else if (is_name(name, HIDDEN_TAGS)) {
-        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+        warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
     } else if (is_name(name, INLINE_WRAPS)) {
         cmark_node *w = wrapper_for(name);
         set_pos(w, line, col);
@@ -525,7 +539,7 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
     }
     int col = tag_col(c, line, from, name);
     if (is_name(name, HIDDEN_TAGS)) {
-        diag_warning(c->d, c->where, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+        warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
         return;
     }
     end_para(c);
@@ -586,8 +600,8 @@ static int by_address(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, diag *d) {
-    hctx c = {src, len, NULL, 0, where, d, NULL, NULL, 0, 0, 0, 0, NULL};
+void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, const srcmap *map, diag *d) {
+    hctx c = {src, len, NULL, 0, where, map, d, NULL, NULL, 0, 0, 0, 0, NULL};
     size_t lines = 1;
     for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
     c.line_starts = xmalloc(lines * sizeof *c.line_starts);

@@ -8,6 +8,7 @@
 #include <cmark-gfm.h>
 
 #include "base/diag.h"
+#include "load/srcmap.h"
 
 /* The subset quire maps: `p`, `div`, `h1`–`h6`, `details`, `summary` and `pre` (blocks),
  * `br`, `img`, `a href`, `b`, `strong`, `i`, `em`, `code`, `sup`, `sub`, `kbd` (inlines;
@@ -18,7 +19,8 @@
  * stay raw HTML for the reader's anchor code, `<a name="x">` rewritten as `<a id="x">`.
  * Any other tag is dropped with a warning at its place; its text is kept. HTML blocks stay
  * in the tree, emptied, with their replacement after them. `src` is the chapter's text
- * (for columns), `where` the chapter as messages name it. */
-void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, diag *d);
+ * (for columns), `where` the chapter as messages name it, `map` (may be NULL) where
+ * included stretches of it were written. */
+void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, const srcmap *map, diag *d);
 
 #endif

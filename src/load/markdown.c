@@ -16,6 +16,7 @@
 #include "load/admonition.h"
 #include "load/cmtext.h"
 #include "load/html.h"
+#include "load/srcmap.h"
 
 #define MAX_NESTING 64
 
@@ -43,6 +44,7 @@ typedef struct md_ctx {
     diag *d;
     const char *file;
     char *where;                /* the chapter as messages name it */
+    const srcmap *map;          /* where included text was written; NULL: all the chapter's own */
     const char *src;
     size_t len;
     size_t *line_starts;        /* offset of each line's first byte: line_starts[line - 1] */
@@ -65,8 +67,26 @@ typedef struct md_ctx {
 static const char *type_str(cmark_node *n) { return cmark_node_get_type_string(n); }
 
 
+/* Where the author wrote (line, col) of the text read: in the chapter, or, for text an
+ * {{#include}} brought in, in that file, on its own line. */
+static model_pos authored(md_ctx *c, int line, int col) {
+    model_pos p = {c->file, line, col};
+    srcmap_seg s;
+    if (line > 0 && c->map && srcmap_find(c->map, line, col > 0 ? col : 1, &s))
+        p.file = s.file, p.line = s.src_line, p.col = col > 0 ? s.src_col : col;
+    return p;
+}
+
+/* The file of a position as messages name it. */
+static const char *shown(md_ctx *c, model_pos p) {
+    if (!c->map || p.file == c->file) return c->where;
+    for (size_t i = 0; i < c->map->n; i++)
+        if (c->map->seg[i].file == p.file) return c->map->seg[i].shown;
+    return c->where;
+}
+
 static model_pos pos_of(md_ctx *c, cmark_node *n) {
-    model_pos p = {c->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+    model_pos p = authored(c, cmark_node_get_start_line(n), cmark_node_get_start_column(n));
     if (p.line <= 0 && c->depth) {
         /* inlines without a position take the enclosing block's */
         for (size_t i = c->depth; i-- > 0;) {
@@ -310,7 +330,7 @@ static void inline_html(md_ctx *c, cmark_node *cm) {
     char *id = parse_anchor_tag(lit, &closed, &span);
     if (!id) {
         model_pos p = pos_of(c, cm);
-        diag_warning(c->d, c->where, p.line, p.col, "raw HTML is not supported; dropped");
+        diag_warning(c->d, shown(c, p), p.line, p.col, "raw HTML is not supported; dropped");
         return;
     }
     if (!closed) {
@@ -576,22 +596,24 @@ static void check_undefined_refs(md_ctx *c, cmark_node *cm, const char *lit, con
         for (const char *k = p + 2; k < end; k++)
             if (isspace((unsigned char)*k) || *k == '[') plain = false;
         if (plain) {
-            model_pos pos = pos_of(c, cm);
+            /* lines of the text read, then where the author wrote them */
+            int ln = cmark_node_get_start_line(cm), col = cmark_node_get_start_column(cm);
             if (o->known) {
-                pos.line = o->line, pos.col = o->col[at];
+                ln = o->line, col = o->col[at];
             } else {
                 /* find the exact column on the source line */
                 size_t ll;
-                const char *line = line_text(c, pos.line, &ll);
+                const char *line = line_text(c, ln, &ll);
                 size_t want = (size_t)(end - p + 1);
-                for (size_t k = (size_t)(pos.col - 1); line && k + want <= ll; k++) {
+                for (size_t k = col > 0 ? (size_t)(col - 1) : 0; line && k + want <= ll; k++) {
                     if (memcmp(line + k, p, want) == 0) {
-                        pos.col = (int)k + 1;
+                        col = (int)k + 1;
                         break;
                     }
                 }
             }
-            diag_error(c->d, c->where, pos.line, pos.col, "footnote '%.*s' has no definition", (int)(end - p + 1), p);
+            model_pos pos = ln > 0 ? authored(c, ln, col) : pos_of(c, cm);
+            diag_error(c->d, shown(c, pos), pos.line, pos.col, "footnote '%.*s' has no definition", (int)(end - p + 1), p);
             c->ok = false;
         }
         p = end;
@@ -611,10 +633,9 @@ static bool check_decoded(md_ctx *c, cmark_node *cm, const char *s, const origin
         unsigned char b = (unsigned char)s[i];
         /* cmark writes &#xFFFE; and &#xFFFF; as the bytes FE and FF */
         if (cp == UINT32_MAX && (b == 0xFE || b == 0xFF)) cp = 0xFF00u | b;
-        model_pos pos = pos_of(c, cm);
-        if (o && o->known) pos.line = o->line, pos.col = o->col[i];
+        model_pos pos = o && o->known ? authored(c, o->line, o->col[i]) : pos_of(c, cm);
         char tmp[48];
-        diag_error(c->d, c->where, pos.line, pos.col, "%s in %s (from a character reference)",
+        diag_error(c->d, shown(c, pos), pos.line, pos.col, "%s in %s (from a character reference)",
                    text_problem(cp, tmp, sizeof tmp), what);
         c->ok = ok = false;
         at = i + 1;
@@ -1028,7 +1049,7 @@ static void add_text(md_ctx *c, cmark_node *cm, const char *lit) {
 static bool nest(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     if (c->nesting + 1 > MAX_NESTING) {
         model_pos p = pos_of(c, cm);
-        diag_error(c->d, c->where, p.line, p.col, "nesting deeper than %d levels", MAX_NESTING);
+        diag_error(c->d, shown(c, p), p.line, p.col, "nesting deeper than %d levels", MAX_NESTING);
         c->ok = false;
         skip_subtree(it, cm);
         return false;
@@ -1289,7 +1310,7 @@ static void drop_blank_heading(md_ctx *c, model_node *h) {
         model_bind_id(c->book, a->id, a);
         model_append_child(keep, a);
     }
-    diag_warning(c->d, c->where, h->pos.line, h->pos.col, "heading has no text; left out%s%s%s",
+    diag_warning(c->d, shown(c, h->pos), h->pos.line, h->pos.col, "heading has no text; left out%s%s%s",
                  want ? " (its id '" : "", want ? want : "", want ? "' stays at its place)" : "");
     free(want);
     model_unlink(h);
@@ -1323,7 +1344,7 @@ static bool is_remote(const char *url) {
 static void remote_image(md_ctx *c, cmark_node *img, model_node *into) {
     model_pos p = pos_of(c, img);
     char *alt = cmtext_plain(img);
-    diag_warning(c->d, c->where, p.line, p.col, "remote image '%s' is not fetched; %s", cmark_node_get_url(img),
+    diag_warning(c->d, shown(c, p), p.line, p.col, "remote image '%s' is not fetched; %s", cmark_node_get_url(img),
                  *alt ? "its alt text is set in its place" : "it has no alt text to set in its place");
     if (*alt) {
         model_node *t = model_node_new(c->book, MODEL_TEXT, p);
@@ -1360,7 +1381,7 @@ static void inline_image(md_ctx *c, cmark_node *img) {
         c->ok = false;
         model_unlink(n);
     } else {
-        diag_warning(c->d, c->where, n->pos.line, n->pos.col,
+        diag_warning(c->d, shown(c, n->pos), n->pos.line, n->pos.col,
                      "image '%s' inside running text is set inline, at the height of the line", ref);
     }
     free(ref);
@@ -1410,7 +1431,7 @@ static bool link_scheme_allowed(md_ctx *c, const model_node *link, const char *u
     size_t n = (size_t)(strchr(url, ':') - url);
     for (int i = 0; allowed[i]; i++)
         if (strlen(allowed[i]) == n && strncasecmp(url, allowed[i], n) == 0) return true;
-    diag_warning(c->d, c->where, link->pos.line, link->pos.col,
+    diag_warning(c->d, shown(c, link->pos), link->pos.line, link->pos.col,
                  "link scheme '%.*s:' is not allowed (use http, https, mailto, tel or ftp); its text is set as "
                  "plain text",
                  (int)n, url);
@@ -1427,13 +1448,23 @@ static bool is_rust(const char *info) {
 /* Where the code's own first line starts: the line after a fence (whose indentation
  * its lines lose), or an indented block's first line after its four columns (cmark's
  * column for it). Unknown when hidden lines were taken out. */
-static void code_start(cmark_node *cm, model_node *n, bool lines_hidden) {
+static void code_start(md_ctx *c, cmark_node *cm, model_node *n, bool lines_hidden) {
     int fence_len = 0, offset = 0;
     char fence_char = 0;
     bool fenced = cmark_node_get_fenced(cm, &fence_len, &offset, &fence_char);
     if (lines_hidden) return;
-    n->as.code.first_line = cmark_node_get_start_line(cm) + (fenced ? 1 : 0);
-    n->as.code.first_col = cmark_node_get_start_column(cm) - (fenced ? offset : 0);
+    int line = cmark_node_get_start_line(cm) + (fenced ? 1 : 0);
+    model_pos first = authored(c, line, cmark_node_get_start_column(cm) - (fenced ? offset : 0));
+    /* the lines are counted from the first only when they are one stretch of one file
+     * (an included listing's own, or the chapter's) */
+    const char *lit = cmark_node_get_literal(cm);
+    int last = 0;
+    for (const char *q = lit; q && (q = strchr(q, '\n')) != NULL && q[1]; q++) last++;
+    model_pos end = authored(c, line + last, 1);
+    if (end.file != first.file || end.line - first.line != last) return;
+    n->as.code.first_line = first.line;
+    n->as.code.first_col = first.col;
+    n->as.code.lines_file = first.file != c->file ? first.file : NULL;
 }
 
 static const char *rust_shown(model_book *book, const char *lit, size_t len) {
@@ -1613,7 +1644,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
                                                       : arena_strndup(book->mem, lit ? lit : "", len);
         if (!check_decoded(c, cm, info, NULL, "the code block's info string")) info = NULL;
         n->as.code.info = info && *info ? arena_strdup(book->mem, info) : NULL;
-        code_start(cm, n, c->ch->rust_hidden && is_rust(info));
+        code_start(c, cm, n, c->ch->rust_hidden && is_rust(info));
         set_role(c, n, STYLE_CODE);
         remember_literal_lines(c, cm);
         return;
@@ -1791,8 +1822,9 @@ static void warn_unreferenced(md_ctx *c) {
                     cmark_chunk *label = &c->notes[i].def->as.literal;
                     if ((size_t)label->len == n && strncasecmp((const char *)label->data, s + 2, n) == 0) used = true;
                 }
+                model_pos at = authored(c, line, (int)(s - p) + 1);
                 if (!used)
-                    diag_warning(c->d, c->where, line, (int)(s - p) + 1, "footnote '[^%.*s]' is never referenced", (int)n,
+                    diag_warning(c->d, shown(c, at), at.line, at.col, "footnote '[^%.*s]' is never referenced", (int)n,
                                  s + 2);
             }
         }
@@ -1802,6 +1834,11 @@ static void warn_unreferenced(md_ctx *c) {
 
 bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
                             const markdown_resolver *res, diag *d) {
+    return markdown_parse_included(book, ch, index, src, len, NULL, res, d);
+}
+
+bool markdown_parse_included(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
+                             const srcmap *map, const markdown_resolver *res, diag *d) {
     cmark_gfm_core_extensions_ensure_registered();
     /* no CMARK_OPT_SMART: smarten_block does it, in linear time */
     int opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES;
@@ -1818,7 +1855,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     cmark_parser_feed(parser, src, len);
     cmark_node *doc = cmark_parser_finish(parser);
     char *where = model_display_path(book, ch->file);
-    html_rewrite(doc, src, len, where, d);
+    html_rewrite(doc, src, len, where, map, d);
     admonition_labels(doc, &adm);
     inline_attributes(doc);
 
@@ -1830,6 +1867,7 @@ bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, cons
     c.d = d;
     c.file = ch->file;
     c.where = where;
+    c.map = map;
     c.src = src;
     c.len = len;
     c.ok = true;

@@ -4,6 +4,7 @@
 #define QUIRE_MARKDOWN_H
 
 #include "base/diag.h"
+#include "load/srcmap.h"
 #include "model/model.h"
 
 /* What the reader asks of its caller, as md4c takes callbacks: it reads no file itself.
@@ -21,6 +22,12 @@ typedef struct markdown_resolver {
  * `res`. False after reporting errors (ch->root is still set). */
 bool markdown_parse_chapter(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
                             const markdown_resolver *res, diag *d);
+
+/* The same for a chapter put together from several files (mdBook's {{#include}}):
+ * `map` tells where each stretch was written, so the model's positions and the messages
+ * name the file and line as the author wrote them. */
+bool markdown_parse_included(model_book *book, model_chapter *ch, int index, const char *src, size_t len,
+                             const srcmap *map, const markdown_resolver *res, diag *d);
 
 /* After all chapters (links.c): resolves internal links ("#id", "file.md", "/file.md#id",
  * "docs/" for docs/README.md) to their targets (as.link.target). A fragment is quire's

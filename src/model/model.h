@@ -129,6 +129,8 @@ struct model_node {
         struct {
             const char *info;
             int first_line, first_col; /* where the code's first line starts in the source; 0: unknown */
+            const char *lines_file;    /* the file holding those lines when not the block's (an included
+                                        * listing); NULL: the block's own */
         } code;
     } as;
 };

@@ -138,6 +138,27 @@ printf '# D\n\n{{#include code/x.rs:nope}}\n' >mini/src/deep.md
 check "a missing anchor is an error" grep -q "^mini/src/deep.md:3:1: error: anchor 'nope' not found in 'code/x.rs'" anchor.err
 printf '# D\n' >mini/src/deep.md
 
+# messages name the line as the author wrote it: in the chapter, lines after an include
+# are its own lines; in an included file, that file and its line
+mkdir -p mini/src/code
+printf '# Positions\n\n```rust\n{{#include code/ten.rs}}\n```\n\nText <u>x</u> here.\n\n{{#include code/part.md}}\n\nVersion {{#include code/v.txt}} and <u>z</u>.\n\nA note[^gone].\n' >mini/src/deep.md
+for i in 1 2 3 4 5 6 7 8 9 10; do echo "fn f$i() {}"; done >mini/src/code/ten.rs
+printf 'Line one.\n\nA <u>y</u> tag[^also].\n' >mini/src/code/part.md
+printf '1.2\n' >mini/src/code/v.txt
+"$bin" dump mini >/dev/null 2>pos.err
+check "a warning after an included listing: the chapter's own line" grep -qx "mini/src/deep.md:7:6: warning: raw HTML tag <u> is not supported; dropped, its text kept" pos.err
+check "a warning inside an included file: that file's path and line" grep -qx "mini/src/code/part.md:3:3: warning: raw HTML tag <u> is not supported; dropped, its text kept" pos.err
+check "an error inside an included file: that file's path and line" grep -qx "mini/src/code/part.md:3:15: error: footnote '\[^also\]' has no definition" pos.err
+check "after an include inside a line: the column as written" grep -qx "mini/src/deep.md:11:37: warning: raw HTML tag <u> is not supported; dropped, its text kept" pos.err
+check "an error after the includes: the chapter's own line: $(head -c 600 pos.err)" grep -qx "mini/src/deep.md:13:7: error: footnote '\[^gone\]' has no definition" pos.err
+# a character of an included listing: the listing's line and column (in the print layout)
+printf '# Glyph\n\n```text\n{{#include code/glyph.txt}}\n```\n' >mini/src/deep.md
+printf 'line one\nab \356\200\200 c\n' >mini/src/code/glyph.txt
+"$bin" build mini -o glyph-out --pdf >/dev/null 2>glyph.err
+check "a character of an included listing is named at the listing's line: $(grep U+E000 glyph.err)" \
+    grep -q "^mini/src/code/glyph.txt:2:4: warning: no .*U+E000" glyph.err
+printf '# D\n' >mini/src/deep.md
+
 # book.toml errors, with their positions
 printf '[book]\ntitle = 5\n' >mini/book.toml
 "$bin" dump mini >/dev/null 2>toml1.err
