@@ -297,6 +297,14 @@ static bool valid_anchor_id(const char *id) {
     return true;
 }
 
+/* What HTML takes as an id: one word, not empty. */
+static bool html_id(const char *id) {
+    if (!*id) return false;
+    for (const char *p = id; *p; p++)
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') return false;
+    return true;
+}
+
 static bool is_comment(const char *s) {
     while (*s && isspace((unsigned char)*s)) s++;
     return strncmp(s, "<!--", 4) == 0;
@@ -342,16 +350,23 @@ static void inline_html(md_ctx *c, cmark_node *cm) {
     }
     model_node *a = add(c, MODEL_ANCHOR, cm);
     a->id = arena_strdup(c->book->mem, id);
-    if (!valid_anchor_id(id)) {
-        diag_error(c->d, c->where, a->pos.line, a->pos.col,
-                   "anchor id '%s' must start with a letter and hold only letters, digits, '_', '.', ':' and '-'", id);
+    if (!html_id(id)) {
+        diag_error(c->d, shown(c, a->pos), a->pos.line, a->pos.col,
+                   "anchor id '%s' must be one word: not empty, without spaces", id);
         c->ok = false;
     } else if (model_id_reserved(id)) {
-        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes and print page markers", id);
+        diag_error(c->d, shown(c, a->pos), a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes and print page markers", id);
         c->ok = false;
     } else if (!model_claim_id(c->book, id)) {
-        diag_error(c->d, c->where, a->pos.line, a->pos.col, "anchor id '%s' is already used in this book", id);
+        diag_error(c->d, shown(c, a->pos), a->pos.line, a->pos.col, "anchor id '%s' is already used in this book", id);
         c->ok = false;
+    } else if (!valid_anchor_id(id)) {
+        /* HTML takes ids an XML name may not be ("-bindings", as the Rust book keeps its
+         * old headings' ids; "1st"): the writers get a slug of it, and links written with
+         * the author's id still find it */
+        a->id = model_unique_slug(c->book, id);
+        model_bind_id(c->book, a->id, a);
+        model_bind_id(c->book, id, a);
     } else {
         model_bind_id(c->book, a->id, a);
     }

@@ -241,7 +241,7 @@ else echo "FAIL link-scheme-text: the link's text is not kept as plain text in b
 
 fresh anchor-id
 printf '# One\n\nA <a id="2 bad\x27s"></a> mark.\n' >anchor-id/chapters/one.md
-expect anchor-id "anchor-id/chapters/one.md:3:3: error: anchor id '2 bad's' must start with a letter and hold only letters, digits, '_', '.', ':' and '-'"
+expect anchor-id "anchor-id/chapters/one.md:3:3: error: anchor id '2 bad's' must be one word: not empty, without spaces"
 
 fresh escaped-footnote
 printf '# One\n\nEscaped \\[^nope] here.\n' >escaped-footnote/chapters/one.md
