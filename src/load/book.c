@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -244,12 +245,28 @@ static void image_place_at(const model_book *book, const char *rel, image_place 
     p->inside = p->real && path_is_inside(p->real, book->dir);
 }
 
+#define IMAGE_PLACES 3
+
+/* The folder a MkDocs site publishes a page at ("docs/setup/x.md" at docs/setup/x/, its
+ * index.md or README.md at its own folder): a raw HTML <img src> is relative to it.
+ * NULL when it is the chapter's own folder. Caller frees. */
+static char *published_dir(const char *from) {
+    const char *base = strrchr(from, '/');
+    base = base ? base + 1 : from;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base || strcasecmp(dot, ".md") != 0 || strncasecmp(base, "index.", 6) == 0 ||
+        strncasecmp(base, "readme.", 7) == 0)
+        return NULL;
+    return xstrndup(from, (size_t)(dot - from));
+}
+
 /* Where an image reference leads: beside book.yaml, else beside the chapter `from`
- * that names it (a path relative to that chapter's folder). A file inside the book
- * comes first; a file outside it is taken only when no such file is inside. Returns
- * the index of the place taken in p[0..1], or -1 when neither exists. */
-static int image_place_find(const model_book *book, const char *from, const char *ref, image_place p[2]) {
-    memset(p, 0, 2 * sizeof *p);
+ * that names it (a path relative to that chapter's folder), else relative to where
+ * MkDocs publishes that chapter. A file inside the book comes first; a file outside it
+ * is taken only when no such file is inside. Returns the index of the place taken in
+ * p[0..IMAGE_PLACES-1], or -1 when none exists. */
+static int image_place_find(const model_book *book, const char *from, const char *ref, image_place p[IMAGE_PLACES]) {
+    memset(p, 0, IMAGE_PLACES * sizeof *p);
     image_place_at(book, ref, &p[0]);
     if (from && strchr(from, '/')) {
         char *dir = path_dirname(from);
@@ -258,9 +275,16 @@ static int image_place_find(const model_book *book, const char *from, const char
         free(joined);
         free(dir);
     }
-    for (int i = 0; i < 2; i++)
+    char *pub = from && !p[0].inside && !p[1].inside ? published_dir(from) : NULL;
+    if (pub) {
+        char *joined = xasprintf("%s/%s", pub, ref);
+        image_place_at(book, joined, &p[2]);
+        free(joined);
+        free(pub);
+    }
+    for (int i = 0; i < IMAGE_PLACES; i++)
         if (p[i].inside) return i;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < IMAGE_PLACES; i++)
         if (p[i].real) return i;
     return -1;
 }
@@ -277,7 +301,7 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     char *where = model_display_path(book, pos.file);
     bool ok = false;
     char *norm = NULL, *full = NULL, *real = NULL, *data = NULL, *why = NULL;
-    image_place place[2] = {{0}};
+    image_place place[IMAGE_PLACES] = {{0}};
     memset(out, 0, sizeof *out);
     if (!ref || !*ref) {
         diag_error(d, where, pos.line, pos.col, "image has no file name");
@@ -344,7 +368,7 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     ok = true;
 done:
     if (!ok) memset(out, 0, sizeof *out);
-    for (int i = 0; i < 2; i++) free(place[i].full), free(place[i].real);
+    for (int i = 0; i < IMAGE_PLACES; i++) free(place[i].full), free(place[i].real);
     free(why);
     free(data);
     free(real);

@@ -326,14 +326,25 @@ static void test_github_alerts(void) {
  * ("../images/x.png" from docs/a.md, as d2l-en's chapters write them) is inside the book;
  * one that climbs out of the book to no file is not found. */
 static void test_image_beside_chapter(void) {
-    const char *srcs[] = {"# A\n\n![Dot](../images/pixel.png)\n\n![Out](../../images/pixel.png)\n", NULL};
+    const char *srcs[] = {"# A\n\n![Dot](../images/pixel.png)\n\n![Out](../../../images/pixel.png)\n", NULL};
     const char *names[] = {"docs/a.md", NULL};
     parsed p = parse_named(srcs, names, NULL, false);
     const model_node *fig = nth(p.book->chapters[0].root, MODEL_FIGURE, 0);
     OK(fig != NULL && fig->as.figure.image.data != NULL, "../images/pixel.png from docs/: %s", said(&p.d));
     OK(!has(&p.d, "'../images/pixel.png'"), "no message for it: %s", said(&p.d));
-    OK(has(&p.d, "docs/a.md:5:1: error: image '../../images/pixel.png' not found"), "%s", said(&p.d));
+    OK(has(&p.d, "docs/a.md:5:1: error: image '../../../images/pixel.png' not found"), "%s", said(&p.d));
     done(&p);
+    /* MkDocs publishes a/page.md at a/page/: a raw <img src> there is relative to that */
+    const char *srcs2[] = {"# P\n\n<img src=\"../../images/pixel.png\">\n", "# I\n\n<img src=\"../../images/pixel.png\">\n",
+                           NULL};
+    const char *names2[] = {"a/page.md", "a/index.md", NULL};
+    parsed q = parse_named(srcs2, names2, NULL, false);
+    const model_node *pub = nth(q.book->chapters[0].root, MODEL_FIGURE, 0);
+    OK(pub && pub->as.figure.image.data && strcmp(pub->as.figure.image.book_path, "images/pixel.png") == 0,
+       "a/page.md's ../../images/pixel.png is images/pixel.png: %s", said(&q.d));
+    OK(has(&q.d, "a/index.md:3:1: error: image '../../images/pixel.png' not found"), "index.md is published at its folder: %s",
+       said(&q.d));
+    done(&q);
 }
 
 /* A relative image URL's query and fragment are no part of the file name: GitHub's
