@@ -19,9 +19,18 @@
 #define SUMMARY_MAX_DEPTH 32
 #define INCLUDE_MAX_DEPTH 10
 
+/* A GitBook project: SUMMARY.md beside the chapters, no book.toml (and no book.yaml). */
+static bool gitbook_at(const char *dir) {
+    char *toml = path_join(dir, "book.toml"), *summary = path_join(dir, "SUMMARY.md");
+    bool yes = !path_is_file(toml) && path_is_file(summary);
+    free(toml);
+    free(summary);
+    return yes;
+}
+
 bool mdbook_is_project(const char *dir) {
     char *toml = path_join(dir, "book.toml"), *yaml = path_join(dir, "book.yaml");
-    bool yes = path_is_file(toml) && !path_is_file(yaml) && !path_is_dir(yaml);
+    bool yes = (path_is_file(toml) || gitbook_at(dir)) && !path_is_file(yaml) && !path_is_dir(yaml);
     free(toml);
     free(yaml);
     return yes;
@@ -178,13 +187,14 @@ static void entry(sctx *c, cmark_node *link, int depth) {
     }
     const char *hash = strchr(url, '#');
     char *path = uri_percent_decode(url, hash ? (size_t)(hash - url) : strlen(url));
-    char *joined = xasprintf("%s/%s", c->src, path);
+    char *joined = strcmp(c->src, ".") == 0 ? xstrdup(path) : xasprintf("%s/%s", c->src, path);
     char *norm = path_normalise(joined);
     bool dup = false;
     for (size_t i = 0; norm && i < c->m->n_chapters && !dup; i++)
         dup = c->m->chapters[i].value && strcmp(c->m->chapters[i].value, norm) == 0;
     if (dup) {
-        diag_warning(c->d, c->shown, line, col, "chapter '%s' is listed twice in SUMMARY.md; read once", path);
+        /* "[Python](installation/README.md#python)": a section of a chapter listed before */
+        if (!hash) diag_warning(c->d, c->shown, line, col, "chapter '%s' is listed twice in SUMMARY.md; read once", path);
     } else {
         manifest_ref *r = new_ref(c, link);
         /* a path leaving the book is refused when the chapter is read */
@@ -241,7 +251,7 @@ static void summary(sctx *c, cmark_node *doc) {
                 char *title = cmtext_plain(n);
                 manifest_ref *r = new_ref(c, n);
                 r->part = arena_strdup(c->book->mem, title);
-                r->value = arena_printf(c->book->mem, "%s/SUMMARY.md", c->src);
+                r->value = strcmp(c->src, ".") == 0 ? "SUMMARY.md" : arena_printf(c->book->mem, "%s/SUMMARY.md", c->src);
                 free(title);
             }
             break;
@@ -263,17 +273,21 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
     char *toml_shown = model_display_path(book, "book.toml");
     none.file = toml_shown;
     size_t len = 0;
-    char *text = read_text(toml_path, toml_shown, none, &len, d);
+    /* GitBook: SUMMARY.md and the chapters in the folder itself, nothing to read first */
+    bool gitbook = gitbook_at(book->dir);
+    char *text = gitbook ? NULL : read_text(toml_path, toml_shown, none, &len, d);
     free(toml_path);
-    tctx c = {book, arena_strdup(book->mem, toml_shown), d, text != NULL};
+    tctx c = {book, arena_strdup(book->mem, toml_shown), d, gitbook || text != NULL};
     free(toml_shown);
-    toml_value *root = text ? toml_parse(text, len, c.shown, d) : NULL;
-    free(text);
-    if (!root) return false;
-    const toml_value *bt = toml_get(root, "book");
-    const char *src = "src";
-    if (bt && bt->kind == TOML_TABLE) src = read_book_table(&c, bt);
-    toml_free(root);
+    const char *src = gitbook ? "." : "src";
+    if (!gitbook) {
+        toml_value *root = text ? toml_parse(text, len, c.shown, d) : NULL;
+        free(text);
+        if (!root) return false;
+        const toml_value *bt = toml_get(root, "book");
+        if (bt && bt->kind == TOML_TABLE) src = read_book_table(&c, bt);
+        toml_free(root);
+    }
 
     /* the artifacts take the folder's name */
     const char *base = strrchr(book->dir, '/');
@@ -284,7 +298,7 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
     book->meta.name = *name ? name : "book";
     book->meta.style = "brochure";
 
-    char *rel = xasprintf("%s/SUMMARY.md", src);
+    char *rel = strcmp(src, ".") == 0 ? xstrdup("SUMMARY.md") : xasprintf("%s/SUMMARY.md", src);
     char *full = path_join(book->dir, rel);
     char *sum_shown = model_display_path(book, rel);
     model_pos at = {c.shown, 0, 0};
@@ -314,6 +328,7 @@ typedef struct xctx {
     const model_book *book;
     diag *d;
     bool ok;
+    bool gitbook;           /* GitBook's {% include %}, {% raw %} and {% filename %} tags too */
     srcmap *map;            /* where each stretch of the output was written; may be NULL */
     size_t out_off;         /* the output read so far for its line and column: */
     int out_line, out_col;  /* where out_off is */
@@ -416,25 +431,28 @@ static int src_line_of(const xsrc *src, int line) {
 
 static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, int depth, buf *out);
 
-/* One {{#include …}} at `at` (its "{{"), with `args` (path and range) of `n` bytes. */
-static void include(xctx *x, const xsrc *src, int line, int col, const char *args, size_t n, int depth, buf *out) {
+/* One {{#include …}} at `at` (its "{{"), with `args` (path and range) of `n` bytes;
+ * `rooted`: GitBook's "/path", from the book folder. */
+static void include(xctx *x, const xsrc *src, int line, int col, const char *args, size_t n, bool rooted, int depth,
+                    buf *out) {
     const char *chapter = src->file, *where = src->shown;
     while (n && isspace((unsigned char)*args)) args++, n--;
     while (n && isspace((unsigned char)args[n - 1])) n--;
     char *arg = xstrndup(args, n);
-    char *colon = strchr(arg, ':');
+    char *colon = rooted ? NULL : strchr(arg, ':');
     const char *spec = NULL;
     if (colon) *colon = '\0', spec = colon + 1;
     char *dir = path_dirname(chapter);
-    char *joined = strcmp(dir, ".") == 0 ? xstrdup(arg) : xasprintf("%s/%s", dir, arg);
-    char *full = arg[0] && arg[0] != '/' ? path_join(x->book->dir, joined) : NULL;
+    char *joined = rooted ? xstrdup(arg + strspn(arg, "/"))
+                   : strcmp(dir, ".") == 0 ? xstrdup(arg) : xasprintf("%s/%s", dir, arg);
+    char *full = arg[0] && (rooted || arg[0] != '/') ? path_join(x->book->dir, joined) : NULL;
     char *real = full ? path_real(full) : NULL;
     bool outside = real && !path_is_inside(real, x->book->dir);
     /* a file outside the book folder ("../../README.md", as mdBook allows): the reader
      * loses nothing, but the book no longer holds all it needs */
     size_t dl = strlen(x->book->dir);
     char *rel = !real ? NULL : outside || !real[dl] ? xstrdup(real) : xstrdup(real + dl + 1);
-    if (arg[0] == '/') {
+    if (arg[0] == '/' && !rooted) {
         diag_error(x->d, where, line, col, "included file '%s' leaves the book folder (it is absolute)", arg);
         x->ok = false;
     } else if (!real) {
@@ -477,16 +495,96 @@ static void include(xctx *x, const xsrc *src, int line, int col, const char *arg
     free(arg);
 }
 
+/* A GitBook (Liquid) tag on one line at s: "{% name args %}". Its length, or 0. */
+static size_t liquid_tag(const char *s, size_t n, char name[16], const char **args, size_t *args_n) {
+    if (n < 5 || s[0] != '{' || s[1] != '%') return 0;
+    const char *nl = memchr(s, '\n', n);
+    size_t end = nl ? (size_t)(nl - s) : n;
+    size_t i = 2;
+    while (i < end && (s[i] == ' ' || s[i] == '-')) i++;
+    size_t k = 0;
+    while (i < end && k < 15 && islower((unsigned char)s[i])) name[k++] = s[i++];
+    name[k] = '\0';
+    if (!k) return 0;
+    size_t a = i;
+    for (; i + 1 < end; i++)
+        if (s[i] == '%' && s[i + 1] == '}') {
+            size_t b = i;
+            while (b > a && (s[b - 1] == ' ' || s[b - 1] == '-')) b--;
+            while (a < b && s[a] == ' ') a++;
+            *args = s + a, *args_n = b - a;
+            return i + 2;
+        }
+    return 0;
+}
+
+/* GitBook's tags quire reads at text[*i]: {% include "file" %} (from the book folder when
+ * it starts with '/', else beside the file), {% raw %}…{% endraw %} (what is between is
+ * text as written) and {% filename %}…{% endfilename %} (a code block's label: its text
+ * kept). True when *i moved past one. */
+static bool gitbook_tag(xctx *x, const xsrc *src, const char *text, size_t len, size_t *i, int line, size_t line_start,
+                        bool *raw, int depth, buf *out) {
+    char name[16];
+    const char *args = NULL;
+    size_t args_n = 0, tl = liquid_tag(text + *i, len - *i, name, &args, &args_n);
+    if (!tl) return false;
+    if (*raw) {
+        if (strcmp(name, "endraw") != 0) return false;
+        *raw = false;
+    } else if (strcmp(name, "raw") == 0) {
+        *raw = true;
+    } else if (strcmp(name, "include") == 0 && args_n >= 2 && (args[0] == '"' || args[0] == '\'')) {
+        const char *q = memchr(args + 1, args[0], args_n - 1);
+        if (!q) return false;
+        include(x, src, src_line_of(src, line), (int)(*i - line_start) + 1, args + 1, (size_t)(q - args - 1),
+                args[1] == '/', depth, out);
+    } else if (strcmp(name, "filename") != 0 && strcmp(name, "endfilename") != 0) {
+        return false;
+    }
+    *i += tl;
+    mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(*i - line_start) + 1);
+    return true;
+}
+
+/* A code fence at the start of a line (up to three spaces, then ``` or ~~~, three or
+ * more): its character and length, or 0. */
+static int fence_at(const char *s, size_t n, char *ch) {
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ') i++;
+    if (i >= n || (s[i] != '`' && s[i] != '~')) return 0;
+    size_t k = i;
+    while (k < n && s[k] == s[i]) k++;
+    if (k - i < 3) return 0;
+    *ch = s[i];
+    return (int)(k - i);
+}
+
 static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, int depth, buf *out) {
     static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", "{{#playground ", "{{#title ", NULL};
     const char *where = src->shown;
     int line = 1;
     size_t line_start = 0;
+    bool raw = false;
+    char fence_ch = 0;
+    int fence_len = 0; /* GitBook leaves the tags inside code blocks alone: the open fence */
     mark(x, out, src->file, src->shown, src_line_of(src, 1), 1);
     for (size_t i = 0; i < len && x->ok;) {
-        if (i > 0 && text[i - 1] == '\n') {
-            line++, line_start = i;
-            mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+        if (i == 0 || text[i - 1] == '\n') {
+            if (i > 0) {
+                line++, line_start = i;
+                mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+            }
+            char ch = 0;
+            int f = x->gitbook && !raw ? fence_at(text + i, len - i, &ch) : 0;
+            if (f && !fence_len) fence_ch = ch, fence_len = f;
+            else if (f && ch == fence_ch && f >= fence_len) fence_len = 0;
+        }
+        if (x->gitbook && !fence_len && text[i] == '{' &&
+            gitbook_tag(x, src, text, len, &i, line, line_start, &raw, depth, out))
+            continue;
+        if (raw) {
+            buf_putc(out, text[i++]);
+            continue;
         }
         if (text[i] == '\\' && i + 3 < len && memcmp(text + i + 1, "{{#", 3) == 0) {
             /* an escaped link stays as written, without the backslash */
@@ -514,7 +612,8 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
             n = k;
         }
         /* {{#title …}} names the web page, not text of the book */
-        if (strcmp(kind, "{{#title ") != 0) include(x, src, src_line_of(src, line), (int)(i - line_start) + 1, args, n, depth, out);
+        if (strcmp(kind, "{{#title ") != 0)
+            include(x, src, src_line_of(src, line), (int)(i - line_start) + 1, args, n, false, depth, out);
         i = (size_t)(close - text) + 2;
         mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(i - line_start) + 1);
         if (out->len > MDBOOK_MAX_BYTES) {
@@ -526,7 +625,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
 
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
                     size_t *out_len, srcmap *map, diag *d) {
-    xctx x = {book, d, true, map, 0, 1, 1};
+    xctx x = {book, d, true, gitbook_at(book->dir), map, 0, 1, 1};
     buf out;
     buf_init(&out);
     buf_puts(&out, "");

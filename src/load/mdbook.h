@@ -12,11 +12,11 @@
 #include "load/srcmap.h"
 #include "model/model.h"
 
-/* True when book->dir holds book.toml and no book.yaml. */
+/* True when book->dir holds book.toml, or SUMMARY.md (a GitBook project), and no book.yaml. */
 bool mdbook_is_project(const char *dir);
 
 /* Reads book.toml ([book] title, authors, description, language, src) into book->meta and
- * SUMMARY.md into m: prefix, numbered and suffix chapters with their nesting, "# Part"
+ * SUMMARY.md (a GitBook's: beside its chapters, without book.toml) into m: prefix, numbered and suffix chapters with their nesting, "# Part"
  * lines (value: SUMMARY.md's path); draft chapters (empty links) are left out with a
  * warning. book->dir and book->manifest (book.toml as messages name it) are set. False
  * after reporting errors. */
