@@ -7,8 +7,7 @@ BIN=$1 SRC=$2 WORK=$3
 FX=$SRC/tests/model/fixtures/facts
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
-pass=0 fail=0
-check() { local what=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+. "$SRC/tests/lib.sh"
 FACTS="python3 $SRC/tests/model/facts.py"
 
 # contents-title given, contents depth 3 (styles/deep.yaml): h1 to h3, never the h4.
@@ -36,5 +35,4 @@ else
     check "build with the default depth" false
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

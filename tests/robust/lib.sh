@@ -16,24 +16,12 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
 
-passed=0
-failed=0
 # Every message a case produced, for the README table: "case<TAB>first line of stderr".
 MESSAGES="$WORK/messages.tsv"
 : >"$MESSAGES"
 
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*" >&2
-}
-check() { # check "description" command...
-  local what="$1"
-  shift
-  if "$@"; then pass; else fail "$what"; fi
-}
-# no_match GREP-ARGS...: grep ran and found nothing (a missing file or a grep error fails)
-no_match() { grep -q "$@"; [ $? -eq 1 ]; }
+# pass, fail, check, no_match, finish
+. "$SRC/tests/lib.sh"
 
 # new_book NAME: a fresh copy of the fixture at WORK/NAME.
 new_book() {
@@ -118,10 +106,4 @@ no_word_past_margins() {
 skip_all() {
   echo "skipped: $*"
   exit 77
-}
-
-finish() {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit $?
 }

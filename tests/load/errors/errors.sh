@@ -6,7 +6,7 @@ set -u
 bin=$1 src=$2 work=$3
 export QUIRE_DATA_DIR=$src
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-pass=0 fail=0
+. "$src/tests/lib.sh"
 
 # fresh NAME: a copy of the good book in ./NAME
 fresh() { rm -rf "$1" && cp -R "$src/tests/load/errors/fixtures/good" "$1"; }
@@ -21,9 +21,9 @@ expect() {
     grep -qF -- "$want" "$name.stderr" || why="${why:+$why; }no '$want' in stderr"
     if [ -e "$name.out" ] && [ -n "$(ls -A "$name.out")" ]; then why="${why:+$why; }files written to $name.out"; fi
     if [ -z "$why" ]; then
-        echo "ok   $name"; pass=$((pass + 1))
+        pass "$name"
     else
-        echo "FAIL $name: $why"; sed 's/^/     | /' "$name.stderr" | grep -v Fontconfig; fail=$((fail + 1))
+        fail "$name: $why"; sed 's/^/     | /' "$name.stderr" | grep -v Fontconfig
     fi
 }
 
@@ -42,16 +42,16 @@ expect_warning() {
     grep -qF -- "$pos: error: $text" "$name.strict" || why="${why:+$why; }no '$pos: error: $text' with --strict"
     if [ -e "$name.out" ] && [ -n "$(ls -A "$name.out")" ]; then why="${why:+$why; }files written with --strict"; fi
     if [ -z "$why" ]; then
-        echo "ok   $name"; pass=$((pass + 1))
+        pass "$name"
     else
-        echo "FAIL $name: $why"; sed 's/^/     | /' "$name.stderr" "$name.strict" | grep -v Fontconfig; fail=$((fail + 1))
+        fail "$name: $why"; sed 's/^/     | /' "$name.stderr" "$name.strict" | grep -v Fontconfig
     fi
 }
 
 # the unbroken book passes (so the failures below are the breakage, not the fixture)
 fresh good
-if "$bin" dump good >good.json 2>good.stderr; then echo "ok   good"; pass=$((pass + 1))
-else echo "FAIL good: the fixture itself does not load"; cat good.stderr; fail=$((fail + 1)); fi
+if "$bin" dump good >good.json 2>good.stderr; then pass "good"
+else fail "good: the fixture itself does not load"; cat good.stderr; fi
 
 fresh missing-chapter
 sed -i 's|chapters/one.md|chapters/nope.md|' missing-chapter/book.yaml
@@ -223,8 +223,8 @@ SOURCE_DATE_EPOCH=yesterday expect epoch-too-late "SOURCE_DATE_EPOCH: error: 'ye
 SOURCE_DATE_EPOCH=-1 expect epoch-too-late "SOURCE_DATE_EPOCH: error: '-1' is not a number of seconds between 0 and 253402300799"
 fresh epoch-last
 if SOURCE_DATE_EPOCH=253402300799 "$bin" build epoch-last -o epoch-last.out >/dev/null 2>epoch-last.stderr; then
-    echo "ok   epoch-last"; pass=$((pass + 1))
-else echo "FAIL epoch-last: 253402300799 is allowed"; cat epoch-last.stderr; fail=$((fail + 1)); fi
+    pass "epoch-last"
+else fail "epoch-last: 253402300799 is allowed"; cat epoch-last.stderr; fi
 
 # links, anchors and footnote references in the text
 fresh link-scheme
@@ -236,8 +236,8 @@ if pdftotext link-scheme.lenient/good.pdf - 2>/dev/null | grep -q "Click here or
    unzip -p link-scheme.lenient/good.epub 'EPUB/text/*.xhtml' | grep -q "Click here or there." &&
    ! unzip -p link-scheme.lenient/good.epub '*.xhtml' | grep -qi "script:" &&
    /usr/bin/python3 -c "import pikepdf, sys; p = pikepdf.open(sys.argv[1]); sys.exit(any('/A' in a for pg in p.pages for a in pg.get('/Annots', [])))" link-scheme.lenient/good.pdf; then
-    echo "ok   link-scheme-text"; pass=$((pass + 1))
-else echo "FAIL link-scheme-text: the link's text is not kept as plain text in both writers"; fail=$((fail + 1)); fi
+    pass "link-scheme-text"
+else fail "link-scheme-text: the link's text is not kept as plain text in both writers"; fi
 
 fresh anchor-id
 printf '# One\n\nA <a id="2 bad\x27s"></a> mark.\n' >anchor-id/chapters/one.md
@@ -246,8 +246,8 @@ expect anchor-id "anchor-id/chapters/one.md:3:3: error: anchor id '2 bad's' must
 fresh escaped-footnote
 printf '# One\n\nEscaped \\[^nope] here.\n' >escaped-footnote/chapters/one.md
 if "$bin" dump escaped-footnote >escaped-footnote.json 2>escaped-footnote.stderr && grep -qF '"Escaped [^nope] here."' escaped-footnote.json; then
-    echo "ok   escaped-footnote"; pass=$((pass + 1))
-else echo "FAIL escaped-footnote: \\[^nope] is text"; cat escaped-footnote.stderr; fail=$((fail + 1)); fi
+    pass "escaped-footnote"
+else fail "escaped-footnote: \\[^nope] is text"; cat escaped-footnote.stderr; fi
 
 # every error is reported, not just the first
 fresh two-errors
@@ -257,5 +257,4 @@ printf '\n\n' >two-errors/b.md
 expect two-errors "two-errors/a.md:3:7: error: footnote '[^gone]' has no definition"
 expect two-errors "two-errors/b.md:1:1: error: chapter is empty"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -18,10 +18,7 @@ books=$src/tests/load/sources/excerpts
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 # grep ran and found nothing (a missing file or a grep error fails)
 no_match() { grep -q "$@"; [ $? -eq 1 ]; }
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$src/tests/lib.sh"
 has() { grep -qF -- "$2" "$1"; }
 
 # build NAME SOURCE: out-NAME/, NAME.err, NAME.txt (pdftotext), NAME.epub.d (unzipped)
@@ -29,15 +26,15 @@ build() {
     local name=$1 source=$2
     "$bin" build "$source" -o "out-$name" >"$name.out" 2>"$name.err"
     local rc=$?
-    [ "$rc" -eq 0 ] && ok "$name builds (exit 0)" || { bad "$name: exit $rc"; sed 's/^/     | /' "$name.err"; }
+    [ "$rc" -eq 0 ] && pass "$name builds (exit 0)" || { fail "$name: exit $rc"; sed 's/^/     | /' "$name.err"; }
     local pdf epub
     pdf=$(ls out-"$name"/*.pdf 2>/dev/null | head -1) epub=$(ls out-"$name"/*.epub 2>/dev/null | head -1)
-    pdftotext "$pdf" "$name.txt" 2>/dev/null || bad "$name: pdftotext"
-    mkdir -p "$name.epub.d" && (cd "$name.epub.d" && unzip -q "../$epub") || bad "$name: unzip"
+    pdftotext "$pdf" "$name.txt" 2>/dev/null || fail "$name: pdftotext"
+    mkdir -p "$name.epub.d" && (cd "$name.epub.d" && unzip -q "../$epub") || fail "$name: unzip"
     if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
         java -jar /usr/share/java/epubcheck.jar "$epub" >"$name.epubcheck" 2>&1
-        if grep -q "No errors or warnings detected" "$name.epubcheck"; then ok "$name: EPUBCheck without a message"
-        else bad "$name: EPUBCheck"; grep -E "ERROR|WARNING|FATAL" "$name.epubcheck" | head -5 | sed 's/^/     | /'; fi
+        if grep -q "No errors or warnings detected" "$name.epubcheck"; then pass "$name: EPUBCheck without a message"
+        else fail "$name: EPUBCheck"; grep -E "ERROR|WARNING|FATAL" "$name.epubcheck" | head -5 | sed 's/^/     | /'; fi
     fi
 }
 nwarn() { grep -c ': warning: ' "$1.err"; }
@@ -95,5 +92,4 @@ check "lx: the PDF outline too" sh -c "qpdf --json out-lx/lxym.pdf 2>/dev/null |
 check "lx: the front matter is not text" no_match 'nooodl' lx.txt
 check "lx: a tab-indented recipe line whole" sh -c "pdftotext -layout out-lx/lxym.pdf - | grep -q '^ *echo \"foo\" > file0.txt\$'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

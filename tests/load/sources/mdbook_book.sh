@@ -9,10 +9,7 @@ bin=$1 src=$2 work=$3
 export QUIRE_DATA_DIR=$src SOURCE_DATE_EPOCH=1700000000
 guide=$src/tests/load/sources/mdbook-guide
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$src/tests/lib.sh"
 
 cp -R "$guide" guide
 "$bin" build guide -o out >build.out 2>build.err
@@ -43,9 +40,9 @@ check "outline: $(cat outline.out)" [ $? -eq 0 ]
 pdftotext -raw out/guide.pdf book.txt
 chapters=$(sed -n 's/^ *- \[[^]]*\](\([^)][^)]*\)).*/src\/\1/p; s/^\[[^]]*\](\([^)]*\))$/src\/\1/p' guide/src/SUMMARY.md)
 if (cd guide && python3 "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
-    ok "sentences: $(grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' sentences.out | tr '\n' ' ')"
+    pass "sentences: $(grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' sentences.out | tr '\n' ' ')"
 else
-    bad "sentences"; cat sentences.out
+    fail "sentences"; cat sentences.out
 fi
 # hidden lines: no Rust block of the model (both writers set it) has a "# " line, and the
 # PDF shows the guide's hidden "assert_eq!(x, 3);" only where it is not hidden: once in the
@@ -170,5 +167,4 @@ printf '[book]\nlanguage = "en_GB"\n' >mini/book.toml
 "$bin" dump mini >/dev/null 2>toml3.err
 check "book.toml: a bad language" grep -q "^mini/book.toml:2:12: error: 'book.language' must be a BCP 47 tag" toml3.err
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,10 +6,7 @@ set -u
 bin=$1 src=$2 work=$3
 export QUIRE_DATA_DIR=$src SOURCE_DATE_EPOCH=1700000000
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+. "$src/tests/lib.sh"
 meta() { python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['meta']; print(m[sys.argv[2]])" "$@"; }
 
 mkdir -p docs
@@ -97,5 +94,4 @@ printf '# Bad\n\n![Bad](bad.webp)\n' >img/bad.md
 "$bin" build img/bad.md -o img/badout >/dev/null 2>bad-webp.err
 check "a damaged WebP is an error at its place" grep -q "^img/bad.md:3:1: error: image 'bad.webp' is a damaged WebP image" bad-webp.err
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

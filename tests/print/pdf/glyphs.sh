@@ -12,8 +12,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000 NO_COLOR=1
 cd "$WORK" || exit 1
 cp -r "$SRC/tests/print/pdf/fixtures/glyphs" book
-pass=0 fail=0
-check() { local what=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+. "$SRC/tests/lib.sh"
 "$BIN" build book -o out --pdf 2>err.txt
 check "build exits 0: $(cat err.txt)" [ $? -eq 0 ]
 pdftotext out/glyphs.pdf text.txt
@@ -54,5 +53,4 @@ if [ -n "$(fc-list ':charset=2654' family)" ]; then
   check "a system font beside the bundled ones is embedded" \
     grep -qv -e CharisSIL -e Lato -e NotoSansMono -e '^name' -e '^---' fonts.txt
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

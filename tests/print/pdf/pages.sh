@@ -17,7 +17,7 @@ FX=$SRC/tests/print/pdf/fixtures/pages
 MATCH="python3 $SRC/tests/print/pdf/pages_match.py"
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
-pass=0 fail=0
+. "$SRC/tests/lib.sh"
 
 TOP=50 LEAD=12 RECTO=40 VERSO=60
 
@@ -36,13 +36,13 @@ front() { # the cover and the contents page, its title at the top of a left-hand
     echo "page 2 folio ii contents"
     line 0 $VERSO $TOP 24 Contents
 }
-# check NAME BOOK STYLE: dump BOOK with STYLE and compare with the expectation in $WORK/want
-check() {
+# check_pages NAME BOOK STYLE: dump BOOK with STYLE and compare with the expectation in $WORK/want
+check_pages() {
     mv "$WORK/want" "$WORK/$1.want"
     if ! "$BIN" dump --pages --style "$FX/styles/$3.yaml" "$FX/$2" >"$WORK/$1.got" 2>"$WORK/$1.err"; then
-        echo "FAIL: $1: quire dump --pages failed"; cat "$WORK/$1.err"; fail=$((fail + 1)); return
+        fail "$1: quire dump --pages failed"; cat "$WORK/$1.err"; return
     fi
-    if $MATCH "$WORK/$1.want" "$WORK/$1.got"; then pass=$((pass + 1)); else echo "FAIL: $1"; fail=$((fail + 1)); fi
+    if $MATCH "$WORK/$1.want" "$WORK/$1.got"; then pass; else fail "$1"; fi
 }
 
 # Margins and leading: lines at the inner margin, 12 pt apart from the top margin;
@@ -54,7 +54,7 @@ check() {
     line 0 $RECTO 62 $LEAD "*" 300.00
     line 0 $RECTO 74 $LEAD "*"
     line 0 $RECTO 86 $LEAD "Short."
-} >"$WORK/want"; check geometry geometry grid
+} >"$WORK/want"; check_pages geometry geometry grid
 
 # Widows: 41 lines where 40 fit; one line alone at the top of page 4 is a widow, so
 # two go over: 39 on page 3, then 2 on the left-hand page 4 under the running head.
@@ -65,7 +65,7 @@ check() {
     echo "page 4 folio 2 chapter 0"
     echo '  head "Grid widows"'
     run 0 $VERSO 40 41
-} >"$WORK/want"; check widows widows grid
+} >"$WORK/want"; check_pages widows widows grid
 
 # Orphans: after 39 lines one line is left; the next paragraph's first line alone
 # there would be an orphan, so all 5 of its lines start page 4.
@@ -76,7 +76,7 @@ check() {
     echo "page 4 folio 2 chapter 0"
     echo '  head "Grid orphans"'
     run 0 $VERSO 40 44
-} >"$WORK/want"; check orphans orphans grid
+} >"$WORK/want"; check_pages orphans orphans grid
 
 # A forced break (`\`) ends a run of lines as a paragraph ends: 37 lines, then a text of
 # 4 lines ending in `\`, then 4 more. Filling page 3 would leave the text's last line
@@ -92,7 +92,7 @@ check() {
     line 0 $VERSO 50 $LEAD "*" 300.00
     line 0 $VERSO 62 $LEAD "*"
     y=74; for i in 42 43 44 45; do line 0 $VERSO $y $LEAD "L$i"; y=$((y + LEAD)); done
-} >"$WORK/want"; check forced forced grid
+} >"$WORK/want"; check_pages forced forced grid
 
 # And the first line of a text after a forced break is an orphan alone at the foot: 39
 # lines, a text of 3 lines; its first line would fit on page 3, all 3 go to page 4.
@@ -106,7 +106,7 @@ check() {
     line 0 $VERSO 62 $LEAD "*" 300.00
     line 0 $VERSO 74 $LEAD "*"
     y=86; for i in 43 44 45; do line 0 $VERSO $y $LEAD "L$i"; y=$((y + LEAD)); done
-} >"$WORK/want"; check forced-orphan forced2 grid
+} >"$WORK/want"; check_pages forced-orphan forced2 grid
 
 # A heading keeps with its text: after 38 lines the heading and one line would fit,
 # not the two lines (orphans) it must keep with; it moves to page 4 with them.
@@ -122,7 +122,7 @@ check() {
     line 0 $VERSO 50 $LEAD Heading
     line 0 $VERSO 62 $LEAD M01
     line 0 $VERSO 74 $LEAD M02
-} >"$WORK/want"; check keep keep grid
+} >"$WORK/want"; check_pages keep keep grid
 
 # A footnote at the foot of the page that cites it: its one line ends at the bottom
 # of the text block, 600 - 64 = 536, so it starts at 524. Its number hangs at the
@@ -134,7 +134,7 @@ check() {
     line 0 $RECTO 50 $LEAD "Text with a note.1"
     echo '  label col 0 x 40.00 y 524.00 w * h 12.00 "1"'
     echo '  note col 0 x 48.50 y 524.00 w * h 12.00 "The note."'
-} >"$WORK/want"; check notes notes grid
+} >"$WORK/want"; check_pages notes notes grid
 
 # Chapters that open a page (h1 page-break-before): no running head there; the
 # title at the top margin, the text 24 + 12 pt below it; the second chapter on page 4.
@@ -150,7 +150,7 @@ check() {
     echo "page 4 folio 2 chapter 1 opens"
     line 0 $VERSO 50 24 Two
     line 0 $VERSO 86 $LEAD Second.
-} >"$WORK/want"; check openers openers grid
+} >"$WORK/want"; check_pages openers openers grid
 
 # Two columns, balanced on the last page: 41 lines give 21 in the first column and
 # 20 in the second, which starts at x 200.
@@ -159,7 +159,7 @@ check() {
     echo "page 3 folio 1 chapter 0"
     run 0 $RECTO 1 21
     run 1 200 22 41
-} >"$WORK/want"; check columns widows grid2
+} >"$WORK/want"; check_pages columns widows grid2
 
 # The sample book, box by box, against tests/print/pdf/golden/io-pages.txt. The stored
 # dump is checked against the PDF itself (pdftotext -bbox-layout: every line's words,
@@ -169,12 +169,12 @@ check() {
 # and read the diff.
 GOLD=$SRC/tests/print/pdf/golden/io-pages.txt
 if "$BIN" dump --pages "$SRC/book" >"$WORK/io.txt" && "$BIN" build "$SRC/book" -o "$WORK/io" --pdf -q; then
-    if diff -u "$GOLD" "$WORK/io.txt" >"$WORK/io.diff"; then pass=$((pass + 1)); else
-        echo "FAIL: io: the pages differ from $GOLD:"; head -40 "$WORK/io.diff"; fail=$((fail + 1)); fi
-    if python3 "$SRC/tests/print/pdf/pages_vs_pdf.py" "$GOLD" "$WORK/io/io.pdf" >"$WORK/io.vs"; then pass=$((pass + 1)); else
-        echo "FAIL: io: the stored pages are not what the PDF shows:"; tail -20 "$WORK/io.vs"; fail=$((fail + 1)); fi
+    if diff -u "$GOLD" "$WORK/io.txt" >"$WORK/io.diff"; then pass; else
+        fail "io: the pages differ from $GOLD:"; head -40 "$WORK/io.diff"; fi
+    if python3 "$SRC/tests/print/pdf/pages_vs_pdf.py" "$GOLD" "$WORK/io/io.pdf" >"$WORK/io.vs"; then pass; else
+        fail "io: the stored pages are not what the PDF shows:"; tail -20 "$WORK/io.vs"; fi
 else
-    echo "FAIL: io: quire dump --pages or build failed"; fail=$((fail + 1))
+    fail "io: quire dump --pages or build failed"
 fi
 # One word of the first chapter changed ("minimally" to "maximally", as long): the
 # layout test must see it.
@@ -182,10 +182,9 @@ cp -r "$SRC/book" "$WORK/io1"
 sed -i '0,/minimally/s//maximally/' "$WORK/io1/chapters/01-about-io.md"
 if ! cmp -s "$SRC/book/chapters/01-about-io.md" "$WORK/io1/chapters/01-about-io.md" &&
     "$BIN" dump --pages "$WORK/io1" >"$WORK/io1.txt" && ! diff -q "$GOLD" "$WORK/io1.txt" >/dev/null; then
-    pass=$((pass + 1))
+    pass
 else
-    echo "FAIL: io: a one-word change went unseen"; fail=$((fail + 1))
+    fail "io: a one-word change went unseen"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

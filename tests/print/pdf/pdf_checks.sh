@@ -4,9 +4,7 @@
 # reproducibility. Usage: pdf_checks.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
-pass=0 fail=0
-ok() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi; }
-check() { local what=$1; shift; if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+. "$SRC/tests/lib.sh"
 # no_match GREP-ARGS...: grep ran and found nothing (a missing file or a grep error fails)
 no_match() { grep -q "$@"; [ $? -eq 1 ]; }
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -14,37 +12,37 @@ export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 BOOK=$SRC/tests/print/pdf/fixtures/keeps
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/keeps.pdf
-check "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
+check_sh "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
 # finishing left nothing unused behind and no reference dangling (the tagged tree replaced cairo's)
-check "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
-check "fonts embedded" '[ "$(pdffonts "$PDF" | tail -n +3 | awk "{ if (\$(NF-4) != \"yes\") print }" | wc -l)" = 0 ]'
-check "fonts present" '[ "$(pdffonts "$PDF" | tail -n +3 | wc -l)" -ge 2 ]'
+check_sh "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
+check_sh "fonts embedded" '[ "$(pdffonts "$PDF" | tail -n +3 | awk "{ if (\$(NF-4) != \"yes\") print }" | wc -l)" = 0 ]'
+check_sh "fonts present" '[ "$(pdffonts "$PDF" | tail -n +3 | wc -l)" -ge 2 ]'
 INFO=$(pdfinfo "$PDF")
-check "tagged" 'grep -q "^Tagged: *yes" <<<"$INFO"'
-check "title" 'grep -q "^Title: *Keeps Fixture" <<<"$INFO"'
-check "A4 page size" 'grep -q "^Page size: *595.276 x 841.89 pts" <<<"$INFO"'
+check_sh "tagged" 'grep -q "^Tagged: *yes" <<<"$INFO"'
+check_sh "title" 'grep -q "^Title: *Keeps Fixture" <<<"$INFO"'
+check_sh "A4 page size" 'grep -q "^Page size: *595.276 x 841.89 pts" <<<"$INFO"'
 PAGES=$(sed -n "s/^Pages: *//p" <<<"$INFO")
-check "page count" '[ "$PAGES" -ge 10 ]'
+check_sh "page count" '[ "$PAGES" -ge 10 ]'
 "$BIN" preview "$BOOK" -o "$WORK/pv" -q
-check "preview pages" '[ "$(ls "$WORK"/pv/page-*.png | wc -l)" = "$PAGES" ] && [ -s "$WORK/pv/contact-sheet.png" ]'
+check_sh "preview pages" '[ "$(ls "$WORK"/pv/page-*.png | wc -l)" = "$PAGES" ] && [ -s "$WORK/pv/contact-sheet.png" ]'
 # Reproducible: a second build gives the same bytes.
 "$BIN" build "$BOOK" -o "$WORK/b" --pdf -q
-check "reproducible" 'cmp -s "$PDF" "$WORK/b/keeps.pdf"'
+check_sh "reproducible" 'cmp -s "$PDF" "$WORK/b/keeps.pdf"'
 # Chapters laid out on one thread or split over two give the same bytes.
 QUIRE_LAYOUT_THREADS=1 "$BIN" build "$BOOK" -o "$WORK/t1" --pdf -q
 QUIRE_LAYOUT_THREADS=2 "$BIN" build "$BOOK" -o "$WORK/t2" --pdf -q
-check "one or two layout threads" 'cmp -s "$WORK/t1/keeps.pdf" "$WORK/t2/keeps.pdf" && cmp -s "$PDF" "$WORK/t2/keeps.pdf"'
+check_sh "one or two layout threads" 'cmp -s "$WORK/t1/keeps.pdf" "$WORK/t2/keeps.pdf" && cmp -s "$PDF" "$WORK/t2/keeps.pdf"'
 QUIRE_LAYOUT_THREADS=1 "$BIN" build "$SRC/book" -o "$WORK/io1" --pdf -q
 QUIRE_LAYOUT_THREADS=2 "$BIN" build "$SRC/book" -o "$WORK/io2" --pdf -q
-check "one or two layout threads (book/)" 'cmp -s "$WORK/io1/io.pdf" "$WORK/io2/io.pdf"'
+check_sh "one or two layout threads (book/)" 'cmp -s "$WORK/io1/io.pdf" "$WORK/io2/io.pdf"'
 # Structure: pdffinish writes the tree the print writer describes, one Document element
 # at its root. structtree.py checks every /P and that each /ParentTree
 # reference is an element of the tree (never the root).
 qpdf --json "$WORK/io1/io.pdf" | python3 "$SRC/tests/print/finish/structtree.py" --summary >"$WORK/io-struct.txt" 2>&1
-check "structure tree checks (book/): $(grep ERROR "$WORK/io-struct.txt" | head -n 3 | tr '\n' ' ')" \
+check_sh "structure tree checks (book/): $(grep ERROR "$WORK/io-struct.txt" | head -n 3 | tr '\n' ' ')" \
     'no_match ERROR "$WORK/io-struct.txt" && grep -q "parent tree references" "$WORK/io-struct.txt"'
-check "one Document element at the root (book/)" '[ "$(grep -c "^[A-Za-z]" "$WORK/io-struct.txt")" = 1 ] && head -n 1 "$WORK/io-struct.txt" | grep -qx Document'
-check "cover Figure and P, contents H1 and TOC, one Sect per chapter under the Document (book/)" \
+check_sh "one Document element at the root (book/)" '[ "$(grep -c "^[A-Za-z]" "$WORK/io-struct.txt")" = 1 ] && head -n 1 "$WORK/io-struct.txt" | grep -qx Document'
+check_sh "cover Figure and P, contents H1 and TOC, one Sect per chapter under the Document (book/)" \
     '(for t in Figure P H1 TOC "Sect ×6"; do grep -qE "^  $t( ×[0-9]+)?\$" "$WORK/io-struct.txt" || exit 1; done)'
 PYOUT=$(python3 - "$PDF" "$BOOK" <<'PY'
 import json, re, subprocess, sys
@@ -117,7 +115,7 @@ PY
 )
 grep -v '^PY ' <<<"$PYOUT"
 read -r _ p f < <(grep '^PY ' <<<"$PYOUT")
-pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
 
 # Link URLs: a /URI holds a URI, so bytes a URI may not hold are percent-encoded (as in
 # the EPUB); reserved characters and valid %XX escapes stay. A host no URI can hold
@@ -135,16 +133,16 @@ https://example.com/a%20b%25zz%254
 https://example.com/p?q=1#x%23y
 https://example.com/%7Ba%7D%7Cb%5Ec%60d%5Ce
 URIS
-    check "link /URIs percent-encoded: $(diff "$WORK/uris.want" "$WORK/uris.txt" | tr '\n' ' ')" \
+    check_sh "link /URIs percent-encoded: $(diff "$WORK/uris.want" "$WORK/uris.txt" | tr '\n' ' ')" \
         'cmp -s "$WORK/uris.want" "$WORK/uris.txt"'
     # An image without alt text is decorative (alt="" in the e-book): an artifact, no Figure.
-    check "one Figure (the cover; the undescribed image is an artifact)" '[ "$(grep -ac "/S /Figure" "$WORK/links.qdf")" = 1 ]'
-    check "artifacts of /Type /Layout in the content" 'grep -aq "/Artifact << /Type /Layout >> BDC" "$WORK/links.qdf"'
-    check "only the cover has /Alt" \
+    check_sh "one Figure (the cover; the undescribed image is an artifact)" '[ "$(grep -ac "/S /Figure" "$WORK/links.qdf")" = 1 ]'
+    check_sh "artifacts of /Type /Layout in the content" 'grep -aq "/Artifact << /Type /Layout >> BDC" "$WORK/links.qdf"'
+    check_sh "only the cover has /Alt" \
         '[ "$(grep -ac "^  /Alt " "$WORK/links.qdf")" = 1 ] && grep -aq "/Alt (A yellow disc on a blue field.)" "$WORK/links.qdf"'
-    check "no empty /Alt" 'no_match -aE "/Alt \(( *)\)" "$WORK/links.qdf"'
+    check_sh "no empty /Alt" 'no_match -aE "/Alt \(( *)\)" "$WORK/links.qdf"'
 else
-    check "links fixture builds" false
+    check_sh "links fixture builds" false
 fi
 # An SVG shown on two pages, by chapters laid out on two threads: drawn once, as one form
 # XObject both pages paint, and its text stays text (librsvg draws text as outlines unless
@@ -168,13 +166,12 @@ for p in j["pages"]:
     res = val(val(p["object"]).get("/Resources", {})) or {}
     print(" ".join(sorted(set((val(res.get("/XObject", {})) or {}).values()))))
 ' >"$WORK/twice-xobjects.txt"
-    check "one form for the SVG on two pages: $(tr '\n' '|' <"$WORK/twice-xobjects.txt")" \
+    check_sh "one form for the SVG on two pages: $(tr '\n' '|' <"$WORK/twice-xobjects.txt")" \
         '[ "$(grep -v "^$" "$WORK/twice-xobjects.txt" | tail -n +2 | sort -u | wc -l)" = 1 ] &&
          [ "$(grep -v "^$" "$WORK/twice-xobjects.txt" | tail -n +2 | wc -l)" = 2 ]'
-    check "the SVG text extracts on both pages" \
+    check_sh "the SVG text extracts on both pages" \
         '[ "$(pdftotext "$WORK/twice/out/io.pdf" - | grep -c "THREE AREAS OF CANCER INTERVENTION")" = 2 ]'
 else
-    check "the book with the SVG twice builds" false
+    check_sh "the book with the SVG twice builds" false
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

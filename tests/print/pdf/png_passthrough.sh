@@ -4,14 +4,13 @@
 # the image object against png_rows.py's of the file. Usage: png_passthrough.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1 SRC=$2 WORK=$3
-pass=0 fail=0
-check() { local what=$1; shift; if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+. "$SRC/tests/lib.sh"
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 BOOK=$SRC/tests/ebook/epub/fixtures/mixed
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/mixed.pdf
-check "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
+check_sh "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
 # Every image object: its size, filter and predictor, and the SHA-256 of its decoded pixels.
 qpdf --json=2 --json-key=qpdf "$PDF" | python3 -c '
 import json, sys
@@ -21,18 +20,17 @@ for key, o in json.load(sys.stdin)["qpdf"][1].items():
         p = d.get("/DecodeParms", {})
         print(key.split(":")[1].split()[0], d.get("/Width"), d.get("/Height"), d.get("/Filter"), p.get("/Predictor"), p.get("/Colors"))
 ' > "$WORK/images.txt"
-check "images found" '[ -s "$WORK/images.txt" ]'
+check_sh "images found" '[ -s "$WORK/images.txt" ]'
 while read -r id w h filter pred colors; do
   qpdf --show-object="$id" --filtered-stream-data "$PDF" > "$WORK/img-$id.raw" 2>/dev/null
   echo "${w}x${h} $(sha256sum < "$WORK/img-$id.raw" | cut -d' ' -f1) $filter $pred" >> "$WORK/shown.txt"
 done < "$WORK/images.txt"
 for png in "$BOOK/images/cover.png" "$BOOK/images/chart.png"; do
   want=$(python3 "$SRC/tests/print/pdf/png_rows.py" "$png")
-  check "$(basename "$png") shown as its own pixels, from its own data" \
+  check_sh "$(basename "$png") shown as its own pixels, from its own data" \
     'grep -qx "$want /FlateDecode 15" "$WORK/shown.txt"'
 done
 "$BIN" build "$BOOK" -o "$WORK/b" --pdf -q
-check "reproducible" 'cmp -s "$PDF" "$WORK/b/mixed.pdf"'
-check "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_sh "reproducible" 'cmp -s "$PDF" "$WORK/b/mixed.pdf"'
+check_sh "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
+finish

@@ -6,8 +6,7 @@ set -u
 BIN=$1 SRC=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK/pv"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
-fail=0
-check() { local what=$1; shift; if ! "$@"; then echo "FAIL: $what"; fail=$((fail + 1)); fi; }
+. "$SRC/tests/lib.sh"
 # What a longer book left, and files that are not the preview's.
 for n in 001 002 040 099 0003 1000; do echo stale >"$WORK/pv/page-$n.png"; done
 echo keep >"$WORK/pv/notes.txt"
@@ -35,5 +34,4 @@ check "no temporary file" [ -z "$(ls -A "$WORK/pv" | grep '^\.')" ]
 "$BIN" preview "$SRC/tests/print/pdf/fixtures/columns" -o "$WORK/pv" -q
 got=$(cd "$WORK/pv" && ls -d page-[0-9][0-9][0-9]*.png | grep -v '^page-500.png$' | wc -l)
 check "a shorter book leaves 4 pages (got $got)" [ "$got" = 4 ]
-echo "$fail failed"
-[ "$fail" = 0 ]
+finish
