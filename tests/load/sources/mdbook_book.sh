@@ -156,6 +156,32 @@ check "a character of an included listing is named at the listing's line: $(grep
     grep -q "^mini/src/code/glyph.txt:2:4: warning: no .*U+E000" glyph.err
 printf '# D\n' >mini/src/deep.md
 
+# a GitBook project: SUMMARY.md beside its chapters, no book.toml
+mkdir -p gitbook/part
+printf '# Summary\n\n* [Introduction](README.md)\n* [Part](part/README.md)\n  * [Inner](part/inner.md)\n' >gitbook/SUMMARY.md
+printf '# The Git Book\n\nIntro text.\n' >gitbook/README.md
+printf '# Part one\n\nPart text.\n' >gitbook/part/README.md
+printf '# Inner\n\nInner text, see ![dot](../dot.svg).\n\n{%% include "/part/snippet.md" %%}\n\n{%% include "./snippet.md" %%}\n\n{%% raw %%}Raw {%% include "x.md" %%} stays.{%% endraw %%}\n\n{%% filename %%}blog/a.html{%% endfilename %%}\n```html\n{%% include "./icon.svg" %%}\n```\n\nAfter <u>u</u>.\n' >gitbook/part/inner.md
+printf 'Snippet\ntext.\n' >gitbook/part/snippet.md
+cp "$src/tests/model/fixtures/basic/images/dot.svg" gitbook/dot.svg
+"$bin" dump gitbook >gitbook.json 2>gitbook.err
+check "a GitBook project loads: $(head -c 300 gitbook.err)" [ $? -eq 0 ]
+check "its chapters in SUMMARY.md's order, nested, the first heading its title: $(python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print(b["meta"]["title"], [c["file"] for c in b["chapters"]])' gitbook.json)" \
+    python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(not (b["meta"]["title"] == "The Git Book" and [c["file"] for c in b["chapters"]] == ["README.md", "part/README.md", "part/inner.md"]))' gitbook.json
+check "no message about book.toml" no_match 'book.toml' gitbook.err
+texts() { python3 -c 'import json,sys
+def walk(n):
+    if n.get("text") is not None: yield n["text"]
+    for k in n.get("children", []): yield from walk(k)
+b = json.load(open(sys.argv[1]))
+print(" | ".join(t for c in b["chapters"] for blk in c["blocks"] for t in walk(blk)))' gitbook.json; }
+check "GitBook: {% include %} from the book folder and beside the file: $(texts)" \
+    bash -c "[ \"\$(grep -o 'Snippet' <<<'$(texts)' | wc -l)\" -eq 2 ]"
+check "GitBook: {% raw %} keeps what it holds as written (its quotes made curly)" grep -qF 'Raw {% include “x.md” %} stays.' <<<"$(texts)"
+check "GitBook: {% filename %} keeps its text, a code block's tags stay as written" \
+    grep -qF 'blog/a.html | {% include "./icon.svg" %}' <<<"$(texts)"
+check "GitBook: a line after included text is named as written" grep -q "^gitbook/part/inner.md:16:7: warning: raw HTML tag <u>" gitbook.err
+
 # book.toml errors, with their positions
 printf '[book]\ntitle = 5\n' >mini/book.toml
 "$bin" dump mini >/dev/null 2>toml1.err
