@@ -15,7 +15,7 @@ build="${FUZZ_BUILD_DIR:-$src/build-fuzz}"
 secs="${1:-${FUZZ_SECONDS:-60}}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(markdown manifest style layout toml svg xref sfnt png)
+[ ${#targets[@]} -eq 0 ] && targets=(markdown manifest style layout toml svg xref sfnt png mdbook)
 cc="${CC:-clang}"
 
 if ! command -v "$cc" >/dev/null; then
