@@ -150,9 +150,29 @@ static const model_chapter *chapter_at(const model_book *book, const char *rel) 
     return found;
 }
 
+static const model_chapter *chapter_named_as(const model_book *book, const char *from_file, const char *path);
+
 /* The chapter a relative path names: beside the linking chapter first, then from the
- * book folder ("/x.md" only from there). A folder ("docs/", "docs") means its README.md. */
+ * book folder ("/x.md" only from there). A folder ("docs/", "docs") means its README.md.
+ * A page as mdBook and MkDocs publish it ("ch04-01.html", "index.html") means its
+ * Markdown file, when no file of the book has the name itself. */
 static const model_chapter *chapter_named(const model_book *book, const char *from_file, const char *path) {
+    const model_chapter *found = chapter_named_as(book, from_file, path);
+    size_t n = strlen(path);
+    if (found || n < 5 || strcmp(path + n - 5, ".html") != 0) return found;
+    bool index = (n == 10 || (n > 10 && path[n - 11] == '/')) && strcmp(path + n - 10, "index.html") == 0;
+    char *md = index ? xasprintf("%.*sREADME.md", (int)(n - 10), path) : xasprintf("%.*s.md", (int)(n - 5), path);
+    found = chapter_named_as(book, from_file, md);
+    if (!found && index) {
+        free(md);
+        md = xasprintf("%.*s.md", (int)(n - 5), path);
+        found = chapter_named_as(book, from_file, md);
+    }
+    free(md);
+    return found;
+}
+
+static const model_chapter *chapter_named_as(const model_book *book, const char *from_file, const char *path) {
     bool rooted = path[0] == '/';
     while (*path == '/') path++;
     char *dir = path_dirname(from_file);

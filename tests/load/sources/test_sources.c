@@ -180,6 +180,21 @@ static void test_github_slugs(void) {
     OK(nth(r1, MODEL_LINK, 2)->as.link.target == nth(r0, MODEL_HEADING, 0), "./ is the folder's README.md");
     done(&p);
 
+    /* pages as mdBook publishes them: "x.html" is x.md, "index.html" the folder's README.md */
+    const char *html[] = {"# Top\n\n[a](sub/ch-2.html#deep) [b](sub/index.html) [c](ch-9.html)\n",
+                          "# Two\n\n## Deep\n\n[up](../README.html) [home](../index.html)\n", "# Sub\n", NULL};
+    const char *html_names[] = {"README.md", "sub/ch-2.md", "sub/README.md", NULL};
+    parsed h = parse_named(html, html_names, NULL, false);
+    const model_node *h0 = h.book->chapters[0].root, *h1 = h.book->chapters[1].root;
+    OK(nth(h0, MODEL_LINK, 0) && nth(h0, MODEL_LINK, 0)->as.link.target == nth(h1, MODEL_HEADING, 1), "ch-2.html#deep: %s",
+       said(&h.d));
+    OK(nth(h0, MODEL_LINK, 1) && nth(h0, MODEL_LINK, 1)->as.link.target == nth(h.book->chapters[2].root, MODEL_HEADING, 0),
+       "sub/index.html is sub/README.md");
+    OK(has(&h.d, "link to 'ch-9.html', which is not a chapter of the book"), "no such page: %s", said(&h.d));
+    OK(nth(h1, MODEL_LINK, 0) && nth(h1, MODEL_LINK, 0)->as.link.target == nth(h0, MODEL_HEADING, 0), "../README.html");
+    OK(nth(h1, MODEL_LINK, 1) && nth(h1, MODEL_LINK, 1)->as.link.target == nth(h0, MODEL_HEADING, 0), "../index.html");
+    done(&h);
+
     parsed bad = parse1("# T\n\n[x](#nothing-like-this)\n");
     OK(bad.ok, "a fragment that matches nothing keeps its text");
     OK(has(&bad.d, "a.md:3:1: warning: link target '#nothing-like-this' does not exist; set as plain text"), "%s",
