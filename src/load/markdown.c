@@ -358,8 +358,12 @@ static void inline_html(md_ctx *c, cmark_node *cm) {
         diag_error(c->d, shown(c, a->pos), a->pos.line, a->pos.col, "anchor id '%s' is reserved for footnotes and print page markers", id);
         c->ok = false;
     } else if (!model_claim_id(c->book, id)) {
-        diag_error(c->d, shown(c, a->pos), a->pos.line, a->pos.col, "anchor id '%s' is already used in this book", id);
-        c->ok = false;
+        /* often the author's name for the heading just above it (Airbnb's style guide writes
+         * <a name="control-statements"> under "## Control Statements"): no text is lost */
+        diag_warning(c->d, shown(c, a->pos), a->pos.line, a->pos.col,
+                     "anchor id '%s' is already used in this book; links to it lead to the first, this anchor is left out",
+                     id);
+        model_unlink(a);
     } else if (!valid_anchor_id(id)) {
         /* HTML takes ids an XML name may not be ("-bindings", as the Rust book keeps its
          * old headings' ids; "1st"): the writers get a slug of it, and links written with

@@ -301,9 +301,19 @@ static void test_anchors_and_links(void) {
     OK(nth(root, MODEL_LINK, 4)->as.link.target == NULL, "mailto stays external");
     done(&p);
 
-    parsed dup = parse1("# T\n\n<a id=\"same\"></a> and <a id=\"same\"></a>\n");
-    OK(!dup.ok, "duplicate anchor fails");
-    OK(has(&dup.d, "a.md:3:23: error: anchor id 'same' is already used"), "%s", dup.d.captured);
+    /* an id used twice (an anchor under a heading of the same slug): a warning, links lead to the first */
+    parsed dup = parse1("# T\n\n<a id=\"same\"></a> and <a id=\"same\"></a>\n\n## Control\n\n<a name=\"control\"></a>\n\n"
+                        "[a](#same) [b](#control)\n");
+    OK(dup.ok, "a repeated anchor id only warns");
+    INT_EQ(dup.d.warnings, 2);
+    OK(has(&dup.d, "a.md:3:23: warning: anchor id 'same' is already used in this book; links to it lead to the first, "
+                   "this anchor is left out"),
+       "%s", dup.d.captured);
+    OK(has(&dup.d, "a.md:7:1: warning: anchor id 'control' is already used"), "%s", dup.d.captured);
+    const model_node *droot = dup.book->chapters[0].root;
+    OK(nth(droot, MODEL_ANCHOR, 1) == NULL, "the second anchor is left out");
+    OK(nth(droot, MODEL_LINK, 0)->as.link.target == nth(droot, MODEL_ANCHOR, 0), "#same leads to the first");
+    OK(nth(droot, MODEL_LINK, 1)->as.link.target == nth(droot, MODEL_HEADING, 1), "#control leads to the heading");
     done(&dup);
 
     parsed bad = parse1("# T\n\nGo [there](#nowhere) or [file](c.md#x).\n");
