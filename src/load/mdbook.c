@@ -566,7 +566,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
     size_t line_start = 0;
     bool raw = false;
     char fence_ch = 0;
-    int fence_len = 0; /* GitBook leaves the tags inside code blocks alone: the open fence */
+    int fence_len = 0; /* the open code fence: GitBook leaves the tags inside alone */
     mark(x, out, src->file, src->shown, src_line_of(src, 1), 1);
     for (size_t i = 0; i < len && x->ok;) {
         if (i == 0 || text[i - 1] == '\n') {
@@ -575,7 +575,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
                 mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
             }
             char ch = 0;
-            int f = x->gitbook && !raw ? fence_at(text + i, len - i, &ch) : 0;
+            int f = !raw ? fence_at(text + i, len - i, &ch) : 0;
             if (f && !fence_len) fence_ch = ch, fence_len = f;
             else if (f && ch == fence_ch && f >= fence_len) fence_len = 0;
         }
@@ -611,9 +611,13 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
             while (k < n && !isspace((unsigned char)args[k])) k++;
             n = k;
         }
-        /* {{#title …}} names the web page, not text of the book */
+        /* {{#title …}} names the web page, not text of the book; {{#playground}} is a Rust
+         * code block of the file, as mdBook writes it, when not already inside one */
+        bool fenced = strcmp(kind, "{{#playground ") == 0 && !fence_len;
+        if (fenced) buf_puts(out, "```rust\n");
         if (strcmp(kind, "{{#title ") != 0)
             include(x, src, src_line_of(src, line), (int)(i - line_start) + 1, args, n, false, depth, out);
+        if (fenced) buf_puts(out, "\n```");
         i = (size_t)(close - text) + 2;
         mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(i - line_start) + 1);
         if (out->len > MDBOOK_MAX_BYTES) {

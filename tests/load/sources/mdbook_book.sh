@@ -130,6 +130,20 @@ check "a missing include inside the book, through '..', is 'not found'" grep -q 
 printf '# D\n\n{{#include %s}}\n' "$(realpath outside.rs)" >mini/src/deep.md
 "$bin" dump mini >/dev/null 2>abs.err
 check "an absolute include path is an error" grep -q "^mini/src/deep.md:3:1: error: included file '/.*' leaves the book folder (it is absolute)" abs.err
+# {{#playground file}} outside a fence is a Rust code block of the file, as mdBook writes it
+printf 'fn shown() {}\n#     hidden();\n' >mini/src/code/play.rs
+printf '# D\n\n{{#playground code/play.rs editable}}\n\nAfter.\n' >mini/src/deep.md
+"$bin" dump mini >play.json 2>play.err
+check "{{#playground}} outside a fence: a Rust code block, hidden lines hidden: $(head -c 300 play.err)" python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))
+def walk(n):
+    yield n
+    for k in n.get("children", []): yield from walk(k)
+nodes = [n for c in b["chapters"] if c["file"].endswith("deep.md") for blk in c["blocks"] for n in walk(blk)]
+codes = [n for n in nodes if n.get("type") == "code_block"]
+heads = [n for n in nodes if n.get("type") == "heading"]
+sys.exit(not (len(codes) == 1 and codes[0]["text"] == "fn shown() {}" and (codes[0].get("info") or "").startswith("rust") and len(heads) == 1))' play.json
 printf '# D\n\n{{#include code/x.rs:nope}}\n' >mini/src/deep.md
 "$bin" dump mini >/dev/null 2>anchor.err
 check "a missing anchor is an error" grep -q "^mini/src/deep.md:3:1: error: anchor 'nope' not found in 'code/x.rs'" anchor.err
