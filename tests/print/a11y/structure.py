@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""structure.py PDF [--expect WHAT,...] [--words CHAPTER.md,...]
+"""structure.py PDF [--expect WHAT,...] [--words CHAPTER.md,...] [--columns N]
 
 Checks the tagging of a PDF quire wrote, read back with pikepdf (libqpdf): the catalog
 and the PDF/UA-1 claim, the structure tree and its /ParentTree, that everything painted
@@ -8,7 +8,8 @@ is tagged content or an Artifact (running heads and folios as /Pagination /Heade
 links and their annotations, notes, figures, lists, tables, code and headings.
 --expect names what the book must hold (split-paragraph, list-depth-3, table, table-caption,
 repeated-header, note, code, figure, caption, link, decorative); --words lists Markdown files
-whose long words must come back whole from pdftotext (hyphenated ones too).
+whose long words must come back whole from pdftotext (hyphenated ones too); --columns 2 says
+the pages are set in two columns (each half of the page one column, read left then right).
 Prints one line per failed check and a summary; exits 1 when a check fails.
 """
 import collections
@@ -224,11 +225,47 @@ def text_starts(pdf):
     return first
 
 
-def reading_order(tops, pdf, mc_text):
+def column_of(pdf, columns):
+    """(page, x) -> the column a text starting at x is in: the page's width cut in equal parts."""
+    def col(pi, x):
+        box = pdf.pages[pi].obj.MediaBox
+        left, width = float(box[0]), float(box[2]) - float(box[0])
+        return min(columns - 1, max(0, int((x - left) * columns / width)))
+    return col
+
+
+def in_note(e):
+    while e is not None:
+        if e.type == 'Note':
+            return True
+        e = e.parent
+    return False
+
+
+def column_edges(pdf, content, starts, columns, owner):
+    """(page, MCID) of the first and the last marked content with text of each column, in the
+    order the page's content draws them, the notes at a column's foot aside."""
+    col = column_of(pdf, columns)
+    edges = set()
+    for pi, c in enumerate(content):
+        first, last = {}, {}
+        for m in c['order']:
+            if m is None or (pi, m) not in starts or not c['mc'][m]['text'].strip() or in_note(owner.get((pi, m))):
+                continue
+            k = col(pi, starts[(pi, m)][0])
+            first.setdefault(k, m)
+            last[k] = m
+        edges |= {(pi, m) for m in list(first.values()) + list(last.values())}
+    return edges
+
+
+def reading_order(tops, pdf, mc_text, starts, columns):
     """Where the tree's reading order (notes aside) goes back a page, or up a page's column.
     A row's cells are read one after the other: the next cell starts to the right of the one
-    before, not below its first line (where the cell before may have ended lines lower)."""
-    starts = text_starts(pdf)
+    before, not below its first line (where the cell before may have ended lines lower).
+    In columns the text may go up only into a column to the right; after a table row the
+    next text is compared with where the row starts (its first cell), not with its last cell."""
+    col = column_of(pdf, columns)
     seq = []
 
     def walk(e, in_note, cell):
@@ -242,7 +279,7 @@ def reading_order(tops, pdf, mc_text):
                 seq.append(((k[1], k[2]), cell))
     for t in tops:
         walk(t, False, None)
-    wrong, prev, last_page, cell_start = [], None, -1, {}
+    wrong, prev, last_page, cell_start, row_start = [], None, -1, {}, {}
     for key, cell in seq:
         if key[0] < last_page:
             wrong.append(f'page {key[0] + 1} after page {last_page + 1}: {mc_text.get(key, "")[:30]!r}')
@@ -251,8 +288,10 @@ def reading_order(tops, pdf, mc_text):
             continue
         if cell is not None and cell[1] not in cell_start:
             cell_start[cell[1]] = (key, starts[key])
+        if cell is not None and cell[0] not in row_start:
+            row_start[cell[0]] = (key, starts[key])
         if prev and prev[0][0] == key[0]:
-            (px, py, ps), (x, y, sz) = starts[prev[0]], starts[key]
+            pkey, (px, py, ps), (x, y, sz) = prev[0], starts[prev[0]], starts[key]
             pcell = prev[1]
             next_cell = cell is not None and pcell is not None and pcell[0] is cell[0] and pcell[1] is not cell[1]
             if next_cell:   # compared with the first line of the cell before
@@ -261,10 +300,16 @@ def reading_order(tops, pdf, mc_text):
                     wrong.append(f'page {key[0] + 1}: cell {mc_text.get(key, "")[:30]!r} not right of the cell '
                                  f'before it {mc_text.get(pkey, "")[:30]!r}')
             else:
+                if pcell is not None and row_start[pcell[0]][0][0] == key[0]:   # after a row: where it starts
+                    pkey, (px, py, ps) = row_start[pcell[0]]
                 width = float(pdf.pages[key[0]].obj.MediaBox[2]) - float(pdf.pages[key[0]].obj.MediaBox[0])
-                if y > py + max(ps, sz) * 1.2 and abs(x - px) < width / 3:
+                if columns > 1:
+                    up = col(key[0], x) <= col(key[0], px)
+                else:
+                    up = abs(x - px) < width / 3
+                if y > py + max(ps, sz) * 1.2 and up:
                     wrong.append(f'page {key[0] + 1}: {mc_text.get(key, "")[:30]!r} above '
-                                 f'{mc_text.get(prev[0], "")[:30]!r} before it')
+                                 f'{mc_text.get(pkey, "")[:30]!r} before it')
         prev = (key, cell)
     return wrong
 
@@ -287,6 +332,7 @@ def main():
     path = args[0]
     expect = set(args[args.index('--expect') + 1].split(',')) if '--expect' in args else set()
     words_from = args[args.index('--words') + 1].split(',') if '--words' in args else []
+    columns = int(args[args.index('--columns') + 1]) if '--columns' in args else 1
     pdf = pikepdf.open(path)
     root = pdf.Root
 
@@ -319,9 +365,13 @@ def main():
     check(in_content == set(owner), f'MCIDs of the content == MCIDs of the tree '
           f'({len(in_content - set(owner))} untreed, {len(set(owner) - in_content)} missing)')
     # one element's content drawn back to back (a link's text on two lines) is one sequence
+    # (in columns a column's first and last text start sequences of their own: what is read
+    # last in a column then starts at its left edge, not inside a line after a link)
+    starts = text_starts(pdf)
+    edges = column_edges(pdf, content, starts, columns, owner) if columns > 1 else set()
     split = [(pi + 1, a, b) for pi, c in enumerate(content) for a, b in zip(c['order'], c['order'][1:])
              if a is not None and b is not None and owner.get((pi, a)) is not None
-             and owner.get((pi, a)) is owner.get((pi, b))]
+             and owner.get((pi, a)) is owner.get((pi, b)) and (pi, b) not in edges]
     check(not split, f'content of one element drawn back to back is one marked-content sequence '
           f'(page, MCID, MCID: {split[:4]})')
     nums = {}
@@ -356,7 +406,7 @@ def main():
 
     # reading order: the tree reads the pages in order, each column from top to bottom
     # (a figure set away from its place in the text is read where it is drawn)
-    wrong = reading_order(tops, pdf, mc_text)
+    wrong = reading_order(tops, pdf, mc_text, starts, columns)
     check(not wrong, f'the tree reads top to bottom, page after page ({len(wrong)} wrong: {wrong[:3]})')
 
     # artifacts: running heads and folios
