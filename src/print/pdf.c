@@ -568,6 +568,7 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.id_seed = seed;
     fo.display_path = out_path;
     fo.structure = pdftag_structure(st.tag);
+    fo.xmp = true;
     fo.xmp_date = book->timestamp;
     fo.pngs = pngs;
     fo.n_pngs = n_pngs;

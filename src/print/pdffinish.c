@@ -817,7 +817,7 @@ static int edit_catalog(qpdf_data q, pdfupdate *u, const pdffinish_options *opt,
         rc = set_page_labels(q, root, opt, n_pages, d, in_path);
     if (rc == QUIRE_OK && opt->n_figure_alts > 0 && !opt->structure)
         set_figure_alts(q, u, root, opt);
-    if (rc == QUIRE_OK && opt->xmp_date > 0)
+    if (rc == QUIRE_OK && opt->xmp)
         set_xmp(q, u, root, opt);
     pdfupdate_changed(u, q, root);
     qpdf_oh_release(q, root);

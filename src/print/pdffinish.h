@@ -78,9 +78,10 @@ typedef struct pdffinish_options {
      * write it): entry i goes to the i-th Figure; NULL or "" entries are skipped. */
     const char *const *figure_alts;
     int n_figure_alts;
-    /* > 0: an XMP metadata stream on the catalog with dc:title, dc:creator, dc:language,
+    /* true: an XMP metadata stream on the catalog with dc:title, dc:creator, dc:language,
      * pdf:Producer and xmp:CreatorTool (as in the Info dictionary) and xmp:CreateDate/
-     * ModifyDate from this time (seconds since 1970, e.g. SOURCE_DATE_EPOCH). */
+     * ModifyDate from xmp_date (seconds since 1970, e.g. SOURCE_DATE_EPOCH, 0 included). */
+    bool xmp;
     long long xmp_date;
     const char *xmp_title;           /* NULL: the Info /Title */
     const char *const *xmp_creators; /* n_xmp_creators authors */

@@ -294,7 +294,7 @@ static void test_xmp_text(void)
     d.capture = true;
     const char *creators[] = {"Ada\x01 \x1f<Writer>", "Ben \xef\xbf\xbeO'Hara"};
     pdffinish_options opt = {
-        .xmp_date = 1577836800, .xmp_title = "Bell\x07 & \"tab\"\there", .xmp_creators = creators, .n_xmp_creators = 2,
+        .xmp = true, .xmp_date = 1577836800, .xmp_title = "Bell\x07 & \"tab\"\there", .xmp_creators = creators, .n_xmp_creators = 2,
     };
     INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
     INT_EQ(d.errors, 0);
@@ -723,6 +723,7 @@ static void test_incremental(void)
     pdffinish_options opt = {0};
     opt.language = "en";
     opt.tagged = true;
+    opt.xmp = true;
     opt.xmp_date = 1577836800;
     INT_EQ(pdffinish_apply(in, out, &opt, &d), QUIRE_OK);
     char *a = NULL, *b = NULL;
