@@ -923,7 +923,10 @@ static int first_glyph_at(const PangoGlyphItem *gi, int byte) {
     return g;
 }
 
-/* False when the word does not sit so: in more than one piece on a line, right to left. */
+/* False when the word does not sit so (right to left). A word that goes on before the
+ * line's last piece or after the next line's first (a link's word followed by a comma, a
+ * word partly in bold) is taken as far as those two pieces hold it: the pieces around them
+ * show their own text, so extraction still reads the whole word. */
 static bool split_word_at(const paraset *ps, int i, split_word *w) {
     if (i < 0 || i + 1 >= ps->n_lines || !ps->lines[i].hyphenated) return false;
     const line_segs *a = &ps->segs[i], *b = &ps->segs[i + 1];
@@ -932,9 +935,7 @@ static bool split_word_at(const paraset *ps, int i, split_word *w) {
     if (hy->gi || !last->gi || !next->gi || last->level % 2 || next->level % 2 || next->start != hy->start) return false;
     int ws = hy->start, we = hy->start;
     while (ws > last->start && !(ps->flags[ws - 1] & F_SPACE)) ws--;
-    if (ws == last->start && ws > 0 && !(ps->flags[ws - 1] & F_SPACE)) return false;
     while (we < next->end && !(ps->flags[we] & F_SPACE)) we++;
-    if (we == next->end && we < ps->len && !(ps->flags[we] & F_SPACE)) return false;
     w->ws = ws, w->we = we;
     w->k = first_glyph_at(last->gi, ws);
     w->m = first_glyph_at(next->gi, we);

@@ -756,9 +756,10 @@ static void tag_run(void *ud, cairo_t *cr, int start, int end, bool after) {
         const text_span *sp = &lt->p->spans[s];
         if (sp->kind == TEXT_SPAN_IMAGE && sp->drawable && start >= sp->start && end <= sp->end) return;
     }
-    int k = -1;
+    /* an empty run (a line-end hyphen drawn apart from its word) goes with the text before it */
+    int at = start < end || start == 0 ? start : start - 1, k = -1;
     for (int i = 0; i < lt->n_links && k < 0; i++)
-        if (start >= lt->links[i].start && start < lt->links[i].end) k = i;
+        if (at >= lt->links[i].start && at < lt->links[i].end) k = i;
     if (k < 0) {
         lt->open = -1;
         paint_content(cr, lt->st, lt->e);

@@ -555,6 +555,7 @@ def main():
         want, every = set(), set()
         for f in words_from:
             src = open(f, encoding='utf-8').read()
+            src = re.sub(r'(?<=[A-Za-z])(\*\*|\*|__)(?=[A-Za-z])', '', src)   # a word partly in bold: one word
             every |= {w.lower() for w in re.findall(r'[A-Za-z]+', src)}
             # pdftotext joins a compound broken at its own hyphen ("immuno-⏎oncology")
             every |= {w.replace('-', '').lower() for w in re.findall(r'[A-Za-z]+(?:-[A-Za-z]+)+', src)}

@@ -42,6 +42,8 @@ F=$A/fixtures/floats
 run floats "$F" figure,caption,split-paragraph,code "$(words "$F")"
 F=$A/fixtures/tables
 run tables "$F" table,link "$(words "$F")"
+F=$A/fixtures/hyphens
+run hyphens "$F" link "$(words "$F")"
 run io "$SRC/book" figure,caption,link "$(words "$SRC/book")"
 run rust-by-example "$A/books/rust-by-example" code,link "$(words "$A/books/rust-by-example")"
 run system-design "$A/books/system-design" table,figure "$(words "$A/books/system-design")"
