@@ -215,6 +215,30 @@ static void put_inline_image(chapter_ctx *c, const model_node *n);
 
 static void put_inlines(chapter_ctx *c, const model_node *first) { put_inline_range(c, first, NULL); }
 
+static bool has_letters(const char *s) { return s && s[strspn(s, " \t\n\r")]; }
+
+/* Whether inlines from `first` show anything: text, a note marker, an image written or its
+ * alt text. A link around nothing (an image from the web, not fetched and without alt text)
+ * is left out, as the print edition draws nothing for it: a reader would meet a link
+ * without a name. */
+static bool inlines_show(const chapter_ctx *c, const model_node *first) {
+    for (const model_node *n = first; n; n = n->next) {
+        switch (n->type) {
+        case MODEL_TEXT:
+        case MODEL_CODE:
+            if (has_letters(n->text)) return true;
+            break;
+        case MODEL_NOTE_REF: return true;
+        case MODEL_IMAGE:
+            if (xhtml_image_href(c->images, n->as.figure.image.book_path) || has_letters(n->as.figure.alt)) return true;
+            break;
+        default:
+            if (inlines_show(c, n->first_child)) return true;
+        }
+    }
+    return false;
+}
+
 /* Inlines from `first` up to (not including) `stop`. */
 static void put_inline_range(chapter_ctx *c, const model_node *first, const model_node *stop) {
     buf *out = c->out;
@@ -268,6 +292,10 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
             break;
         case MODEL_LINK: {
             const model_node *t = n->as.link.target;
+            if (!inlines_show(c, n->first_child)) {
+                put_inlines(c, n->first_child);
+                break;
+            }
             if (n->as.link.kind == MODEL_LINK_INTERNAL && t->id) {
                 buf_puts(out, "<a href=\"");
                 put_id_href(out, c->chapter, node_chapter(t), t->id);

@@ -128,6 +128,8 @@ for href in "https://example.com/a%22b'c%3Cd%3E" 'https://x.y/?a=1&amp;b=%222%22
 done
 # a host with a space cannot be written as a URI: the text stays, unlinked
 grep -qF '<span class="link">sp</span>' "$x/text/ch01.xhtml" && pass || fail "links: no link for a host with a space"
+# a link around nothing (a web image, not fetched, without alt text) is left out: no link without a name
+if no_match -F 'href="https://example.org/backers"' "$x/text/ch01.xhtml"; then pass; else fail "links: a link with nothing to show"; fi
 # a figure without alt text: no claim of text alternatives or of WCAG conformance
 opf="$x/package.opf"
 grep -q '<img src="../media/img-01.png" alt=""' "$x/text/ch01.xhtml" && pass || fail "links: the figure has empty alt"

@@ -142,6 +142,9 @@ def main():
             check(src in manifest_files, "%s: image %s in the manifest" % (f, src))
         for a in d.iter("{%s}a" % NS["h"]):
             href = a.get("href")
+            # a link a reader can name: text, or an image with alt text (Ace's link-name)
+            named = "".join(a.itertext()).strip() or any(i.get("alt", "").strip() for i in a.iter("{%s}img" % NS["h"]))
+            check(not href or named, "%s: link %s has text" % (f, href))
             if not href or ":" in href.split("#")[0]:
                 continue
             target, frag = urldefrag(href)
