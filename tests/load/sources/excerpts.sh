@@ -16,8 +16,6 @@ bin=$1 src=$2 work=$3
 export QUIRE_DATA_DIR=$src SOURCE_DATE_EPOCH=1700000000
 books=$src/tests/load/sources/excerpts
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-# grep ran and found nothing (a missing file or a grep error fails)
-no_match() { grep -q "$@"; [ $? -eq 1 ]; }
 . "$src/tests/lib.sh"
 has() { grep -qF -- "$2" "$1"; }
 

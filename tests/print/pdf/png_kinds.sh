@@ -9,20 +9,20 @@ set -u
 BIN=$1 SRC=$2 WORK=$3
 PY=/usr/bin/python3   # Debian's, where python3-pikepdf and python3-pil are installed
 "$PY" -c 'import pikepdf, PIL' 2>/dev/null || { echo "python3-pikepdf is not installed (bash .ci/deps.sh --test)"; exit 77; }
-pass=0 fail=0
-check() { local what=$1; shift; if eval "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi; }
+. "$SRC/tests/lib.sh"
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 BOOK=$SRC/tests/print/pdf/fixtures/pngs
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/pngs.pdf
-check "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
+check_sh "qpdf --check" 'qpdf --check "$PDF" >/dev/null 2>&1'
 "$PY" "$SRC/tests/print/pdf/png_kinds.py" "$PDF" "$BOOK/images" > "$WORK/kinds.txt"
-check "every PNG shows its own pixels" '[ $? -eq 0 ]'
+kinds_rc=$?
+check_sh "every PNG shows its own pixels" '[ "$kinds_rc" -eq 0 ]'
 cat "$WORK/kinds.txt"
 # How each kind is carried (by hand, from the PNG and PDF specifications).
 while read -r name how; do
-  check "$name carried as '$how'" 'grep -qx "$name ok $how " "$WORK/kinds.txt"'
+  check_sh "$name carried as '$how'" 'grep -qx "$name ok $how " "$WORK/kinds.txt"'
 done <<'KINDS'
 palette8 own
 palette4 own
@@ -51,10 +51,10 @@ rgba8-interlaced decoded soft
 rgba8-opaque decoded
 animation own key
 KINDS
-check "every fixture listed" '[ "$(wc -l < "$WORK/kinds.txt")" -eq 26 ]'
+check_sh "every fixture listed" '[ "$(wc -l < "$WORK/kinds.txt")" -eq 26 ]'
 # The GIF's first frame is an indexed PNG in the EPUB too, of the same pixels.
 "$BIN" build "$BOOK" -o "$WORK/e" --epub -q && unzip -qo "$WORK/e/pngs.epub" -d "$WORK/e/x"
-check "the GIF an indexed PNG of its first frame in the EPUB" '"$PY" - "$WORK/e/x" "$BOOK/images/animation.gif" <<"PY"
+check_sh "the GIF an indexed PNG of its first frame in the EPUB" '"$PY" - "$WORK/e/x" "$BOOK/images/animation.gif" <<"PY"
 import glob, sys
 from PIL import Image, ImageChops
 gif = Image.open(sys.argv[2]).convert("RGBA")
@@ -68,12 +68,11 @@ sys.exit(1)
 PY'
 
 # poppler and MuPDF draw every image without a word
-check "pdftoppm draws it silently" '[ -z "$(pdftoppm -r 30 -png "$PDF" "$WORK/p" 2>&1)" ]'
+check_sh "pdftoppm draws it silently" '[ -z "$(pdftoppm -r 30 -png "$PDF" "$WORK/p" 2>&1)" ]'
 if command -v mutool >/dev/null; then
-  check "mutool draws it silently" '[ -z "$(mutool draw -q -r 30 -o "$WORK/m%d.png" "$PDF" 2>&1 | grep -v "ICC support is not available")" ]'
+  check_sh "mutool draws it silently" '[ -z "$(mutool draw -q -r 30 -o "$WORK/m%d.png" "$PDF" 2>&1 | grep -v "ICC support is not available")" ]'
 fi
 "$BIN" build "$BOOK" -o "$WORK/b" --pdf -q
-check "reproducible" 'cmp -s "$PDF" "$WORK/b/pngs.pdf"'
-check "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_sh "reproducible" 'cmp -s "$PDF" "$WORK/b/pngs.pdf"'
+check_sh "objects sound" 'qpdf --json=2 --json-key=qpdf "$PDF" | python3 "$SRC/tests/print/finish/objects.py" >/dev/null'
+finish

@@ -7,8 +7,6 @@
 set -u
 BIN=$1 SRC=$2 WORK=$3
 . "$SRC/tests/lib.sh"
-# no_match GREP-ARGS...: grep ran and found nothing (a missing file or a grep error fails)
-no_match() { grep -q "$@"; [ $? -eq 1 ]; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
 FX=$SRC/tests/print/pdf/fixtures
