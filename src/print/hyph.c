@@ -452,6 +452,29 @@ static HyphenDict *dict_for(const hyph *h, const char *word)
     return all->h ? all->h->dict : NULL;
 }
 
+/* Where the letter run that starts at byte j of [s, s+n) ends, with its length in
+ * characters in *nchars; a character that starts no run (not a letter, or a combining
+ * mark, which may not begin one) is a run of its own with *nchars 0. Shared by the
+ * hyphenation and by the words a cut-down dictionary must cover, so both see the
+ * same runs. */
+static size_t letter_run_end(const unsigned char *s, size_t n, size_t j, size_t *nchars)
+{
+    size_t l, count = 0;
+    while (j < n) {
+        uint32_t c = decode(s + j, n - j, &l);
+        if (!is_word_char(c) || (count == 0 && g_unichar_ismark(c)))
+            break;
+        count++;
+        j += l;
+    }
+    *nchars = count;
+    if (count == 0 && j < n) {
+        decode(s + j, n - j, &l);
+        j += l;
+    }
+    return j;
+}
+
 /* Hyphenates one letter run [s, s+n) holding `nchars` characters and appends it
  * to `out` with soft hyphens. */
 static void hyphenate_word(const hyph *h, const unsigned char *s, size_t n, size_t nchars, buf *out)
@@ -558,24 +581,12 @@ char *hyph_insert_soft(const hyph *h, const char *text, size_t len, size_t *out_
         /* Within the token, hyphenate each run of letters. */
         size_t j = tok;
         while (j < i) {
-            size_t run = j, nchars = 0, l;
-            while (j < i) {
-                uint32_t c = decode(s + j, i - j, &l);
-                /* A run may not begin with a combining mark. */
-                if (!is_word_char(c) || (nchars == 0 && g_unichar_ismark(c)))
-                    break;
-                nchars++;
-                j += l;
-            }
+            size_t run = j, nchars;
+            j = letter_run_end(s, i, j, &nchars);
             if (nchars >= HYPH_MIN_LETTERS && nchars <= HYPH_MAX_LETTERS)
                 hyphenate_word(h, s + run, j - run, nchars, &out);
-            else if (nchars > 0)
+            else
                 buf_put(&out, s + run, j - run);
-            else {
-                decode(s + j, i - j, &l);
-                buf_put(&out, s + j, l);
-                j += l;
-            }
         }
     }
     return buf_detach(&out, out_len);
@@ -625,20 +636,10 @@ static void add_token(hyph_words *w, const unsigned char *s, size_t n)
     if (token_is_protected(s, n))
         return;
     for (size_t j = 0; j < n;) {
-        size_t run = j, nchars = 0, l;
-        while (j < n) {
-            uint32_t c = decode(s + j, n - j, &l);
-            if (!is_word_char(c) || (nchars == 0 && g_unichar_ismark(c)))
-                break;
-            nchars++;
-            j += l;
-        }
+        size_t run = j, nchars;
+        j = letter_run_end(s, n, j, &nchars);
         if (nchars >= HYPH_MIN_LETTERS && nchars <= HYPH_MAX_LETTERS)
             add_run(w, s + run, j - run);
-        if (nchars == 0) {
-            decode(s + j, n - j, &l);
-            j += l;
-        }
     }
 }
 
