@@ -47,6 +47,12 @@ static void png_quiet(png_structp png, png_const_charp msg) {
     (void)png, (void)msg;
 }
 
+/* An error where the caller needs no message: back to its setjmp. */
+static void png_jump_out(png_structp png, png_const_charp msg) {
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
 /*** checking a PNG: every row read through libpng, none kept ***/
 
 typedef struct png_check {
@@ -348,11 +354,6 @@ static size_t header_bytes(const unsigned char *data, size_t len, const char *lo
 /* A PNG's pHYs in pixels per inch, rounded as gdk-pixbuf's loader rounds its "x-dpi";
  * read by libpng as far as the image data (gdk-pixbuf would fill a pixbuf of the
  * image's size first). */
-static void ppi_error(png_structp png, png_const_charp msg) {
-    (void)msg;
-    png_longjmp(png, 1);
-}
-
 static void ppi_info(png_structp png, png_infop info, double *ppi) {
     if (setjmp(png_jmpbuf(png)) != 0) return;
     png_read_info(png, info);
@@ -363,7 +364,7 @@ static void ppi_info(png_structp png, png_infop info, double *ppi) {
 
 static double png_ppi(const unsigned char *data, size_t len) {
     mem_reader r = {data, len, 0};
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, ppi_error, png_quiet);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_jump_out, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     double ppi = 0;
     if (info) {
@@ -618,11 +619,6 @@ static void png_mem_flush(png_structp png) {
     (void)png;
 }
 
-static void png_write_error(png_structp png, png_const_charp msg) {
-    (void)msg;
-    png_longjmp(png, 1);
-}
-
 /* Writes the rows: indexed with their palette when they have at most 256 colours (so the PDF
  * carries them as they are), else RGB when opaque, else RGBA. */
 static void write_rows(png_structp png, png_infop info, const rgba_rows *r, const png_palette *pal, bool opaque) {
@@ -664,7 +660,7 @@ static bool encode_png(const rgba_rows *r, buf *out) {
     png_palette pal = {{0}, 0, 0, NULL};
     bool opaque = rows_opaque(r);
     palette_of(r, &pal);
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_write_error, png_quiet);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_jump_out, png_quiet);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     bool ok = false;
     if (info) {
