@@ -218,11 +218,11 @@ static int build(pdf_doc *doc, const model_book *book, bool for_pdf, diag *d) {
     if (book_hyphenates(book)) {
         const char *lang = hyph_language(book);
         doc->hy = hyph_load_for(lang, hyph_all_at_hand(lang) ? NULL : book_words(book));
-        if (!doc->hy && !unhyphenated_language(hyph_language(book)))
+        if (!doc->hy && !unhyphenated_language(lang))
             diag_warning(d, book->manifest, 0, 0,
                          "no hyphenation patterns for the book's language '%s' in %s (Debian's hyphen-* packages "
                          "install them); the PDF's lines are set unhyphenated",
-                         hyph_language(book), hyph_dir());
+                         lang, hyph_dir());
         text_ctx_set_hyph(doc->tc, doc->hy);
     }
     layout_params lp = {doc->col_w, doc->col_h, pg->widows, pg->orphans, pg->figure_natural};
