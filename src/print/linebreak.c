@@ -8,6 +8,7 @@
 #include "base/util.h"
 
 #define MAX_RUN 4 /* hyphen-run states kept apart per breakpoint: 0..MAX_RUN-1 */
+#define RATIO_CAP 1000 /* true_badness: a line with no stretch at all weighs as this ratio */
 
 lb_params lb_defaults(double width) {
     lb_params p = {0};
@@ -157,7 +158,9 @@ static void try_break(const lb_item *it, int n, const sums *s, const lb_params *
             int fit = fitness_of(r);
             int run = fl ? nd->run + 1 : 0;
             if (run >= MAX_RUN) run = MAX_RUN - 1;
-            double d = nd->total + line_demerits(p, it, n, nd, b, bad, fit, w);
+            double rr = r < RATIO_CAP ? r : RATIO_CAP;
+            double weight = p->true_badness && r > 0 ? 100 * rr * rr * rr : bad;
+            double d = nd->total + line_demerits(p, it, n, nd, b, weight, fit, w);
             cand *c = &best[fit][run];
             if (!c->set || d < c->total) *c = (cand){true, d, r, w, a, false};
             any_feasible = true;

@@ -33,6 +33,9 @@ typedef struct lb_params {
     double short_last_demerits; /* ...costs this much more (a short orphan word) */
     double emergency_stretch;   /* extra stretch per line (TeX's \emergencystretch) */
     bool allow_overfull;     /* when nothing fits: lines may run past the measure (last resort) */
+    bool true_badness;       /* demerits weigh a loose line's badness as 100 r^3 even past 10000
+                                (feasibility still caps it), so where no line fits well the least
+                                loose set wins, not the first of many equally "infinite" ones */
 } lb_params;
 
 /* TeX's defaults for everything but the widths. */

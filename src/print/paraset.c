@@ -14,8 +14,12 @@
 #define FILL 1e6           /* the stretch of \parfillskip: "infinite" next to any line's */
 #define PRETOLERANCE 100   /* TeX's first pass, without hyphenation */
 #define EX_HYPHEN_PENALTY 50
+#define RAGGED_BADNESS 1000 /* TeX's \hbadness: a justified line looser than this is set ragged */
+/* A break inside inline code, at its punctuation, costs as TeX's \relpenalty (a break
+ * in a formula): taken only where the lines would otherwise be loose. */
+#define CODE_BREAK_PENALTY 500
 
-enum { F_CLUSTER = 1, F_POINT = 2, F_SPACE = 4 };
+enum { F_CLUSTER = 1, F_POINT = 2, F_SPACE = 4, F_CODE_BREAK = 64, F_CODE = 128 };
 /* Bits 3-5 of a space's flags: its space factor class (TeX's \sfcode of the character
  * before it), SF_SENTENCE and up with the font's extra space added. */
 enum { SF_SHIFT = 3, SF_MASK = 7 << SF_SHIFT };
@@ -54,6 +58,7 @@ struct paraset {
     int n_lines;
     double min_w, max_w;
     bool verbatim;
+    bool code_breaks;        /* some inline code may break at its punctuation */
 };
 
 /*** shaping ***/
@@ -72,10 +77,12 @@ static double space_base(const paraset *ps, int b) {
 /* As TeX: the stretch grows with the space factor and the shrink falls with it (a plain
  * space, by far the most common, skips the arithmetic). */
 static double glue_stretch(const paraset *ps, int b, double ws) {
+    if (ps->flags[b] & F_CODE) return 0;
     if (!(ps->flags[b] & SF_MASK)) return ps->adv[b] * ws;
     return space_base(ps, b) * ws * sf_value[sf_class(ps, b)] / 1000;
 }
 static double glue_shrink(const paraset *ps, int b, double zs) {
+    if (ps->flags[b] & F_CODE) return 0;
     if (!(ps->flags[b] & SF_MASK)) return ps->adv[b] * zs;
     return space_base(ps, b) * zs * 1000 / sf_value[sf_class(ps, b)];
 }
@@ -355,6 +362,7 @@ static void items_free(items *b) {
 typedef struct build_opts {
     bool points;        /* hyphenation points as discretionaries */
     bool char_breaks;   /* words wider than `measure` may break between characters */
+    bool code_breaks;   /* inline code may break at its punctuation */
     double measure;
     bool justify;
 } build_opts;
@@ -399,6 +407,8 @@ static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o
             } else if (a->is_line_break || explicit_hyphen_break(before, prev, c)) {
                 bool hy = is_hyphen_char(prev);
                 push(b, (lb_item){LB_PENALTY, 0, 0, 0, EX_HYPHEN_PENALTY, hy}, k, K_BREAK);
+            } else if (bo->code_breaks && ps->flags[k] & F_CODE_BREAK) {
+                push(b, (lb_item){LB_PENALTY, 0, 0, 0, CODE_BREAK_PENALTY, false}, k, K_BREAK);
             } else if (chars && a->is_cursor_position) {
                 push(b, (lb_item){LB_PENALTY, 0, 0, 0, 0, false}, k, K_BREAK);
             }
@@ -481,9 +491,10 @@ static lb_params params_for(const paraset_opts *o, bool justify, int pass) {
     /* Ragged text: spaces keep their width, and every line may fall short of the
      * measure by a stretch of 3 em (TeX's \raggedright rightskip). */
     if (!justify) p.emergency_stretch = 3 * o->size;
-    /* The emergency pass accepts any badness but still weighs it as it is: no
-     * \emergencystretch, whose extra stretch would hide how loose a line really is. */
-    if (pass >= 3) p.allow_overfull = true;
+    /* The emergency pass accepts any badness but still weighs it as it is, past TeX's
+     * 10000 too: no \emergencystretch, whose extra stretch would hide how loose a line
+     * really is. */
+    if (pass >= 3) p.allow_overfull = true, p.true_badness = true;
     return p;
 }
 
@@ -509,15 +520,17 @@ static int break_passes(paraset *ps, const PangoLogAttr *la, const paraset_opts 
     int n = 0;
     build_items(ps, la, o, &bo, b, &scratch);
     measure_items(ps, b);
+    /* Breaks inside words (hyphens) and inside inline code come with the second pass. */
+    bool inside = have_points || ps->code_breaks;
     if (!justify) {
         /* Ragged: any line may fall short, so one pass decides (the rag's badness
          * still prefers even lines); hyphens only where the style allows them. */
-        if (have_points) bo.points = true, build_items(ps, la, o, &bo, b, &scratch);
+        if (inside) bo.points = have_points, bo.code_breaks = true, build_items(ps, la, o, &bo, b, &scratch);
     } else {
-        if (have_points) {
+        if (inside) {
             n = break_items(b, o, justify, 1, lines);
             if (n) return n;
-            bo.points = true;
+            bo.points = have_points, bo.code_breaks = true;
             build_items(ps, la, o, &bo, b, &scratch);
         }
         n = break_items(b, o, justify, 2, lines);
@@ -682,6 +695,9 @@ static void set_line(paraset *ps, int li, int from, int to, bool justify, bool s
         double extra = avail + protrude - nat;
         double ratio = extra > 0 ? (y > 0 && !shrink_only ? extra / y : 0) : (z > 0 ? extra / z : 0);
         if (ratio < -1) ratio = -1;
+        /* A line TeX would report as underfull (a long unbreakable code span or URL in
+         * a narrow measure) is set ragged instead of with gaps of an em or more. */
+        if (ratio > 0 && 100 * ratio * ratio * ratio > RAGGED_BADNESS) ratio = 0;
         double carry = 0;
         for (int s = 0; s < ls->n; s++)
             if (ls->v[s].gi) set_glue(ps, ls->v[s].gi->glyphs, ls->v[s].gi->item->offset, ratio, o, &carry);
@@ -803,6 +819,51 @@ static void drop_shaping(paraset *ps) {
     ps->adv = NULL, ps->run_of = ps->cidx = NULL;
 }
 
+/*** inline code ***/
+
+static bool opens(gunichar c) { return c == '(' || c == '[' || c == '{' || c == '<'; }
+static bool closes(gunichar c) { return c == ')' || c == ']' || c == '}' || c == '>'; }
+
+/* Whether a line may break before c, inside inline code, between p (after pp) and c
+ * (before nx), as book typography breaks a URL or an identifier (Chicago 7.47): after
+ * an opening bracket, a comma, a semicolon, `::`, `//`, `->`, `=>` or `=`; before a
+ * single `/`, a `.` (not between digits) and a `_` after a letter or digit. */
+static bool code_break_at(gunichar pp, gunichar p, gunichar c, gunichar nx) {
+    if (g_unichar_isspace(p) || g_unichar_isspace(c) || closes(c) || c == ',' || c == ';') return false;
+    if (opens(p) || p == ',' || p == ';') return !opens(c) || p == ',';
+    if (p == ':' && pp == ':') return c != ':';
+    if (p == '/' && pp == '/') return c != '/';
+    if (p == '>' && (pp == '-' || pp == '=')) return true;
+    if (p == '=') return c != '=' && c != '>' && pp != '=' && pp != '!' && pp != '<' && pp != '>';
+    if (c == '/') return p != '/' && p != ':' && nx != '/';
+    if (c == '.') return p != '.' && nx != '.' && !(g_unichar_isdigit(p) && g_unichar_isdigit(nx));
+    if (c == '_') return g_unichar_isalnum(p);
+    return false;
+}
+
+/* Marks the bytes of each code span, and where a line may break inside it: never within
+ * its first or last two characters. */
+static void mark_code(paraset *ps, const paraset_opts *o) {
+    for (int i = 0; i + 1 < 2 * o->n_code_spans; i += 2) {
+        int a = o->code_spans[i], z = o->code_spans[i + 1];
+        if (a < 0 || z > ps->len || a >= z) continue;
+        for (int k = a; k < z; k++) ps->flags[k] |= F_CODE;
+        const char *t = ps->text, *end = t + z;
+        gunichar pp = 0, p = 0;
+        int n = 0;
+        for (const char *q = t + a; q < end; q = g_utf8_next_char(q), n++) {
+            gunichar c = g_utf8_get_char(q);
+            const char *nq = g_utf8_next_char(q);
+            gunichar nx = nq < end ? g_utf8_get_char(nq) : 0;
+            if (n >= 2 && nq < end && code_break_at(pp, p, c, nx)) {
+                ps->flags[q - t] |= F_CODE_BREAK;
+                ps->code_breaks = true;
+            }
+            pp = p, p = c;
+        }
+    }
+}
+
 paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList *attrs, const int *points,
                      int n_points, const int *cuts, int n_cuts, const paraset_opts *o, paraset_report *rep) {
     memset(rep, 0, sizeof *rep);
@@ -826,6 +887,7 @@ paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList
     for (int i = 0; i < len; i = (int)(g_utf8_next_char(text + i) - text))
         if (is_space(g_utf8_get_char(text + i), &la[ps->cidx[i]]) || is_nbsp(g_utf8_get_char(text + i)))
             ps->flags[i] |= F_SPACE;
+    if (!o->verbatim) mark_code(ps, o);
     if (o->verbatim) {
         verbatim_lines(ps, o, cuts, n_cuts, rep);
     } else {

@@ -29,6 +29,10 @@ typedef struct paraset_opts {
     bool protrusion;         /* a line-end hyphen or stop hangs into the margin */
     bool wide_sentence_space; /* TeX's \nonfrenchspacing: a space after a sentence is wider and stretches more */
     int letter_spacing;      /* Pango units, 0: none */
+    /* Inline code, as pairs of bytes [start, end): its spaces keep their width (a
+     * monospaced text's columns), and a line may break inside it at its punctuation. */
+    const int *code_spans;
+    int n_code_spans;
     /* A font for character c where the run's font `like` has none (a new reference),
      * or NULL; may be NULL itself. */
     PangoFont *(*fallback)(void *ud, gunichar c, PangoFont *like);

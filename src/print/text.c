@@ -482,6 +482,15 @@ static int *span_cuts(const builder *b, int *n) {
     return c;
 }
 
+/* The inline code of the paragraph, as pairs of bytes [start, end). */
+static int *code_spans(const builder *b, int *n) {
+    int *c = xcalloc((size_t)(2 * b->n_attrs + 1), sizeof *c);
+    *n = 0;
+    for (int i = 0; i < b->n_attrs; i++)
+        if (b->attrs[i].kind == A_CODE) c[2 * *n] = b->attrs[i].start, c[2 * *n + 1] = b->attrs[i].end, (*n)++;
+    return c;
+}
+
 static void copy_lines(text_para *p) {
     int n = paraset_line_count(p->set);
     p->lines = xcalloc((size_t)(n ? n : 1), sizeof *p->lines);
@@ -522,7 +531,9 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
                        .fallback_ud = tc};
     int n_cuts = 0;
     int *cuts = span_cuts(b, &n_cuts);
+    po.code_spans = code_spans(b, &po.n_code_spans);
     p->set = paraset_new(tc->ctx, p->text, p->len, al, b->points, b->n_points, cuts, n_cuts, &po, rep);
+    free((int *)po.code_spans);
     free(cuts);
     pango_attr_list_unref(al);
     copy_lines(p);

@@ -447,6 +447,42 @@ static void test_knuth_plass_1981(void) {
     check_frog(500, wide, wide_r, 10);
 }
 
+/* Where no set of lines fits, the emergency pass must still prefer the least loose: a
+ * list item of the PyO3 user guide, "#[derive(IntoPyObjectRef)] will invoke the function
+ * with Cow::Borrowed", its two code spans unbreakable boxes (widths in points as set in
+ * Charis SIL and Noto Sans Mono, a 325.84 pt measure). Every first line is looser than
+ * badness 10000, so with the badness capped there as TeX caps it, "#[derive(...)] will"
+ * alone (ratio 102) costs as much as the line through "with" (ratio 5.1) and was chosen. */
+static void test_true_badness(void) {
+    lb_item it[32];
+    int n = 0;
+    lb_item g = glue(3.08, 1.54, 1.02), hy = pen(3.36, 50, true);
+    it[n++] = box(147.42), it[n++] = g, it[n++] = box(17.64), it[n++] = g;            /* code, will */
+    it[n++] = box(9.14), it[n++] = hy, it[n++] = box(22.02), it[n++] = g;             /* in-voke */
+    it[n++] = box(14.75), it[n++] = g;                                                /* the */
+    it[n++] = box(20.24), it[n++] = hy, it[n++] = box(18.42), it[n++] = g;            /* func-tion */
+    int with_glue = n + 1;
+    it[n++] = box(21.00), it[n++] = g, it[n++] = box(73.71);                          /* with, code */
+    n = finish(it, n);
+    lb_params p = lb_defaults(325.84);
+    p.tolerance = 10000, p.allow_overfull = true, p.max_hyphen_run = 2;
+    p.short_last = 26.25, p.short_last_demerits = 10000;
+    p.true_badness = true;
+    lb_line *lines = NULL;
+    int k = lb_break(it, n, &p, &lines, NULL);
+    INT_EQ(k, 2);
+    if (k == 2) {
+        INT_EQ(lines[0].end, with_glue);
+        OK(lines[0].ratio > 5 && lines[0].ratio < 5.3, "ratio %.2f", lines[0].ratio);
+    }
+    free(lines);
+    /* The capped badness: every first line weighs 10000, and the tie goes to the first. */
+    p.true_badness = false;
+    k = lb_break(it, n, &p, &lines, NULL);
+    OK(k == 2 && lines[0].end != with_glue, "capped badness now finds the line through \"with\" too (%d lines)", k);
+    free(lines);
+}
+
 int main(void) {
     test_badness();
     test_knuth_plass_1981();
@@ -456,5 +492,6 @@ int main(void) {
     test_total_fit_beats_first_fit();
     test_hand_worked_optimum();
     test_against_brute_force();
+    test_true_badness();
     return CHECK_DONE();
 }

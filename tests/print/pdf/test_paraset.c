@@ -101,6 +101,64 @@ static void test_edge_reshaped(void) {
     body = keep;
 }
 
+/* A paragraph of text and inline code: parts alternate, text first ("" for none). */
+static text_para *with_code(const char *const *parts, int n, double width, bool justify) {
+    model_node *para = model_node_new(book, MODEL_PARAGRAPH, (model_pos){"t.md", 1, 1});
+    for (int i = 0; i < n; i++) {
+        if (!parts[i][0]) continue;
+        model_node *t = model_node_new(book, i % 2 ? MODEL_CODE : MODEL_TEXT, (model_pos){"t.md", 1, 1});
+        t->text = parts[i];
+        model_append_child(para, t);
+    }
+    text_opts o = {.width = width, .no_justify = !justify, .align_override = justify ? STYLE_ALIGN_JUSTIFY : -1,
+                   .code_style = &book->style->roles[STYLE_CODE]};
+    return text_para_inlines(tc, para, &body, &o, NULL);
+}
+
+static char *line_texts(const text_para *p) {
+    char *out = xcalloc((size_t)p->len + (size_t)p->n_lines + 1, 1);
+    for (int i = 0; i < p->n_lines; i++) {
+        int n = p->lines[i].length;
+        while (n > 0 && p->text[p->lines[i].start + n - 1] == ' ') n--;
+        if (i) strcat(out, "|");
+        strncat(out, p->text + p->lines[i].start, (size_t)n);
+    }
+    return out;
+}
+
+/* Inline code breaks at its punctuation when a line would otherwise be loose (the PyO3
+ * user guide's list item), and a line that no break can fill is set ragged, not
+ * justified with gaps of several em. */
+static void test_inline_code(void) {
+    const char *item[] = {"", "#[derive(IntoPyObjectRef)]", " will invoke the function with ", "Cow::Borrowed"};
+    const char *head[] = {"", "#[derive(IntoPyObjectRef)]", " will invoke the function with ", "Cow::"};
+    text_para *p = with_code(head, 4, 1e5, false);
+    double w = p->lines[0].width;
+    text_para_free(p);
+    p = with_code(item, 4, w + 2, true);
+    char *got = line_texts(p);
+    STR_EQ(got, "#[derive(IntoPyObjectRef)] will invoke the function with Cow::|Borrowed");
+    OK(p->justified && fabs(p->lines[0].width - (w + 2)) < 0.05, "the first line fills %.2f: %.2f", w + 2, p->lines[0].width);
+    free(got);
+    text_para_free(p);
+    /* No break inside "IntoPyObjectRef": "one two" alone would need its one space
+     * stretched by some 40 pt. It keeps its natural width instead. */
+    const char *code[] = {"", "IntoPyObjectRef"}, *two[] = {"one two"};
+    p = with_code(code, 2, 1e5, false);
+    double cw = p->lines[0].width;
+    text_para_free(p);
+    p = with_code(two, 1, 1e5, false);
+    double tw = p->lines[0].width;
+    text_para_free(p);
+    const char *both[] = {"one two ", "IntoPyObjectRef"};
+    p = with_code(both, 2, cw + 1, true);
+    got = line_texts(p);
+    STR_EQ(got, "one two|IntoPyObjectRef");
+    OK(p->n_lines == 2 && fabs(p->lines[0].width - tw) < 0.05, "'one two' set at %.2f, natural %.2f", p->lines[0].width, tw);
+    free(got);
+    text_para_free(p);
+}
+
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     diag d;
@@ -119,6 +177,7 @@ int main(void) {
         body.align = STYLE_ALIGN_LEFT;
         test_explicit_hyphen();
         test_edge_reshaped();
+        test_inline_code();
         text_ctx_free(tc);
         hyph_free(hy);
         text_svg_fonts_done();
