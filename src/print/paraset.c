@@ -379,9 +379,20 @@ static bool explicit_hyphen_break(gunichar before, gunichar hy, gunichar next) {
     return (hy == '-' || hy == 0x2010 || hy == 0x2013) && g_unichar_isalnum(before) && g_unichar_isalnum(next);
 }
 
-static bool protrudes(gunichar c) {
-    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == 0x2019 || c == 0x201D ||
-           c == '-' || c == 0x2013 || c == 0x2014 || c == ')';
+/* How much of a line-end character hangs into the margin: microtype's default protrusion
+ * factors (its `default` set, in thousandths of the glyph's width); 0 for the rest. */
+#define HYPHEN_HANG 0.5
+static double hang_factor(gunichar c) {
+    switch (c) {
+    case '.': return 0.7;
+    case ',': case ':': case '-': return 0.5;
+    case 0x2019: return 0.4; /* right single quote */
+    case ';': case 0x201D: return 0.3;
+    case ')': case 0x2013: return 0.2;
+    case 0x2014: return 0.15;
+    case '!': case '?': return 0.1;
+    default: return 0;
+    }
 }
 
 /* One word: the characters between two spaces, with its break opportunities. */
@@ -402,7 +413,7 @@ static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o
             int r = ps->run_of[k - 1];
             if (bo->points && ps->flags[k] & F_POINT) {
                 hyphen_of(ps, r);
-                double hw = ps->hy_w[r] * (o->protrusion ? 0.3 : 1);
+                double hw = ps->hy_w[r] * (o->protrusion ? 1 - HYPHEN_HANG : 1);
                 push(b, (lb_item){LB_PENALTY, hw, 0, 0, o->hyphen_penalty, true}, k, K_DISC);
             } else if (a->is_line_break || explicit_hyphen_break(before, prev, c)) {
                 bool hy = is_hyphen_char(prev);
@@ -418,8 +429,8 @@ static void push_word(paraset *ps, const PangoLogAttr *la, const paraset_opts *o
     }
     /* A stop or hyphen at a line end may hang out: a break just after the word,
      * before its space, with a negative width. */
-    if (o->protrusion && prev && protrudes(prev) && to < ps->len) {
-        double hang = ps->adv[(int)(g_utf8_prev_char(ps->text + to) - ps->text)] * (prev == ',' || prev == '.' ? 0.7 : 0.5);
+    if (o->protrusion && prev && hang_factor(prev) > 0 && to < ps->len) {
+        double hang = ps->adv[(int)(g_utf8_prev_char(ps->text + to) - ps->text)] * hang_factor(prev);
         push(b, (lb_item){LB_PENALTY, -hang, 0, 0, 0, false}, to, K_OTHER);
     }
 }
@@ -739,7 +750,7 @@ static void lines_from_breaks(paraset *ps, const items *b, const lb_line *br, in
         if (br[i].overfull) rep->overfull++;
         /* A negative-width break hangs its stop into the margin. */
         double protrude = at->kind == LB_PENALTY && at->width < 0 ? -at->width : 0;
-        if (disc && o->protrusion) protrude = ps->hy_w[ps->run_of[to - 1]] * 0.7;
+        if (disc && o->protrusion) protrude = ps->hy_w[ps->run_of[to - 1]] * HYPHEN_HANG;
         double x0 = i == 0 ? (indent > 0 ? indent : 0) : (indent < 0 ? -indent : 0);
         double avail = o->width > 0 ? o->width - x0 : 0;
         ps->lines[i].start = i == 0 ? 0 : from;
