@@ -23,6 +23,7 @@ struct text_ctx {
     GHashTable *metrics;   /* PangoFontDescription* (owned) -> double[2] (owned) */
     bool second;           /* on the second thread's font maps */
     GHashTable *warned;    /* characters no bundled font has, already warned about (GUINT_TO_POINTER) */
+    GHashTable *per_script; /* ISO 15924 code -> how many of those characters it had (GUINT_TO_POINTER) */
     PangoContext *sys_ctx; /* on the system's fonts, for characters no book font has; made on first use */
 };
 
@@ -71,6 +72,7 @@ static text_ctx *ctx_on(PangoFontMap *fm, const model_book *book, hyph *hy, bool
     tc->ctx = context_on(fm, tc->lang);
     tc->hy = hy;
     tc->warned = g_hash_table_new(g_direct_hash, g_direct_equal);
+    tc->per_script = g_hash_table_new(g_direct_hash, g_direct_equal);
     tc->metrics = g_hash_table_new_full((GHashFunc)pango_font_description_hash, (GEqualFunc)pango_font_description_equal,
                                         (GDestroyNotify)pango_font_description_free, g_free);
     return tc;
@@ -92,6 +94,7 @@ void text_ctx_free(text_ctx *tc) {
     if (!tc) return;
     g_hash_table_destroy(tc->metrics);
     g_hash_table_destroy(tc->warned);
+    g_hash_table_destroy(tc->per_script);
     g_object_unref(tc->ctx);
     if (tc->sys_ctx) g_object_unref(tc->sys_ctx);
     free(tc);
@@ -607,6 +610,21 @@ static bool first_time(text_ctx *tc, gunichar c) {
     return true;
 }
 
+/* A book in a script no bundled font covers would name every character of it (some 2,000
+ * for a Chinese book): each script's first WARN_PER_SCRIPT are named, then one more warning
+ * says the rest go unreported. Returns 0 for a character to name, 1 for the one that
+ * closes its script's list, 2 for one to leave out; *script gets its ISO 15924 code. */
+#define WARN_PER_SCRIPT 10
+static int script_turn(text_ctx *tc, gunichar c, char script[5]) {
+    guint32 iso = g_unicode_script_to_iso15924(g_unichar_get_script(c));
+    for (int i = 0; i < 4; i++) script[i] = (char)(iso >> (24 - 8 * i) & 0xFF);
+    script[4] = 0;
+    gpointer key = GUINT_TO_POINTER(iso);
+    unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(tc->per_script, key)) + 1;
+    g_hash_table_insert(tc->per_script, key, GUINT_TO_POINTER(n));
+    return n <= WARN_PER_SCRIPT ? 0 : n == WARN_PER_SCRIPT + 1 ? 1 : 2;
+}
+
 /* What the engine had to do that the author should know: at the block, and for a
  * character no font has, where that character first is. */
 static void report(text_ctx *tc, const model_node *block, const builder *b, const char *code, const paraset_report *r,
@@ -620,20 +638,27 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
     else if (r->overfull)
         diag_warning(d, file, block->pos.line, block->pos.col, "%d line%s of this %s run past the measure",
                      r->overfull, r->overfull == 1 ? "" : "s", model_type_name(block->type));
+    char script[5];
     for (int i = 0; i < r->n_fallback; i++) {
         if (!first_time(tc, r->fallback[i])) continue;
+        int turn = script_turn(tc, r->fallback[i], script);
+        if (turn == 2) continue;
         model_pos at = char_pos(block, b, code, r->fallback_at[i], r->fallback[i]);
         char *f = model_display_path(tc->book, at.file);
-        diag_warning(d, f, at.line, at.col, "no bundled font has U+%04X; set in the system font '%s'",
-                     (unsigned)r->fallback[i], r->fallback_family[i]);
+        diag_warning(d, f, at.line, at.col, "no bundled font has U+%04X; set in the system font '%s'%s%s%s",
+                     (unsigned)r->fallback[i], r->fallback_family[i], turn ? "; further characters of script " : "",
+                     turn ? script : "", turn ? " that no bundled font has are not named" : "");
         free(f);
     }
     for (int i = 0; i < r->n_missing; i++) {
         if (!first_time(tc, r->missing[i])) continue;
+        int turn = script_turn(tc, r->missing[i], script);
+        if (turn == 2) continue;
         model_pos at = char_pos(block, b, code, r->missing_at[i], r->missing[i]);
         char *f = model_display_path(tc->book, at.file);
-        diag_warning(d, f, at.line, at.col, "no font has U+%04X; it prints as the font's missing-glyph box",
-                     (unsigned)r->missing[i]);
+        diag_warning(d, f, at.line, at.col, "no font has U+%04X; it prints as the font's missing-glyph box%s%s%s",
+                     (unsigned)r->missing[i], turn ? "; further characters of script " : "", turn ? script : "",
+                     turn ? " that no bundled font has are not named" : "");
         free(f);
     }
     free(file);

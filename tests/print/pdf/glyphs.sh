@@ -53,4 +53,17 @@ if [ -n "$(fc-list ':charset=2654' family)" ]; then
   check "a system font beside the bundled ones is embedded" \
     grep -qv -e CharisSIL -e Lato -e NotoSansMono -e '^name' -e '^---' fonts.txt
 fi
+# A script no bundled font covers (a Chinese book has some 2,000 characters): the first
+# ten characters of it are named, the eleventh says the rest go unnamed, and no more.
+mkdir -p han
+printf '# Han\n\n中文字符测试一二三四五六七八九十，再见。\n\nAgain 中文 and 百.\n' >han/h.md
+"$BIN" build han/h.md -o han/out --pdf 2>han/err.txt
+check "Han book builds: $(cat han/err.txt)" [ $? -eq 0 ]
+han=$(grep -c 'U+[4-9][0-9A-F]\{3\}' han/err.txt)
+check "Han: 11 warnings, not one per character: $(cat han/err.txt)" [ "$han" -eq 11 ]
+check "Han: the 11th (U+4E94, line 3) closes the list" \
+  grep -qF "h.md:3:31: warning: no $( [ -n "$(fc-list ':charset=4e94' family)" ] && echo 'bundled ')font has U+4E94;" han/err.txt
+check "Han: it says the rest go unnamed" grep -q 'U+4E94.*further characters of script Hani .* are not named' han/err.txt
+pdftotext han/out/h.pdf han/text.txt
+check "Han: every character still in the PDF's text" grep -qF "七八九十" han/text.txt
 finish
