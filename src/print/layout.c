@@ -480,12 +480,13 @@ static int run_end(const text_para *p, int i) {
 }
 
 /* Pushes the lines of a laid-out paragraph with orphan/widow keeps. `keep_all` keeps
- * the whole block (and, for headings, the block after it) together. */
+ * the whole block (and, for headings, the block after it) together. Returns the first
+ * line's item (NULL for no line), taken once all are pushed: each push may move the list. */
 static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, double space_before, bool keep_all) {
     int n = p->n_lines;
     int orphans = c->lp->orphans > 0 ? c->lp->orphans : 2;
     int widows = c->lp->widows > 0 ? c->lp->widows : 2;
-    layout_item *first = NULL;
+    int first = c->out->n;
     int from = 0, to = run_end(p, 0); /* the run of lines between forced breaks line i is in */
     for (int i = 0; i < n; i++) {
         if (i > to) from = i, to = run_end(p, i);
@@ -504,9 +505,8 @@ static layout_item *push_lines(lctx *c, text_para *p, const model_node *node, do
             if (i < orphans - 1 || (in_run && i - from < orphans - 1)) it->penalty += LAYOUT_PENALTY_ORPHAN;
             if (i >= n - widows || (in_run && i >= to - widows + 1)) it->penalty += LAYOUT_PENALTY_WIDOW;
         }
-        if (!first) first = it;
     }
-    return first;
+    return n > 0 ? &c->out->items[first] : NULL;
 }
 
 /*** blocks ***/
@@ -532,6 +532,10 @@ static void do_heading(lctx *c, const model_node *n) {
     }
     if (st->page_break_before) c->break_next = true;
     layout_item *first = push_lines(c, p, n, st->space_before, true);
+    if (!first) { /* no line to hold the heading's place */
+        pop_tag(c);
+        return;
+    }
     first->dest = n->id;
     if (n->as.heading.contents) first->contents = &c->book->contents[n->as.heading.contents - 1];
     if (level <= 3) {
