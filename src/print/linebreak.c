@@ -250,3 +250,25 @@ int lb_break(const lb_item *it, int n, const lb_params *p, lb_line **out, double
     free_sums(&s);
     return count;
 }
+
+int lb_forced(const lb_item *it, int n, lb_line **out) {
+    *out = NULL;
+    int count = 0;
+    for (int i = 0; i < n; i++)
+        if (it[i].kind == LB_PENALTY && it[i].penalty <= -LB_INF) count++;
+    if (!count) return 0;
+    lb_line *lines = xcalloc((size_t)count, sizeof *lines);
+    int k = 0, start = 0;
+    double w = 0;
+    for (int i = 0; i < n; i++) {
+        if (it[i].kind != LB_PENALTY) {
+            if (i >= start) w += it[i].width;
+            continue;
+        }
+        if (it[i].penalty > -LB_INF) continue;
+        lines[k++] = (lb_line){.start = start, .end = i, .natural = w + it[i].width};
+        start = kept_from(it, n, i), w = 0;
+    }
+    *out = lines;
+    return count;
+}

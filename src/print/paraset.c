@@ -523,14 +523,15 @@ static bool any_overfull(const lb_line *l, int n) {
 
 /* TeX's passes: without hyphens at the pretolerance, with them at the tolerance, then
  * an emergency pass that may leave lines loose or overfull, then with over-wide words
- * broken between characters. */
+ * broken between characters. Unwrapped (measuring a table cell), only the forced breaks. */
 static int break_passes(paraset *ps, const PangoLogAttr *la, const paraset_opts *o, bool justify, bool have_points,
-                        items *b, lb_line **lines, paraset_report *rep) {
+                        bool unwrapped, items *b, lb_line **lines, paraset_report *rep) {
     build_opts bo = {.points = false, .measure = o->width, .justify = justify};
     paraset_report scratch = {0};
     int n = 0;
     build_items(ps, la, o, &bo, b, &scratch);
     measure_items(ps, b);
+    if (unwrapped) return lb_forced(b->v, b->n, lines);
     /* Breaks inside words (hyphens) and inside inline code come with the second pass. */
     bool inside = have_points || ps->code_breaks;
     if (!justify) {
@@ -907,7 +908,7 @@ paraset *paraset_new(PangoContext *ctx, const char *text, int len, PangoAttrList
         if (oo.width <= 0) oo.width = 1e7; /* unwrapped: only forced breaks */
         items b = {0};
         lb_line *br = NULL;
-        int n = break_passes(ps, la, &oo, justify, n_points > 0, &b, &br, rep);
+        int n = break_passes(ps, la, &oo, justify, n_points > 0, o->width <= 0, &b, &br, rep);
         if (o->width <= 0) oo.width = 0;
         lines_from_breaks(ps, &b, br, n, &oo, justify, cuts, n_cuts, rep);
         free(br);
