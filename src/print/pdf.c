@@ -738,7 +738,7 @@ static void open_line_link(line_tags *lt, int k) {
     if (text_line_ranges(lt->p, lt->line, l->start, l->end, xs, 1) < 1) xs[0] = xs[1] = 0;
     if (l->sp->kind == TEXT_SPAN_NOTE) emit_dest(lt->cr, l->sp->id, lt->x + xs[0], lt->top);
     int link = pdfstruct_link(lt->st->tag, lt->e, l->key);
-    if (lt->st->tag && link >= 0) {
+    if (lt->st->tag && link >= 0 && pdftag_lacks_contents(lt->st->tag, link)) { /* once, not on each of its lines */
         char *c = span_text(lt->p, l->sp->start, l->sp->end);
         pdftag_set_contents(lt->st->tag, link, *c ? c : l->sp->uri ? l->sp->uri : l->sp->dest);
         free(c);

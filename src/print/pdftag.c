@@ -185,9 +185,26 @@ void pdftag_set_id(pdftag *t, int elem, const char *id) {
     if (e) set_str(&e->id, id);
 }
 
+/* The longest /Contents kept, in bytes: each line of a link has an annotation of its own
+ * carrying it, so a 100 KB heading on 1,600 lines of the contents would write 160 MB. */
+#define CONTENTS_MAX 1000
+
 void pdftag_set_contents(pdftag *t, int elem, const char *contents) {
     tag_elem *e = get(t, elem);
-    if (e && !e->contents) set_str(&e->contents, contents);
+    if (!e || e->contents) return;
+    size_t n = contents ? strlen(contents) : 0;
+    if (n <= CONTENTS_MAX) {
+        set_str(&e->contents, contents);
+        return;
+    }
+    n = CONTENTS_MAX;
+    while (n > 0 && ((unsigned char)contents[n] & 0xC0) == 0x80) n--; /* at a character's start */
+    e->contents = xasprintf("%.*s\xe2\x80\xa6", (int)n, contents);
+}
+
+bool pdftag_lacks_contents(pdftag *t, int elem) {
+    tag_elem *e = get(t, elem);
+    return e && !e->contents;
 }
 
 void pdftag_set_scope(pdftag *t, int elem, char scope) {

@@ -41,7 +41,9 @@ int pdftag_heading_level(pdftag *t, int level);
  * a figure's /BBox in PDF user space. */
 void pdftag_set_alt(pdftag *t, int elem, const char *alt);
 void pdftag_set_id(pdftag *t, int elem, const char *id);
-void pdftag_set_contents(pdftag *t, int elem, const char *contents);
+void pdftag_set_contents(pdftag *t, int elem, const char *contents); /* cut to 1000 bytes and "…" */
+/* Whether element elem has no /Contents yet (a link drawn on many lines gets it once). */
+bool pdftag_lacks_contents(pdftag *t, int elem);
 void pdftag_set_scope(pdftag *t, int elem, char scope);
 void pdftag_set_bbox(pdftag *t, int elem, double x0, double y0, double x1, double y1);
 
