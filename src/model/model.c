@@ -118,6 +118,11 @@ static const char *fold_latin1(unsigned cp) {
     return NULL;
 }
 
+/* The longest slug: the print edition repeats a heading's id in the link of every line of
+ * its contents entry, so the id of a 100 KB heading on 1,600 lines would take 160 MB. A
+ * link may still name the heading by its GitHub slug, which is not cut. */
+#define SLUG_MAX 200
+
 static char *slug_base(const char *text) {
     buf b;
     buf_init(&b);
@@ -148,7 +153,10 @@ static char *slug_base(const char *text) {
         } else {
             dash = true;
         }
+        if (b.len >= SLUG_MAX) break;
     }
+    if (b.len > SLUG_MAX) b.len = SLUG_MAX, b.data[b.len] = 0;
+    while (b.len > 0 && b.data[b.len - 1] == '-') b.data[--b.len] = 0;
     if (b.len == 0) buf_puts(&b, "section");
     return buf_detach(&b, NULL);
 }
