@@ -1457,6 +1457,23 @@ static bool link_scheme_allowed(md_ctx *c, const model_node *link, const char *u
     return false;
 }
 
+/* The longest link address kept, in bytes: the PDF repeats it in the annotation of every
+ * line the link's text covers, so a 1 MB address on its own 13,000 lines would take
+ * gigabytes. Browsers and servers refuse far shorter ones. */
+#define LINK_URL_MAX 32768
+
+/* Whether a link keeps its address: an allowed scheme, and not over LINK_URL_MAX. */
+static bool link_url_allowed(md_ctx *c, const model_node *link, const char *url) {
+    size_t len = url ? strlen(url) : 0;
+    if (len > LINK_URL_MAX) {
+        diag_warning(c->d, shown(c, link->pos), link->pos.line, link->pos.col,
+                     "link address is %zu bytes long, more than %d; its text is set as plain text", len,
+                     LINK_URL_MAX);
+        return false;
+    }
+    return link_scheme_allowed(c, link, url);
+}
+
 /* mdBook's Rust code blocks: "rust" first in the info string ("rust,ignore"). */
 static bool is_rust(const char *info) {
     return info && strncmp(info, "rust", 4) == 0 && (!info[4] || info[4] == ',' || info[4] == ' ');
@@ -1710,7 +1727,7 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         const char *url = cmark_node_get_url(cm);
         const char *title = cmark_node_get_title(cm);
         /* no address: unwrapped when it closes, its text kept */
-        n->as.link.url = link_scheme_allowed(c, n, url) ? arena_strdup(book->mem, url ? url : "") : NULL;
+        n->as.link.url = link_url_allowed(c, n, url) ? arena_strdup(book->mem, url ? url : "") : NULL;
         n->as.link.title = title && *title ? arena_strdup(book->mem, title) : NULL;
         push(c, cm, n);
         return;
@@ -1820,6 +1837,35 @@ static void walk(md_ctx *c, cmark_node *root, model_node *into) {
     c->depth = base;
 }
 
+/* The most combining marks one character may carry: no script stacks more than a few,
+ * and shaping a run of them takes time that grows with the square of its length (100,000
+ * on one letter took minutes). */
+#define MAX_MARKS_IN_A_ROW 200
+
+/* Refuses a run of more than MAX_MARKS_IN_A_ROW combining marks in the text under `root`,
+ * counted across the nodes a paragraph is made of (character references and markup that
+ * shows nothing may split a run; the shaper sees it whole). */
+static void check_marks(md_ctx *c, const model_node *root) {
+    model_iter it;
+    model_iter_init(&it, root);
+    const model_node *n;
+    model_event ev;
+    long run = 0;
+    while ((ev = model_iter_next(&it, &n)) != MODEL_EVENT_NONE) {
+        if (ev != MODEL_EVENT_ENTER || !n->text) continue;
+        for (const char *p = n->text; *p; p = g_utf8_next_char(p)) {
+            if (!g_unichar_ismark(g_utf8_get_char(p))) {
+                run = 0;
+                continue;
+            }
+            if (++run != MAX_MARKS_IN_A_ROW + 1) continue;
+            diag_error(c->d, shown(c, n->pos), n->pos.line, n->pos.col,
+                       "more than %d combining marks in a row on one character", MAX_MARKS_IN_A_ROW);
+            c->ok = false;
+        }
+    }
+}
+
 /* Definitions nobody refers to vanish inside cmark: find their lines in the source. */
 static void warn_unreferenced(md_ctx *c) {
     const char *p = c->src, *end = c->src + c->len;
@@ -1915,6 +1961,8 @@ bool markdown_parse_included(model_book *book, model_chapter *ch, int index, con
     }
     c.in_footnote = false;
     warn_unreferenced(&c);
+    check_marks(&c, root);
+    for (size_t i = 0; i < c.n_notes; i++) check_marks(&c, c.notes[i].note);
 
     if (!c.have_title) {
         /* no heading: a title the loader gave (an mdBook SUMMARY entry's), else the file name */

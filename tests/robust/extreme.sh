@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Hostile input, third round: Markdown whose size is ordinary but whose shape makes work
+# grow with the square of something, or made the layout read freed memory. Each case
+# either builds, whole (every letter of its text in the PDF), into files of a size that
+# follows the text, or ends in an error at its place with the old artifacts kept.
+#   bash tests/robust/extreme.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$HERE/lib.sh"
+
+# The artifacts of a good build, which every failing case must leave as they are.
+new_book good
+run_quire build good -o out
+expect_ok "the fixture builds"
+cp out/tiny.pdf old.pdf
+cp out/tiny.epub old.epub
+
+# chapter BOOK PYTHON-EXPRESSION: BOOK's second chapter is "# More\n\n" and the value.
+chapter() {
+  new_book "$1"
+  python3 -c "import sys; sys.stdout.write('# More\n\n' + ($2))" >"$1/chapters/02-more.md"
+}
+
+# built CASE BOOK OUTDIR: exit 0 and every letter of the book's text in the PDF.
+built() {
+  local name="$1" book="$2" dir="$3"
+  if [ "$RC" -ne 0 ]; then
+    fail "$name: exit $RC"
+    sed 's/^/    /' "$ERR" | head -n 10 >&2
+    return
+  fi
+  pass
+  "$QUIRE" dump "$book" >"$WORK/dump.json" 2>/dev/null
+  pdftotext "$dir/tiny.pdf" "$WORK/pdf.txt"
+  check "$name: a letter of the text is missing from the PDF" python3 "$SRC/tests/robust/letters.py" "$WORK/dump.json" "$WORK/pdf.txt"
+}
+
+# refused CASE PATTERN: exit 1, a message matching PATTERN at a line start, out/ as it was.
+refused() {
+  local name="$1" pattern="$2"
+  check "$name: exit $RC, want 1" [ "$RC" -eq 1 ]
+  if grep -qE "^$pattern" "$ERR"; then pass; else
+    fail "$name: no message matching '^$pattern'; got:"
+    sed 's/^/    /' "$ERR" | head -n 5 >&2
+  fi
+  check "$name: the old PDF changed" cmp -s out/tiny.pdf old.pdf
+  check "$name: the old EPUB changed" cmp -s out/tiny.epub old.epub
+  check "$name: something else in out/: $(ls -A out | tr '\n' ' ')" [ "$(ls -A out | wc -l)" -eq 2 ]
+}
+
+# unpacked_kb PDF: the size of the PDF with every stream and object stream unpacked.
+unpacked_kb() {
+  qpdf --qdf --object-streams=disable "$1" "$WORK/unpacked.pdf" 2>/dev/null
+  echo $(($(stat -c %s "$WORK/unpacked.pdf") / 1024))
+}
+
+## a heading of 100 KB: it is in the contents, on 1,600 lines, each a link to it. The
+## layout kept a pointer into its list of lines across the pushes that moved the list
+## (a use after free: the heading's destination and contents entry were written into
+## freed memory). Each line's link repeated the whole id and text: 167 MB unpacked.
+
+chapter longhead "'## ' + 'heading ' * 12800 + '\n\nText under it.\n'"
+run_quire build longhead -o out-longhead
+built "a heading of 100 KB" longhead out-longhead
+outline() { # the PDF's outline entries, the first 20 characters of each, one a line
+  /usr/bin/python3 - "$1" <<'PY'
+import pikepdf, sys
+with pikepdf.open(sys.argv[1]) as pdf, pdf.open_outline() as o:
+    def walk(items):
+        for i in items:
+            print(i.title[:20])
+            walk(i.children)
+    walk(o.root)
+PY
+}
+check "100 KB heading: the outline lists it: $(outline out-longhead/tiny.pdf | tr '\n' '|')" \
+  [ "$(outline out-longhead/tiny.pdf | tr '\n' '|')" = "Starting Out|More|heading heading head|" ]
+check "100 KB heading: the contents list it" bash -c "pdftotext -f 3 -l 3 out-longhead/tiny.pdf - | grep -q '^heading heading'"
+size=$(unpacked_kb out-longhead/tiny.pdf)
+check "100 KB heading: the PDF unpacked is $size KB, want under 20 MB (a link's id and text once a line, not whole)" \
+  [ "$size" -lt 20000 ]
+
+## a table cell holding a chapter: measuring it unwrapped kept every break active (the
+## cell's 100,000 words took 2 minutes); a 1 MB autolink repeated its address in the
+## annotation of every one of its 13,000 lines (it ran for more than 5 minutes)
+
+# (the small cell first: the letters are compared in reading order)
+chapter bigcell "'| b | a |\n|---|---|\n| x | ' + 'lorem ipsum dolor sit amet ' * 20000 + ' |\n'"
+OUT="$WORK/last.out" ERR="$WORK/last.err"
+timeout -k 5 100 "$QUIRE" build bigcell -o out-bigcell >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+built "a table cell of 540 KB (at most 100 s; it took 113 s on the idle machine and minutes under ASan)" bigcell out-bigcell
+
+chapter biglink "'See <https://example.org/' + 'u' * (1 << 20) + '> and [a named one](https://example.org/' + 'v' * 40000 + ').\n\nA [short link](https://example.org/ok).\n'"
+timeout -k 5 100 "$QUIRE" build biglink -o out-biglink >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+built "a link address of 1 MB" biglink out-biglink
+check "1 MB address: a warning at the link: $(head -c 200 "$ERR")" \
+  grep -q "^biglink/chapters/02-more.md:3:5: warning: link address is 1048596 bytes long, more than 32768; its text is set as plain text" "$ERR"
+check "40,000-byte address: a warning at the link" \
+  grep -q "^biglink/chapters/02-more.md:3:[0-9]*: warning: link address is 40020 bytes long, more than 32768" "$ERR"
+check "1 MB address: the short link is still a link" \
+  bash -c "pdftotext -raw out-biglink/tiny.pdf - >/dev/null && unzip -p out-biglink/tiny.epub EPUB/text/ch02.xhtml | grep -q 'href=\"https://example.org/ok\"'"
+check "1 MB address: the long ones are no links in the EPUB" \
+  no_match -E 'href="https://example.org/(u|v)' <(unzip -p out-biglink/tiny.epub EPUB/text/ch02.xhtml)
+size=$(unpacked_kb out-biglink/tiny.pdf)
+check "1 MB address: the PDF unpacked is $size KB, want under 20 MB" [ "$size" -lt 20000 ]
+
+## combining marks: HarfBuzz takes time that grows with the square of a run of marks on
+## one character (100,000 took 80 s); more than 200 is refused wherever they come from
+
+chapter marks "'a' + '\u0301' * 100000 + ' b\n'"
+run_quire build marks -o out
+refused "100,000 combining marks on one letter" "marks/chapters/02-more.md:3:1: error: more than 200 combining marks in a row on one character"
+
+chapter markrefs "'Text a' + '&#x301;' * 20000 + ' b\n'"
+run_quire build markrefs -o out
+refused "20,000 combining marks as character references" "markrefs/chapters/02-more.md:3:1: error: more than 200 combining marks in a row"
+
+chapter marksplit "'a' + ('\u0301' * 150 + '<!-- -->') * 3 + ' b\n'"
+run_quire build marksplit -o out
+refused "450 combining marks split by comments" "marksplit/chapters/02-more.md:3:1: error: more than 200 combining marks in a row"
+
+chapter marknote "'A note.[^1]\n\n[^1]: a' + '\u0301' * 5000 + '\n'"
+run_quire build marknote -o out
+refused "5,000 combining marks in a footnote" "marknote/chapters/02-more.md:5:7: error: more than 200 combining marks in a row"
+
+chapter marks200 "'a' + '\u0301' * 200 + ' b ' + 'e\u0301\u0302 ' * 100 + 'Ti\u1ebfng Vi\u1ec7t.\n'"
+run_quire build marks200 -o out-marks200
+built "200 combining marks on one letter, and Vietnamese" marks200 out-marks200
+
+finish
