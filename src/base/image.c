@@ -42,6 +42,27 @@ static void png_mem_read(png_structp png, png_bytep out, size_t n) {
     r->at += n;
 }
 
+/* libpng reads from r; no chunk it buffers may be larger than the file (libpng allocates
+ * the length a chunk states before it reads a byte of it: 2 GB for a stated 0x7FFFFFFF). */
+static void png_read_from(png_structp png, mem_reader *r) {
+    png_set_read_fn(png, r, png_mem_read);
+    png_set_chunk_malloc_max(png, r->len);
+}
+
+/* Why the chunks after the signature do not fit in the file (a static string), or NULL. The
+ * check refuses such a file before any decoder (libpng's, cairo's, gdk-pixbuf's) allocates
+ * what a chunk states. */
+static const char *chunks_past_end(const unsigned char *data, size_t len) {
+    size_t at = 8;
+    while (at + 8 <= len) { /* a chunk's length and type are there: its data and CRC must be too */
+        unsigned long n = be32(data + at);
+        if (at + 12 > len || n > len - at - 12) return "a chunk runs past the end of the file (truncated?)";
+        if (memcmp(data + at + 4, "IEND", 4) == 0) return NULL;
+        at += 12 + n;
+    }
+    return NULL; /* no IEND: libpng says what is missing */
+}
+
 /* Warnings pass, as they do in cairo's decoder: what passes here decodes for drawing. */
 static void png_quiet(png_structp png, png_const_charp msg) {
     (void)png, (void)msg;
@@ -92,7 +113,12 @@ char *image_png_check(const unsigned char *data, size_t len, int *width, int *he
         png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
         return xstrdup("not enough memory");
     }
-    png_set_read_fn(png, &c.in, png_mem_read);
+    const char *past = len >= 8 ? chunks_past_end(data, len) : NULL;
+    if (past) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return xstrdup(past);
+    }
+    png_read_from(png, &c.in);
     check_all(png, info, &c);
     if (!c.why) *width = (int)png_get_image_width(png, info), *height = (int)png_get_image_height(png, info);
     png_free(png, c.row);
@@ -289,7 +315,7 @@ static bool decode_split(const unsigned char *data, size_t len, image_pdf *p) {
     png_infop info = png ? png_create_info_struct(png) : NULL;
     bool ok = false;
     if (info) {
-        png_set_read_fn(png, &d.in, png_mem_read);
+        png_read_from(png, &d.in);
         read_pixels_guarded(png, info, &d);
         ok = !d.failed && d.px && (int)png_get_image_width(png, info) == p->width &&
              (int)png_get_image_height(png, info) == p->height && split_deflate(&d, p);
@@ -368,7 +394,7 @@ static double png_ppi(const unsigned char *data, size_t len) {
     png_infop info = png ? png_create_info_struct(png) : NULL;
     double ppi = 0;
     if (info) {
-        png_set_read_fn(png, &r, png_mem_read);
+        png_read_from(png, &r);
         ppi_info(png, info, &ppi);
     }
     png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);

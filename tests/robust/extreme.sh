@@ -128,4 +128,21 @@ chapter marks200 "'a' + '\u0301' * 200 + ' b ' + 'e\u0301\u0302 ' * 100 + 'Ti\u1
 run_quire build marks200 -o out-marks200
 built "200 combining marks on one letter, and Vietnamese" marks200 out-marks200
 
+## a PNG chunk stating 2 GB in a 44-byte file: libpng allocated what it stated (2.1 GB)
+## before finding the file cut off
+
+new_book chunk
+python3 - chunk/images/pixel.png <<'PY'
+import struct, sys, zlib
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+                              + struct.pack(">I", 0x7FFFFFFF) + b"tEXtabc")
+PY
+/usr/bin/time -v -o "$WORK/time.txt" timeout -k 10 100 "$QUIRE" build chunk -o out >"$WORK/last.out" 2>"$WORK/last.err" </dev/null
+RC=$? OUT="$WORK/last.out" ERR="$WORK/last.err"
+refused "a PNG chunk stating 2 GB" "chunk/chapters/02-more.md:7:1: error: image 'images/pixel.png' is a damaged PNG image \(a chunk runs past the end of the file \(truncated\?\)\)"
+kb=$(awk '/Maximum resident set size/ { print $NF }' "$WORK/time.txt")
+check "a PNG chunk stating 2 GB: peak memory $kb KB, want under 500 MB" [ "${kb:-9999999}" -lt 500000 ]
+
 finish
