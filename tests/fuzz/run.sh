@@ -15,7 +15,7 @@ build="${FUZZ_BUILD_DIR:-$src/build-fuzz}"
 secs="${1:-${FUZZ_SECONDS:-60}}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(markdown manifest style layout toml svg xref sfnt png mdbook)
+[ ${#targets[@]} -eq 0 ] && targets=(markdown manifest style layout toml svg xref sfnt png mdbook xhtml)
 cc="${CC:-clang}"
 
 if ! command -v "$cc" >/dev/null; then
