@@ -18,6 +18,9 @@
 #define MDBOOK_MAX_BYTES ((size_t)64 << 20)
 #define SUMMARY_MAX_DEPTH 32
 #define INCLUDE_MAX_DEPTH 10
+/* Files one chapter may include in all: ten files each including the next ten times, 8
+ * deep, are 10^8 includes (the 64 MiB limit stopped them after 6 minutes). */
+#define INCLUDE_MAX_COUNT 10000
 
 /* A GitBook project: SUMMARY.md beside the chapters, no book.toml (and no book.yaml). */
 static bool gitbook_at(const char *dir) {
@@ -332,6 +335,7 @@ typedef struct xctx {
     srcmap *map;            /* where each stretch of the output was written; may be NULL */
     size_t out_off;         /* the output read so far for its line and column: */
     int out_line, out_col;  /* where out_off is */
+    long n_includes;        /* files included into the chapter so far */
 } xctx;
 
 /* The line and column of the output's end. */
@@ -460,6 +464,9 @@ static void include(xctx *x, const xsrc *src, int line, int col, const char *arg
         x->ok = false;
     } else if (depth >= INCLUDE_MAX_DEPTH) {
         diag_error(x->d, where, line, col, "includes nested deeper than %d files ('%s')", INCLUDE_MAX_DEPTH, arg);
+        x->ok = false;
+    } else if (++x->n_includes > INCLUDE_MAX_COUNT) {
+        diag_error(x->d, where, line, col, "more than %d includes in one chapter ('%s')", INCLUDE_MAX_COUNT, arg);
         x->ok = false;
     } else {
         if (outside) diag_warning(x->d, where, line, col, "included file '%s' is a file outside the book folder: %s", arg, real);
@@ -620,7 +627,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
         if (fenced) buf_puts(out, "\n```");
         i = (size_t)(close - text) + 2;
         mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(i - line_start) + 1);
-        if (out->len > MDBOOK_MAX_BYTES) {
+        if (x->ok && out->len > MDBOOK_MAX_BYTES) {
             diag_error(x->d, where, src_line_of(src, line), 1, "includes make the chapter larger than 64 MiB");
             x->ok = false;
         }
@@ -629,7 +636,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
 
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
                     size_t *out_len, srcmap *map, diag *d) {
-    xctx x = {book, d, true, gitbook_at(book->dir), map, 0, 1, 1};
+    xctx x = {book, d, true, gitbook_at(book->dir), map, 0, 1, 1, 0};
     buf out;
     buf_init(&out);
     buf_puts(&out, "");

@@ -145,4 +145,27 @@ refused "a PNG chunk stating 2 GB" "chunk/chapters/02-more.md:7:1: error: image 
 kb=$(awk '/Maximum resident set size/ { print $NF }' "$WORK/time.txt")
 check "a PNG chunk stating 2 GB: peak memory $kb KB, want under 500 MB" [ "${kb:-9999999}" -lt 500000 ]
 
+## an mdBook chapter including a file ten times that includes the next ten times, 8 deep:
+## 10^8 includes, stopped only by the 64 MiB limit after 6 minutes and 740 MB
+
+mkdir -p incbomb/src
+printf '[book]\ntitle = "Bomb"\n' >incbomb/book.toml
+printf '# Summary\n\n- [A](a.md)\n' >incbomb/src/SUMMARY.md
+python3 - incbomb/src <<'PY'
+import sys
+d, names = sys.argv[1], "abcdefgh"
+open(d + "/a.md", "w").write("# A\n\n" + "{{#include b.md}}\n" * 10)
+for i, x in enumerate(names[1:], 1):
+    nxt = names[i + 1] if i + 1 < len(names) else "z"
+    open("%s/%s.md" % (d, x), "w").write("{{#include %s.md}}\n" % nxt * 10)
+open(d + "/z.md", "w").write("leaf text\n")
+PY
+OUT="$WORK/last.out" ERR="$WORK/last.err"
+timeout -k 5 100 "$QUIRE" build incbomb -o out-incbomb >"$OUT" 2>"$ERR" </dev/null
+RC=$?
+check "10^8 includes: exit $RC, want 1" [ "$RC" -eq 1 ]
+check "10^8 includes: one error at the include past the limit: $(head -c 300 "$ERR")" \
+  [ "$(cat "$ERR")" = "incbomb/src/h.md:8:1: error: more than 10000 includes in one chapter ('z.md')" ]
+check "10^8 includes: nothing written" out_clean out-incbomb
+
 finish
