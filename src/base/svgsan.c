@@ -218,7 +218,70 @@ static bool clean_css_value(san *s, const char *what, long line, const char *css
 
 static void check_entity_ref(san *s, const xmlNode *ref);
 
+/* The largest font size an SVG may ask for: librsvg 2.54 aborts the process (a failed
+ * assertion in its text layout) when the font it asks Pango for cannot be made, from
+ * about 2 million units up (FreeType fails from about 100,000). In absolute units (px,
+ * pt, mm… or none) and in units of the font size around it (em, ex, rem, %: 100 is
+ * 10000 %). Relative sizes nested deep can still multiply past them. */
+#define SAN_MAX_FONT_SIZE 10000.0
+#define SAN_MAX_FONT_SCALE 100.0
+
+/* Whether a font-size value (an attribute's, or the text of a CSS declaration of
+ * font-size or font up to its end) asks for a size past the limits. */
+static bool font_size_absurd(const char *v, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!(isdigit((unsigned char)v[i]) || (v[i] == '.' && i + 1 < n && isdigit((unsigned char)v[i + 1])))) continue;
+        if (i > 0 && (isalnum((unsigned char)v[i - 1]) || v[i - 1] == '-' || v[i - 1] == '_')) {
+            while (i + 1 < n && (isalnum((unsigned char)v[i + 1]) || v[i + 1] == '.')) i++; /* inside a name */
+            continue;
+        }
+        char *end;
+        double x = strtod(v + i, &end);
+        size_t k = (size_t)(end - v);
+        if (k > n) k = n;
+        bool relative = k < n && (v[k] == '%' || starts_ci(v + k, "em") || starts_ci(v + k, "ex") ||
+                                  starts_ci(v + k, "rem") || starts_ci(v + k, "ch"));
+        double limit = k < n && v[k] == '%' ? SAN_MAX_FONT_SCALE * 100 : relative ? SAN_MAX_FONT_SCALE : SAN_MAX_FONT_SIZE;
+        if (!(x <= limit)) return true; /* NaN and inf too */
+        i = k > i ? k - 1 : i;
+    }
+    return false;
+}
+
+/* Whether CSS text declares a font-size or font past the limits. */
+static bool css_font_absurd(const char *css) {
+    for (const char *p = css; *p; p++) {
+        if (!starts_ci(p, "font") || (p > css && (isalnum((unsigned char)p[-1]) || p[-1] == '-'))) continue;
+        const char *q = p + 4;
+        if (starts_ci(q, "-size")) q += 5;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
+        if (*q != ':') continue;
+        q++;
+        if (font_size_absurd(q, strcspn(q, ";}"))) return true;
+    }
+    return false;
+}
+
+/* Refuses the SVG when el asks for a font size past the limits (its attributes or, for a
+ * <style>, its text). */
+static void check_font_sizes(san *s, const xmlNode *el, const char *style_text) {
+    bool absurd = style_text && css_font_absurd(style_text);
+    for (const xmlAttr *a = el->properties; a && !absurd; a = a->next) {
+        const char *name = (const char *)a->name;
+        bool font = strcmp(name, "font-size") == 0 || strcmp(name, "font") == 0, style = strcmp(name, "style") == 0;
+        if (!font && !style) continue;
+        xmlChar *value = xmlNodeGetContent((const xmlNode *)a);
+        const char *v = value ? (const char *)value : "";
+        absurd = font ? font_size_absurd(v, strlen(v)) : css_font_absurd(v);
+        xmlFree(value);
+    }
+    if (absurd && !s->refused)
+        s->refused = xasprintf("asks for a font size past what can be drawn (line %ld; at most %g units, or %g em)",
+                               xmlGetLineNo((xmlNode *)el), SAN_MAX_FONT_SIZE, SAN_MAX_FONT_SCALE);
+}
+
 static void clean_attributes(san *s, xmlNode *el) {
+    check_font_sizes(s, el, NULL);
     long line = xmlGetLineNo(el);
     for (xmlAttr *a = el->properties, *next; a; a = next) {
         next = a->next;
@@ -261,6 +324,7 @@ static void clean_attributes(san *s, xmlNode *el) {
 /* A <style> element's CSS, cleaned like an attribute's; false when it must go whole. */
 static bool clean_style_element(san *s, xmlNode *el) {
     xmlChar *css = xmlNodeGetContent(el);
+    check_font_sizes(s, el, css ? (const char *)css : "");
     char *clean = NULL;
     bool keep = clean_css_value(s, "a <style> element", xmlGetLineNo(el), css ? (const char *)css : "", &clean);
     if (keep && clean) {
