@@ -16,6 +16,9 @@
 
 /* Room for ".NAME.epub.tmp-XXXXXX" in a file name of 255 bytes. */
 #define MANIFEST_NAME_MAX 200
+/* The longest title or subtitle, in bytes: each is set on the title page, in the running
+ * heads of the print edition and the e-book's metadata; a 1 MB title took a minute. */
+#define MANIFEST_TITLE_MAX 1000
 
 static const char *const manifest_keys[] = {
     "name", "title", "subtitle", "authors", "publisher", "language", "identifier", "date",
@@ -383,8 +386,13 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
                 verr(&c, v, "'name' must use only letters, digits, '.', '_' and '-' and not start with '.': '%s'", s);
             else meta->name = s;
             break;
-        case K_TITLE: meta->title = s; break;
-        case K_SUBTITLE: meta->subtitle = s; break;
+        case K_TITLE:
+        case K_SUBTITLE:
+            if (strlen(s) > MANIFEST_TITLE_MAX)
+                verr(&c, v, "'%s' must be at most %d bytes, not %zu", manifest_keys[key], MANIFEST_TITLE_MAX, strlen(s));
+            else if (key == K_TITLE) meta->title = s;
+            else meta->subtitle = s;
+            break;
         case K_PUBLISHER: meta->publisher = s; break;
         case K_LANGUAGE:
             if (!valid_language(s)) verr(&c, v, "'language' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", s);

@@ -148,10 +148,10 @@ check "a PNG chunk stating 2 GB: peak memory $kb KB, want under 500 MB" [ "${kb:
 ## SVG text at a font size no font can be made at: librsvg 2.54 aborted the process
 ## ("assertion failed: h >= 0.0", exit 134), in an attribute, a style or a <style>
 
-svgfont() { # svgfont CASE SVG-BODY: the book's dot.svg with that body, built
+svgfont() { # svgfont CASE SVG-BODY [OUTDIR]: the book's dot.svg with that body, built into OUTDIR (out)
   new_book "$1"
   printf '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">%s</svg>\n' "$2" >"$1/images/dot.svg"
-  run_quire build "$1" -o out
+  run_quire build "$1" -o "${3:-out}"
 }
 svgfont svgfont1 '<text font-size="1e7">xy</text>'
 refused "SVG font-size=\"1e7\"" "svgfont1/chapters/01-start.md:5:1: error: image 'images/dot.svg' asks for a font size past what can be drawn \(line 1; at most 10000 units, or 100 em\)"
@@ -159,9 +159,16 @@ svgfont svgfont2 '<style>.a { font: bold 1e9px/2 serif }</style><text class="a">
 refused "SVG <style> font: 1e9px" "svgfont2/chapters/01-start.md:5:1: error: image 'images/dot.svg' asks for a font size"
 svgfont svgfont3 '<g style="fill: red; FONT-SIZE : 1e8%"><text>xy</text></g>'
 refused "SVG style font-size: 1e8%" "svgfont3/chapters/01-start.md:5:1: error: image 'images/dot.svg' asks for a font size"
-svgfont svgfont4 '<style>.a { font: 900 12px/1.5 "Font 2000", serif; font-size: 2em }</style><text class="a" font-size="240" style="font-family: f100000x">xy</text>'
-run_quire build svgfont4 -o out-svgfont4
+svgfont svgfont4 '<style>.a { font: 900 12px/1.5 "Font 2000", serif; font-size: 2em }</style><text class="a" font-size="240" style="font-family: f100000x">xy</text>' out-svgfont4
 check "SVG with ordinary font sizes, weights and names with digits builds: $(head -c 200 "$ERR")" [ "$RC" -eq 0 ]
+
+## a title of 1 MB: set on the title page and in every running head (63 s, 600 MB)
+
+new_book bigtitle
+python3 -c "import sys; sys.stdout.write(open('bigtitle/book.yaml').read().replace('title: A Tiny Book', 'title: ' + 'T' * (1 << 20)))" >bigtitle/book.new
+mv bigtitle/book.new bigtitle/book.yaml
+run_quire build bigtitle -o out
+refused "a title of 1 MB" "bigtitle/book.yaml:3:8: error: 'title' must be at most 1000 bytes, not 1048576"
 
 ## an mdBook chapter including a file ten times that includes the next ten times, 8 deep:
 ## 10^8 includes, stopped only by the 64 MiB limit after 6 minutes and 740 MB
