@@ -466,6 +466,79 @@ static char *removed_list(const san *s) {
 }
 
 /* One pass of cleaning. */
+/*** <use> bombs ***/
+
+/* The most elements an SVG may draw, counting each <use> as a copy of what it names:
+ * ten groups each using the one before ten times are 10^9 elements, which librsvg gave up
+ * on after 36 s with an error that left the PDF unfinished (and librsvg loads at most a
+ * million elements itself). */
+#define SAN_MAX_DRAWN 1000000L
+#define SAN_MAX_USE_DEPTH 256
+
+typedef struct drawn {
+    GHashTable *ids;     /* id -> element */
+    GHashTable *counts;  /* element -> elements it draws, + 1 (0: being counted, a cycle) */
+    bool too_deep;
+} drawn;
+
+static void collect_ids(GHashTable *ids, xmlNode *parent) {
+    for (xmlNode *c = parent->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
+        if (id && !g_hash_table_contains(ids, id)) g_hash_table_insert(ids, g_strdup((const char *)id), c);
+        xmlFree(id);
+        collect_ids(ids, c);
+    }
+}
+
+/* The element a <use> names inside the file, or NULL. */
+static xmlNode *use_target(drawn *dw, xmlNode *use) {
+    xmlChar *v = xmlGetProp(use, (const xmlChar *)"href");
+    if (!v) v = xmlGetNsProp(use, (const xmlChar *)"href", (const xmlChar *)"http://www.w3.org/1999/xlink");
+    const char *p = v ? (const char *)v : "";
+    while (isspace((unsigned char)*p)) p++;
+    xmlNode *t = *p == '#' ? g_hash_table_lookup(dw->ids, p + 1) : NULL;
+    xmlFree(v);
+    return t;
+}
+
+/* How many elements el draws, itself included, up to SAN_MAX_DRAWN + 1. */
+static long count_drawn(drawn *dw, xmlNode *el, int depth) {
+    gpointer seen;
+    if (g_hash_table_lookup_extended(dw->counts, el, NULL, &seen)) {
+        long n = GPOINTER_TO_SIZE(seen);
+        return n > 0 ? n - 1 : 0; /* a cycle draws nothing more (librsvg refuses it) */
+    }
+    if (depth > SAN_MAX_USE_DEPTH) {
+        dw->too_deep = true;
+        return SAN_MAX_DRAWN + 1;
+    }
+    g_hash_table_insert(dw->counts, el, GSIZE_TO_POINTER(0));
+    long n = 1;
+    for (xmlNode *c = el->children; c && n <= SAN_MAX_DRAWN; c = c->next)
+        if (c->type == XML_ELEMENT_NODE) n += count_drawn(dw, c, depth + 1);
+    if (n <= SAN_MAX_DRAWN && is_element(el, "use")) {
+        xmlNode *t = use_target(dw, el);
+        if (t) n += count_drawn(dw, t, depth + 1);
+    }
+    if (n > SAN_MAX_DRAWN) n = SAN_MAX_DRAWN + 1;
+    g_hash_table_insert(dw->counts, el, GSIZE_TO_POINTER((size_t)n + 1));
+    return n;
+}
+
+/* Refuses an SVG whose <use> elements multiply what it draws past SAN_MAX_DRAWN. */
+static void check_use_bomb(san *s) {
+    xmlNode *root = xmlDocGetRootElement(s->doc);
+    if (!root || s->refused) return;
+    drawn dw = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), g_hash_table_new(NULL, NULL), false};
+    collect_ids(dw.ids, root);
+    if (g_hash_table_size(dw.ids) > 0 && count_drawn(&dw, root, 0) > SAN_MAX_DRAWN)
+        s->refused = dw.too_deep ? xasprintf("has <use> references nested deeper than %d", SAN_MAX_USE_DEPTH)
+                                 : xasprintf("draws more than %ld elements through its <use> references", SAN_MAX_DRAWN);
+    g_hash_table_destroy(dw.ids);
+    g_hash_table_destroy(dw.counts);
+}
+
 static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, install_entity_loader);
@@ -496,6 +569,7 @@ static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
     xmlFreeParserCtxt(ctxt);
     check_doctype(&s);
     if (!s.refused) clean_children(&s, (xmlNode *)s.doc);
+    check_use_bomb(&s);
     if (s.refused) {
         r->refused = s.refused;
     } else if (s.n_removed || s.rewritten) {

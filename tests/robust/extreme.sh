@@ -162,6 +162,18 @@ refused "SVG style font-size: 1e8%" "svgfont3/chapters/01-start.md:5:1: error: i
 svgfont svgfont4 '<style>.a { font: 900 12px/1.5 "Font 2000", serif; font-size: 2em }</style><text class="a" font-size="240" style="font-family: f100000x">xy</text>' out-svgfont4
 check "SVG with ordinary font sizes, weights and names with digits builds: $(head -c 200 "$ERR")" [ "$RC" -eq 0 ]
 
+## a <use> bomb: ten groups each using the one before ten times (10^9 elements); librsvg
+## gave up after 36 s, and the PDF failed with a cairo error naming no place
+
+bomb='<rect id="l0" width="1" height="1"/>'
+for i in 1 2 3 4 5 6 7 8 9; do
+  bomb="$bomb<g id=\"l$i\">$(for k in 1 2 3 4 5 6 7 8 9 10; do printf '<use href="#l%d"/>' $((i - 1)); done)</g>"
+done
+svgfont svguse "$bomb<use href=\"#l9\"/>"
+refused "an SVG <use> bomb" "svguse/chapters/01-start.md:5:1: error: image 'images/dot.svg' draws more than 1000000 elements through its <use> references"
+svgfont svgusecycle '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/><rect width="5" height="5"/></g><use href="#a"/>' out-svgusecycle
+check "an SVG <use> cycle builds: $(head -c 200 "$ERR")" [ "$RC" -eq 0 ]
+
 ## a title of 1 MB: set on the title page and in every running head (63 s, 600 MB)
 
 new_book bigtitle
