@@ -168,10 +168,12 @@ static bool all_space(const char *s) {
     return true;
 }
 
-/* The image of a paragraph holding only that image (white space allowed), else NULL. */
-static cmark_node *lone_image(cmark_node *para) {
+static bool image_file_name(const char *url);
+
+/* The one image among `first` and its next siblings (white space allowed), else NULL. */
+static cmark_node *only_image(cmark_node *first) {
     cmark_node *img = NULL;
-    for (cmark_node *k = cmark_node_first_child(para); k; k = cmark_node_next(k)) {
+    for (cmark_node *k = first; k; k = cmark_node_next(k)) {
         cmark_node_type t = cmark_node_get_type(k);
         if (t == CMARK_NODE_IMAGE && !img) img = k;
         else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) continue;
@@ -179,6 +181,26 @@ static cmark_node *lone_image(cmark_node *para) {
         else return NULL;
     }
     return img;
+}
+
+/* The image of a paragraph holding only that image (white space allowed), else NULL.
+ * An image wrapped in a link to an image file ([![Plot](p.png)](p.png), as web books
+ * let a reader open the picture full size) is the same figure: on paper, and in an
+ * EPUB, the picture is already there. */
+static cmark_node *lone_image(cmark_node *para) {
+    cmark_node *first = cmark_node_first_child(para);
+    cmark_node *img = only_image(first);
+    if (img) return img;
+    cmark_node *link = NULL;
+    for (cmark_node *k = first; k; k = cmark_node_next(k)) {
+        cmark_node_type t = cmark_node_get_type(k);
+        if (t == CMARK_NODE_LINK && !link) link = k;
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) continue;
+        else if (t == CMARK_NODE_TEXT && all_space(cmark_node_get_literal(k))) continue;
+        else return NULL;
+    }
+    if (!link || !image_file_name(cmark_node_get_url(link))) return NULL;
+    return only_image(cmark_node_first_child(link));
 }
 
 /* Length of a leading attribution dash ("—", "–", "―" or "--") plus the spaces after it; 0 if none. */
@@ -1357,6 +1379,19 @@ static void heading_done(md_ctx *c, model_node *h) {
 static bool is_remote(const char *url) {
     return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
                    strncmp(url, "//", 2) == 0);
+}
+
+/* A local address of a picture file by its name (p.png, ../img/p.JPG?raw=true): a
+ * link to it from an image only opens the picture. */
+static bool image_file_name(const char *url) {
+    static const char *const ext[] = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", NULL};
+    if (!url || uri_has_scheme(url) || strncmp(url, "//", 2) == 0) return false;
+    size_t n = strcspn(url, "?#");
+    for (int i = 0; ext[i]; i++) {
+        size_t e = strlen(ext[i]);
+        if (n > e && strncasecmp(url + n - e, ext[i], e) == 0) return true;
+    }
+    return false;
 }
 
 /* A remote image: its alt text stands in, under `into`. */

@@ -91,6 +91,34 @@ static void test_inline_images(void) {
     done(&m);
 }
 
+/* A picture wrapped in a link that opens it full size, as the Rust and WebAssembly book
+ * (rustwasm/book, src/game-of-life/) writes its screenshots: a figure with its alt
+ * text and no link, no warning. A link to a page, or an image beside text, stays inline. */
+static void test_linked_figure(void) {
+    parsed p = parse1("# T\n\n[![A screenshot](images/pixel.png)](images/pixel.png)\n\n"
+                      "> [![Dot](images/dot.svg \"The dot\")](../basic/images/dot.svg?raw=true)\n\n"
+                      "[![Home](images/pixel.png)](https://example.org/)\n\n"
+                      "[![Up](images/pixel.png)](a.md)\n\n"
+                      "[![Two](images/pixel.png)](images/pixel.png) and text.\n");
+    OK(p.ok, "linked figures load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *f0 = nth(root, MODEL_FIGURE, 0), *f1 = nth(root, MODEL_FIGURE, 1);
+    OK(f0 && f0->parent == root, "a linked lone image is a figure");
+    if (f0) STR_EQ(f0->as.figure.alt, "A screenshot");
+    OK(f1 && f1->parent->type == MODEL_QUOTE, "also in a quote, to a file spelled otherwise");
+    if (f1) STR_EQ(f1->as.figure.caption, "The dot");
+    OK(nth(root, MODEL_FIGURE, 2) == NULL, "two figures only");
+    INT_EQ(p.d.warnings, 4);
+    OK(has(&p.d, "a.md:11:1: warning: link to 'images/pixel.png', which is not a chapter of the book"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:7:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:9:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:11:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    const model_node *l0 = nth(root, MODEL_LINK, 0), *l1 = nth(root, MODEL_LINK, 1);
+    OK(l0 && l0->as.link.kind == MODEL_LINK_EXTERNAL, "the link to a page stays");
+    OK(l1 && l1->as.link.kind == MODEL_LINK_INTERNAL, "and the link to a chapter");
+    done(&p);
+}
+
 static void test_remote_images(void) {
     parsed p = parse1("![Build status](https://img.shields.io/badge/x.svg)\n\n"
                       "[![Discord](https://img.shields.io/d.svg)](https://discord.gg/x) join us\n\n"
@@ -473,6 +501,7 @@ static void test_strict(void) {
 int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_inline_images();
+    test_linked_figure();
     test_remote_images();
     test_outside_links();
     test_github_slugs();
