@@ -21,6 +21,7 @@
 #include "load/manifest.h"
 #include "load/markdown.h"
 #include "load/mdbook.h"
+#include "load/mkdocs.h"
 #include "load/style.h"
 #include "model/facts.h"
 
@@ -449,6 +450,14 @@ static bool opens_with_title(const model_chapter *ch) {
     return first && first->type == MODEL_HEADING && first->as.heading.level <= ch->depth + 1;
 }
 
+/* Some heading of the chapter's top level (an MkDocs page may open with a picture, its
+ * h1 below it). */
+static bool has_top_heading(const model_chapter *ch) {
+    for (const model_node *k = ch->root->first_child; k; k = k->next)
+        if (k->type == MODEL_HEADING && k->as.heading.level <= ch->depth + 1) return true;
+    return false;
+}
+
 /* A heading of `text` put first in a chapter: an mdBook part's title, a SUMMARY.md
  * entry's for a chapter that has no heading of its own (every entry is in the outline),
  * or its front matter's title for a chapter whose text does not open with one. */
@@ -586,6 +595,8 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
         ok &= markdown_parse_included(book, ch, index, data + bom, len - bom, ref->mdbook ? &map : NULL, &book_files, d);
         /* no heading of its own: the chapter's id then names its root */
         if (ref->title && ch->root && ch->id && model_find_id(book, ch->id) == ch->root)
+            title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});
+        else if (ref->nav_title && ref->title && ch->root && !has_top_heading(ch))
             title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});
         else if (ch->front_title && ch->root && !opens_with_title(ch))
             title_heading(book, ch, index, ch->front_title, ch->front_title_pos);
@@ -807,12 +818,19 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (book_timestamp(&book->timestamp, &book->timestamp_from_env, d) != 0) ok = false;
     if (opt && opt->strict) d->strict = true;
     bool mdbook = !single && mdbook_is_project(book->dir);
+    const char *mkdocs = NULL;
     if (mdbook) {
         /* messages name book.toml and SUMMARY.md beside it */
         char *toml = here ? xstrdup("book.toml") : path_join(dir, "book.toml");
         book->manifest = arena_strdup(book->mem, toml);
         free(toml);
         if (!mdbook_load(book, &m, d)) ok = false;
+        if (m.n_chapters == 0) goto fail;
+    } else if (!single && (mkdocs = mkdocs_project_file(book->dir)) != NULL) {
+        char *shown = here ? xstrdup(mkdocs) : path_join(dir, mkdocs);
+        book->manifest = arena_strdup(book->mem, shown);
+        free(shown);
+        if (!mkdocs_load(book, mkdocs, book->manifest, &m, d)) ok = false;
         if (m.n_chapters == 0) goto fail;
     } else if (single) {
         single_manifest(book, real, &m);
@@ -835,7 +853,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     free(seen);
     if (!chapters_ok) ok = false;
     if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
-    if (single || mdbook) single_defaults(book);
+    if (single || mdbook || mkdocs) single_defaults(book);
 
     if (m.cover.value) {
         /* the cover path is relative to the book folder, where book.yaml lives */
@@ -844,9 +862,9 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
         else ok = false;
     }
     if (!ok || d->errors > errors_before) goto fail;
-    /* an mdBook outline lists every SUMMARY entry, however deep */
+    /* an mdBook or MkDocs outline lists every SUMMARY or nav entry, however deep */
     int contents = book->style->contents_depth;
-    for (size_t i = 0; mdbook && i < m.n_chapters; i++)
+    for (size_t i = 0; (mdbook || mkdocs) && i < m.n_chapters; i++)
         if (m.chapters[i].depth + 1 > contents) contents = m.chapters[i].depth + 1 > 6 ? 6 : m.chapters[i].depth + 1;
     model_contents_build(book, contents);
     free(given_dir);

@@ -156,9 +156,12 @@ static const model_chapter *chapter_named_as(const model_book *book, const char 
  * book folder ("/x.md" only from there). A folder ("docs/", "docs") means its README.md.
  * A page as mdBook and MkDocs publish it ("ch04-01.html", "index.html") means its
  * Markdown file, when no file of the book has the name itself. */
+static const model_chapter *page_url(const model_book *book, const char *from_file, const char *path);
+
 static const model_chapter *chapter_named(const model_book *book, const char *from_file, const char *path) {
     const model_chapter *found = chapter_named_as(book, from_file, path);
     size_t n = strlen(path);
+    if (!found) found = page_url(book, from_file, path);
     if (found || n < 5 || strcmp(path + n - 5, ".html") != 0) return found;
     bool index = (n == 10 || (n > 10 && path[n - 11] == '/')) && strcmp(path + n - 10, "index.html") == 0;
     char *md = index ? xasprintf("%.*sREADME.md", (int)(n - 10), path) : xasprintf("%.*s.md", (int)(n - 5), path);
@@ -169,6 +172,33 @@ static const model_chapter *chapter_named(const model_book *book, const char *fr
         found = chapter_named_as(book, from_file, md);
     }
     free(md);
+    return found;
+}
+
+/* A page's address as MkDocs publishes it with directory URLs ("../advanced/transports",
+ * "clients/"): no extension, from the folder the linking page is published as
+ * (x.md as x/, an index.md or README.md as its own folder); it names x.md, or
+ * x/index.md or x/README.md. */
+static const model_chapter *page_url(const model_book *book, const char *from_file, const char *path) {
+    size_t n = strlen(path);
+    while (n && path[n - 1] == '/') n--;
+    const char *last = path + n;
+    while (last > path && last[-1] != '/') last--;
+    if (path[0] == '/' || n == 0 || memchr(last, '.', (size_t)(path + n - last)) || strstr(path, "://")) return NULL;
+    const char *base = strrchr(from_file, '/');
+    base = base ? base + 1 : from_file;
+    bool index = strcasecmp(base, "index.md") == 0 || strcasecmp(base, "README.md") == 0;
+    size_t stem = strlen(from_file);
+    if (stem > 3 && strcasecmp(from_file + stem - 3, ".md") == 0) stem -= 3;
+    char *published = index ? path_dirname(from_file) : xasprintf("%.*s", (int)stem, from_file);
+    static const char *const forms[] = {"%s/%.*s.md", "%s/%.*s/index.md", "%s/%.*s/README.md", NULL};
+    const model_chapter *found = NULL;
+    for (int i = 0; forms[i] && !found; i++) {
+        char *p = xasprintf(forms[i], published, (int)n, path);
+        found = chapter_at(book, strncmp(p, "./", 2) == 0 ? p + 2 : p);
+        free(p);
+    }
+    free(published);
     return found;
 }
 

@@ -13,6 +13,7 @@ typedef struct manifest_ref {
     const char *title;       /* the SUMMARY.md entry's text: the heading of a chapter without one */
     int depth;               /* nesting in SUMMARY.md */
     bool mdbook;             /* {{#include}} expanded, Rust lines hidden */
+    bool nav_title;          /* MkDocs: `title` heads a chapter without a top-level heading of its own */
 } manifest_ref;
 
 typedef struct manifest {

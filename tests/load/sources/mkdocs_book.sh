@@ -1,0 +1,109 @@
+#!/bin/bash
+# mkdocs_book: an MkDocs project (tests/load/sources/mkdocs-httpx, the HTTPX documentation:
+# mkdocs.yml with nav and sections, docs/ with admonitions, raw HTML, directory-URL links)
+# builds as it is with `quire build DIR`: mkdocs.yml's site_name and site_description, the
+# pages in nav's order under their sections, a page without an h1 headed by its nav title,
+# 99 % of the sentences in the PDF and the EPUB, its pictures, EPUBCheck without a message.
+# Then the same project without nav (every page, index first, folders as sections), and the
+# messages of a nav naming a missing page and of a docs_dir outside the project.
+# Usage: mkdocs_book.sh QUIRE_BIN SOURCE_DIR WORK_DIR
+set -u
+bin=$1 src=$2 work=$3
+export QUIRE_DATA_DIR=$src SOURCE_DATE_EPOCH=1700000000
+book=$src/tests/load/sources/mkdocs-httpx
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+. "$src/tests/lib.sh"
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+
+"$bin" build "$book" -o out >build.out 2>build.err
+rc=$?
+[ "$rc" -eq 0 ] && pass "builds (exit 0)" || { fail "exit $rc"; sed 's/^/     | /' build.err; }
+check "the artifacts take the folder's name" test -s out/mkdocs-httpx.pdf -a -s out/mkdocs-httpx.epub
+no_match ': error: ' build.err && pass "no errors" || fail "errors in a lenient build"
+# a directory URL (async.md is published as async/): the page is found, its fragment is stale
+check "'../advanced/transports' names advanced/transports.md" \
+    grep -q "docs/async.md:194:61: warning: link target '../advanced/transports#asgitransport' does not exist" build.err
+check "no link is taken for a file outside the book" no_match 'which is not a chapter' build.err
+
+check "title from site_name" sh -c "pdfinfo out/mkdocs-httpx.pdf | grep -q '^Title: *HTTPX$'"
+"$bin" dump "$book" >dump.json 2>/dev/null
+$py - dump.json >order.txt <<'PY' || fail "dump"
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("description", d["meta"]["description"])
+for c in d["chapters"]:
+    b = c["blocks"][0]
+    print(c["file"], b.get("level"), c["title"], sep="|")
+PY
+check "description from site_description" grep -q '^description A next-generation HTTP client for Python.$' order.txt
+want="docs/index.md docs/quickstart.md mkdocs.yml docs/advanced/clients.md docs/advanced/authentication.md
+docs/advanced/ssl.md docs/advanced/proxies.md docs/advanced/timeouts.md docs/advanced/resource-limits.md
+docs/advanced/event-hooks.md docs/advanced/transports.md docs/advanced/text-encodings.md docs/advanced/extensions.md
+mkdocs.yml docs/async.md docs/http2.md docs/logging.md docs/compatibility.md docs/troubleshooting.md mkdocs.yml
+docs/api.md docs/exceptions.md docs/environment_variables.md mkdocs.yml docs/third_party_packages.md
+docs/contributing.md docs/code_of_conduct.md"
+got=$(grep '|' order.txt | cut -d'|' -f1 | tr '\n' ' ')
+[ "$got" = "$(echo $want) " ] && pass "27 chapters in nav's order, a part for each of its 4 sections" \
+    || fail "chapter order: $got"
+check "a section is a part heading" grep -qx 'mkdocs.yml|1|Advanced' order.txt
+check "a page under a section opens one level lower" grep -qx 'docs/advanced/transports.md|2|Transports' order.txt
+# clients.md has only ## headings: MkDocs titles it "Clients", from nav
+check "a page without an h1 takes its nav title" grep -qx 'docs/advanced/clients.md|2|Clients' order.txt
+check "a page with its own h1 keeps it" grep -qx 'docs/compatibility.md|2|Requests Compatibility Guide' order.txt
+mutool show out/mkdocs-httpx.pdf outline >outline.txt 2>/dev/null
+check "the outline nests Clients under Advanced" \
+    $py -c "import re,sys; t=open('outline.txt').read(); a=re.search(r'^\S*(\t+)\"Advanced\"',t,re.M); c=re.search(r'^\S*(\t+)\"Clients\"',t,re.M); sys.exit(not(a and c and len(c.group(1))>len(a.group(1))))"
+
+imgs=$(pdfimages -list out/mkdocs-httpx.pdf 2>/dev/null | tail -n +3 | wc -l)
+[ "$imgs" -eq 5 ] && pass "5 pictures in the PDF (one GIF twice)" || fail "$imgs pictures in the PDF, want 5"
+mkdir -p epub && (cd epub && unzip -q ../out/mkdocs-httpx.epub)
+pdftotext -raw out/mkdocs-httpx.pdf book.txt
+chapters=$(grep '|' order.txt | cut -d'|' -f1 | grep -v mkdocs.yml)
+if (cd "$book" && $py "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
+    pass "sentences: $(tr '\n' ' ' <sentences.out | grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' | tr '\n' ' ')"
+else
+    fail "sentences"; cat sentences.out
+fi
+if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
+    java -jar /usr/share/java/epubcheck.jar out/mkdocs-httpx.epub >ec.out 2>&1
+    grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out && pass "EPUBCheck: no message" \
+        || { fail "EPUBCheck"; grep -E "ERROR|WARNING|Messages" ec.out | head; }
+else
+    skip "EPUBCheck not installed"
+fi
+
+# without nav: MkDocs's own order, index.md first, a folder a section titled by its name
+cp -r "$book" nonav
+$py - nonav/mkdocs.yml <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+out, skipping = [], False
+for l in lines:
+    if l.startswith("nav:"): skipping = True; continue
+    if skipping and (l.startswith(" ") or not l): continue
+    skipping = False
+    out.append(l)
+open(sys.argv[1], "w").write("\n".join(out))
+PY
+"$bin" dump nonav >nonav.json 2>nonav.err || fail "without nav: exit $?"
+got=$($py -c "import json; [print(c['file'], c['title'], sep='|') for c in json.load(open('nonav.json'))['chapters']]" | head -4 | tr '\n' ' ')
+[ "$got" = "docs/index.md|HTTPX mkdocs.yml|Advanced docs/advanced/authentication.md|Basic authentication docs/advanced/clients.md|Why use a Client? " ] \
+    && pass "without nav: index first, then the folder advanced/ as a section, its files by name" || fail "without nav: $got"
+n=$($py -c "import json; print(len(json.load(open('nonav.json'))['chapters']))")
+[ "$n" -eq 24 ] && pass "without nav: 23 pages and 1 section" || fail "without nav: $n chapters"
+
+# a nav page that is not there: a warning at it, the page left out; --strict: an error
+mkdir -p bad/docs && printf '# One\n\nText.\n' >bad/docs/one.md
+printf 'site_name: Bad\nnav:\n  - One: one.md\n  - Gone: gone.md\n  - Web: https://example.org/\n' >bad/mkdocs.yml
+"$bin" build bad -o bad-out >bad.out 2>bad.err
+check "a missing nav page is no error" test $? -eq 0
+check "it warns at its nav entry" grep -qx "bad/mkdocs.yml:4:11: warning: nav page 'gone.md' is not in docs/; left out" bad.err
+"$bin" build --strict bad -o bad-strict >/dev/null 2>&1
+check "--strict refuses it" test $? -eq 1
+printf 'site_name: Out\ndocs_dir: ../elsewhere\n' >bad/mkdocs.yml
+"$bin" build bad -o bad-out2 >bad2.out 2>bad2.err
+check "a docs_dir outside the project is an error" test $? -eq 1
+check "named at its place" grep -qx "bad/mkdocs.yml:2:11: error: 'docs_dir' leaves the book folder: '../elsewhere'" bad2.err
+
+finish
