@@ -495,10 +495,10 @@ static void part_chapter(model_book *book, const manifest_ref *ref, int index) {
 
 /* mdBook's {{#include}} links replaced in a chapter's text, `map` telling where each
  * stretch was written; false after an error. */
-static bool expand_includes(model_book *book, const model_chapter *ch, char **data, size_t *len, size_t bom,
-                            const char *where, srcmap *map, diag *d) {
+static bool expand_includes(model_book *book, const model_chapter *ch, const manifest_ref *ref, char **data, size_t *len,
+                            size_t bom, const char *where, srcmap *map, diag *d) {
     size_t n = 0;
-    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, &n, map, d);
+    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, ref->vars, &n, map, d);
     if (!x) return false;
     free(*data);
     *data = x, *len = n;
@@ -588,7 +588,7 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
                        "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
-    } else if (!ref->mdbook || expand_includes(book, ch, &data, &len, bom, where, &map, d)) {
+    } else if (!ref->mdbook || expand_includes(book, ch, ref, &data, &len, bom, where, &map, d)) {
         if (ref->mdbook) bom = 0;
         ch->title = ref->title;
         ok = front_matter(book, ch, data + bom, len - bom, where, front, d);
@@ -820,8 +820,11 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     bool mdbook = !single && mdbook_is_project(book->dir);
     const char *mkdocs = NULL;
     if (mdbook) {
-        /* messages name book.toml and SUMMARY.md beside it */
-        char *toml = here ? xstrdup("book.toml") : path_join(dir, "book.toml");
+        /* messages name book.toml and SUMMARY.md beside it (a GitBook has no book.toml) */
+        char *at_toml = path_join(book->dir, "book.toml");
+        const char *top = path_is_file(at_toml) ? "book.toml" : "SUMMARY.md";
+        free(at_toml);
+        char *toml = here ? xstrdup(top) : path_join(dir, top);
         book->manifest = arena_strdup(book->mem, toml);
         free(toml);
         if (!mdbook_load(book, &m, d)) ok = false;

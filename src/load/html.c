@@ -257,6 +257,13 @@ static cmark_node *inline_tag(hctx *c, cmark_node *k, int depth) {
             cmark_node_set_literal(k, lit2);
             free(lit2);
         }
+    } else if (strcmp(name, "span") == 0) {
+        /* a span without an id only styles what it holds (an icon, a colour): the text
+         * stays where it is, as a <span> does in a block */
+        cmark_node *close = find_close(k, "span");
+        if (close && close == next) next = cmark_node_next(close);
+        if (close) cmark_node_free(close);
+        cmark_node_free(k);
     } else if (is_name(name, INLINE_WRAPS)) {
         if (depth < MAX_WRAP_DEPTH) {
             cmark_node *close = find_close(k, name);

@@ -5,6 +5,12 @@
 #include "base/diag.h"
 #include "model/model.h"
 
+/* GitBook's book.json `variables` (and `language`), as {{ book.NAME }} names them. */
+typedef struct template_vars {
+    const char **names, **values;
+    size_t n;
+} template_vars;
+
 typedef struct manifest_ref {
     const char *value;       /* as written (a chapter: its path from the book folder) */
     model_pos pos;           /* where, in book.yaml (or SUMMARY.md) */
@@ -13,6 +19,7 @@ typedef struct manifest_ref {
     const char *title;       /* the SUMMARY.md entry's text: the heading of a chapter without one */
     int depth;               /* nesting in SUMMARY.md */
     bool mdbook;             /* {{#include}} expanded, Rust lines hidden */
+    const template_vars *vars; /* GitBook: book.json's variables; NULL elsewhere */
     bool nav_title;          /* MkDocs: `title` heads a chapter without a top-level heading of its own */
 } manifest_ref;
 

@@ -14,6 +14,7 @@
 #include "load/cmtext.h"
 #include "load/srcmap.h"
 #include "load/toml.h"
+#include "load/ytree.h"
 
 #define MDBOOK_MAX_BYTES ((size_t)64 << 20)
 #define SUMMARY_MAX_DEPTH 32
@@ -21,6 +22,7 @@
 /* Files one chapter may include in all: ten files each including the next ten times, 8
  * deep, are 10^8 includes (the 64 MiB limit stopped them after 6 minutes). */
 #define INCLUDE_MAX_COUNT 10000
+#define IF_MAX_DEPTH 16
 
 /* A GitBook project: SUMMARY.md beside the chapters, no book.toml (and no book.yaml). */
 static bool gitbook_at(const char *dir) {
@@ -269,6 +271,127 @@ static void summary(sctx *c, cmark_node *doc) {
     }
 }
 
+/*** book.json ***/
+
+/* GitBook's book.json: beside SUMMARY.md, else (a book in several languages, LANGS.md
+ * listing their folders) in the folder above, whose settings every language shares.
+ * *lang_folder: the latter. NULL when there is none. */
+static char *book_json(const model_book *book, char **shown, bool *lang_folder) {
+    char *here = path_join(book->dir, "book.json");
+    *lang_folder = false;
+    if (path_is_file(here)) {
+        *shown = model_display_path(book, "book.json");
+        return here;
+    }
+    free(here);
+    char *up = path_dirname(book->dir);
+    char *json = path_join(up, "book.json"), *langs = path_join(up, "LANGS.md");
+    bool yes = path_is_file(json) && path_is_file(langs);
+    free(up);
+    free(langs);
+    if (!yes) {
+        free(json);
+        return NULL;
+    }
+    *lang_folder = true;
+    *shown = model_display_path(book, "../book.json");
+    return json;
+}
+
+static const char *json_string(tctx *c, const char *key, const ytree_node *v) {
+    if (v->kind == YTREE_SCALAR && !ytree_is_null(v)) return arena_strdup(c->book->mem, v->value);
+    if (!ytree_is_null(v))
+        diag_warning(c->d, c->shown, v->line, v->col, "book.json '%s' must be a string, not %s; ignored", key,
+                     ytree_kind_name(v));
+    return NULL;
+}
+
+static void json_language(tctx *c, const char *s, const ytree_node *at) {
+    if (!s) return;
+    if (manifest_valid_language(s)) c->book->meta.language = s;
+    else diag_warning(c->d, c->shown, at ? at->line : 0, at ? at->col : 0, "'%s' is no language tag; ignored", s);
+}
+
+/* book.json's title, author, description, language, root (the source folder) and
+ * variables; its other keys (plugins, styles, links…) are the web site's. Returns the
+ * source folder ("." when book.json names none). */
+static const char *read_book_json(tctx *c, const ytree_node *root, template_vars *vars) {
+    const char *src = ".";
+    model_meta *meta = &c->book->meta;
+    for (size_t i = 0; root->kind == YTREE_MAP && i + 1 < root->n; i += 2) {
+        const char *k = root->items[i]->value;
+        const ytree_node *v = root->items[i + 1];
+        if (strcmp(k, "title") == 0) meta->title = json_string(c, k, v);
+        else if (strcmp(k, "description") == 0) meta->description = json_string(c, k, v);
+        else if (strcmp(k, "language") == 0) json_language(c, json_string(c, k, v), v);
+        else if (strcmp(k, "author") == 0) {
+            const char *a = json_string(c, k, v);
+            if (a) {
+                const char **list = arena_alloc(c->book->mem, sizeof *list);
+                list[0] = a;
+                meta->authors = list, meta->n_authors = 1;
+            }
+        } else if (strcmp(k, "root") == 0) {
+            const char *r = json_string(c, k, v);
+            char *norm = r ? path_normalise(r) : NULL;
+            if (r && (r[0] == '/' || !norm || !*norm)) {
+                diag_error(c->d, c->shown, v->line, v->col, "book.json 'root' leaves the book folder: '%s'", r);
+                c->ok = false;
+            } else if (norm) {
+                src = arena_strdup(c->book->mem, norm);
+            }
+            free(norm);
+        } else if (strcmp(k, "variables") == 0 && v->kind == YTREE_MAP) {
+            vars->names = arena_alloc(c->book->mem, (v->n / 2 + 1) * sizeof *vars->names);
+            vars->values = arena_alloc(c->book->mem, (v->n / 2 + 1) * sizeof *vars->values);
+            for (size_t j = 0; j + 1 < v->n; j += 2) {
+                if (v->items[j + 1]->kind != YTREE_SCALAR) continue;
+                vars->names[vars->n] = arena_strdup(c->book->mem, v->items[j]->value);
+                vars->values[vars->n++] = arena_strdup(c->book->mem, v->items[j + 1]->value);
+            }
+        }
+    }
+    return src;
+}
+
+/* A GitBook's settings into the book, and its variables (with book.language) into *out. */
+static const char *gitbook_settings(tctx *c, template_vars **out) {
+    template_vars *vars = arena_alloc(c->book->mem, sizeof *vars);
+    *out = vars;
+    bool lang_folder = false;
+    char *shown = NULL;
+    char *path = book_json(c->book, &shown, &lang_folder);
+    const char *src = ".";
+    if (path) {
+        const char *was = c->shown;
+        c->shown = arena_strdup(c->book->mem, shown);
+        ytree_node *root = ytree_load(path, c->shown, c->d);
+        if (!root) c->ok = false;
+        else src = read_book_json(c, root, vars);
+        ytree_free(root);
+        c->shown = was;
+        /* the language folder's name is its language ("en", "pt-br") */
+        const char *base = strrchr(c->book->dir, '/');
+        base = base ? base + 1 : c->book->dir;
+        if (lang_folder && !c->book->meta.language && manifest_valid_language(base))
+            c->book->meta.language = arena_strdup(c->book->mem, base);
+    }
+    free(path);
+    free(shown);
+    /* {{ book.language }} is GitBook's own */
+    bool have = false;
+    for (size_t i = 0; i < vars->n; i++) have |= strcmp(vars->names[i], "language") == 0;
+    if (!have) {
+        const char **n = arena_alloc(c->book->mem, (vars->n + 1) * sizeof *n);
+        const char **v = arena_alloc(c->book->mem, (vars->n + 1) * sizeof *v);
+        if (vars->n) memcpy(n, vars->names, vars->n * sizeof *n), memcpy(v, vars->values, vars->n * sizeof *v);
+        n[vars->n] = "language";
+        v[vars->n] = c->book->meta.language ? c->book->meta.language : "en";
+        vars->names = n, vars->values = v, vars->n++;
+    }
+    return src;
+}
+
 bool mdbook_load(model_book *book, manifest *m, diag *d) {
     memset(m, 0, sizeof *m);
     model_pos none = {NULL, 0, 0};
@@ -283,6 +406,8 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
     tctx c = {book, arena_strdup(book->mem, toml_shown), d, gitbook || text != NULL};
     free(toml_shown);
     const char *src = gitbook ? "." : "src";
+    template_vars *vars = NULL;
+    if (gitbook) src = gitbook_settings(&c, &vars);
     if (!gitbook) {
         toml_value *root = text ? toml_parse(text, len, c.shown, d) : NULL;
         free(text);
@@ -310,6 +435,7 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
         cmark_node *doc = cmark_parse_document(sum, len, CMARK_OPT_SOURCEPOS);
         sctx s = {book, m, 0, src, arena_strdup(book->mem, sum_shown), d, false};
         summary(&s, doc);
+        for (size_t i = 0; i < m->n_chapters; i++) m->chapters[i].vars = vars;
         cmark_node_free(doc);
         if (m->n_chapters == 0) {
             diag_error(d, s.shown, 1, 1, "SUMMARY.md lists no chapter");
@@ -327,6 +453,16 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
 
 /*** {{#include}} ***/
 
+/* An open {% if %}: whether its text so far is kept. */
+typedef struct ifblock {
+    bool outer;             /* the text around the block is kept */
+    bool active;            /* the branch being read is kept */
+    bool taken;             /* a branch was kept already (the rest are not) */
+    bool unknown;           /* a condition quire cannot tell: every branch is kept */
+    int line, col;          /* the {% if %}, in `shown` */
+    const char *shown;
+} ifblock;
+
 typedef struct xctx {
     const model_book *book;
     diag *d;
@@ -336,7 +472,14 @@ typedef struct xctx {
     size_t out_off;         /* the output read so far for its line and column: */
     int out_line, out_col;  /* where out_off is */
     long n_includes;        /* files included into the chapter so far */
+    const template_vars *vars; /* book.json's, for {{ book.NAME }}; may be NULL */
+    char **set_names, **set_values; /* {% set NAME = "value" %} of this chapter */
+    size_t n_set;
+    ifblock ifs[IF_MAX_DEPTH];
+    int n_if;
 } xctx;
+
+static bool kept(const xctx *x) { return x->n_if == 0 || x->ifs[x->n_if - 1].active; }
 
 /* The line and column of the output's end. */
 static void out_at(xctx *x, const buf *out, int *line, int *col) {
@@ -525,6 +668,129 @@ static size_t liquid_tag(const char *s, size_t n, char name[16], const char **ar
     return 0;
 }
 
+/* A name of a template expression: letters, digits, '_' and '.'. */
+static size_t name_len(const char *s, size_t n) {
+    size_t k = 0;
+    while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_' || s[k] == '.')) k++;
+    return k;
+}
+
+/* The value of `book.NAME` (book.json's variables) or `NAME` ({% set %}), else NULL. */
+static const char *var_value(const xctx *x, const char *name, size_t n) {
+    if (n > 5 && memcmp(name, "book.", 5) == 0) {
+        for (size_t i = 0; x->vars && i < x->vars->n; i++)
+            if (strlen(x->vars->names[i]) == n - 5 && memcmp(x->vars->names[i], name + 5, n - 5) == 0)
+                return x->vars->values[i];
+        return NULL;
+    }
+    for (size_t i = x->n_set; i-- > 0;)
+        if (strlen(x->set_names[i]) == n && memcmp(x->set_names[i], name, n) == 0) return x->set_values[i];
+    return NULL;
+}
+
+/* A quoted string at s ('…' or "…"): its text's start and length; 0 when there is none. */
+static size_t quoted(const char *s, size_t n, const char **text, size_t *text_n) {
+    if (n < 2 || (s[0] != '"' && s[0] != '\'')) return 0;
+    const char *q = memchr(s + 1, s[0], n - 1);
+    if (!q) return 0;
+    *text = s + 1, *text_n = (size_t)(q - s - 1);
+    return (size_t)(q - s) + 1;
+}
+
+/* An {% if %} condition: `output.name == "ebook"` (what GitBook calls every e-book and
+ * PDF output), `book.NAME != 'x'`, either operator. 1 true, 0 false, -1 not told. */
+static int condition(const xctx *x, const char *a, size_t n) {
+    size_t k = name_len(a, n);
+    if (!k) return -1;
+    const char *lhs = k == 11 && memcmp(a, "output.name", 11) == 0 ? "ebook" : var_value(x, a, k);
+    size_t i = k;
+    while (i < n && a[i] == ' ') i++;
+    if (!lhs || i + 2 > n || (memcmp(a + i, "==", 2) != 0 && memcmp(a + i, "!=", 2) != 0)) return -1;
+    bool eq = a[i] == '=';
+    i += 2;
+    while (i < n && a[i] == ' ') i++;
+    const char *rhs;
+    size_t rn, ql = quoted(a + i, n - i, &rhs, &rn);
+    if (!ql || i + ql != n) return -1;
+    bool same = strlen(lhs) == rn && memcmp(lhs, rhs, rn) == 0;
+    return same == eq;
+}
+
+/* {% if %}, {% elif %}, {% else %}, {% endif %}: which text is kept. False for a tag that
+ * closes nothing open (it stays text). */
+static bool if_tag(xctx *x, const xsrc *src, const char *name, const char *args, size_t args_n, int line, int col) {
+    ifblock *top = x->n_if ? &x->ifs[x->n_if - 1] : NULL;
+    if (strcmp(name, "if") == 0) {
+        if (x->n_if == IF_MAX_DEPTH) {
+            diag_error(x->d, src->shown, line, col, "{%% if %%} nested deeper than %d", IF_MAX_DEPTH);
+            x->ok = false;
+            return true;
+        }
+        int v = condition(x, args, args_n);
+        if (v < 0 && kept(x))
+            diag_warning(x->d, src->shown, line, col, "GitBook condition '%.*s' is not known here; all its text is kept",
+                         (int)args_n, args);
+        ifblock b = {kept(x), false, v > 0, v < 0, line, col, src->shown};
+        b.active = b.outer && (v != 0);
+        x->ifs[x->n_if++] = b;
+    } else if (!top) {
+        return false;
+    } else if (strcmp(name, "endif") == 0) {
+        x->n_if--;
+    } else if (top->unknown) {
+        top->active = top->outer;
+    } else if (strcmp(name, "else") == 0) {
+        top->active = top->outer && !top->taken;
+        top->taken = true;
+    } else { /* elif */
+        int v = top->taken ? 0 : condition(x, args, args_n);
+        if (v < 0) top->unknown = true;
+        top->active = top->outer && v != 0;
+        top->taken |= v > 0;
+    }
+    return true;
+}
+
+/* {% set NAME = "value" %}: a variable for {{ NAME }} further on. */
+static void set_tag(xctx *x, const char *args, size_t n) {
+    size_t k = name_len(args, n), i = k;
+    while (i < n && args[i] == ' ') i++;
+    if (!k || i >= n || args[i] != '=') return;
+    i++;
+    while (i < n && args[i] == ' ') i++;
+    const char *v;
+    size_t vn;
+    if (!quoted(args + i, n - i, &v, &vn)) return;
+    x->set_names = xrealloc(x->set_names, (x->n_set + 1) * sizeof *x->set_names);
+    x->set_values = xrealloc(x->set_values, (x->n_set + 1) * sizeof *x->set_values);
+    x->set_names[x->n_set] = xstrndup(args, k);
+    x->set_values[x->n_set++] = xstrndup(v, vn);
+}
+
+/* {{ book.NAME }} or {{ NAME }} at text[*i] with a value: the value written, *i past it.
+ * An undefined book.NAME stays as written, with a warning. */
+static bool variable(xctx *x, const xsrc *src, const char *text, size_t len, size_t *i, int line, size_t line_start,
+                     buf *out) {
+    const char *s = text + *i;
+    size_t n = len - *i, j = 2;
+    if (n < 5 || s[1] != '{') return false;
+    while (j < n && s[j] == ' ') j++;
+    size_t k = name_len(s + j, n - j), e = j + k;
+    while (e < n && s[e] == ' ') e++;
+    if (!k || e + 2 > n || s[e] != '}' || s[e + 1] != '}') return false;
+    const char *v = var_value(x, s + j, k);
+    if (!v) {
+        if (k > 5 && memcmp(s + j, "book.", 5) == 0)
+            diag_warning(x->d, src->shown, src_line_of(src, line), (int)(*i - line_start) + 1,
+                         "GitBook variable '%.*s' is not in book.json's variables; left as written", (int)k, s + j);
+        return false;
+    }
+    buf_puts(out, v);
+    *i += e + 2;
+    mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(*i - line_start) + 1);
+    return true;
+}
+
 /* GitBook's tags quire reads at text[*i]: {% include "file" %} (from the book folder when
  * it starts with '/', else beside the file), {% raw %}…{% endraw %} (what is between is
  * text as written) and {% filename %}…{% endfilename %} (a code block's label: its text
@@ -535,9 +801,24 @@ static bool gitbook_tag(xctx *x, const xsrc *src, const char *text, size_t len, 
     const char *args = NULL;
     size_t args_n = 0, tl = liquid_tag(text + *i, len - *i, name, &args, &args_n);
     if (!tl) return false;
+    int col = (int)(*i - line_start) + 1;
+    /* {% if %} and {% set %} stand on lines of their own; in running text they are the
+     * words of a book about templates ("another `{% if %}` tag") */
+    bool alone = *i == line_start + strspn(text + line_start, " \t") && (*i + tl == len || text[*i + tl] == '\n' ||
+                 (text[*i + tl] == '\r' && (*i + tl + 1 == len || text[*i + tl + 1] == '\n')));
+    bool block = strcmp(name, "if") == 0 || strcmp(name, "elif") == 0 || strcmp(name, "else") == 0 ||
+                 strcmp(name, "endif") == 0 || strcmp(name, "set") == 0;
+    if (block && !alone) return false;
     if (*raw) {
         if (strcmp(name, "endraw") != 0) return false;
         *raw = false;
+    } else if (strcmp(name, "if") == 0 || strcmp(name, "elif") == 0 || strcmp(name, "else") == 0 ||
+               strcmp(name, "endif") == 0) {
+        if (!if_tag(x, src, name, args, args_n, src_line_of(src, line), col)) return false;
+    } else if (!kept(x)) {
+        /* a tag in text left out is left out with it */
+    } else if (strcmp(name, "set") == 0) {
+        set_tag(x, args, args_n);
     } else if (strcmp(name, "raw") == 0) {
         *raw = true;
     } else if (strcmp(name, "include") == 0 && args_n >= 2 && (args[0] == '"' || args[0] == '\'')) {
@@ -589,6 +870,12 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
         if (x->gitbook && !fence_len && text[i] == '{' &&
             gitbook_tag(x, src, text, len, &i, line, line_start, &raw, depth, out))
             continue;
+        if (x->gitbook && !kept(x)) {
+            i++;
+            continue;
+        }
+        /* GitBook fills variables in code too (what {% raw %} is for) */
+        if (x->gitbook && !raw && text[i] == '{' && variable(x, src, text, len, &i, line, line_start, out)) continue;
         if (raw) {
             buf_putc(out, text[i++]);
             continue;
@@ -635,13 +922,21 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
 }
 
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
-                    size_t *out_len, srcmap *map, diag *d) {
-    xctx x = {book, d, true, gitbook_at(book->dir), map, 0, 1, 1, 0};
+                    const template_vars *vars, size_t *out_len, srcmap *map, diag *d) {
+    xctx x = {book, d, true, vars || gitbook_at(book->dir), map, 0, 1, 1, 0, vars, NULL, NULL, 0, {{0}}, 0};
     buf out;
     buf_init(&out);
     buf_puts(&out, "");
     xsrc src = {chapter, arena_strdup(book->mem, where), NULL, 0};
     expand_into(&x, &src, text, len, 0, &out);
+    if (x.ok && x.n_if) {
+        const ifblock *b = &x.ifs[x.n_if - 1];
+        diag_error(d, b->shown, b->line, b->col, "{%% if %%} has no {%% endif %%}");
+        x.ok = false;
+    }
+    for (size_t i = 0; i < x.n_set; i++) free(x.set_names[i]), free(x.set_values[i]);
+    free(x.set_names);
+    free(x.set_values);
     if (!x.ok) {
         buf_free(&out);
         return NULL;

@@ -27,9 +27,11 @@ bool mdbook_load(model_book *book, manifest *m, diag *d);
  * from the chapter's folder; a file outside the book folder is read with a warning;
  * includes inside included files too, up to 10 deep). `chapter` is the chapter's path
  * from the book folder, `where` as messages name it. `map` (may be NULL) gets where each
- * stretch of the result was written. NULL after reporting an error; else malloc'd,
- * *out_len bytes. */
+ * stretch of the result was written. In a GitBook, also {{ book.NAME }} (from `vars`, may
+ * be NULL), {% set NAME = "value" %} with {{ NAME }}, and {% if %}/{% elif %}/{% else %}/
+ * {% endif %} on output.name (an e-book: "ebook") or a book variable. NULL after reporting
+ * an error; else malloc'd, *out_len bytes. */
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
-                    size_t *out_len, srcmap *map, diag *d);
+                    const template_vars *vars, size_t *out_len, srcmap *map, diag *d);
 
 #endif
