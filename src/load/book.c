@@ -298,6 +298,28 @@ static char *image_book_path(const model_book *book, const image_place *p) {
     return xstrdup(p->real + n + (p->real[n] == '/'));
 }
 
+/* A path from a web site's root ("/img/logo.svg", as MkDocs sites and GitHub pages write
+ * them): the file of that name in the book folder, else in a folder above the chapter
+ * (MkDocs's site root is its docs folder), when one is inside the book. Caller frees;
+ * NULL when there is none. */
+static char *site_rooted(const model_book *book, const char *from, const char *ref) {
+    const char *rel = ref + strspn(ref, "/");
+    if (!*rel) return NULL;
+    size_t n = from ? strlen(from) : 0;
+    for (size_t cut = 0;;) {
+        char *tried = cut ? xasprintf("%.*s/%s", (int)cut, from, rel) : xstrdup(rel);
+        image_place p = {0};
+        image_place_at(book, tried, &p);
+        bool yes = p.inside;
+        free(p.full), free(p.real);
+        if (yes) return tried;
+        free(tried);
+        const char *next = cut < n ? memchr(from + cut + 1, '/', n - cut - 1) : NULL;
+        if (!next) return NULL;
+        cut = (size_t)(next - from);
+    }
+}
+
 bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
     char *where = model_display_path(book, pos.file);
     bool ok = false;
@@ -312,11 +334,13 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
         diag_error(d, where, pos.line, pos.col, "image '%s' is not a local file; remote images are never fetched", ref);
         goto done;
     }
-    if (ref[0] == '/') {
+    char *rooted = ref[0] == '/' ? site_rooted(book, pos.file, ref) : NULL;
+    if (ref[0] == '/' && !rooted) {
         diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (it is absolute)", ref);
         goto done;
     }
-    int at = image_place_find(book, pos.file, ref, place);
+    int at = image_place_find(book, rooted ? NULL : pos.file, rooted ? rooted : ref, place);
+    free(rooted);
     if (at < 0) {
         diag_error(d, where, pos.line, pos.col, "image '%s' not found (%s)", ref,
                    strerror(place[0].err ? place[0].err : ENOENT));

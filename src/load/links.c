@@ -162,6 +162,12 @@ static const model_chapter *chapter_named(const model_book *book, const char *fr
     const model_chapter *found = chapter_named_as(book, from_file, path);
     size_t n = strlen(path);
     if (!found) found = page_url(book, from_file, path);
+    if (!found && n > 4 && strcmp(path + n - 4, ".md/") == 0) {
+        /* "configuration.md/#x", as some MkDocs pages write it */
+        char *md = xstrndup(path, n - 1);
+        found = chapter_named_as(book, from_file, md);
+        free(md);
+    }
     if (found || n < 5 || strcmp(path + n - 5, ".html") != 0) return found;
     bool index = (n == 10 || (n > 10 && path[n - 11] == '/')) && strcmp(path + n - 10, "index.html") == 0;
     char *md = index ? xasprintf("%.*sREADME.md", (int)(n - 10), path) : xasprintf("%.*s.md", (int)(n - 5), path);

@@ -102,6 +102,28 @@ static void add_page(kctx *c, const char *path, const char *title, int line, int
 static bool menu_link(const char *s) { return uri_has_scheme(s) || s[0] == '/' || s[0] == '#'; }
 
 static void nav_list(kctx *c, const ytree_node *list, int depth);
+static void walk(kctx *c, const char *rel, int depth);
+static char *folder_title(const char *name);
+
+/* A nav entry naming a folder of docs_dir ("user-guide/", as mkdocs.org's own nav does):
+ * a section of its pages, in the order they would have without nav. */
+static bool nav_folder(kctx *c, const char *title, const char *path, int line, int col, int depth) {
+    char *norm = path_normalise(path);
+    char *full = norm && *norm ? xasprintf("%s/%s/%s", c->book->dir, c->docs, norm) : NULL;
+    bool yes = full && path_is_dir(full);
+    if (yes) {
+        size_t before = c->m->n_chapters;
+        const char *base = strrchr(norm, '/');
+        char *t = title ? xstrdup(title) : folder_title(base ? base + 1 : norm);
+        add_part(c, t, line, col, depth);
+        free(t);
+        walk(c, norm, depth + 1);
+        if (c->m->n_chapters == before + 1) c->m->n_chapters = before;
+    }
+    free(full);
+    free(norm);
+    return yes;
+}
 
 /* One nav entry: a path, or a map of title to a path or a list. */
 static void nav_entry(kctx *c, const char *title, const ytree_node *v, int line, int col, int depth) {
@@ -114,6 +136,7 @@ static void nav_entry(kctx *c, const char *title, const ytree_node *v, int line,
     } else if (v->kind == YTREE_SCALAR && !ytree_is_null(v)) {
         if (menu_link(v->value)) return;
         if (markdown_file_name(v->value)) add_page(c, v->value, title, v->line, v->col, depth);
+        else if (nav_folder(c, title, v->value, v->line, v->col, depth)) return;
         else diag_warning(c->d, c->shown, v->line, v->col, "nav entry '%s' is not a Markdown page; left out", v->value);
     } else if (v->kind == YTREE_MAP) {
         for (size_t i = 0; i + 1 < v->n; i += 2)
