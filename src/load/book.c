@@ -336,7 +336,12 @@ bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_
     }
     char *rooted = ref[0] == '/' ? site_rooted(book, pos.file, ref) : NULL;
     if (ref[0] == '/' && !rooted) {
-        diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (it is absolute)", ref);
+        /* a file of that absolute path is outside the book; else the site path names nothing */
+        if (access(ref, F_OK) == 0)
+            diag_error(d, where, pos.line, pos.col, "image path '%s' leaves the book folder (it is absolute)", ref);
+        else
+            diag_error(d, where, pos.line, pos.col,
+                       "image '%s' not found (from the book folder, or a folder above the chapter, as a site's root)", ref);
         goto done;
     }
     int at = image_place_find(book, rooted ? NULL : pos.file, rooted ? rooted : ref, place);
@@ -522,7 +527,8 @@ static void part_chapter(model_book *book, const manifest_ref *ref, int index) {
 static bool expand_includes(model_book *book, const model_chapter *ch, const manifest_ref *ref, char **data, size_t *len,
                             size_t bom, const char *where, srcmap *map, diag *d) {
     size_t n = 0;
-    char *x = mdbook_expand(book, ch->file, *data + bom, *len - bom, where, ref->vars, &n, map, d);
+    char *x = ref->snippets ? mdbook_expand_snippets(book, ch->file, *data + bom, *len - bom, where, &n, map, d)
+                            : mdbook_expand(book, ch->file, *data + bom, *len - bom, where, ref->vars, &n, map, d);
     if (!x) return false;
     free(*data);
     *data = x, *len = n;
@@ -612,11 +618,11 @@ static bool load_chapter(model_book *book, const manifest_ref *ref, int index, b
                        "control character U+%04X in a text file (only tabs and line ends may be used)", (unsigned)cp);
     } else if (blank(data + bom, len - bom)) {
         diag_error(d, where, 1, 1, "chapter is empty");
-    } else if (!ref->mdbook || expand_includes(book, ch, ref, &data, &len, bom, where, &map, d)) {
-        if (ref->mdbook) bom = 0;
+    } else if (!(ref->mdbook || ref->snippets) || expand_includes(book, ch, ref, &data, &len, bom, where, &map, d)) {
+        if (ref->mdbook || ref->snippets) bom = 0;
         ch->title = ref->title;
         ok = front_matter(book, ch, data + bom, len - bom, where, front, d);
-        ok &= markdown_parse_included(book, ch, index, data + bom, len - bom, ref->mdbook ? &map : NULL, &book_files, d);
+        ok &= markdown_parse_included(book, ch, index, data + bom, len - bom, ref->mdbook || ref->snippets ? &map : NULL, &book_files, d);
         /* no heading of its own: the chapter's id then names its root */
         if (ref->title && ch->root && ch->id && model_find_id(book, ch->id) == ch->root)
             title_heading(book, ch, index, ref->title, (model_pos){ch->file, 1, 1});

@@ -20,6 +20,7 @@ typedef struct manifest_ref {
     int depth;               /* nesting in SUMMARY.md */
     bool mdbook;             /* {{#include}} expanded, Rust lines hidden */
     const template_vars *vars; /* GitBook: book.json's variables; NULL elsewhere */
+    bool snippets;           /* MkDocs with pymdownx.snippets: --8<-- lines expanded */
     bool nav_title;          /* MkDocs: `title` heads a chapter without a top-level heading of its own */
 } manifest_ref;
 

@@ -477,6 +477,9 @@ typedef struct xctx {
     size_t n_set;
     ifblock ifs[IF_MAX_DEPTH];
     int n_if;
+    bool links;             /* mdBook's {{#include}} links (not in an MkDocs page) */
+    bool snippets;          /* MkDocs's --8<-- "file" lines (pymdownx.snippets) */
+    const char *indent;     /* the indent the next included text gets, while include() reads it */
 } xctx;
 
 static bool kept(const xctx *x) { return x->n_if == 0 || x->ifs[x->n_if - 1].active; }
@@ -570,6 +573,7 @@ typedef struct xsrc {
     const char *file, *shown;
     const int *lines;
     size_t n_lines;
+    const char *indent;      /* put before each line (a snippet's, indented in a list); may be NULL */
 } xsrc;
 
 static int src_line_of(const xsrc *src, int line) {
@@ -628,7 +632,9 @@ static void include(xctx *x, const xsrc *src, int line, int col, const char *arg
                 diag_error(x->d, where, line, col, "anchor '%s' not found in '%s'", spec, arg);
                 x->ok = false;
             } else {
-                xsrc inner = {arena_strdup(x->book->mem, rel), arena_strdup(x->book->mem, shown), lines, n_lines};
+                xsrc inner = {arena_strdup(x->book->mem, rel), arena_strdup(x->book->mem, shown), lines, n_lines,
+                              x->indent};
+                x->indent = NULL;
                 expand_into(x, &inner, part.data, part.len, depth + 1, out);
             }
             free(lines);
@@ -847,6 +853,132 @@ static int fence_at(const char *s, size_t n, char *ch) {
     return (int)(k - i);
 }
 
+/*** MkDocs snippets ***/
+
+/* A snippet's file, as pymdownx.snippets looks for it: from the project folder (its
+ * base_path "."), else from a folder above the chapter (the docs folder, a base_path
+ * many sites set). The path from the book folder, or NULL. Caller frees. */
+static char *snippet_file(const xctx *x, const char *from, const char *name, size_t n) {
+    size_t fl = strlen(from);
+    for (size_t cut = 0;;) {
+        char *rel = cut ? xasprintf("%.*s/%.*s", (int)cut, from, (int)n, name) : xstrndup(name, n);
+        char *full = path_join(x->book->dir, rel);
+        bool yes = path_is_file(full);
+        free(full);
+        if (yes) return rel;
+        free(rel);
+        const char *next = cut < fl ? memchr(from + cut + 1, '/', fl - cut - 1) : NULL;
+        if (!next) return NULL;
+        cut = (size_t)(next - from);
+    }
+}
+
+/* One snippet: the file's text in place, each line with `indent` before it; a file not
+ * there is left out with a warning (pymdownx.snippets leaves it out quietly). */
+static void snippet(xctx *x, const xsrc *src, int line, int col, const char *name, size_t n, const char *indent,
+                    size_t indent_n, int depth, buf *out) {
+    char *rel = snippet_file(x, src->file, name, n);
+    if (!rel) {
+        diag_warning(x->d, src->shown, src_line_of(src, line), col, "snippet '%.*s' not found; left out", (int)n, name);
+        return;
+    }
+    char *in = src->indent || indent_n ? xasprintf("%s%.*s", src->indent ? src->indent : "", (int)indent_n, indent) : NULL;
+    x->indent = in ? arena_strdup(x->book->mem, in) : NULL;
+    free(in);
+    include(x, src, src_line_of(src, line), col, rel, strlen(rel), true, depth, out);
+    x->indent = NULL;
+    free(rel);
+}
+
+/* A "--8<--" line at s (after its indent): 1 with a quoted file name, 2 alone (a block of
+ * file names follows, to the next one), 0 otherwise. */
+static int snippet_line(const char *s, size_t n, const char **name, size_t *name_n) {
+    if (n < 6 || memcmp(s, "--8<--", 6) != 0) return 0;
+    size_t i = 6;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    size_t end = n;
+    while (end > i && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r')) end--;
+    if (i == end) return 2;
+    if (s[i] != '"' && s[i] != '\'') return 0;
+    const char *q = memchr(s + i + 1, s[i], end - i - 1);
+    if (!q || (size_t)(q - s) + 1 != end || q == s + i + 1) return 0;
+    *name = s + i + 1, *name_n = (size_t)(q - s - i - 1);
+    return 1;
+}
+
+/* A line of "--8<--" alone after `from`: a block of snippet names is closed (one that is
+ * not is text, as a lone "--8<--" may be). */
+static bool block_closed(const char *text, size_t len, size_t from) {
+    for (size_t at = from; at < len;) {
+        const char *e = memchr(text + at, '\n', len - at);
+        if (!e) return false;
+        at = (size_t)(e - text) + 1;
+        size_t b = at;
+        while (b < len && (text[b] == ' ' || text[b] == '\t')) b++;
+        size_t k = b + 6;
+        while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r')) k++;
+        if (b + 6 <= len && memcmp(text + b, "--8<--", 6) == 0 && (k == len || text[k] == '\n')) return true;
+    }
+    return false;
+}
+
+/* The snippet lines at text[*i] (a line's start): the files in place, *i at the end of
+ * what they took (the line end of a one-line snippet, past a block's closing line).
+ * `;--8<--` is the line as written without its ';'. True when *i moved. */
+static bool snippets_at(xctx *x, const xsrc *src, const char *text, size_t len, size_t *i, int *line, int depth,
+                        buf *out) {
+    size_t ind = 0;
+    while (*i + ind < len && (text[*i + ind] == ' ' || text[*i + ind] == '\t')) ind++;
+    const char *s = text + *i + ind;
+    const char *nl = memchr(s, '\n', len - *i - ind);
+    size_t n = nl ? (size_t)(nl - s) : len - *i - ind;
+    if (n >= 7 && s[0] == ';' && memcmp(s + 1, "--8<--", 6) == 0) {
+        buf_put(out, text + *i, ind);
+        *i += ind + 1;
+        mark(x, out, src->file, src->shown, src_line_of(src, *line), (int)ind + 2);
+        return true;
+    }
+    const char *name = NULL;
+    size_t name_n = 0;
+    int kind = snippet_line(s, n, &name, &name_n);
+    if (kind == 1) {
+        snippet(x, src, *line, (int)ind + 1, name, name_n, text + *i, ind, depth, out);
+        *i += ind + n;
+        mark(x, out, src->file, src->shown, src_line_of(src, *line), (int)(ind + n) + 1);
+        return true;
+    }
+    if (kind != 2 || !block_closed(text, len, *i + ind + n)) return false;
+    /* a block: each line a file name, to the closing "--8<--" */
+    size_t at = *i + ind + n + (nl ? 1 : 0);
+    int l = *line + 1;
+    bool first = true;
+    while (at < len) {
+        const char *e = memchr(text + at, '\n', len - at);
+        size_t ln = e ? (size_t)(e - text) - at : len - at;
+        size_t b = 0;
+        while (b < ln && (text[at + b] == ' ' || text[at + b] == '\t')) b++;
+        size_t t = ln;
+        while (t > b && (text[at + t - 1] == ' ' || text[at + t - 1] == '\t' || text[at + t - 1] == '\r')) t--;
+        at += ln + (e ? 1 : 0);
+        if (t - b == 6 && memcmp(text + at - ln - (e ? 1 : 0) + b, "--8<--", 6) == 0) {
+            l++;
+            break;
+        }
+        const char *fname = text + at - ln - (e ? 1 : 0) + b;
+        if (t > b && fname[0] != ';') {
+            if (!first) buf_putc(out, '\n');
+            snippet(x, src, l, (int)b + 1, fname, t - b, text + *i, ind, depth, out);
+            first = false;
+        }
+        l++;
+    }
+    /* what follows starts a line of its own */
+    if (!first) buf_putc(out, '\n');
+    *line = l;
+    *i = at;
+    return true;
+}
+
 static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, int depth, buf *out) {
     static const char *const kinds[] = {"{{#include ", "{{#rustdoc_include ", "{{#playground ", "{{#title ", NULL};
     const char *where = src->shown;
@@ -855,12 +987,27 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
     bool raw = false;
     char fence_ch = 0;
     int fence_len = 0; /* the open code fence: GitBook leaves the tags inside alone */
+    if (src->indent) buf_puts(out, src->indent);
     mark(x, out, src->file, src->shown, src_line_of(src, 1), 1);
+    bool fresh = true; /* text[i] starts a line, counted and marked, not yet looked at */
     for (size_t i = 0; i < len && x->ok;) {
-        if (i == 0 || text[i - 1] == '\n') {
-            if (i > 0) {
-                line++, line_start = i;
-                mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+        if (i > 0 && text[i - 1] == '\n' && !fresh) {
+            line++, line_start = i;
+            if (src->indent) buf_puts(out, src->indent);
+            mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+            fresh = true;
+        }
+        if (fresh) {
+            fresh = false;
+            int was = line;
+            if (x->snippets && snippets_at(x, src, text, len, &i, &line, depth, out)) {
+                /* a block took whole lines: i is at the start of the line after them */
+                if (line != was && i < len) {
+                    line_start = i, fresh = true;
+                    if (src->indent) buf_puts(out, src->indent);
+                    mark(x, out, src->file, src->shown, src_line_of(src, line), 1);
+                }
+                continue;
             }
             char ch = 0;
             int f = !raw ? fence_at(text + i, len - i, &ch) : 0;
@@ -880,7 +1027,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
             buf_putc(out, text[i++]);
             continue;
         }
-        if (text[i] == '\\' && i + 3 < len && memcmp(text + i + 1, "{{#", 3) == 0) {
+        if (x->links && text[i] == '\\' && i + 3 < len && memcmp(text + i + 1, "{{#", 3) == 0) {
             /* an escaped link stays as written, without the backslash */
             buf_put(out, "{{#", 3);
             i += 4;
@@ -888,7 +1035,7 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
             continue;
         }
         const char *kind = NULL;
-        for (int k = 0; kinds[k] && !kind; k++)
+        for (int k = 0; x->links && kinds[k] && !kind; k++)
             if (len - i >= strlen(kinds[k]) && memcmp(text + i, kinds[k], strlen(kinds[k])) == 0) kind = kinds[k];
         const char *close = kind ? memchr(text + i, '}', len - i) : NULL;
         const char *nl = kind ? memchr(text + i, '\n', len - i) : NULL;
@@ -923,11 +1070,11 @@ static void expand_into(xctx *x, const xsrc *src, const char *text, size_t len, 
 
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
                     const template_vars *vars, size_t *out_len, srcmap *map, diag *d) {
-    xctx x = {book, d, true, vars || gitbook_at(book->dir), map, 0, 1, 1, 0, vars, NULL, NULL, 0, {{0}}, 0};
+    xctx x = {book, d, true, vars || gitbook_at(book->dir), map, 0, 1, 1, 0, vars, NULL, NULL, 0, {{0}}, 0, true, false, NULL};
     buf out;
     buf_init(&out);
     buf_puts(&out, "");
-    xsrc src = {chapter, arena_strdup(book->mem, where), NULL, 0};
+    xsrc src = {chapter, arena_strdup(book->mem, where), NULL, 0, NULL};
     expand_into(&x, &src, text, len, 0, &out);
     if (x.ok && x.n_if) {
         const ifblock *b = &x.ifs[x.n_if - 1];
@@ -937,6 +1084,21 @@ char *mdbook_expand(const model_book *book, const char *chapter, const char *tex
     for (size_t i = 0; i < x.n_set; i++) free(x.set_names[i]), free(x.set_values[i]);
     free(x.set_names);
     free(x.set_values);
+    if (!x.ok) {
+        buf_free(&out);
+        return NULL;
+    }
+    return buf_detach(&out, out_len);
+}
+
+char *mdbook_expand_snippets(const model_book *book, const char *chapter, const char *text, size_t len,
+                             const char *where, size_t *out_len, srcmap *map, diag *d) {
+    xctx x = {book, d, true, false, map, 0, 1, 1, 0, NULL, NULL, NULL, 0, {{0}}, 0, false, true, NULL};
+    buf out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    xsrc src = {chapter, arena_strdup(book->mem, where), NULL, 0, NULL};
+    expand_into(&x, &src, text, len, 0, &out);
     if (!x.ok) {
         buf_free(&out);
         return NULL;

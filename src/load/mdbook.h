@@ -34,4 +34,12 @@ bool mdbook_load(model_book *book, manifest *m, diag *d);
 char *mdbook_expand(const model_book *book, const char *chapter, const char *text, size_t len, const char *where,
                     const template_vars *vars, size_t *out_len, srcmap *map, diag *d);
 
+/* An MkDocs page's text with pymdownx.snippets' lines replaced: `--8<-- "file"` (the
+ * file, each line with the snippet line's indent), a `--8<--` block of file names, and
+ * `;--8<--` (the line as written, without ';'). Files from the project folder, else from
+ * a folder above the page; one not there is left out with a warning. Includes inside
+ * snippets too, up to 10 deep. As mdbook_expand otherwise. */
+char *mdbook_expand_snippets(const model_book *book, const char *chapter, const char *text, size_t len,
+                             const char *where, size_t *out_len, srcmap *map, diag *d);
+
 #endif

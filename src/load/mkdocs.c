@@ -27,6 +27,7 @@ typedef struct kctx {
     const char *shown;       /* as messages name it */
     diag *d;
     size_t walked;           /* files seen by the walk without nav */
+    bool snippets;           /* markdown_extensions has pymdownx.snippets */
 } kctx;
 
 const char *mkdocs_project_file(const char *dir) {
@@ -91,6 +92,7 @@ static void add_page(kctx *c, const char *path, const char *title, int line, int
         r->value = arena_strdup(c->book->mem, norm ? norm : joined);
         r->title = title ? arena_strdup(c->book->mem, title) : NULL;
         r->nav_title = true;
+        r->snippets = c->snippets;
         r->depth = depth;
     }
     free(full);
@@ -269,6 +271,16 @@ static void read_theme(kctx *c, const ytree_node *theme) {
     }
 }
 
+/* markdown_extensions names pymdownx.snippets (alone, or as the key of its settings). */
+static bool lists_snippets(const ytree_node *list) {
+    for (size_t i = 0; i < list->n; i++) {
+        const ytree_node *e = list->items[i];
+        const ytree_node *name = e->kind == YTREE_MAP && e->n ? e->items[0] : e;
+        if (name->kind == YTREE_SCALAR && strcmp(name->value, "pymdownx.snippets") == 0) return true;
+    }
+    return false;
+}
+
 /* The keys quire uses; MkDocs's many others (theme, plugins, markdown_extensions…) are
  * the web site's. Returns docs_dir, or NULL when it leaves the project folder. */
 static const char *read_keys(kctx *c, const ytree_node *root, const ytree_node **nav) {
@@ -291,6 +303,7 @@ static const char *read_keys(kctx *c, const ytree_node *root, const ytree_node *
                 meta->n_authors = 1;
             }
         } else if (strcmp(k, "theme") == 0) read_theme(c, v);
+        else if (strcmp(k, "markdown_extensions") == 0 && v->kind == YTREE_LIST) c->snippets = lists_snippets(v);
         else if (strcmp(k, "nav") == 0 && v->kind == YTREE_LIST) *nav = v;
         else if (strcmp(k, "nav") == 0 && !ytree_is_null(v))
             diag_warning(c->d, c->shown, v->line, v->col, "'nav' must be a list, not %s; every page of %s is read",
@@ -316,7 +329,7 @@ bool mkdocs_load(model_book *book, const char *file, const char *shown, manifest
     ytree_node *root = ytree_load(path, shown, d);
     free(path);
     if (!root) return false;
-    kctx c = {book, m, 0, NULL, file, arena_strdup(book->mem, shown), d, 0};
+    kctx c = {book, m, 0, NULL, file, arena_strdup(book->mem, shown), d, 0, false};
     bool ok = true;
     if (root->kind != YTREE_MAP) {
         diag_error(d, c.shown, root->line, root->col, "%s must be a mapping, not %s", file, ytree_kind_name(root));
