@@ -4,8 +4,9 @@
 # builds as it is with `quire build DIR`: mkdocs.yml's site_name and site_description, the
 # pages in nav's order under their sections, a page without an h1 headed by its nav title,
 # 99 % of the sentences in the PDF and the EPUB, its pictures, EPUBCheck without a message.
-# Then the same project without nav (every page, index first, folders as sections), and the
-# messages of a nav naming a missing page and of a docs_dir outside the project.
+# Then the same project without nav (every page, index first, folders as sections), the
+# messages of a nav naming a missing page and of a docs_dir outside the project, a nav
+# entry naming a folder, an image from the site root, and pymdownx.snippets.
 # Usage: mkdocs_book.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
 bin=$1 src=$2 work=$3
@@ -105,5 +106,86 @@ printf 'site_name: Out\ndocs_dir: ../elsewhere\n' >bad/mkdocs.yml
 "$bin" build bad -o bad-out2 >bad2.out 2>bad2.err
 check "a docs_dir outside the project is an error" test $? -eq 1
 check "named at its place" grep -qx "bad/mkdocs.yml:2:11: error: 'docs_dir' leaves the book folder: '../elsewhere'" bad2.err
+
+# a nav entry naming a folder (mkdocs.org's own nav: "User Guide: user-guide/"), a link
+# to "page.md/", an image from the site root ("/img/x.svg": docs/img/x.svg)
+mkdir -p site/docs/guide site/docs/img
+cp "$src/tests/model/fixtures/basic/images/dot.svg" site/docs/img/dot.svg
+printf 'site_name: Site\nnav:\n  - Home: index.md\n  - Guide: guide/\n' >site/mkdocs.yml
+printf '# Home\n\nSee [b](guide/b.md/#bee).\n\n<img src="/img/dot.svg" alt="Dot">\n' >site/docs/index.md
+printf '# Guide\n\nThe guide.\n' >site/docs/guide/README.md
+printf '# A\n\nA text.\n' >site/docs/guide/a.md
+printf '# B\n\n## Bee\n\nB text.\n' >site/docs/guide/b.md
+"$bin" dump site >site.json 2>site.err
+check "a site with a folder in nav loads: $(head -c 300 site.err)" test $? -eq 0 -a ! -s site.err
+got=$($py -c "import json; print(' '.join(c['file']+'|'+c['title'] for c in json.load(open('site.json'))['chapters']))")
+check "the folder is a section titled by nav, its README first: $got" \
+    test "$got" = "docs/index.md|Home mkdocs.yml|Guide docs/guide/README.md|Guide docs/guide/a.md|A docs/guide/b.md|B"
+check "the site-rooted image is a figure" $py -c "
+import json,sys
+d=json.load(open('site.json'))
+def walk(n):
+    yield n
+    for k in n.get('children', []): yield from walk(k)
+f=[n for b in d['chapters'][0]['blocks'] for n in walk(b) if n.get('type')=='figure']
+sys.exit(not f)"
+check "the link to guide/b.md/#bee leads there" no_match 'link' site.err
+printf 'site_name: Site\n' >site/mkdocs.yml
+printf '# Home\n\n<img src="/img/gone.svg" alt="Gone">\n' >site/docs/index.md
+"$bin" dump site >/dev/null 2>gone.err
+check "a site-rooted image that is not in the book is not found" \
+    grep -q "site/docs/index.md:3:1: error: image '/img/gone.svg' not found (from the book folder, or a folder above the chapter, as a site's root)" gone.err
+
+# pymdownx.snippets: --8<-- "file" from the project folder (else the docs folder), indented
+# in a list, a block of names, ;--8<-- as written, a missing file a warning
+mkdir -p snip/docs/inc
+printf 'site_name: Snip\nmarkdown_extensions:\n  - toc:\n      permalink: true\n  - pymdownx.snippets:\n      check_paths: false\n' >snip/mkdocs.yml
+printf 'Top text from the project folder.\n' >snip/TOP.md
+printf 'Docs text one.\nDocs text two.\n' >snip/docs/inc/part.md
+printf 'Block one.\n' >snip/docs/inc/b1.md
+printf 'Block two \356\200\200 here.\n' >snip/docs/inc/b2.md
+cat >snip/docs/index.md <<'EOS'
+# Snippets
+
+--8<-- "TOP.md"
+
+- An item:
+
+    --8<-- "inc/part.md"
+
+--8<--
+inc/b1.md
+inc/b2.md
+--8<--
+
+;--8<-- "TOP.md"
+
+--8<-- "gone.md"
+
+Last line.
+EOS
+"$bin" build snip -o snip-out >snip.out 2>snip.err
+check "snippets build" test $? -eq 0
+(mkdir -p snipx && cd snipx && unzip -q ../snip-out/snip.epub)
+cat snipx/EPUB/text/*.xhtml >snip.xhtml
+check "a snippet from the project folder" grep -q 'Top text from the project folder.' snip.xhtml
+check "an indented snippet stays in its list item" $py -c "
+import re,sys; t=open('snip.xhtml').read()
+sys.exit(not re.search(r'<li>.*Docs text one.\s*Docs text two.*</li>', t, re.S))"
+check "a block of two snippets" sh -c "grep -q 'Block one.' snip.xhtml && grep -q 'Block two' snip.xhtml"
+check ";--8<-- is the line as written (its dashes then made en dashes)" grep -qxF -- '<p>–8&lt;– “TOP.md”</p>' snip.xhtml
+check "a missing snippet warns at its line" grep -qx "snip/docs/index.md:16:1: warning: snippet 'gone.md' not found; left out" snip.err
+check "the text after the snippets keeps its place" grep -q 'Last line.' snip.xhtml
+check "a character in a snippet is named at the snippet file's line" grep -q '^snip/docs/inc/b2.md:1:11: warning: .*U+E000' snip.err
+printf 'site_name: Snip\n' >snip/mkdocs.yml
+"$bin" build snip -o snip-off --epub >/dev/null 2>&1
+(mkdir -p snipoff && cd snipoff && unzip -q ../snip-off/snip.epub)
+check "without pymdownx.snippets a --8<-- line is text" grep -qF -- ';–8&lt;– “TOP.md”' snipoff/EPUB/text/ch01.xhtml
+printf 'site_name: Snip\nmarkdown_extensions: [pymdownx.snippets]\n' >snip/mkdocs.yml
+printf '# Open\n\nBefore.\n\n--8<--\n\nNot a file name.\n' >snip/docs/index.md
+"$bin" build snip -o snip-open --epub >/dev/null 2>snip-open.err
+(mkdir -p snipopen && cd snipopen && unzip -q ../snip-open/snip.epub)
+check "a lone --8<-- that no other closes is text, and so is what follows" \
+    sh -c "grep -q 'Not a file name.' snipopen/EPUB/text/ch01.xhtml && ! grep -q snippet snip-open.err"
 
 finish
