@@ -1257,46 +1257,69 @@ static void heading_attributes(md_ctx *c, cmark_node *heading) {
     c->heading_anchor = id;
 }
 
-/* An attribute list right after an image or link, as MkDocs' attr_list and kramdown write
- * them ("![x](a.png){ width=\"300\" }", "[Go](b.md){ .md-button }"), is no text: it
- * is taken out of the text that follows, so such an image alone in its paragraph is
- * still a figure. Attributes have no use here (a width is the style's, a class the
- * web theme's). Done before the walk, which decides on figures as it enters a paragraph. */
+/* An attribute list right after an image, a link, emphasis or a code span, as MkDocs'
+ * attr_list and kramdown write them ("![x](a.png){ width=\"300\" }", "[Go](b.md){ .md-button }",
+ * "**`locale`**{ #mkdocs-locale }"), is no text: it is taken out of the text that follows,
+ * so such an image alone in its paragraph is still a figure. Its id is an anchor before
+ * the element, so links to it land; other attributes have no use here (a width is the
+ * style's, a class the web theme's). Done before the walk, which decides on figures as it
+ * enters a paragraph. */
+typedef struct attr_after {
+    cmark_node *element, *text;
+    char *id;
+} attr_after;
+
 static void inline_attributes(cmark_node *doc) {
-    cmark_node **texts = NULL;
+    attr_after *found = NULL;
     size_t n = 0, cap = 0;
     cmark_iter *it = cmark_iter_new(doc);
     for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
         cmark_node *k = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(k);
-        if (ev != CMARK_EVENT_EXIT || (t != CMARK_NODE_IMAGE && t != CMARK_NODE_LINK)) continue;
+        bool container = t == CMARK_NODE_IMAGE || t == CMARK_NODE_LINK || t == CMARK_NODE_STRONG || t == CMARK_NODE_EMPH;
+        if (!(container && ev == CMARK_EVENT_EXIT) && !(t == CMARK_NODE_CODE && ev == CMARK_EVENT_ENTER)) continue;
         cmark_node *next = cmark_node_next(k);
         const char *lit = next && cmark_node_get_type(next) == CMARK_NODE_TEXT ? cmark_node_get_literal(next) : NULL;
         if (!lit || lit[0] != '{') continue;
         const char *close = strchr(lit, '}');
         char *id = NULL;
         bool attrs = close && attribute_list(lit + 1, (size_t)(close - lit - 1), &id);
-        free(id);
-        if (!attrs) continue;
+        if (!attrs) {
+            free(id);
+            continue;
+        }
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            texts = xrealloc(texts, cap * sizeof *texts);
+            found = xrealloc(found, cap * sizeof *found);
         }
-        texts[n++] = next;
+        found[n++] = (attr_after){k, next, id};
     }
     cmark_iter_free(it);
     for (size_t i = 0; i < n; i++) {
-        const char *lit = cmark_node_get_literal(texts[i]);
+        cmark_node *text = found[i].text;
+        /* an image keeps no anchor: alone in its paragraph it must stay a figure */
+        bool image = cmark_node_get_type(found[i].element) == CMARK_NODE_IMAGE;
+        if (found[i].id && !image && !strpbrk(found[i].id, "\"<>&")) {
+            cmark_node *a = cmark_node_new(CMARK_NODE_HTML_INLINE);
+            char *tag = xasprintf("<a id=\"%s\"></a>", found[i].id);
+            cmark_node_set_literal(a, tag);
+            free(tag);
+            a->start_line = a->end_line = text->start_line;
+            a->start_column = a->end_column = text->start_column;
+            cmark_node_insert_before(found[i].element, a);
+        }
+        free(found[i].id);
+        const char *lit = cmark_node_get_literal(text);
         const char *rest = strchr(lit, '}') + 1;
-        if (!*rest && !cmark_node_next(texts[i])) {
-            cmark_node_free(texts[i]);
+        if (!*rest && !cmark_node_next(text)) {
+            cmark_node_free(text);
         } else {
             char *keep = xstrdup(rest);
-            cmark_node_set_literal(texts[i], keep);
+            cmark_node_set_literal(text, keep);
             free(keep);
         }
     }
-    free(texts);
+    free(found);
 }
 
 /* The heading's id: the one its source gave it, when that is free and no writer's own;

@@ -458,6 +458,28 @@ static void test_inline_attributes(void) {
     plain_is(nth(root, MODEL_PARAGRAPH, 0), "Go there now.");
     plain_is(nth(root, MODEL_PARAGRAPH, 1), "Keep {x} and a{not attrs} and  more.");
     done(&p);
+
+    /* an id after emphasis or a code span, as mkdocs.org's choosing-your-theme.md marks its
+     * settings ("**`locale`**{ #mkdocs-locale }"): an anchor there, and links find it */
+    parsed q = parse1("# B\n\n*   **`locale`**{ #mkdocs-locale }: the locale.\n\n"
+                      "See [it](#mkdocs-locale), *x*{: #ex }, `c`{#cc} and [c](#cc).\n\n![F](images/pixel.png){ #fig }\n");
+    OK(q.ok, "ids after inlines load: %s", said(&q.d));
+    INT_EQ(q.d.warnings, 0);
+    root = q.book->chapters[0].root;
+    const model_node *a0 = nth(root, MODEL_ANCHOR, 0), *a1 = nth(root, MODEL_ANCHOR, 1), *a2 = nth(root, MODEL_ANCHOR, 2);
+    OK(a0 && a1 && a2 && !nth(root, MODEL_ANCHOR, 3), "three anchors, none for the figure");
+    if (a0 && a1 && a2) {
+        STR_EQ(a0->id, "mkdocs-locale");
+        OK(a0->next && a0->next->type == MODEL_STRONG, "the anchor stands before the element");
+        STR_EQ(a1->id, "ex");
+        STR_EQ(a2->id, "cc");
+    }
+    const model_node *l0 = nth(root, MODEL_LINK, 0), *l1 = nth(root, MODEL_LINK, 1);
+    OK(l0 && l0->as.link.target == a0, "a link to #mkdocs-locale lands on the anchor");
+    OK(l1 && l1->as.link.target == a2, "a link to #cc too");
+    plain_is(nth(root, MODEL_PARAGRAPH, 1), "See it, x, c and c.");
+    OK(nth(root, MODEL_FIGURE, 0) != NULL, "an image with an id alone is still a figure");
+    done(&q);
 }
 
 /* pandoc's table captions: "Table: …" or ": …", right after the table or right before it. */
