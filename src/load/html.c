@@ -198,6 +198,25 @@ static cmark_node *find_close(cmark_node *open, const char *name) {
 
 static void rewrite_inlines(hctx *c, cmark_node *parent, int depth);
 
+/* Links inside `n` give their place to their text: a link holds no link (an address
+ * written as the text of <a href>, which GFM's autolinks made a link of its own). */
+static void unlink_links(cmark_node *n) {
+    for (cmark_node *k = cmark_node_first_child(n); k;) {
+        cmark_node *next = cmark_node_next(k);
+        unlink_links(k);
+        if (cmark_node_get_type(k) == CMARK_NODE_LINK) {
+            for (cmark_node *g = cmark_node_first_child(k); g;) {
+                cmark_node *gn = cmark_node_next(g);
+                cmark_node_unlink(g);
+                cmark_node_insert_before(k, g);
+                g = gn;
+            }
+            cmark_node_free(k);
+        }
+        k = next;
+    }
+}
+
 /* Moves the siblings between `open` and `close` (or the end) into `w`, put where `open` was. */
 static void wrap(hctx *c, cmark_node *open, cmark_node *close, cmark_node *w, int depth) {
     set_pos(w, open->start_line, open->start_column);
@@ -211,6 +230,7 @@ static void wrap(hctx *c, cmark_node *open, cmark_node *close, cmark_node *w, in
     cmark_node_free(open);
     if (close) cmark_node_free(close);
     rewrite_inlines(c, w, depth + 1);
+    if (cmark_node_get_type(w) == CMARK_NODE_LINK) unlink_links(w);
 }
 
 /* One opening (or void) tag among the inlines; returns the node to continue after. */

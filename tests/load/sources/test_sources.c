@@ -119,6 +119,25 @@ static void test_linked_figure(void) {
     done(&p);
 }
 
+/* An address written as the text of <a href>, as Starlette's docs/index.md writes its
+ * links: GFM's autolinks make it a link of its own, inside the <a>; a link holds no link
+ * (the EPUB would not validate), so one link with that text. */
+static void test_link_in_link(void) {
+    parsed p = parse1("# T\n\n**Docs**: <a href=\"https://www.starlette.io/\" target=\"_blank\">https://www.starlette.io</a>"
+                      " and <a href=\"https://x.org/\"><em>see https://y.org</em></a>.\n");
+    OK(p.ok, "links load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *l0 = nth(root, MODEL_LINK, 0), *l1 = nth(root, MODEL_LINK, 1);
+    OK(l0 && l1 && !nth(root, MODEL_LINK, 2), "two links, none inside another");
+    if (l0) {
+        STR_EQ(l0->as.link.url, "https://www.starlette.io/");
+        plain_is(l0, "https://www.starlette.io");
+    }
+    if (l1) plain_is(l1, "see https://y.org");
+    plain_is(nth(root, MODEL_PARAGRAPH, 0), "Docs: https://www.starlette.io and see https://y.org.");
+    done(&p);
+}
+
 static void test_remote_images(void) {
     parsed p = parse1("![Build status](https://img.shields.io/badge/x.svg)\n\n"
                       "[![Discord](https://img.shields.io/d.svg)](https://discord.gg/x) join us\n\n"
@@ -524,6 +543,7 @@ int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_inline_images();
     test_linked_figure();
+    test_link_in_link();
     test_remote_images();
     test_outside_links();
     test_github_slugs();
