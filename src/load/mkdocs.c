@@ -326,7 +326,7 @@ static const char *read_keys(kctx *c, const ytree_node *root, const ytree_node *
 bool mkdocs_load(model_book *book, const char *file, const char *shown, manifest *m, diag *d) {
     memset(m, 0, sizeof *m);
     char *path = path_join(book->dir, file);
-    ytree_node *root = ytree_load(path, shown, d);
+    ytree_node *root = ytree_load_lenient(path, shown, d);
     free(path);
     if (!root) return false;
     kctx c = {book, m, 0, NULL, file, arena_strdup(book->mem, shown), d, 0, false};

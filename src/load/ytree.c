@@ -118,6 +118,7 @@ typedef struct ybuild {
     size_t depth, stack_cap;
     int docs;
     bool ok, done;
+    bool lenient;            /* anchors allowed, aliases read as empty strings (mkdocs.yml) */
 } ybuild;
 
 /* A scalar, checked: escapes ("\x01", "\uFFFE") can put into a value what the file may not hold. */
@@ -182,9 +183,11 @@ static void add_event(ybuild *b, const yaml_event_t *ev) {
         }
         break;
     case YAML_ALIAS_EVENT:
-        diag_error(b->d, b->display, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-                   "YAML aliases (*%s) are not allowed", (const char *)ev->data.alias.anchor);
-        b->ok = false;
+        if (!b->lenient) {
+            diag_error(b->d, b->display, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+                       "YAML aliases (*%s) are not allowed", (const char *)ev->data.alias.anchor);
+            b->ok = false;
+        }
         /* A placeholder keeps keys and values paired in the enclosing map. */
         node = ynode_new(YTREE_SCALAR, ev->start_mark);
         node->value = xstrdup("");
@@ -210,7 +213,7 @@ static void add_event(ybuild *b, const yaml_event_t *ev) {
     default:
         break;
     }
-    if (anchor) {
+    if (anchor && !b->lenient) {
         diag_error(b->d, b->display, node->line, node->col, "YAML anchors (&%s) are not allowed", (const char *)anchor);
         b->ok = false;
     }
@@ -226,14 +229,29 @@ ytree_node *ytree_load(const char *path, const char *display, diag *d) {
     return root;
 }
 
+static ytree_node *parse_as(const char *data, size_t len, const char *display, bool lenient, diag *d);
+
 ytree_node *ytree_parse(const char *data, size_t len, const char *display, diag *d) {
+    return parse_as(data, len, display, false, d);
+}
+
+ytree_node *ytree_load_lenient(const char *path, const char *display, diag *d) {
+    size_t len = 0;
+    char *data = read_text(path, display, &len, d);
+    if (!data) return NULL;
+    ytree_node *root = parse_as(data, len, display, true, d);
+    free(data);
+    return root;
+}
+
+static ytree_node *parse_as(const char *data, size_t len, const char *display, bool lenient, diag *d) {
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         fprintf(stderr, "quire: out of memory\n");
         abort();
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    ybuild b = {display, d, NULL, NULL, 0, 0, 0, true, false};
+    ybuild b = {display, d, NULL, NULL, 0, 0, 0, true, false, lenient};
     while (!b.done) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {

@@ -26,6 +26,9 @@ struct ytree_node {
 /* Reads and parses a YAML file into a tree (one document). Checks UTF-8 first.
  * NULL after reporting errors to d as `display:line:col`. Free with ytree_free. */
 ytree_node *ytree_load(const char *path, const char *display, diag *d);
+/* The same for another tool's file (mkdocs.yml), of which quire reads a few keys: YAML
+ * anchors are allowed and an alias is read as an empty string. */
+ytree_node *ytree_load_lenient(const char *path, const char *display, diag *d);
 /* The same for text already read and checked as UTF-8 (a chapter's front matter). */
 ytree_node *ytree_parse(const char *data, size_t len, const char *display, diag *d);
 void ytree_free(ytree_node *n);

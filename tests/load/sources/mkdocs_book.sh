@@ -188,4 +188,12 @@ printf '# Open\n\nBefore.\n\n--8<--\n\nNot a file name.\n' >snip/docs/index.md
 check "a lone --8<-- that no other closes is text, and so is what follows" \
     sh -c "grep -q 'Not a file name.' snipopen/EPUB/text/ch01.xhtml && ! grep -q snippet snip-open.err"
 
+# mkdocs.yml as sites write it: Python tags, YAML anchors and aliases in settings quire
+# does not read (libyaml reads them; only book.yaml refuses anchors)
+mkdir -p tags/docs
+printf '# Hi\n\nText.\n' >tags/docs/index.md
+printf 'site_name: Tagged\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n  - toc: &toc\n      permalink: true\nextra: *toc\n' >tags/mkdocs.yml
+"$bin" dump tags >tags.json 2>tags.err
+check "Python tags, anchors and aliases in mkdocs.yml: no message: $(head -c 200 tags.err)" test $? -eq 0 -a ! -s tags.err
+
 finish
