@@ -198,6 +198,9 @@ static cmark_node *find_close(cmark_node *open, const char *name) {
 
 static void rewrite_inlines(hctx *c, cmark_node *parent, int depth);
 
+/* Tags that only style the text they hold, dropped without a word: nothing is lost. */
+static bool quiet_wrapper(const char *name) { return strcmp(name, "span") == 0 || strcmp(name, "small") == 0; }
+
 /* Links inside `n` give their place to their text: a link holds no link (an address
  * written as the text of <a href>, which GFM's autolinks made a link of its own). */
 static void unlink_links(cmark_node *n) {
@@ -277,10 +280,10 @@ static cmark_node *inline_tag(hctx *c, cmark_node *k, int depth) {
             cmark_node_set_literal(k, lit2);
             free(lit2);
         }
-    } else if (strcmp(name, "span") == 0) {
-        /* a span without an id only styles what it holds (an icon, a colour): the text
-         * stays where it is, as a <span> does in a block */
-        cmark_node *close = find_close(k, "span");
+    } else if (quiet_wrapper(name)) {
+        /* a span without an id, or small, only styles what it holds (an icon, a colour, a
+         * smaller size): the text stays where it is, as in a block */
+        cmark_node *close = find_close(k, name);
         if (close && close == next) next = cmark_node_next(close);
         if (close) cmark_node_free(close);
         cmark_node_free(k);
@@ -459,7 +462,7 @@ static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth) {
         cmark_node_append_child(into, w);
         walk_children(c, n, w, depth);
     } else {
-        if (strcmp(name, "span") != 0) warn_tag(c, line, col, name);
+        if (!quiet_wrapper(name)) warn_tag(c, line, col, name);
         walk_children(c, n, into, depth);
     }
 }

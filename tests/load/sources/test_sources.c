@@ -138,6 +138,21 @@ static void test_link_in_link(void) {
     done(&p);
 }
 
+/* Tags that only style their text, as mkdocs-material's docs write version notes
+ * ("<small>recommended</small>", 650 of them) and Django Girls its icons (a <span class>):
+ * dropped without a word, their text kept; <u> still warns. */
+static void test_quiet_wrappers(void) {
+    parsed p = parse1("# T\n\nA <small>recommended</small> <span class=\"x\">setting</span> and <u>u</u>.\n\n"
+                      "<p>Block <small>small</small> text.</p>\n");
+    OK(p.ok, "loads: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 1);
+    OK(has(&p.d, "a.md:3:65: warning: raw HTML tag <u> is not supported"), "%s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    plain_is(nth(root, MODEL_PARAGRAPH, 0), "A recommended setting and u.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 1), "Block small text.");
+    done(&p);
+}
+
 static void test_remote_images(void) {
     parsed p = parse1("![Build status](https://img.shields.io/badge/x.svg)\n\n"
                       "[![Discord](https://img.shields.io/d.svg)](https://discord.gg/x) join us\n\n"
@@ -544,6 +559,7 @@ int main(void) {
     test_inline_images();
     test_linked_figure();
     test_link_in_link();
+    test_quiet_wrappers();
     test_remote_images();
     test_outside_links();
     test_github_slugs();
