@@ -1,6 +1,6 @@
 /* Fuzz target: an mdBook chapter's {{#include}} links expanded (mdbook_expand, against
  * the files of the robust tests' tiny fixture book: its chapters, by line range or
- * anchor; GitBook's variables and {% if %} tags too), then the result parsed with the map of where each stretch was written. The
+ * anchor; GitBook's variables and {% if %} tags, MkDocs's snippets too), then the result parsed with the map of where each stretch was written. The
  * map's stretches come in the text's order, and every position in the model names a
  * line and column of a file the author wrote. */
 #include "fuzz_book.h"
@@ -51,11 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ch->rust_hidden = true;
     srcmap map = {0};
     size_t n = 0;
-    /* an odd first byte: a GitBook's chapter, with a variable and its template tags */
+    /* the first byte picks the form, (byte + 1) % 3: 1 a GitBook's chapter, with a variable
+     * and its template tags ("0…", "{…"); 2 an MkDocs page with pymdownx.snippets ("1…");
+     * 0 an mdBook chapter ("#…") */
     static const char *names[] = {"language", "v"}, *values[] = {"en", "1.0"};
     const template_vars vars = {names, values, 2};
-    bool gitbook = size && (data[0] & 1);
-    char *text = mdbook_expand(book, ch->file, src, size, ch->file, gitbook ? &vars : NULL, &n, &map, &d);
+    int form = size ? (data[0] + 1) % 3 : 0;
+    char *text = form == 2 ? mdbook_expand_snippets(book, ch->file, src, size, ch->file, &n, &map, &d)
+                           : mdbook_expand(book, ch->file, src, size, ch->file, form == 1 ? &vars : NULL, &n, &map, &d);
     if (text) {
         check_map(&map);
         markdown_parse_included(book, ch, 0, text, n, &map, &book_files, &d);
