@@ -162,7 +162,10 @@ static bool decode_image(const char *data, size_t len, model_image *out, char **
         GError *err = NULL;
         RsvgHandle *h = rsvg_handle_new_from_data(u, len, &err);
         if (!h) {
-            *why = xasprintf("is not a valid SVG image (%s)", err ? err->message : "unreadable");
+            const char *msg = err && err->message ? err->message : "unreadable";
+            int n = (int)strlen(msg);
+            while (n > 0 && isspace((unsigned char)msg[n - 1])) n--; /* libxml2's messages end in a line end */
+            *why = xasprintf("is not a valid SVG image (%.*s)", n, msg);
             if (err) g_error_free(err);
             return false;
         }

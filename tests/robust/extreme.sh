@@ -174,6 +174,18 @@ refused "an SVG <use> bomb" "svguse/chapters/01-start.md:5:1: error: image 'imag
 svgfont svgusecycle '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/><rect width="5" height="5"/></g><use href="#a"/>' out-svgusecycle
 check "an SVG <use> cycle builds: $(head -c 200 "$ERR")" [ "$RC" -eq 0 ]
 
+## a "billion laughs" SVG: libxml2 stops at the entity loop; the message is one line
+
+new_book laughs
+python3 - laughs/images/dot.svg <<'PY'
+import sys
+ents = '<!ENTITY a "aaaaaaaaaa">\n' + "".join('<!ENTITY %s "%s">\n' % (chr(98 + i), ("&%s;" % chr(97 + i)) * 10) for i in range(9))
+open(sys.argv[1], "w").write('<?xml version="1.0"?>\n<!DOCTYPE svg [\n' + ents + ']>\n'
+                             '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&j;</text></svg>\n')
+PY
+run_quire build laughs -o out
+refused "an SVG of nested entities (billion laughs)" "laughs/chapters/01-start.md:5:1: error: image 'images/dot.svg' is not a valid SVG image \(XML parse error: .*Detected an entity reference loop\)$"
+
 ## a title of 1 MB: set on the title page and in every running head (63 s, 600 MB)
 
 new_book bigtitle
