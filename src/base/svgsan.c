@@ -15,6 +15,7 @@
 
 #include "base/image.h"
 #include "base/util.h"
+#include "base/xmllib.h"
 
 /*** the walk's state ***/
 
@@ -196,7 +197,7 @@ static bool animates_reference(const xmlNode *el) {
         const char *local = colon ? colon + 1 : (const char *)target;
         bad = strcasecmp(local, "href") == 0 || strncasecmp(local, "on", 2) == 0;
     }
-    xmlFree(target);
+    xmllib_free(target);
     return bad;
 }
 
@@ -273,7 +274,7 @@ static void check_font_sizes(san *s, const xmlNode *el, const char *style_text) 
         xmlChar *value = xmlNodeGetContent((const xmlNode *)a);
         const char *v = value ? (const char *)value : "";
         absurd = font ? font_size_absurd(v, strlen(v)) : css_font_absurd(v);
-        xmlFree(value);
+        xmllib_free(value);
     }
     if (absurd && !s->refused)
         s->refused = xasprintf("asks for a font size past what can be drawn (line %ld; at most %g units, or %g em)",
@@ -316,7 +317,7 @@ static void clean_attributes(san *s, xmlNode *el) {
             free(clean);
             free(what);
         }
-        xmlFree(value);
+        xmllib_free(value);
         if (drop) xmlRemoveProp(a);
     }
 }
@@ -336,7 +337,7 @@ static bool clean_style_element(san *s, xmlNode *el) {
         xmlAddChild(el, xmlNewDocText(s->doc, (const xmlChar *)clean));
     }
     free(clean);
-    xmlFree(css);
+    xmllib_free(css);
     return keep;
 }
 
@@ -438,7 +439,7 @@ static void check_doctype(san *s) {
     else
         note(s, xmlGetLineNo((xmlNode *)dtd), "an external document type '%s'",
              dtd->SystemID ? (const char *)dtd->SystemID : pub);
-    xmlFree((xmlChar *)dtd->ExternalID), xmlFree((xmlChar *)dtd->SystemID);
+    xmllib_free((xmlChar *)dtd->ExternalID), xmllib_free((xmlChar *)dtd->SystemID);
     dtd->ExternalID = dtd->SystemID = NULL;
     if (!dtd->children) {
         xmlUnlinkNode((xmlNode *)dtd);
@@ -486,7 +487,7 @@ static void collect_ids(GHashTable *ids, xmlNode *parent) {
         if (c->type != XML_ELEMENT_NODE) continue;
         xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
         if (id && !g_hash_table_contains(ids, id)) g_hash_table_insert(ids, g_strdup((const char *)id), c);
-        xmlFree(id);
+        xmllib_free(id);
         collect_ids(ids, c);
     }
 }
@@ -498,7 +499,7 @@ static xmlNode *use_target(drawn *dw, xmlNode *use) {
     const char *p = v ? (const char *)v : "";
     while (isspace((unsigned char)*p)) p++;
     xmlNode *t = *p == '#' ? g_hash_table_lookup(dw->ids, p + 1) : NULL;
-    xmlFree(v);
+    xmllib_free(v);
     return t;
 }
 
@@ -579,7 +580,7 @@ static bool clean_once(const unsigned char *svg, size_t len, svgsan_result *r) {
         r->data = xmalloc(size > 0 ? (size_t)size : 1);
         memcpy(r->data, mem, size > 0 ? (size_t)size : 0);
         r->len = size > 0 ? (size_t)size : 0;
-        xmlFree(mem);
+        xmllib_free(mem);
         r->removed = s.n_removed ? removed_list(&s) : NULL;
     }
     for (int i = 0; i < SAN_MAX_NOTES; i++) free(s.notes[i]);

@@ -7,10 +7,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/rsvglib.h"
 #include "base/util.h"
+#include "base/xmllib.h"
 #include "cli/cli.h"
 #include "ebook/epub.h"
 #include "print/pdf.h"
+#include "print/qpdflib.h"
 
 void cli_build_report_free(cli_build_report *r) {
     free(r->pdf_path);
@@ -202,6 +205,10 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
     bool strict0 = d->strict; /* the book may turn strict mode on for this build only */
     double t0 = monotonic_seconds();
     cli_progress *prog = cli_progress_start(o->progress && !o->quiet, d);
+    /* on the second core while the book is read: what reading its SVGs and HTML and
+     * finishing its PDF will need */
+    lazylib *const libs[] = {&xmllib, &rsvglib, &qpdflib};
+    lazylib_preload(libs, o->want_pdf ? 3 : 2);
 
     cli_progress_stage(prog, "loading");
     book_options bo = o->book;
@@ -222,6 +229,7 @@ int cli_build(const cli_options *o, diag *d, cli_build_report *r) {
         model_book_free(book);
     }
     d->strict = strict0;
+    lazylib_preload_join();
     cli_progress_end(prog);
     r->t_total = monotonic_seconds() - t0;
     r->errors = d->errors - errors0;

@@ -16,6 +16,7 @@
 #include <cmark-gfm/node.h>
 
 #include "base/util.h"
+#include "base/xmllib.h"
 
 /* Deeper inline tag nesting is dropped instead of wrapped (recursion stays bounded). */
 #define MAX_WRAP_DEPTH 64
@@ -121,7 +122,7 @@ static char *attr(xmlNode *e, const char *name) {
     xmlChar *v = xmlGetProp(e, (const xmlChar *)name);
     if (!v) return NULL;
     char *s = xstrdup((const char *)v);
-    xmlFree(v);
+    xmllib_free(v);
     return s;
 }
 
@@ -539,7 +540,7 @@ static bool figure_block(hctx *c, xmlNode *fig, int line, int col) {
         while (b.len && b.data[b.len - 1] == ' ') b.data[--b.len] = '\0';
         if (b.len) cmark_node_set_title(im, b.data);
         buf_free(&b);
-        xmlFree(t);
+        xmllib_free(t);
     }
     cmark_node_append_child(p, im);
     return true;
@@ -595,7 +596,7 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
         xmlChar *t = xmlNodeGetContent(n);
         cmark_node *code = cmark_node_new(CMARK_NODE_CODE_BLOCK);
         cmark_node_set_literal(code, t ? (const char *)t : "");
-        xmlFree(t);
+        xmllib_free(t);
         insert_block(c, code, line, col);
     } else if (strcmp(name, "hr") == 0) {
         insert_block(c, cmark_node_new(CMARK_NODE_THEMATIC_BREAK), line, col);
