@@ -139,9 +139,10 @@ static void rewrite_line(rewriter *w, line_view l, int line_no, admonition_set *
     for (; w->pending_blanks; w->pending_blanks--) put_blank(w);
     for (int k = 0; k < units; k++) {
         size_t u = unit_at[k + 1] - unit_at[k];
-        buf_putc(&w->out, '>');
-        if (u == 4) buf_puts(&w->out, "   ");
-        else buf_put(&w->out, l.s + unit_at[k], u); /* a tab keeps its stop */
+        /* "  > ": the quote's text starts where the body's does, so what is indented further
+         * (a footnote's text two more, code four more) keeps its own indent */
+        if (u == 4) buf_puts(&w->out, "  > ");
+        else buf_putc(&w->out, '>'), buf_put(&w->out, l.s + unit_at[k], u); /* a tab keeps its stop */
     }
     const char *rest = l.s + at;
     size_t rest_n = l.n - at;

@@ -7,7 +7,8 @@
  *
  * The rewrite keeps every line where it was and the body's columns: a marker line
  * becomes ">" (at its container's indentation), each body line's first four columns
- * (four spaces or a tab) become ">   " (or ">\t"), its blank lines ">". Fenced code is
+ * (four spaces or a tab) become "  > " (or ">\t"), so the quote's text starts where the
+ * body's does and what is indented further keeps its indent; blank lines ">". Fenced code is
  * left alone. The label (the title, else the type with a capital: "Note"; none for an
  * empty title) is kept by line, for the reader to set in bold at the quote's top. */
 #ifndef QUIRE_LOAD_ADMONITION_H

@@ -450,6 +450,21 @@ static void test_image_query(void) {
  * (the title, else the type) in bold first, bodies nested by indentation, fenced code in
  * a body kept, a marker inside fenced code left as code, and the body's messages at the
  * line and column the source has. */
+/* A body indented further than its tab's: mkdocs-material's insiders/upgrade.md defines a
+ * footnote two spaces in, which must stay a definition (not an indented code block), and
+ * indented code four in is code without extra spaces. */
+static void test_admonition_indents(void) {
+    parsed p = parse1("# T\n\n=== \"git upgrade\"\n\n    From your workspace[^detached]:\n\n      [^detached]:\n"
+                      "        The detach argument.\n\n!!! note\n\n        indented code\n");
+    OK(p.ok, "loads: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *code = nth(root, MODEL_CODE_BLOCK, 0);
+    OK(code && !nth(root, MODEL_CODE_BLOCK, 1), "one code block, the indented code");
+    if (code) plain_is(code, "indented code");
+    OK(p.book->n_footnotes == 1, "the footnote is defined");
+    done(&p);
+}
+
 static void test_admonitions(void) {
     parsed p = parse1("# A\n\n!!! note \"Read this\"\n    Lazy first line.\n\n    ??? tip\n\n        Inner <u>x</u>.\n\n"
                       "=== \"Python\"\n\n    ```python\n    print(1)\n    ```\n\n!!! warning \"\"\n\n    No label.\n\n"
@@ -570,6 +585,7 @@ int main(void) {
     test_image_beside_chapter();
     test_image_query();
     test_admonitions();
+    test_admonition_indents();
     test_inline_attributes();
     test_table_captions();
     test_strict();
