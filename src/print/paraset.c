@@ -57,6 +57,8 @@ struct paraset {
     line_segs *segs;
     int n_lines;
     double min_w, max_w;
+    double *src_w;           /* verbatim: each source line's width, unwrapped */
+    int n_src;
     bool verbatim;
     bool code_breaks;        /* some inline code may break at its punctuation */
 };
@@ -268,9 +270,60 @@ static void shape_with_fallback(paraset *ps, PangoItem *it, const paraset_opts *
     }
 }
 
+/* A character Pango shapes to no glyph (a variation selector, ZERO WIDTH JOINER) gets a
+ * cluster of its own, which cairo writes with no text: it joins the cluster before it
+ * (in logical order) so the PDF's text keeps it ("🛠️" extracts with its U+FE0F). */
+static void join_empty_clusters(const paraset *ps, const PangoItem *it, PangoGlyphString *gs) {
+    bool rtl = it->analysis.level & 1;
+    for (int g = 0; g < gs->num_glyphs; g++) {
+        int prev = rtl ? g + 1 : g - 1;
+        if (gs->glyphs[g].glyph != PANGO_GLYPH_EMPTY || prev < 0 || prev >= gs->num_glyphs) continue;
+        gunichar c = g_utf8_get_char(ps->text + it->offset + gs->log_clusters[g]);
+        if (hidden(c) || !g_unichar_iszerowidth(c)) continue;
+        gs->log_clusters[g] = gs->log_clusters[prev];
+    }
+}
+
+/* The advance every printable ASCII character has in the paragraph's runs, when they all
+ * have the same one (a monospaced face), else 0. */
+static int cell_width(const paraset *ps) {
+    int cell = 0;
+    for (int r = 0; r < ps->n_runs; r++) {
+        const PangoItem *it = ps->runs[r]->item;
+        const PangoGlyphString *gs = ps->runs[r]->glyphs;
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            unsigned char ch = (unsigned char)ps->text[it->offset + gs->log_clusters[g]];
+            if (ch < 0x20 || ch > 0x7E || gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG) continue;
+            int w = gs->glyphs[g].geometry.width;
+            if (cell && abs(w - cell) > 1) return 0;
+            cell = w;
+        }
+    }
+    return cell;
+}
+
+/* Code in a monospaced face: every cluster takes a whole number of the face's columns,
+ * the nearest to its own advance (at least one), so a glyph from another font (a
+ * fallback's ❰ or CJK, an emoji) keeps the columns after it on the grid; the glyphs are
+ * centred in their columns. A cluster that draws nothing keeps its width. */
+static void snap_to_cells(PangoGlyphString *gs, int cell) {
+    for (int g = 0; g < gs->num_glyphs;) {
+        int e = g, w = 0;
+        while (e < gs->num_glyphs && gs->log_clusters[e] == gs->log_clusters[g]) w += gs->glyphs[e++].geometry.width;
+        int cells = (w + cell / 2) / cell, d = (cells ? cells : 1) * cell - w;
+        if (w > 0 && d) {
+            for (int k = g; k < e; k++) gs->glyphs[k].geometry.x_offset += d / 2;
+            gs->glyphs[e - 1].geometry.width += d;
+        }
+        g = e;
+    }
+}
+
 /* The glyph widths and clusters of every run, per byte; glyphs that must not show
  * are emptied, characters no font has counted. */
 static void index_runs(paraset *ps, paraset_report *rep) {
+    for (int r = 0; r < ps->n_runs; r++) join_empty_clusters(ps, ps->runs[r]->item, ps->runs[r]->glyphs);
+    int cell = ps->verbatim ? cell_width(ps) : 0;
     for (int r = 0; r < ps->n_runs; r++) {
         const PangoItem *it = ps->runs[r]->item;
         PangoGlyphString *gs = ps->runs[r]->glyphs;
@@ -289,6 +342,10 @@ static void index_runs(paraset *ps, paraset_report *rep) {
                 gs->glyphs[g].glyph = 0;
                 gs->glyphs[g].geometry.width = lg.width;
             }
+        }
+        if (cell) snap_to_cells(gs, cell);
+        for (int g = 0; g < gs->num_glyphs; g++) {
+            int b = it->offset + gs->log_clusters[g];
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
             ps->flags[b] |= F_CLUSTER;
         }
@@ -763,9 +820,13 @@ static void lines_from_breaks(paraset *ps, const items *b, const lb_line *br, in
     for (int i = 0; i < n; i++) ps->lines[i].end = i + 1 < n ? ps->lines[i + 1].start : ps->len;
 }
 
+/* Punctuation a code line may wrap after when it has no space late enough: between
+ * a path's or URL's parts, after a list's comma, an operator, a call's bracket. */
+static bool breaks_after(char c) { return c && strchr(",;:./\\-&|?!=+)]}>([{", c) != NULL; }
+
 /* Code: each source line wraps where the next character would pass the measure, or
- * after the last space before it when that keeps at least 60 % of the line, the rest
- * hanging; nothing stretches. */
+ * after the last space before it when that keeps at least 60 % of the line, else after
+ * the last punctuation that does, the rest hanging; nothing stretches. */
 static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, int n_cuts, paraset_report *rep) {
     int cap = 16, n = 0;
     int *from = xcalloc((size_t)cap, sizeof *from), *to = xcalloc((size_t)cap, sizeof *to);
@@ -775,6 +836,8 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
     double acc = 0, whole = 0, widest = 0; /* whole: the source line so far, unwrapped */
     int space = -1;      /* the last space after a word on this line, -1 */
     double at_space = 0; /* acc just after it */
+    int punct = -1;      /* the byte after the last punctuation that may end a piece, -1 */
+    double at_punct = 0;
     bool inked = false;  /* a character other than a space on this line so far */
     for (int k = 0; k <= ps->len; k++) {
         bool end = k == ps->len || ps->text[k] == '\n';
@@ -784,13 +847,19 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
             double lw = o->width - (continued ? o->hang : 0);
             wrap = o->width > 0 && k > start && acc + ps->adv[k] > lw + 1e-6;
             if (wrap && space > start && at_space >= 0.6 * lw) next = space + 1, acc -= at_space;
+            else if (wrap && punct > start && at_punct >= 0.6 * lw) next = punct, acc -= at_punct;
             else if (wrap) next = k, acc = 0;
             acc += ps->adv[k];
             whole += ps->adv[k];
             if (ps->text[k] == ' ' && inked) space = k, at_space = acc;
             else if (ps->text[k] != ' ') inked = true;
+            if (inked && breaks_after(ps->text[k]) && ps->flags[k + 1] & F_CLUSTER) punct = k + 1, at_punct = acc;
         }
-        if (end) widest = whole > widest ? whole : widest, whole = 0;
+        if (end) {
+            widest = whole > widest ? whole : widest;
+            ps->src_w = xrealloc(ps->src_w, (size_t)(ps->n_src + 1) * sizeof *ps->src_w);
+            ps->src_w[ps->n_src++] = whole, whole = 0;
+        }
         if (!end && !wrap) continue;
         if (n + 1 >= cap) {
             cap *= 2;
@@ -803,7 +872,7 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
         } else {
             start = k + 1, continued = false, acc = 0, inked = false;
         }
-        space = -1;
+        space = punct = -1;
     }
     grow_lines(ps, n);
     for (int i = 0; i < n; i++) {
@@ -928,7 +997,7 @@ void paraset_free(paraset *ps) {
     }
     for (int r = 0; r < ps->n_runs; r++) pango_glyph_item_free(ps->runs[r]);
     free(ps->runs), free(ps->adv), free(ps->flags), free(ps->run_of), free(ps->cidx);
-    free(ps->hy_w), free(ps->hy_g), free(ps->lines), free(ps->segs);
+    free(ps->hy_w), free(ps->hy_g), free(ps->lines), free(ps->segs), free(ps->src_w);
     free(ps);
 }
 
@@ -938,6 +1007,13 @@ const paraset_line *paraset_get_line(const paraset *ps, int i) { return &ps->lin
 
 void paraset_measure(const paraset *ps, double *min_width, double *max_width) {
     *min_width = ps->min_w, *max_width = ps->max_w;
+}
+
+double paraset_widest_within(const paraset *ps, double limit) {
+    double w = 0;
+    for (int i = 0; i < ps->n_src; i++)
+        if (ps->src_w[i] <= limit && ps->src_w[i] > w) w = ps->src_w[i];
+    return w;
 }
 
 /*** drawing ***/

@@ -83,6 +83,9 @@ const paraset_line *paraset_get_line(const paraset *ps, int i);
  * widest source line, unwrapped. */
 void paraset_measure(const paraset *ps, double *min_width, double *max_width);
 
+/* Verbatim text: the widest source line no wider than `limit`, unwrapped; 0 if none. */
+double paraset_widest_within(const paraset *ps, double limit);
+
 /* Draws line i with its left at x (the paragraph's left) and its baseline at y. */
 typedef void (*paraset_segment_fn)(void *ud, cairo_t *cr, int start, int end, bool after);
 void paraset_draw_line(const paraset *ps, cairo_t *cr, int i, double x, double y, paraset_segment_fn fn, void *ud);

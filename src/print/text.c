@@ -665,15 +665,17 @@ static void report(text_ctx *tc, const model_node *block, const builder *b, cons
 }
 
 /* Code with a line wider than the measure: set again as much smaller (down to the
- * style's shrink-to-fit) as makes its widest line fit, so fewer lines wrap, or none. */
+ * style's shrink-to-fit) as makes its widest line fit, so fewer lines wrap, or none. A
+ * line too long even at that floor wraps anyway: the block is made only as small as its
+ * widest line that can fit needs, so one long command does not shrink the whole listing. */
 static text_para *fit_code(text_ctx *tc, builder *b, const style_text *st, const text_opts *o, text_para *p,
                            paraset_report *rep) {
     bool wraps = false;
     for (int i = 0; i < p->n_lines; i++) wraps |= p->lines[i].continued;
     if (!wraps || st->shrink_to_fit >= 1 || o->width <= 0) return p;
-    double lo, widest;
-    paraset_measure(p->set, &lo, &widest);
-    double scale = widest > 0 ? o->width / widest * 0.999 : 1;
+    double widest = paraset_widest_within(p->set, o->width / st->shrink_to_fit);
+    if (widest <= o->width) return p; /* what wraps would wrap at any size */
+    double scale = o->width / widest * 0.999;
     if (scale < st->shrink_to_fit) scale = st->shrink_to_fit;
     text_opts oo = *o;
     oo.size_scale = (o->size_scale > 0 ? o->size_scale : 1) * scale;

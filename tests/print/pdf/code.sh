@@ -4,7 +4,8 @@
 # line too long for it wraps into two output lines that together hold it all, the
 # second indented; code is set in the bundled monospaced face (one advance for every
 # character, tab stops at multiples of it), a block with a line too long for the measure
-# at 62.5 % of the size (shrink-to-fit); a list item's listing too wide for its indent
+# just small enough for that line (shrink-to-fit, down to 62.5 %; a line too long even
+# then wraps after a space or punctuation and does not shrink the block); a list item's listing too wide for its indent
 # at the column's full width instead; the EPUB's CSS names the same face with a
 # monospace fallback and embeds it, and wraps a long line. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
@@ -45,17 +46,21 @@ for line in open(md, encoding="utf-8").read().split("\n"):
 code = [l for b in blocks for l in b if l.strip()]
 norm = lambda s: " ".join(s.split())
 out = [norm(l) for l in open(work + "/layout.txt", encoding="utf-8")]
-longest = max(code, key=len)
+longs = [l for l in code if len(l) > 122] # too long for the measure even at 62.5 %
 whole = 0
 for l in code:
-    if l is longest: continue
+    if l in longs: continue
     if norm(l) in out: whole += 1
     else: bad(f"code line not whole in pdftotext -layout: {l!r}")
-# The long line: two output lines, in order, that make it up between them.
-n = norm(longest)
-hits = [i for i, o in enumerate(out) if o and n.startswith(o) and len(o) < len(n)]
-if not any(norm(out[i] + " " + out[i + 1]) == n or (out[i] + out[i + 1]).replace(" ", "") == n.replace(" ", "") for i in hits):
-    bad(f"the long line is not wrapped into two lines holding it all: {longest!r}")
+# Each long line: two output lines, in order, that make it up between them.
+for longest in longs:
+    n = norm(longest)
+    hits = [i for i, o in enumerate(out) if o and n.startswith(o) and len(o) < len(n)]
+    if not any(norm(out[i] + " " + out[i + 1]) == n or (out[i] + out[i + 1]).replace(" ", "") == n.replace(" ", "") for i in hits):
+        bad(f"the long line is not wrapped into two lines holding it all: {longest!r}")
+# With no space late enough, the URL wraps after a hyphen or slash, not inside a word.
+if not any(o.endswith("latest/download/project-") for o in out):
+    bad("the long curl line does not wrap after the last punctuation before the measure")
 print(f"{whole} whole code lines")
 
 fonts = open(work + "/fonts.txt").read()
@@ -79,11 +84,16 @@ adv = advances("abcd    e   f") + advances("drwxr-xr-x  2 root root 4096 Jan  1 
 if adv and max(adv) - min(adv) > 0.01:
     bad(f"code characters differ in advance: {min(adv):.3f} to {max(adv):.3f} pt")
 a = sum(adv) / len(adv) if adv else 0
-# The Go block holds a line too long for the measure even at 62.5 %: it is set at 62.5 %
-# of the code size (the style's shrink-to-fit), every character still one advance.
-small = advances("package main") + advances("// main prints its arguments, one to a line, numbered.")
-if small and (max(small) - min(small) > 0.01 or abs(sum(small) / len(small) - 0.625 * a) > 0.01):
-    bad(f"the Go block's advance {min(small):.3f} to {max(small):.3f} pt is not 62.5 % of {a:.3f}")
+# The Go block's one line too wide is too long even at 62.5 % (the style's shrink-to-fit):
+# it wraps, and the block keeps the code size.
+go = advances("package main") + advances("// main prints its arguments, one to a line, numbered.")
+if go and (max(go) - min(go) > 0.01 or abs(sum(go) / len(go) - a) > 0.01):
+    bad(f"the Go block's advance {min(go):.3f} to {max(go):.3f} pt is not the code's {a:.3f}")
+# The block with a 100-column line is set just small enough for it (76 columns fit at the
+# code size): 76 % of the size, above the floor; its longer line wraps at that size.
+small = advances("// This comment is exactly one hundred columns wide, so the block is set smaller to fit it whole....")
+if small and (max(small) - min(small) > 0.01 or not 0.74 * a < sum(small) / len(small) < 0.78 * a):
+    bad(f"the 100-column block's advance {min(small):.3f} to {max(small):.3f} pt is not about 76 % of {a:.3f}")
 # A list item's listing too wide for the item's indent (74 columns; 72 fit beside it,
 # 76 in the column) takes the column's width at the code size: it starts where the
 # shell session's lines start, one whole line, its advance the code's own. The narrow
