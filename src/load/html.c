@@ -595,7 +595,10 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
     } else if (strcmp(name, "pre") == 0) {
         xmlChar *t = xmlNodeGetContent(n);
         cmark_node *code = cmark_node_new(CMARK_NODE_CODE_BLOCK);
-        cmark_node_set_literal(code, t ? (const char *)t : "");
+        /* As HTML has it, a line end right after <pre> is not part of the text. */
+        const char *body = t ? (const char *)t : "";
+        body += body[0] == '\n' ? 1 : body[0] == '\r' && body[1] == '\n' ? 2 : 0;
+        cmark_node_set_literal(code, body);
         xmllib_free(t);
         insert_block(c, code, line, col);
     } else if (strcmp(name, "hr") == 0) {

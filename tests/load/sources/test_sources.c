@@ -304,7 +304,8 @@ static void test_html_subset(void) {
                       "<b>bold</b> <strong>strong</strong> <em>em</em> <a href=\"https://example.org/\">site</a>,"
                       "<br>next <code>a&lt;b</code>.\n\n"
                       "<details>\n<summary>More</summary>\n\nInside.\n\n</details>\n\n"
-                      "<div>Block <b>text</b> &amp; more<br/>on two lines</div>\n");
+                      "<div>Block <b>text</b> &amp; more<br/>on two lines</div>\n\n"
+                      "<pre>\nfirst\n\tsecond &lt;b&gt;\n</pre>\n");
     OK(p.ok, "the subset loads: %s", said(&p.d));
     INT_EQ(p.d.warnings, 0);
     const model_node *root = p.book->chapters[0].root;
@@ -331,6 +332,10 @@ static void test_html_subset(void) {
     if (more) plain_is(more, "More");
     plain_is(nth(root, MODEL_PARAGRAPH, 2), "Inside.");
     plain_is(nth(root, MODEL_PARAGRAPH, 3), "Block text & more on two lines");
+    /* As in HTML, the line end right after <pre> is no line of the code. */
+    const model_node *pre = nth(root, MODEL_CODE_BLOCK, 0);
+    OK(pre && strncmp(pre->text, "first\n\tsecond <b>", 19) == 0, "<pre> keeps its lines, not the first line end: %s",
+       pre ? pre->text : "(none)");
     done(&p);
 
     /* unknown tags: dropped with a warning at their place, their text kept; scripts go whole */
