@@ -828,7 +828,7 @@ static bool breaks_after(char c) { return c && strchr(",;:./\\-&|?!=+)]}>([{", c
  * after the last space before it when that keeps at least 60 % of the line, else after
  * the last punctuation that does, the rest hanging; nothing stretches. */
 static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, int n_cuts, paraset_report *rep) {
-    int cap = 16, n = 0;
+    int cap = 16, n = 0, cap_src = 0;
     int *from = xcalloc((size_t)cap, sizeof *from), *to = xcalloc((size_t)cap, sizeof *to);
     bool *cont = xcalloc((size_t)cap, sizeof *cont);
     int start = 0;
@@ -857,7 +857,10 @@ static void verbatim_lines(paraset *ps, const paraset_opts *o, const int *cuts, 
         }
         if (end) {
             widest = whole > widest ? whole : widest;
-            ps->src_w = xrealloc(ps->src_w, (size_t)(ps->n_src + 1) * sizeof *ps->src_w);
+            if (ps->n_src == cap_src) {
+                cap_src = cap_src ? 2 * cap_src : 16;
+                ps->src_w = xrealloc(ps->src_w, (size_t)cap_src * sizeof *ps->src_w);
+            }
             ps->src_w[ps->n_src++] = whole, whole = 0;
         }
         if (!end && !wrap) continue;
