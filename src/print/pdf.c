@@ -12,6 +12,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <glib.h>
 
 #include "base/image.h"
 #include "base/uri.h"
@@ -783,19 +784,23 @@ static void tag_inline_image(cairo_t *cr, pdf_draw_state *st, int e, const text_
     paint_content(cr, st, fig);
 }
 
+/* Whether code point `cp` draws nothing: a space of any width (U+00A0, U+2000-U+200A, U+3000…),
+ * a line or paragraph separator, or an invisible format character (soft hyphen, zero-width
+ * space and joiners, word joiner, byte-order mark). */
+static bool shows_nothing(gunichar cp) {
+    return g_unichar_isspace(cp) || cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
+           cp == 0xFEFF;
+}
+
 /* Whether a paragraph shows nothing: only spaces and line breaks, no inline image (a
- * paragraph of anchors, as `<a id="old-name"></a>` lines kept for old links). It is no P:
- * its anchors are set, nothing is drawn. */
+ * paragraph of anchors, as `<a id="old-name"></a>` lines kept for old links, or of `&nbsp;`
+ * alone, as `<p>&nbsp;</p>` spacers). It is no P: its anchors are set, its space kept,
+ * nothing is drawn. */
 static bool para_shows_nothing(const text_para *p) {
     for (int s = 0; s < p->n_spans; s++)
         if (p->spans[s].kind == TEXT_SPAN_IMAGE) return false;
-    for (int i = 0; i < p->len;) {
-        const unsigned char *c = (const unsigned char *)p->text + i;
-        if (c[0] == ' ' || c[0] == '\t' || c[0] == '\n') i++;
-        else if (i + 1 < p->len && c[0] == 0xC2 && c[1] == 0xAD) i += 2;                   /* soft hyphen */
-        else if (i + 2 < p->len && c[0] == 0xE2 && c[1] == 0x80 && c[2] == 0xA8) i += 3;   /* line separator */
-        else return false;
-    }
+    for (const char *c = p->text, *end = p->text + p->len; c < end; c = g_utf8_next_char(c))
+        if (!shows_nothing(g_utf8_get_char(c))) return false;
     return true;
 }
 

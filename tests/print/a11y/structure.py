@@ -90,21 +90,68 @@ def walk_tree(pdf):
     return [walk(t, None, None) for t in tops], elems, page_of
 
 
+def to_unicode(font, cache={}):
+    """code (bytes) -> text of a font, from its /ToUnicode CMap (bfchar and bfrange), with
+    the code length of its codespace range (1 byte for cairo's simple TrueType fonts)."""
+    key = og(font)
+    if key in cache:
+        return cache[key]
+    table, width = {}, 1
+    tu = font.get('/ToUnicode')
+    if tu is not None:
+        cmap = tu.read_bytes().decode('latin-1')
+        hexes = lambda s: re.findall(r'<([0-9A-Fa-f]+)>', s)
+        text = lambda h: bytes.fromhex(h).decode('utf-16-be', 'replace')
+        for block in re.findall(r'begincodespacerange(.*?)endcodespacerange', cmap, re.S):
+            width = len(hexes(block)[0]) // 2
+        for block in re.findall(r'beginbfchar(.*?)endbfchar', cmap, re.S):
+            h = hexes(block)
+            for code, uni in zip(h[0::2], h[1::2]):
+                table[bytes.fromhex(code)] = text(uni)
+        for block in re.findall(r'beginbfrange(.*?)endbfrange', cmap, re.S):
+            for lo, hi, dst in re.findall(r'<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^\]]*\])', block):
+                n = len(lo) // 2
+                for i, c in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                    if dst.startswith('['):
+                        table[c.to_bytes(n, 'big')] = text(hexes(dst)[i])
+                    else:
+                        d = bytes.fromhex(dst[1:-1])
+                        table[c.to_bytes(n, 'big')] = text((int.from_bytes(d, 'big') + i).to_bytes(len(d), 'big').hex())
+    cache[key] = (table, width)
+    return cache[key]
+
+
+def decode(font, raw):
+    table, width = to_unicode(font) if font is not None else ({}, 1)
+    return ''.join(table.get(raw[i:i + width], '\ufffd') for i in range(0, len(raw), width))
+
+
+# what draws nothing: spaces of every width (str.isspace) and invisible format characters
+INVISIBLE = set('\u00ad\u200b\u200c\u200d\u2060\ufeff')
+
+
+def shows_something(text):
+    return any(not (c.isspace() or c in INVISIBLE) for c in text)
+
+
 def scan_content(pdf):
     """Per page: MCIDs with their text and what they paint; artifacts with their kind and text;
     untagged paints; nesting problems."""
     out = []
     for pi, page in enumerate(pdf.pages):
         res = page.obj.get('/Resources', Dictionary())
-        info = dict(mc=collections.defaultdict(lambda: {'text': '', 'image': False}), art=[], untagged=0,
+        info = dict(mc=collections.defaultdict(lambda: {'text': '', 'unicode': '', 'image': False}), art=[], untagged=0,
                     nested=0, order=[])   # order: the page's MCIDs as they open, None for anything else
         stack = []   # ('mc', mcid) | ('art', kind, textlist)
 
         def scan(ops, res, depth):
             fonts = res.get('/Font', Dictionary()) if res is not None else Dictionary()
             xobjs = res.get('/XObject', Dictionary()) if res is not None else Dictionary()
+            font = None
             for operands, op in ops:
                 op = str(op)
+                if op == 'Tf':
+                    font = fonts.get(str(operands[0]))
                 if op == 'BDC' or op == 'BMC':
                     tag = str(operands[0])
                     props = operands[1] if op == 'BDC' else None
@@ -141,17 +188,19 @@ def scan_content(pdf):
                         info['untagged'] += 1
                         info['order'].append(None)
                         continue
-                    text = ''
+                    text, raw = '', b''
                     if op in SHOW:
                         arr = operands[-1]
                         if op == 'TJ':
                             text = ''.join(str(x) for x in arr if isinstance(x, pikepdf.String))
+                            raw = b''.join(bytes(x) for x in arr if isinstance(x, pikepdf.String))
                         else:
-                            text = str(arr)
+                            text, raw = str(arr), bytes(arr)
                     if owner[0] == 'mc':
                         m = info['mc'][(owner[1])]
                         m['painted'] = True
                         m['text'] += text
+                        m['unicode'] += decode(font, raw)
                         if op == 'Do' or op in ('BI', 'INLINE IMAGE'):
                             m['image'] = True
                     else:
@@ -398,9 +447,12 @@ def main():
     check(not empty, f'no empty marked content (page, MCID: {empty[:6]})')
     mc_text = {(pi, m): v['text'] for pi, c in enumerate(content) for m, v in c['mc'].items()}
     mc_image = {(pi, m) for pi, c in enumerate(content) for m, v in c['mc'].items() if v['image']}
+    # its text as the fonts' /ToUnicode give it: a paragraph of no-break spaces alone draws glyphs
+    mc_unicode = {(pi, m): v['unicode'] for pi, c in enumerate(content) for m, v in c['mc'].items()}
     blank = [e.type for e in elems if e.type != 'Figure' and not any(isinstance(k, Elem) for k in e.kids)
              and any(k[0] == 'mc' for k in e.kids)
-             and not any(k[0] == 'mc' and (mc_text.get((k[1], k[2]), '').strip() or (k[1], k[2]) in mc_image)
+             and not any(k[0] == 'mc' and (shows_something(mc_unicode.get((k[1], k[2]), ''))
+                                           or (k[1], k[2]) in mc_image)
                          for k in e.kids)]
     check(not blank, f'every element without element kids shows text or an image ({len(blank)} blank: {blank[:6]})')
 
