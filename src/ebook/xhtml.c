@@ -353,7 +353,7 @@ static void put_row(chapter_ctx *c, const model_node *row, bool header) {
     buf_puts(out, "<tr>");
     for (const model_node *cell = row->first_child; cell; cell = cell->next) {
         /* an empty header cell heads nothing: a data cell, so no reader announces a blank header */
-        bool heads = header && cell->first_child;
+        bool heads = header && model_cell_is_header(cell);
         const char *tag = heads ? "th" : "td";
         buf_printf(out, "<%s", tag);
         if (heads) buf_puts(out, " scope=\"col\"");

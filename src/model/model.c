@@ -307,6 +307,35 @@ const char *model_type_name(model_type t) {
 
 bool model_is_block(model_type t) { return t >= MODEL_CHAPTER && t <= MODEL_FOOTNOTE; }
 
+/* Whether inlines from `n` on show anything: an anchor, a line break or a text of spaces alone does not. */
+static bool inlines_show(const model_node *n) {
+    for (; n; n = n->next) {
+        switch (n->type) {
+        case MODEL_ANCHOR:
+        case MODEL_SOFT_BREAK:
+        case MODEL_LINE_BREAK: break;
+        case MODEL_TEXT:
+            if (n->text && n->text[strspn(n->text, " \t\n")]) return true;
+            break;
+        case MODEL_EMPH:
+        case MODEL_STRONG:
+        case MODEL_STRIKE:
+        case MODEL_SUPERSCRIPT:
+        case MODEL_SUBSCRIPT:
+        case MODEL_LINK:
+            if (inlines_show(n->first_child)) return true;
+            break;
+        default: return true;
+        }
+    }
+    return false;
+}
+
+bool model_cell_is_header(const model_node *cell) {
+    return cell && cell->parent && cell->parent->type == MODEL_TABLE_ROW && cell->parent->as.row.header &&
+           inlines_show(cell->first_child);
+}
+
 bool model_is_leaf(model_type t) {
     switch (t) {
     case MODEL_FIGURE:

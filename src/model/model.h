@@ -247,6 +247,9 @@ const char *model_type_name(model_type t);   /* "heading", "paragraph", … */
 bool model_is_block(model_type t);
 /* Types that never have children (the iterator gives them ENTER only). */
 bool model_is_leaf(model_type t);
+/* Whether a table cell heads its column: a cell of a header row that shows something (text,
+ * code, an image, a note marker). An empty one heads nothing: both editions make it a data cell. */
+bool model_cell_is_header(const model_node *cell);
 /* Plain text of a subtree (breaks as spaces, note refs left out). Caller frees. */
 char *model_plain_text(const model_node *node);
 /* Looks an id up across the book: heading, anchor, figure or footnote; NULL if none. */

@@ -47,7 +47,7 @@ static int block_elem(pdftag *t, const model_node *n) {
         return pdftag_elem(t, group, "TR", n, SUB_SELF);
     }
     case MODEL_TABLE_CELL: {
-        bool head = n->parent && n->parent->as.row.header;
+        bool head = model_cell_is_header(n);   /* an empty header cell heads nothing: a TD */
         int e = pdftag_elem(t, block_elem(t, n->parent), head ? "TH" : "TD", n, SUB_SELF);
         if (head) pdftag_set_scope(t, e, 'C');
         return e;
