@@ -281,6 +281,39 @@ static void check_font_sizes(san *s, const xmlNode *el, const char *style_text) 
                                xmlGetLineNo((xmlNode *)el), SAN_MAX_FONT_SIZE, SAN_MAX_FONT_SCALE);
 }
 
+/* The presentation attributes whose values SVG 1.1 lists: a value outside its list (the
+ * "null" of some editors' "not set") is ignored by renderers, as if the attribute were not
+ * there, but makes the file invalid to an e-book checker; such an attribute goes silently. */
+static const struct {
+    const char *name, *values;   /* values: space-separated */
+} enumerated[] = {
+    {"stroke-linejoin", "miter round bevel inherit"},
+    {"stroke-linecap", "butt round square inherit"},
+    {"fill-rule", "nonzero evenodd inherit"},
+    {"clip-rule", "nonzero evenodd inherit"},
+    {"text-anchor", "start middle end inherit"},
+    {"visibility", "visible hidden collapse inherit"},
+};
+
+static bool value_listed(const char *list, const char *v) {
+    v += strspn(v, " \t\r\n");
+    size_t n = strlen(v);
+    while (n > 0 && strchr(" \t\r\n", v[n - 1])) n--;
+    for (const char *w = list; *w;) {
+        size_t len = strcspn(w, " ");
+        if (len == n && strncmp(w, v, n) == 0) return true;
+        w += len + (w[len] == ' ');
+    }
+    return false;
+}
+
+static bool value_invalid(const xmlAttr *a, const char *v) {
+    if (a->ns) return false;
+    for (size_t i = 0; i < sizeof enumerated / sizeof *enumerated; i++)
+        if (strcmp((const char *)a->name, enumerated[i].name) == 0) return !value_listed(enumerated[i].values, v);
+    return false;
+}
+
 static void clean_attributes(san *s, xmlNode *el) {
     check_font_sizes(s, el, NULL);
     long line = xmlGetLineNo(el);
@@ -316,6 +349,9 @@ static void clean_attributes(san *s, xmlNode *el) {
             if (clean) xmlSetNsProp(el, a->ns, a->name, (const xmlChar *)clean);
             free(clean);
             free(what);
+        } else if (value_invalid(a, v)) {
+            drop = true;
+            s->rewritten = true;
         }
         xmllib_free(value);
         if (drop) xmlRemoveProp(a);
