@@ -629,8 +629,8 @@ static void include(xctx *x, const xsrc *src, int line, int col, const char *arg
             int *lines = NULL;
             size_t n_lines = 0;
             if (!select_lines(data, flen, spec, &part, &lines, &n_lines)) {
-                diag_error(x->d, where, line, col, "anchor '%s' not found in '%s'", spec, arg);
-                x->ok = false;
+                /* mdBook includes nothing for an anchor its file lacks and goes on */
+                diag_warning(x->d, where, line, col, "anchor '%s' not found in '%s'; nothing is included there, as mdBook does", spec, arg);
             } else {
                 xsrc inner = {arena_strdup(x->book->mem, rel), arena_strdup(x->book->mem, shown), lines, n_lines,
                               x->indent};

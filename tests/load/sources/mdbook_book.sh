@@ -146,7 +146,9 @@ heads = [n for n in nodes if n.get("type") == "heading"]
 sys.exit(not (len(codes) == 1 and codes[0]["text"] == "fn shown() {}" and (codes[0].get("info") or "").startswith("rust") and len(heads) == 1))' play.json
 printf '# D\n\n{{#include code/x.rs:nope}}\n' >mini/src/deep.md
 "$bin" dump mini >/dev/null 2>anchor.err
-check "a missing anchor is an error" grep -q "^mini/src/deep.md:3:1: error: anchor 'nope' not found in 'code/x.rs'" anchor.err
+check "a missing anchor is a warning" grep -q "^mini/src/deep.md:3:1: warning: anchor 'nope' not found in 'code/x.rs'; nothing is included there" anchor.err
+"$bin" dump mini --strict >/dev/null 2>/dev/null
+check "a missing anchor fails --strict" test $? -ne 0
 printf '# D\n' >mini/src/deep.md
 
 # messages name the line as the author wrote it: in the chapter, lines after an include
