@@ -221,10 +221,25 @@ static void unlink_links(cmark_node *n) {
     }
 }
 
+/* Puts the new node `n` before `at`. A GFM table cell refuses some inline types (a line
+ * break, the wrapper of <kbd> or <sub>) that the model takes in a cell as anywhere else, and
+ * cmark would leave `n` out, with the text it is to hold: there it is linked in by hand. */
+static void put_before(cmark_node *at, cmark_node *n) {
+    if (cmark_node_insert_before(at, n)) return;
+    n->parent = at->parent;
+    n->prev = at->prev;
+    n->next = at;
+    if (at->prev)
+        at->prev->next = n;
+    else
+        at->parent->first_child = n;
+    at->prev = n;
+}
+
 /* Moves the siblings between `open` and `close` (or the end) into `w`, put where `open` was. */
 static void wrap(hctx *c, cmark_node *open, cmark_node *close, cmark_node *w, int depth) {
     set_pos(w, open->start_line, open->start_column);
-    cmark_node_insert_before(open, w);
+    put_before(open, w);
     for (cmark_node *k = cmark_node_next(open); k && k != close;) {
         cmark_node *next = cmark_node_next(k);
         cmark_node_unlink(k);
@@ -255,10 +270,10 @@ static cmark_node *inline_tag(hctx *c, cmark_node *k, int depth) {
     if (strcmp(name, "br") == 0) {
         cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
         set_pos(br, line, col);
-        cmark_node_insert_before(k, br);
+        put_before(k, br);
         cmark_node_free(k);
     } else if (strcmp(name, "img") == 0) {
-        cmark_node_insert_before(k, image_node(e, line, col));
+        put_before(k, image_node(e, line, col));
         cmark_node_free(k);
     } else if (strcmp(name, "a") == 0 && href) {
         cmark_node *link = cmark_node_new(CMARK_NODE_LINK);

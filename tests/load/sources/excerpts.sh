@@ -90,4 +90,13 @@ check "lx: the PDF outline too" sh -c "qpdf --json out-lx/lxym.pdf 2>/dev/null |
 check "lx: the front matter is not text" no_match 'nooodl' lx.txt
 check "lx: a tab-indented recipe line whole" sh -c "pdftotext -layout out-lx/lxym.pdf - | grep -q '^ *echo \"foo\" > file0.txt\$'"
 
+# inline HTML in a GFM table cell (a cell takes only some inline types from cmark): its
+# text stays, in both editions (<kbd>Ctrl</kbd> and x<sub>2</sub> were dropped, and leaked)
+mkdir -p cellhtml
+printf '# Keys\n\n| key | note |\n|---|---|\n| press <kbd>Ctrl</kbd> now | H<sub>2</sub>O<br>water |\n' >cellhtml/keys.md
+"$bin" build cellhtml/keys.md -o out-cell -q 2>cell.err
+check "cell html: builds" test -s out-cell/keys.pdf
+check "cell html: the PDF keeps the key and the digit" sh -c "pdftotext -layout out-cell/keys.pdf - | grep -q 'press Ctrl now.*H2 *O'"
+check "cell html: the EPUB too" sh -c "unzip -p out-cell/keys.epub '*.xhtml' | grep -q '<td>press <kbd>Ctrl</kbd> now</td><td>H<sub>2</sub>O<br/>'"
+
 finish
