@@ -769,11 +769,7 @@ static void single_manifest(model_book *book, const char *real, manifest *m) {
     m->chapters = arena_alloc(book->mem, sizeof *m->chapters);
     m->chapters[0] = (manifest_ref){.value = arena_strdup(book->mem, base), .pos = {book->manifest, 0, 0}};
     m->n_chapters = 1;
-    char *name = arena_strndup(book->mem, base, (size_t)(strrchr(base, '.') - base));
-    for (char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
-    while (*name == '.') name++;
-    book->meta.name = *name ? name : "book";
+    manifest_set_name(book, base, (size_t)(strrchr(base, '.') - base));
     book->meta.style = "brochure";
 }
 

@@ -573,3 +573,11 @@ const char *manifest_name_uuid(model_book *book) {
                         "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
                         h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
 }
+
+void manifest_set_name(model_book *book, const char *base, size_t len) {
+    char *name = arena_strndup(book->mem, base, len);
+    for (char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
+    while (*name == '.') name++;
+    book->meta.name = *name ? name : "book";
+}

@@ -56,4 +56,8 @@ bool manifest_valid_language(const char *s);
  * UUID of the title and the authors. Arena memory. */
 const char *manifest_name_uuid(model_book *book);
 
+/* Names the artifacts of `book` from the `len` bytes at `name` (a file's or folder's name):
+ * letters, digits, '.', '_' and '-' kept, others '-', leading dots dropped; "book" if empty. */
+void manifest_set_name(model_book *book, const char *name, size_t len);
+
 #endif

@@ -419,11 +419,8 @@ bool mdbook_load(model_book *book, manifest *m, diag *d) {
 
     /* the artifacts take the folder's name */
     const char *base = strrchr(book->dir, '/');
-    char *name = arena_strdup(book->mem, base && base[1] ? base + 1 : "book");
-    for (char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
-    while (*name == '.') name++;
-    book->meta.name = *name ? name : "book";
+    base = base && base[1] ? base + 1 : "book";
+    manifest_set_name(book, base, strlen(base));
     book->meta.style = "brochure";
 
     char *rel = strcmp(src, ".") == 0 ? xstrdup("SUMMARY.md") : xasprintf("%s/SUMMARY.md", src);

@@ -359,11 +359,8 @@ bool mkdocs_load(model_book *book, const char *file, const char *shown, manifest
 
     /* the artifacts take the folder's name */
     const char *base = strrchr(book->dir, '/');
-    char *name = arena_strdup(book->mem, base && base[1] ? base + 1 : "book");
-    for (char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') *p = '-';
-    while (*name == '.') name++;
-    book->meta.name = *name ? name : "book";
+    base = base && base[1] ? base + 1 : "book";
+    manifest_set_name(book, base, strlen(base));
     book->meta.style = "brochure";
     return ok;
 }
