@@ -371,16 +371,19 @@ int atomic_open(atomic_file *af, const char *path) {
     base = base ? base + 1 : path;
     af->tmp_path = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
     free(dir);
+    /* tracked before the file exists: a signal right after mkstemp made it still finds it
+     * (before, the handler sees the template or a name being filled in, which no file has) */
+    atomic_track(af->tmp_path, true);
     af->fd = mkstemp(af->tmp_path);
     if (af->fd < 0) {
         int e = errno;
+        atomic_track(af->tmp_path, false);
         free(af->path), free(af->tmp_path);
         af->path = af->tmp_path = NULL;
         errno = e;
         return -1;
     }
     fchmod(af->fd, 0666 & ~process_umask);
-    atomic_track(af->tmp_path, true);
     return 0;
 }
 
