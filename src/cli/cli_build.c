@@ -82,7 +82,7 @@ static void collect_inputs(const model_book *book, cli_build_report *r) {
 typedef struct epub_job {
     const model_book *book;
     const model_page_map *pages;
-    const char *path;
+    atomic_file *out;
     diag d;
     int rc;
     double seconds;
@@ -91,7 +91,7 @@ typedef struct epub_job {
 static void *epub_thread(void *arg) {
     epub_job *job = arg;
     double t = monotonic_seconds();
-    job->rc = epub_write_paged(job->book, job->pages, job->path, &job->d);
+    job->rc = epub_write_to(job->book, job->pages, job->out, &job->d);
     job->seconds = monotonic_seconds() - t;
     return NULL;
 }
@@ -152,6 +152,50 @@ static bool start_epub_thread(epub_job *job, pthread_t *tid, const diag *d) {
     return false;
 }
 
+/* Opens the temporary file of an artifact the build wants (path NULL: not wanted). */
+static int open_artifact(const char *path, atomic_file *af, diag *d) {
+    if (!path || atomic_open(af, path) == 0) return QUIRE_OK;
+    diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+    return QUIRE_EIO;
+}
+
+/* Both artifacts complete: each renamed over its old file, the PDF first. Either fails:
+ * neither is, so a failed build leaves the previous pair as it was, not a new file of
+ * one format beside an old one of the other. Only a rename that fails after the first
+ * succeeded can still part them, and then the message says so. */
+static void drop_artifacts(atomic_file *pdf, atomic_file *epub, const char *complete, diag *d) {
+    if (complete)
+        diag_report(d, DIAG_NOTE, complete, 0, 0,
+                    "not written either: a build writes its PDF and its EPUB together or neither");
+    atomic_abort(pdf);
+    atomic_abort(epub);
+}
+
+static void commit_artifacts(atomic_file *pdf, atomic_file *epub, int *pdf_rc, int *epub_rc, diag *d,
+                             cli_build_report *r) {
+    if (*pdf_rc != QUIRE_OK || *epub_rc != QUIRE_OK) {
+        drop_artifacts(pdf, epub, *pdf_rc == QUIRE_OK ? r->pdf_path : *epub_rc == QUIRE_OK ? r->epub_path : NULL, d);
+        return;
+    }
+    const char *pdf_path = pdf->path ? r->pdf_path : NULL;
+    if (pdf->path && atomic_commit(pdf) != 0) {
+        diag_error(d, r->pdf_path, 0, 0, "cannot write: %s", strerror(errno));
+        *pdf_rc = QUIRE_EIO;
+        drop_artifacts(pdf, epub, epub->path ? r->epub_path : NULL, d);
+        return;
+    }
+    r->pdf_ok = pdf_path != NULL;
+    if (epub->path && atomic_commit(epub) != 0) {
+        if (pdf_path)
+            diag_error(d, r->epub_path, 0, 0, "cannot write: %s; %s is new, this EPUB the previous one",
+                       strerror(errno), pdf_path);
+        else diag_error(d, r->epub_path, 0, 0, "cannot write: %s", strerror(errno));
+        *epub_rc = QUIRE_EIO;
+        return;
+    }
+    r->epub_ok = r->epub_path != NULL;
+}
+
 /* Writes the wanted artifacts of a loaded book to r->pdf_path and r->epub_path; fills r. */
 static void write_artifacts(const cli_options *o, model_book *book, cli_progress *prog, diag *d,
                             cli_build_report *r) {
@@ -167,16 +211,25 @@ static void write_artifacts(const cli_options *o, model_book *book, cli_progress
         r->rc = pdf_rc != QUIRE_OK ? pdf_rc : QUIRE_EINPUT;
         return;
     }
+    atomic_file pdf_af = {.fd = -1}, epub_af = {.fd = -1};
+    int open_rc = open_artifact(o->want_pdf ? r->pdf_path : NULL, &pdf_af, d);
+    if (open_rc == QUIRE_OK) open_rc = open_artifact(o->want_epub ? r->epub_path : NULL, &epub_af, d);
+    if (open_rc != QUIRE_OK) {
+        atomic_abort(&pdf_af);
+        pdf_doc_free(&doc);
+        r->rc = open_rc;
+        return;
+    }
     if (laid_out && text_bytes(book) <= PAGE_LIST_MAX_BYTES) pdf_page_map(&doc, &pages);
-    epub_job job = {.book = book, .pages = &pages, .path = r->epub_path, .rc = QUIRE_OK};
+    epub_job job = {.book = book, .pages = &pages, .out = &epub_af, .rc = QUIRE_OK};
     pthread_t tid;
     bool threaded = o->want_epub && o->want_pdf && start_epub_thread(&job, &tid, d);
+    int pages_drawn = 0;
     if (o->want_pdf && laid_out) {
         cli_progress_stage(prog, threaded ? "PDF + EPUB" : "PDF");
         pdf_result pr = {0};
-        pdf_rc = pdf_write_doc(&doc, r->pdf_path, &pr, d);
-        r->pdf_ok = pdf_rc == QUIRE_OK;
-        r->pages = pr.pages;
+        pdf_rc = pdf_write_doc_to(&doc, &pdf_af, &pr, d);
+        pages_drawn = pr.pages;
     } else {
         pdf_doc_free(&doc);
     }
@@ -187,14 +240,14 @@ static void write_artifacts(const cli_options *o, model_book *book, cli_progress
         diag_merge(d, &job.d);
         diag_free(&job.d);
         epub_rc = job.rc;
-        r->epub_ok = epub_rc == QUIRE_OK;
         r->t_epub = job.seconds;
     } else if (o->want_epub) {
         cli_progress_stage(prog, "EPUB");
-        epub_rc = epub_write_paged(book, &pages, r->epub_path, d);
-        r->epub_ok = epub_rc == QUIRE_OK;
+        epub_rc = epub_write_to(book, &pages, &epub_af, d);
         r->t_epub = monotonic_seconds() - t2;
     }
+    commit_artifacts(&pdf_af, &epub_af, &pdf_rc, &epub_rc, d, r);
+    if (r->pdf_ok) r->pages = pages_drawn;
     r->rc = pdf_rc != QUIRE_OK ? pdf_rc : epub_rc;
     model_page_map_free(&pages);
 }

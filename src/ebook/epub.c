@@ -537,14 +537,14 @@ static int add_images(epub_pkg *p, const model_book *book, const epub_images *im
     return QUIRE_OK;
 }
 
-/* The package zipped and written atomically to out_path. */
-static int write_package(epub_pkg *p, int64_t ts, const char *out_path, diag *d) {
+/* The package zipped and written into `out` (not committed). */
+static int write_package(epub_pkg *p, int64_t ts, atomic_file *out, diag *d) {
     size_t zip_len = 0;
     char *zip_data = epub_zip(p, ts, &zip_len, d);
     if (!zip_data) return QUIRE_EIO;
     int rc = QUIRE_OK;
-    if (file_write_atomic(out_path, zip_data, zip_len) != 0) {
-        diag_error(d, out_path, 0, 0, "cannot write the EPUB: %s", strerror(errno));
+    if (atomic_write(out, zip_data, zip_len) != 0) {
+        diag_error(d, out->path, 0, 0, "cannot write the EPUB: %s", strerror(errno));
         rc = QUIRE_EIO;
     }
     free(zip_data);
@@ -552,6 +552,22 @@ static int write_package(epub_pkg *p, int64_t ts, const char *out_path, diag *d)
 }
 
 int epub_write_paged(const model_book *book, const model_page_map *pages, const char *out_path, diag *d) {
+    atomic_file out = {0};
+    if (atomic_open(&out, out_path) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write the EPUB: %s", strerror(errno));
+        return QUIRE_EIO;
+    }
+    int rc = epub_write_to(book, pages, &out, d);
+    if (rc != QUIRE_OK) {
+        atomic_abort(&out);
+    } else if (atomic_commit(&out) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write the EPUB: %s", strerror(errno));
+        rc = QUIRE_EIO;
+    }
+    return rc;
+}
+
+int epub_write_to(const model_book *book, const model_page_map *pages, atomic_file *out, diag *d) {
     epub_pkg p = {0};
     epub_images im = {0};
     hb_set_t *used = hb_set_create();
@@ -572,7 +588,7 @@ int epub_write_paged(const model_book *book, const model_page_map *pages, const 
         buf_init(&b);
         xhtml_opf_paged(book, p.items, p.n_items, ts, im.map.n > 0, pages, &b);
         p.entries[opf_slot].data = buf_detach(&b, &p.entries[opf_slot].len);
-        rc = write_package(&p, ts, out_path, d);
+        rc = write_package(&p, ts, out, d);
     }
     hb_set_destroy(used);
     if (loc != (locale_t)0) freelocale(loc);

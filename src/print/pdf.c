@@ -486,15 +486,32 @@ static void *free_doc(void *arg) {
 }
 
 int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d) {
+    atomic_file out = {0};
+    if (atomic_open(&out, out_path) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
+        pdf_doc_free(docp);
+        return QUIRE_EIO;
+    }
+    int rc = pdf_write_doc_to(docp, &out, res, d);
+    if (rc != QUIRE_OK) {
+        atomic_abort(&out);
+    } else if (atomic_commit(&out) != 0) {
+        diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
+        rc = QUIRE_EIO;
+    }
+    return rc;
+}
+
+int pdf_write_doc_to(pdf_doc *docp, atomic_file *out, pdf_result *res, diag *d) {
     pdf_doc doc = *docp;
     memset(docp, 0, sizeof *docp);
     const model_book *book = doc.book;
+    const char *out_path = out->path;
     int rc;
-    atomic_file final_af = {0}, draw_af = {0};
+    atomic_file draw_af = {0};
     char *draw_name = xasprintf("%s.cairo", out_path);
-    if (atomic_open(&final_af, out_path) != 0 || atomic_open(&draw_af, draw_name) != 0) {
+    if (atomic_open(&draw_af, draw_name) != 0) {
         diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
-        atomic_abort(&final_af);
         free(draw_name);
         pdf_doc_free(&doc);
         return QUIRE_EIO;
@@ -538,7 +555,6 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
             diag_error(d, out_path, 0, 0, "cannot draw image %s: not enough memory to decode it", st.failed_image);
         else diag_error(d, out_path, 0, 0, "cannot draw the PDF: %s", cairo_status_to_string(cs));
         atomic_abort(&draw_af);
-        atomic_abort(&final_af);
         pdftag_free(st.tag);
         png_prep_free(&prep);
         pdf_doc_free(&doc);
@@ -575,21 +591,14 @@ int pdf_write_doc(pdf_doc *docp, const char *out_path, pdf_result *res, diag *d)
     fo.n_pngs = n_pngs;
     fo.xmp_creators = book->meta.authors;
     fo.n_xmp_creators = (int)book->meta.n_authors;
-    rc = pdffinish_apply(draw_af.tmp_path, final_af.tmp_path, &fo, d);
+    rc = pdffinish_apply(draw_af.tmp_path, out->tmp_path, &fo, d);
     if (freeing) pthread_join(freer, NULL);
     free(pngs);
     png_prep_free(&prep);
     free(seed);
     pdftag_free(st.tag);
     atomic_abort(&draw_af);
-    if (rc != QUIRE_OK) {
-        atomic_abort(&final_af);
-        return rc;
-    }
-    if (atomic_commit(&final_af) != 0) {
-        diag_error(d, out_path, 0, 0, "cannot write: %s", strerror(errno));
-        return QUIRE_EIO;
-    }
+    if (rc != QUIRE_OK) return rc;
     if (res) res->pages = n_pages;
     return QUIRE_OK;
 }

@@ -4,6 +4,7 @@
 #define QUIRE_PDF_H
 
 #include "base/diag.h"
+#include "base/util.h"
 #include "model/model.h"
 
 typedef struct pdf_result {
@@ -75,6 +76,9 @@ void pdf_doc_free(pdf_doc *doc);
 /* Draws and finishes a built document into `out_path` (atomically), then frees it:
  * pdf_write is pdf_doc_build followed by this. */
 int pdf_write_doc(pdf_doc *doc, const char *out_path, pdf_result *res, diag *d);
+/* The same into `out`, opened with atomic_open, which the caller commits or aborts: so a
+ * build commits its PDF only when its EPUB is complete too. Messages name out->path. */
+int pdf_write_doc_to(pdf_doc *doc, atomic_file *out, pdf_result *res, diag *d);
 /* Where each body page begins in the model, with its printed folio, for the e-book's
  * page list. `out` is freed with model_page_map_free. */
 void pdf_page_map(const pdf_doc *doc, model_page_map *out);

@@ -40,7 +40,8 @@ run_quire build broken -o out
 check "bad book: exit $RC, want 1" [ "$RC" -eq 1 ]
 old_intact "bad book"
 
-## the artifact's name is taken by a folder: a write error (exit 3), the other artifact still comes out
+## the artifact's name is taken by a folder: a write error (exit 3), and the EPUB, complete,
+## is not written either (a build writes both or neither)
 
 mkdir -p out-taken/tiny.pdf
 run_quire build good -o out-taken
@@ -50,6 +51,8 @@ printf '%s\t%s\n' "artifact name taken by a folder" "$(grep -m1 error "$ERR")" >
 check "PDF name taken by a folder: still a folder" [ -d out-taken/tiny.pdf ]
 check "PDF name taken by a folder: no temporary file" [ -z "$(tmp_files out-taken)" ]
 no_tmp_named "PDF name taken by a folder"
+check "PDF name taken by a folder: no EPUB without its PDF" [ ! -e out-taken/tiny.epub ]
+check "PDF name taken by a folder: a note says why" grep -qE '^out-taken/tiny.epub: note: not written either' "$ERR"
 
 ## signals in the middle of a build
 
@@ -123,9 +126,9 @@ snapshot
 
 ## a file-size limit (ulimit -f): a clear I/O error, exit 3
 
-run_limited() { # run with a 20 KiB file-size limit
+run_limited() { # run with a file-size limit of LIMIT KiB (20 unless set)
   (
-    ulimit -f 20
+    ulimit -f "${LIMIT:-20}"
     exec "$QUIRE" "$@"
   ) >"$WORK/last.out" 2>"$WORK/last.err" </dev/null
   RC=$?
@@ -144,6 +147,28 @@ check "ulimit -f, PDF: message names the PDF and the cause: $(grep -m1 error "$E
 printf '%s\t%s\n' "file-size limit (ulimit -f 20), PDF" "$(grep -m1 error "$ERR")" >>"$MESSAGES"
 no_tmp_named "ulimit -f, PDF"
 old_intact "ulimit -f, PDF"
+
+# One artifact fits the limit, the other does not: the complete one is not written
+# either, so the old PDF and EPUB stay a pair (a new PDF beside the old EPUB would
+# not say that the EPUB failed), and a note says why it is missing.
+pdf_kb=$(( $(stat -c %s out-slow/tiny.pdf) / 1024 )) epub_kb=$(( $(stat -c %s out-slow/tiny.epub) / 1024 ))
+tiny_pdf_kb=$(( $(stat -c %s "$WORK/old.pdf") / 1024 )) tiny_epub_kb=$(( $(stat -c %s "$WORK/old.epub") / 1024 ))
+check "the slow book's PDF ($pdf_kb KiB) is over twice its EPUB ($epub_kb KiB)" [ "$pdf_kb" -gt $((2 * epub_kb)) ]
+check "the tiny book's EPUB ($tiny_epub_kb KiB) is over twice its PDF ($tiny_pdf_kb KiB)" [ "$tiny_epub_kb" -gt $((2 * tiny_pdf_kb)) ]
+LIMIT=$(( (tiny_pdf_kb + tiny_epub_kb) / 2 )) run_limited build good -o out
+check "ulimit -f, only the PDF fits: exit $RC, want 3" [ "$RC" -eq 3 ]
+check "ulimit -f, only the PDF fits: message" grep -qE '^out/tiny.epub: error: cannot write the EPUB: File too large' "$ERR"
+check "ulimit -f, only the PDF fits: a note on the PDF: $(cat "$ERR")" \
+  grep -qE '^out/tiny.pdf: note: not written either: a build writes its PDF and its EPUB together or neither' "$ERR"
+printf '%s\t%s\n' "file-size limit, only the PDF fits" "$(grep -m1 note "$ERR")" >>"$MESSAGES"
+old_intact "ulimit -f, only the PDF fits"
+# the PDF fails while it is drawn (cairo's write), after the EPUB is complete
+LIMIT=$(( (pdf_kb + epub_kb) / 2 )) run_limited build slow -o out
+check "ulimit -f, only the EPUB fits: exit $RC, want 3" [ "$RC" -eq 3 ]
+check "ulimit -f, only the EPUB fits: message" grep -qE '^out/tiny.pdf: error: cannot write: File too large' "$ERR"
+check "ulimit -f, only the EPUB fits: a note on the EPUB: $(cat "$ERR")" \
+  grep -qE '^out/tiny.epub: note: not written either' "$ERR"
+old_intact "ulimit -f, only the EPUB fits"
 
 fi # the cases but the full disk
 

@@ -47,16 +47,11 @@ out_clean() {
   [ -z "$(find "$1" -mindepth 1 -maxdepth 1 2>/dev/null)" ]
 }
 
-# pdf_clean DIR: no PDF and no temporary file (the EPUB may be there).
-pdf_clean() {
-  [ -z "$(tmp_files "$1")" ] && [ -z "$(find "$1" -maxdepth 1 -name '*.pdf' 2>/dev/null)" ]
-}
-
-# expect_error CASE STATUS PATTERN OUTDIR [pdf]: exit STATUS, no crash, stderr holding
-# PATTERN (an extended regex, anchored to the start of a line), no artifact in OUTDIR
-# (with `pdf`: an error of the PDF writer, so only no PDF and no temporary file).
+# expect_error CASE STATUS PATTERN OUTDIR: exit STATUS, no crash, stderr holding
+# PATTERN (an extended regex, anchored to the start of a line), no artifact and no
+# temporary file in OUTDIR (a failed build writes neither the PDF nor the EPUB).
 expect_error() {
-  local name="$1" status="$2" pattern="$3" outdir="$4" scope="${5:-all}"
+  local name="$1" status="$2" pattern="$3" outdir="$4"
   printf '%s\t%s\n' "$name" "$(grep -m1 -E 'error' "$ERR" || head -n1 "$ERR")" >>"$MESSAGES"
   if [ "$RC" -ge 128 ]; then
     fail "$name: crashed (exit $RC)"
@@ -70,11 +65,7 @@ expect_error() {
     fail "$name: no message matching '^$pattern'; got:"
     sed 's/^/    /' "$ERR" | head -n 5 >&2
   fi
-  if [ "$scope" = pdf ]; then
-    check "$name: PDF or temporary file left: $(ls -A "$outdir" 2>/dev/null | tr '\n' ' ')" pdf_clean "$outdir"
-  else
-    check "$name: output folder not clean: $(ls -A "$outdir" 2>/dev/null | tr '\n' ' ')" out_clean "$outdir"
-  fi
+  check "$name: output folder not clean: $(ls -A "$outdir" 2>/dev/null | tr '\n' ' ')" out_clean "$outdir"
 }
 
 # expect_ok CASE: exit 0 (for cases that must just work).
