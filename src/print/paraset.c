@@ -104,9 +104,37 @@ static bool sf_transparent(gunichar c) {
     return c == ')' || c == ']' || c == '\'' || c == '"' || c == 0x2019 || c == 0x201D || c == 0xBB || c == 0x203A;
 }
 
+/* Abbreviations whose stop ends no sentence: pandoc's list (its `abbreviations` extension,
+ * which ties the space after one with a no-break space, so TeX sets a word space there). */
+static const char *const abbreviations[] = {
+    "aet.", "aetat.", "al.", "Apr.", "Aug.", "bk.", "Bros.", "c.", "Capt.", "cf.", "ch.", "chap.", "chs.",
+    "Co.", "col.", "Corp.", "cp.", "d.", "Dec.", "Dr.", "e.g.", "ed.", "eds.", "esp.", "f.", "fasc.", "Feb.",
+    "ff.", "fig.", "fl.", "fol.", "fols.", "Fr.", "Gen.", "Gov.", "Hon.", "i.e.", "ill.", "Inc.", "incl.",
+    "Jan.", "Jr.", "Jul.", "Jun.", "Ltd.", "M.A.", "M.D.", "Mar.", "Mr.", "Mrs.", "Ms.", "n.", "n.b.", "nn.",
+    "No.", "Nov.", "Oct.", "p.", "Ph.D.", "pp.", "Pres.", "Prof.", "pt.", "q.v.", "Rep.", "Rev.", "s.v.",
+    "s.vv.", "saec.", "sec.", "Sen.", "Sep.", "Sept.", "Sgt.", "Sr.", "St.", "univ.", "viz.", "vol.", "vs.",
+};
+
+/* Whether the stop at byte `stop` ends one of those words (after any opening bracket or quote). */
+static bool ends_abbreviation(const char *text, int stop) {
+    int from = stop;
+    while (from > 0) {
+        const char *p = g_utf8_prev_char(text + from);
+        gunichar d = g_utf8_get_char(p);
+        if (g_unichar_isspace(d) || d == 0xA0 || d == '(' || d == '[' || d == 0x201C || d == 0x2018 || d == '"')
+            break;
+        from = (int)(p - text);
+    }
+    size_t len = (size_t)(stop + 1 - from);
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
+        if (strlen(abbreviations[i]) == len && !memcmp(abbreviations[i], text + from, len)) return true;
+    return false;
+}
+
 /* The space factor class of a space at byte b, from the characters before it as plain
  * TeX's \nonfrenchspacing has it: 3000 after . ? !, 2000 after :, 1500 after ;, 1250 after
- * a comma, but 1000 after punctuation that follows a capital ("U.S. Army"). */
+ * a comma, but 1000 after punctuation that follows a capital ("U.S. Army") and after an
+ * abbreviation's stop ("et al. (1962)"). */
 static int space_factor_at(const char *text, int b) {
     const char *s = text + b;
     gunichar c = 0;
@@ -119,6 +147,7 @@ static int space_factor_at(const char *text, int b) {
     int k = c == '.' || c == '?' || c == '!' ? SF_SENTENCE : c == ':' ? SF_COLON : c == ';' ? SF_SEMICOLON
           : c == ',' ? SF_COMMA : SF_NORMAL;
     if (k == SF_NORMAL || s == text) return k;
+    if (c == '.' && ends_abbreviation(text, (int)(s - text))) return SF_NORMAL;
     /* The factor before the punctuation: below 1000 (a capital) holds it at 1000. */
     while (s > text) {
         s = g_utf8_prev_char(s);
