@@ -282,13 +282,19 @@ static int float_only(const pctx *c, int i, fqueue *q, int *cols) {
 
 /*** one column ***/
 
-/* No break after an item kept with the next, nor after a heading's first following line. */
+static bool is_heading(const layout_item *it) { return it->node && it->node->type == MODEL_HEADING; }
+
+/* No break after an item kept with the next, nor after a heading's first following line;
+ * when that line is a whole paragraph or list item, not before the next line of text either,
+ * so a heading never ends a column with one line under it. */
 static bool breakable_after(const layout_list *l, int k) {
     const layout_item *it = &l->items[k];
     if (it->keep_with_next) return false;
-    if (k > 0 && it->kind == LAYOUT_LINE && it->line == 0 && l->items[k - 1].keep_with_next && l->items[k - 1].node &&
-        l->items[k - 1].node->type == MODEL_HEADING && (!it->para || it->para->n_lines > 1))
-        return false;
+    if (k > 0 && it->kind == LAYOUT_LINE && it->line == 0 && l->items[k - 1].keep_with_next &&
+        is_heading(&l->items[k - 1])) {
+        if (!it->para || it->para->n_lines > 1) return false;
+        if (k + 1 < l->n && l->items[k + 1].kind == LAYOUT_LINE && !is_heading(&l->items[k + 1])) return false;
+    }
     return true;
 }
 

@@ -4,7 +4,8 @@
  * side and no hole, a table row taller than a page split by its lines with the header repeated, a float
  * (a figure, a table) passed to the next page while the text flows on, the running
  * head marks, full pages stretched to the foot (to a baseline), a long note continued on the next page,
- * the note of a float's caption going with the float and balanced columns without a widow. */
+ * the note of a float's caption going with the float, balanced columns without a widow and a
+ * heading never left with a single line under it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,32 @@ static void test_widow_before_heading(void) {
     layout_list_free(&l);
 }
 
+/* A paragraph of 17 lines, a heading 2 lines high, a one-line paragraph (a list item's
+ * whole text), then a paragraph of 6, on pages of 20 lines: page 1 full would end with the
+ * heading and only that one line under it. The heading goes overleaf with both. */
+static void test_heading_two_lines(void) {
+    static model_node hnode = {.type = MODEL_HEADING};
+    layout_list l = {0};
+    para(&l, 17, 0);
+    int h = l.n;
+    heading(&l, 2, "H");
+    l.items[h].node = &hnode;
+    int one = para(&l, 1, 0);
+    text_para *tp = layout_keep_para(&l, xcalloc(1, sizeof *tp));
+    tp->n_lines = 1;
+    l.items[one].para = tp;
+    int b = para(&l, 6, 0);
+    paginate_params p = params(20 * LINE);
+    paginate_result r;
+    paginate_run(&l, &p, &r);
+    INT_EQ(boxes_of_page(&r, 0), 17);
+    INT_EQ(r.item_page[h], 1);
+    INT_EQ(r.item_page[one], 1);
+    INT_EQ(r.item_page[b], 1);
+    paginate_result_free(&r);
+    layout_list_free(&l);
+}
+
 /* The column item k is set in on page 0 (-1: not there). */
 static int col_on_first_page(const paginate_result *r, int k) {
     for (int b = 0; r->n_pages > 0 && b < r->pages[0].n_boxes; b++)
@@ -509,5 +536,6 @@ int main(void) {
     test_baseline();
     test_balance_no_widow();
     test_widow_before_heading();
+    test_heading_two_lines();
     return CHECK_DONE();
 }
