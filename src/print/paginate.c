@@ -112,21 +112,34 @@ static void add_note(paginate_page *pg, int note, int col, int item, int from, i
     pg->notes[pg->n_notes++] = (paginate_note){note, col, item, from, to};
 }
 
-/* Footnotes first cited by a line: indices into l->notes, not yet placed. */
-static int cited_notes(const layout_list *l, const layout_item *it, const bool *placed, int *out, int max) {
-    if (it->kind != LAYOUT_LINE || !it->para || !l->n_notes) return 0;
-    const text_para *p = it->para;
-    const text_line *ln = &p->lines[it->line];
-    int k = 0;
+/* Footnotes first cited on lines [from, to) of p, added to out[0, k): indices into l->notes,
+ * not yet placed. */
+static int cited_in(const layout_list *l, const text_para *p, int from, int to, const bool *placed, int *out, int k,
+                    int max) {
+    if (!p || from >= p->n_lines) return k;
+    if (to > p->n_lines) to = p->n_lines;
+    int ls = p->lines[from].start, le = p->lines[to - 1].start + p->lines[to - 1].length;
     for (int s = 0; s < p->n_spans && k < max; s++) {
         const text_span *sp = &p->spans[s];
-        if (sp->kind != TEXT_SPAN_NOTE || sp->start < ln->start || sp->start >= ln->start + ln->length) continue;
+        if (sp->kind != TEXT_SPAN_NOTE || sp->start < ls || sp->start >= le) continue;
         int idx = sp->note - 1;
         if (idx < 0 || idx >= l->n_notes || placed[idx]) continue;
         bool dup = false;
         for (int j = 0; j < k; j++) dup |= out[j] == idx;
         if (!dup) out[k++] = idx;
     }
+    return k;
+}
+
+/* Footnotes first cited by a line, or by the cells of a row (or of its piece): indices
+ * into l->notes, not yet placed. */
+static int cited_notes(const layout_list *l, const layout_item *it, const bool *placed, int *out, int max) {
+    if (!l->n_notes) return 0;
+    if (it->kind == LAYOUT_LINE) return cited_in(l, it->para, it->line, it->line + 1, placed, out, 0, max);
+    if (it->kind != LAYOUT_ROW || !it->table) return 0;
+    const layout_table *t = it->table;
+    int k = 0, from = it->row_lines ? it->row_line : 0, to = it->row_lines ? it->row_line + it->row_lines : 1 << 30;
+    for (int c = 0; c < t->cols; c++) k = cited_in(l, t->cells[it->row * t->cols + c], from, to, placed, out, k, max);
     return k;
 }
 
