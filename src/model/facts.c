@@ -64,8 +64,9 @@ void model_contents_build(model_book *book, int depth) {
             while (n_open && open[n_open - 1] >= level) n_open--;
             open[n_open++] = level;
             ((model_node *)n)->as.heading.outline = n_open; /* a ### under a # is second, not third */
-            if (level > depth) continue;
-            add_entry(book, &cap, (model_contents_entry){level, (int)ci, n, entry_text(book, ch, n)});
+            /* listed at that depth too: a chapter that opens with ### is a top entry */
+            if (n_open > depth) continue;
+            add_entry(book, &cap, (model_contents_entry){n_open, (int)ci, n, entry_text(book, ch, n)});
             ((model_node *)n)->as.heading.contents = (int)book->n_contents; /* the book's own tree, writable */
         }
         if (book->n_contents == before) /* a chapter without headings still gets an entry */

@@ -188,7 +188,7 @@ typedef struct model_font {
 
 /* One entry of the book's contents (PDF contents page and outline, EPUB nav and NCX). */
 typedef struct model_contents_entry {
-    int level;                 /* 1 to the style's contents depth */
+    int level;                 /* its heading's outline depth (never more than one below the one before), 1 to the style's contents depth */
     int chapter;               /* index in book->chapters */
     const model_node *heading; /* NULL: a chapter without headings, listed at its start */
     const char *text;          /* plain text (book arena) */

@@ -442,6 +442,23 @@ static void test_outline_levels(void) {
     done(&p);
 }
 
+/* The contents list headings at their outline depth, so a chapter that opens with ###
+ * is a top entry and a ##### under it the second level, within a contents depth of 2. */
+static void test_contents_levels(void) {
+    const char *srcs[] = {"### A\n\n##### b\n\n## c\n\n#### d\n\n###### e\n", NULL};
+    parsed p = parse_many(srcs);
+    OK(p.ok, "parsed");
+    model_contents_build(p.book, 2);
+    static const char *const text[] = {"A", "b", "c", "d"};
+    static const int level[] = {1, 2, 1, 2};
+    INT_EQ((int)p.book->n_contents, 4);
+    for (size_t i = 0; i < 4 && i < p.book->n_contents; i++) {
+        STR_EQ(p.book->contents[i].text, text[i]);
+        INT_EQ(p.book->contents[i].level, level[i]);
+    }
+    done(&p);
+}
+
 static void test_build_functions(void) {
     model_book *b = model_book_new();
     model_pos pos = {"x.md", 1, 1};
@@ -750,6 +767,7 @@ int main(void) {
     test_no_heading();
     test_blank_headings();
     test_outline_levels();
+    test_contents_levels();
     test_many_repeats();
     test_smart();
     test_text_checks();
