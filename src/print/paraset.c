@@ -1191,6 +1191,17 @@ static void draw_piece(const paraset *ps, cairo_t *cr, const seg *sg, const seg 
                      tail->we - tail->ws);
 }
 
+/* Whether piece s of line i is spaces ending the paragraph (a soft break before raw HTML
+ * the print leaves out): the paragraph's final glue, which TeX drops too. Drawn, cairo
+ * may write no glyph for it (a space at the measure's end) and leave its tag empty. */
+static bool final_spaces(const paraset *ps, int i, int s) {
+    const seg *sg = &ps->segs[i].v[s];
+    if (ps->verbatim || i != ps->n_lines - 1 || s != ps->segs[i].n - 1 || sg->start >= sg->end) return false;
+    for (int b = sg->start; b < sg->end; b++)
+        if (ps->text[b] != ' ') return false;
+    return true;
+}
+
 void paraset_draw_line(const paraset *ps, cairo_t *cr, int i, double x, double y, paraset_segment_fn fn, void *ud) {
     if (i < 0 || i >= ps->n_lines) return;
     const line_segs *ls = &ps->segs[i];
@@ -1200,6 +1211,7 @@ void paraset_draw_line(const paraset *ps, cairo_t *cr, int i, double x, double y
         const seg *sg = &ls->v[s];
         bool tail_here = has_tail && s == ls->n - 2;
         if (has_tail && s == ls->n - 1) break; /* the hyphen went with its word */
+        if (final_spaces(ps, i, s)) break;
         if (fn) fn(ud, cr, sg->start, sg->end, false);
         cairo_save(cr);
         double rgb[3];
