@@ -293,17 +293,23 @@ def in_note(e):
 
 def column_edges(pdf, content, starts, columns, owner):
     """(page, MCID) of the first and the last marked content with text of each column, in the
-    order the page's content draws them, the notes at a column's foot aside."""
+    order the page's content draws them, the notes at a column's foot aside, and the first
+    one starting on the column's last line (its first text at the last one's baseline): the
+    last line of a column starts marked content of its own, however many links follow."""
     col = column_of(pdf, columns)
     edges = set()
     for pi, c in enumerate(content):
-        first, last = {}, {}
+        first, last, seen = {}, {}, collections.defaultdict(list)
         for m in c['order']:
             if m is None or (pi, m) not in starts or not c['mc'][m]['text'].strip() or in_note(owner.get((pi, m))):
                 continue
             k = col(pi, starts[(pi, m)][0])
             first.setdefault(k, m)
             last[k] = m
+            seen[k].append(m)
+        for k, m in last.items():
+            y = starts[(pi, m)][1]
+            edges.add((pi, next(n for n in seen[k] if abs(starts[(pi, n)][1] - y) < 0.5)))
         edges |= {(pi, m) for m in list(first.values()) + list(last.values())}
     return edges
 
@@ -455,6 +461,24 @@ def main():
                                            or (k[1], k[2]) in mc_image)
                          for k in e.kids)]
     check(not blank, f'every element without element kids shows text or an image ({len(blank)} blank: {blank[:6]})')
+    # each chapter's first-level heading is a first-level bookmark: the outline and the
+    # contents take the levels the tags give (a chapter that opens with ### is one too)
+    with pdf.open_outline() as ol:
+        tops_ol = [' '.join(str(it.title).split()) for it in ol.root]
+    unlisted = []
+    for e in elems:
+        if e.type == 'H1' and e.parent is not None and e.parent.type == 'Sect':
+            own = ' '.join(''.join(mc_unicode.get((k[1], k[2]), '') for k in e.kids
+                                   if not isinstance(k, Elem) and k[0] == 'mc').split())[:20]
+            if own and not any(t.startswith(own) for t in tops_ol):
+                unlisted.append(own)
+    check(not unlisted, f'every chapter heading tagged H1 is a first-level bookmark ({len(unlisted)} not: {unlisted[:4]})')
+    # a paragraph's final spaces (a soft break before raw HTML the print leaves out) are not
+    # drawn: TeX drops the final glue, and a reader would meet a sequence of nothing
+    trailing = [(k[1] + 1, k[2]) for e in elems if e.kids and not isinstance(e.kids[-1], Elem)
+                and e.kids[-1][0] == 'mc' and len(e.kids) > 1
+                for k in [e.kids[-1]] if not shows_something(mc_unicode.get((k[1], k[2]), 'x'))]
+    check(not trailing, f'no element ends in marked content of spaces alone (page, MCID: {trailing[:6]})')
 
     # reading order: the tree reads the pages in order, each column from top to bottom
     # (a figure set away from its place in the text is read where it is drawn)
@@ -466,7 +490,11 @@ def main():
     for pi in range(1, len(pdf.pages)):
         if kinds[pi] or content[pi]['mc']:
             check('/Pagination/Footer' in kinds[pi], f'page {pi + 1}: its folio is a /Pagination /Footer artifact')
-    check(any('/Pagination/Header' in k for k in kinds) or len(pdf.pages) < 4, 'running heads are /Pagination /Header')
+    # the styles' running heads leave out a chapter's opening page: a book whose pages each
+    # open with a heading has none to look for
+    headed = {pi for (pi, m), e in owner.items() if re.fullmatch(r'H[1-6]?', e.type)}
+    plain = [pi for pi in range(1, len(pdf.pages)) if content[pi]['mc'] and pi not in headed]
+    check(any('/Pagination/Header' in k for k in kinds) or not plain, 'running heads are /Pagination /Header')
     if 'repeated-header' in expect:
         check(any('/Pagination' in k for k in kinds), 'a repeated table header is a /Pagination artifact')
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The PDF's tagging on the fixtures: tests/print/a11y/structure.py (pikepdf) on a book of
 # every Markdown feature, figures floated away from their place, table rows of cells of
-# different heights, the sample book and four public books, each built from scratch; the
-# features and tables fixtures again in two columns (letter-2col).
+# different heights, edge cases (skipped heading levels, notes everywhere, deep lists, raw
+# HTML), the sample book and four public books, each built from scratch; the features,
+# edge and tables fixtures again in two columns (letter-2col), edge in the book style too.
 set -u
 BIN=$1 SRC=$2 WORK=$3
 PY=/usr/bin/python3   # Debian's, where python3-pikepdf is installed
@@ -14,9 +15,11 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 A=$SRC/tests/print/a11y
 fail=0
 COLS=1   # the style's columns; with 2, each book is built in letter-2col
+STYLE=   # another style for one column (book)
 EPOCH=1700000000
 run() {   # name book-dir expect [words]
     local name=$1 book=$2 expect=$3 words=${4:-} style=()
+    [ -n "$STYLE" ] && style=(--style "$SRC/styles/$STYLE.yaml")
     [ "$COLS" = 2 ] && style=(--style "$SRC/styles/letter-2col.yaml")
     if ! SOURCE_DATE_EPOCH=$EPOCH "$BIN" build "$book" -o "$WORK/$name" --pdf -q "${style[@]}"; then
         echo "FAIL: $name: build"
@@ -44,6 +47,12 @@ F=$A/fixtures/tables
 run tables "$F" table,link "$(words "$F")"
 F=$A/fixtures/hyphens
 run hyphens "$F" link "$(words "$F")"
+# headings that skip levels (a chapter opening with ###), notes in headings, lists, quotes
+# and cells, lists six deep with tasks, raw HTML, a paragraph ending in a link and a soft
+# break; in the book style too, whose chapters here each fit their opening page
+F=$A/fixtures/edge
+run edge "$F" list-depth-3,table,note,link "$(words "$F")"
+STYLE=book run edge-book "$F" list-depth-3,table,note,link "$(words "$F")"
 run io "$SRC/book" figure,caption,link "$(words "$SRC/book")"
 run rust-by-example "$A/books/rust-by-example" code,link "$(words "$A/books/rust-by-example")"
 run system-design "$A/books/system-design" table,figure "$(words "$A/books/system-design")"
@@ -56,6 +65,8 @@ run mostly-adequate "$A/books/mostly-adequate" code
 COLS=2
 F=$A/fixtures/features
 run features-2col "$F" list-depth-3,table,table-caption,repeated-header,note,code,figure,caption,link,decorative "$(words "$F")"
+F=$A/fixtures/edge
+run edge-2col "$F" list-depth-3,table,note,link "$(words "$F")"
 F=$A/fixtures/tables
 EPOCH=0   # 1970 is a date too: the XMP (and its PDF/UA claim) is still written
 run tables-2col "$F" table,link "$(words "$F")"
