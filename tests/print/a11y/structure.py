@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -464,12 +465,12 @@ def main():
     # each chapter's first-level heading is a first-level bookmark: the outline and the
     # contents take the levels the tags give (a chapter that opens with ### is one too)
     with pdf.open_outline() as ol:
-        tops_ol = [' '.join(str(it.title).split()) for it in ol.root]
+        tops_ol = [' '.join(unicodedata.normalize('NFKC', str(it.title)).split()) for it in ol.root]
     unlisted = []
     for e in elems:
         if e.type == 'H1' and e.parent is not None and e.parent.type == 'Sect':
-            own = ' '.join(''.join(mc_unicode.get((k[1], k[2]), '') for k in e.kids
-                                   if not isinstance(k, Elem) and k[0] == 'mc').split())[:20]
+            own = ' '.join(unicodedata.normalize('NFKC', ''.join(
+                mc_unicode.get((k[1], k[2]), '') for k in e.kids if not isinstance(k, Elem) and k[0] == 'mc')).split())[:20]
             if own and not any(t.startswith(own) for t in tops_ol):
                 unlisted.append(own)
     check(not unlisted, f'every chapter heading tagged H1 is a first-level bookmark ({len(unlisted)} not: {unlisted[:4]})')
