@@ -463,13 +463,14 @@ def main():
                          for k in e.kids)]
     check(not blank, f'every element without element kids shows text or an image ({len(blank)} blank: {blank[:6]})')
     # each chapter's first-level heading is a first-level bookmark: the outline and the
-    # contents take the levels the tags give (a chapter that opens with ### is one too)
+    # contents take the levels the tags give (a chapter that opens with ### is one too);
+    # compared without spaces, as a heading's lines are drawn without the space between
     with pdf.open_outline() as ol:
-        tops_ol = [' '.join(unicodedata.normalize('NFKC', str(it.title)).split()) for it in ol.root]
+        tops_ol = [''.join(unicodedata.normalize('NFKC', str(it.title)).split()) for it in ol.root]
     unlisted = []
     for e in elems:
         if e.type == 'H1' and e.parent is not None and e.parent.type == 'Sect':
-            own = ' '.join(unicodedata.normalize('NFKC', ''.join(
+            own = ''.join(unicodedata.normalize('NFKC', ''.join(
                 mc_unicode.get((k[1], k[2]), '') for k in e.kids if not isinstance(k, Elem) and k[0] == 'mc')).split())[:20]
             if own and not any(t.startswith(own) for t in tops_ol):
                 unlisted.append(own)
