@@ -180,7 +180,20 @@ static manifest_ref *new_ref(sctx *c, cmark_node *at) {
     return r;
 }
 
-/* One SUMMARY entry: a link to a chapter file (an empty one is a draft). */
+/* A chapter file holding nothing but white space: mdBook shows its page empty; books list
+ * one such file (a "404.md") for every chapter still to be written. */
+static bool empty_file(const sctx *c, const char *rel) {
+    char *full = path_join(c->book->dir, rel), *data = NULL;
+    size_t len = 0;
+    bool empty = path_is_file(full) && file_read(full, MDBOOK_MAX_BYTES, &data, &len) == 0;
+    size_t bom = empty && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    for (size_t i = bom; empty && i < len; i++) empty = isspace((unsigned char)data[i]);
+    free(data);
+    free(full);
+    return empty;
+}
+
+/* One SUMMARY entry: a link to a chapter file (no link, or an empty file, is a draft). */
 static void entry(sctx *c, cmark_node *link, int depth) {
     char *title = cmtext_plain(link);
     const char *url = cmark_node_get_url(link);
@@ -197,7 +210,9 @@ static void entry(sctx *c, cmark_node *link, int depth) {
     bool dup = false;
     for (size_t i = 0; norm && i < c->m->n_chapters && !dup; i++)
         dup = c->m->chapters[i].value && strcmp(c->m->chapters[i].value, norm) == 0;
-    if (dup) {
+    if (norm && empty_file(c, norm)) {
+        diag_warning(c->d, c->shown, line, col, "draft chapter '%s': its file '%s' is empty; left out", title, path);
+    } else if (dup) {
         /* "[Python](installation/README.md#python)": a section of a chapter listed before */
         if (!hash) diag_warning(c->d, c->shown, line, col, "chapter '%s' is listed twice in SUMMARY.md; read once", path);
     } else {
