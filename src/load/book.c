@@ -811,6 +811,25 @@ static bool read_book_yaml(model_book *book, manifest *m, bool *ok, diag *d) {
     return manifest_ok || m->n_chapters > 0 || book->meta.name;
 }
 
+/* A folder of Markdown files with no book.yaml (nor a folder of that name): its files as
+ * chapters. False when it has none, or a book.yaml to read. */
+static bool markdown_folder(model_book *book, const char *dir, bool here, manifest *m, diag *d) {
+    char *yaml = path_join(book->dir, "book.yaml");
+    struct stat st;
+    bool none = lstat(yaml, &st) != 0; /* not even a dangling link */
+    free(yaml);
+    if (!none) return false;
+    char *shown = here ? xstrdup(".") : xstrdup(dir);
+    bool yes = mkdocs_load_folder(book, shown, m, d);
+    free(shown);
+    if (yes) {
+        char *at = here ? xstrdup("book.yaml") : path_join(dir, "book.yaml");
+        book->manifest = arena_strdup(book->mem, at);
+        free(at);
+    }
+    return yes;
+}
+
 model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!dir || !*dir) dir = ".";
     int errors_before = d->errors;
@@ -848,6 +867,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (opt && opt->strict) d->strict = true;
     bool mdbook = !single && mdbook_is_project(book->dir);
     const char *mkdocs = NULL;
+    bool md_folder = false;
     if (mdbook) {
         /* messages name book.toml and SUMMARY.md beside it (a GitBook has no book.toml) */
         char *at_toml = path_join(book->dir, "book.toml");
@@ -866,6 +886,8 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
         if (m.n_chapters == 0) goto fail;
     } else if (single) {
         single_manifest(book, real, &m);
+    } else if (!single && (md_folder = markdown_folder(book, dir, here, &m, d))) {
+        /* read as MkDocs reads a docs folder without nav */
     } else if (!read_book_yaml(book, &m, &ok, d)) {
         goto fail;
     }
@@ -885,7 +907,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     free(seen);
     if (!chapters_ok) ok = false;
     if (m.n_chapters && !markdown_link_book(book, d)) ok = false;
-    if (single || mdbook || mkdocs) single_defaults(book);
+    if (single || mdbook || mkdocs || md_folder) single_defaults(book);
 
     if (m.cover.value) {
         /* the cover path is relative to the book folder, where book.yaml lives */
@@ -896,7 +918,7 @@ model_book *book_load(const char *dir, const book_options *opt, diag *d) {
     if (!ok || d->errors > errors_before) goto fail;
     /* an mdBook or MkDocs outline lists every SUMMARY or nav entry, however deep */
     int contents = book->style->contents_depth;
-    for (size_t i = 0; (mdbook || mkdocs) && i < m.n_chapters; i++)
+    for (size_t i = 0; (mdbook || mkdocs || md_folder) && i < m.n_chapters; i++)
         if (m.chapters[i].depth + 1 > contents) contents = m.chapters[i].depth + 1 > 6 ? 6 : m.chapters[i].depth + 1;
     model_contents_build(book, contents);
     free(given_dir);

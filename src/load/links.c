@@ -153,7 +153,8 @@ static const model_chapter *chapter_at(const model_book *book, const char *rel) 
 static const model_chapter *chapter_named_as(const model_book *book, const char *from_file, const char *path);
 
 /* The chapter a relative path names: beside the linking chapter first, then from the
- * book folder ("/x.md" only from there). A folder ("docs/", "docs") means its README.md.
+ * book folder ("/x.md" only from there). A folder ("docs/", "docs") means its README.md
+ * (or readme.md, else index.md).
  * A page as mdBook and MkDocs publish it ("ch04-01.html", "index.html") means its
  * Markdown file, when no file of the book has the name itself. */
 static const model_chapter *page_url(const model_book *book, const char *from_file, const char *path);
@@ -197,7 +198,8 @@ static const model_chapter *page_url(const model_book *book, const char *from_fi
     size_t stem = strlen(from_file);
     if (stem > 3 && strcasecmp(from_file + stem - 3, ".md") == 0) stem -= 3;
     char *published = index ? path_dirname(from_file) : xasprintf("%.*s", (int)stem, from_file);
-    static const char *const forms[] = {"%s/%.*s.md", "%s/%.*s/index.md", "%s/%.*s/README.md", NULL};
+    static const char *const forms[] = {"%s/%.*s.md", "%s/%.*s/index.md", "%s/%.*s/README.md", "%s/%.*s/readme.md",
+                                        NULL};
     const model_chapter *found = NULL;
     for (int i = 0; forms[i] && !found; i++) {
         char *p = xasprintf(forms[i], published, (int)n, path);
@@ -218,9 +220,11 @@ static const model_chapter *chapter_named_as(const model_book *book, const char 
     const model_chapter *found = NULL;
     for (int t = 0; t < 2 && !found; t++) {
         found = chapter_at(book, tries[t]);
-        if (!found) {
+        /* a folder: the page GitHub shows for it (its README, in either case), else MkDocs's */
+        static const char *const pages[] = {"README.md", "readme.md", "index.md", NULL};
+        for (int i = 0; pages[i] && !found; i++) {
             size_t n = strlen(tries[t]);
-            char *readme = xasprintf("%s%sREADME.md", tries[t], n && tries[t][n - 1] != '/' ? "/" : "");
+            char *readme = xasprintf("%s%s%s", tries[t], n && tries[t][n - 1] != '/' ? "/" : "", pages[i]);
             found = chapter_at(book, readme);
             free(readme);
         }

@@ -364,3 +364,18 @@ bool mkdocs_load(model_book *book, const char *file, const char *shown, manifest
     book->meta.style = "brochure";
     return ok;
 }
+
+bool mkdocs_load_folder(model_book *book, const char *shown, manifest *m, diag *d) {
+    memset(m, 0, sizeof *m);
+    kctx c = {book, m, 0, ".", ".", arena_strdup(book->mem, shown), d, 0, false};
+    walk(&c, "", 0);
+    if (m->n_chapters == 0) return false;
+    diag_warning(d, c.shown, 0, 0,
+                 "no book.yaml, book.toml, SUMMARY.md or mkdocs.yml: each Markdown file of the folder is a chapter, "
+                 "by path, a folder's index.md or README.md first (a book.yaml would set the order)");
+    const char *base = strrchr(book->dir, '/');
+    base = base && base[1] ? base + 1 : "book";
+    manifest_set_name(book, base, strlen(base));
+    book->meta.style = "brochure";
+    return true;
+}

@@ -20,4 +20,10 @@ const char *mkdocs_project_file(const char *dir);
  * index.md or README.md first). `shown` names the file in messages. False after errors. */
 bool mkdocs_load(model_book *book, const char *file, const char *shown, manifest *m, diag *d);
 
+/* A folder with none of book.yaml, book.toml, SUMMARY.md or mkdocs.yml (a repository's
+ * docs/, a Docusaurus or VuePress docs folder): every Markdown file in it, in the order
+ * mkdocs_load takes without nav, with a warning at `shown` saying so. False, with nothing
+ * said, when the folder holds no Markdown file. */
+bool mkdocs_load_folder(model_book *book, const char *shown, manifest *m, diag *d);
+
 #endif

@@ -170,7 +170,7 @@ echo "strict: true" >>bad-link/book.yaml
 expect bad-link "bad-link/chapters/one.md:3:5: error: link target '#nowhere' does not exist; set as plain text (a warning; strict mode makes it an error)"
 
 fresh no-manifest
-rm no-manifest/book.yaml
+rm -r no-manifest/book.yaml no-manifest/chapters  # a folder without Markdown: nothing to read
 expect no-manifest "no-manifest/book.yaml: error: no book.yaml in the book folder"
 
 fresh unknown-style

@@ -196,4 +196,25 @@ printf 'site_name: Tagged\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoj
 "$bin" dump tags >tags.json 2>tags.err
 check "Python tags, anchors and aliases in mkdocs.yml: no message: $(head -c 200 tags.err)" test $? -eq 0 -a ! -s tags.err
 
+# a folder of Markdown with no book.yaml, book.toml, SUMMARY.md or mkdocs.yml (a repository's
+# docs/, a VuePress or Docusaurus docs folder, as learn-wgpu's): every file, MkDocs's order
+# without nav, a warning saying so; a link to a folder names its readme.md (any case)
+mkdir -p plain/guide/setup plain/.vuepress
+printf '# Plain Docs\n\nSee [setup](guide/setup) and [the guide](./guide/).\n' >plain/README.md
+printf '# Guide\n\nGuide text.\n' >plain/guide/readme.md
+printf '# Setup\n\nSetup text, back to [the start](/).\n' >plain/guide/setup/readme.md
+printf '# Later\n\nLater text.\n' >plain/guide/later.md
+printf 'module.exports = {}\n' >plain/.vuepress/config.js
+"$bin" dump plain >plain.json 2>plain.err
+check "a folder of Markdown loads: $(head -c 300 plain.err)" test $? -eq 0
+check "it says how it was read" grep -qx "plain: warning: no book.yaml, book.toml, SUMMARY.md or mkdocs.yml: each Markdown file of the folder is a chapter, by path, a folder's index.md or README.md first (a book.yaml would set the order)" plain.err
+got=$($py -c "import json; b=json.load(open('plain.json')); print(b['meta']['title'], [c['file'] for c in b['chapters'] if c['file'].endswith('.md')])")
+check "its title and chapters: $got" test "$got" = "Plain Docs ['README.md', 'guide/readme.md', 'guide/later.md', 'guide/setup/readme.md']"
+check "links to folders lead to their readme.md: $(grep -c 'is set as plain text' plain.err) left unlinked" no_match 'set as plain text' plain.err
+"$bin" build plain -o plain-strict --strict >/dev/null 2>plain-strict.err
+check "--strict refuses it" test $? -eq 1
+mkdir -p empty/images && cp "$src/tests/model/fixtures/basic/images/dot.svg" empty/images/
+"$bin" build empty -o empty-out >/dev/null 2>empty.err
+check "a folder without Markdown: no book.yaml" grep -qx "empty/book.yaml: error: no book.yaml in the book folder" empty.err
+
 finish
