@@ -220,3 +220,125 @@ void admonition_set_free(admonition_set *set) {
     free(set->labels);
     *set = (admonition_set){0};
 }
+
+/*** Docusaurus and VuePress ::: containers ***/
+
+#define CONTAINER_MAX_OPEN 16
+
+/* A marker line: up to three spaces, three or more colons, then (to open) a type word
+ * and an optional title ("Title", or "[Title]" right after the type); *kind 1 opens,
+ * 2 closes, 0 is neither. */
+static int container_marker(const char *s, size_t n, char **label, int *col) {
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ') i++;
+    size_t c = i;
+    while (c < n && s[c] == ':') c++;
+    if (c - i < 3) return 0;
+    *col = (int)i + 1;
+    size_t p = c;
+    while (p < n && s[p] == ' ') p++;
+    if (is_blank(s + p, n - p)) return 2;
+    size_t type = p;
+    while (p < n && (isalnum((unsigned char)s[p]) || s[p] == '-' || s[p] == '_')) p++;
+    if (p == type) return 0;
+    size_t type_n = p - type;
+    const char *title = NULL;
+    size_t title_n = 0;
+    if (p < n && s[p] == '[') {
+        const char *q = memchr(s + p, ']', n - p);
+        if (!q || !is_blank(q + 1, (size_t)(s + n - q - 1))) return 0;
+        title = s + p + 1, title_n = (size_t)(q - s) - p - 1;
+    } else if (p < n && s[p] != ' ' && s[p] != '\r') {
+        return 0;
+    } else {
+        while (p < n && s[p] == ' ') p++;
+        size_t e = n;
+        while (e > p && (s[e - 1] == ' ' || s[e - 1] == '\r')) e--;
+        if (e > p) title = s + p, title_n = e - p;
+    }
+    if (title && title_n) {
+        *label = xstrndup(title, title_n);
+    } else {
+        *label = xstrndup(s + type, type_n);
+        (*label)[0] = (char)toupper((unsigned char)(*label)[0]);
+    }
+    return 1;
+}
+
+static void add_span(container_set *set, container_span sp) {
+    if (set->n == set->cap) {
+        set->cap = set->cap ? set->cap * 2 : 8;
+        set->spans = xrealloc(set->spans, set->cap * sizeof *set->spans);
+    }
+    set->spans[set->n++] = sp;
+}
+
+char *container_rewrite(const char *src, size_t len, size_t *out_len, container_set *set) {
+    bool maybe = false;
+    for (size_t i = 0; i + 3 <= len && !maybe; i++) maybe = src[i] == ':' && src[i + 1] == ':' && src[i + 2] == ':';
+    if (!maybe) return NULL;
+    buf out;
+    buf_init(&out);
+    container_span open[CONTAINER_MAX_OPEN];
+    int depth = 0, line_no = 1;
+    char fence_ch = 0;
+    size_t fence_len = 0;
+    bool changed = false;
+    const char *p = src, *end = src + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        char ch;
+        size_t flen;
+        bool bare;
+        char *label = NULL;
+        int col = 0, kind = 0;
+        size_t lead = 0;
+        while (lead < n && (p[lead] == ' ' || p[lead] == '\t')) lead++;
+        if (fence_ch) {
+            if (fence_at(p + (lead > 3 ? lead - 3 : 0), n - (lead > 3 ? lead - 3 : 0), &ch, &flen, &bare) && ch == fence_ch &&
+                flen >= fence_len && bare)
+                fence_ch = 0;
+        } else if (fence_at(p + (lead > 3 ? lead - 3 : 0), n - (lead > 3 ? lead - 3 : 0), &ch, &flen, &bare)) {
+            fence_ch = ch, fence_len = flen;
+        } else {
+            /* inside a list item the marker is indented as the item's text */
+            kind = container_marker(p + (lead > 3 ? lead - 3 : 0), n - (lead > 3 ? lead - 3 : 0), &label, &col);
+            col += (int)(lead > 3 ? lead - 3 : 0);
+        }
+        if (kind == 1 && depth == CONTAINER_MAX_OPEN) free(label), kind = 0;
+        if (kind == 2 && depth == 0) kind = 0;
+        if (kind == 1) {
+            open[depth++] = (container_span){line_no, 0, col, label};
+        } else if (kind == 2) {
+            container_span sp = open[--depth];
+            sp.close = line_no;
+            add_span(set, sp);
+        }
+        if (kind) {
+            changed = true;
+            if (n && p[n - 1] == '\r') buf_putc(&out, '\r');
+        } else {
+            buf_put(&out, p, n);
+        }
+        if (eol) buf_putc(&out, '\n');
+        p += n + (eol ? 1 : 0);
+        line_no++;
+    }
+    while (depth) {
+        container_span sp = open[--depth];
+        sp.close = line_no;
+        add_span(set, sp);
+    }
+    if (!changed) {
+        buf_free(&out);
+        return NULL;
+    }
+    return buf_detach(&out, out_len);
+}
+
+void container_set_free(container_set *set) {
+    for (size_t i = 0; i < set->n; i++) free(set->spans[i].label);
+    free(set->spans);
+    *set = (container_set){0};
+}

@@ -36,4 +36,30 @@ const admonition_label *admonition_at(const admonition_set *set, int line);
 
 void admonition_set_free(admonition_set *set);
 
+/* Docusaurus and VuePress containers, at a block's start (up to three spaces before them):
+ *
+ *     :::tip Title          ::: warning         :::note[Title]
+ *     Body text.            Body.               Body.
+ *     :::                   :::                 :::
+ *
+ * The marker lines become blank (fenced code is left alone), so every body line and
+ * column stays where it was; the container's lines, its label (the title, else the type
+ * with a capital) and the marker's column go in `set`, for the reader to wrap the blocks
+ * between them in a labelled quote. A bare line of three or more colons closes the
+ * innermost open container; one left open runs to the end. NULL when the text has none. */
+typedef struct container_span {
+    int open, close;  /* the marker lines; close is past the last line when left open */
+    int col;
+    char *label;
+} container_span;
+
+typedef struct container_set {
+    container_span *spans; /* in the order they close */
+    size_t n, cap;
+} container_set;
+
+char *container_rewrite(const char *src, size_t len, size_t *out_len, container_set *set);
+
+void container_set_free(container_set *set);
+
 #endif

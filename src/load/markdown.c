@@ -203,6 +203,31 @@ static cmark_node *lone_image(cmark_node *para) {
     return only_image(cmark_node_first_child(link));
 }
 
+/* The image a paragraph's child is: an image, or one wrapped in a link to an image file. */
+static cmark_node *picture_of(cmark_node *k) {
+    cmark_node_type t = cmark_node_get_type(k);
+    if (t == CMARK_NODE_IMAGE) return k;
+    if (t != CMARK_NODE_LINK || !image_file_name(cmark_node_get_url(k))) return NULL;
+    cmark_node *only = cmark_node_first_child(k);
+    return only && !cmark_node_next(only) && cmark_node_get_type(only) == CMARK_NODE_IMAGE ? only : NULL;
+}
+
+/* A paragraph of two or more pictures, one to a line (screenshots to compare, written one
+ * under the other): the number of them, else 0. Pictures side by side on one line (a row
+ * of badges or icons) stay in the text. */
+static int image_lines(cmark_node *para) {
+    int n = 0;
+    bool broken = true; /* a line end since the last picture */
+    for (cmark_node *k = cmark_node_first_child(para); k; k = cmark_node_next(k)) {
+        cmark_node_type t = cmark_node_get_type(k);
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) broken = true;
+        else if (t == CMARK_NODE_TEXT && all_space(cmark_node_get_literal(k))) continue;
+        else if (picture_of(k) && broken) n++, broken = false;
+        else return 0;
+    }
+    return n >= 2 ? n : 0;
+}
+
 /* Length of a leading attribution dash ("—", "–", "―" or "--") plus the spaces after it; 0 if none. */
 static size_t dash_prefix(const char *s) {
     size_t n = 0;
@@ -1184,6 +1209,39 @@ static void admonition_labels(cmark_node *doc, const admonition_set *adm) {
     free(labels);
 }
 
+/* The outermost block between a container's marker lines, or NULL: it and its next
+ * siblings up to the closing line are the container's body. */
+static cmark_node *container_first(cmark_node *doc, const container_span *sp) {
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_node *found = NULL;
+    for (cmark_event_type ev; !found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || n == doc || (cmark_node_get_type(n) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+            continue;
+        cmark_node *up = cmark_node_parent(n);
+        int line = cmark_node_get_start_line(n);
+        if (line > sp->open && line < sp->close && (up == doc || cmark_node_get_start_line(up) <= sp->open)) found = n;
+    }
+    cmark_iter_free(it);
+    return found;
+}
+
+/* A Docusaurus or VuePress container (container_rewrite left its marker lines blank): the
+ * blocks between them in a quote that opens with the container's label in bold. */
+static void wrap_container(cmark_node *doc, const container_span *sp) {
+    cmark_node *first = container_first(doc, sp);
+    if (!first) return;
+    cmark_node *quote = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
+    quote->start_line = sp->open;
+    quote->start_column = sp->col;
+    cmark_node_insert_before(first, quote);
+    for (cmark_node *k = first, *next; k && cmark_node_get_start_line(k) < sp->close; k = next) {
+        next = cmark_node_next(k);
+        cmark_node_append_child(quote, k);
+    }
+    if (*sp->label) prepend_label(quote, &(admonition_label){sp->open, sp->col, sp->label});
+}
+
 /*** heading attributes ***/
 
 /* One word of an attribute list: "#id", ".class" or "key=value" (value bare or in double quotes). */
@@ -1664,6 +1722,12 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
             skip_subtree(it, cm);
             return;
         }
+        if (image_lines(cm)) {
+            for (cmark_node *k = cmark_node_first_child(cm); k; k = cmark_node_next(k))
+                if (picture_of(k)) figure(c, cm, picture_of(k));
+            skip_subtree(it, cm);
+            return;
+        }
         if (is_attribution(cm)) {
             model_node *q = top(c);
             q->as.quote.pull = true;
@@ -1971,6 +2035,10 @@ bool markdown_parse_included(model_book *book, model_chapter *ch, int index, con
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e) cmark_parser_attach_syntax_extension(parser, e);
     }
+    container_set boxes = {0};
+    size_t boxed_len = 0;
+    char *boxed = container_rewrite(src, len, &boxed_len, &boxes);
+    if (boxed) src = boxed, len = boxed_len;
     admonition_set adm = {0};
     size_t rewritten_len = 0;
     char *rewritten = admonition_rewrite(src, len, &rewritten_len, &adm);
@@ -1980,6 +2048,7 @@ bool markdown_parse_included(model_book *book, model_chapter *ch, int index, con
     char *where = model_display_path(book, ch->file);
     html_rewrite(doc, src, len, where, map, d);
     admonition_labels(doc, &adm);
+    for (size_t i = 0; i < boxes.n; i++) wrap_container(doc, &boxes.spans[i]);
     inline_attributes(doc);
 
     md_ctx c = {0};
@@ -2043,5 +2112,7 @@ bool markdown_parse_included(model_book *book, model_chapter *ch, int index, con
     cmark_parser_free(parser);
     admonition_set_free(&adm);
     free(rewritten);
+    container_set_free(&boxes);
+    free(boxed);
     return c.ok;
 }

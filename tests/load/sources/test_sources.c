@@ -122,6 +122,25 @@ static void test_linked_figure(void) {
 /* An address written as the text of <a href>, as Starlette's docs/index.md writes its
  * links: GFM's autolinks make it a link of its own, inside the <a>; a link holds no link
  * (the EPUB would not validate), so one link with that text. */
+/* Screenshots to compare written one under the other in one paragraph (learn-wgpu,
+ * docs/intermediate/tutorial11-normals): a figure each, as GitHub shows them full size;
+ * pictures side by side on one line, or beside text, stay inline. */
+static void test_picture_lines(void) {
+    parsed p = parse1("# T\n\n![](images/pixel.png)\n![Dot](images/dot.svg)\n[![Px](images/pixel.png)](images/pixel.png)\n\n"
+                      "![a](images/pixel.png) ![b](images/dot.svg)\n\n![c](images/pixel.png)\nand text\n");
+    OK(p.ok, "picture lines load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *f1 = nth(root, MODEL_FIGURE, 1), *f2 = nth(root, MODEL_FIGURE, 2);
+    OK(nth(root, MODEL_FIGURE, 0) && f1 && f2 && !nth(root, MODEL_FIGURE, 3), "three figures from the three lines");
+    if (f1) STR_EQ(f1->as.figure.alt, "Dot");
+    if (f2) STR_EQ(f2->as.figure.alt, "Px");
+    INT_EQ(p.d.warnings, 3);
+    OK(has(&p.d, "a.md:7:1: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:7:24: warning: image 'images/dot.svg' inside running text is set inline"), "%s", said(&p.d));
+    OK(has(&p.d, "a.md:9:1: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    done(&p);
+}
+
 static void test_link_in_link(void) {
     parsed p = parse1("# T\n\n**Docs**: <a href=\"https://www.starlette.io/\" target=\"_blank\">https://www.starlette.io</a>"
                       " and <a href=\"https://x.org/\"><em>see https://y.org</em></a>.\n");
@@ -500,6 +519,43 @@ static void test_admonitions(void) {
     done(&p);
 }
 
+/* Docusaurus and VuePress containers (reduxjs/redux docs/, :::tip, ::: warning,
+ * :::note[Title], nested with more colons): labelled quotes; every message keeps the
+ * body's own line and column; ::: in fenced code is code; an unclosed one runs on. */
+static void test_containers(void) {
+    parsed p = parse1("# A\n\n:::tip Good idea\nInside <u>x</u>.\n\n- item\n:::\n\nBetween.\n\n::: warning\nWarn.\n:::\n\n"
+                      "```\n:::note\n```\n\n:::danger[Careful]\n\n::::info\nDeep.\n::::\n\nOuter end.\n:::\nAfter.\n\n"
+                      ":::caution\nOpen to the end.\n");
+    OK(p.ok, "containers load: %s", said(&p.d));
+    const model_node *root = p.book->chapters[0].root;
+    const model_node *q0 = nth(root, MODEL_QUOTE, 0), *q1 = nth(root, MODEL_QUOTE, 1);
+    const model_node *q2 = nth(root, MODEL_QUOTE, 2), *q3 = nth(root, MODEL_QUOTE, 3), *q4 = nth(root, MODEL_QUOTE, 4);
+    OK(q0 && q1 && q2 && q3 && q4 && !nth(root, MODEL_QUOTE, 5), "five quotes, one nested");
+    if (q0 && q1 && q2 && q3 && q4) {
+        plain_is(q0->first_child, "Good idea");
+        OK(q0->first_child->first_child && q0->first_child->first_child->type == MODEL_STRONG, "the label is bold");
+        INT_EQ(q0->pos.line, 3);
+        plain_is(q0->first_child->next, "Inside x.");
+        OK(nth(q0, MODEL_LIST, 0) != NULL, "the list is inside the tip");
+        plain_is(q1->first_child, "Warning");
+        plain_is(q1->first_child->next, "Warn.");
+        plain_is(q2->first_child, "Careful");
+        OK(q3->parent == q2, "::::info is inside the danger");
+        plain_is(q3->first_child, "Info");
+        plain_is(q3->first_child->next, "Deep.");
+        plain_is(q3->next, "Outer end.");
+        plain_is(q4->first_child, "Caution");
+        plain_is(q4->first_child->next, "Open to the end.");
+    }
+    const model_node *after = q2 ? q2->next : NULL;
+    OK(after && after->type == MODEL_PARAGRAPH, "the text after a container is outside it");
+    if (after) plain_is(after, "After.");
+    OK(has(&p.d, "a.md:4:8: warning: raw HTML tag <u> is not supported"), "the body's own column: %s", said(&p.d));
+    const model_node *code = nth(root, MODEL_CODE_BLOCK, 0);
+    OK(code && code->text && strcmp(code->text, ":::note") == 0, "a marker in fenced code is code");
+    done(&p);
+}
+
 /* MkDocs' attr_list after an image or link is no text; an image followed only by one is
  * still a figure; braces holding anything else stay. */
 static void test_inline_attributes(void) {
@@ -578,6 +634,7 @@ int main(void) {
     setenv("QUIRE_DATA_DIR", QUIRE_SOURCE_DIR, 1);
     test_inline_images();
     test_linked_figure();
+    test_picture_lines();
     test_link_in_link();
     test_quiet_wrappers();
     test_remote_images();
@@ -590,6 +647,7 @@ int main(void) {
     test_image_beside_chapter();
     test_image_query();
     test_admonitions();
+    test_containers();
     test_admonition_indents();
     test_inline_attributes();
     test_table_captions();
