@@ -228,11 +228,25 @@ void admonition_set_free(admonition_set *set) {
 /* A marker line: up to three spaces, three or more colons, then (to open) a type word
  * and an optional title ("Title", or "[Title]" right after the type); *kind 1 opens,
  * 2 closes, 0 is neither. */
+/* pymdownx.blocks' names ("/// tip", "/// details | Title", "/// tab | Python"): a
+ * "///" line naming anything else is text (a Rust doc comment in indented code). */
+static bool block_name(const char *s, size_t n) {
+    static const char *const names[] = {"admonition", "note",    "attention", "caution", "danger",  "error",
+                                        "hint",       "important", "tip",     "warning", "info",    "success",
+                                        "question",   "failure", "bug",       "example", "quote",   "abstract",
+                                        "summary",    "tldr",    "todo",      "seealso", "details", "tab",
+                                        NULL};
+    for (int k = 0; names[k]; k++)
+        if (strlen(names[k]) == n && memcmp(names[k], s, n) == 0) return true;
+    return false;
+}
+
 static int container_marker(const char *s, size_t n, char **label, int *col) {
     size_t i = 0;
     while (i < n && i < 3 && s[i] == ' ') i++;
+    char mark = i < n && (s[i] == ':' || s[i] == '/') ? s[i] : 0;
     size_t c = i;
-    while (c < n && s[c] == ':') c++;
+    while (mark && c < n && s[c] == mark) c++;
     if (c - i < 3) return 0;
     *col = (int)i + 1;
     size_t p = c;
@@ -244,7 +258,19 @@ static int container_marker(const char *s, size_t n, char **label, int *col) {
     size_t type_n = p - type;
     const char *title = NULL;
     size_t title_n = 0;
-    if (p < n && s[p] == '[') {
+    if (mark == '/') {
+        if (!block_name(s + type, type_n)) return 0;
+        while (p < n && s[p] == ' ') p++;
+        if (p < n && s[p] == '|') {
+            p++;
+            while (p < n && s[p] == ' ') p++;
+            size_t e = n;
+            while (e > p && (s[e - 1] == ' ' || s[e - 1] == '\r')) e--;
+            if (e > p) title = s + p, title_n = e - p;
+        } else if (!is_blank(s + p, n - p)) {
+            return 0;
+        }
+    } else if (p < n && s[p] == '[') {
         const char *q = memchr(s + p, ']', n - p);
         if (!q || !is_blank(q + 1, (size_t)(s + n - q - 1))) return 0;
         title = s + p + 1, title_n = (size_t)(q - s) - p - 1;
@@ -275,7 +301,8 @@ static void add_span(container_set *set, container_span sp) {
 
 char *container_rewrite(const char *src, size_t len, size_t *out_len, container_set *set) {
     bool maybe = false;
-    for (size_t i = 0; i + 3 <= len && !maybe; i++) maybe = src[i] == ':' && src[i + 1] == ':' && src[i + 2] == ':';
+    for (size_t i = 0; i + 3 <= len && !maybe; i++)
+        maybe = (src[i] == ':' || src[i] == '/') && src[i + 1] == src[i] && src[i + 2] == src[i];
     if (!maybe) return NULL;
     buf out;
     buf_init(&out);

@@ -36,12 +36,14 @@ const admonition_label *admonition_at(const admonition_set *set, int line);
 
 void admonition_set_free(admonition_set *set);
 
-/* Docusaurus and VuePress containers, at a block's start (up to three spaces before them):
+/* Docusaurus and VuePress containers and pymdownx.blocks (FastAPI's and Typer's docs),
+ * at a block's start (up to three spaces before them):
  *
- *     :::tip Title          ::: warning         :::note[Title]
- *     Body text.            Body.               Body.
- *     :::                   :::                 :::
+ *     :::tip Title          ::: warning         :::note[Title]      /// details | Title
+ *     Body text.            Body.               Body.               Body.
+ *     :::                   :::                 :::                 ///
  *
+ * ("///" only before an admonition type, details or tab: other "///" lines are text.)
  * The marker lines become blank (fenced code is left alone), so every body line and
  * column stays where it was; the container's lines, its label (the title, else the type
  * with a capital) and the marker's column go in `set`, for the reader to wrap the blocks

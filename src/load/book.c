@@ -303,20 +303,26 @@ static char *image_book_path(const model_book *book, const image_place *p) {
 
 /* A path from a web site's root ("/img/logo.svg", as MkDocs sites and GitHub pages write
  * them): the file of that name in the book folder, else in a folder above the chapter
- * (MkDocs's site root is its docs folder), when one is inside the book. Caller frees;
+ * (MkDocs's site root is its docs folder), or in public/ or static/ there, when one is
+ * inside the book. Caller frees;
  * NULL when there is none. */
 static char *site_rooted(const model_book *book, const char *from, const char *ref) {
     const char *rel = ref + strspn(ref, "/");
     if (!*rel) return NULL;
     size_t n = from ? strlen(from) : 0;
+    /* VitePress and VuePress publish a docs folder's public/ at the site's root,
+     * Docusaurus its static/ */
+    static const char *const roots[] = {"", "public/", "static/", NULL};
     for (size_t cut = 0;;) {
-        char *tried = cut ? xasprintf("%.*s/%s", (int)cut, from, rel) : xstrdup(rel);
-        image_place p = {0};
-        image_place_at(book, tried, &p);
-        bool yes = p.inside;
-        free(p.full), free(p.real);
-        if (yes) return tried;
-        free(tried);
+        for (int r = 0; roots[r]; r++) {
+            char *tried = cut ? xasprintf("%.*s/%s%s", (int)cut, from, roots[r], rel) : xasprintf("%s%s", roots[r], rel);
+            image_place p = {0};
+            image_place_at(book, tried, &p);
+            bool yes = p.inside;
+            free(p.full), free(p.real);
+            if (yes) return tried;
+            free(tried);
+        }
         const char *next = cut < n ? memchr(from + cut + 1, '/', n - cut - 1) : NULL;
         if (!next) return NULL;
         cut = (size_t)(next - from);

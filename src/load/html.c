@@ -199,8 +199,11 @@ static cmark_node *find_close(cmark_node *open, const char *name) {
 
 static void rewrite_inlines(hctx *c, cmark_node *parent, int depth);
 
-/* Tags that only style the text they hold, dropped without a word: nothing is lost. */
-static bool quiet_wrapper(const char *name) { return strcmp(name, "span") == 0 || strcmp(name, "small") == 0; }
+/* Tags that only style the text they hold, dropped without a word: nothing is lost (an
+ * <abbr>'s title is the web page's tooltip; the abbreviation itself is the text). */
+static bool quiet_wrapper(const char *name) {
+    return strcmp(name, "span") == 0 || strcmp(name, "small") == 0 || strcmp(name, "abbr") == 0;
+}
 
 /* Links inside `n` give their place to their text: a link holds no link (an address
  * written as the text of <a href>, which GFM's autolinks made a link of its own). */

@@ -1242,6 +1242,44 @@ static void wrap_container(cmark_node *doc, const container_span *sp) {
     if (*sp->label) prepend_label(quote, &(admonition_label){sp->open, sp->col, sp->label});
 }
 
+/* Pictures on lines of their own at a paragraph's end, after its text ("Here are the
+ * annotators:" then the screenshot on the next line, as GitHub shows it full size): each
+ * moved to a paragraph of its own after it, so the walk makes it a figure. */
+static void split_trailing_pictures(cmark_node *doc) {
+    cmark_node **paras = NULL;
+    size_t n = 0, cap = 0;
+    cmark_iter *it = cmark_iter_new(doc);
+    for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+        cmark_node *p = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(p) != CMARK_NODE_PARAGRAPH) continue;
+        cmark_node *last = cmark_node_last_child(p), *before = last ? cmark_node_previous(last) : NULL;
+        if (!last || !picture_of(last) || !before) continue;
+        cmark_node_type bt = cmark_node_get_type(before);
+        if (bt != CMARK_NODE_SOFTBREAK && bt != CMARK_NODE_LINEBREAK) continue;
+        if (n == cap) paras = xrealloc(paras, (cap = cap ? cap * 2 : 8) * sizeof *paras);
+        paras[n++] = p;
+    }
+    cmark_iter_free(it);
+    for (size_t i = 0; i < n; i++) {
+        cmark_node *p = paras[i];
+        for (;;) {
+            cmark_node *last = cmark_node_last_child(p), *before = last ? cmark_node_previous(last) : NULL;
+            if (!last || !picture_of(last) || !before) break;
+            cmark_node_type bt = cmark_node_get_type(before);
+            if (bt != CMARK_NODE_SOFTBREAK && bt != CMARK_NODE_LINEBREAK) break;
+            cmark_node *own = cmark_node_new(CMARK_NODE_PARAGRAPH);
+            own->start_line = own->end_line = cmark_node_get_start_line(last);
+            own->start_column = cmark_node_get_start_column(last);
+            own->end_column = cmark_node_get_end_column(last);
+            cmark_node_insert_after(p, own);
+            cmark_node_append_child(own, last);
+            cmark_node_free(before);
+            /* the text before the pictures may end in spaces: its line's own */
+        }
+    }
+    free(paras);
+}
+
 /*** heading attributes ***/
 
 /* One word of an attribute list: "#id", ".class" or "key=value" (value bare or in double quotes). */
@@ -2049,6 +2087,7 @@ bool markdown_parse_included(model_book *book, model_chapter *ch, int index, con
     html_rewrite(doc, src, len, where, map, d);
     admonition_labels(doc, &adm);
     for (size_t i = 0; i < boxes.n; i++) wrap_container(doc, &boxes.spans[i]);
+    split_trailing_pictures(doc);
     inline_attributes(doc);
 
     md_ctx c = {0};

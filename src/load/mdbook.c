@@ -934,6 +934,46 @@ static bool block_closed(const char *text, size_t len, size_t from) {
     return false;
 }
 
+/* The language of a code file, by its name's extension, for its fence; "" when unknown. */
+static const char *code_language(const char *name, size_t n) {
+    static const char *const ext[][2] = {{"py", "python"}, {"sh", "bash"}, {"js", "javascript"}, {"ts", "typescript"},
+                                         {"rs", "rust"},   {"go", "go"},    {"toml", "toml"},      {"json", "json"},
+                                         {"yml", "yaml"},  {"yaml", "yaml"}, {"html", "html"},     {"css", "css"},
+                                         {"sql", "sql"},   {"c", "c"},      {"java", "java"},      {"rb", "ruby"}};
+    const char *dot = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] == '.') dot = name + i;
+        else if (name[i] == '/') dot = NULL;
+    for (size_t k = 0; dot && k < sizeof ext / sizeof *ext; k++)
+        if ((size_t)(name + n - dot - 1) == strlen(ext[k][0]) && memcmp(dot + 1, ext[k][0], strlen(ext[k][0])) == 0)
+            return ext[k][1];
+    return "";
+}
+
+/* A markdown_include_variants line, "{* docs_src/app.py hl[4,5] *}" (FastAPI's and Typer's
+ * docs): the file as a code block, as the site shows it (its highlight and other options
+ * are the web page's). True when the line is one; *i then at its line end. */
+static bool variant_at(xctx *x, const xsrc *src, const char *text, size_t ind, const char *s, size_t n, size_t *i,
+                       int line, int depth, buf *out) {
+    size_t end = n;
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t' || s[end - 1] == '\r')) end--;
+    if (end < 5 || s[0] != '{' || s[1] != '*' || s[2] != ' ' || s[end - 2] != '*' || s[end - 1] != '}') return false;
+    size_t b = 3;
+    while (b < end - 2 && s[b] == ' ') b++;
+    size_t e = b;
+    while (e < end - 2 && s[e] != ' ') e++;
+    if (e == b) return false;
+    buf_put(out, text + *i, ind);
+    buf_printf(out, "````%s\n", code_language(s + b, e - b));
+    snippet(x, src, line, (int)(ind + b) + 1, s + b, e - b, text + *i, ind, depth, out);
+    buf_putc(out, '\n');
+    buf_put(out, text + *i, ind);
+    buf_puts(out, "````");
+    *i += ind + n;
+    mark(x, out, src->file, src->shown, src_line_of(src, line), (int)(ind + n) + 1);
+    return true;
+}
+
 /* The snippet lines at text[*i] (a line's start): the files in place, *i at the end of
  * what they took (the line end of a one-line snippet, past a block's closing line).
  * `;--8<--` is the line as written without its ';'. True when *i moved. */
@@ -950,6 +990,7 @@ static bool snippets_at(xctx *x, const xsrc *src, const char *text, size_t len, 
         mark(x, out, src->file, src->shown, src_line_of(src, *line), (int)ind + 2);
         return true;
     }
+    if (variant_at(x, src, text, ind, s, n, i, *line, depth, out)) return true;
     const char *name = NULL;
     size_t name_n = 0;
     int kind = snippet_line(s, n, &name, &name_n);

@@ -272,11 +272,17 @@ static void read_theme(kctx *c, const ytree_node *theme) {
 }
 
 /* markdown_extensions names pymdownx.snippets (alone, or as the key of its settings). */
-static bool lists_snippets(const ytree_node *list) {
-    for (size_t i = 0; i < list->n; i++) {
-        const ytree_node *e = list->items[i];
-        const ytree_node *name = e->kind == YTREE_MAP && e->n ? e->items[0] : e;
-        if (name->kind == YTREE_SCALAR && strcmp(name->value, "pymdownx.snippets") == 0) return true;
+/* markdown_extensions names one that brings files in: pymdownx.snippets (--8<--) or
+ * markdown_include_variants ({* file *}). A list of names (or of one-key maps), or a map
+ * from name to options. */
+static bool lists_snippets(const ytree_node *exts) {
+    bool map = exts->kind == YTREE_MAP;
+    for (size_t i = 0; i < exts->n; i += map ? 2 : 1) {
+        const ytree_node *e = exts->items[i];
+        const ytree_node *name = !map && e->kind == YTREE_MAP && e->n ? e->items[0] : e;
+        if (name->kind == YTREE_SCALAR &&
+            (strcmp(name->value, "pymdownx.snippets") == 0 || strcmp(name->value, "markdown_include_variants") == 0))
+            return true;
     }
     return false;
 }
@@ -303,7 +309,8 @@ static const char *read_keys(kctx *c, const ytree_node *root, const ytree_node *
                 meta->n_authors = 1;
             }
         } else if (strcmp(k, "theme") == 0) read_theme(c, v);
-        else if (strcmp(k, "markdown_extensions") == 0 && v->kind == YTREE_LIST) c->snippets = lists_snippets(v);
+        else if (strcmp(k, "markdown_extensions") == 0 && (v->kind == YTREE_LIST || v->kind == YTREE_MAP))
+            c->snippets = lists_snippets(v);
         else if (strcmp(k, "nav") == 0 && v->kind == YTREE_LIST) *nav = v;
         else if (strcmp(k, "nav") == 0 && !ytree_is_null(v))
             diag_warning(c->d, c->shown, v->line, v->col, "'nav' must be a list, not %s; every page of %s is read",

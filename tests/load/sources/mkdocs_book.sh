@@ -213,6 +213,27 @@ check "its title and chapters: $got" test "$got" = "Plain Docs ['README.md', 'gu
 check "links to folders lead to their readme.md: $(grep -c 'is set as plain text' plain.err) left unlinked" no_match 'set as plain text' plain.err
 "$bin" build plain -o plain-strict --strict >/dev/null 2>plain-strict.err
 check "--strict refuses it" test $? -eq 1
+# FastAPI's and Typer's docs: markdown_extensions as a map, {* file hl[..] *} includes a code
+# file as a code block; a site-rooted image from the docs folder's public/ (VitePress)
+mkdir -p variants/docs/public/img variants/docs_src
+printf 'site_name: Variants\nmarkdown_extensions:\n  abbr:\n  markdown_include_variants:\n' >variants/mkdocs.yml
+printf '# V\n\nThe app:\n\n{* docs_src/app.py hl[2] *}\n\n- In a list:\n\n    {* docs_src/app.py *}\n\n![Dot](/img/dot.svg)\n' >variants/docs/index.md
+printf 'import typer\n\n\ndef main():\n    print("hi")\n' >variants/docs_src/app.py
+cp "$src/tests/model/fixtures/basic/images/dot.svg" variants/docs/public/img/
+"$bin" dump variants >variants.json 2>variants.err
+check "an include-variants project loads: $(head -c 300 variants.err)" test $? -eq 0 -a ! -s variants.err
+got=$($py -c "
+import json
+b = json.load(open('variants.json'))
+def walk(n):
+    yield n
+    for k in n.get('children', []): yield from walk(k)
+ns = [n for blk in b['chapters'][0]['blocks'] for n in walk(blk)]
+codes = [(n.get('info'), n['text']) for n in ns if n['type'] == 'code_block']
+print(len(codes), codes[0][0], repr(codes[0][1]), sum(1 for n in ns if n['type'] == 'figure'))")
+check "{* file *}: the file as a Python code block, also in a list; /img/dot.svg from public/: $got" \
+    test "$got" = "2 python 'import typer\n\n\ndef main():\n    print(\"hi\")' 1"
+
 mkdir -p empty/images && cp "$src/tests/model/fixtures/basic/images/dot.svg" empty/images/
 "$bin" build empty -o empty-out >/dev/null 2>empty.err
 check "a folder without Markdown: no book.yaml" grep -qx "empty/book.yaml: error: no book.yaml in the book folder" empty.err

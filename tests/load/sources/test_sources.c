@@ -127,11 +127,18 @@ static void test_linked_figure(void) {
  * pictures side by side on one line, or beside text, stay inline. */
 static void test_picture_lines(void) {
     parsed p = parse1("# T\n\n![](images/pixel.png)\n![Dot](images/dot.svg)\n[![Px](images/pixel.png)](images/pixel.png)\n\n"
-                      "![a](images/pixel.png) ![b](images/dot.svg)\n\n![c](images/pixel.png)\nand text\n");
+                      "![a](images/pixel.png) ![b](images/dot.svg)\n\n![c](images/pixel.png)\nand text\n\n"
+                      "Here are the annotators:\n![Annotators](images/pixel.png)\n");
     OK(p.ok, "picture lines load: %s", said(&p.d));
     const model_node *root = p.book->chapters[0].root;
     const model_node *f1 = nth(root, MODEL_FIGURE, 1), *f2 = nth(root, MODEL_FIGURE, 2);
-    OK(nth(root, MODEL_FIGURE, 0) && f1 && f2 && !nth(root, MODEL_FIGURE, 3), "three figures from the three lines");
+    const model_node *f3 = nth(root, MODEL_FIGURE, 3);
+    OK(nth(root, MODEL_FIGURE, 0) && f1 && f2 && f3 && !nth(root, MODEL_FIGURE, 4), "three figures from the three lines, one after text");
+    if (f3) {
+        STR_EQ(f3->as.figure.alt, "Annotators");
+        OK(f3->prev && f3->prev->type == MODEL_PARAGRAPH, "after the paragraph of text it ended");
+        if (f3->prev) plain_is(f3->prev, "Here are the annotators:");
+    }
     if (f1) STR_EQ(f1->as.figure.alt, "Dot");
     if (f2) STR_EQ(f2->as.figure.alt, "Px");
     INT_EQ(p.d.warnings, 3);
@@ -162,13 +169,15 @@ static void test_link_in_link(void) {
  * dropped without a word, their text kept; <u> still warns. */
 static void test_quiet_wrappers(void) {
     parsed p = parse1("# T\n\nA <small>recommended</small> <span class=\"x\">setting</span> and <u>u</u>.\n\n"
-                      "<p>Block <small>small</small> text.</p>\n");
+                      "<p>Block <small>small</small> text.</p>\n\n"
+                      "A <abbr title=\"command line interface\">CLI</abbr> app.\n");
     OK(p.ok, "loads: %s", said(&p.d));
     INT_EQ(p.d.warnings, 1);
     OK(has(&p.d, "a.md:3:65: warning: raw HTML tag <u> is not supported"), "%s", said(&p.d));
     const model_node *root = p.book->chapters[0].root;
     plain_is(nth(root, MODEL_PARAGRAPH, 0), "A recommended setting and u.");
     plain_is(nth(root, MODEL_PARAGRAPH, 1), "Block small text.");
+    plain_is(nth(root, MODEL_PARAGRAPH, 2), "A CLI app.");
     done(&p);
 }
 
@@ -525,12 +534,21 @@ static void test_admonitions(void) {
 static void test_containers(void) {
     parsed p = parse1("# A\n\n:::tip Good idea\nInside <u>x</u>.\n\n- item\n:::\n\nBetween.\n\n::: warning\nWarn.\n:::\n\n"
                       "```\n:::note\n```\n\n:::danger[Careful]\n\n::::info\nDeep.\n::::\n\nOuter end.\n:::\nAfter.\n\n"
+                      "/// details | More\n\nHidden *text*.\n\n///\n\n    /// Returns x\n    fn x() {}\n\n"
                       ":::caution\nOpen to the end.\n");
     OK(p.ok, "containers load: %s", said(&p.d));
     const model_node *root = p.book->chapters[0].root;
     const model_node *q0 = nth(root, MODEL_QUOTE, 0), *q1 = nth(root, MODEL_QUOTE, 1);
     const model_node *q2 = nth(root, MODEL_QUOTE, 2), *q3 = nth(root, MODEL_QUOTE, 3), *q4 = nth(root, MODEL_QUOTE, 4);
-    OK(q0 && q1 && q2 && q3 && q4 && !nth(root, MODEL_QUOTE, 5), "five quotes, one nested");
+    const model_node *q5 = nth(root, MODEL_QUOTE, 5);
+    OK(q0 && q1 && q2 && q3 && q4 && q5 && !nth(root, MODEL_QUOTE, 6), "six quotes, one nested");
+    if (q5) {
+        plain_is(q4->first_child, "More");
+        plain_is(q4->first_child->next, "Hidden text.");
+        q4 = q5;
+    }
+    const model_node *doc = nth(root, MODEL_CODE_BLOCK, 1);
+    OK(doc && doc->text && strncmp(doc->text, "/// Returns x", 13) == 0, "a /// comment in indented code is code");
     if (q0 && q1 && q2 && q3 && q4) {
         plain_is(q0->first_child, "Good idea");
         OK(q0->first_child->first_child && q0->first_child->first_child->type == MODEL_STRONG, "the label is bold");
