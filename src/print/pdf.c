@@ -793,25 +793,10 @@ static void tag_inline_image(cairo_t *cr, pdf_draw_state *st, int e, const text_
     paint_content(cr, st, fig);
 }
 
-/* Whether code point `cp` draws nothing: a space of any width (U+00A0, U+2000-U+200A, U+3000…),
- * a line or paragraph separator, or an invisible format character (soft hyphen, zero-width
- * space and joiners, word joiner, byte-order mark). */
-static bool shows_nothing(gunichar cp) {
-    return g_unichar_isspace(cp) || cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
-           cp == 0xFEFF;
-}
-
-/* Whether a paragraph shows nothing: only spaces and line breaks, no inline image (a
- * paragraph of anchors, as `<a id="old-name"></a>` lines kept for old links, or of `&nbsp;`
- * alone, as `<p>&nbsp;</p>` spacers). It is no P: its anchors are set, its space kept,
- * nothing is drawn. */
-static bool para_shows_nothing(const text_para *p) {
-    for (int s = 0; s < p->n_spans; s++)
-        if (p->spans[s].kind == TEXT_SPAN_IMAGE) return false;
-    for (const char *c = p->text, *end = p->text + p->len; c < end; c = g_utf8_next_char(c))
-        if (!shows_nothing(g_utf8_get_char(c))) return false;
-    return true;
-}
+/* Whether a paragraph shows nothing (text_para.blank: a paragraph of anchors, as
+ * `<a id="old-name"></a>` lines kept for old links, or of `&nbsp;` alone, as `<p>&nbsp;</p>`
+ * spacers). It is no P: its anchors are set, its space kept, nothing is drawn. */
+static bool para_shows_nothing(const text_para *p) { return p->blank; }
 
 /* Draws one line of a paragraph into element `e`: its links and note markers each inside
  * a Link element with its annotation, the rest in `e` itself. */

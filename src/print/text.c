@@ -504,6 +504,22 @@ static void copy_lines(text_para *p) {
     }
 }
 
+/* Whether code point `cp` draws nothing: a space of any width (U+00A0, U+2000-U+200A, U+3000…),
+ * a line or paragraph separator, or an invisible format character (soft hyphen, zero-width
+ * space and joiners, word joiner, byte-order mark). */
+static bool shows_nothing(gunichar cp) {
+    return g_unichar_isspace(cp) || cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 ||
+           cp == 0xFEFF;
+}
+
+static bool para_blank(const text_para *p) {
+    for (int s = 0; s < p->n_spans; s++)
+        if (p->spans[s].kind == TEXT_SPAN_IMAGE) return false;
+    for (const char *c = p->text, *end = p->text + p->len; c < end; c = g_utf8_next_char(c))
+        if (!shows_nothing(g_utf8_get_char(c))) return false;
+    return true;
+}
+
 static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *st, const text_opts *o,
                                     paraset_report *rep) {
     text_para *p = xcalloc(1, sizeof *p);
@@ -545,6 +561,7 @@ static text_para *para_from_builder(text_ctx *tc, builder *b, const style_text *
     p->spans = b->spans;
     p->n_spans = b->n_spans;
     b->spans = NULL;
+    p->blank = para_blank(p);
     return p;
 }
 

@@ -76,6 +76,8 @@ typedef struct text_para {
     bool broken_word;    /* a word wider than the measure was broken between characters */
     double hang;         /* verbatim: the indent of continued lines */
     uint32_t ink;        /* the style's text colour, 0xRRGGBB */
+    bool blank;          /* shows nothing: only spaces, line breaks and invisible format
+                            characters, no inline image (found once, not for each line drawn) */
 } text_para;
 
 typedef struct text_opts {
