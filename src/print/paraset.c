@@ -301,14 +301,18 @@ static void shape_with_fallback(paraset *ps, PangoItem *it, const paraset_opts *
 
 /* A character Pango shapes to no glyph (a variation selector, ZERO WIDTH JOINER) gets a
  * cluster of its own, which cairo writes with no text: it joins the cluster before it
- * (in logical order) so the PDF's text keeps it ("🛠️" extracts with its U+FE0F). */
-static void join_empty_clusters(const paraset *ps, const PangoItem *it, PangoGlyphString *gs) {
+ * (in logical order) so the PDF's text keeps it ("🛠️" extracts with its U+FE0F). Not where
+ * a line may start (a bidi control after a space, "English \u202Bעברית"): a line starting
+ * inside a cluster got a piece of text with no glyph, which cairo refuses, failing the PDF. */
+static void join_empty_clusters(const paraset *ps, const PangoItem *it, PangoGlyphString *gs, const PangoLogAttr *la) {
     bool rtl = it->analysis.level & 1;
     for (int g = 0; g < gs->num_glyphs; g++) {
         int prev = rtl ? g + 1 : g - 1;
         if (gs->glyphs[g].glyph != PANGO_GLYPH_EMPTY || prev < 0 || prev >= gs->num_glyphs) continue;
-        gunichar c = g_utf8_get_char(ps->text + it->offset + gs->log_clusters[g]);
+        int b = it->offset + gs->log_clusters[g], pb = it->offset + gs->log_clusters[prev];
+        gunichar c = g_utf8_get_char(ps->text + b);
         if (hidden(c) || !g_unichar_iszerowidth(c)) continue;
+        if (la[ps->cidx[b]].is_line_break || la[ps->cidx[pb]].is_white) continue;
         gs->log_clusters[g] = gs->log_clusters[prev];
     }
 }
@@ -350,8 +354,8 @@ static void snap_to_cells(PangoGlyphString *gs, int cell) {
 
 /* The glyph widths and clusters of every run, per byte; glyphs that must not show
  * are emptied, characters no font has counted. */
-static void index_runs(paraset *ps, paraset_report *rep) {
-    for (int r = 0; r < ps->n_runs; r++) join_empty_clusters(ps, ps->runs[r]->item, ps->runs[r]->glyphs);
+static void index_runs(paraset *ps, const PangoLogAttr *la, paraset_report *rep) {
+    for (int r = 0; r < ps->n_runs; r++) join_empty_clusters(ps, ps->runs[r]->item, ps->runs[r]->glyphs, la);
     int cell = ps->verbatim ? cell_width(ps) : 0;
     for (int r = 0; r < ps->n_runs; r++) {
         const PangoItem *it = ps->runs[r]->item;
@@ -403,7 +407,7 @@ static void shape_runs(paraset *ps, PangoContext *ctx, PangoAttrList *attrs, con
     for (GList *l = items; l; l = l->next) shape_with_fallback(ps, l->data, o, la, rep);
     g_list_free(items);
     if (!ps->runs) ps->runs = xcalloc(1, sizeof *ps->runs);
-    index_runs(ps, rep);
+    index_runs(ps, la, rep);
     if (!o->verbatim && o->wide_sentence_space) widen_sentence_spaces(ps);
 }
 
@@ -1175,6 +1179,7 @@ static void show_part(const paraset *ps, cairo_t *cr, const seg *sg, int from, i
 static void draw_piece(const paraset *ps, cairo_t *cr, const seg *sg, const seg *hyphen, const split_word *head,
                        const split_word *tail, double x, double y) {
     int n = sg->gi->glyphs->num_glyphs, from = 0, to = n;
+    if (n == 0) return; /* text without a glyph: cairo would refuse it and fail the whole PDF */
     if (head) { /* the rest of the word hyphenated on the line before: no text of its own */
         show_cluster(cr, sg, 0, head->m, x + sg->x, y, PANGO_GLYPH_EMPTY, 0, "", 0);
         from = head->m;
