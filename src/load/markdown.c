@@ -1821,10 +1821,15 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
     case CMARK_NODE_ITEM: {
         model_node *list = top(c);
         n = add(c, MODEL_ITEM, cm);
-        if (list->as.list.ordered) {
-            int index = 0;
-            for (model_node *k = list->first_child; k != n; k = k->next) index++;
-            n->as.item.number = list->as.list.start + index;
+        if (list->as.list.ordered) { /* one more than the item before (counting them all was
+                                          * quadratic: 50,000 items took minutes) */
+            if (n->prev && n->prev->type == MODEL_ITEM) {
+                n->as.item.number = n->prev->as.item.number + 1;
+            } else {
+                int index = 0;
+                for (model_node *k = list->first_child; k != n; k = k->next) index++;
+                n->as.item.number = list->as.list.start + index;
+            }
         }
         set_role(c, n, STYLE_LIST);
         push(c, cm, n);
