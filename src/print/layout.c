@@ -634,6 +634,19 @@ static const char *bullet_for(int level) {
     return level % 2 == 0 ? "\xE2\x80\xA2" : "\xE2\x80\x93"; /* • then – */
 }
 
+/* The natural width of the number label of item `number`: from 1000 on, a label is wider
+ * than the indent "99." needs ("999." still fits), and one too wide for its box wrapped,
+ * only its first line drawn ("1000." showed "100"). */
+static double label_width(lctx *c, int number, const style_text *ls) {
+    char label[32];
+    snprintf(label, sizeof label, "%d.", number);
+    text_opts o = base_opts(c, 0); /* unwrapped */
+    text_para *p = text_para_plain(c->tc, label, ls, &o);
+    double w = p && p->n_lines > 0 ? p->lines[0].width : 0;
+    text_para_free(p);
+    return w;
+}
+
 static void do_list(lctx *c, const model_node *n) {
     const style_text *ls = role_style(c, STYLE_LIST);
     push_tag(c, "L");
@@ -645,6 +658,7 @@ static void do_list(lctx *c, const model_node *n) {
         for (const model_node *it = n->first_child; it; it = it->next)
             if (it->as.item.number > maxn) maxn = it->as.item.number;
         if (maxn >= 10) indent += ls->size * 0.55;
+        if (maxn >= 1000) indent = fmax(indent, label_width(c, maxn, ls) + 3.5);
     }
     double lsb = ls->space_before > c->pending_after ? ls->space_before : c->pending_after;
     c->pending_after = c->list_level == 0 ? lsb + ls->size * 0.3 : 0;
@@ -772,6 +786,25 @@ static layout_table *new_table(lctx *c, const model_node *n) {
     return t;
 }
 
+/* When even the longest words do not fit: the width below which every column keeps its longest
+ * word while the wider ones share the rest equally (a 50,000-letter word in one cell would
+ * otherwise take the whole measure, leaving the other columns no room for one character);
+ * the wider columns' words then break between characters. */
+static double fair_cap(const double *mn, int cols, double pad2, double avail) {
+    double cap = avail / cols;
+    for (int round = 0; round < cols; round++) {
+        double kept = 0;
+        int wide = 0;
+        for (int k = 0; k < cols; k++)
+            if (mn[k] + pad2 <= cap) kept += mn[k] + pad2;
+            else wide++;
+        double next = wide ? (avail - kept) / wide : cap;
+        if (next <= cap) break;
+        cap = next;
+    }
+    return cap;
+}
+
 /* Column widths by content: natural widths when they fit (stretched to the full
  * width), else shrink towards the longest words; when even those do not fit, the table
  * is set smaller (type and padding, down to the role's shrink-to-fit) so that they do,
@@ -800,10 +833,11 @@ static void size_columns(lctx *c, const model_node *n, layout_table *t, const st
         t->pad *= t->scale, pad2 = 2 * t->pad, smin *= t->scale, smax *= t->scale;
         for (int i = 0; i < cols; i++) mn[i] *= t->scale, mx[i] *= t->scale;
     }
+    double cap = smin > avail ? fair_cap(mn, cols, pad2, avail) : avail;
     for (int i = 0; i < cols; i++) {
         if (smax <= avail) t->col_w[i] = (mx[i] + pad2) * avail / smax;
         else if (smin <= avail) t->col_w[i] = mn[i] + pad2 + (mx[i] - mn[i]) * (avail - smin) / (smax - smin);
-        else t->col_w[i] = (mn[i] + pad2) * avail / smin;
+        else t->col_w[i] = fmin(mn[i] + pad2, cap);
         t->col_x[i] = i ? t->col_x[i - 1] + t->col_w[i - 1] : 0;
     }
     /* Columns that narrow take less padding, so a character still fits between the rules. */
