@@ -6,50 +6,11 @@
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/lib.sh"
 
-if [ -f /usr/share/java/epubcheck.jar ]; then EPUBCHECK=(java -jar /usr/share/java/epubcheck.jar); else EPUBCHECK=(epubcheck); fi
+keep_good_build
 
-# The artifacts of a good build, which every failing case must leave as they are.
-new_book good
-run_quire build good -o out
-expect_ok "the fixture builds"
-cp out/tiny.pdf old.pdf
-cp out/tiny.epub old.epub
-
-# refused CASE STATUS PATTERN: the last run ended with STATUS and a message matching
-# PATTERN (anchored at a line start), and out/ still holds the old artifacts, nothing more.
-refused() {
-  local name="$1" status="$2" pattern="$3"
-  printf '%s\t%s\n' "$name" "$(grep -m1 -E 'error' "$ERR" || head -n1 "$ERR")" >>"$MESSAGES"
-  check "$name: exit $RC, want $status" [ "$RC" -eq "$status" ]
-  if grep -qE "^$pattern" "$ERR"; then pass; else
-    fail "$name: no message matching '^$pattern'; got:"
-    sed 's/^/    /' "$ERR" | head -n 5 >&2
-  fi
-  check "$name: the old PDF changed" cmp -s out/tiny.pdf old.pdf
-  check "$name: the old EPUB changed" cmp -s out/tiny.epub old.epub
-  check "$name: temporary files left: $(tmp_files out)" [ -z "$(tmp_files out)" ]
-  check "$name: something else in out/: $(ls -A out | tr '\n' ' ')" [ "$(ls -A out | wc -l)" -eq 2 ]
-}
-
-# built CASE BOOK OUTDIR: the last run built BOOK into OUTDIR with exit 0, EPUBCheck has
-# nothing to say about the EPUB and every letter of the book's text is in the PDF.
-built() {
-  local name="$1" book="$2" dir="$3"
-  printf '%s\t%s\n' "$name" "(builds: $(head -n1 "$OUT"))" >>"$MESSAGES"
-  if [ "$RC" -ne 0 ]; then
-    fail "$name: exit $RC"
-    sed 's/^/    /' "$ERR" | head -n 10 >&2
-    return
-  fi
-  pass
-  "${EPUBCHECK[@]}" "$dir/tiny.epub" >"$WORK/epubcheck.out" 2>&1
-  if grep -q 'Messages: 0 fatals / 0 errors / 0 warnings / 0 infos' "$WORK/epubcheck.out"; then pass; else
-    fail "$name: EPUBCheck:"
-    grep -E '^(FATAL|ERROR|WARNING|INFO|USAGE)' "$WORK/epubcheck.out" | head -n 5 >&2
-  fi
-  "$QUIRE" dump "$book" >"$WORK/dump.json" 2>/dev/null
-  pdftotext "$dir/tiny.pdf" "$WORK/pdf.txt"
-  check "$name: a letter of the text is missing from the PDF" python3 "$SRC/tests/robust/letters.py" "$WORK/dump.json" "$WORK/pdf.txt"
+# built_valid CASE BOOK OUTDIR: built, and EPUBCheck has nothing to say about the EPUB.
+built_valid() {
+  built "$@" && epubcheck_clean "$1: EPUBCheck without a message" "$3/tiny.epub"
 }
 
 png() { # png W H FILE: a black RGB PNG, tiny on disk however large it says it is
@@ -120,7 +81,7 @@ check "six large images: six figures in the PDF" [ "$(pdfimages -list out-large/
 new_book pages
 printf '\n# Page 2\n\nText under a heading that reads like a page marker.\n\n## Page\n\nAnd again.\n\n## Page\n\nOnce more.\n' >>pages/chapters/01-start.md
 run_quire build pages -o out-pages
-built "heading 'Page 2'" pages out-pages
+built_valid "heading 'Page 2'" pages out-pages
 "$QUIRE" dump pages >"$WORK/pages.json"
 check "heading 'Page 2': no heading id is a page marker's" no_match -E '"id": "page-[0-9]+"' "$WORK/pages.json"
 unzip -p out-pages/tiny.epub 'EPUB/*.xhtml' | grep -o 'id="[^"]*"' | sort | uniq -d >"$WORK/dup-ids"
@@ -177,7 +138,7 @@ new_book reuse
 for i in 1 2 3 4 5 6; do printf '\n![A pixel](images/pixel.png)\n\n![A photo](images/photo.jpg)\n' >>reuse/chapters/02-more.md; done
 printf '\n![The cover again](images/cover.svg)\n\n![And again](images/cover.svg)\n' >>reuse/chapters/02-more.md
 run_quire build reuse -o out-reuse
-built "the same PNG, JPEG and SVG as figures many times" reuse out-reuse
+built_valid "the same PNG, JPEG and SVG as figures many times" reuse out-reuse
 check "reused images: no warning: $(head -n 2 "$ERR")" [ ! -s "$ERR" ]
 qpdf --check out-reuse/tiny.pdf >"$WORK/qpdf.txt" 2>&1
 check "reused images: qpdf --check fails: $(tail -n 2 "$WORK/qpdf.txt")" grep -q 'No syntax or stream encoding errors' "$WORK/qpdf.txt"
@@ -209,7 +170,7 @@ open(sys.argv[1], "w").write(f"""<?xml version="1.0" encoding="UTF-8"?>
 """)
 PY
 run_quire build svg -o out-svg
-built "SVG with scripts and external references" svg out-svg
+built_valid "SVG with scripts and external references" svg out-svg
 check "SVG: a warning at the figure saying what was taken out: $(head -c 300 "$ERR")" \
   grep -q "^svg/chapters/01-start.md:5:1: warning: image 'images/dot.svg': taken out of the SVG, which may not run or fetch anything: a processing instruction <?xml-stylesheet?> (line 2), an event attribute 'onload' (line 3)" "$ERR"
 unzip -p out-svg/tiny.epub EPUB/media/img-01.svg >"$WORK/clean.svg"
@@ -256,7 +217,7 @@ for how in scrambled truncated; do
   new_book "font-$how"
   damaged_font "font-$how" "$how"
   run_quire build "font-$how" -o "out-font-$how"
-  built "a $how fonts/Lato-Regular.ttf" "font-$how" "out-font-$how"
+  built_valid "a $how fonts/Lato-Regular.ttf" "font-$how" "out-font-$how"
   check "$how font: a warning naming the file: $(head -c 200 "$ERR")" \
     grep -qE "^font-$how/fonts/Lato-Regular.ttf: warning: font file not used: table '[^']+' (is damaged|lies past the end)" "$ERR"
   size=$(unzip -l "out-font-$how/tiny.epub" | awk '/Lato-Regular.ttf/ { print $1 }')

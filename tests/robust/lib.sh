@@ -75,9 +75,45 @@ expect_ok() {
   if [ "$RC" -ne 0 ]; then
     fail "$name: exit $RC"
     sed 's/^/    /' "$ERR" | head -n 10 >&2
-  else
-    pass
+    return 1
   fi
+  pass
+}
+
+# keep_good_build: the fixture built into out/, its artifacts kept as old.pdf and
+# old.epub, which every refused case after it must leave as they are.
+keep_good_build() {
+  new_book good
+  run_quire build good -o out
+  expect_ok "the fixture builds"
+  cp out/tiny.pdf old.pdf
+  cp out/tiny.epub old.epub
+}
+
+# refused CASE STATUS PATTERN: the last run ended with STATUS and a message matching
+# PATTERN (anchored at a line start), and out/ still holds the old artifacts, nothing more.
+refused() {
+  local name="$1" status="$2" pattern="$3"
+  printf '%s\t%s\n' "$name" "$(grep -m1 -E 'error' "$ERR" || head -n1 "$ERR")" >>"$MESSAGES"
+  check "$name: exit $RC, want $status" [ "$RC" -eq "$status" ]
+  if grep -qE "^$pattern" "$ERR"; then pass; else
+    fail "$name: no message matching '^$pattern'; got:"
+    sed 's/^/    /' "$ERR" | head -n 5 >&2
+  fi
+  check "$name: the old PDF changed" cmp -s out/tiny.pdf old.pdf
+  check "$name: the old EPUB changed" cmp -s out/tiny.epub old.epub
+  check "$name: temporary files left: $(tmp_files out)" [ -z "$(tmp_files out)" ]
+  check "$name: something else in out/: $(ls -A out | tr '\n' ' ')" [ "$(ls -A out | wc -l)" -eq 2 ]
+}
+
+# built CASE BOOK OUTDIR: the last run built BOOK into OUTDIR with exit 0 and every
+# letter of the book's text is in the PDF.
+built() {
+  local name="$1" book="$2" dir="$3"
+  expect_ok "$name" || return 1
+  "$QUIRE" dump "$book" >"$WORK/dump.json" 2>/dev/null
+  pdftotext "$dir/tiny.pdf" "$WORK/pdf.txt"
+  check "$name: a letter of the text is missing from the PDF" python3 "$SRC/tests/robust/letters.py" "$WORK/dump.json" "$WORK/pdf.txt"
 }
 
 # no_word_past_margins PDF LEFT RIGHT: every word box of `pdftotext -bbox` lies
