@@ -23,17 +23,12 @@ has() { grep -qF -- "$2" "$1"; }
 build() {
     local name=$1 source=$2
     "$bin" build "$source" -o "out-$name" >"$name.out" 2>"$name.err"
-    local rc=$?
-    [ "$rc" -eq 0 ] && pass "$name builds (exit 0)" || { fail "$name: exit $rc"; sed 's/^/     | /' "$name.err"; }
+    check_exit0 "$name builds" $? "$name.err"
     local pdf epub
     pdf=$(ls out-"$name"/*.pdf 2>/dev/null | head -1) epub=$(ls out-"$name"/*.epub 2>/dev/null | head -1)
     pdftotext "$pdf" "$name.txt" 2>/dev/null || fail "$name: pdftotext"
     mkdir -p "$name.epub.d" && (cd "$name.epub.d" && unzip -q "../$epub") || fail "$name: unzip"
-    if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
-        java -jar /usr/share/java/epubcheck.jar "$epub" >"$name.epubcheck" 2>&1
-        if grep -q "No errors or warnings detected" "$name.epubcheck"; then pass "$name: EPUBCheck without a message"
-        else fail "$name: EPUBCheck"; grep -E "ERROR|WARNING|FATAL" "$name.epubcheck" | head -5 | sed 's/^/     | /'; fi
-    fi
+    epubcheck_clean "$name: EPUBCheck without a message" "$epub"
 }
 nwarn() { grep -c ': warning: ' "$1.err"; }
 

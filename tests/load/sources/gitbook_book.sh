@@ -19,8 +19,7 @@ py=/usr/bin/python3
 
 cp -r "$book" dg
 "$bin" build dg/en -o out >build.out 2>build.err
-rc=$?
-[ "$rc" -eq 0 ] && pass "builds (exit 0)" || { fail "exit $rc"; sed 's/^/     | /' build.err; }
+check_exit0 builds $? build.err
 # the four links to chapters the excerpt leaves out are the only messages
 check "four warnings, for links to chapters not in the excerpt: $(head -c 300 build.err)" \
     test "$(grep -c 'which is not a chapter of the book' build.err)" -eq 4 -a "$(wc -l <build.err)" -eq 4
@@ -54,18 +53,8 @@ t = re.sub(r"\{\{ *\w+ *\}\}|\{%.*?%\}", "", t)
 sys.stdout.write(t)
 PY
 done
-if (cd plain && $py "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
-    pass "sentences: $(tr '\n' ' ' <sentences.out | grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' | tr '\n' ' ')"
-else
-    fail "sentences"; cat sentences.out
-fi
-if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
-    java -jar /usr/share/java/epubcheck.jar out/en.epub >ec.out 2>&1
-    grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out && pass "EPUBCheck: no message" \
-        || { fail "EPUBCheck"; grep -E "ERROR|WARNING|Messages" ec.out | head; }
-else
-    skip "EPUBCheck not installed"
-fi
+sentences_kept plain "$work/book.txt" "$work/epub" $chapters
+epubcheck_clean "EPUBCheck: no message" out/en.epub
 
 # book.json beside SUMMARY.md; the tags one by one
 mkdir -p gb

@@ -12,8 +12,7 @@ rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 . "$src/tests/lib.sh"
 
 "$bin" build "$book" -o out >build.out 2>build.err
-rc=$?
-[ "$rc" -eq 0 ] && pass "builds (exit 0)" || { fail "exit $rc"; sed 's/^/     | /' build.err; }
+check_exit0 builds $? build.err
 n=$(grep -c ': warning: ' build.err)
 [ "$n" -ge 4 ] && pass "$n warnings" || fail "only $n warnings"
 grep -q "README.md:13:.*: warning: remote image 'https://img.shields.io/badge/OSSU-computer--science-blue.svg' is not fetched; its alt text is set in its place" build.err \
@@ -31,17 +30,9 @@ find epub -name '*.webp' | grep -q . && fail "WebP left in the EPUB" || pass "no
 # -raw: the text in drawing order (justified lines are drawn word by word)
 pdftotext -raw out/ossu-cs.pdf book.txt
 chapters=$(sed -n 's/^  - //p' "$book/book.yaml")
-if (cd "$book" && python3 "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
-    pass "sentences: $(tr '\n' ' ' <sentences.out | grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' | tr '\n' ' ')"
-else
-    fail "sentences"; cat sentences.out
-fi
+sentences_kept "$book" "$work/book.txt" "$work/epub" $chapters
 
-if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
-    java -jar /usr/share/java/epubcheck.jar out/ossu-cs.epub >ec.out 2>&1
-    grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out && pass "EPUBCheck: no message" \
-        || { fail "EPUBCheck"; grep -E "ERROR|WARNING|Messages" ec.out | head; }
-fi
+epubcheck_clean "EPUBCheck: no message" out/ossu-cs.epub
 
 "$bin" build --strict "$book" -o strict >strict.out 2>strict.err
 rc=$?

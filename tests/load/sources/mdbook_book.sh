@@ -39,11 +39,7 @@ check "outline: $(cat outline.out)" [ $? -eq 0 ]
 
 pdftotext -raw out/guide.pdf book.txt
 chapters=$(sed -n 's/^ *- \[[^]]*\](\([^)][^)]*\)).*/src\/\1/p; s/^\[[^]]*\](\([^)]*\))$/src\/\1/p' guide/src/SUMMARY.md)
-if (cd guide && python3 "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
-    pass "sentences: $(grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' sentences.out | tr '\n' ' ')"
-else
-    fail "sentences"; cat sentences.out
-fi
+sentences_kept guide "$work/book.txt" "$work/epub" $chapters
 # hidden lines: no Rust block of the model (both writers set it) has a "# " line, and the
 # PDF shows the guide's hidden "assert_eq!(x, 3);" only where it is not hidden: once in the
 # plain file.rs listing, once quoted with its "# " in a ````hbs block
@@ -65,10 +61,7 @@ check "the hidden 'assert_eq!(x, 3);' printed only where not hidden" [ "$(grep -
 check "an include brings its file in (arg-watcher.md)" grep -q "watch" book.txt
 check "an escaped include stays as written" grep -q '{{#include file.rs}}' book.txt
 
-if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
-    java -jar /usr/share/java/epubcheck.jar out/guide.epub >ec.out 2>&1
-    check "EPUBCheck: no message" grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out
-fi
+epubcheck_clean "EPUBCheck: no message" out/guide.epub
 "$bin" build --strict guide -o strict >/dev/null 2>strict.err
 check "--strict exits 1" [ $? -eq 1 ]
 

@@ -18,8 +18,7 @@ py=/usr/bin/python3
 [ -x $py ] || py=python3
 
 "$bin" build "$book" -o out >build.out 2>build.err
-rc=$?
-[ "$rc" -eq 0 ] && pass "builds (exit 0)" || { fail "exit $rc"; sed 's/^/     | /' build.err; }
+check_exit0 builds $? build.err
 check "the artifacts take the folder's name" test -s out/mkdocs-httpx.pdf -a -s out/mkdocs-httpx.epub
 no_match ': error: ' build.err && pass "no errors" || fail "errors in a lenient build"
 # a directory URL (async.md is published as async/): the page is found, its fragment is stale
@@ -61,18 +60,8 @@ imgs=$(pdfimages -list out/mkdocs-httpx.pdf 2>/dev/null | tail -n +3 | wc -l)
 mkdir -p epub && (cd epub && unzip -q ../out/mkdocs-httpx.epub)
 pdftotext -raw out/mkdocs-httpx.pdf book.txt
 chapters=$(grep '|' order.txt | cut -d'|' -f1 | grep -v mkdocs.yml)
-if (cd "$book" && $py "$src/tests/load/sources/sentences.py" 99 "$work/book.txt" "$work/epub" $chapters) >sentences.out; then
-    pass "sentences: $(tr '\n' ' ' <sentences.out | grep -o 'PDF: [^)]*)\|EPUB: [^)]*)' | tr '\n' ' ')"
-else
-    fail "sentences"; cat sentences.out
-fi
-if [ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null; then
-    java -jar /usr/share/java/epubcheck.jar out/mkdocs-httpx.epub >ec.out 2>&1
-    grep -q "Messages: 0 fatals / 0 errors / 0 warnings / 0 infos" ec.out && pass "EPUBCheck: no message" \
-        || { fail "EPUBCheck"; grep -E "ERROR|WARNING|Messages" ec.out | head; }
-else
-    skip "EPUBCheck not installed"
-fi
+sentences_kept "$book" "$work/book.txt" "$work/epub" $chapters
+epubcheck_clean "EPUBCheck: no message" out/mkdocs-httpx.epub
 
 # without nav: MkDocs's own order, index.md first, a folder a section titled by its name
 cp -r "$book" nonav
