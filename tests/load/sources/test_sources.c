@@ -59,6 +59,28 @@ static void done(parsed *p) {
 
 static const char *said(const diag *d) { return d->captured ? d->captured : "(nothing)"; }
 
+/* Each message of the NULL-terminated list was said. */
+static void says(const parsed *p, const char *const *messages) {
+    for (; *messages; messages++) OK(has(&p->d, *messages), "no '%s' in: %s", *messages, said(&p->d));
+}
+#define SAYS(p, ...) says(&(p), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Link number `link` (in document order) of a chapter leads to `target`. */
+typedef struct link_case {
+    const model_node *root;
+    int link;
+    const model_node *target;
+    const char *what;
+} link_case;
+
+static void links_lead(const link_case *cases, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const model_node *l = nth(cases[i].root, MODEL_LINK, cases[i].link);
+        OK(l && l->as.link.target == cases[i].target, "%s", cases[i].what);
+    }
+}
+#define LINKS_LEAD(cases) links_lead(cases, sizeof cases / sizeof *cases)
+
 static void plain_is(const model_node *n, const char *want) {
     char *t = model_plain_text(n);
     STR_EQ(t, want);
@@ -69,8 +91,7 @@ static void test_inline_images(void) {
     parsed p = parse1("# T\n\nA badge ![dot](images/dot.svg) in text and [![px](images/pixel.png)](https://example.org/) linked.\n");
     OK(p.ok, "inline images load: %s", said(&p.d));
     INT_EQ(p.d.warnings, 2);
-    OK(has(&p.d, "a.md:3:9: warning: image 'images/dot.svg' inside running text is set inline, at the height of the line"),
-       "%s", said(&p.d));
+    SAYS(p, "a.md:3:9: warning: image 'images/dot.svg' inside running text is set inline, at the height of the line");
     const model_node *root = p.book->chapters[0].root;
     const model_node *img = nth(root, MODEL_IMAGE, 0);
     OK(img && img->parent->type == MODEL_PARAGRAPH, "an inline image in the paragraph");
@@ -87,7 +108,7 @@ static void test_inline_images(void) {
     /* a missing local image stays an error */
     parsed m = parse1("Text ![gone](images/gone.png) here.\n");
     OK(!m.ok, "missing inline image fails");
-    OK(has(&m.d, "a.md:1:6: error: image 'images/gone.png' not found"), "%s", said(&m.d));
+    SAYS(m, "a.md:1:6: error: image 'images/gone.png' not found");
     done(&m);
 }
 
@@ -109,10 +130,10 @@ static void test_linked_figure(void) {
     if (f1) STR_EQ(f1->as.figure.caption, "The dot");
     OK(nth(root, MODEL_FIGURE, 2) == NULL, "two figures only");
     INT_EQ(p.d.warnings, 4);
-    OK(has(&p.d, "a.md:11:1: warning: link to 'images/pixel.png', which is not a chapter of the book"), "%s", said(&p.d));
-    OK(has(&p.d, "a.md:7:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
-    OK(has(&p.d, "a.md:9:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
-    OK(has(&p.d, "a.md:11:2: warning: image 'images/pixel.png' inside running text is set inline"), "%s", said(&p.d));
+    SAYS(p, "a.md:11:1: warning: link to 'images/pixel.png', which is not a chapter of the book",
+         "a.md:7:2: warning: image 'images/pixel.png' inside running text is set inline",
+         "a.md:9:2: warning: image 'images/pixel.png' inside running text is set inline",
+         "a.md:11:2: warning: image 'images/pixel.png' inside running text is set inline");
     const model_node *l0 = nth(root, MODEL_LINK, 0), *l1 = nth(root, MODEL_LINK, 1);
     OK(l0 && l0->as.link.kind == MODEL_LINK_EXTERNAL, "the link to a page stays");
     OK(l1 && l1->as.link.kind == MODEL_LINK_INTERNAL, "and the link to a chapter");
@@ -173,7 +194,7 @@ static void test_quiet_wrappers(void) {
                       "A <abbr title=\"command line interface\">CLI</abbr> app.\n");
     OK(p.ok, "loads: %s", said(&p.d));
     INT_EQ(p.d.warnings, 1);
-    OK(has(&p.d, "a.md:3:65: warning: raw HTML tag <u> is not supported"), "%s", said(&p.d));
+    SAYS(p, "a.md:3:65: warning: raw HTML tag <u> is not supported");
     const model_node *root = p.book->chapters[0].root;
     plain_is(nth(root, MODEL_PARAGRAPH, 0), "A recommended setting and u.");
     plain_is(nth(root, MODEL_PARAGRAPH, 1), "Block small text.");
@@ -187,12 +208,9 @@ static void test_remote_images(void) {
                       "![](https://example.org/no-alt.png)\n");
     OK(p.ok, "remote images only warn: %s", said(&p.d));
     INT_EQ(p.d.warnings, 3);
-    OK(has(&p.d, "a.md:1:1: warning: remote image 'https://img.shields.io/badge/x.svg' is not fetched; its alt text is set "
-                 "in its place"),
-       "%s", said(&p.d));
-    OK(has(&p.d, "a.md:3:2: warning: remote image 'https://img.shields.io/d.svg' is not fetched"), "%s", said(&p.d));
-    OK(has(&p.d, "a.md:5:1: warning: remote image 'https://example.org/no-alt.png' is not fetched; it has no alt text"),
-       "%s", said(&p.d));
+    SAYS(p, "a.md:1:1: warning: remote image 'https://img.shields.io/badge/x.svg' is not fetched; its alt text is set in its place",
+         "a.md:3:2: warning: remote image 'https://img.shields.io/d.svg' is not fetched",
+         "a.md:5:1: warning: remote image 'https://example.org/no-alt.png' is not fetched; it has no alt text");
     const model_node *root = p.book->chapters[0].root;
     plain_is(root, "Build status Discord join us");
     const model_node *link = nth(root, MODEL_LINK, 0);
@@ -207,9 +225,8 @@ static void test_outside_links(void) {
     parsed p = parse1(src);
     OK(p.ok, "outside links only warn: %s", said(&p.d));
     INT_EQ(p.d.warnings, 3);
-    OK(has(&p.d, "a.md:3:5: warning: link to '../LICENSE', which is not a chapter of the book, is set as plain text; "
-                 "book.yaml's links-base: would make it a web link"),
-       "%s", said(&p.d));
+    SAYS(p, "a.md:3:5: warning: link to '../LICENSE', which is not a chapter of the book, is set as plain text; "
+         "book.yaml's links-base: would make it a web link");
     OK(nth(p.book->chapters[0].root, MODEL_LINK, 0) == NULL, "plain text, no links");
     plain_is(p.book->chapters[0].root, "T See the licence, code and x.");
     done(&p);
@@ -227,9 +244,8 @@ static void test_outside_links(void) {
         STR_EQ(l2->as.link.url, "https://github.com/o/r/blob/main/LICENSE");
         OK(l0->as.link.target == NULL, "external");
     }
-    OK(has(&b.d, "docs/a.md:3:1: warning: link to '/src/main.c#L3', which is not a chapter of the book, leads to "
-                 "https://github.com/o/r/blob/main/src/main.c#L3"),
-       "%s", said(&b.d));
+    SAYS(b, "docs/a.md:3:1: warning: link to '/src/main.c#L3', which is not a chapter of the book, leads to "
+         "https://github.com/o/r/blob/main/src/main.c#L3");
     done(&b);
 }
 
@@ -258,16 +274,20 @@ static void test_github_slugs(void) {
     STR_EQ(why->id, "why-doesn-t-the-curriculum-cover-ignore-topic-x");
     STR_EQ(c1->id, "c");
     STR_EQ(c2->id, "c-2");
-    OK(nth(r0, MODEL_LINK, 0)->as.link.target == why, "GitHub slug");
-    OK(nth(r0, MODEL_LINK, 1)->as.link.target == c2, "#c-1 is GitHub's second C");
-    OK(nth(r0, MODEL_LINK, 2)->as.link.target == c1, "#C ignoring case");
-    OK(nth(r0, MODEL_LINK, 3)->as.link.target == nth(r0, MODEL_HEADING, 0), "#Core ignoring case");
-    OK(nth(r0, MODEL_LINK, 4)->as.link.target == nth(r1, MODEL_HEADING, 1), "other.md#deep-dive");
-    OK(nth(r0, MODEL_LINK, 5)->as.link.target == nth(r1, MODEL_HEADING, 1), "/other.md#Deep-Dive");
-    OK(nth(r0, MODEL_LINK, 6)->as.link.target == c2, "#c-2, quire's own id");
-    OK(nth(r1, MODEL_LINK, 0)->as.link.target == nth(r0, MODEL_HEADING, 0), "README.md#core");
-    OK(nth(r1, MODEL_LINK, 1)->as.link.target == nth(r0, MODEL_HEADING, 0), "/README.md");
-    OK(nth(r1, MODEL_LINK, 2)->as.link.target == nth(r0, MODEL_HEADING, 0), "./ is the folder's README.md");
+    const model_node *core = nth(r0, MODEL_HEADING, 0), *deep = nth(r1, MODEL_HEADING, 1);
+    const link_case links[] = {
+        {r0, 0, why, "GitHub slug"},
+        {r0, 1, c2, "#c-1 is GitHub's second C"},
+        {r0, 2, c1, "#C ignoring case"},
+        {r0, 3, core, "#Core ignoring case"},
+        {r0, 4, deep, "other.md#deep-dive"},
+        {r0, 5, deep, "/other.md#Deep-Dive"},
+        {r0, 6, c2, "#c-2, quire's own id"},
+        {r1, 0, core, "README.md#core"},
+        {r1, 1, core, "/README.md"},
+        {r1, 2, core, "./ is the folder's README.md"},
+    };
+    LINKS_LEAD(links);
     done(&p);
 
     /* pages as mdBook publishes them: "x.html" is x.md, "index.html" the folder's README.md */
@@ -275,20 +295,20 @@ static void test_github_slugs(void) {
                           "# Two\n\n## Deep\n\n[up](../README.html) [home](../index.html)\n", "# Sub\n", NULL};
     const char *html_names[] = {"README.md", "sub/ch-2.md", "sub/README.md", NULL};
     parsed h = parse_named(html, html_names, NULL, false);
-    const model_node *h0 = h.book->chapters[0].root, *h1 = h.book->chapters[1].root;
-    OK(nth(h0, MODEL_LINK, 0) && nth(h0, MODEL_LINK, 0)->as.link.target == nth(h1, MODEL_HEADING, 1), "ch-2.html#deep: %s",
-       said(&h.d));
-    OK(nth(h0, MODEL_LINK, 1) && nth(h0, MODEL_LINK, 1)->as.link.target == nth(h.book->chapters[2].root, MODEL_HEADING, 0),
-       "sub/index.html is sub/README.md");
-    OK(has(&h.d, "link to 'ch-9.html', which is not a chapter of the book"), "no such page: %s", said(&h.d));
-    OK(nth(h1, MODEL_LINK, 0) && nth(h1, MODEL_LINK, 0)->as.link.target == nth(h0, MODEL_HEADING, 0), "../README.html");
-    OK(nth(h1, MODEL_LINK, 1) && nth(h1, MODEL_LINK, 1)->as.link.target == nth(h0, MODEL_HEADING, 0), "../index.html");
+    const model_node *h0 = h.book->chapters[0].root, *h1 = h.book->chapters[1].root, *h2 = h.book->chapters[2].root;
+    const link_case pages[] = {
+        {h0, 0, nth(h1, MODEL_HEADING, 1), "ch-2.html#deep"},
+        {h0, 1, nth(h2, MODEL_HEADING, 0), "sub/index.html is sub/README.md"},
+        {h1, 0, nth(h0, MODEL_HEADING, 0), "../README.html"},
+        {h1, 1, nth(h0, MODEL_HEADING, 0), "../index.html"},
+    };
+    LINKS_LEAD(pages);
+    SAYS(h, "link to 'ch-9.html', which is not a chapter of the book");
     done(&h);
 
     parsed bad = parse1("# T\n\n[x](#nothing-like-this)\n");
     OK(bad.ok, "a fragment that matches nothing keeps its text");
-    OK(has(&bad.d, "a.md:3:1: warning: link target '#nothing-like-this' does not exist; set as plain text"), "%s",
-       said(&bad.d));
+    SAYS(bad, "a.md:3:1: warning: link target '#nothing-like-this' does not exist; set as plain text");
     done(&bad);
 }
 
@@ -316,12 +336,15 @@ static void test_heading_attributes(void) {
     plain_is(lit, "Lit {x} and {#1 no}");
     OK(lit->as.heading.anchor == NULL, "braces that are no attribute list stay text");
     STR_EQ(who->id, "who_is_right");
-    OK(nth(r0, MODEL_LINK, 0)->as.link.target == why0, "#why in a.md");
-    OK(nth(r0, MODEL_LINK, 1)->as.link.target == slow, "#slow");
-    OK(nth(r1, MODEL_LINK, 0)->as.link.target == why1, "#why in b.md is b.md's");
-    OK(nth(r1, MODEL_LINK, 1)->as.link.target == why0, "a.md#why");
-    OK(nth(r1, MODEL_LINK, 2)->as.link.target == slow, "a.md#slow");
-    OK(nth(r1, MODEL_LINK, 3)->as.link.target == who, "#who_is_right, an id the slug would change");
+    const link_case links[] = {
+        {r0, 0, why0, "#why in a.md"},
+        {r0, 1, slow, "#slow"},
+        {r1, 0, why1, "#why in b.md is b.md's"},
+        {r1, 1, why0, "a.md#why"},
+        {r1, 2, slow, "a.md#slow"},
+        {r1, 3, who, "#who_is_right, an id the slug would change"},
+    };
+    LINKS_LEAD(links);
     done(&p);
 }
 
@@ -370,11 +393,11 @@ static void test_html_subset(void) {
     parsed u = parse1("Some <u>under</u> and <font color=red>red</font>.\n\n<table><tr><td>cell one</td><td>two</td></tr></table>\n\n"
                       "<script>alert(1)</script>\n");
     OK(u.ok, "warnings only: %s", said(&u.d));
-    OK(has(&u.d, "a.md:1:6: warning: raw HTML tag <u> is not supported; dropped, its text kept"), "%s", said(&u.d));
-    OK(has(&u.d, "a.md:1:23: warning: raw HTML tag <font> is not supported; dropped, its text kept"), "%s", said(&u.d));
-    OK(has(&u.d, "a.md:3:1: warning: raw HTML tag <table> is not supported; dropped, its text kept"), "%s", said(&u.d));
-    OK(has(&u.d, "a.md:3:29: warning: raw HTML tag <td> is not supported"), "%s", said(&u.d));
-    OK(has(&u.d, "a.md:5:1: warning: raw HTML tag <script> is not supported; dropped with its content"), "%s", said(&u.d));
+    SAYS(u, "a.md:1:6: warning: raw HTML tag <u> is not supported; dropped, its text kept",
+         "a.md:1:23: warning: raw HTML tag <font> is not supported; dropped, its text kept",
+         "a.md:3:1: warning: raw HTML tag <table> is not supported; dropped, its text kept",
+         "a.md:3:29: warning: raw HTML tag <td> is not supported",
+         "a.md:5:1: warning: raw HTML tag <script> is not supported; dropped with its content");
     plain_is(u.book->chapters[0].root, "Some under and red. cell one two");
     done(&u);
 }
@@ -404,8 +427,8 @@ static void test_html_figure(void) {
        said(&p.d));
     plain_is(nth(root, MODEL_PARAGRAPH, 1), "After.");
     /* two images: as before, the tags warn and the caption stays text */
-    OK(has(&p.d, "a.md:16:1: warning: raw HTML tag <figure> is not supported; dropped, its text kept"), "%s", said(&p.d));
-    OK(has(&p.d, "a.md:19:1: warning: raw HTML tag <figcaption>"), "%s", said(&p.d));
+    SAYS(p, "a.md:16:1: warning: raw HTML tag <figure> is not supported; dropped, its text kept",
+         "a.md:19:1: warning: raw HTML tag <figcaption>");
     done(&p);
 }
 
@@ -442,7 +465,7 @@ static void test_image_beside_chapter(void) {
     const model_node *fig = nth(p.book->chapters[0].root, MODEL_FIGURE, 0);
     OK(fig != NULL && fig->as.figure.image.data != NULL, "../images/pixel.png from docs/: %s", said(&p.d));
     OK(!has(&p.d, "'../images/pixel.png'"), "no message for it: %s", said(&p.d));
-    OK(has(&p.d, "docs/a.md:5:1: error: image '../../../images/pixel.png' not found"), "%s", said(&p.d));
+    SAYS(p, "docs/a.md:5:1: error: image '../../../images/pixel.png' not found");
     done(&p);
     /* MkDocs publishes a/page.md at a/page/: a raw <img src> there is relative to that */
     const char *srcs2[] = {"# P\n\n<img src=\"../../images/pixel.png\">\n", "# I\n\n<img src=\"../../images/pixel.png\">\n",
@@ -474,7 +497,7 @@ static void test_image_query(void) {
         STR_EQ(f1->as.figure.image.book_path, "images/pixel.png");
         STR_EQ(img->as.figure.image.book_path, "images/dot.svg");
     }
-    OK(has(&p.d, "a.md:5:9: warning: image 'images/dot.svg' inside running text"), "%s", said(&p.d));
+    SAYS(p, "a.md:5:9: warning: image 'images/dot.svg' inside running text");
     INT_EQ(p.d.errors, 0);
     done(&p);
 }
@@ -521,7 +544,7 @@ static void test_admonitions(void) {
            code && code->text ? code->text : "(none)");
         plain_is(q3->first_child, "No label.");
     }
-    OK(has(&p.d, "a.md:8:15: warning: raw HTML tag <u> is not supported"), "%s", said(&p.d));
+    SAYS(p, "a.md:8:15: warning: raw HTML tag <u> is not supported");
     const model_node *last = nth(root, MODEL_CODE_BLOCK, 1);
     OK(last && last->text && strcmp(last->text, "!!! danger\n    code") == 0, "a marker in fenced code is code: %s",
        last && last->text ? last->text : "(none)");
@@ -642,9 +665,8 @@ static void test_strict(void) {
     parsed p = parse_named(srcs, NULL, NULL, true);
     INT_EQ(p.d.warnings, 0);
     INT_EQ(p.d.errors, 1);
-    OK(has(&p.d, "a.md:3:6: error: raw HTML tag <u> is not supported; dropped, its text kept (a warning; strict mode "
-                 "makes it an error)"),
-       "%s", said(&p.d));
+    SAYS(p, "a.md:3:6: error: raw HTML tag <u> is not supported; dropped, its text kept (a warning; strict mode "
+         "makes it an error)");
     done(&p);
 }
 
