@@ -165,11 +165,46 @@ static void attach(ybuild *b, ytree_node *node, bool opens) {
     }
 }
 
+#define YAML_TAG_PREFIX "tag:yaml.org,2002:"
+
+/* A tag that says what quire reads anyway: `!` (no type), or the core schema's type of
+ * the node's own kind. Any other (`!!binary`, `!!set`, an application's `!name`) asks for
+ * a reading quire does not do, so the value would silently be wrong. */
+static bool tag_understood(const char *tag, ytree_kind kind) {
+    if (strcmp(tag, "!") == 0) return true;
+    size_t n = strlen(YAML_TAG_PREFIX);
+    if (strncmp(tag, YAML_TAG_PREFIX, n) != 0) return false;
+    const char *type = tag + n;
+    switch (kind) {
+    case YTREE_SCALAR:
+        return strcmp(type, "str") == 0 || strcmp(type, "int") == 0 || strcmp(type, "float") == 0 ||
+               strcmp(type, "bool") == 0 || strcmp(type, "null") == 0;
+    case YTREE_LIST:
+        return strcmp(type, "seq") == 0;
+    case YTREE_MAP:
+        return strcmp(type, "map") == 0;
+    }
+    return false;
+}
+
+/* Refuses a node's tag that quire does not understand (files other tools own are read
+ * leniently: mkdocs.yml's `!!python/name:` and `!ENV` tags are theirs). */
+static void check_tag(ybuild *b, const ytree_node *node, const unsigned char *tag) {
+    if (!tag || b->lenient || tag_understood((const char *)tag, node->kind)) return;
+    const char *t = (const char *)tag;
+    size_t n = strlen(YAML_TAG_PREFIX);
+    bool core = strncmp(t, YAML_TAG_PREFIX, n) == 0;
+    diag_error(b->d, b->display, node->line, node->col,
+               "YAML tag '%s%s' is not supported on %s (only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are)",
+               core ? "!!" : "", core ? t + n : t, ytree_kind_name(node));
+    b->ok = false;
+}
+
 /* One parser event into the tree. */
 static void add_event(ybuild *b, const yaml_event_t *ev) {
     ytree_node *node = NULL;
     bool opens = false;
-    const unsigned char *anchor = NULL;
+    const unsigned char *anchor = NULL, *tag = NULL;
     switch (ev->type) {
     case YAML_STREAM_END_EVENT:
         b->done = true;
@@ -194,15 +229,21 @@ static void add_event(ybuild *b, const yaml_event_t *ev) {
         break;
     case YAML_SCALAR_EVENT:
         anchor = ev->data.scalar.anchor;
+        tag = ev->data.scalar.tag;
         node = scalar_node(b, ev);
+        /* `!!str null` and `! true` are the words, not null or a truth value */
+        if (tag && (strcmp((const char *)tag, "!") == 0 || strcmp((const char *)tag, YAML_TAG_PREFIX "str") == 0))
+            node->plain = false;
         break;
     case YAML_SEQUENCE_START_EVENT:
         anchor = ev->data.sequence_start.anchor;
+        tag = ev->data.sequence_start.tag;
         node = ynode_new(YTREE_LIST, ev->start_mark);
         opens = true;
         break;
     case YAML_MAPPING_START_EVENT:
         anchor = ev->data.mapping_start.anchor;
+        tag = ev->data.mapping_start.tag;
         node = ynode_new(YTREE_MAP, ev->start_mark);
         opens = true;
         break;
@@ -217,6 +258,7 @@ static void add_event(ybuild *b, const yaml_event_t *ev) {
         diag_error(b->d, b->display, node->line, node->col, "YAML anchors (&%s) are not allowed", (const char *)anchor);
         b->ok = false;
     }
+    if (node) check_tag(b, node, tag);
     if (node) attach(b, node, opens);
 }
 

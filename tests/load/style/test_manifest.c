@@ -127,6 +127,32 @@ static void accept(const char *yaml, const char *key_value_check) {
     free(path);
 }
 
+/* YAML tags: the core schema's own types are read as the text is; any other tag asks for
+ * a reading quire does not do (`!!binary` would decode base64) and is refused at its place. */
+static void test_tags(void) {
+    expect_error("name: b\ntitle: !!binary aGVsbG8=\nlanguage: en\nidentifier: urn:ab:c\nchapters: [a.md]\n",
+                 "book.yaml:2:8: error: YAML tag '!!binary' is not supported on a string");
+    expect_error("name: b\ntitle: !mine T\nlanguage: en\nidentifier: urn:ab:c\nchapters: [a.md]\n",
+                 "book.yaml:2:8: error: YAML tag '!mine' is not supported on a string");
+    expect_error("name: b\ntitle: T\nlanguage: en\nidentifier: urn:ab:c\nchapters: !!set {a.md}\n",
+                 "book.yaml:5:11: error: YAML tag '!!set' is not supported on a mapping");
+    expect_error("name: b\ntitle: T\nlanguage: en\nidentifier: urn:ab:c\nchapters: !!map [a.md]\n",
+                 "book.yaml:5:11: error: YAML tag '!!map' is not supported on a list");
+    accept("name: !!str b\ntitle: !!str T\nlanguage: en\nidentifier: urn:ab:c\nchapters: !!seq [a.md]\n", "core tags");
+
+    char *path = xasprintf("%s/book.yaml", tmpdir);
+    const char *yaml = "name: b\ntitle: T\nsubtitle: !!str null\nlanguage: en\nidentifier: urn:ab:c\nchapters: [a.md]\n";
+    if (file_write_atomic(path, yaml, strlen(yaml)) != 0) exit(2);
+    model_book *b;
+    manifest m;
+    diag d;
+    OK(load(path, &b, &m, &d), "!!str null: %s", d.captured ? d.captured : "");
+    STR_EQ(b->meta.subtitle, "null"); /* the word, not an absent subtitle */
+    diag_free(&d);
+    model_book_free(b);
+    free(path);
+}
+
 static void test_identifiers(void) {
     accept("name: b\ntitle: T\nlanguage: en\nidentifier: 0-8044-2957-X\nchapters: [a.md]\n", "isbn10");
     accept("name: b\ntitle: T\nlanguage: en\nidentifier: ISBN 978-0-306-40615-7\nchapters: [a.md]\n", "isbn13");
@@ -215,6 +241,7 @@ int main(void) {
     test_full();
     test_minimal();
     test_identifiers();
+    test_tags();
     test_errors();
     char *cmd = xasprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
