@@ -35,7 +35,20 @@ typedef struct hctx {
     int line, col;           /* the block's position */
     int tag_line, tag_col;   /* where the last tag was found: the next is searched after it */
     const char *align;       /* from the nearest align="…" */
+    struct repeats *repeats; /* the tag warnings given so far, by kind */
+    size_t n_repeats;
 } hctx;
+
+/* A kind of tag warning (its message and tag name) in one chapter: the first WARN_NAMED
+ * are given, the rest counted into one more (a page of 20,000 <u> would fill a terminal). */
+#define WARN_NAMED 10
+#define WARN_KINDS 32
+typedef struct repeats {
+    const char *fmt;
+    char name[32];
+    int count;
+    int line, col; /* the first not named */
+} repeats;
 
 /*** positions ***/
 
@@ -102,9 +115,46 @@ static void warn_at(hctx *c, int line, int col, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void warn_tag(hctx *c, int line, int col, const char *name) {
-    warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped, its text kept", name);
+/* The kind of a warning, NULL when the table is full or the name too long to keep. */
+static repeats *repeats_of(hctx *c, const char *fmt, const char *name) {
+    for (size_t i = 0; i < c->n_repeats; i++)
+        if (c->repeats[i].fmt == fmt && strcmp(c->repeats[i].name, name) == 0) return &c->repeats[i];
+    if (c->n_repeats == WARN_KINDS || strlen(name) >= sizeof c->repeats->name) return NULL;
+    if (!c->repeats) c->repeats = xcalloc(WARN_KINDS, sizeof *c->repeats);
+    repeats *r = &c->repeats[c->n_repeats++];
+    r->fmt = fmt;
+    strcpy(r->name, name);
+    return r;
 }
+
+/* A warning about tag `name` (fmt, one of the TAG_ messages, has one %s for it), unless WARN_NAMED of its kind were given. */
+static void warn_repeated(hctx *c, int line, int col, const char *fmt, const char *name) {
+    repeats *r = repeats_of(c, fmt, name);
+    if (r && ++r->count > WARN_NAMED) {
+        if (r->count == WARN_NAMED + 1) r->line = line, r->col = col;
+        return;
+    }
+    warn_at(c, line, col, fmt, name);
+}
+
+/* One warning for each kind with more than WARN_NAMED, at the first not named. */
+static void warn_unnamed(hctx *c) {
+    for (size_t i = 0; i < c->n_repeats; i++) {
+        const repeats *r = &c->repeats[i];
+        if (r->count <= WARN_NAMED) continue;
+        char *what = xasprintf(r->fmt, r->name);
+        int more = r->count - WARN_NAMED;
+        warn_at(c, r->line, r->col, "%s; so %s %d more in this chapter, not named one by one", what,
+                more == 1 ? "is" : "are", more);
+        free(what);
+    }
+    free(c->repeats);
+}
+
+static const char TAG_DROPPED[] = "raw HTML tag <%s> is not supported; dropped, its text kept";
+static const char TAG_HIDDEN[] = "raw HTML tag <%s> is not supported; dropped with its content";
+
+static void warn_tag(hctx *c, int line, int col, const char *name) { warn_repeated(c, line, col, TAG_DROPPED, name); }
 
 /*** one tag ***/
 
@@ -474,7 +524,7 @@ static void walk_inline(hctx *c, xmlNode *n, cmark_node *into, int depth) {
         }
         free(href);
     } else if (is_name(name, HIDDEN_TAGS)) {
-        warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+        warn_repeated(c, line, col, TAG_HIDDEN, name);
     } else if (is_name(name, INLINE_WRAPS)) {
         cmark_node *w = wrapper_for(name);
         set_pos(w, line, col);
@@ -588,7 +638,7 @@ static void walk_block(hctx *c, xmlNode *n, int depth) {
     }
     int col = tag_col(c, line, from, name);
     if (is_name(name, HIDDEN_TAGS)) {
-        warn_at(c, line, col, "raw HTML tag <%s> is not supported; dropped with its content", name);
+        warn_repeated(c, line, col, TAG_HIDDEN, name);
         return;
     }
     end_para(c);
@@ -653,7 +703,7 @@ static int by_address(const void *a, const void *b) {
 }
 
 void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *where, const srcmap *map, diag *d) {
-    hctx c = {src, len, NULL, 0, where, map, d, NULL, NULL, 0, 0, 0, 0, NULL};
+    hctx c = {src, len, NULL, 0, where, map, d, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0};
     size_t lines = 1;
     for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
     c.line_starts = xmalloc(lines * sizeof *c.line_starts);
@@ -685,6 +735,7 @@ void html_rewrite(cmark_node *doc, const char *src, size_t len, const char *wher
     for (size_t i = 0; i < np; i++)
         if (i == 0 || parents[i] != parents[i - 1]) rewrite_inlines(&c, parents[i], 0);
     for (size_t i = 0; i < nb; i++) rewrite_block(&c, blocks[i]);
+    warn_unnamed(&c);
     free(blocks);
     free(parents);
     free(c.line_starts);

@@ -202,6 +202,30 @@ static void test_quiet_wrappers(void) {
     done(&p);
 }
 
+static int count_of(const char *text, const char *needle) {
+    int n = 0;
+    for (const char *at = text; at && (at = strstr(at, needle)); at += strlen(needle)) n++;
+    return n;
+}
+
+/* A kind of tag warning is given ten times in a chapter, then once more for all the rest
+ * (a page of 20,000 <u> gave 20,000 lines); another tag has its own ten. */
+static void test_repeated_warnings(void) {
+    char src[1024] = "# T\n\n";
+    for (int i = 0; i < 25; i++) strcat(src, "<u>x</u> ");
+    strcat(src, "<blink>y</blink>\n");
+    parsed p = parse1(src);
+    OK(p.ok, "loads: %s", said(&p.d));
+    INT_EQ(p.d.warnings, 12);
+    INT_EQ(count_of(said(&p.d), "raw HTML tag <u> is not supported"), 11);
+    SAYS(p, "a.md:3:91: warning: raw HTML tag <u> is not supported; dropped, its text kept; so are 15 more in this "
+            "chapter, not named one by one",
+         "a.md:3:226: warning: raw HTML tag <blink> is not supported; dropped, its text kept");
+    plain_is(nth(p.book->chapters[0].root, MODEL_PARAGRAPH, 0),
+             "x x x x x x x x x x x x x x x x x x x x x x x x x y");
+    done(&p);
+}
+
 static void test_remote_images(void) {
     parsed p = parse1("![Build status](https://img.shields.io/badge/x.svg)\n\n"
                       "[![Discord](https://img.shields.io/d.svg)](https://discord.gg/x) join us\n\n"
@@ -677,6 +701,7 @@ int main(void) {
     test_picture_lines();
     test_link_in_link();
     test_quiet_wrappers();
+    test_repeated_warnings();
     test_remote_images();
     test_outside_links();
     test_github_slugs();
