@@ -115,26 +115,6 @@ void buf_printf(buf *b, const char *fmt, ...) {
     va_end(ap);
 }
 
-void buf_put_xml(buf *b, const char *s, size_t n) {
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        default: break;
-        }
-        if (rep) {
-            buf_put(b, s + start, i - start);
-            buf_puts(b, rep);
-            start = i + 1;
-        }
-    }
-    buf_put(b, s + start, n - start);
-}
-
 char *buf_detach(buf *b, size_t *len) {
     if (!b->data) buf_reserve(b, 0);
     char *d = b->data;

@@ -31,8 +31,6 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
-/* Appends text with &, <, >, " escaped for XML/HTML. */
-void buf_put_xml(buf *b, const char *s, size_t n);
 /* Hands the data to the caller (who frees it) and resets the buffer. */
 char *buf_detach(buf *b, size_t *len);
 

@@ -18,7 +18,8 @@ static const model_labels *words_for(const model_book *book) { return model_labe
 
 /*** escaping ***/
 
-void xhtml_put_text(buf *out, const char *s) {
+/* Appends text escaped for XML, dropping characters XML 1.0 cannot hold. */
+static void xhtml_put_text(buf *out, const char *s) {
     if (!s) return;
     const unsigned char *p = (const unsigned char *)s;
     size_t start = 0, i = 0;

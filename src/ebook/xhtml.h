@@ -79,7 +79,5 @@ void xhtml_opf_paged(const model_book *book, const xhtml_item *items, size_t n_i
  * from the title and authors when the book has none. Caller frees. */
 char *xhtml_identifier(const model_book *book);
 
-/* Appends text escaped for XML, dropping characters XML 1.0 cannot hold. */
-void xhtml_put_text(buf *out, const char *s);
 
 #endif

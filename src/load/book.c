@@ -79,7 +79,8 @@ const char *const *book_data_dirs(void) {
     return data_dirs;
 }
 
-char *book_find_style(const char *book_dir, const char *name) {
+/* Finds `styles/<name>.yaml` in the book folder then the data folders. Caller frees. */
+static char *book_find_style(const char *book_dir, const char *name) {
     char *rel = xasprintf("styles/%s.yaml", name);
     char *found = NULL;
     if (book_dir) {
@@ -329,7 +330,10 @@ static char *site_rooted(const model_book *book, const char *from, const char *r
     }
 }
 
-bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
+/* Resolves an image reference written in `pos.file` to a file inside the book folder:
+ * refuses URLs, absolute paths, paths leaving the folder (also through symlinks),
+ * missing files, and files whose bytes are not PNG, JPEG or SVG. */
+static bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d) {
     char *where = model_display_path(book, pos.file);
     bool ok = false;
     char *norm = NULL, *full = NULL, *real = NULL, *data = NULL, *why = NULL;

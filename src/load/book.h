@@ -32,13 +32,7 @@ int book_timestamp(int64_t *out, bool *from_env, diag *d);
  * <exe>/../share/quire and the install prefix. NULL-terminated, static. */
 const char *const *book_data_dirs(void);
 
-/* Finds `styles/<name>.yaml` in the book folder then the data folders. Caller frees. */
-char *book_find_style(const char *book_dir, const char *name);
 
-/* Resolves an image reference written in `pos.file` to a file inside the book folder:
- * refuses URLs, absolute paths, paths leaving the folder (also through symlinks),
- * missing files, and files whose bytes are not PNG, JPEG or SVG. */
-bool book_resolve_image(model_book *book, const char *ref, model_pos pos, model_image *out, diag *d);
 
 /* The resolver the loader gives the Markdown reader: images are files of the book,
  * found and checked by book_resolve_image. */

@@ -175,21 +175,9 @@ layout_image *layout_load_image(layout_list *l, const model_image *mi, model_pos
     return im;
 }
 
-/* A PNG is not decoded for a PDF's drawing: cairo gets a blank surface of its size carrying a
- * stand-in JPEG (layout_png_stand_in), which it embeds as it is, and the finishing pass puts
- * the PNG's data in its place (image_pdf_plan: its own compressed data where PDF can read
- * them, else one decode of it; cairo's decoding and compression are never run). */
-static cairo_surface_t *png_stand_in(const layout_image *im) {
-    image_pdf plan;
-    if (!image_pdf_plan(im->src->data, im->src->size, &plan)) return NULL;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, plan.width, plan.height);
-    size_t n = 0;
-    unsigned char *jpeg = layout_png_stand_in(im->book_path, plan.width, plan.height, plan.colors, &n);
-    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, n, free_bytes, jpeg);
-    return s;
-}
-
-unsigned char *layout_png_stand_in(const char *key, int w, int h, int colors, size_t *len) {
+/* The stand-in JPEG for a PNG (SOI, an APP15 segment holding LAYOUT_PNG_TAG and the key, a
+ * frame header of w x h and `colors` components, EOI); malloc'd, *len bytes. */
+static unsigned char *png_stand_in_jpeg(const char *key, int w, int h, int colors, size_t *len) {
     buf b;
     buf_init(&b);
     size_t klen = strlen(key) + strlen(LAYOUT_PNG_TAG);
@@ -207,6 +195,20 @@ unsigned char *layout_png_stand_in(const char *key, int w, int h, int colors, si
     for (int c = 1; c <= colors; c++) buf_putc(&b, (char)c), buf_putc(&b, 0x11), buf_putc(&b, 0);
     buf_put(&b, "\xff\xd9", 2);
     return (unsigned char *)buf_detach(&b, len);
+}
+
+/* A PNG is not decoded for a PDF's drawing: cairo gets a blank surface of its size carrying a
+ * stand-in JPEG (png_stand_in_jpeg), which it embeds as it is, and the finishing pass puts
+ * the PNG's data in its place (image_pdf_plan: its own compressed data where PDF can read
+ * them, else one decode of it; cairo's decoding and compression are never run). */
+static cairo_surface_t *png_stand_in(const layout_image *im) {
+    image_pdf plan;
+    if (!image_pdf_plan(im->src->data, im->src->size, &plan)) return NULL;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, plan.width, plan.height);
+    size_t n = 0;
+    unsigned char *jpeg = png_stand_in_jpeg(im->book_path, plan.width, plan.height, plan.colors, &n);
+    cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG, jpeg, n, free_bytes, jpeg);
+    return s;
 }
 
 /* Decodes the image for drawing (`pdf`: for a PDF surface). The raster carries the book

@@ -43,14 +43,13 @@ typedef struct layout_image {
     cairo_pattern_t *svg_form; /* PDF: the SVG drawn once, painted wherever it is shown (made at first draw) */
     double form_scale;         /* the form holds the SVG at this scale of its intrinsic size */
     cairo_surface_t *raster;   /* while decoded */
-    bool stand_in;             /* drawn for a PDF through a stand-in (layout_png_stand_in) */
+    bool stand_in;             /* drawn for a PDF through a stand-in (see LAYOUT_PNG_TAG) */
 } layout_image;
 
-/* A PNG shown from its own data: the stand-in JPEG (SOI, an APP15 segment holding
- * LAYOUT_PNG_TAG and the key, a frame header of w x h and `colors` components, EOI) that
- * cairo embeds in its place, and the finishing pass replaces (malloc'd, *len bytes). */
+/* A PNG shown from its own data: the layout gives cairo a stand-in JPEG (SOI, an APP15
+ * segment holding LAYOUT_PNG_TAG and the image's key, a frame header of its size, EOI) to
+ * embed in its place, which the finishing pass replaces. */
 #define LAYOUT_PNG_TAG "quire-png:"
-unsigned char *layout_png_stand_in(const char *key, int w, int h, int colors, size_t *len);
 
 typedef struct layout_table layout_table;
 

@@ -812,6 +812,8 @@ static void source_order(paginate_page *pg) {
     free(keys);
 }
 
+static void paginate_marks(const layout_list *l, paginate_result *r);
+
 void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *r) {
     memset(r, 0, sizeof *r);
     r->item_page = xmalloc((size_t)(l->n ? l->n : 1) * sizeof *r->item_page);
@@ -848,7 +850,8 @@ void paginate_run(const layout_list *l, const paginate_params *pp, paginate_resu
     paginate_marks(l, r);
 }
 
-void paginate_marks(const layout_list *l, paginate_result *r) {
+/* Sets every page's running-head marks from the heading items on the pages. */
+static void paginate_marks(const layout_list *l, paginate_result *r) {
     int in_effect[2] = {-1, -1}; /* the last heading of each level before the page */
     for (int p = 0; p < r->n_pages; p++) {
         paginate_page *pg = &r->pages[p];

@@ -61,8 +61,6 @@ typedef struct paginate_result {
 void paginate_run(const layout_list *l, const paginate_params *pp, paginate_result *out);
 void paginate_result_free(paginate_result *r);
 
-/* Sets every page's running-head marks from the heading items on the pages (run by paginate_run). */
-void paginate_marks(const layout_list *l, paginate_result *r);
 
 /* Height of the footnote block of column `col` on a page (0 when none). */
 double paginate_notes_height(const layout_list *l, const paginate_page *pg, int col);

@@ -52,7 +52,7 @@ typedef struct pdffinish_structure {
     int n_chunks;
 } pdffinish_structure;
 
-/* A PNG the print writer drew through a stand-in (layout_png_stand_in): the finishing pass
+/* A PNG the print writer drew through a stand-in (LAYOUT_PNG_TAG): the finishing pass
  * gives the image object the PNG's data as `img` plans them; a plan of the PNG's own data
  * (img->own) is filled in from `data` there, any other comes filled in (image_pdf_data). */
 typedef struct pdffinish_png {

@@ -100,11 +100,6 @@ void text_ctx_free(text_ctx *tc) {
     free(tc);
 }
 
-double text_leading(const style_text *st) {
-    double lh = st->line_height > 0 ? st->line_height : 1.2;
-    return st->size * lh;
-}
-
 /*** building the text and its attributes ***/
 
 typedef enum { A_ITALIC, A_BOLD, A_STRIKE, A_CODE, A_SUPER, A_SUB, A_COLOR, A_SHAPE } attr_kind;

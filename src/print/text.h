@@ -114,8 +114,6 @@ void text_para_free(text_para *p);
 void text_measure_inlines(text_ctx *tc, const model_node *block, const style_text *st, const text_opts *o,
                           double *min_width, double *max_width);
 
-/* Line height of a style (size × line_height). */
-double text_leading(const style_text *st);
 
 /* Draws line i with its baseline at (x + line x, baseline); uses the current source colour
  * where the text has no colour attribute. */
