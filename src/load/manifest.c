@@ -306,6 +306,119 @@ static void read_chapters(mctx *c, const ytree_node *v, manifest *m) {
     }
 }
 
+/* The key's index in manifest_keys, or -1 after saying it is unknown. */
+static int key_index(mctx *c, const ytree_node *k) {
+    for (int j = 0; manifest_keys[j]; j++)
+        if (strcmp(manifest_keys[j], k->value) == 0) return j;
+    const char *hint = diag_suggest(k->value, manifest_keys);
+    if (hint) verr(c, k, "unknown key '%s'; did you mean '%s'?", k->value, hint);
+    else verr(c, k, "unknown key '%s'", k->value);
+    return -1;
+}
+
+/* keywords: a string or a list, joined with ", " for the metadata. */
+static void read_keywords(mctx *c, const ytree_node *v) {
+    const char **arr;
+    size_t n = get_string_list(c, "keywords", v, &arr);
+    if (!n) return;
+    buf b;
+    buf_init(&b);
+    for (size_t j = 0; j < n; j++) {
+        if (j) buf_puts(&b, ", ");
+        buf_puts(&b, arr[j]);
+    }
+    c->book->meta.keywords = arena_strdup(c->book->mem, b.data);
+    buf_free(&b);
+}
+
+/* The value of a key that takes a string, checked, into the metadata or the manifest. */
+static void take_string(mctx *c, int key, const char *s, const ytree_node *v, manifest *m) {
+    model_meta *meta = &c->book->meta;
+    switch (key) {
+    case K_NAME:
+        if (strlen(s) > MANIFEST_NAME_MAX)
+            verr(c, v, "'name' must be at most %d characters (it names the output files), not %zu", MANIFEST_NAME_MAX,
+                 strlen(s));
+        else if (!valid_name(s))
+            verr(c, v, "'name' must use only letters, digits, '.', '_' and '-' and not start with '.': '%s'", s);
+        else meta->name = s;
+        break;
+    case K_TITLE:
+    case K_SUBTITLE:
+        if (strlen(s) > MANIFEST_TITLE_MAX)
+            verr(c, v, "'%s' must be at most %d bytes, not %zu", manifest_keys[key], MANIFEST_TITLE_MAX, strlen(s));
+        else if (key == K_TITLE) meta->title = s;
+        else meta->subtitle = s;
+        break;
+    case K_PUBLISHER: meta->publisher = s; break;
+    case K_LANGUAGE:
+        if (!valid_language(s)) verr(c, v, "'language' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", s);
+        else meta->language = s;
+        break;
+    case K_IDENTIFIER: meta->identifier = normalise_identifier(c, s, v); break;
+    case K_DATE:
+        if (!valid_date(s)) verr(c, v, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), not '%s'", s);
+        else meta->date = s;
+        break;
+    case K_RIGHTS: meta->rights = s; break;
+    case K_DESCRIPTION: meta->description = s; break;
+    case K_STYLE:
+        if (!valid_name(s)) {
+            verr(c, v, "'style' must be the name of a file in styles/ (letters, digits, '.', '_', '-'), not '%s'", s);
+        } else {
+            m->style.value = s;
+            m->style.pos = (model_pos){c->display, v->line, v->col};
+        }
+        break;
+    case K_COVER:
+        m->cover.value = s;
+        m->cover.pos = (model_pos){c->display, v->line, v->col};
+        break;
+    case K_COVER_ALT: meta->cover_alt = s; break;
+    case K_CONTENTS_TITLE: meta->contents_title = s; break;
+    case K_LINKS_BASE:
+        /* links to files outside the book lead there: a web address */
+        if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+            verr(c, v, "'links-base' must be an http:// or https:// address, not '%s'", s);
+        else if (strpbrk(s, " \t\"<>\\"))
+            verr(c, v, "'links-base' must be a URL without spaces, quotes or angle brackets: '%s'", s);
+        else meta->links_base = s;
+        break;
+    default: break;
+    }
+}
+
+/* One key's value: the lists and the truth value read here, a string by take_string. */
+static void read_key(mctx *c, int key, const ytree_node *v, manifest *m) {
+    model_meta *meta = &c->book->meta;
+    switch (key) {
+    case K_AUTHORS: {
+        const char **arr;
+        meta->n_authors = get_string_list(c, "authors", v, &arr);
+        meta->authors = arr;
+        return;
+    }
+    case K_KEYWORDS:
+        read_keywords(c, v);
+        return;
+    case K_CHAPTERS:
+        read_chapters(c, v, m);
+        return;
+    case K_STRICT:
+        if (v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "true") == 0) meta->strict = true;
+        else if (!(v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "false") == 0))
+            verr(c, v, "'strict' must be true or false");
+        return;
+    default: {
+        const char *s = get_string(c, manifest_keys[key], v);
+        if (s) take_string(c, key, s, v, m);
+        else if (v->kind == YTREE_SCALAR && (key == K_NAME || key == K_TITLE || key == K_LANGUAGE || key == K_IDENTIFIER))
+            verr(c, v, "'%s' must not be empty", manifest_keys[key]);
+        return;
+    }
+    }
+}
+
 bool manifest_load(model_book *book, const char *path, const char *display, manifest *m, diag *d) {
     memset(m, 0, sizeof *m);
     if (!display) display = path;
@@ -318,123 +431,23 @@ bool manifest_load(model_book *book, const char *path, const char *display, mani
         ytree_free(root);
         return false;
     }
-
-    model_meta *meta = &book->meta;
     const ytree_node *seen[K_COUNT] = {0};
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const ytree_node *k = root->items[i], *v = root->items[i + 1];
         if (k->kind != YTREE_SCALAR) continue; /* already reported */
-        int key = -1;
-        for (int j = 0; manifest_keys[j]; j++)
-            if (strcmp(manifest_keys[j], k->value) == 0) key = j;
-        if (key < 0) {
-            const char *hint = diag_suggest(k->value, manifest_keys);
-            if (hint) verr(&c, k, "unknown key '%s'; did you mean '%s'?", k->value, hint);
-            else verr(&c, k, "unknown key '%s'", k->value);
-            continue;
-        }
+        int key = key_index(&c, k);
+        if (key < 0) continue;
         if (seen[key]) {
             verr(&c, k, "duplicate key '%s' (first at line %d)", k->value, seen[key]->line);
             continue;
         }
         seen[key] = k;
-        const char *s = NULL;
-        switch (key) {
-        case K_AUTHORS: {
-            const char **arr;
-            meta->n_authors = get_string_list(&c, "authors", v, &arr);
-            meta->authors = arr;
-            break;
-        }
-        case K_KEYWORDS: {
-            const char **arr;
-            size_t n = get_string_list(&c, "keywords", v, &arr);
-            if (n) {
-                buf b;
-                buf_init(&b);
-                for (size_t j = 0; j < n; j++) {
-                    if (j) buf_puts(&b, ", ");
-                    buf_puts(&b, arr[j]);
-                }
-                meta->keywords = arena_strdup(book->mem, b.data);
-                buf_free(&b);
-            }
-            break;
-        }
-        case K_CHAPTERS:
-            read_chapters(&c, v, m);
-            break;
-        case K_STRICT:
-            if (v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "true") == 0) meta->strict = true;
-            else if (!(v->kind == YTREE_SCALAR && v->plain && strcmp(v->value, "false") == 0))
-                verr(&c, v, "'strict' must be true or false");
-            break;
-        default:
-            s = get_string(&c, manifest_keys[key], v);
-            if (!s && v->kind == YTREE_SCALAR &&
-                (key == K_NAME || key == K_TITLE || key == K_LANGUAGE || key == K_IDENTIFIER))
-                verr(&c, v, "'%s' must not be empty", manifest_keys[key]);
-            break;
-        }
-        if (!s) continue;
-        switch (key) {
-        case K_NAME:
-            if (strlen(s) > MANIFEST_NAME_MAX)
-                verr(&c, v, "'name' must be at most %d characters (it names the output files), not %zu",
-                     MANIFEST_NAME_MAX, strlen(s));
-            else if (!valid_name(s))
-                verr(&c, v, "'name' must use only letters, digits, '.', '_' and '-' and not start with '.': '%s'", s);
-            else meta->name = s;
-            break;
-        case K_TITLE:
-        case K_SUBTITLE:
-            if (strlen(s) > MANIFEST_TITLE_MAX)
-                verr(&c, v, "'%s' must be at most %d bytes, not %zu", manifest_keys[key], MANIFEST_TITLE_MAX, strlen(s));
-            else if (key == K_TITLE) meta->title = s;
-            else meta->subtitle = s;
-            break;
-        case K_PUBLISHER: meta->publisher = s; break;
-        case K_LANGUAGE:
-            if (!valid_language(s)) verr(&c, v, "'language' must be a BCP 47 tag such as 'en' or 'en-GB', not '%s'", s);
-            else meta->language = s;
-            break;
-        case K_IDENTIFIER: meta->identifier = normalise_identifier(&c, s, v); break;
-        case K_DATE:
-            if (!valid_date(s)) verr(&c, v, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), not '%s'", s);
-            else meta->date = s;
-            break;
-        case K_RIGHTS: meta->rights = s; break;
-        case K_DESCRIPTION: meta->description = s; break;
-        case K_STYLE:
-            if (!valid_name(s)) {
-                verr(&c, v, "'style' must be the name of a file in styles/ (letters, digits, '.', '_', '-'), not '%s'", s);
-            } else {
-                m->style.value = s;
-                m->style.pos = (model_pos){c.display, v->line, v->col};
-            }
-            break;
-        case K_COVER:
-            m->cover.value = s;
-            m->cover.pos = (model_pos){c.display, v->line, v->col};
-            break;
-        case K_COVER_ALT: meta->cover_alt = s; break;
-        case K_CONTENTS_TITLE: meta->contents_title = s; break;
-        case K_LINKS_BASE:
-            /* links to files outside the book lead there: a web address */
-            if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
-                verr(&c, v, "'links-base' must be an http:// or https:// address, not '%s'", s);
-            else if (strpbrk(s, " \t\"<>\\"))
-                verr(&c, v, "'links-base' must be a URL without spaces, quotes or angle brackets: '%s'", s);
-            else meta->links_base = s;
-            break;
-        default: break;
-        }
+        read_key(&c, key, v, m);
     }
-
     static const int required[] = {K_NAME, K_TITLE, K_LANGUAGE, K_IDENTIFIER, K_CHAPTERS};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!seen[required[i]]) verr(&c, root, "missing required key '%s'", manifest_keys[required[i]]);
-    meta->style = m->style.value ? m->style.value : "brochure";
+    book->meta.style = m->style.value ? m->style.value : "brochure";
     ytree_free(root);
     return c.ok;
 }
