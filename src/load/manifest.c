@@ -225,6 +225,19 @@ static size_t get_string_list(mctx *c, const char *key, const ytree_node *v, con
     return k;
 }
 
+manifest_ref *manifest_add_ref(model_book *book, manifest *m, size_t *cap, model_pos pos) {
+    if (m->n_chapters == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        manifest_ref *grown = arena_alloc(book->mem, *cap * sizeof *grown);
+        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
+        m->chapters = grown;
+    }
+    manifest_ref *r = &m->chapters[m->n_chapters++];
+    memset(r, 0, sizeof *r);
+    r->pos = pos;
+    return r;
+}
+
 /* Appends a chapter; one a folder or a glob brought in again is left out quietly. */
 static void add_chapter(mctx *c, manifest *m, size_t *cap, const char *s, const ytree_node *it, bool expanded) {
     for (size_t k = 0; k < m->n_chapters; k++) {
@@ -233,15 +246,7 @@ static void add_chapter(mctx *c, manifest *m, size_t *cap, const char *s, const 
             return;
         }
     }
-    if (m->n_chapters == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        manifest_ref *grown = arena_alloc(c->book->mem, *cap * sizeof *grown);
-        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
-        m->chapters = grown;
-    }
-    manifest_ref *r = &m->chapters[m->n_chapters++];
-    r->value = s;
-    r->pos = (model_pos){c->display, it->line, it->col};
+    manifest_add_ref(c->book, m, cap, (model_pos){c->display, it->line, it->col})->value = s;
 }
 
 /* A folder (its Markdown files) or a glob such as chapters/\*.md: the files it names, sorted by

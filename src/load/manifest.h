@@ -56,6 +56,10 @@ bool manifest_valid_language(const char *s);
  * UUID of the title and the authors. Arena memory. */
 const char *manifest_name_uuid(model_book *book);
 
+/* Appends a chapter entry at `pos`, zeroed but for that, to m's list, whose room *cap
+ * (0 at first) grows by doubling in the book's arena. */
+manifest_ref *manifest_add_ref(model_book *book, manifest *m, size_t *cap, model_pos pos);
+
 /* Names the artifacts of `book` from the `len` bytes at `name` (a file's or folder's name):
  * letters, digits, '.', '_' and '-' kept, others '-', leading dots dropped; "book" if empty. */
 void manifest_set_name(model_book *book, const char *name, size_t len);

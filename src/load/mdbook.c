@@ -166,16 +166,8 @@ typedef struct sctx {
 } sctx;
 
 static manifest_ref *new_ref(sctx *c, cmark_node *at) {
-    manifest *m = c->m;
-    if (m->n_chapters == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 16;
-        manifest_ref *grown = arena_alloc(c->book->mem, c->cap * sizeof *grown);
-        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
-        m->chapters = grown;
-    }
-    manifest_ref *r = &m->chapters[m->n_chapters++];
-    memset(r, 0, sizeof *r);
-    r->pos = (model_pos){c->shown, cmark_node_get_start_line(at), cmark_node_get_start_column(at)};
+    model_pos pos = {c->shown, cmark_node_get_start_line(at), cmark_node_get_start_column(at)};
+    manifest_ref *r = manifest_add_ref(c->book, c->m, &c->cap, pos);
     r->mdbook = true;
     return r;
 }

@@ -47,17 +47,7 @@ const char *mkdocs_project_file(const char *dir) {
 }
 
 static manifest_ref *new_ref(kctx *c, int line, int col) {
-    manifest *m = c->m;
-    if (m->n_chapters == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 16;
-        manifest_ref *grown = arena_alloc(c->book->mem, c->cap * sizeof *grown);
-        if (m->n_chapters) memcpy(grown, m->chapters, m->n_chapters * sizeof *grown);
-        m->chapters = grown;
-    }
-    manifest_ref *r = &m->chapters[m->n_chapters++];
-    memset(r, 0, sizeof *r);
-    r->pos = (model_pos){c->shown, line, col};
-    return r;
+    return manifest_add_ref(c->book, c->m, &c->cap, (model_pos){c->shown, line, col});
 }
 
 static bool markdown_file_name(const char *s) {
