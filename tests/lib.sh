@@ -7,6 +7,14 @@ passed=0
 failed=0
 skipped=0
 
+# begin_test QUIRE_BIN SOURCE_DIR WORK_DIR: a script's three arguments as BIN, SRC and WORK,
+# WORK emptied; builds read quire's styles and fonts from SRC and date their files by a
+# fixed SOURCE_DATE_EPOCH, so that they are reproducible
+begin_test() {
+  BIN=$1 SRC=$2 WORK=$3
+  rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
+  export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+}
 pass() { # pass [WHAT]
   passed=$((passed + 1))
   [ $# -eq 0 ] || echo "ok   $*"

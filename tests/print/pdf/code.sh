@@ -9,9 +9,8 @@
 # at the column's full width instead; the EPUB's CSS names the same face with a
 # monospace fallback and embeds it, and wraps a long line. Usage: code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 BOOK=$SRC/tests/print/pdf/fixtures/code
 if ! "$BIN" build "$BOOK" -o "$WORK" -q; then echo "FAIL: build"; exit 1; fi
 pdffonts "$WORK/code.pdf" > "$WORK/fonts.txt"

@@ -10,9 +10,8 @@
 # one advance wide), never smaller than 5 pt (an advance of 3 pt).
 # Usage: codebook.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 FIX=$SRC/tests/print/pdf/fixtures
 status=0
 

@@ -3,9 +3,8 @@
 # break, and the book's last page, have balanced columns: the bottoms of the two
 # columns' words differ by at most two lines. Usage: columns.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 fail=0
 run_book() { # run_book NAME BOOK [ARGS...]: every chapter-end page checked
     local name=$1 book=$2

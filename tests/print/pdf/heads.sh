@@ -5,9 +5,8 @@
 # page, and a page that opens with a chapter title has none (heads.py reads the PDF with
 # pdftotext and the h1s from the Markdown). Usage: heads.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 fail=0
 python3 "$SRC/tests/bench/genbook.py" --out "$WORK/gen" --pages 40 >/dev/null || { echo "FAIL: genbook"; exit 1; }
 multi=$(dirname "$(ls "$WORK"/gen/*/book.yaml | head -1)")

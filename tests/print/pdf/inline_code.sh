@@ -8,9 +8,8 @@
 # code (it was stretched to ~10 em when the line held only those two).
 # Usage: inline_code.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 FIX=$SRC/tests/print/pdf/fixtures
 status=0
 for name in pyo3guide gobook; do

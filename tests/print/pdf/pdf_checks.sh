@@ -3,10 +3,8 @@
 # structure, fonts, metadata, outline, contents page numbers, text, word boxes,
 # reproducibility. Usage: pdf_checks.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-. "$SRC/tests/lib.sh"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 BOOK=$SRC/tests/print/pdf/fixtures/keeps
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/keeps.pdf

@@ -3,10 +3,8 @@
 # data (FlateDecode, PNG predictors) and shows exactly the PNG's pixels: qpdf's decoding of
 # the image object against png_rows.py's of the file. Usage: png_passthrough.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-. "$SRC/tests/lib.sh"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 BOOK=$SRC/tests/ebook/epub/fixtures/mixed
 "$BIN" build "$BOOK" -o "$WORK/a" --pdf -q || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PDF=$WORK/a/mixed.pdf

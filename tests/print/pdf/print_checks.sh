@@ -5,10 +5,8 @@
 # too-narrow error. (Page layout itself is checked box by box in pages.sh.)
 # Usage: print_checks.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-. "$SRC/tests/lib.sh"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 FX=$SRC/tests/print/pdf/fixtures
 WB="python3 $SRC/tests/print/pdf/wordbox.py"
 build() { "$BIN" build "$@" --pdf -q; }

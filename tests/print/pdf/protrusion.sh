@@ -3,9 +3,8 @@
 # right margin (by up to 70 % of their width: under 3 pt at 10.5 pt), and without it no
 # glyph passes the text block's edge. Usage: protrusion.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 cp -r "$SRC/book" "$WORK/hang" && mkdir -p "$WORK/hang/styles"
 sed 's/margin-protrusion: false/margin-protrusion: true/' "$SRC/styles/brochure.yaml" >"$WORK/hang/styles/brochure.yaml"
 grep -q 'margin-protrusion: true' "$WORK/hang/styles/brochure.yaml" || { echo "FAIL: no margin-protrusion key to turn on"; exit 1; }

@@ -6,9 +6,8 @@
 # the default (`single`) keeps every space alike. Ragged text, so no glue is set and
 # the widths are the natural ones. Usage: sentence_space.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 printf '# Spaces\n\nOne cat sat. Then came U.S. Army men, all said: “go.” And then nothing. Smith et al. (1962) saw\nit, e.g. here, and Dr. Who.\n' >"$WORK/s.md"
 printf 'body:\n  text-align: left\n  hyphenate: false\n' >"$WORK/single.yaml"
 printf 'body:\n  text-align: left\n  hyphenate: false\n  sentence-space: wide\n' >"$WORK/wide.yaml"

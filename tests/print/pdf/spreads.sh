@@ -8,9 +8,8 @@
 # differ where no break is free of a widow or orphan and the gaps cannot stretch further.
 # Usage: spreads.sh QUIRE_BIN SOURCE_DIR WORK_DIR
 set -u
-BIN=$1 SRC=$2 WORK=$3
-rm -rf "$WORK" && mkdir -p "$WORK"
-export QUIRE_DATA_DIR=$SRC SOURCE_DATE_EPOCH=1700000000
+. "$2/tests/lib.sh"
+begin_test "$@"
 command -v mutool >/dev/null || { echo "SKIP: no mutool (mupdf-tools)"; exit 77; }
 python3 "$SRC/tests/bench/genbook.py" --src "$SRC/book" --out "$WORK" --pages 30 >/dev/null || { echo "FAIL: genbook"; exit 1; }
 BOOK=$WORK/30p
