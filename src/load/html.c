@@ -40,7 +40,9 @@ typedef struct hctx {
 } hctx;
 
 /* A kind of tag warning (its message and tag name) in one chapter: the first WARN_NAMED
- * are given, the rest counted into one more (a page of 20,000 <u> would fill a terminal). */
+ * are given, the rest counted into one more (a page of 20,000 <u> would fill a terminal).
+ * Past WARN_KINDS - 2 names (or for a name too long to keep) the tags of each message are
+ * counted together, under the name "" (the two last places are kept for them). */
 #define WARN_NAMED 10
 #define WARN_KINDS 32
 typedef struct repeats {
@@ -48,6 +50,7 @@ typedef struct repeats {
     char name[32];
     int count;
     int line, col; /* the first not named */
+    char first[32]; /* its tag, for the kinds counted together */
 } repeats;
 
 /*** positions ***/
@@ -115,11 +118,20 @@ static void warn_at(hctx *c, int line, int col, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* The kind of a warning, NULL when the table is full or the name too long to keep. */
-static repeats *repeats_of(hctx *c, const char *fmt, const char *name) {
+static repeats *find_repeats(hctx *c, const char *fmt, const char *name) {
     for (size_t i = 0; i < c->n_repeats; i++)
         if (c->repeats[i].fmt == fmt && strcmp(c->repeats[i].name, name) == 0) return &c->repeats[i];
-    if (c->n_repeats == WARN_KINDS || strlen(name) >= sizeof c->repeats->name) return NULL;
+    return NULL;
+}
+
+/* The kind of a warning about tag `name`. */
+static repeats *repeats_of(hctx *c, const char *fmt, const char *name) {
+    repeats *found = find_repeats(c, fmt, name);
+    if (found) return found;
+    if (c->n_repeats >= WARN_KINDS - 2 || strlen(name) >= sizeof c->repeats->name) {
+        name = "";
+        if ((found = find_repeats(c, fmt, name))) return found;
+    }
     if (!c->repeats) c->repeats = xcalloc(WARN_KINDS, sizeof *c->repeats);
     repeats *r = &c->repeats[c->n_repeats++];
     r->fmt = fmt;
@@ -130,8 +142,11 @@ static repeats *repeats_of(hctx *c, const char *fmt, const char *name) {
 /* A warning about tag `name` (fmt, one of the TAG_ messages, has one %s for it), unless WARN_NAMED of its kind were given. */
 static void warn_repeated(hctx *c, int line, int col, const char *fmt, const char *name) {
     repeats *r = repeats_of(c, fmt, name);
-    if (r && ++r->count > WARN_NAMED) {
-        if (r->count == WARN_NAMED + 1) r->line = line, r->col = col;
+    if (++r->count > WARN_NAMED) {
+        if (r->count == WARN_NAMED + 1) {
+            r->line = line, r->col = col;
+            snprintf(r->first, sizeof r->first, "%s", name);
+        }
         return;
     }
     warn_at(c, line, col, fmt, name);
@@ -142,10 +157,10 @@ static void warn_unnamed(hctx *c) {
     for (size_t i = 0; i < c->n_repeats; i++) {
         const repeats *r = &c->repeats[i];
         if (r->count <= WARN_NAMED) continue;
-        char *what = xasprintf(r->fmt, r->name);
+        char *what = xasprintf(r->fmt, r->first);
         int more = r->count - WARN_NAMED;
-        warn_at(c, r->line, r->col, "%s; so %s %d more in this chapter, not named one by one", what,
-                more == 1 ? "is" : "are", more);
+        warn_at(c, r->line, r->col, "%s; so %s %d more%s in this chapter, not named one by one", what,
+                more == 1 ? "is" : "are", more, *r->name ? "" : " of other tags");
         free(what);
     }
     free(c->repeats);

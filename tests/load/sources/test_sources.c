@@ -209,7 +209,8 @@ static int count_of(const char *text, const char *needle) {
 }
 
 /* A kind of tag warning is given ten times in a chapter, then once more for all the rest
- * (a page of 20,000 <u> gave 20,000 lines); another tag has its own ten. */
+ * (a page of 20,000 <u> gave 20,000 lines); another tag has its own ten, up to thirty
+ * names (a page of 20,000 names would make the table as large). */
 static void test_repeated_warnings(void) {
     char src[1024] = "# T\n\n";
     for (int i = 0; i < 25; i++) strcat(src, "<u>x</u> ");
@@ -224,6 +225,17 @@ static void test_repeated_warnings(void) {
     plain_is(nth(p.book->chapters[0].root, MODEL_PARAGRAPH, 0),
              "x x x x x x x x x x x x x x x x x x x x x x x x x y");
     done(&p);
+
+    /* forty tag names, then <u>: thirty names are counted each, the rest together */
+    char many[2048] = "# T\n\n";
+    for (int i = 0; i < 40; i++) sprintf(many + strlen(many), "<t%d>z</t%d> ", i, i);
+    for (int i = 0; i < 25; i++) strcat(many, "<u>x</u> ");
+    parsed m = parse1(many);
+    INT_EQ(m.d.warnings, 30 + 10 + 1);
+    INT_EQ(count_of(said(&m.d), "raw HTML tag <u> is not supported"), 1);
+    SAYS(m, "raw HTML tag <t39> is not supported; dropped, its text kept",
+         "raw HTML tag <u> is not supported; dropped, its text kept; so are 25 more of other tags in this chapter");
+    done(&m);
 }
 
 static void test_remote_images(void) {
