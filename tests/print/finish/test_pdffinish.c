@@ -107,6 +107,14 @@ static char *catalog_entry(qpdf_data q, const char *key)
     return s;
 }
 
+/* The catalog's `key` unparsed is `want` ("" when absent). */
+static void catalog_is(qpdf_data q, const char *key, const char *want)
+{
+    char *s = catalog_entry(q, key);
+    OK(strcmp(s, want) == 0, "%s is \"%s\", want \"%s\"", key, s, want);
+    free(s);
+}
+
 static void box_eq(qpdf_data q, int page, const char *key, double x0, double y0, double x1, double y1)
 {
     qpdf_oh pg = qpdf_get_page_n(q, (size_t)page);
@@ -198,16 +206,12 @@ static void test_finished(void)
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     OK((qpdf_read(q, out1, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
-    char *s;
-    STR_EQ((s = catalog_entry(q, "/Lang")), "(en-GB)");
-    free(s);
-    STR_EQ((s = catalog_entry(q, "/MarkInfo")), "<< /Marked true >>");
-    free(s);
-    STR_EQ((s = catalog_entry(q, "/ViewerPreferences")), "<< /DisplayDocTitle true >>");
-    free(s);
-    STR_EQ((s = catalog_entry(q, "/PageLabels")), "<< /Nums [ 0 << /S /r >> 2 << /S /D >> ] >>");
-    free(s);
-    OK((s = catalog_entry(q, "/StructTreeRoot")) && *s, "structure tree kept");
+    catalog_is(q, "/Lang", "(en-GB)");
+    catalog_is(q, "/MarkInfo", "<< /Marked true >>");
+    catalog_is(q, "/ViewerPreferences", "<< /DisplayDocTitle true >>");
+    catalog_is(q, "/PageLabels", "<< /Nums [ 0 << /S /r >> 2 << /S /D >> ] >>");
+    char *s = catalog_entry(q, "/StructTreeRoot");
+    OK(*s, "structure tree kept");
     free(s);
     for (int i = 0; i < PAGES; i++) {
         box_eq(q, i, "/MediaBox", 0, 0, mw, mh);
@@ -245,13 +249,9 @@ static void test_plain(void)
     qpdf_data q = qpdf_init();
     qpdf_silence_errors(q);
     OK((qpdf_read(q, out, NULL) & QPDF_ERRORS) == 0, "libqpdf reads the output");
-    char *s;
-    STR_EQ((s = catalog_entry(q, "/Lang")), "");
-    free(s);
-    STR_EQ((s = catalog_entry(q, "/PageLabels")), "");
-    free(s);
-    STR_EQ((s = catalog_entry(q, "/ViewerPreferences")), "<< /DisplayDocTitle true >>");
-    free(s);
+    catalog_is(q, "/Lang", "");
+    catalog_is(q, "/PageLabels", "");
+    catalog_is(q, "/ViewerPreferences", "<< /DisplayDocTitle true >>");
     qpdf_oh pg = qpdf_get_page_n(q, 0);
     OK(!qpdf_oh_has_key(q, pg, "/TrimBox") && !qpdf_oh_has_key(q, pg, "/BleedBox"), "no boxes without bleed");
     qpdf_oh_release(q, pg);
