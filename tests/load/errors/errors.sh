@@ -199,6 +199,11 @@ fresh nonchar-title
 sed -i 's|^title: A Good Book|title: "a\\uFFFEb"|' nonchar-title/book.yaml
 expect nonchar-title "nonchar-title/book.yaml:3:8: error: Unicode noncharacter U+FFFE in a string"
 
+# a YAML tag asks for a reading quire does not do: !!binary would decode base64
+fresh yaml-tag
+sed -i 's|^title: A Good Book|title: !!binary aGVsbG8=|' yaml-tag/book.yaml
+expect yaml-tag "yaml-tag/book.yaml:3:8: error: YAML tag '!!binary' is not supported on a string"
+
 fresh control-title
 sed -i 's|^title: A Good Book|title: "A\\x01 Good Book"|' control-title/book.yaml
 expect control-title "control-title/book.yaml:3:8: error: control character U+0001 in a string"
