@@ -1633,16 +1633,13 @@ static bool is_rust(const char *info) {
     return info && strncmp(info, "rust", 4) == 0 && (!info[4] || info[4] == ',' || info[4] == ' ');
 }
 
-/* The lines of a Rust code block a reader sees: mdBook hides "# " lines (and a lone "#");
- * "##" shows as "#". Arena memory. */
 /* Where the code's own first line starts: the line after a fence (whose indentation
  * its lines lose), or an indented block's first line after its four columns (cmark's
- * column for it). Unknown when hidden lines were taken out. */
-static void code_start(md_ctx *c, cmark_node *cm, model_node *n, bool lines_hidden) {
+ * column for it). */
+static void code_start(md_ctx *c, cmark_node *cm, model_node *n) {
     int fence_len = 0, offset = 0;
     char fence_char = 0;
     bool fenced = cmark_node_get_fenced(cm, &fence_len, &offset, &fence_char);
-    if (lines_hidden) return;
     int line = cmark_node_get_start_line(cm) + (fenced ? 1 : 0);
     model_pos first = authored(c, line, cmark_node_get_start_column(cm) - (fenced ? offset : 0));
     /* the lines are counted from the first only when they are one stretch of one file
@@ -1657,19 +1654,25 @@ static void code_start(md_ctx *c, cmark_node *cm, model_node *n, bool lines_hidd
     n->as.code.lines_file = first.file != c->file ? first.file : NULL;
 }
 
-static const char *rust_shown(model_book *book, const char *lit, size_t len) {
+/* The lines of a Rust code block a reader sees: mdBook hides "# " lines (and a lone "#");
+ * "##" shows as "#". Sets the block's text and, when lines were hidden, where each shown
+ * line stands among the source's (line_at). Arena memory. */
+static void rust_shown(model_book *book, model_node *n, const char *lit, size_t len) {
     buf b;
     buf_init(&b);
     buf_puts(&b, "");
-    bool first = true;
-    for (size_t i = 0; i < len;) {
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += lit[i] == '\n';
+    int *line_at = arena_alloc(book->mem, lines * sizeof *line_at);
+    int shown = 0, source = 0;
+    for (size_t i = 0; i < len; source++) {
         const char *nl = memchr(lit + i, '\n', len - i);
         size_t end = nl ? (size_t)(nl - lit) : len, k = i;
         while (k < end && (lit[k] == ' ' || lit[k] == '\t')) k++;
         bool hidden = k < end && lit[k] == '#' && (k + 1 == end || lit[k + 1] == ' ');
         if (!hidden) {
-            if (!first) buf_putc(&b, '\n');
-            first = false;
+            if (shown) buf_putc(&b, '\n');
+            line_at[shown++] = source;
             if (k + 1 < end && lit[k] == '#' && lit[k + 1] == '#') {
                 buf_put(&b, lit + i, k - i);
                 buf_put(&b, lit + k + 1, end - k - 1);
@@ -1679,9 +1682,9 @@ static const char *rust_shown(model_book *book, const char *lit, size_t len) {
         }
         i = end + 1;
     }
-    const char *out = arena_strdup(book->mem, b.data);
+    n->text = arena_strdup(book->mem, b.data);
     buf_free(&b);
-    return out;
+    if (shown != source) n->as.code.line_at = line_at;
 }
 
 /*** table captions: pandoc's "Table: …" or ": …" paragraph right after a table, or right before it ***/
@@ -1841,11 +1844,13 @@ static void enter(md_ctx *c, cmark_node *cm, cmark_iter *it) {
         size_t len = lit ? strlen(lit) : 0;
         if (len && lit[len - 1] == '\n') len--; /* the fence's own line end */
         const char *info = cmark_node_get_fence_info(cm);
-        n->text = c->ch->rust_hidden && is_rust(info) ? rust_shown(book, lit ? lit : "", len)
-                                                      : arena_strndup(book->mem, lit ? lit : "", len);
+        if (c->ch->rust_hidden && is_rust(info))
+            rust_shown(book, n, lit ? lit : "", len);
+        else
+            n->text = arena_strndup(book->mem, lit ? lit : "", len);
         if (!check_decoded(c, cm, info, NULL, "the code block's info string")) info = NULL;
         n->as.code.info = info && *info ? arena_strdup(book->mem, info) : NULL;
-        code_start(c, cm, n, c->ch->rust_hidden && is_rust(info));
+        code_start(c, cm, n);
         set_role(c, n, STYLE_CODE);
         remember_literal_lines(c, cm);
         return;

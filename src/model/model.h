@@ -131,6 +131,8 @@ struct model_node {
             int first_line, first_col; /* where the code's first line starts in the source; 0: unknown */
             const char *lines_file;    /* the file holding those lines when not the block's (an included
                                         * listing); NULL: the block's own */
+            const int *line_at;        /* shown line i is source line first_line + line_at[i] (mdBook's
+                                        * hidden Rust lines left out); NULL: one after the other */
         } code;
     } as;
 };

@@ -601,7 +601,7 @@ static model_pos char_pos(const model_node *block, const builder *b, const char 
         ch[g_unichar_to_utf8(c, ch)] = 0;
         const char *hit = g_strstr_len(s, e ? e - s : -1, ch);
         if (block->as.code.lines_file) p.file = block->as.code.lines_file;
-        p.line = block->as.code.first_line + line;
+        p.line = block->as.code.first_line + (block->as.code.line_at ? block->as.code.line_at[line] : line);
         p.col = block->as.code.first_col + (hit ? (int)(hit - s) : 0);
         return p;
     }

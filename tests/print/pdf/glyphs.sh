@@ -66,4 +66,14 @@ check "Han: the 11th (U+4E94, line 3) closes the list" \
 check "Han: it says the rest go unnamed" grep -q 'U+4E94.*further characters of script Hani .* are not named' han/err.txt
 pdftotext han/out/h.pdf han/text.txt
 check "Han: every character still in the PDF's text" grep -qF "七八九十" han/text.txt
+# An mdBook's Rust block hides its "# " lines: the warning still names the character's
+# own line (9), not the fence's (5).
+mkdir -p rh/src
+printf '[book]\ntitle = "Hidden"\n' >rh/book.toml
+printf '# Summary\n\n- [One](one.md)\n' >rh/src/SUMMARY.md
+printf '# One\n\nText.\n\n```rust\n# fn hidden() {}\n# fn more() {}\nfn main() {\n    let s = "\xe2\x99\x94";\n}\n```\n' >rh/src/one.md
+"$BIN" build rh -o rh/out --pdf 2>rh/err.txt
+check "mdBook with hidden lines builds: $(cat rh/err.txt)" [ $? -eq 0 ]
+check "hidden lines: U+2654 named at its own line and column: $(cat rh/err.txt)" \
+  grep -qF "src/one.md:9:14: warning: no $( [ -n "$(fc-list ':charset=2654' family)" ] && echo 'bundled ')font has U+2654" rh/err.txt
 finish
