@@ -317,10 +317,27 @@ static void join_empty_clusters(const paraset *ps, const PangoItem *it, PangoGly
     }
 }
 
+/* A glyph's advance unrounded, in Pango units: Pango's widths are whole units (a 0.6 em
+ * advance at 8 pt is 4915.2, given as 4915), so columns added up from them drift a unit
+ * every few characters, and the PDF's glyphs drift off the face's own grid. */
+static double exact_advance(PangoFont *font, PangoGlyph glyph) {
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    if (!hb) return 0;
+    hb_face_t *face = hb_font_get_face(hb);
+    hb_font_t *units = hb_font_create(face); /* scaled to the face's units per em */
+    hb_position_t adv = hb_font_get_glyph_h_advance(units, glyph);
+    hb_font_destroy(units);
+    int x_scale, y_scale;
+    hb_font_get_scale(hb, &x_scale, &y_scale);
+    unsigned upem = hb_face_get_upem(face);
+    return upem ? (double)adv * x_scale / upem : 0;
+}
+
 /* The advance every printable ASCII character has in the paragraph's runs, when they all
- * have the same one (a monospaced face), else 0. */
-static int cell_width(const paraset *ps) {
+ * have the same one (a monospaced face), unrounded, in Pango units; else 0. */
+static double cell_width(const paraset *ps) {
     int cell = 0;
+    double exact = 0;
     for (int r = 0; r < ps->n_runs; r++) {
         const PangoItem *it = ps->runs[r]->item;
         const PangoGlyphString *gs = ps->runs[r]->glyphs;
@@ -329,22 +346,26 @@ static int cell_width(const paraset *ps) {
             if (ch < 0x20 || ch > 0x7E || gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG) continue;
             int w = gs->glyphs[g].geometry.width;
             if (cell && abs(w - cell) > 1) return 0;
+            if (!cell) exact = exact_advance(it->analysis.font, gs->glyphs[g].glyph);
             cell = w;
         }
     }
-    return cell;
+    return fabs(exact - cell) <= 1 ? exact : cell;
 }
 
-/* Code in a monospaced face: every cluster takes a whole number of the face's columns,
- * the nearest to its own advance (at least one), so a glyph from another font (a
- * fallback's ❰ or CJK, an emoji) keeps the columns after it on the grid; the glyphs are
- * centred in their columns. A cluster that draws nothing keeps its width. */
-static void snap_to_cells(PangoGlyphString *gs, int cell) {
+/* Verbatim text on the monospaced face's grid: each cluster (a fallback font's glyph, an
+ * emoji or CJK box of another width) takes whole cells, its glyphs centred in them, and
+ * column n starts at n cells rounded to a whole unit, so no rounding adds up along a line.
+ * `col`: the cells before this run. */
+static void snap_to_cells(PangoGlyphString *gs, double cell, long *col) {
     for (int g = 0; g < gs->num_glyphs;) {
         int e = g, w = 0;
         while (e < gs->num_glyphs && gs->log_clusters[e] == gs->log_clusters[g]) w += gs->glyphs[e++].geometry.width;
-        int cells = (w + cell / 2) / cell, d = (cells ? cells : 1) * cell - w;
-        if (w > 0 && d) {
+        if (w > 0) {
+            long cells = lround(w / cell);
+            if (cells < 1) cells = 1;
+            int want = (int)(lround((double)(*col + cells) * cell) - lround((double)*col * cell)), d = want - w;
+            *col += cells;
             for (int k = g; k < e; k++) gs->glyphs[k].geometry.x_offset += d / 2;
             gs->glyphs[e - 1].geometry.width += d;
         }
@@ -356,7 +377,8 @@ static void snap_to_cells(PangoGlyphString *gs, int cell) {
  * are emptied, characters no font has counted. */
 static void index_runs(paraset *ps, const PangoLogAttr *la, paraset_report *rep) {
     for (int r = 0; r < ps->n_runs; r++) join_empty_clusters(ps, ps->runs[r]->item, ps->runs[r]->glyphs, la);
-    int cell = ps->verbatim ? cell_width(ps) : 0;
+    double cell = ps->verbatim ? cell_width(ps) : 0;
+    long col = 0;
     for (int r = 0; r < ps->n_runs; r++) {
         const PangoItem *it = ps->runs[r]->item;
         PangoGlyphString *gs = ps->runs[r]->glyphs;
@@ -376,7 +398,7 @@ static void index_runs(paraset *ps, const PangoLogAttr *la, paraset_report *rep)
                 gs->glyphs[g].geometry.width = lg.width;
             }
         }
-        if (cell) snap_to_cells(gs, cell);
+        if (cell > 0) snap_to_cells(gs, cell, &col);
         for (int g = 0; g < gs->num_glyphs; g++) {
             int b = it->offset + gs->log_clusters[g];
             ps->adv[b] += gs->glyphs[g].geometry.width / (double)PANGO_SCALE;
