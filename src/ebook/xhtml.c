@@ -240,6 +240,40 @@ static bool inlines_show(const chapter_ctx *c, const model_node *first) {
     return false;
 }
 
+/* Whether inlines from `first` give a link its name: text, a note marker or an image's alt
+ * text. An image drawn without alt text shows the link but does not name it. */
+static bool inlines_name_link(const model_node *first) {
+    for (const model_node *n = first; n; n = n->next) {
+        switch (n->type) {
+        case MODEL_TEXT:
+        case MODEL_CODE:
+            if (has_letters(n->text)) return true;
+            break;
+        case MODEL_NOTE_REF: return true;
+        case MODEL_IMAGE:
+            if (has_letters(n->as.figure.alt)) return true;
+            break;
+        default:
+            if (inlines_name_link(n->first_child)) return true;
+        }
+    }
+    return false;
+}
+
+/* An aria-label for a link whose inlines do not name it (a picture without alt text), as the
+ * print edition's link annotation is named: its title, the heading it goes to, or its address. */
+static void put_link_label(buf *out, const model_node *link) {
+    if (inlines_name_link(link->first_child)) return;
+    const model_node *t = link->as.link.target;
+    char *heading = t && t->type == MODEL_HEADING ? model_plain_text(t) : NULL;
+    const char *name = has_letters(link->as.link.title) ? link->as.link.title
+                       : has_letters(heading)           ? heading
+                                                        : link->as.link.url;
+    buf_puts(out, "\" aria-label=\"");
+    xhtml_put_text(out, name ? name : "");
+    free(heading);
+}
+
 /* Inlines from `first` up to (not including) `stop`. */
 static void put_inline_range(chapter_ctx *c, const model_node *first, const model_node *stop) {
     buf *out = c->out;
@@ -300,10 +334,12 @@ static void put_inline_range(chapter_ctx *c, const model_node *first, const mode
             if (n->as.link.kind == MODEL_LINK_INTERNAL && t->id) {
                 buf_puts(out, "<a href=\"");
                 put_id_href(out, c->chapter, node_chapter(t), t->id);
+                put_link_label(out, n);
                 buf_puts(out, "\">");
             } else if (n->as.link.kind == MODEL_LINK_EXTERNAL) {
                 buf_puts(out, "<a href=\"");
                 put_uri(out, n->as.link.url);
+                put_link_label(out, n);
                 buf_puts(out, "\">");
             } else {
                 /* a link to something outside the publication's files: keep the text only */

@@ -130,6 +130,8 @@ done
 grep -qF '<span class="link">sp</span>' "$x/text/ch01.xhtml" && pass || fail "links: no link for a host with a space"
 # a link around nothing (a web image, not fetched, without alt text) is left out: no link without a name
 if no_match -F 'href="https://example.org/backers"' "$x/text/ch01.xhtml"; then pass; else fail "links: a link with nothing to show"; fi
+# a picture without alt text in a link: the link is named by its address, as the PDF's annotation is
+grep -qF 'href="https://example.org/checklist" aria-label="https://example.org/checklist">' "$x/text/ch01.xhtml" && pass || fail "links: a picture's link has no name"
 # a figure without alt text: no claim of text alternatives or of WCAG conformance
 opf="$x/package.opf"
 grep -q '<img src="../media/img-01.png" alt=""' "$x/text/ch01.xhtml" && pass || fail "links: the figure has empty alt"

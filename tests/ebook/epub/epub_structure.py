@@ -143,7 +143,8 @@ def main():
         for a in d.iter("{%s}a" % NS["h"]):
             href = a.get("href")
             # a link a reader can name: text, or an image with alt text (Ace's link-name)
-            named = "".join(a.itertext()).strip() or any(i.get("alt", "").strip() for i in a.iter("{%s}img" % NS["h"]))
+            named = ("".join(a.itertext()).strip() or any(i.get("alt", "").strip() for i in a.iter("{%s}img" % NS["h"]))
+                     or a.get("aria-label", "").strip())
             check(not href or named, "%s: link %s has text" % (f, href))
             if not href or ":" in href.split("#")[0]:
                 continue
