@@ -12,6 +12,7 @@
  * pages end on one baseline. */
 #include "print/paginate.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,38 +113,37 @@ static void add_note(paginate_page *pg, int note, int col, int item, int from, i
     pg->notes[pg->n_notes++] = (paginate_note){note, col, item, from, to};
 }
 
-/* Footnotes first cited on lines [from, to) of p, added to out[0, k): indices into l->notes,
- * not yet placed. */
-static int cited_in(const layout_list *l, const text_para *p, int from, int to, const bool *placed, int *out, int k,
-                    int max) {
-    if (!p || from >= p->n_lines) return k;
+/* Places for item i the notes cited on lines [from, to) of p that are not yet placed. */
+static void cite_lines(pctx *c, int i, const text_para *p, int from, int to, bool *placed, int *total) {
+    const layout_list *l = c->l;
+    if (!p || !p->n_spans || from >= p->n_lines) return;
     if (to > p->n_lines) to = p->n_lines;
     int ls = p->lines[from].start, le = p->lines[to - 1].start + p->lines[to - 1].length;
-    for (int s = 0; s < p->n_spans && k < max; s++) {
+    for (int s = 0; s < p->n_spans; s++) {
         const text_span *sp = &p->spans[s];
         if (sp->kind != TEXT_SPAN_NOTE || sp->start < ls || sp->start >= le) continue;
         int idx = sp->note - 1;
         if (idx < 0 || idx >= l->n_notes || placed[idx]) continue;
-        bool dup = false;
-        for (int j = 0; j < k; j++) dup |= out[j] == idx;
-        if (!dup) out[k++] = idx;
+        placed[idx] = true;
+        c->notes_of[(*total)++] = idx;
+        c->note_h[i] += l->notes[idx].height;
+        c->note_n[i]++;
     }
-    return k;
 }
 
-/* Footnotes first cited by a line, or by the cells of a row (or of its piece): indices
- * into l->notes, not yet placed. */
-static int cited_notes(const layout_list *l, const layout_item *it, const bool *placed, int *out, int max) {
-    if (!l->n_notes) return 0;
-    if (it->kind == LAYOUT_LINE) return cited_in(l, it->para, it->line, it->line + 1, placed, out, 0, max);
-    if (it->kind != LAYOUT_ROW || !it->table) return 0;
+/* Places for item i the notes its line, or the cells of its row (or of its piece), cite first. */
+static void cite_item(pctx *c, int i, bool *placed, int *total) {
+    const layout_item *it = &c->l->items[i];
+    if (it->kind == LAYOUT_LINE) cite_lines(c, i, it->para, it->line, it->line + 1, placed, total);
+    if (it->kind != LAYOUT_ROW || !it->table) return;
     const layout_table *t = it->table;
-    int k = 0, from = it->row_lines ? it->row_line : 0, to = it->row_lines ? it->row_line + it->row_lines : 1 << 30;
-    for (int c = 0; c < t->cols; c++) k = cited_in(l, t->cells[it->row * t->cols + c], from, to, placed, out, k, max);
-    return k;
+    int from = it->row_lines ? it->row_line : 0, to = it->row_lines ? it->row_line + it->row_lines : INT_MAX;
+    for (int col = 0; col < t->cols; col++) cite_lines(c, i, t->cells[it->row * t->cols + col], from, to, placed, total);
 }
 
-/* Which notes each item cites first, in reading order. */
+/* Which notes each item cites first, in reading order, each followed by the notes it cites
+ * in turn (a note cited only inside another note is set after it). Every note is placed once,
+ * however many one line cites. */
 static void find_notes(pctx *c) {
     const layout_list *l = c->l;
     int n = l->n ? l->n : 1;
@@ -152,15 +152,14 @@ static void find_notes(pctx *c) {
     c->note_first = xcalloc((size_t)n, sizeof *c->note_first);
     c->notes_of = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *c->notes_of);
     bool *placed = xcalloc((size_t)(l->n_notes ? l->n_notes : 1), sizeof *placed);
-    int total = 0, cites[16];
+    int total = 0;
     for (int i = 0; i < l->n; i++) {
         c->note_first[i] = total;
-        int k = cited_notes(l, &l->items[i], placed, cites, 16);
-        for (int j = 0; j < k && total < l->n_notes; j++) {
-            placed[cites[j]] = true;
-            c->notes_of[total++] = cites[j];
-            c->note_h[i] += l->notes[cites[j]].height;
-            c->note_n[i]++;
+        if (!l->n_notes) continue;
+        cite_item(c, i, placed, &total);
+        for (int q = c->note_first[i]; q < total; q++) {
+            const layout_note *nt = &l->notes[c->notes_of[q]];
+            for (int k = 0; k < nt->n_paras; k++) cite_lines(c, i, nt->paras[k], 0, INT_MAX, placed, &total);
         }
     }
     free(placed);

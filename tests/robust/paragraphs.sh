@@ -76,4 +76,16 @@ for n in 999 1000 10000 50000; do
   check "50,000 ordered items: item $n numbered whole" grep -q "^$n\. item$" "$WORK/pdf.txt"
 done
 
+## footnotes the PDF never set, their text missing with no message: a line took at most
+## 16 new notes, a table row none, and a note cited only inside another note none
+
+chapter notes "'Twenty' + ''.join('[^%d]' % i for i in range(20)) + ' on one line.\n\n| cell[^c1] | b |\n|---|---|\n| row[^c2] | d |\n\nSelf[^a].\n\n' + ''.join('[^%d]: zork %d.\n\n' % (i, i) for i in range(20)) + '[^c1]: zork in a header cell.\n\n[^c2]: zork in a cell.\n\n[^a]: zork cites itself [^a] and [^b].\n\n[^b]: zork cited only in a note, citing [^c].\n\n[^c]: zork two notes deep.\n'"
+bounded notes
+built "footnotes: twenty on a line, in table cells, cited in notes" notes
+zorks=$(grep -c zork "$WORK/pdf.txt")
+check "footnotes: $zorks of the 25 notes in the PDF" [ "$zorks" -eq 25 ]
+for t in 'zork 19.' 'zork in a cell.' 'zork cited only in a note' 'zork two notes deep.'; do
+  check "footnotes: '$t' is in the PDF" grep -qF "$t" "$WORK/pdf.txt"
+done
+
 finish
