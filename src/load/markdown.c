@@ -1174,7 +1174,7 @@ static void github_alert(cmark_node *quote) {
 /* A quote that admonition_rewrite made of "!!! note \"Title\"" opens with its label in
  * bold, a paragraph of its own at the marker's place. Done before the walk, whose
  * iterator has already chosen each node's first child when it enters the node. */
-static void prepend_label(cmark_node *quote, const admonition_label *l) {
+static bool prepend_label(cmark_node *quote, const admonition_label *l) {
     cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH), *strong = cmark_node_new(CMARK_NODE_STRONG);
     cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
     cmark_node_set_literal(t, l->label);
@@ -1182,7 +1182,9 @@ static void prepend_label(cmark_node *quote, const admonition_label *l) {
     para->start_column = strong->start_column = t->start_column = l->col;
     cmark_node_append_child(strong, t);
     cmark_node_append_child(para, strong);
-    cmark_node_prepend_child(quote, para);
+    if (cmark_node_prepend_child(quote, para)) return true;
+    cmark_node_free(para);
+    return false;
 }
 
 static void admonition_labels(cmark_node *doc, const admonition_set *adm) {
@@ -1234,12 +1236,19 @@ static void wrap_container(cmark_node *doc, const container_span *sp) {
     cmark_node *quote = cmark_node_new(CMARK_NODE_BLOCK_QUOTE);
     quote->start_line = sp->open;
     quote->start_column = sp->col;
-    cmark_node_insert_before(first, quote);
+    const admonition_label label = {sp->open, sp->col, sp->label};
+    if (!cmark_node_insert_before(first, quote)) {
+        /* a list item (markers crossing a list's items): no quote can stand among items, so
+         * its label opens the item instead, and the item stays where it is */
+        cmark_node_free(quote);
+        if (*sp->label) prepend_label(first, &label);
+        return;
+    }
     for (cmark_node *k = first, *next; k && cmark_node_get_start_line(k) < sp->close; k = next) {
         next = cmark_node_next(k);
-        cmark_node_append_child(quote, k);
+        if (!cmark_node_append_child(quote, k)) break;
     }
-    if (*sp->label) prepend_label(quote, &(admonition_label){sp->open, sp->col, sp->label});
+    if (*sp->label) prepend_label(quote, &label);
 }
 
 /* Pictures on lines of their own at a paragraph's end, after its text ("Here are the
