@@ -218,52 +218,38 @@ static void put_inlines(chapter_ctx *c, const model_node *first) { put_inline_ra
 
 static bool has_letters(const char *s) { return s && s[strspn(s, " \t\n\r")]; }
 
+/* Whether inlines from `first` name what holds them: text, a note marker or an image's alt
+ * text; with `images`, also an image written into the EPUB without alt text (it shows the
+ * link, but does not name it). */
+static bool inlines_named(const xhtml_image_map *images, const model_node *first) {
+    for (const model_node *n = first; n; n = n->next) {
+        switch (n->type) {
+        case MODEL_TEXT:
+        case MODEL_CODE:
+            if (has_letters(n->text)) return true;
+            break;
+        case MODEL_NOTE_REF: return true;
+        case MODEL_IMAGE:
+            if (has_letters(n->as.figure.alt) || (images && xhtml_image_href(images, n->as.figure.image.book_path)))
+                return true;
+            break;
+        default:
+            if (inlines_named(images, n->first_child)) return true;
+        }
+    }
+    return false;
+}
+
 /* Whether inlines from `first` show anything: text, a note marker, an image written or its
  * alt text. A link around nothing (an image from the web, not fetched and without alt text)
  * is left out, as the print edition draws nothing for it: a reader would meet a link
  * without a name. */
-static bool inlines_show(const chapter_ctx *c, const model_node *first) {
-    for (const model_node *n = first; n; n = n->next) {
-        switch (n->type) {
-        case MODEL_TEXT:
-        case MODEL_CODE:
-            if (has_letters(n->text)) return true;
-            break;
-        case MODEL_NOTE_REF: return true;
-        case MODEL_IMAGE:
-            if (xhtml_image_href(c->images, n->as.figure.image.book_path) || has_letters(n->as.figure.alt)) return true;
-            break;
-        default:
-            if (inlines_show(c, n->first_child)) return true;
-        }
-    }
-    return false;
-}
-
-/* Whether inlines from `first` give a link its name: text, a note marker or an image's alt
- * text. An image drawn without alt text shows the link but does not name it. */
-static bool inlines_name_link(const model_node *first) {
-    for (const model_node *n = first; n; n = n->next) {
-        switch (n->type) {
-        case MODEL_TEXT:
-        case MODEL_CODE:
-            if (has_letters(n->text)) return true;
-            break;
-        case MODEL_NOTE_REF: return true;
-        case MODEL_IMAGE:
-            if (has_letters(n->as.figure.alt)) return true;
-            break;
-        default:
-            if (inlines_name_link(n->first_child)) return true;
-        }
-    }
-    return false;
-}
+static bool inlines_show(const chapter_ctx *c, const model_node *first) { return inlines_named(c->images, first); }
 
 /* An aria-label for a link whose inlines do not name it (a picture without alt text), as the
  * print edition's link annotation is named: its title, the heading it goes to, or its address. */
 static void put_link_label(buf *out, const model_node *link) {
-    if (inlines_name_link(link->first_child)) return;
+    if (inlines_named(NULL, link->first_child)) return;
     const model_node *t = link->as.link.target;
     char *heading = t && t->type == MODEL_HEADING ? model_plain_text(t) : NULL;
     const char *name = has_letters(link->as.link.title) ? link->as.link.title
